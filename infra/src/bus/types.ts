@@ -1,0 +1,52 @@
+import type { EventEnvelope } from '@estia/contracts';
+
+/**
+ * The integration-bus port. Adapters: embedded (durable, cross-process, needs no server) and Kafka.
+ * Topics are per publishing service (`estia.registry`, `estia.referrals`, `estia.matching`); the key is
+ * the aggregate id, so every adapter keeps order per key.
+ */
+export interface OutgoingMessage {
+  key: string;
+  value: EventEnvelope;
+}
+
+export interface DeliveredMessage {
+  topic: string;
+  partition: number;
+  /** Adapter-specific, increasing per partition. */
+  offset: string;
+  key: string;
+  value: EventEnvelope;
+}
+
+export interface ConsumeOptions {
+  /** Consumer group: one per consuming service (and purpose), e.g. `referrals.registry-directory`. */
+  group: string;
+  topics: readonly string[];
+  /**
+   * Handles a batch (one partition, in order). Resolves only after the consumer's own transaction
+   * committed; only then may the adapter commit the offsets. A rejection means redelivery.
+   */
+  handler: (messages: DeliveredMessage[]) => Promise<void>;
+  /** Where to start when the group has no committed offset. */
+  fromBeginning?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface BusConsumer {
+  /** Resolves once the consumer is subscribed and receiving. */
+  readonly ready: Promise<void>;
+  /** Stops fetching, waits for the in-flight batch, commits, disconnects. */
+  stop(): Promise<void>;
+}
+
+export interface Bus {
+  readonly kind: 'embedded' | 'kafka';
+  /** Resolves only when the bus acknowledged every message durably (acks=all on Kafka). */
+  publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  consume(options: ConsumeOptions): Promise<BusConsumer>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const topicFor = (service: 'registry' | 'referrals' | 'matching'): string => `estia.${service}`;
