@@ -1,0 +1,87 @@
+/**
+ * `pnpm start`: the whole network on the embedded default (SQLite stores + embedded bus under data/),
+ * each service its own process, as in production. Prints where to go; Ctrl-C stops all of them cleanly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SERVICES } from './services.js';
+
+const root = resolve(import.meta.dirname, '..');
+const dataDir = resolve(root, process.env.DATA_DIR ?? 'data');
+const host = process.env.HOST ?? '127.0.0.1';
+mkdirSync(dataDir, { recursive: true });
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+const portFor = (name: string, fallback: number): number =>
+  Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
+
+for (const spec of SERVICES) {
+  const port = portFor(spec.name, spec.port);
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, spec.entry)], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: host,
+      DATA_DIR: dataDir,
+      REGISTRY_URL: process.env.REGISTRY_URL ?? `http://${host}:${portFor('registry', 3001)}`,
+      JWKS_URL: process.env.JWKS_URL ?? `http://${host}:${portFor('registry', 3001)}/.well-known/jwks.json`,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.set(spec.name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(spec.name);
+    if (!stopping) {
+      console.error(`${spec.name} exited (${signal ?? code}); stopping the network`);
+      void stopAll(1);
+    } else if (children.size === 0) process.exit(process.exitCode ?? 0);
+  });
+}
+
+async function waitReady(name: string, url: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const res = await fetch(`${url}/ready`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (!stopping) throw new Error(`${name} did not become ready at ${url}`);
+}
+
+async function stopAll(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  process.exitCode = code;
+  for (const child of children.values()) child.kill('SIGTERM');
+  // A service that does not drain within 15 s is killed so Ctrl-C always returns the terminal.
+  setTimeout(() => {
+    for (const child of children.values()) child.kill('SIGKILL');
+    process.exit(code || 1);
+  }, 15_000).unref();
+  if (children.size === 0) process.exit(code);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+const urls = SERVICES.map((s) => ({ name: s.name, url: `http://${host}:${portFor(s.name, s.port)}` }));
+try {
+  await Promise.all(urls.map((u) => waitReady(u.name, u.url)));
+  if (!stopping) {
+    console.log('\nESTIA network is running (embedded mode, data in %s):', dataDir);
+    for (const u of urls) console.log(`  ${u.name.padEnd(10)} ${u.url}   API docs: ${u.url}/docs`);
+    console.log(`  directory  ${urls[0]!.url}/hsds/services   (public HSDS 3.0 API)`);
+    console.log('Press Ctrl-C to stop.\n');
+  }
+} catch (error) {
+  console.error(String(error));
+  await stopAll(1);
+}
