@@ -1,0 +1,361 @@
+import pg from 'pg';
+import { AppError } from '../../errors/appError.js';
+import { checkExpected, prepareEvents, toStoredEvent, validateAppend } from '../appendBatch.js';
+import type { EventRow, PreparedEvent, StreamHead } from '../appendBatch.js';
+import { ChangeSignal } from '../changeSignal.js';
+import { StreamVersionConflictError } from '../errors.js';
+import { verifyChain } from '../hashChain.js';
+import { runSubscription, START } from '../subscription.js';
+import type { LogPage } from '../subscription.js';
+import { MAX_BATCH, ORDINAL_BITS, postgresSchemaSql } from './schema.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  ChainVerification,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionHandler,
+} from '../types.js';
+
+export interface PostgresEventStoreOptions {
+  /** e.g. postgres://user@host:5432/db. Ignored when `pool` is given. */
+  connectionString?: string;
+  /** Share a pool with the service; the store then does not end it on close(). */
+  pool?: pg.Pool;
+  /** Schema holding the store's tables; created if missing. Default `estia_events`. */
+  schema?: string;
+  /** Pool size when the store creates its own pool (concurrent appends need one connection each). Default 10. */
+  poolSize?: number;
+  /** Safety-net poll of live subscriptions (NOTIFY is the fast path). Default 250 ms. */
+  pollIntervalMs?: number;
+}
+
+const PAGE = 1000;
+const UNIQUE_VIOLATION = '23505';
+const ANY_RETRIES = 20;
+
+/**
+ * PostgreSQL event store. An append is two round trips and no lock held across commit: read the
+ * stream head, compute hashes in Node, then ONE statement that moves the stream row only if it is
+ * still at that head (compare-and-set) and inserts the events — so commits of different streams run
+ * in parallel and share fsyncs. The unique (stream_id, revision) is the last guard.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly kind = 'postgres' as const;
+  readonly schema: string;
+  private readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+  private readonly channel: string;
+  private readonly changes = new ChangeSignal();
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly pollIntervalMs: number;
+  private readonly sql: ReturnType<typeof statements>;
+  private ready: Promise<void> | undefined;
+  private listener: Promise<pg.Client> | undefined;
+  private notifyInFlight = false;
+  private notifyPending = false;
+  private closed = false;
+
+  constructor(options: PostgresEventStoreOptions) {
+    this.schema = options.schema ?? 'estia_events';
+    this.ownsPool = options.pool === undefined;
+    this.pool =
+      options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+    // An idle client erroring (server restart) must not crash the process; the next query reconnects.
+    if (this.ownsPool) this.pool.on('error', () => undefined);
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.channel = `estia_events.${this.schema}`;
+    this.sql = statements(pg.escapeIdentifier(this.schema));
+  }
+
+  /** Creates the schema and tables if missing. Called by every operation; idempotent and concurrent-safe. */
+  init(): Promise<void> {
+    this.ready ??= (async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        // Concurrent CREATE … IF NOT EXISTS can still collide in the catalogue; serialise per schema.
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`estia_events:${this.schema}`]);
+        await client.query(postgresSchemaSql(this.schema));
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        this.ready = undefined;
+        throw error;
+      } finally {
+        client.release();
+      }
+    })();
+    return this.ready;
+  }
+
+  private async query<Row extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<Row[]> {
+    if (this.closed) throw new Error('PostgresEventStore is closed');
+    await this.init();
+    return (await this.pool.query<Row>(text, values)).rows;
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    const expected = options.expectedVersion ?? 'any';
+    validateAppend(streamId, events, expected);
+    if (events.length > MAX_BATCH) {
+      throw new AppError('VALIDATION_FAILED', `append of ${events.length} events to ${streamId}: at most ${MAX_BATCH} per call`);
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      const head = await this.head(streamId);
+      checkExpected(streamId, expected, head);
+      const recordedAt = new Date().toISOString();
+      const prepared = prepareEvents(streamId, events, head, recordedAt);
+      const lastPosition = await this.tryAppend(streamId, head, prepared, recordedAt);
+      if (lastPosition !== null) {
+        this.hint();
+        return { nextExpectedVersion: prepared[prepared.length - 1]!.revision, lastPosition };
+      }
+      // Someone moved the stream between our read and our write. Only 'any' may try again.
+      if (expected !== 'any' || attempt >= ANY_RETRIES) {
+        throw new StreamVersionConflictError(streamId, expected, await this.streamVersion(streamId));
+      }
+    }
+  }
+
+  private async head(streamId: string): Promise<StreamHead | null> {
+    const rows = await this.query<{ version: string; last_hash: string }>(this.sql.head, [streamId]);
+    const row = rows[0];
+    return row ? { version: Number(row.version), lastHash: row.last_hash } : null;
+  }
+
+  /** The compare-and-set append; null when the head moved (nothing was written). */
+  private async tryAppend(
+    streamId: string,
+    head: StreamHead | null,
+    prepared: PreparedEvent[],
+    recordedAt: string,
+  ): Promise<number | null> {
+    const last = prepared[prepared.length - 1]!;
+    const columns = [
+      prepared.map((e) => e.revision),
+      prepared.map((e) => e.id),
+      prepared.map((e) => e.type),
+      prepared.map((e) => e.dataJson),
+      prepared.map((e) => e.metadataJson),
+      prepared.map((e) => e.hash),
+    ];
+    try {
+      const rows =
+        head === null
+          ? await this.query<{ last: string | null }>(this.sql.create, [streamId, last.revision, last.hash, recordedAt, ...columns])
+          : await this.query<{ last: string | null }>(this.sql.move, [
+              streamId,
+              last.revision,
+              last.hash,
+              recordedAt,
+              ...columns,
+              head.version,
+            ]);
+      const lastPosition = rows[0]?.last;
+      return lastPosition === null || lastPosition === undefined ? null : Number(lastPosition);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
+      throw error;
+    }
+  }
+
+  /** Wakes local subscriptions now and other processes' through NOTIFY (coalesced: one in flight). */
+  private hint(): void {
+    this.changes.notify();
+    if (this.notifyInFlight) {
+      this.notifyPending = true;
+      return;
+    }
+    this.notifyInFlight = true;
+    // Sent after our commit, in its own statement: pg_notify inside the append would take the
+    // notify-queue lock through commit and serialise every append's fsync.
+    void this.pool
+      .query('SELECT pg_notify($1, $2)', [this.channel, ''])
+      .catch(() => undefined)
+      .finally(() => {
+        this.notifyInFlight = false;
+        if (this.notifyPending && !this.closed) {
+          this.notifyPending = false;
+          this.hint();
+        }
+      });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const limit = options.maxCount ?? null;
+    const rows =
+      options.direction === 'backwards'
+        ? await this.query<EventRow>(this.sql.backwards, [streamId, options.fromRevision ?? null, limit])
+        : await this.query<EventRow>(this.sql.forwards, [streamId, options.fromRevision ?? 0, limit]);
+    return rows.map(toStoredEvent);
+  }
+
+  async streamVersion(streamId: string): Promise<number | null> {
+    const head = await this.head(streamId);
+    return head?.version ?? null;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const out: StoredEvent[] = [];
+    let after = options.after ?? START;
+    while (out.length < wanted) {
+      const limit = Math.min(PAGE, wanted - out.length);
+      const page = await this.readPage(after, limit, options.types);
+      out.push(...page.events);
+      if (page.events.length < limit) break;
+      after = page.scannedTo;
+    }
+    return out;
+  }
+
+  /** One statement: the watermark and the rows come from the same snapshot. */
+  private async readPage(after: number, maxCount: number, types: readonly string[] | undefined): Promise<LogPage> {
+    const rows = await this.query<EventRow & { watermark: string; position: string | null }>(
+      types ? this.sql.pageTyped : this.sql.page,
+      types ? [after, maxCount, types] : [after, maxCount],
+    );
+    const watermark = Number(rows[0]!.watermark);
+    const events = rows[0]!.position === null ? [] : rows.map(toStoredEvent);
+    const scannedTo = events.length === maxCount ? events[events.length - 1]!.position : Math.max(after, watermark - 1);
+    return { events, scannedTo };
+  }
+
+  subscribe(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    if (this.closed) throw new Error('PostgresEventStore is closed');
+    void this.listen().catch(() => undefined);
+    const subscription = runSubscription(
+      {
+        readPage: (after, maxCount, types) => this.readPage(after, maxCount, types),
+        changes: this.changes,
+        pollIntervalMs: this.pollIntervalMs,
+      },
+      handler,
+      options,
+    );
+    this.subscriptions.add(subscription);
+    void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
+    return subscription;
+  }
+
+  /** One LISTEN connection per store instance, fanned out to its subscriptions; re-made if it drops. */
+  private listen(): Promise<pg.Client> {
+    this.listener ??= (async () => {
+      const client = new pg.Client(
+        this.ownsPool ? { connectionString: this.pool.options.connectionString } : { ...this.pool.options },
+      );
+      const reset = (): void => {
+        this.listener = undefined;
+        client.removeAllListeners('notification');
+        void client.end().catch(() => undefined);
+        if (!this.closed && this.subscriptions.size > 0) setTimeout(() => void this.listen().catch(() => undefined), 1_000);
+      };
+      client.on('error', reset);
+      client.on('notification', () => this.changes.notify());
+      try {
+        await client.connect();
+        await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+      } catch (error) {
+        reset();
+        throw error;
+      }
+      // Anything appended while we were connecting is picked up by this extra wake-up.
+      this.changes.notify();
+      return client;
+    })();
+    return this.listener;
+  }
+
+  async verifyStream(streamId: string): Promise<ChainVerification> {
+    const read = (from: number): Promise<EventRow[]> => this.query<EventRow>(this.sql.forwards, [streamId, from, PAGE]);
+    async function* pages() {
+      let from = 0;
+      for (;;) {
+        const rows = await read(from);
+        for (const row of rows) yield toStoredEvent(row);
+        if (rows.length < PAGE) return;
+        from = Number(rows[rows.length - 1]!.revision) + 1;
+      }
+    }
+    return verifyChain(streamId, pages());
+  }
+
+  async listStreams(options: { prefix?: string; after?: string; limit?: number } = {}): Promise<string[]> {
+    const rows = await this.query<{ stream_id: string }>(this.sql.listStreams, [
+      options.prefix ?? '',
+      options.after ?? null,
+      options.limit ?? null,
+    ]);
+    return rows.map((r) => r.stream_id);
+  }
+
+  async ping(): Promise<void> {
+    await this.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.closed = true;
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener) await listener.then((c) => c.end()).catch(() => undefined);
+    if (this.ownsPool) await this.pool.end();
+  }
+}
+
+function statements(s: string) {
+  const cols = 'position::text AS position, stream_id, revision, event_id, type, data, metadata, recorded_at, hash';
+  // Events of the batch, in order, positioned from this transaction's id. $4 = recordedAt, $5…$10 arrays.
+  const insertEvents = `
+    INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, data, metadata, recorded_at, hash)
+    SELECT (pg_current_xact_id()::text::bigint << ${ORDINAL_BITS}) + e.ord, $1, e.revision, e.id, e.type, e.data, e.metadata, $4::timestamptz, e.hash
+      FROM unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+           WITH ORDINALITY AS e(revision, id, type, data, metadata, hash, ord)
+     WHERE EXISTS (SELECT 1 FROM moved)
+     ORDER BY e.ord
+    RETURNING position`;
+  const watermark = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${ORDINAL_BITS})`;
+  return {
+    head: `SELECT version::text AS version, last_hash FROM ${s}.streams WHERE stream_id = $1`,
+    // ON CONFLICT DO NOTHING waits for a concurrent creator and then yields no row: exactly one creator wins.
+    create: `
+      WITH moved AS (
+        INSERT INTO ${s}.streams (stream_id, version, last_hash) VALUES ($1, $2, $3)
+        ON CONFLICT (stream_id) DO NOTHING RETURNING 1
+      ), ins AS (${insertEvents})
+      SELECT max(position)::text AS last FROM ins`,
+    // Under READ COMMITTED a concurrent update makes this re-check `version = $11` on the new row.
+    move: `
+      WITH moved AS (
+        UPDATE ${s}.streams SET version = $2, last_hash = $3 WHERE stream_id = $1 AND version = $11 RETURNING 1
+      ), ins AS (${insertEvents})
+      SELECT max(position)::text AS last FROM ins`,
+    forwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision ASC LIMIT $3`,
+    backwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND ($2::bigint IS NULL OR revision <= $2)
+                ORDER BY revision DESC LIMIT $3`,
+    page: `SELECT w.watermark::text AS watermark, e.* FROM (SELECT ${watermark} AS watermark) w
+           LEFT JOIN LATERAL (SELECT ${cols} FROM ${s}.events
+                               WHERE position > $1 AND position < w.watermark ORDER BY position LIMIT $2) e ON true`,
+    pageTyped: `SELECT w.watermark::text AS watermark, e.* FROM (SELECT ${watermark} AS watermark) w
+           LEFT JOIN LATERAL (SELECT ${cols} FROM ${s}.events
+                               WHERE position > $1 AND position < w.watermark AND type = ANY($3::text[])
+                               ORDER BY position LIMIT $2) e ON true`,
+    listStreams: `SELECT stream_id FROM ${s}.streams
+                   WHERE starts_with(stream_id, $1)
+                     AND seq > COALESCE((SELECT seq FROM ${s}.streams WHERE stream_id = $2), 0)
+                   ORDER BY seq LIMIT $3`,
+  };
+}
+
+export const createPostgresEventStore = async (options: PostgresEventStoreOptions): Promise<PostgresEventStore> => {
+  const store = new PostgresEventStore(options);
+  await store.init();
+  return store;
+};

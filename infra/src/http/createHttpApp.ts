@@ -1,0 +1,127 @@
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from '../auth/tokenVerifier.js';
+import { AppError } from '../errors/appError.js';
+import type { SqlDatabase } from '../sql/types.js';
+import { registerAuthentication } from './authentication.js';
+import { registerHealthRoutes, type ReadinessCheck } from './health.js';
+import { registerIdempotency, type IdempotencyOptions } from './idempotency.js';
+import { createLogger } from './logger.js';
+import { registerOpenApiDocs } from './openapiDocs.js';
+import { notFoundHandler, problemErrorHandler } from './problem.js';
+import { genRequestId, registerRequestContext } from './requestContext.js';
+import { buildValidatorFactory } from './schemaValidation.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Flipped by runService when shutdown begins: /ready answers 503 from then on. */
+    lifecycle: { accepting: boolean };
+  }
+}
+
+export interface RateLimitSettings {
+  /** Requests per window per key (default key: client IP). Default 600. */
+  max: number;
+  /** Window in ms or a string like '1 minute'. Default '1 minute'. */
+  timeWindow: number | string;
+  allowList?: string[];
+}
+
+export interface CreateHttpAppOptions {
+  /** Service name, in every log line. */
+  service: string;
+  /** A pino logger (createLogger gives the redacting one). Default: createLogger({ service }). */
+  logger?: Logger;
+  /**
+   * Token verification for every non-public route. `false` turns authentication off altogether:
+   * only for tests of unrelated behaviour, never in a service main.
+   */
+  auth: { verifier: TokenVerifier } | false;
+  /** The service's SqlDatabase; holds estia_idempotency. Without it, `idempotent` routes are refused at start. */
+  db?: SqlDatabase;
+  idempotency?: Omit<IdempotencyOptions, 'db'>;
+  /** Shared JSON schemas (contract components), each with an `$id`; routes `$ref` them. */
+  schemas?: readonly Record<string, unknown>[];
+  /** Annotation keywords to tolerate in strict schemas besides the OpenAPI ones. */
+  extraSchemaKeywords?: string[];
+  /** The OpenAPI document served at /openapi.json and /docs. */
+  openapi?: Record<string, unknown>;
+  /** Checks for /ready, e.g. { store: () => store.ping(), bus: () => bus.ping(), db: () => db.query('SELECT 1') }. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** Global rate limit; routes override with `config: { rateLimit: {...} | false }`. */
+  rateLimit?: RateLimitSettings | false;
+  /** Max request body in bytes (413 above). Default 1 MiB. */
+  bodyLimit?: number;
+  /** Behind a reverse proxy: trust X-Forwarded-For (for rate-limit keys). Default false. */
+  trustProxy?: boolean | string | string[];
+}
+
+/**
+ * The HTTP kit of every service: request/correlation ids, redacted logging, problem+json errors,
+ * schema-first validation, authentication, rate limit, idempotency keys, health and docs.
+ * Register the service's routes afterwards, inside a plugin: `await app.register(referralRoutes)`.
+ */
+export const createHttpApp = async (options: CreateHttpAppOptions): Promise<FastifyInstance> => {
+  const logger = options.logger ?? createLogger({ service: options.service });
+  const app = Fastify({
+    loggerInstance: logger,
+    genReqId: genRequestId,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    return503OnClosing: true,
+    schemaController: { compilersFactory: { buildValidator: buildValidatorFactory({ extraKeywords: options.extraSchemaKeywords ?? [] }) as never } },
+  }) as unknown as FastifyInstance;
+
+  app.decorate('lifecycle', { accepting: true });
+  registerRequestContext(app);
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  // JSON only: anything else is a 415 problem rather than a string the handler must guess about.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  for (const schema of options.schemas ?? []) {
+    if (typeof schema.$id !== 'string') throw new TypeError('createHttpApp: every shared schema needs an $id');
+    app.addSchema(schema);
+  }
+
+  // Order matters for onRoute hooks: the rate limiter's per-route hook must run before authentication.
+  if (options.rateLimit !== false) {
+    await app.register(rateLimit, {
+      global: true,
+      max: options.rateLimit?.max ?? 600,
+      timeWindow: options.rateLimit?.timeWindow ?? '1 minute',
+      ...(options.rateLimit?.allowList ? { allowList: options.rateLimit.allowList } : {}),
+      errorResponseBuilder: (_request, context) =>
+        Object.assign(new AppError('RATE_LIMITED', `Rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
+    });
+  }
+
+  if (options.auth !== false) registerAuthentication(app, options.auth.verifier);
+  else app.decorateRequest('principal', undefined);
+
+  if (options.db) await registerIdempotency(app, { ...options.idempotency, db: options.db });
+  else
+    app.addHook('onRoute', (route) => {
+      if (route.config?.idempotent === true) throw new Error(`route ${route.method} ${route.url} is idempotent but createHttpApp got no db`);
+    });
+
+  registerHealthRoutes(app, { checks: options.readiness ?? {}, isAccepting: () => app.lifecycle.accepting });
+
+  if (options.openapi) {
+    const document = options.openapi;
+    // Encapsulated: its routes (Swagger UI assets) are public; nothing leaks to the service's routes.
+    const docs: FastifyPluginAsync = async (child) => {
+      child.addHook('onRoute', (route) => {
+        route.config = { ...route.config, public: true };
+      });
+      await registerOpenApiDocs(child, document);
+    };
+    await app.register(docs);
+  }
+
+  return app;
+};

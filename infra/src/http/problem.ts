@@ -1,0 +1,118 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isAppError, type FieldError } from '../errors/appError.js';
+import { ErrorCodes, problemType, type ErrorCode } from '../errors/codes.js';
+import { isStreamVersionConflict } from '../eventStore/errors.js';
+import { fieldErrorsFrom, type ValidationIssue } from './validationErrors.js';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** RFC 9457 problem details, with our stable `code` and the request id as extensions. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: ErrorCode;
+  requestId?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export interface ProblemResponse {
+  problem: Problem;
+  headers: Record<string, string>;
+  /** True for failures of ours (5xx): log them with the request id. */
+  internal: boolean;
+}
+
+const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId', 'errors']);
+
+const build = (code: ErrorCode, detail: string, extra: Partial<Problem> = {}, extensions: Record<string, unknown> = {}): Problem => {
+  const def = ErrorCodes[code];
+  const problem: Problem = { type: problemType(code), title: def.title, status: def.status, detail, code };
+  for (const [key, value] of Object.entries(extensions)) if (!RESERVED.has(key)) problem[key] = value;
+  return { ...problem, ...extra };
+};
+
+/** Fastify's own client errors whose messages are safe and useful to show. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INSTANCE_ALREADY_STARTED: 'INTERNAL',
+};
+
+const codeForStatus = (status: number): ErrorCode => {
+  const found = (Object.keys(ErrorCodes) as ErrorCode[]).find((code) => ErrorCodes[code].status === status);
+  return found ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED');
+};
+
+/** Maps anything thrown in a request to a problem; never exposes internal messages or stacks. */
+export const toProblem = (error: unknown, request: FastifyRequest): ProblemResponse => {
+  const headers: Record<string, string> = { ...headersOf(error) };
+  const common = { instance: request.url.split('?')[0], requestId: request.id };
+
+  if (isStreamVersionConflict(error) && request.headers['if-match'] !== undefined) {
+    const detail = `If-Match does not match the current version${error.actual === null ? '' : ` (${error.actual})`}: reload and retry`;
+    return { problem: build('PRECONDITION_FAILED', detail, common, { currentVersion: error.actual }), headers, internal: false };
+  }
+  if (isAppError(error)) {
+    const extra = error.errors ? { ...common, errors: error.errors } : common;
+    const internal = error.status >= 500;
+    const detail = internal ? 'An internal error occurred; quote the request id when reporting it' : error.message;
+    return { problem: build(error.code, detail, extra, internal ? {} : error.extensions), headers, internal };
+  }
+  const fastifyError = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
+  if (Array.isArray(fastifyError.validation)) {
+    const errors = fieldErrorsFrom(fastifyError.validation, fastifyError.validationContext ?? 'body');
+    const detail = errors.length === 1 ? `${errors[0]!.pointer} ${errors[0]!.detail}` : `${errors.length} fields are not valid`;
+    return { problem: build('VALIDATION_FAILED', detail, { ...common, errors }), headers, internal: false };
+  }
+  const mapped = fastifyError.code === undefined ? undefined : FASTIFY_CODES[fastifyError.code];
+  if (mapped && mapped !== 'INTERNAL') {
+    const extra = mapped === 'VALIDATION_FAILED' ? { ...common, errors: [{ pointer: '/body', detail: fastifyError.message ?? 'is not valid' }] } : common;
+    return { problem: build(mapped, fastifyError.message ?? ErrorCodes[mapped].title, extra), headers, internal: false };
+  }
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // JSON syntax errors carry statusCode 400; other client errors keep their status, not their text.
+    const code = codeForStatus(status);
+    if (error instanceof SyntaxError) {
+      return {
+        problem: build('VALIDATION_FAILED', 'Body is not valid JSON', { ...common, errors: [{ pointer: '/body', detail: 'is not valid JSON' }] }),
+        headers,
+        internal: false,
+      };
+    }
+    const detail = fastifyError.code?.startsWith('FST_') ? (fastifyError.message ?? ErrorCodes[code].title) : ErrorCodes[code].title;
+    return { problem: { ...build(code, detail, common), status }, headers, internal: false };
+  }
+  return {
+    problem: build('INTERNAL', 'An internal error occurred; quote the request id when reporting it', common),
+    headers: {},
+    internal: true,
+  };
+};
+
+const headersOf = (error: unknown): Record<string, string> => {
+  const headers = (error as { headers?: unknown } | null)?.headers;
+  if (headers === null || typeof headers !== 'object') return {};
+  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+};
+
+export const sendProblem = (reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}): FastifyReply =>
+  reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+
+/** fastify error handler: problem+json for everything, 5xx logged with the error (never sent). */
+export const problemErrorHandler = (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+  const { problem, headers, internal } = toProblem(error, request);
+  if (internal) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
+  return sendProblem(reply, problem, headers);
+};
+
+export const notFoundHandler = (request: FastifyRequest, reply: FastifyReply): FastifyReply =>
+  sendProblem(reply, build('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`, { instance: request.url.split('?')[0], requestId: request.id }));

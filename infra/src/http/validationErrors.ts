@@ -1,0 +1,44 @@
+import type { FieldError } from '../errors/appError.js';
+
+/** The subset of an ajv error we read. */
+export interface ValidationIssue {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+const escapePointerToken = (token: string): string => token.replaceAll('~', '~0').replaceAll('/', '~1');
+
+const MAX_ERRORS = 50;
+
+/**
+ * Turns ajv errors into `{ pointer, detail }` pairs pointing into the request, e.g.
+ * "/body/address/latitude". A missing or unexpected property points at the property itself.
+ */
+export const fieldErrorsFrom = (issues: readonly ValidationIssue[], context: string): FieldError[] => {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    let pointer = `/${context}${issue.instancePath}`;
+    let detail = issue.message ?? 'is not valid';
+    if ((issue.keyword === 'required' || issue.keyword === 'dependentRequired') && typeof issue.params.missingProperty === 'string') {
+      pointer += `/${escapePointerToken(issue.params.missingProperty)}`;
+      detail = 'is required';
+    } else if (issue.keyword === 'additionalProperties' && typeof issue.params.additionalProperty === 'string') {
+      pointer += `/${escapePointerToken(issue.params.additionalProperty)}`;
+      detail = 'is not allowed';
+    } else if (issue.keyword === 'unevaluatedProperties' && typeof issue.params.unevaluatedProperty === 'string') {
+      pointer += `/${escapePointerToken(issue.params.unevaluatedProperty)}`;
+      detail = 'is not allowed';
+    } else if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
+      detail = `must be one of: ${issue.params.allowedValues.map(String).join(', ')}`;
+    }
+    const key = `${pointer}\u0000${detail}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ pointer, detail });
+    if (out.length >= MAX_ERRORS) break;
+  }
+  return out;
+};

@@ -1,0 +1,52 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { PG_URL, dropSchema, postgresAvailable, randomSchemaName } from '../testing/postgres.js';
+import { createPostgresDatabase } from './postgresDatabase.js';
+import { describeSqlDatabaseContract } from './sqlDatabaseContract.js';
+import type { SqlDatabase } from './types.js';
+
+const available = await postgresAvailable();
+const schemas = new WeakMap<SqlDatabase, string>();
+
+describe.skipIf(!available)('PostgreSQL SqlDatabase', () => {
+  describeSqlDatabaseContract(
+    'postgres',
+    async () => {
+      const schema = randomSchemaName('sqldb');
+      const db = await createPostgresDatabase({ url: PG_URL, schema, max: 4 });
+      schemas.set(db, schema);
+      return db;
+    },
+    async (db) => {
+      await db.close();
+      await dropSchema(schemas.get(db)!);
+    },
+  );
+
+  it('creates the schema if missing and confines unqualified tables to it', async () => {
+    const schema = randomSchemaName('sqldb');
+    const db = await createPostgresDatabase({ url: PG_URL, schema });
+    try {
+      await db.execute('CREATE TABLE confined (x INT)');
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      const { rows } = await client.query('SELECT table_schema FROM information_schema.tables WHERE table_name = $1 AND table_schema = $2', [
+        'confined',
+        schema,
+      ]);
+      await client.end();
+      expect(rows).toEqual([{ table_schema: schema }]);
+      // Opening again on an existing schema is fine.
+      const again = await createPostgresDatabase({ url: PG_URL, schema });
+      expect(await again.query('SELECT count(*) AS c FROM confined')).toEqual([{ c: 0 }]);
+      await again.close();
+    } finally {
+      await db.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('rejects a schema name that is not a plain identifier', async () => {
+    await expect(createPostgresDatabase({ url: PG_URL, schema: 'x"; DROP SCHEMA public; --' })).rejects.toThrow(/invalid schema name/);
+  });
+});

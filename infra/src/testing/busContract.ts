@@ -1,0 +1,337 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBus, type BusConfig } from '../bus/createBus.js';
+import type { EventEnvelope } from '@estia/contracts';
+import type { Bus, DeliveredMessage } from '../bus/types.js';
+import { createSqliteDatabase } from '../sql/sqliteDatabase.js';
+import type { SqlDatabase } from '../sql/types.js';
+import { createSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
+import { startConsumer } from '../processors/consumer.js';
+import { deadLetterStore } from '../processors/deadLetterStore.js';
+import { checkpointStore } from '../processors/checkpointStore.js';
+import { EFFECTS_DDL, testEnvelope } from '../processors/testWorkers/testEnvelope.js';
+
+/**
+ * The contract every bus adapter passes, with the processors on top: per-key order, a consumer process
+ * SIGKILLed mid-batch, a relay process SIGKILLed between publish and checkpoint, and dead-lettering.
+ */
+export interface BusContractTarget {
+  name: string;
+  /** Why the suite cannot run here (printed as "skipped: …"), or null. */
+  skipReason: string | null;
+  /** A serializable config (child processes build their own bus from it); called once per test. */
+  config(): BusConfig;
+  /** How long a killed consumer's partitions stay with it (Kafka: the session timeout). */
+  killedMemberGraceMs?: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..', '..');
+const workers = join(here, '..', 'processors', 'testWorkers');
+
+interface Worker {
+  child: ChildProcess;
+  lines: string[];
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function spawnWorker(script: string, env: Record<string, string>): Worker {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(workers, script)], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const listeners = new Set<(line: string) => void>();
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    const parts = buffer.split('\n');
+    buffer = parts.pop()!;
+    for (const line of parts) {
+      lines.push(line);
+      for (const listener of listeners) listener(line);
+    }
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    lines,
+    exited,
+    waitForLine: (pattern, timeoutMs = 60_000) =>
+      new Promise<string>((resolve, reject) => {
+        const seen = lines.find((line) => pattern.test(line));
+        if (seen !== undefined) return resolve(seen);
+        const timer = setTimeout(() => {
+          listeners.delete(listener);
+          reject(new Error(`worker ${script} printed no ${pattern} in ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}`));
+        }, timeoutMs);
+        const listener = (line: string): void => {
+          if (!pattern.test(line)) return;
+          clearTimeout(timer);
+          listeners.delete(listener);
+          resolve(line);
+        };
+        listeners.add(listener);
+        void exited.then(({ code, signal }) => {
+          if (!listeners.has(listener)) return;
+          clearTimeout(timer);
+          listeners.delete(listener);
+          reject(new Error(`worker ${script} exited (${code ?? signal}) before ${pattern}; stderr: ${stderr.slice(-2000)}`));
+        });
+      }),
+  };
+}
+
+/** Polls until `probe` holds; the deadline only turns a hang into a readable failure. */
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const countRows = async (db: SqlDatabase, sql: string): Promise<number> =>
+  Number((await db.query<{ n: number | string }>(sql))[0]?.n ?? 0);
+
+export function busContract(target: BusContractTarget): void {
+  if (target.skipReason !== null) console.log(`[bus contract: ${target.name}] skipped: ${target.skipReason}`);
+
+  describe.skipIf(target.skipReason !== null)(`bus contract: ${target.name}`, () => {
+    let dir: string;
+    const opened: { close(): Promise<void> }[] = [];
+    const track = <T extends { close(): Promise<void> }>(resource: T): T => {
+      opened.push(resource);
+      return resource;
+    };
+    const newTopic = (): string => `estia.test-${randomUUID().slice(0, 8)}`;
+
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'estia-bus-contract-'));
+    });
+    afterAll(async () => {
+      for (const resource of opened.reverse()) await resource.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('keeps order per key across publish calls and delivers everything once to a fresh group', async () => {
+      const config = target.config();
+      const bus = track(createBus(config));
+      const topic = newTopic();
+      const keys = ['org-a', 'org-b', 'org-c'];
+      const perKey = 60;
+      for (let round = 0; round < 6; round++) {
+        const messages = [];
+        for (let i = 0; i < perKey / 6; i++) {
+          for (const key of keys) {
+            const seq = round * (perKey / 6) + i;
+            messages.push({ key, value: testEnvelope(key, { seq }) });
+          }
+        }
+        await bus.publish(topic, messages);
+      }
+      const seen = new Map<string, number[]>();
+      const consumer = await bus.consume({
+        group: `order-${randomUUID()}`,
+        topics: [topic],
+        fromBeginning: true,
+        handler: async (batch: DeliveredMessage[]) => {
+          for (const message of batch) {
+            expect(message.key).toBe(message.value.subject);
+            const list = seen.get(message.key) ?? [];
+            list.push((message.value.data as { seq: number }).seq);
+            seen.set(message.key, list);
+          }
+        },
+      });
+      await eventually(
+        async () => [...seen.values()].reduce((n, list) => n + list.length, 0),
+        (n) => n >= keys.length * perKey,
+        'all messages',
+      );
+      await consumer.stop();
+      for (const key of keys) expect(seen.get(key)).toEqual(Array.from({ length: perKey }, (_, i) => i));
+    });
+
+    it('a consumer process killed mid-batch resumes with nothing lost and no effect applied twice', async () => {
+      const config = target.config();
+      const bus = track(createBus(config));
+      const topic = newTopic();
+      const group = `kill-${randomUUID()}`;
+      const total = 200;
+      await bus.publish(
+        topic,
+        Array.from({ length: total }, (_, seq) => ({ key: `case-${seq % 7}`, value: testEnvelope(`case-${seq % 7}`, { seq }) })),
+      );
+      const dbPath = join(dir, `${group}.sqlite`);
+      const db = track(await createSqliteDatabase({ path: dbPath }));
+      await db.execute(EFFECTS_DDL);
+      const env = { BUS_CONFIG: JSON.stringify(config), DB_PATH: dbPath, GROUP: group, TOPIC: topic, DELAY_MS: '3' };
+
+      const first = spawnWorker('consumerWorker.ts', env);
+      await eventually(() => countRows(db, 'SELECT COUNT(*) AS n FROM effects'), (n) => n >= 40, 'first commits');
+      // Each line is printed inside an open transaction (the handler then sleeps): the kill lands mid-batch.
+      const before = first.lines.length;
+      await first.waitForLine(/^handling /);
+      await eventually(async () => first.lines.length, (n) => n > before, 'a handler in flight');
+      first.child.kill('SIGKILL');
+      expect((await first.exited).signal).toBe('SIGKILL');
+      const afterKill = await countRows(db, 'SELECT COUNT(*) AS n FROM effects');
+      expect(afterKill).toBeLessThan(total);
+
+      const second = spawnWorker('consumerWorker.ts', { ...env, DELAY_MS: '0' });
+      await eventually(
+        () => countRows(db, 'SELECT COUNT(*) AS n FROM effects'),
+        (n) => n >= total,
+        'every effect after the restart',
+        60_000 + (target.killedMemberGraceMs ?? 0),
+      );
+      second.child.kill('SIGTERM');
+      expect((await second.exited).code).toBe(0);
+
+      expect(await countRows(db, 'SELECT COUNT(*) AS n FROM effects')).toBe(total);
+      expect(await countRows(db, 'SELECT COUNT(DISTINCT event_id) AS n FROM effects')).toBe(total);
+      expect(await countRows(db, `SELECT COUNT(*) AS n FROM estia_inbox WHERE consumer = '${group}'`)).toBe(total);
+      // Order per key held across the kill: within each key the effects were written in seq order.
+      const rows = await db.query<{ subject: string; seq: number }>('SELECT subject, seq FROM effects ORDER BY rowid');
+      const lastSeq = new Map<string, number>();
+      for (const row of rows) {
+        expect(row.seq).toBeGreaterThan(lastSeq.get(row.subject) ?? -1);
+        lastSeq.set(row.subject, row.seq);
+      }
+    });
+
+    it('a relay process killed between publish and checkpoint only causes duplicates the inbox absorbs', async () => {
+      const config = target.config();
+      const topic = newTopic();
+      const storePath = join(dir, `store-${randomUUID()}.sqlite`);
+      const relayDbPath = join(dir, `relay-${randomUUID()}.sqlite`);
+      const store = track(createSqliteEventStore({ path: storePath }));
+      const total = 50;
+      const batchSize = 10;
+      for (let seq = 0; seq < total; seq++) {
+        const events = [{ type: 'public.case-moved', data: { seq } }];
+        // Private events in between must be passed over without disturbing the checkpoint.
+        if (seq % 5 === 0) events.push({ type: 'private.note-added', data: { seq } });
+        await store.append(`case-${seq % 4}`, events);
+      }
+      const lastPosition = (await store.readAll()).at(-1)!.position;
+      const relayDb = track(await createSqliteDatabase({ path: relayDbPath }));
+      const env = {
+        BUS_CONFIG: JSON.stringify(config),
+        STORE_PATH: storePath,
+        DB_PATH: relayDbPath,
+        TOPIC: topic,
+        BATCH_SIZE: String(batchSize),
+      };
+
+      const crashing = spawnWorker('relayWorker.ts', { ...env, CRASH_AFTER_BATCH: '3' });
+      expect((await crashing.exited).signal).toBe('SIGKILL');
+      const checkpoint = await checkpointStore.load(relayDb, 'test.relay');
+      expect(checkpoint).not.toBeNull();
+      expect(checkpoint!).toBeLessThan(lastPosition);
+
+      const resumed = spawnWorker('relayWorker.ts', env);
+      await resumed.waitForLine(/^caught-up /);
+      resumed.child.kill('SIGTERM');
+      expect((await resumed.exited).code).toBe(0);
+      expect(await checkpointStore.load(relayDb, 'test.relay')).toBe(lastPosition);
+
+      const bus = track(createBus(config));
+      // The raw log: the batch published before the crash was published again.
+      let raw = 0;
+      const rawConsumer = await bus.consume({
+        group: `raw-${randomUUID()}`,
+        topics: [topic],
+        fromBeginning: true,
+        handler: async (batch) => void (raw += batch.length),
+      });
+      const db = track(await createSqliteDatabase({ path: join(dir, `consumer-${randomUUID()}.sqlite`) }));
+      await db.execute(EFFECTS_DDL);
+      const consumer = await startConsumer({
+        bus,
+        db,
+        group: `relay-${randomUUID()}`,
+        topics: [topic],
+        handle: async (tx, envelope) => {
+          await tx.execute('INSERT INTO effects (event_id, subject, seq) VALUES ($1, $2, $3)', [
+            envelope.id,
+            envelope.subject,
+            (envelope.data as { seq: number }).seq,
+          ]);
+        },
+      });
+      await eventually(async () => raw, (n) => n >= total + batchSize, 'the raw log with duplicates');
+      await eventually(() => countRows(db, 'SELECT COUNT(*) AS n FROM estia_inbox'), (n) => n >= total, 'the consumer');
+      await consumer.stop();
+      await rawConsumer.stop();
+      expect(raw).toBe(total + batchSize);
+      expect(await countRows(db, 'SELECT COUNT(*) AS n FROM effects')).toBe(total);
+      expect(await countRows(db, 'SELECT COUNT(DISTINCT event_id) AS n FROM effects')).toBe(total);
+    });
+
+    it('dead-letters a poison message after maxAttempts and a schema-invalid one at once, then moves on', async () => {
+      const config = target.config();
+      const bus: Bus = track(createBus(config));
+      const topic = newTopic();
+      const poison = testEnvelope('case-1', { seq: 1, poison: true });
+      const invalid = { ...testEnvelope('case-1', { seq: 2 }), specversion: '0.3' } as unknown as EventEnvelope;
+      await bus.publish(topic, [
+        { key: 'case-1', value: testEnvelope('case-1', { seq: 0 }) },
+        { key: 'case-1', value: poison },
+        { key: 'case-1', value: invalid },
+        { key: 'case-1', value: testEnvelope('case-1', { seq: 3 }) },
+        { key: 'case-1', value: testEnvelope('case-1', { seq: 4 }) },
+      ]);
+      const db = track(await createSqliteDatabase({ path: join(dir, `dlq-${randomUUID()}.sqlite`) }));
+      await db.execute(EFFECTS_DDL);
+      const group = `dlq-${randomUUID()}`;
+      const attempts: number[] = [];
+      const consumer = await startConsumer({
+        bus,
+        db,
+        group,
+        topics: [topic],
+        maxAttempts: 3,
+        backoff: { initialMs: 5, maxMs: 20 },
+        handle: async (tx, envelope, context) => {
+          const data = envelope.data as { seq: number; poison?: boolean };
+          // The write happens first, so a rollback is what keeps it out.
+          await tx.execute('INSERT INTO effects (event_id, subject, seq) VALUES ($1, $2, $3)', [envelope.id, envelope.subject, data.seq]);
+          if (data.poison) {
+            attempts.push(context.attempt);
+            throw new Error('cannot handle poison');
+          }
+        },
+      });
+      await eventually(() => countRows(db, 'SELECT COUNT(*) AS n FROM effects'), (n) => n >= 3, 'the healthy messages');
+      await eventually(() => deadLetterStore.count(db, group), (n) => n >= 2, 'two dead letters');
+      await consumer.stop();
+
+      const rows = await db.query<{ seq: number }>('SELECT seq FROM effects ORDER BY rowid');
+      expect(rows.map((r) => Number(r.seq))).toEqual([0, 3, 4]);
+      expect(attempts.slice(-3)).toEqual([1, 2, 3]);
+      const letters = await deadLetterStore.list(db, { consumer: group });
+      const poisoned = letters.find((l) => l.eventId === poison.id);
+      expect(poisoned).toMatchObject({ attempts: 3, topic, eventType: poison.type });
+      expect(poisoned!.error).toContain('cannot handle poison');
+      expect(poisoned!.envelope).toEqual(poison);
+      const rejected = letters.find((l) => l.eventId === invalid.id);
+      expect(rejected).toMatchObject({ attempts: 0 });
+      expect(rejected!.error).toMatch(/^schema: .*specversion/);
+    });
+  });
+}

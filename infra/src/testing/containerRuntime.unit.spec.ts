@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { containerRuntimeAvailable, skipLine } from './containerRuntime.js';
+
+describe('containerRuntimeAvailable', () => {
+  it('answers a boolean without throwing, and the same answer when asked again', async () => {
+    const first = await containerRuntimeAvailable();
+    expect(typeof first).toBe('boolean');
+    expect(await containerRuntimeAvailable()).toBe(first);
+  });
+
+  it('formats the skip line every server-backed suite prints', () => {
+    expect(skipLine('KurrentDB adapter contract suite', 'no KURRENTDB_URL and no container runtime')).toBe(
+      'skipped: KurrentDB adapter contract suite — no KURRENTDB_URL and no container runtime',
+    );
+  });
+});

@@ -1,0 +1,290 @@
+import { DeciderSpecification } from '@estia/infra/testing/givenWhenThen.js';
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../shared/actor.js';
+import type { ClientPersonalData } from './clientData.js';
+import { clientDecider, type ClientCommand, type ClientEvent } from './clientDecider.js';
+
+const spec = DeciderSpecification.for(clientDecider);
+const now = '2025-06-01T10:00:00.000Z';
+const clientId = '0b5f6c1e-0000-4000-8000-000000000001';
+const officer: Actor = { organisationId: 'org-a', userId: 'u-1', roles: ['referral_officer'] };
+const otherOfficer: Actor = { organisationId: 'org-b', userId: 'u-2', roles: ['referral_officer'] };
+const dpo: Actor = { organisationId: 'org-a', userId: 'u-9', roles: ['data_protection_officer'] };
+
+const personal: ClientPersonalData = {
+  givenNames: 'Amira',
+  familyName: 'Haddad',
+  dateOfBirth: '1990-05-04',
+  nationalities: ['SY'],
+  languages: [
+    { language: 'ar', level: 'C2', native: true },
+    { language: 'el', level: 'A2' },
+  ],
+  legalStatus: { status: 'asylum_seeker', applicationDate: '2025-02-01', mustLeaveReceptionBy: '2025-12-31' },
+};
+
+const register = (over: Partial<Extract<ClientCommand, { type: 'RegisterClient' }>> = {}): ClientCommand => ({
+  type: 'RegisterClient',
+  clientId,
+  now,
+  actor: officer,
+  organisation: { approved: true },
+  duplicateReview: { candidates: [], confirmedNew: true },
+  personal,
+  ...over,
+});
+
+const registered: ClientEvent = {
+  type: 'ClientRegistered',
+  data: {
+    clientId,
+    registeredBy: { organisationId: 'org-a', userId: 'u-1' },
+    registeredAt: now,
+    duplicateReview: { candidates: [] },
+    personal,
+  },
+};
+
+const giveConsent: ClientCommand = {
+  type: 'GiveConsent',
+  clientId,
+  now,
+  actor: officer,
+  consentId: 'consent-1',
+  purpose: 'referral',
+  recipient: { serviceCategory: 'housing' },
+  scope: ['needs', 'languages'],
+  method: 'written',
+  expiresAt: '2026-06-01T00:00:00.000Z',
+};
+const consentGiven: ClientEvent = {
+  type: 'ConsentGiven',
+  data: {
+    consentId: 'consent-1',
+    clientId,
+    purpose: 'referral',
+    recipient: { serviceCategory: 'housing' },
+    scope: ['needs', 'languages'],
+    method: 'written',
+    recordedBy: { organisationId: 'org-a', userId: 'u-1' },
+    givenAt: now,
+    expiresAt: '2026-06-01T00:00:00.000Z',
+  },
+};
+const erased: ClientEvent = {
+  type: 'ClientErased',
+  data: { clientId, erasedAt: now, erasedBy: { organisationId: 'org-a', userId: 'u-9' } },
+};
+
+describe('client decider', () => {
+  describe('registration', () => {
+    it('registers a client, the personal data under `personal` only', () => spec.given([]).when(register()).then([registered]));
+
+    it('refuses an organisation that is not an approved member', () =>
+      spec.given([]).when(register({ organisation: { approved: false } })).thenThrows('FORBIDDEN', /approved/));
+
+    it('refuses a user without the referral_officer role', () =>
+      spec.given([]).when(register({ actor: { ...officer, roles: ['auditor'] } })).thenThrows('FORBIDDEN', /referral_officer/));
+
+    it('refuses to register twice', () => spec.given([registered]).when(register()).thenThrows('CONFLICT'));
+
+    it('names every invalid field', () => {
+      const bad = {
+        ...personal,
+        givenNames: ' ',
+        dateOfBirth: '2030-01-01',
+        nationalities: ['XX'],
+        languages: [{ language: 'Arabic', level: 'D1' }],
+        legalStatus: { status: 'tourist', applicationDate: '2025-03-01', decisionDate: '2025-01-01' },
+      } as unknown as ClientPersonalData;
+      try {
+        clientDecider.decide(register({ personal: bad }), clientDecider.initialState());
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
+        expect((error as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual([
+          '/personal/givenNames',
+          '/personal/dateOfBirth',
+          '/personal/nationalities/0',
+          '/personal/languages/0/language',
+          '/personal/languages/0/level',
+          '/personal/legalStatus/status',
+          '/personal/legalStatus/decisionDate',
+        ]);
+      }
+    });
+
+    it('requires the officer to confirm a new client when likely duplicates were found', () => {
+      const candidates = [{ clientId: 'other', score: 0.93 }];
+      spec
+        .given([])
+        .when(register({ duplicateReview: { candidates, confirmedNew: false } }))
+        .thenThrows('BUSINESS_RULE_VIOLATED', /likely duplicate/);
+      spec
+        .given([])
+        .when(register({ duplicateReview: { candidates, confirmedNew: true } }))
+        .then([{ ...registered, data: { ...registered.data, duplicateReview: { candidates } } }]);
+    });
+
+    it('links another organisation to an existing client instead of duplicating, once', () => {
+      const link: ClientCommand = {
+        type: 'LinkRegistration',
+        clientId,
+        now,
+        actor: otherOfficer,
+        organisation: { approved: true },
+        score: 0.91,
+      };
+      const linked: ClientEvent = {
+        type: 'ClientRegistrationLinked',
+        data: { clientId, linkedBy: { organisationId: 'org-b', userId: 'u-2' }, linkedAt: now, score: 0.91 },
+      };
+      spec.given([registered]).when(link).then([linked]);
+      spec.given([registered, linked]).when(link).thenNothing();
+      spec.given([]).when(link).thenThrows('NOT_FOUND');
+    });
+  });
+
+  describe('personal data and legal status', () => {
+    it('records a correction with the names of the corrected fields', () =>
+      spec
+        .given([registered])
+        .when({ type: 'CorrectPersonalData', clientId, now, actor: officer, personal: { familyName: 'Al-Haddad' } })
+        .then([
+          {
+            type: 'ClientPersonalDataCorrected',
+            data: {
+              clientId,
+              correctedBy: { organisationId: 'org-a', userId: 'u-1' },
+              correctedAt: now,
+              fields: ['familyName'],
+              personal: { familyName: 'Al-Haddad' },
+            },
+          },
+        ]));
+
+    it('lets only a registering organisation correct data', () =>
+      spec
+        .given([registered])
+        .when({ type: 'CorrectPersonalData', clientId, now, actor: otherOfficer, personal: { familyName: 'X' } })
+        .thenThrows('FORBIDDEN', /did not register/));
+
+    it('records a legal status change over time, with its dates checked', () => {
+      const legalStatus = {
+        status: 'refugee' as const,
+        applicationDate: '2025-02-01',
+        decisionDate: '2025-05-20',
+        residencePermit: { validFrom: '2025-05-20', validUntil: '2028-05-19' },
+        workPermit: { validFrom: '2025-05-20', validUntil: '2028-05-19' },
+      };
+      spec
+        .given([registered])
+        .when({ type: 'ChangeLegalStatus', clientId, now, actor: officer, personal: { legalStatus } })
+        .then([
+          {
+            type: 'LegalStatusChanged',
+            data: { clientId, changedBy: { organisationId: 'org-a', userId: 'u-1' }, changedAt: now, personal: { legalStatus } },
+          },
+        ]);
+      spec
+        .given([registered])
+        .when({
+          type: 'ChangeLegalStatus',
+          clientId,
+          now,
+          actor: officer,
+          personal: { legalStatus: { ...legalStatus, workPermit: { validFrom: '2028-01-01', validUntil: '2026-01-01' } } },
+        })
+        .thenThrows('VALIDATION_FAILED', /workPermit\/validUntil/);
+    });
+  });
+
+  describe('consent', () => {
+    it('records consent as data', () => spec.given([registered]).when(giveConsent).then([consentGiven]));
+
+    it('refuses a referral consent that names no recipient, an unknown scope, or a past expiry', () => {
+      spec
+        .given([registered])
+        .when({ ...giveConsent, recipient: {} })
+        .thenThrows('VALIDATION_FAILED', /\/recipient/);
+      spec
+        .given([registered])
+        .when({ ...giveConsent, scope: ['everything'] } as unknown as ClientCommand)
+        .thenThrows('VALIDATION_FAILED', /\/scope\/0/);
+      spec
+        .given([registered])
+        .when({ ...giveConsent, expiresAt: '2025-01-01T00:00:00.000Z' })
+        .thenThrows('VALIDATION_FAILED', /expiresAt/);
+    });
+
+    it('withdraws at once, idempotently, with the free-text reason kept personal', () => {
+      const withdraw: ClientCommand = {
+        type: 'WithdrawConsent',
+        clientId,
+        now: '2025-07-01T08:00:00.000Z',
+        actor: officer,
+        consentId: 'consent-1',
+        reason: { code: 'client_request', note: 'said so on the phone' },
+      };
+      const withdrawn: ClientEvent = {
+        type: 'ConsentWithdrawn',
+        data: {
+          clientId,
+          consentId: 'consent-1',
+          withdrawnAt: '2025-07-01T08:00:00.000Z',
+          recordedBy: { organisationId: 'org-a', userId: 'u-1' },
+          reasonCode: 'client_request',
+          personal: { reasonNote: 'said so on the phone' },
+        },
+      };
+      spec.given([registered, consentGiven]).when(withdraw).then([withdrawn]);
+      spec.given([registered, consentGiven, withdrawn]).when(withdraw).thenNothing();
+      spec.given([registered]).when(withdraw).thenThrows('NOT_FOUND', /consent-1/);
+    });
+
+    it('lets an organisation holding an accepted referral record a withdrawal, not others', () => {
+      const withdraw: ClientCommand = { type: 'WithdrawConsent', clientId, now, actor: otherOfficer, consentId: 'consent-1' };
+      spec.given([registered, consentGiven]).when(withdraw).thenThrows('FORBIDDEN');
+      spec
+        .given([registered, consentGiven])
+        .when({ ...withdraw, actorHoldsAcceptedReferral: true })
+        .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['ConsentWithdrawn']));
+    });
+
+    it('keeps consents in the state, withdrawn ones with their withdrawal time', () => {
+      const state = [registered, consentGiven].reduce(clientDecider.evolve, clientDecider.initialState());
+      expect(state).toMatchObject({ status: 'active', consents: [{ consentId: 'consent-1', withdrawnAt: null }] });
+      expect(JSON.stringify(state)).not.toContain('Amira');
+    });
+  });
+
+  describe('erasure', () => {
+    const erase: ClientCommand = { type: 'EraseClient', clientId, now, actor: dpo };
+
+    it('records ClientErased without any personal data', () =>
+      spec
+        .given([registered])
+        .when(erase)
+        .thenEvents((events) => {
+          expect(events).toEqual([erased]);
+          expect(JSON.stringify(events)).not.toMatch(/Amira|Haddad|1990/);
+        }));
+
+    it('needs a data protection officer of a registering organisation', () => {
+      spec.given([registered]).when({ ...erase, actor: officer }).thenThrows('FORBIDDEN', /data_protection_officer/);
+      spec
+        .given([registered])
+        .when({ ...erase, actor: { ...dpo, organisationId: 'org-b' } })
+        .thenThrows('FORBIDDEN', /did not register/);
+    });
+
+    it('is idempotent, and every other command on an erased client is refused as gone', () => {
+      spec.given([registered, erased]).when(erase).thenNothing();
+      spec.given([registered, erased]).when(giveConsent).thenThrows('GONE', /erased/);
+      spec
+        .given([registered, erased])
+        .when({ type: 'CorrectPersonalData', clientId, now, actor: officer, personal: { familyName: 'X' } })
+        .thenThrows('GONE');
+    });
+  });
+});

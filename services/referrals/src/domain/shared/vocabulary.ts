@@ -1,0 +1,85 @@
+// Closed vocabularies shared with the integration contracts (contracts/events/common.v1.schema.json).
+// Kept as literal lists here so the domain imports nothing but the decider/error ports.
+
+export const SERVICE_CATEGORIES = [
+  'housing',
+  'legal',
+  'psychosocial',
+  'counselling',
+  'medical',
+  'language',
+  'employment',
+  'education_training',
+  'mentoring',
+  'administrative',
+  'basic_needs',
+  'childcare',
+] as const;
+export type ServiceCategory = (typeof SERVICE_CATEGORIES)[number];
+
+export const LEGAL_STATUSES = [
+  'asylum_seeker',
+  'refugee',
+  'subsidiary_protection',
+  'resettled',
+  'humanitarian_admission',
+  'other',
+] as const;
+export type LegalStatusKind = (typeof LEGAL_STATUSES)[number];
+
+export const CEFR_LEVELS = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'] as const;
+export type CefrLevel = (typeof CEFR_LEVELS)[number];
+
+export const CONSENT_PURPOSES = ['referral', 'job_matching', 'employer_sharing'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+
+export const CONSENT_SCOPES = [
+  'legal_status',
+  'legal_status_dates',
+  'languages',
+  'location',
+  'skills',
+  'occupations',
+  'education',
+  'driving_licences',
+  'availability',
+  'needs',
+  'contact_details',
+  'case_history',
+] as const;
+export type ConsentScope = (typeof CONSENT_SCOPES)[number];
+
+export const CONSENT_METHODS = ['written', 'verbal', 'electronic'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
+
+export const NEED_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+export type NeedPriority = (typeof NEED_PRIORITIES)[number];
+
+export const REFERRAL_OUTCOMES = [
+  'need_met',
+  'need_partially_met',
+  'need_not_met',
+  'client_declined',
+  'client_unreachable',
+] as const;
+export type ReferralOutcome = (typeof REFERRAL_OUTCOMES)[number];
+
+export const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
+  typeof value === 'string' && (list as readonly string[]).includes(value);
+
+// ISO 3166-1 alpha-2, officially assigned codes.
+const ISO_3166_ALPHA2 = new Set(
+  (
+    'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
+    'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
+    'GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO ' +
+    'JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR ' +
+    'MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO ' +
+    'RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV ' +
+    'TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
+  ).split(' '),
+);
+export const isCountryCode = (value: unknown): value is string => typeof value === 'string' && ISO_3166_ALPHA2.has(value);
+
+/** ISO 639-1 or 639-3 shape; the list itself is long and changes, so only the shape is checked. */
+export const isLanguageCode = (value: unknown): value is string => typeof value === 'string' && /^[a-z]{2,3}$/.test(value);

@@ -1,0 +1,17 @@
+import type { ApiScope } from '../domain/apiClient/apiClient.js';
+import type { Role } from '../domain/shared/actor.js';
+
+/**
+ * Scopes a person's token carries, derived from their roles (API clients get the scopes they were
+ * created with). Services check scopes for the operation and relationships for the data.
+ */
+const BY_ROLE: Record<Role, readonly ApiScope[]> = {
+  org_admin: ['directory:read', 'registry:write', 'capacity:write', 'referrals:read', 'clients:read', 'matching:read'],
+  referral_officer: ['directory:read', 'capacity:write', 'referrals:read', 'referrals:write', 'clients:read', 'clients:write'],
+  job_coach: ['directory:read', 'matching:read', 'matching:write', 'clients:read'],
+  network_admin: ['directory:read', 'registry:write'],
+  // Auditors read everything and write nothing; the services record each of their reads.
+  auditor: ['directory:read', 'referrals:read', 'clients:read', 'matching:read'],
+};
+
+export const scopesForRoles = (roles: readonly Role[]): ApiScope[] => [...new Set(roles.flatMap((role) => BY_ROLE[role]))].sort();
