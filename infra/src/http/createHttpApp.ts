@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/tokenVerifier.js';
@@ -57,6 +57,8 @@ export interface CreateHttpAppOptions {
   trustProxy?: boolean | string | string[];
 }
 
+const PROBE_PATHS = new Set(['/health', '/ready']);
+
 /**
  * The HTTP kit of every service: request/correlation ids, redacted logging, problem+json errors,
  * schema-first validation, authentication, rate limit, idempotency keys, health and docs.
@@ -67,7 +69,8 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
   const app = Fastify({
     loggerInstance: logger,
     genReqId: genRequestId,
-    requestIdLogLabel: 'requestId',
+    // Probes every few seconds would drown the log; their failures are still logged by the checks.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (request) => PROBE_PATHS.has(request.url) }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,

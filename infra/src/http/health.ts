@@ -31,8 +31,8 @@ const withTimeout = async (check: ReadinessCheck, ms: number): Promise<void> => 
 /** `/health`: the process is up. `/ready`: every dependency answered (503 problem otherwise). */
 export const registerHealthRoutes = (app: FastifyInstance, options: HealthOptions): void => {
   const noLimit = { public: true, rateLimit: false } as const;
-  app.get('/health', { config: noLimit, logLevel: 'warn' }, async () => ({ status: 'up' }));
-  app.get('/ready', { config: noLimit, logLevel: 'warn' }, async (request, reply) => {
+  app.get('/health', { config: noLimit }, async () => ({ status: 'up' }));
+  app.get('/ready', { config: noLimit }, async (request, reply) => {
     const results: Record<string, 'ok' | 'failed'> = {};
     await Promise.all(
       Object.entries(options.checks ?? {}).map(async ([name, check]) => {

@@ -33,9 +33,12 @@ async function detect(): Promise<boolean> {
   }
 }
 
-/** The one-line notice a server-backed suite prints when it cannot run here, e.g. "skipped: Kafka bus contract suite — no KAFKA_BROKERS and no container runtime". */
+/** e.g. "skipped: Kafka bus contract suite — no KAFKA_BROKERS and no container runtime". */
+export const formatSkipLine = (what: string, why: string): string => `skipped: ${what} — ${why}`;
+
+/** Prints the one-line notice a server-backed suite gives when it cannot run here (and returns it). */
 export function skipLine(what: string, why: string): string {
-  const line = `skipped: ${what} — ${why}`;
+  const line = formatSkipLine(what, why);
   console.log(line);
   return line;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerRuntimeAvailable, skipLine } from './containerRuntime.js';
+import { containerRuntimeAvailable, formatSkipLine } from './containerRuntime.js';
 
 describe('containerRuntimeAvailable', () => {
   it('answers a boolean without throwing, and the same answer when asked again', async () => {
@@ -9,7 +9,7 @@ describe('containerRuntimeAvailable', () => {
   });
 
   it('formats the skip line every server-backed suite prints', () => {
-    expect(skipLine('KurrentDB adapter contract suite', 'no KURRENTDB_URL and no container runtime')).toBe(
+    expect(formatSkipLine('KurrentDB adapter contract suite', 'no KURRENTDB_URL and no container runtime')).toBe(
       'skipped: KurrentDB adapter contract suite — no KURRENTDB_URL and no container runtime',
     );
   });

@@ -1,7 +1,7 @@
-import { START } from '@kurrent/kurrentdb-client';
 import type { AllStreamResolvedEvent, AllStreamSubscription, KurrentDBClient } from '@kurrent/kurrentdb-client';
 import { ChangeSignal } from '../changeSignal.js';
 import type { StoredEvent, Subscription, SubscriptionHandler, SubscribeOptions } from '../types.js';
+import { toReadPosition } from './eventMapping.js';
 import { serverFilter, type LogScope } from './logScope.js';
 
 export interface AllSubscriptionDeps {
@@ -17,8 +17,6 @@ export interface AllSubscriptionDeps {
 
 /** Wakes the pump at least this often even without a stream event (a safety net, not a poll). */
 const IDLE_WAKE_MS = 30_000;
-
-const toReadPosition = (after: number) => (after < 0 ? START : { commit: BigInt(after), prepare: BigInt(after) });
 
 /**
  * Catch-up-then-live delivery over one server-side $all subscription. The pump drains what the

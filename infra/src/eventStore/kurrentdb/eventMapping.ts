@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { JSONEventData, JSONType, RecordedEvent } from '@kurrent/kurrentdb-client';
+import { START } from '@kurrent/kurrentdb-client';
+import type { JSONEventData, JSONType, ReadPosition, RecordedEvent } from '@kurrent/kurrentdb-client';
 import { AppError } from '../../errors/appError.js';
 import { prepareEvents, type StreamHead } from '../appendBatch.js';
 import type { EventMetadata, NewEvent, StoredEvent } from '../types.js';
@@ -82,6 +83,13 @@ export function positionToNumber(position: bigint): number {
   }
   return Number(position);
 }
+
+/**
+ * A port position as a server read position. Every event written through gRPC commits itself, so
+ * its commit and prepare positions are equal; -1 (or any negative) means the start of the log.
+ */
+export const toReadPosition = (after: number): ReadPosition =>
+  after < 0 ? START : { commit: BigInt(after), prepare: BigInt(after) };
 
 /** Position of an event read from a stream or from $all (modern servers fill both for self-committed events). */
 export function commitPositionOf(recorded: RecordedEvent, resolvedCommitPosition?: bigint): number {

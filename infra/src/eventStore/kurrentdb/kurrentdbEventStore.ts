@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BACKWARDS, END, FORWARDS, KurrentDBClient, START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
-import type { AllStreamResolvedEvent, ReadPosition, ResolvedEvent } from '@kurrent/kurrentdb-client';
+import type { AllStreamResolvedEvent, ResolvedEvent } from '@kurrent/kurrentdb-client';
 import { AppError } from '../../errors/appError.js';
 import { checkExpected, validateAppend, type StreamHead } from '../appendBatch.js';
 import { StreamVersionConflictError } from '../errors.js';
@@ -19,7 +19,7 @@ import type {
   SubscriptionHandler,
 } from '../types.js';
 import { subscribeToAllScoped } from './allSubscription.js';
-import { commitPositionOf, decodeEvent, encodeBatch } from './eventMapping.js';
+import { commitPositionOf, decodeEvent, encodeBatch, toReadPosition } from './eventMapping.js';
 import { isWrongExpectedVersion, retryableExpectation, serverStreamState, toConflict } from './expectedVersion.js';
 import { acceptedStreamId, serverFilter, type LogScope } from './logScope.js';
 
@@ -347,9 +347,6 @@ export class KurrentDbEventStore implements EventStore {
     }
   }
 }
-
-const toReadPosition = (after: number): ReadPosition =>
-  after < 0 ? START : { commit: BigInt(after), prepare: BigInt(after) };
 
 /** Jittered, growing pause between retries of a lost race, so competing writers spread out. */
 const backoff = (attempt: number): Promise<void> => sleep(Math.min(50, 1 + attempt * 2) * Math.random());

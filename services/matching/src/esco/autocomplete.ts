@@ -130,7 +130,7 @@ export class EscoAutocomplete {
 
   suggest(query: string, options: SuggestOptions = {}): Suggestion[] {
     const limit = options.limit ?? 10;
-    const kinds = new Set(options.kinds ?? ['occupation', 'skill']);
+    const kinds = new Set<ConceptKind>(options.kinds ?? ['occupation', 'skill']);
     const queryTokens = [...new Set(tokenize(query))].slice(0, 8);
     if (queryTokens.length === 0 || limit <= 0) return [];
     if (queryTokens.length === 1 && queryTokens[0]!.length <= 2) return this.suggestShort(queryTokens[0]!, kinds, limit);

@@ -62,7 +62,9 @@ export function tokenSimilarity(a: string, b: string): number {
   const sa = skeleton(a);
   // Same consonants (vowels are what transliterations disagree on most), but not for tiny skeletons.
   if (sa.length >= 2 && sa === skeleton(b)) return 0.92;
-  return jaroWinkler(a, b);
+  // Below 0.8 Jaro-Winkler mostly measures shared letters of unrelated names: count it as no match.
+  const jw = jaroWinkler(a, b);
+  return jw >= 0.8 ? round(jw) : 0;
 }
 
 function dateOfBirthSimilarity(a: string, b: string): { score: number; reason: string } {

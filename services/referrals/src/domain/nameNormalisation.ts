@@ -49,7 +49,13 @@ const variantGroups: [string, string[]][] = [
 for (const [canonical, variants] of variantGroups) for (const v of variants) VARIANTS[v] = canonical;
 
 const transliterate = (text: string): string => {
-  let out = text;
+  // Greek accents (τόνος, διαλυτικά) go first so that the letter tables stay small; the Arabic article
+  // is written joined to the name (الحسن) where Latin spellings separate it (al-Hassan).
+  let out = text
+    .normalize('NFD')
+    .replace(/([\u0370-\u03ff])\p{M}+/gu, '$1')
+    .normalize('NFC')
+    .replace(/(^|\s)ال/gu, '$1');
   for (const [from, to] of GREEK_DIGRAPHS) out = out.replaceAll(from, to);
   let result = '';
   for (const ch of out) result += GREEK[ch] ?? CYRILLIC[ch] ?? ARABIC[ch] ?? ch;

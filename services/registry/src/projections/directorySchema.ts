@@ -1,0 +1,106 @@
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+
+/**
+ * The directory read model. Plain SQL both SQLite and PostgreSQL speak. Multi-valued attributes get
+ * their own tables keyed (value, service_id) so a filter is an index lookup; a service's category is
+ * stored with all its ancestors, so "housing" finds "emergency_shelter" without recursion at query time.
+ * Locations are indexed on (latitude, longitude) for the bounding-box prefilter of distance search.
+ */
+const DDL = [
+  `CREATE TABLE IF NOT EXISTS registry_organisations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    legal_identifier TEXT NOT NULL,
+    country TEXT NOT NULL,
+    region TEXT NOT NULL,
+    street TEXT NOT NULL,
+    locality TEXT NOT NULL,
+    postal_code TEXT NOT NULL,
+    latitude DOUBLE PRECISION NOT NULL,
+    longitude DOUBLE PRECISION NOT NULL,
+    email TEXT NOT NULL,
+    phone TEXT,
+    website TEXT,
+    status TEXT NOT NULL,
+    licence_valid_until TEXT,
+    accepted_code_version INTEGER,
+    updated_at TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS registry_organisations_status_name ON registry_organisations (status, name)`,
+  `CREATE TABLE IF NOT EXISTS registry_services (
+    id TEXT PRIMARY KEY,
+    organisation_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    category_id TEXT NOT NULL,
+    min_age INTEGER,
+    max_age INTEGER,
+    response_time_hours INTEGER NOT NULL,
+    available INTEGER NOT NULL,
+    maximum INTEGER NOT NULL,
+    intake TEXT NOT NULL,
+    status TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS registry_services_organisation ON registry_services (organisation_id)`,
+  `CREATE INDEX IF NOT EXISTS registry_services_status_name ON registry_services (status, name)`,
+  `CREATE TABLE IF NOT EXISTS registry_service_categories (
+    term_id TEXT NOT NULL,
+    service_id TEXT NOT NULL,
+    PRIMARY KEY (term_id, service_id)
+  )`,
+  `CREATE TABLE IF NOT EXISTS registry_service_languages (
+    code TEXT NOT NULL,
+    service_id TEXT NOT NULL,
+    PRIMARY KEY (code, service_id)
+  )`,
+  `CREATE TABLE IF NOT EXISTS registry_service_legal_statuses (
+    legal_status TEXT NOT NULL,
+    service_id TEXT NOT NULL,
+    PRIMARY KEY (legal_status, service_id)
+  )`,
+  `CREATE TABLE IF NOT EXISTS registry_service_areas (
+    region TEXT NOT NULL,
+    service_id TEXT NOT NULL,
+    PRIMARY KEY (region, service_id)
+  )`,
+  `CREATE TABLE IF NOT EXISTS registry_service_locations (
+    id TEXT PRIMARY KEY,
+    service_id TEXT NOT NULL,
+    location_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    street TEXT NOT NULL,
+    locality TEXT NOT NULL,
+    postal_code TEXT NOT NULL,
+    region TEXT NOT NULL,
+    country TEXT NOT NULL,
+    latitude DOUBLE PRECISION NOT NULL,
+    longitude DOUBLE PRECISION NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS registry_service_locations_lat_lon ON registry_service_locations (latitude, longitude)`,
+  `CREATE INDEX IF NOT EXISTS registry_service_locations_service ON registry_service_locations (service_id)`,
+  `CREATE TABLE IF NOT EXISTS registry_location_schedules (
+    location_id TEXT NOT NULL,
+    weekday INTEGER NOT NULL,
+    opens TEXT NOT NULL,
+    closes TEXT NOT NULL,
+    PRIMARY KEY (location_id, weekday, opens)
+  )`,
+];
+
+/** Every table the directory projection writes, children first (for a rebuild). */
+export const DIRECTORY_TABLES = [
+  'registry_location_schedules',
+  'registry_service_locations',
+  'registry_service_areas',
+  'registry_service_legal_statuses',
+  'registry_service_languages',
+  'registry_service_categories',
+  'registry_services',
+  'registry_organisations',
+] as const;
+
+export async function ensureDirectoryTables(db: SqlDatabase): Promise<void> {
+  for (const statement of DDL) await db.execute(statement);
+}
