@@ -58,7 +58,14 @@ async function measure(
 }
 
 /** `writers` tasks each appending `perWriter` batches of `batch` events to their own streams, with exact expected versions. */
-async function appendLoad(store: EventStore, tag: string, writers: number, perWriter: number, batch: number, tick: (n: number) => void) {
+async function appendLoad(
+  store: EventStore,
+  tag: string,
+  writers: number,
+  perWriter: number,
+  batch: number,
+  tick: (n: number) => void,
+) {
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
       const versions = new Map<string, number>();
@@ -181,7 +188,12 @@ async function main(): Promise<void> {
     });
     await sub.stop();
     const sorted = [...samples].sort((a, b) => a - b);
-    const latency = { samples: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: percentile(sorted, 100) };
+    const latency = {
+      samples: sorted.length,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      maxMs: percentile(sorted, 100),
+    };
     log(`latency: ${JSON.stringify(latency)}`);
 
     const results = {

@@ -28,6 +28,10 @@ export class ForbiddenError extends AppError {
     super('FORBIDDEN', detail);
     this.name = 'ForbiddenError';
     this.headers =
-      missingScopes.length > 0 ? { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${quote(missingScopes.join(' '))}"` } : {};
+      missingScopes.length > 0
+        ? {
+            'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope", scope="${quote(missingScopes.join(' '))}"`,
+          }
+        : {};
   }
 }

@@ -1,5 +1,12 @@
 /** Roles a person or API client can hold within its organisation (or the network). */
-export const ROLES = ['org_admin', 'referral_officer', 'job_coach', 'network_admin', 'auditor', 'consent_override'] as const;
+export const ROLES = [
+  'org_admin',
+  'referral_officer',
+  'job_coach',
+  'network_admin',
+  'auditor',
+  'consent_override',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is acting: taken from a verified access token, never from a request body. */
@@ -35,7 +42,10 @@ export const principalFromClaims = (claims: Record<string, unknown>): Principal 
   const clientId = claims[CLAIMS.clientId];
   if (typeof subject !== 'string' || subject === '') return 'token has no subject';
   if (typeof organisationId !== 'string' || organisationId === '') return `token has no ${CLAIMS.organisationId}`;
-  if (!Array.isArray(roles) || !roles.every((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r)))
+  if (
+    !Array.isArray(roles) ||
+    !roles.every((r): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r))
+  )
     return 'token has unknown roles';
   if (typeof scope !== 'string') return 'token scope is not a string';
   if (clientId !== undefined && typeof clientId !== 'string') return 'token client_id is not a string';

@@ -43,8 +43,7 @@ export interface RequireAuthOptions {
  * Route-level preHandler: `{ preHandler: requireAuth({ roles: ['referral_officer'] }) }`.
  * Authentication itself happens earlier (http kit onRequest hook); this checks what the principal may do.
  */
-export const requireAuth =
-  (options: RequireAuthOptions = {}): preHandlerAsyncHookHandler =>
+export const requireAuth = (options: RequireAuthOptions = {}): preHandlerAsyncHookHandler =>
   async function requireAuthHandler(request: FastifyRequest, _reply: FastifyReply) {
     const principal = request.principal;
     if (!principal) throw new UnauthenticatedError('A bearer token is required', false);

@@ -26,7 +26,9 @@ export interface TestIssuer {
  * A throwaway signing key for tests (Ed25519, generated per call, never written anywhere).
  * Production tokens come from the registry's issuer.
  */
-export const createTestIssuer = async (options: { kid?: string; issuer?: string; audience?: string } = {}): Promise<TestIssuer> => {
+export const createTestIssuer = async (
+  options: { kid?: string; issuer?: string; audience?: string } = {},
+): Promise<TestIssuer> => {
   const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
   const kid = options.kid ?? randomUUID();
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };

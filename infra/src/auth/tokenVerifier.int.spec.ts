@@ -34,9 +34,21 @@ const rejection = async (token: string, v = verifier): Promise<UnauthenticatedEr
 
 describe('createTokenVerifier (remote JWKS)', () => {
   it('verifies a token and maps its claims to a principal; fetches the key set once', async () => {
-    const token = await issuer.sign({ subject: 'u-7', organisationId: 'org-9', roles: ['org_admin', 'auditor'], scopes: ['referrals:write', 'referrals:read'], clientId: 'cli-1' });
+    const token = await issuer.sign({
+      subject: 'u-7',
+      organisationId: 'org-9',
+      roles: ['org_admin', 'auditor'],
+      scopes: ['referrals:write', 'referrals:read'],
+      clientId: 'cli-1',
+    });
     const principal = await verifier.verify(token);
-    expect(principal).toEqual({ subject: 'u-7', organisationId: 'org-9', roles: ['org_admin', 'auditor'], scopes: ['referrals:write', 'referrals:read'], clientId: 'cli-1' });
+    expect(principal).toEqual({
+      subject: 'u-7',
+      organisationId: 'org-9',
+      roles: ['org_admin', 'auditor'],
+      scopes: ['referrals:write', 'referrals:read'],
+      clientId: 'cli-1',
+    });
     const hits = jwksHits;
     await verifier.verify(await issuer.sign());
     expect(jwksHits).toBe(hits);
@@ -46,8 +58,14 @@ describe('createTokenVerifier (remote JWKS)', () => {
   it('rejects expired tokens, wrong audience or issuer, foreign keys and malformed claims', async () => {
     expect((await rejection(await issuer.sign({ expiresInSeconds: -120 }))).message).toBe('token expired');
     expect((await rejection(await issuer.sign({ audience: 'matching' }))).message).toBe('token claim aud is not valid');
-    expect((await rejection(await issuer.sign({ issuer: 'https://evil.test' }))).message).toBe('token claim iss is not valid');
-    const stranger = await createTestIssuer({ kid: issuer.jwks.keys[0]!.kid!, issuer: 'https://registry.test', audience: 'referrals' });
+    expect((await rejection(await issuer.sign({ issuer: 'https://evil.test' }))).message).toBe(
+      'token claim iss is not valid',
+    );
+    const stranger = await createTestIssuer({
+      kid: issuer.jwks.keys[0]!.kid!,
+      issuer: 'https://registry.test',
+      audience: 'referrals',
+    });
     expect((await rejection(await stranger.sign())).message).toBe('token signature is not valid');
     const unknownKid = await createTestIssuer({ issuer: 'https://registry.test', audience: 'referrals' });
     expect((await rejection(await unknownKid.sign())).message).toBe('token signed by an unknown key');

@@ -1,4 +1,11 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { AppError } from '../errors/appError.js';
 import { UnauthenticatedError } from './authErrors.js';
 import { principalFromClaims, type Principal } from './principal.js';
@@ -55,7 +62,8 @@ export const createTokenVerifier = (options: TokenVerifierOptions): TokenVerifie
         }));
       } catch (error) {
         // Keys we cannot fetch are our outage, not the caller's bad token: 503, retryable.
-        if (isKeySetUnavailable(error)) throw new AppError('SERVICE_UNAVAILABLE', 'Token keys are unavailable; retry later', { cause: error });
+        if (isKeySetUnavailable(error))
+          throw new AppError('SERVICE_UNAVAILABLE', 'Token keys are unavailable; retry later', { cause: error });
         throw new UnauthenticatedError(reasonFor(error), true);
       }
       const principal = principalFromClaims(payload);
@@ -76,5 +84,7 @@ const reasonFor = (error: unknown): string => {
 
 const isKeySetUnavailable = (error: unknown): boolean =>
   error instanceof joseErrors.JWKSTimeout ||
-  (error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC' && /fetch|status code/i.test(error.message)) ||
+  (error instanceof joseErrors.JOSEError &&
+    error.code === 'ERR_JOSE_GENERIC' &&
+    /fetch|status code/i.test(error.message)) ||
   (error instanceof TypeError && /fetch/i.test(error.message));

@@ -5,8 +5,7 @@ import { createKafkaBus, type KafkaBusOptions } from './kafka/kafkaBus.js';
 
 /** Serializable bus configuration (config files, env, and the test workers spawned as child processes). */
 export type BusConfig =
-  | ({ kind: 'embedded' } & Omit<EmbeddedBusOptions, 'logger'>)
-  | ({ kind: 'kafka' } & Omit<KafkaBusOptions, 'logger'>);
+  ({ kind: 'embedded' } & Omit<EmbeddedBusOptions, 'logger'>) | ({ kind: 'kafka' } & Omit<KafkaBusOptions, 'logger'>);
 
 export function createBus(config: BusConfig, logger?: BusLogger): Bus {
   const { kind, ...rest } = config;

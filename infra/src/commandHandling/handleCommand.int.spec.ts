@@ -10,8 +10,12 @@ import type { EventStore, StoredEvent } from '../eventStore/types.js';
 import { handleCommand, type EventCodec } from './handleCommand.js';
 
 // A tiny counter aggregate: opened once, then incremented; closing twice is refused.
-type Event = { type: 'Opened'; data: { owner: string } } | { type: 'Incremented'; data: { by: number } } | { type: 'Closed'; data: Record<string, never> };
-type Command = { type: 'Open'; owner: string } | { type: 'Increment'; by: number } | { type: 'Close' } | { type: 'Noop' };
+type Event =
+  | { type: 'Opened'; data: { owner: string } }
+  | { type: 'Incremented'; data: { by: number } }
+  | { type: 'Closed'; data: Record<string, never> };
+type Command =
+  { type: 'Open'; owner: string } | { type: 'Increment'; by: number } | { type: 'Close' } | { type: 'Noop' };
 interface State {
   status: 'none' | 'open' | 'closed';
   total: number;
@@ -85,13 +89,19 @@ describe('handleCommand (SQLite event store)', () => {
   it('creates a stream with no-stream and carries the metadata onto the events', async () => {
     const result = await run(
       { type: 'Open', owner: 'org-1' },
-      { metadata: { correlationId: 'corr-1', causationId: 'req-1', actor: { organisationId: 'org-1', userId: 'u-1' } } },
+      {
+        metadata: { correlationId: 'corr-1', causationId: 'req-1', actor: { organisationId: 'org-1', userId: 'u-1' } },
+      },
     );
     expect(result.events).toEqual([{ type: 'Opened', data: { owner: 'org-1' } }]);
     expect(result.nextExpectedVersion).toBe(0);
     expect(result.state).toEqual({ status: 'open', total: 0 });
     const [stored] = await store.readStream('counter-1');
-    expect(stored!.metadata).toMatchObject({ correlationId: 'corr-1', causationId: 'req-1', actor: { organisationId: 'org-1', userId: 'u-1' } });
+    expect(stored!.metadata).toMatchObject({
+      correlationId: 'corr-1',
+      causationId: 'req-1',
+      actor: { organisationId: 'org-1', userId: 'u-1' },
+    });
   });
 
   it('folds the stream before deciding and appends at the revision read', async () => {
@@ -111,9 +121,17 @@ describe('handleCommand (SQLite event store)', () => {
     expect(error).toBeInstanceOf(StreamVersionConflictError);
     expect(error).toMatchObject({ streamId: 'counter-1', expected: 0, actual: 1 });
     expect(decisions).toBe(0);
-    await expect(run({ type: 'Open', owner: 'o' }, { expectedVersion: 'no-stream' })).rejects.toBeInstanceOf(StreamVersionConflictError);
+    await expect(run({ type: 'Open', owner: 'o' }, { expectedVersion: 'no-stream' })).rejects.toBeInstanceOf(
+      StreamVersionConflictError,
+    );
     await expect(
-      handleCommand({ store, streamId: 'missing', decider: counter, command: { type: 'Open', owner: 'o' }, expectedVersion: 'exists' }),
+      handleCommand({
+        store,
+        streamId: 'missing',
+        decider: counter,
+        command: { type: 'Open', owner: 'o' },
+        expectedVersion: 'exists',
+      }),
     ).rejects.toBeInstanceOf(StreamVersionConflictError);
   });
 
@@ -169,7 +187,9 @@ describe('handleCommand (SQLite event store)', () => {
     const result = await parked;
     expect(result.state.total).toBe(11);
     expect(result.nextExpectedVersion).toBe(2);
-    await expect(run({ type: 'Increment', by: 1 }, { expectedVersion: 2, retriesOnConflict: 1 })).rejects.toThrow(TypeError);
+    await expect(run({ type: 'Increment', by: 1 }, { expectedVersion: 2, retriesOnConflict: 1 })).rejects.toThrow(
+      TypeError,
+    );
   });
 
   it('appends nothing when the decider refuses or decides nothing', async () => {

@@ -79,7 +79,8 @@ const handleOnce = async <State, Command, Event>({
   const stored = await store.readStream(streamId);
   const current = stored.length === 0 ? null : stored[stored.length - 1]!.revision;
   // Deciding on a state the caller has not seen would be meaningless; refuse before deciding.
-  if (!expectationHolds(expectedVersion, current)) throw new StreamVersionConflictError(streamId, expectedVersion!, current);
+  if (!expectationHolds(expectedVersion, current))
+    throw new StreamVersionConflictError(streamId, expectedVersion!, current);
 
   let state = decider.initialState();
   for (const event of stored) state = decider.evolve(state, await codec.decode(event));
@@ -93,7 +94,6 @@ const handleOnce = async <State, Command, Event>({
   for (const event of events) state = decider.evolve(state, event);
   return { events, nextExpectedVersion: result.nextExpectedVersion, state, lastPosition: result.lastPosition };
 };
-
 
 const expectationHolds = (expected: ExpectedVersion | undefined, current: number | null): boolean => {
   if (expected === undefined || expected === 'any') return true;

@@ -13,10 +13,9 @@ export const baseConfigSchema = {
   DATA_DIR: str().withDefault('data'),
   EVENT_STORE: oneOf(['sqlite', 'postgres', 'kurrentdb'] as const).withDefault('sqlite'),
   PG_URL: url({ protocols: ['postgres', 'postgresql'] }).requiredWhen('EVENT_STORE', 'postgres'),
-  KURRENTDB_URL: url({ protocols: ['kurrentdb', 'esdb', 'kdb', 'esdb+discover', 'kurrentdb+discover', 'kdb+discover'] }).requiredWhen(
-    'EVENT_STORE',
-    'kurrentdb',
-  ),
+  KURRENTDB_URL: url({
+    protocols: ['kurrentdb', 'esdb', 'kdb', 'esdb+discover', 'kurrentdb+discover', 'kdb+discover'],
+  }).requiredWhen('EVENT_STORE', 'kurrentdb'),
   BUS: oneOf(['embedded', 'kafka'] as const).withDefault('embedded'),
   KAFKA_BROKERS: list().requiredWhen('BUS', 'kafka'),
   JWKS_URL: url({ protocols: ['http', 'https'] }).optionalField(),

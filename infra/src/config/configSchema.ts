@@ -23,9 +23,14 @@ export interface ConfigField<T> {
 export class ConfigFieldError extends Error {}
 
 export type ConfigSchema = Record<string, ConfigField<unknown>>;
-export type ConfigOf<S extends ConfigSchema> = { readonly [K in keyof S]: S[K] extends ConfigField<infer T> ? T : never };
+export type ConfigOf<S extends ConfigSchema> = {
+  readonly [K in keyof S]: S[K] extends ConfigField<infer T> ? T : never;
+};
 
-const field = <T>(parse: (raw: string) => T, base: Partial<Pick<ConfigField<T>, 'defaultValue' | 'optional' | 'condition' | 'description'>> = {}): ConfigField<T> => {
+const field = <T>(
+  parse: (raw: string) => T,
+  base: Partial<Pick<ConfigField<T>, 'defaultValue' | 'optional' | 'condition' | 'description'>> = {},
+): ConfigField<T> => {
   const self: ConfigField<T> = {
     parse,
     optional: base.optional ?? false,
@@ -33,7 +38,8 @@ const field = <T>(parse: (raw: string) => T, base: Partial<Pick<ConfigField<T>, 
     ...(base.condition === undefined ? {} : { condition: base.condition }),
     ...(base.description === undefined ? {} : { description: base.description }),
     optionalField: () => field<T | undefined>(parse, { ...base, optional: true }),
-    requiredWhen: (key, ...equals) => field<T | undefined>(parse, { ...base, optional: true, condition: { key, equals } }),
+    requiredWhen: (key, ...equals) =>
+      field<T | undefined>(parse, { ...base, optional: true, condition: { key, equals } }),
     withDefault: (value) => field(parse, { ...base, defaultValue: value }),
     describe: (description) => field(parse, { ...base, description }),
   };
@@ -46,7 +52,8 @@ const fail = (reason: string): never => {
 
 export const str = (options: { pattern?: RegExp; patternHint?: string } = {}): ConfigField<string> =>
   field((raw) => {
-    if (options.pattern && !options.pattern.test(raw)) fail(`must match ${options.patternHint ?? String(options.pattern)}`);
+    if (options.pattern && !options.pattern.test(raw))
+      fail(`must match ${options.patternHint ?? String(options.pattern)}`);
     return raw;
   });
 
@@ -85,7 +92,8 @@ export const url = (options: { protocols?: readonly string[] } = {}): ConfigFiel
       return fail('must be a URL');
     }
     const protocols = options.protocols;
-    if (protocols && !protocols.includes(parsed.protocol.replace(/:$/, ''))) fail(`must be a ${protocols.join(' or ')} URL`);
+    if (protocols && !protocols.includes(parsed.protocol.replace(/:$/, '')))
+      fail(`must be a ${protocols.join(' or ')} URL`);
     return raw.trim();
   });
 

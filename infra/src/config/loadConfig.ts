@@ -14,7 +14,10 @@ export class ConfigError extends Error {
  * Validates `env` against `schema` (pure: no process access). Empty strings count as missing, so
  * `FOO=` in a compose file means "use the default". Throws ConfigError at the first problem.
  */
-export const loadConfig = <S extends ConfigSchema>(schema: S, env: Readonly<Record<string, string | undefined>>): ConfigOf<S> => {
+export const loadConfig = <S extends ConfigSchema>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigOf<S> => {
   const out: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(schema)) {
     const raw = env[name];
@@ -34,7 +37,8 @@ export const loadConfig = <S extends ConfigSchema>(schema: S, env: Readonly<Reco
     if (out[name] !== undefined) continue;
     const rule = field.condition;
     if (rule) {
-      if (rule.equals.includes(out[rule.key])) throw new ConfigError(name, `is required when ${rule.key}=${String(out[rule.key])}`);
+      if (rule.equals.includes(out[rule.key]))
+        throw new ConfigError(name, `is required when ${rule.key}=${String(out[rule.key])}`);
     } else if (!field.optional) {
       throw new ConfigError(name, 'is required');
     }

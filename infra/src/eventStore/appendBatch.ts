@@ -63,7 +63,12 @@ export function prepareEvents(
     const id = event.id ?? randomUUID();
     const dataJson = canonicalJson(event.data === undefined ? null : event.data);
     const metadataJson = canonicalJson(event.metadata ?? {});
-    const hash = chainHashFromJson(previous, { streamId, revision, id, type: event.type, recordedAt }, dataJson, metadataJson);
+    const hash = chainHashFromJson(
+      previous,
+      { streamId, revision, id, type: event.type, recordedAt },
+      dataJson,
+      metadataJson,
+    );
     previous = hash;
     return { id, revision: revision++, type: event.type, dataJson, metadataJson, hash };
   });

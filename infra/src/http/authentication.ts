@@ -15,7 +15,8 @@ export const registerAuthentication = (app: FastifyInstance, verifier: TokenVeri
     await authenticate(request, verifier);
   };
   app.addHook('onRoute', (route) => {
-    const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    const existing =
+      route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     route.onRequest = [...existing, hook];
   });
 };

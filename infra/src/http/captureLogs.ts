@@ -1,7 +1,11 @@
 import { Writable } from 'node:stream';
 
 /** A pino destination that keeps every line, for tests that assert on what was (not) logged. */
-export const captureLogs = (): { destination: Writable; lines: () => Record<string, unknown>[]; text: () => string } => {
+export const captureLogs = (): {
+  destination: Writable;
+  lines: () => Record<string, unknown>[];
+  text: () => string;
+} => {
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {

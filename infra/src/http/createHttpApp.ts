@@ -70,11 +70,18 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
     loggerInstance: logger,
     genReqId: genRequestId,
     // Probes every few seconds would drown the log; their failures are still logged by the checks.
-    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: (request) => PROBE_PATHS.has(request.url) }),
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      disableRequestLogging: (request) => PROBE_PATHS.has(request.url),
+    }),
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
-    schemaController: { compilersFactory: { buildValidator: buildValidatorFactory({ extraKeywords: options.extraSchemaKeywords ?? [] }) as never } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: buildValidatorFactory({ extraKeywords: options.extraSchemaKeywords ?? [] }) as never,
+      },
+    },
   }) as unknown as FastifyInstance;
 
   app.decorate('lifecycle', { accepting: true });
@@ -84,7 +91,11 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
 
   // JSON only: anything else is a 415 problem rather than a string the handler must guess about.
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser('application/merge-patch+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.addContentTypeParser(
+    'application/merge-patch+json',
+    { parseAs: 'string' },
+    app.getDefaultJsonParser('error', 'error'),
+  );
 
   for (const schema of options.schemas ?? []) {
     if (typeof schema.$id !== 'string') throw new TypeError('createHttpApp: every shared schema needs an $id');
@@ -99,7 +110,10 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
       timeWindow: options.rateLimit?.timeWindow ?? '1 minute',
       ...(options.rateLimit?.allowList ? { allowList: options.rateLimit.allowList } : {}),
       errorResponseBuilder: (_request, context) =>
-        Object.assign(new AppError('RATE_LIMITED', `Rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`), { statusCode: 429 }),
+        Object.assign(
+          new AppError('RATE_LIMITED', `Rate limit exceeded: retry in ${Math.ceil(context.ttl / 1000)} s`),
+          { statusCode: 429 },
+        ),
     });
   }
 
@@ -109,7 +123,8 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
   if (options.db) await registerIdempotency(app, { ...options.idempotency, db: options.db });
   else
     app.addHook('onRoute', (route) => {
-      if (route.config?.idempotent === true) throw new Error(`route ${route.method} ${route.url} is idempotent but createHttpApp got no db`);
+      if (route.config?.idempotent === true)
+        throw new Error(`route ${route.method} ${route.url} is idempotent but createHttpApp got no db`);
     });
 
   registerHealthRoutes(app, { checks: options.readiness ?? {}, isAccepting: () => app.lifecycle.accepting });

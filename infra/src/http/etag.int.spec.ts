@@ -28,7 +28,12 @@ let beforeAppend: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
-  app = await createHttpApp({ service: 'test', logger: createLogger({ service: 'test', level: 'silent' }), auth: false, rateLimit: false });
+  app = await createHttpApp({
+    service: 'test',
+    logger: createLogger({ service: 'test', level: 'silent' }),
+    auth: false,
+    rateLimit: false,
+  });
   app.get('/notes/:id', async (request, reply) => {
     const id = (request.params as { id: string }).id;
     const version = await store.streamVersion(`notes-${id}`);
@@ -62,7 +67,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const note = (id: string, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url: `/notes/${id}`, headers, payload: { text: 't' } });
+const note = (id: string, headers: Record<string, string> = {}) =>
+  app.inject({ method: 'POST', url: `/notes/${id}`, headers, payload: { text: 't' } });
 
 describe('ETag / If-Match on aggregates', () => {
   it('sets the ETag from the stream revision and accepts it back (strong and weak forms)', async () => {
@@ -115,6 +121,8 @@ describe('ETag / If-Match on aggregates', () => {
     expect(bad.json()).toMatchObject({ errors: [{ pointer: '/headers/if-match' }] });
     const missing = await app.inject({ method: 'PUT', url: '/strict/x' });
     expect(missing.statusCode).toBe(428);
-    expect((await app.inject({ method: 'PUT', url: '/strict/x', headers: { 'if-match': '"7"' } })).json()).toEqual({ expected: 7 });
+    expect((await app.inject({ method: 'PUT', url: '/strict/x', headers: { 'if-match': '"7"' } })).json()).toEqual({
+      expected: 7,
+    });
   });
 });

@@ -5,11 +5,15 @@ import { AppError } from '../errors/appError.js';
  * ETag of an aggregate = its stream revision. Strong by default ("3"): the representation is fully
  * determined by the revision. Pass `weak` for views that may differ by serialisation (W/"3").
  */
-export const etagFor = (revision: number, options: { weak?: boolean } = {}): string => `${options.weak ? 'W/' : ''}"${revision}"`;
+export const etagFor = (revision: number, options: { weak?: boolean } = {}): string =>
+  `${options.weak ? 'W/' : ''}"${revision}"`;
 
 /** Sets the ETag header; nothing for a stream that does not exist (null). */
-export const setEtag = (reply: FastifyReply, revision: number | null, options: { weak?: boolean } = {}): FastifyReply =>
-  revision === null ? reply : reply.header('etag', etagFor(revision, options));
+export const setEtag = (
+  reply: FastifyReply,
+  revision: number | null,
+  options: { weak?: boolean } = {},
+): FastifyReply => (revision === null ? reply : reply.header('etag', etagFor(revision, options)));
 
 /**
  * The expected version a request states through If-Match, for `handleCommand({ expectedVersion })`:
@@ -34,6 +38,7 @@ export const expectedVersionFromIfMatch = (request: FastifyRequest): number | 'e
 /** For routes that insist on optimistic concurrency (428 without If-Match). */
 export const requireIfMatch = (request: FastifyRequest): number | 'exists' => {
   const expected = expectedVersionFromIfMatch(request);
-  if (expected === undefined) throw new AppError('PRECONDITION_REQUIRED', 'This request needs an If-Match header with the ETag last received');
+  if (expected === undefined)
+    throw new AppError('PRECONDITION_REQUIRED', 'This request needs an If-Match header with the ETag last received');
   return expected;
 };

@@ -10,7 +10,9 @@ import { createLogger } from './logger.js';
 const document = {
   openapi: '3.1.0',
   info: { title: 'ESTIA referrals', version: '0.1.0' },
-  paths: { '/referrals': { post: { operationId: 'createReferral', responses: { '201': { description: 'created' } } } } },
+  paths: {
+    '/referrals': { post: { operationId: 'createReferral', responses: { '201': { description: 'created' } } } },
+  },
 };
 
 let app: FastifyInstance;
@@ -57,7 +59,11 @@ describe('health, readiness and docs (public, no token)', () => {
     busUp = true;
     expect(notReady.statusCode).toBe(503);
     expect(notReady.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(notReady.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', detail: 'Not ready: bus', checks: { db: 'ok', bus: 'failed' } });
+    expect(notReady.json()).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'Not ready: bus',
+      checks: { db: 'ok', bus: 'failed' },
+    });
     expect(notReady.body).not.toContain('broker down');
   });
 

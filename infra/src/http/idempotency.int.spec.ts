@@ -16,7 +16,12 @@ const pgSchema = randomSchemaName('idem');
 
 const backends: { name: string; up: boolean; open: () => Promise<SqlDatabase>; cleanup: () => Promise<void> }[] = [
   { name: 'sqlite', up: true, open: () => createSqliteDatabase({ path: ':memory:' }), cleanup: async () => undefined },
-  { name: 'postgres', up: pgUp, open: () => createPostgresDatabase({ url: PG_URL, schema: pgSchema, max: 4 }), cleanup: () => dropSchema(pgSchema) },
+  {
+    name: 'postgres',
+    up: pgUp,
+    open: () => createPostgresDatabase({ url: PG_URL, schema: pgSchema, max: 4 }),
+    cleanup: () => dropSchema(pgSchema),
+  },
 ];
 
 describe.each(backends)('Idempotency-Key on $name', ({ up, open, cleanup }) => {
@@ -47,7 +52,14 @@ describe.each(backends)('Idempotency-Key on $name', ({ up, open, cleanup }) => {
       '/referrals',
       {
         config: { idempotent: true },
-        schema: { body: { type: 'object', required: ['need'], properties: { need: { type: 'string' }, note: { type: 'string' } }, additionalProperties: false } },
+        schema: {
+          body: {
+            type: 'object',
+            required: ['need'],
+            properties: { need: { type: 'string' }, note: { type: 'string' } },
+            additionalProperties: false,
+          },
+        },
       },
       async (_request, reply) => {
         if (failNext) {
@@ -59,7 +71,11 @@ describe.each(backends)('Idempotency-Key on $name', ({ up, open, cleanup }) => {
           await gate;
         }
         created++;
-        return reply.code(201).header('location', `/referrals/r-${created}`).header('etag', '"0"').send({ id: `r-${created}` });
+        return reply
+          .code(201)
+          .header('location', `/referrals/r-${created}`)
+          .header('etag', '"0"')
+          .send({ id: `r-${created}` });
       },
     );
     await app.ready();
@@ -72,7 +88,12 @@ describe.each(backends)('Idempotency-Key on $name', ({ up, open, cleanup }) => {
   });
 
   const post = (key: string | undefined, body: unknown, bearer = token) =>
-    app.inject({ method: 'POST', url: '/referrals', headers: { authorization: `Bearer ${bearer}`, ...(key ? { 'idempotency-key': key } : {}) }, payload: body as object });
+    app.inject({
+      method: 'POST',
+      url: '/referrals',
+      headers: { authorization: `Bearer ${bearer}`, ...(key ? { 'idempotency-key': key } : {}) },
+      payload: body as object,
+    });
 
   it.skipIf(!up)('replays the stored response for the same key and body, creating once', async () => {
     const before = created;
@@ -94,26 +115,32 @@ describe.each(backends)('Idempotency-Key on $name', ({ up, open, cleanup }) => {
     await post('k-2', { need: 'legal' });
     const reused = await post('k-2', { need: 'medical' });
     expect(reused.statusCode).toBe(422);
-    expect(reused.json()).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', errors: [{ pointer: '/headers/idempotency-key' }] });
+    expect(reused.json()).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      errors: [{ pointer: '/headers/idempotency-key' }],
+    });
   });
 
-  it.skipIf(!up)('a concurrent duplicate gets 409 while the first is in progress, never a second creation', async () => {
-    const before = created;
-    let release!: () => void;
-    gate = new Promise((resolve) => (release = resolve));
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    const first = post('k-3', { need: 'language' });
-    await inside;
-    const duplicate = await post('k-3', { need: 'language' });
-    expect(duplicate.statusCode).toBe(409);
-    expect(duplicate.json()).toMatchObject({ code: 'CONFLICT', detail: expect.stringMatching(/in progress/) });
-    release();
-    gate = undefined;
-    expect((await first).statusCode).toBe(201);
-    const replay = await post('k-3', { need: 'language' });
-    expect(replay.headers['idempotent-replayed']).toBe('true');
-    expect(created).toBe(before + 1);
-  });
+  it.skipIf(!up)(
+    'a concurrent duplicate gets 409 while the first is in progress, never a second creation',
+    async () => {
+      const before = created;
+      let release!: () => void;
+      gate = new Promise((resolve) => (release = resolve));
+      const inside = new Promise<void>((resolve) => (entered = resolve));
+      const first = post('k-3', { need: 'language' });
+      await inside;
+      const duplicate = await post('k-3', { need: 'language' });
+      expect(duplicate.statusCode).toBe(409);
+      expect(duplicate.json()).toMatchObject({ code: 'CONFLICT', detail: expect.stringMatching(/in progress/) });
+      release();
+      gate = undefined;
+      expect((await first).statusCode).toBe(201);
+      const replay = await post('k-3', { need: 'language' });
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(created).toBe(before + 1);
+    },
+  );
 
   it.skipIf(!up)('keys are scoped per principal', async () => {
     const before = created;
@@ -143,6 +170,23 @@ describe.each(backends)('Idempotency-Key on $name', ({ up, open, cleanup }) => {
     expect(created).toBe(before + 2);
     const bad = await post('a'.repeat(300), { need: 'a' });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it.skipIf(!up)('an in-progress key whose holder died is taken over after the lock timeout', async () => {
+    await post('k-7', { need: 'a' });
+    // As if the process had crashed mid-request: the row stays in progress.
+    await db.execute(`UPDATE estia_idempotency SET state = 'in_progress', locked_at = $1 WHERE idem_key = $2`, [
+      clock - 1_000,
+      'k-7',
+    ]);
+    expect((await post('k-7', { need: 'a' })).statusCode).toBe(409);
+    await db.execute('UPDATE estia_idempotency SET locked_at = $1 WHERE idem_key = $2', [clock - 6_000, 'k-7']);
+    const before = created;
+    const takenOver = await post('k-7', { need: 'a' });
+    expect(takenOver.statusCode).toBe(201);
+    expect(takenOver.headers['idempotent-replayed']).toBeUndefined();
+    expect(created).toBe(before + 1);
+    expect((await post('k-7', { need: 'a' })).headers['idempotent-replayed']).toBe('true');
   });
 
   it.skipIf(!up)('expired keys are forgotten and purged', async () => {

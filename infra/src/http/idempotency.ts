@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, preHandlerAsyncHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  onSendHookHandler,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
 import { AppError } from '../errors/appError.js';
 import { canonicalJson } from '../eventStore/canonicalJson.js';
 import type { SqlDatabase } from '../sql/types.js';
@@ -84,7 +90,10 @@ export const registerIdempotency = async (app: FastifyInstance, options: Idempot
 
   app.decorateRequest('idempotency', undefined);
 
-  const claim: preHandlerAsyncHookHandler = async function claimIdempotencyKey(request: FastifyRequest, reply: FastifyReply) {
+  const claim: preHandlerAsyncHookHandler = async function claimIdempotencyKey(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ) {
     const raw = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (raw === undefined) return;
     const key = Array.isArray(raw) ? raw[0]! : raw;
@@ -112,7 +121,11 @@ export const registerIdempotency = async (app: FastifyInstance, options: Idempot
       );
       if (!row) continue; // released between our insert and select: try once more
       if (Number(row.expires_at) <= t) {
-        await db.execute('DELETE FROM estia_idempotency WHERE scope = $1 AND idem_key = $2 AND expires_at = $3', [scope, key, row.expires_at]);
+        await db.execute('DELETE FROM estia_idempotency WHERE scope = $1 AND idem_key = $2 AND expires_at = $3', [
+          scope,
+          key,
+          row.expires_at,
+        ]);
         continue;
       }
       if (row.request_hash !== hash)
@@ -122,13 +135,10 @@ export const registerIdempotency = async (app: FastifyInstance, options: Idempot
       if (row.state === 'in_progress') {
         // Take over a lock whose holder died; the conditional update lets only one taker win.
         if (Number(row.locked_at) + lockTimeoutMs <= t) {
-          const taken = await db.execute('UPDATE estia_idempotency SET locked_at = $1 WHERE scope = $2 AND idem_key = $3 AND state = $4 AND locked_at = $5', [
-            t,
-            scope,
-            key,
-            'in_progress',
-            row.locked_at,
-          ]);
+          const taken = await db.execute(
+            'UPDATE estia_idempotency SET locked_at = $1 WHERE scope = $2 AND idem_key = $3 AND state = $4 AND locked_at = $5',
+            [t, scope, key, 'in_progress', row.locked_at],
+          );
           if (taken.rowCount === 1) {
             request.idempotency = { scope, key };
             return;
@@ -150,21 +160,31 @@ export const registerIdempotency = async (app: FastifyInstance, options: Idempot
     const claimed = request.idempotency;
     if (!claimed) return payload;
     request.idempotency = undefined;
-    if (reply.statusCode >= 200 && reply.statusCode < 300 && (typeof payload === 'string' || Buffer.isBuffer(payload) || payload == null)) {
+    if (
+      reply.statusCode >= 200 &&
+      reply.statusCode < 300 &&
+      (typeof payload === 'string' || Buffer.isBuffer(payload) || payload == null)
+    ) {
       const headers: Record<string, string> = {};
       for (const name of REPLAYED_HEADERS) {
         const value = reply.getHeader(name);
         if (value !== undefined) headers[name] = String(value);
       }
-      await db.execute(`UPDATE estia_idempotency SET state = 'completed', status_code = $1, headers = $2, body = $3 WHERE scope = $4 AND idem_key = $5`, [
-        reply.statusCode,
-        JSON.stringify(headers),
-        payload == null ? '' : payload.toString(),
+      await db.execute(
+        `UPDATE estia_idempotency SET state = 'completed', status_code = $1, headers = $2, body = $3 WHERE scope = $4 AND idem_key = $5`,
+        [
+          reply.statusCode,
+          JSON.stringify(headers),
+          payload == null ? '' : payload.toString(),
+          claimed.scope,
+          claimed.key,
+        ],
+      );
+    } else {
+      await db.execute('DELETE FROM estia_idempotency WHERE scope = $1 AND idem_key = $2', [
         claimed.scope,
         claimed.key,
       ]);
-    } else {
-      await db.execute('DELETE FROM estia_idempotency WHERE scope = $1 AND idem_key = $2', [claimed.scope, claimed.key]);
     }
     return payload;
   };
@@ -173,7 +193,8 @@ export const registerIdempotency = async (app: FastifyInstance, options: Idempot
   // so a refused request never holds a key.
   app.addHook('onRoute', (route) => {
     if (route.config?.idempotent !== true) return;
-    const pre = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    const pre =
+      route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
     const send = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
     route.preHandler = [...pre, claim];
     route.onSend = [...send, store];
@@ -184,7 +205,10 @@ export const registerIdempotency = async (app: FastifyInstance, options: Idempot
     const claimed = request.idempotency;
     if (!claimed) return;
     request.idempotency = undefined;
-    await db.execute(`DELETE FROM estia_idempotency WHERE scope = $1 AND idem_key = $2 AND state = 'in_progress'`, [claimed.scope, claimed.key]);
+    await db.execute(`DELETE FROM estia_idempotency WHERE scope = $1 AND idem_key = $2 AND state = 'in_progress'`, [
+      claimed.scope,
+      claimed.key,
+    ]);
   });
 };
 

@@ -27,10 +27,24 @@ describe('logging', () => {
       rateLimit: false,
     });
     app.post('/clients', async (_request, reply) => reply.code(201).send({ id: 'c-1' }));
-    app.post('/bad', { schema: { body: { type: 'object', properties: { dateOfBirth: { type: 'string', format: 'date' } } } } }, async () => ({}));
+    app.post(
+      '/bad',
+      { schema: { body: { type: 'object', properties: { dateOfBirth: { type: 'string', format: 'date' } } } } },
+      async () => ({}),
+    );
     await app.ready();
-    await app.inject({ method: 'POST', url: '/clients?name=Amina+Haddad', headers: { authorization: `Bearer ${token}` }, payload: PERSON });
-    await app.inject({ method: 'POST', url: '/bad', headers: { authorization: `Bearer ${token}` }, payload: { dateOfBirth: 'Amina' } });
+    await app.inject({
+      method: 'POST',
+      url: '/clients?name=Amina+Haddad',
+      headers: { authorization: `Bearer ${token}` },
+      payload: PERSON,
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/bad',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { dateOfBirth: 'Amina' },
+    });
     await app.close();
 
     const text = logs.text();
@@ -39,18 +53,30 @@ describe('logging', () => {
     const incoming = lines.find((line) => line.msg === 'incoming request');
     expect(incoming).toMatchObject({ service: 'referrals', req: { method: 'POST', path: '/clients' } });
     expect(typeof incoming!.requestId).toBe('string');
-    expect(lines.some((line) => line.msg === 'request completed' && (line.res as { statusCode: number }).statusCode === 201)).toBe(true);
+    expect(
+      lines.some((line) => line.msg === 'request completed' && (line.res as { statusCode: number }).statusCode === 201),
+    ).toBe(true);
   });
 
   it('redacts personal fields from objects a handler logs by mistake, at any depth up to four', () => {
     const logs = captureLogs();
     const log = createLogger({ service: 'referrals', destination: logs.destination });
-    log.info({ client: PERSON, referral: { id: 'r-1', subject: { person: { email: 'amina@example.org' } } }, headers: { authorization: 'Bearer abc.def.ghi' } }, 'oops');
+    log.info(
+      {
+        client: PERSON,
+        referral: { id: 'r-1', subject: { person: { email: 'amina@example.org' } } },
+        headers: { authorization: 'Bearer abc.def.ghi' },
+      },
+      'oops',
+    );
     log.info(PERSON, 'top level');
     const text = logs.text();
     for (const secret of SECRETS) expect(text).not.toContain(secret);
     expect(text).not.toContain('abc.def.ghi');
     const [first] = logs.lines();
-    expect(first).toMatchObject({ client: { name: '[redacted]', dateOfBirth: '[redacted]', contact: '[redacted]' }, referral: { id: 'r-1' } });
+    expect(first).toMatchObject({
+      client: { name: '[redacted]', dateOfBirth: '[redacted]', contact: '[redacted]' },
+      referral: { id: 'r-1' },
+    });
   });
 });

@@ -7,7 +7,9 @@ import swaggerUi from '@fastify/swagger-ui';
  * `/docs` is Swagger UI over the same document (static mode: the contract, not the routes, is the truth).
  */
 export const registerOpenApiDocs = async (app: FastifyInstance, document: Record<string, unknown>): Promise<void> => {
-  app.get('/openapi.json', { config: { public: true } }, async (_request, reply) => reply.type('application/json').send(document));
+  app.get('/openapi.json', { config: { public: true } }, async (_request, reply) =>
+    reply.type('application/json').send(document),
+  );
   await app.register(swagger, { mode: 'static', specification: { document: document as never } });
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -28,7 +28,12 @@ export interface ProblemResponse {
 
 const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId', 'errors']);
 
-const build = (code: ErrorCode, detail: string, extra: Partial<Problem> = {}, extensions: Record<string, unknown> = {}): Problem => {
+const build = (
+  code: ErrorCode,
+  detail: string,
+  extra: Partial<Problem> = {},
+  extensions: Record<string, unknown> = {},
+): Problem => {
   const def = ErrorCodes[code];
   const problem: Problem = { type: problemType(code), title: def.title, status: def.status, detail, code };
   for (const [key, value] of Object.entries(extensions)) if (!RESERVED.has(key)) problem[key] = value;
@@ -57,7 +62,11 @@ export const toProblem = (error: unknown, request: FastifyRequest): ProblemRespo
 
   if (isStreamVersionConflict(error) && request.headers['if-match'] !== undefined) {
     const detail = `If-Match does not match the current version${error.actual === null ? '' : ` (${error.actual})`}: reload and retry`;
-    return { problem: build('PRECONDITION_FAILED', detail, common, { currentVersion: error.actual }), headers, internal: false };
+    return {
+      problem: build('PRECONDITION_FAILED', detail, common, { currentVersion: error.actual }),
+      headers,
+      internal: false,
+    };
   }
   if (isAppError(error)) {
     const extra = error.errors ? { ...common, errors: error.errors } : common;
@@ -68,13 +77,21 @@ export const toProblem = (error: unknown, request: FastifyRequest): ProblemRespo
   const fastifyError = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
   if (Array.isArray(fastifyError.validation)) {
     const errors = fieldErrorsFrom(fastifyError.validation, fastifyError.validationContext ?? 'body');
-    const detail = errors.length === 1 ? `${errors[0]!.pointer} ${errors[0]!.detail}` : `${errors.length} fields are not valid`;
+    const detail =
+      errors.length === 1 ? `${errors[0]!.pointer} ${errors[0]!.detail}` : `${errors.length} fields are not valid`;
     return { problem: build('VALIDATION_FAILED', detail, { ...common, errors }), headers, internal: false };
   }
   const mapped = fastifyError.code === undefined ? undefined : FASTIFY_CODES[fastifyError.code];
   if (mapped && mapped !== 'INTERNAL') {
-    const extra = mapped === 'VALIDATION_FAILED' ? { ...common, errors: [{ pointer: '/body', detail: fastifyError.message ?? 'is not valid' }] } : common;
-    return { problem: build(mapped, fastifyError.message ?? ErrorCodes[mapped].title, extra), headers, internal: false };
+    const extra =
+      mapped === 'VALIDATION_FAILED'
+        ? { ...common, errors: [{ pointer: '/body', detail: fastifyError.message ?? 'is not valid' }] }
+        : common;
+    return {
+      problem: build(mapped, fastifyError.message ?? ErrorCodes[mapped].title, extra),
+      headers,
+      internal: false,
+    };
   }
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -82,12 +99,17 @@ export const toProblem = (error: unknown, request: FastifyRequest): ProblemRespo
     const code = codeForStatus(status);
     if (error instanceof SyntaxError) {
       return {
-        problem: build('VALIDATION_FAILED', 'Body is not valid JSON', { ...common, errors: [{ pointer: '/body', detail: 'is not valid JSON' }] }),
+        problem: build('VALIDATION_FAILED', 'Body is not valid JSON', {
+          ...common,
+          errors: [{ pointer: '/body', detail: 'is not valid JSON' }],
+        }),
         headers,
         internal: false,
       };
     }
-    const detail = fastifyError.code?.startsWith('FST_') ? (fastifyError.message ?? ErrorCodes[code].title) : ErrorCodes[code].title;
+    const detail = fastifyError.code?.startsWith('FST_')
+      ? (fastifyError.message ?? ErrorCodes[code].title)
+      : ErrorCodes[code].title;
     return { problem: { ...build(code, detail, common), status }, headers, internal: false };
   }
   return {
@@ -100,11 +122,16 @@ export const toProblem = (error: unknown, request: FastifyRequest): ProblemRespo
 const headersOf = (error: unknown): Record<string, string> => {
   const headers = (error as { headers?: unknown } | null)?.headers;
   if (headers === null || typeof headers !== 'object') return {};
-  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 };
 
-export const sendProblem = (reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}): FastifyReply =>
-  reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+export const sendProblem = (
+  reply: FastifyReply,
+  problem: Problem,
+  headers: Record<string, string> = {},
+): FastifyReply => reply.code(problem.status).headers(headers).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
 
 /** fastify error handler: problem+json for everything, 5xx logged with the error (never sent). */
 export const problemErrorHandler = (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
@@ -115,4 +142,10 @@ export const problemErrorHandler = (error: unknown, request: FastifyRequest, rep
 };
 
 export const notFoundHandler = (request: FastifyRequest, reply: FastifyReply): FastifyReply =>
-  sendProblem(reply, build('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`, { instance: request.url.split('?')[0], requestId: request.id }));
+  sendProblem(
+    reply,
+    build('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`, {
+      instance: request.url.split('?')[0],
+      requestId: request.id,
+    }),
+  );

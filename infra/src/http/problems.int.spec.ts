@@ -49,13 +49,25 @@ beforeAll(async () => {
           body: {
             type: 'object',
             required: ['title', 'address'],
-            properties: { title: { type: 'string', minLength: 1 }, address: { $ref: 'https://estia.network/schemas/Address' } },
+            properties: {
+              title: { type: 'string', minLength: 1 },
+              address: { $ref: 'https://estia.network/schemas/Address' },
+            },
             additionalProperties: false,
           },
-          response: { 201: { type: 'object', required: ['id'], properties: { id: { type: 'string' }, title: { type: 'string' } } } },
+          response: {
+            201: {
+              type: 'object',
+              required: ['id'],
+              properties: { id: { type: 'string' }, title: { type: 'string' } },
+            },
+          },
         },
       },
-      async (request, reply) => reply.code(201).send({ id: 't-1', title: (request.body as { title: string }).title, internalNote: 'never sent' }),
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send({ id: 't-1', title: (request.body as { title: string }).title, internalNote: 'never sent' }),
     );
     routes.get('/things/:id', async (request) => {
       throw new AppError('NOT_FOUND', `No thing ${(request.params as { id: string }).id}`);
@@ -72,11 +84,32 @@ beforeAll(async () => {
       throw new AppError('CHAIN_BROKEN', 'stream referral-1 broken at 7: expected abc');
     });
     routes.get('/public', { config: { public: true } }, async () => ({ public: true }));
-    routes.get('/limited', { config: { public: true, rateLimit: { max: 2, timeWindow: 60_000 } } }, async () => ({ ok: true }));
+    routes.get(
+      '/where',
+      {
+        schema: {
+          response: {
+            200: { type: 'object', properties: { address: { $ref: 'https://estia.network/schemas/Address' } } },
+          },
+        },
+      },
+      async () => ({ address: { latitude: 1, longitude: 2, street: 'Odos Ermou 12' }, clientName: 'Amina' }),
+    );
+    routes.get('/limited', { config: { public: true, rateLimit: { max: 2, timeWindow: 60_000 } } }, async () => ({
+      ok: true,
+    }));
     routes.get('/whoami', async (request) => ({ metadata: eventMetadataFor(request) }));
     routes.get(
       '/search',
-      { schema: { querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100 } }, additionalProperties: false } } },
+      {
+        schema: {
+          querystring: {
+            type: 'object',
+            properties: { limit: { type: 'integer', minimum: 1, maximum: 100 } },
+            additionalProperties: false,
+          },
+        },
+      },
       async (request) => request.query,
     );
   });
@@ -90,11 +123,19 @@ afterAll(async () => {
 
 const auth = () => ({ authorization: `Bearer ${officer}` });
 
-const expectProblem = (response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number, code: string) => {
+const expectProblem = (
+  response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown },
+  status: number,
+  code: string,
+) => {
   expect(response.statusCode).toBe(status);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   const body = response.json() as Record<string, unknown>;
-  expect(body).toMatchObject({ status, code, type: `https://estia.network/problems/${code.toLowerCase().replaceAll('_', '-')}` });
+  expect(body).toMatchObject({
+    status,
+    code,
+    type: `https://estia.network/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+  });
   expect(typeof body.title).toBe('string');
   expect(body.requestId).toBe(response.headers['x-request-id']);
   return body;
@@ -102,9 +143,19 @@ const expectProblem = (response: { statusCode: number; headers: Record<string, u
 
 describe('problem+json responses', () => {
   it('201 through the same schema: response serialised by it (unknown fields dropped)', async () => {
-    const response = await app.inject({ method: 'POST', url: '/things', headers: auth(), payload: { title: 'flat', address: { latitude: 37.9, longitude: 23.7 } } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: auth(),
+      payload: { title: 'flat', address: { latitude: 37.9, longitude: 23.7 } },
+    });
     expect(response.statusCode).toBe(201);
     expect(response.json()).toEqual({ id: 't-1', title: 'flat' });
+  });
+
+  it('serialises through shared schemas too: only declared fields leave the service', async () => {
+    const response = await app.inject({ url: '/where', headers: auth() });
+    expect(response.json()).toEqual({ address: { latitude: 1, longitude: 2 } });
   });
 
   it('400 with a JSON pointer per failing field (all errors, shared $ref schema, no type coercion of bodies)', async () => {
@@ -123,19 +174,35 @@ describe('problem+json responses', () => {
         { pointer: '/body/colour', detail: 'is not allowed' },
       ]),
     );
-    const missing = await app.inject({ method: 'POST', url: '/things', headers: auth(), payload: { title: 'x', address: { latitude: 1 } } });
-    expect(expectProblem(missing, 400, 'VALIDATION_FAILED').errors).toEqual([{ pointer: '/body/address/longitude', detail: 'is required' }]);
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: auth(),
+      payload: { title: 'x', address: { latitude: 1 } },
+    });
+    expect(expectProblem(missing, 400, 'VALIDATION_FAILED').errors).toEqual([
+      { pointer: '/body/address/longitude', detail: 'is required' },
+    ]);
     expect(expectProblem(missing, 400, 'VALIDATION_FAILED').detail).toBe('/body/address/longitude is required');
   });
 
   it('400 for a query string out of range (query strings are coerced: "5" is 5)', async () => {
     expect((await app.inject({ url: '/search?limit=5', headers: auth() })).json()).toEqual({ limit: 5 });
-    const body = expectProblem(await app.inject({ url: '/search?limit=500', headers: auth() }), 400, 'VALIDATION_FAILED');
+    const body = expectProblem(
+      await app.inject({ url: '/search?limit=500', headers: auth() }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expect(body.errors).toEqual([{ pointer: '/querystring/limit', detail: 'must be <= 100' }]);
   });
 
   it('400 for a body that is not JSON', async () => {
-    const response = await app.inject({ method: 'POST', url: '/things', headers: { ...auth(), 'content-type': 'application/json' }, payload: '{"title": ' });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      payload: '{"title": ',
+    });
     const body = expectProblem(response, 400, 'VALIDATION_FAILED');
     expect((body.errors as { pointer: string }[])[0]!.pointer).toBe('/body');
   });
@@ -150,45 +217,93 @@ describe('problem+json responses', () => {
     const expired = await issuer.sign({ expiresInSeconds: -600 });
     const response = await app.inject({ url: '/whoami', headers: { authorization: `Bearer ${expired}` } });
     expect(expectProblem(response, 401, 'UNAUTHENTICATED').detail).toBe('token expired');
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="estia", error="invalid_token", error_description="token expired"');
-    expectProblem(await app.inject({ url: '/whoami', headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 401, 'UNAUTHENTICATED');
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="estia", error="invalid_token", error_description="token expired"',
+    );
+    expectProblem(
+      await app.inject({ url: '/whoami', headers: { authorization: 'Basic dXNlcjpwYXNz' } }),
+      401,
+      'UNAUTHENTICATED',
+    );
   });
 
   it('401 comes before the body is even parsed', async () => {
-    const response = await app.inject({ method: 'POST', url: '/things', headers: { 'content-type': 'text/plain' }, payload: 'x'.repeat(5000) });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'x'.repeat(5000),
+    });
     expectProblem(response, 401, 'UNAUTHENTICATED');
   });
 
   it('403 when the roles or scopes do not fit', async () => {
-    expect(expectProblem(await app.inject({ url: '/admin', headers: auth() }), 403, 'FORBIDDEN').detail).toBe('Requires one of the roles: network_admin');
+    expect(expectProblem(await app.inject({ url: '/admin', headers: auth() }), 403, 'FORBIDDEN').detail).toBe(
+      'Requires one of the roles: network_admin',
+    );
     const scoped = await app.inject({ url: '/scoped', headers: auth() });
     expectProblem(scoped, 403, 'FORBIDDEN');
-    expect(scoped.headers['www-authenticate']).toBe('Bearer realm="estia", error="insufficient_scope", scope="directory:write"');
+    expect(scoped.headers['www-authenticate']).toBe(
+      'Bearer realm="estia", error="insufficient_scope", scope="directory:write"',
+    );
     const coach = await issuer.sign({ roles: ['job_coach'] });
-    const post = await app.inject({ method: 'POST', url: '/things', headers: { authorization: `Bearer ${coach}` }, payload: { title: 't', address: { latitude: 1, longitude: 1 } } });
+    const post = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { authorization: `Bearer ${coach}` },
+      payload: { title: 't', address: { latitude: 1, longitude: 1 } },
+    });
     expectProblem(post, 403, 'FORBIDDEN');
   });
 
   it('404 from the domain and for unknown routes (with or without a token)', async () => {
-    expect(expectProblem(await app.inject({ url: '/things/42', headers: auth() }), 404, 'NOT_FOUND').detail).toBe('No thing 42');
-    expect(expectProblem(await app.inject({ url: '/nowhere?name=Jane' }), 404, 'NOT_FOUND')).toMatchObject({ detail: 'No route for GET /nowhere', instance: '/nowhere' });
+    expect(expectProblem(await app.inject({ url: '/things/42', headers: auth() }), 404, 'NOT_FOUND').detail).toBe(
+      'No thing 42',
+    );
+    expect(expectProblem(await app.inject({ url: '/nowhere?name=Jane' }), 404, 'NOT_FOUND')).toMatchObject({
+      detail: 'No route for GET /nowhere',
+      instance: '/nowhere',
+    });
     expectProblem(await app.inject({ method: 'DELETE', url: '/things', headers: auth() }), 404, 'NOT_FOUND');
   });
 
   it('409 from an AppError, with its extensions', async () => {
-    const body = expectProblem(await app.inject({ method: 'POST', url: '/conflict', headers: auth() }), 409, 'CONFLICT');
-    expect(body).toMatchObject({ detail: 'Organisation already applied', organisationId: 'org-1', instance: '/conflict' });
+    const body = expectProblem(
+      await app.inject({ method: 'POST', url: '/conflict', headers: auth() }),
+      409,
+      'CONFLICT',
+    );
+    expect(body).toMatchObject({
+      detail: 'Organisation already applied',
+      organisationId: 'org-1',
+      instance: '/conflict',
+    });
   });
 
   it('413 above the body limit', async () => {
-    const response = await app.inject({ method: 'POST', url: '/things', headers: auth(), payload: { title: 'x'.repeat(5000), address: { latitude: 1, longitude: 1 } } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: auth(),
+      payload: { title: 'x'.repeat(5000), address: { latitude: 1, longitude: 1 } },
+    });
     expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
   });
 
   it('415 for a content type other than JSON', async () => {
-    const response = await app.inject({ method: 'POST', url: '/things', headers: { ...auth(), 'content-type': 'text/plain' }, payload: 'title=x' });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { ...auth(), 'content-type': 'text/plain' },
+      payload: 'title=x',
+    });
     expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    const form = await app.inject({ method: 'POST', url: '/things', headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'title=x' });
+    const form = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { ...auth(), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'title=x',
+    });
     expectProblem(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
@@ -221,7 +336,10 @@ describe('problem+json responses', () => {
 
 describe('request and correlation ids', () => {
   it('echoes well-formed ids and generates missing or malformed ones', async () => {
-    const given = await app.inject({ url: '/public', headers: { 'x-request-id': 'gw-123', 'x-correlation-id': 'conv-9' } });
+    const given = await app.inject({
+      url: '/public',
+      headers: { 'x-request-id': 'gw-123', 'x-correlation-id': 'conv-9' },
+    });
     expect(given.headers['x-request-id']).toBe('gw-123');
     expect(given.headers['x-correlation-id']).toBe('conv-9');
     const fresh = await app.inject({ url: '/public', headers: { 'x-request-id': 'bad id\nforged: line' } });
@@ -231,10 +349,18 @@ describe('request and correlation ids', () => {
 
   it('gives handlers event metadata with the ids and the acting organisation/user', async () => {
     const token = await issuer.sign({ subject: 'user-5', organisationId: 'org-7' });
-    const response = await app.inject({ url: '/whoami', headers: { authorization: `Bearer ${token}`, 'x-request-id': 'r-1', 'x-correlation-id': 'c-1' } });
-    expect(response.json()).toEqual({ metadata: { correlationId: 'c-1', causationId: 'r-1', actor: { organisationId: 'org-7', userId: 'user-5' } } });
+    const response = await app.inject({
+      url: '/whoami',
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'r-1', 'x-correlation-id': 'c-1' },
+    });
+    expect(response.json()).toEqual({
+      metadata: { correlationId: 'c-1', causationId: 'r-1', actor: { organisationId: 'org-7', userId: 'user-5' } },
+    });
     const client = await issuer.sign({ subject: 'cli-1', clientId: 'cli-1', organisationId: 'org-7' });
     const asClient = await app.inject({ url: '/whoami', headers: { authorization: `Bearer ${client}` } });
-    expect((asClient.json() as { metadata: { actor: unknown } }).metadata.actor).toEqual({ organisationId: 'org-7', clientId: 'cli-1' });
+    expect((asClient.json() as { metadata: { actor: unknown } }).metadata.actor).toEqual({
+      organisationId: 'org-7',
+      clientId: 'cli-1',
+    });
   });
 });

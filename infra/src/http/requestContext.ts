@@ -16,7 +16,8 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const REQUEST_ID_HEADER = 'x-request-id';
 export const CORRELATION_ID_HEADER = 'x-correlation-id';
 
-const headerValue = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+const headerValue = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
 
 /** fastify `genReqId`: keep a well-formed X-Request-Id from a gateway, otherwise a new UUID. */
 export const genRequestId = (req: IncomingMessage): string => {

@@ -18,7 +18,12 @@ const get = (url: string): Promise<{ status: number; body: string; headers: Reco
 
 describe('runService (real listen)', () => {
   it('serves over TCP, then on SIGTERM drains the in-flight request and closes in reverse order', async () => {
-    const app = await createHttpApp({ service: 'test', logger: createLogger({ service: 'test', level: 'silent' }), auth: false, rateLimit: false });
+    const app = await createHttpApp({
+      service: 'test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      auth: false,
+      rateLimit: false,
+    });
     let release!: () => void;
     const slowGate = new Promise<void>((resolve) => (release = resolve));
     let entered!: () => void;
@@ -56,8 +61,17 @@ describe('runService (real listen)', () => {
     // Shutdown has begun: readiness is withdrawn while the slow request is still running.
     expect(app.lifecycle.accepting).toBe(false);
     expect(order).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await expect(get(`${service.url}/health`)).rejects.toThrow(/ECONNREFUSED/);
+    // The listener closes asynchronously; new connections must end up refused while /slow still runs.
+    let refused: unknown;
+    for (let attempt = 0; attempt < 200 && refused === undefined; attempt++) {
+      refused = await get(`${service.url}/health`).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      if (refused === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(String(refused)).toMatch(/ECONNREFUSED/);
+    expect(slowDone).toBe(false);
     release();
     const finished = await slow;
     expect(finished.status).toBe(200);
@@ -70,7 +84,12 @@ describe('runService (real listen)', () => {
   });
 
   it('exits with 1 when a closer fails, still closing the others', async () => {
-    const app = await createHttpApp({ service: 'test', logger: createLogger({ service: 'test', level: 'silent' }), auth: false, rateLimit: false });
+    const app = await createHttpApp({
+      service: 'test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      auth: false,
+      rateLimit: false,
+    });
     const closed: string[] = [];
     const exits: number[] = [];
     const service = await runService({
@@ -94,12 +113,30 @@ describe('runService (real listen)', () => {
   });
 
   it('closes the closers when listening fails', async () => {
-    const first = await createHttpApp({ service: 'test', logger: createLogger({ service: 'test', level: 'silent' }), auth: false, rateLimit: false });
+    const first = await createHttpApp({
+      service: 'test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      auth: false,
+      rateLimit: false,
+    });
     const running = await runService({ app: first, port: 0, signals: [], exit: () => undefined });
     const port = Number(new URL(running.url).port);
-    const second = await createHttpApp({ service: 'test', logger: createLogger({ service: 'test', level: 'silent' }), auth: false, rateLimit: false });
+    const second = await createHttpApp({
+      service: 'test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      auth: false,
+      rateLimit: false,
+    });
     const closed: string[] = [];
-    await expect(runService({ app: second, port, signals: [], closers: [{ name: 'store', close: () => void closed.push('store') }], exit: () => undefined })).rejects.toThrow(/EADDRINUSE/);
+    await expect(
+      runService({
+        app: second,
+        port,
+        signals: [],
+        closers: [{ name: 'store', close: () => void closed.push('store') }],
+        exit: () => undefined,
+      }),
+    ).rejects.toThrow(/EADDRINUSE/);
     expect(closed).toEqual(['store']);
     await running.shutdown();
   });

@@ -6,7 +6,15 @@ import type { FastifySchemaCompiler } from 'fastify';
 const addFormats = addFormatsModule.default as unknown as typeof addFormatsModule.default.default;
 
 /** OpenAPI annotation keywords that are not JSON Schema; accepted and ignored. */
-export const OPENAPI_KEYWORDS = ['example', 'discriminator', 'xml', 'externalDocs', 'deprecated', 'readOnly', 'writeOnly'];
+export const OPENAPI_KEYWORDS = [
+  'example',
+  'discriminator',
+  'xml',
+  'externalDocs',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+];
 
 export interface SchemaValidationOptions {
   /** More annotation keywords to tolerate in strict mode (e.g. `x-estia-personal`). */
@@ -24,7 +32,12 @@ const baseOptions = (extraKeywords: string[]): Options => ({
   // Unknown fields are an error (additionalProperties: false), not silently dropped.
   removeAdditional: false,
   useDefaults: true,
-  keywords: [...new Set([...OPENAPI_KEYWORDS.filter((k) => k !== 'deprecated' && k !== 'readOnly' && k !== 'writeOnly'), ...extraKeywords])],
+  keywords: [
+    ...new Set([
+      ...OPENAPI_KEYWORDS.filter((k) => k !== 'deprecated' && k !== 'readOnly' && k !== 'writeOnly'),
+      ...extraKeywords,
+    ]),
+  ],
 });
 
 /**

@@ -22,7 +22,10 @@ export const fieldErrorsFrom = (issues: readonly ValidationIssue[], context: str
   for (const issue of issues) {
     let pointer = `/${context}${issue.instancePath}`;
     let detail = issue.message ?? 'is not valid';
-    if ((issue.keyword === 'required' || issue.keyword === 'dependentRequired') && typeof issue.params.missingProperty === 'string') {
+    if (
+      (issue.keyword === 'required' || issue.keyword === 'dependentRequired') &&
+      typeof issue.params.missingProperty === 'string'
+    ) {
       pointer += `/${escapePointerToken(issue.params.missingProperty)}`;
       detail = 'is required';
     } else if (issue.keyword === 'additionalProperties' && typeof issue.params.additionalProperty === 'string') {

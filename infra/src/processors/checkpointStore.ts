@@ -3,9 +3,10 @@ import type { SqlExecutor } from '../sql/types.js';
 /** Named positions in estia_checkpoints (relays, projections). Call ensureProcessorTables first. */
 export const checkpointStore = {
   async load(db: SqlExecutor, name: string): Promise<number | null> {
-    const rows = await db.query<{ position: number | string }>('SELECT position FROM estia_checkpoints WHERE name = $1', [
-      name,
-    ]);
+    const rows = await db.query<{ position: number | string }>(
+      'SELECT position FROM estia_checkpoints WHERE name = $1',
+      [name],
+    );
     // PostgreSQL returns BIGINT as a string.
     return rows[0] === undefined ? null : Number(rows[0].position);
   },

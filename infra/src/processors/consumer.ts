@@ -17,7 +17,11 @@ export interface ConsumerMessageContext {
 }
 
 /** Writes the message's effect with `tx` only: the inbox entry and the checkpoint commit with it. */
-export type ConsumerHandler = (tx: SqlExecutor, envelope: EventEnvelope, context: ConsumerMessageContext) => Promise<void>;
+export type ConsumerHandler = (
+  tx: SqlExecutor,
+  envelope: EventEnvelope,
+  context: ConsumerMessageContext,
+) => Promise<void>;
 
 export interface StartConsumerOptions {
   bus: Bus;
@@ -31,7 +35,10 @@ export interface StartConsumerOptions {
   maxAttempts?: number;
   /** Delay between attempts: initial 100 ms, doubling, capped at 10 s by default. */
   backoff?: BackoffOptions;
-  /** Schema validation (pass the contracts validator); a failing message is dead-lettered at once. */
+  /**
+   * Schema validation; default: the contracts (envelope + data schema of `type`). A failing message is
+   * dead-lettered at once with the readable error.
+   */
   validate?: EnvelopeValidator;
   /** Start of the topics for a new group (default true: a new read model wants the whole history). */
   fromBeginning?: boolean;
@@ -119,7 +126,12 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Runn
   };
 
   /** The slow path: one transaction per message, with retries and dead-lettering. */
-  const processOne = async (message: DeliveredMessage, check: EnvelopeCheck, priorFailures: number, priorError: unknown) => {
+  const processOne = async (
+    message: DeliveredMessage,
+    check: EnvelopeCheck,
+    priorFailures: number,
+    priorError: unknown,
+  ) => {
     if (!check.ok) return deadLetter(message, `schema: ${check.error}`, 0);
     let failures = priorFailures;
     let lastError = priorError;

@@ -1,4 +1,4 @@
-import type { EventEnvelope } from '@estia/contracts';
+import { eventErrors, formatFieldErrors, validateEnvelope, type EventEnvelope } from '@estia/contracts';
 
 export type EnvelopeCheck = { ok: true } | { ok: false; error: string };
 
@@ -16,7 +16,10 @@ const REQUIRED_STRINGS = ['id', 'source', 'type', 'subject', 'time'] as const;
  */
 export const checkEnvelopeShape = (value: unknown): EnvelopeCheck => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, error: `message is not a JSON object (got ${typeof value === 'string' ? 'unparsable text' : typeof value})` };
+    return {
+      ok: false,
+      error: `message is not a JSON object (got ${typeof value === 'string' ? 'unparsable text' : typeof value})`,
+    };
   }
   const record = value as Record<string, unknown>;
   if (record.specversion !== '1.0') return { ok: false, error: '/specversion: must be "1.0"' };
@@ -30,12 +33,24 @@ export const checkEnvelopeShape = (value: unknown): EnvelopeCheck => {
   return { ok: true };
 };
 
-/** Runs the shape floor, then the given validator. */
+/** The default: the whole event against the contracts (envelope, known type, dataschema, data schema). */
+export const contractsEventValidator: EnvelopeValidator = (value) => {
+  const errors = eventErrors(value);
+  return errors.length === 0 ? { ok: true } : { ok: false, error: formatFieldErrors(errors) };
+};
+
+/** The envelope schema only: for consumers that accept event types the catalogue does not list (tests, tools). */
+export const contractsEnvelopeValidator: EnvelopeValidator = (value) => {
+  const result = validateEnvelope(value);
+  return result.valid ? { ok: true } : { ok: false, error: formatFieldErrors(result.errors) };
+};
+
+/** Runs the shape floor (the inbox needs an id), then the given validator (default: the contracts). */
 export const composeValidator =
-  (validate?: EnvelopeValidator): EnvelopeValidator =>
+  (validate: EnvelopeValidator = contractsEventValidator): EnvelopeValidator =>
   async (value) => {
     const shape = checkEnvelopeShape(value);
-    if (!shape.ok || validate === undefined) return shape;
+    if (!shape.ok) return shape;
     return validate(value);
   };
 

@@ -30,10 +30,10 @@ describe.skipIf(!available)('PostgreSQL SqlDatabase', () => {
       await db.execute('CREATE TABLE confined (x INT)');
       const client = new pg.Client({ connectionString: PG_URL });
       await client.connect();
-      const { rows } = await client.query('SELECT table_schema FROM information_schema.tables WHERE table_name = $1 AND table_schema = $2', [
-        'confined',
-        schema,
-      ]);
+      const { rows } = await client.query(
+        'SELECT table_schema FROM information_schema.tables WHERE table_name = $1 AND table_schema = $2',
+        ['confined', schema],
+      );
       await client.end();
       expect(rows).toEqual([{ table_schema: schema }]);
       // Opening again on an existing schema is fine.
@@ -47,6 +47,8 @@ describe.skipIf(!available)('PostgreSQL SqlDatabase', () => {
   });
 
   it('rejects a schema name that is not a plain identifier', async () => {
-    await expect(createPostgresDatabase({ url: PG_URL, schema: 'x"; DROP SCHEMA public; --' })).rejects.toThrow(/invalid schema name/);
+    await expect(createPostgresDatabase({ url: PG_URL, schema: 'x"; DROP SCHEMA public; --' })).rejects.toThrow(
+      /invalid schema name/,
+    );
   });
 });

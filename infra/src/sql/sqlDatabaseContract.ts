@@ -23,7 +23,10 @@ export const describeSqlDatabaseContract = (
     it('binds $n placeholders, including a repeated one, and returns rows', async () => {
       await db.execute('INSERT INTO items (id, n, note) VALUES ($1, $2, $3)', ['a', 1, 'x']);
       await db.execute('INSERT INTO items (id, n, note) VALUES ($1, $2, $3)', ['b', 2, null]);
-      const rows = await db.query<{ id: string; n: number }>('SELECT id, n FROM items WHERE n >= $1 OR id = $2 ORDER BY id', [2, 'a']);
+      const rows = await db.query<{ id: string; n: number }>(
+        'SELECT id, n FROM items WHERE n >= $1 OR id = $2 ORDER BY id',
+        [2, 'a'],
+      );
       expect(rows).toEqual([
         { id: 'a', n: 1 },
         { id: 'b', n: 2 },
@@ -43,7 +46,9 @@ export const describeSqlDatabaseContract = (
       expect(await db.execute('UPDATE items SET n = n + 10 WHERE n = $1', [1])).toEqual({ rowCount: 2 });
       const returned = await db.query<{ id: string }>('DELETE FROM items WHERE n = $1 RETURNING id', [2]);
       expect(returned).toEqual([{ id: 'c' }]);
-      expect((await db.execute('INSERT INTO items (id, n) VALUES ($1, 1) ON CONFLICT DO NOTHING', ['a'])).rowCount).toBe(0);
+      expect(
+        (await db.execute('INSERT INTO items (id, n) VALUES ($1, 1) ON CONFLICT DO NOTHING', ['a'])).rowCount,
+      ).toBe(0);
     });
 
     it('runs several statements in one parameterless string (migrations)', async () => {
@@ -87,7 +92,9 @@ export const describeSqlDatabaseContract = (
       const increment = () =>
         db.transaction(async (tx) => {
           const [row] = await tx.query<{ n: number }>(
-            db.dialect === 'postgres' ? 'SELECT n FROM items WHERE id = $1 FOR UPDATE' : 'SELECT n FROM items WHERE id = $1',
+            db.dialect === 'postgres'
+              ? 'SELECT n FROM items WHERE id = $1 FOR UPDATE'
+              : 'SELECT n FROM items WHERE id = $1',
             ['counter'],
           );
           // Yield to the event loop between read and write: another caller would run here if allowed.

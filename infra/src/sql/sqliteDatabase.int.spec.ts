@@ -10,7 +10,9 @@ const dir = mkdtempSync(join(tmpdir(), 'estia-sql-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-describeSqlDatabaseContract('sqlite (file)', () => createSqliteDatabase({ path: join(dir, `db-${n++}`, 'read.sqlite') }));
+describeSqlDatabaseContract('sqlite (file)', () =>
+  createSqliteDatabase({ path: join(dir, `db-${n++}`, 'read.sqlite') }),
+);
 
 describe('createSqliteDatabase', () => {
   it('opens the file in WAL mode with synchronous=FULL and a busy timeout', async () => {

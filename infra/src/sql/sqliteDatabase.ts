@@ -59,7 +59,8 @@ export const createSqliteDatabase = async (options: SqliteDatabaseOptions): Prom
   const bind = (indexes: Set<number>, params: readonly unknown[]): Record<string, unknown> => {
     const bound: Record<string, unknown> = {};
     for (const n of indexes) {
-      if (n < 1 || n > params.length) throw new RangeError(`SQL references $${n} but ${params.length} parameter(s) were given`);
+      if (n < 1 || n > params.length)
+        throw new RangeError(`SQL references $${n} but ${params.length} parameter(s) were given`);
       bound[n] = toSqliteValue(params[n - 1]);
     }
     return bound;

@@ -12,6 +12,7 @@ import { createSqliteDatabase } from '../sql/sqliteDatabase.js';
 import type { SqlDatabase } from '../sql/types.js';
 import { createSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
 import { startConsumer } from '../processors/consumer.js';
+import { contractsEnvelopeValidator } from '../processors/envelopeValidator.js';
 import { deadLetterStore } from '../processors/deadLetterStore.js';
 import { checkpointStore } from '../processors/checkpointStore.js';
 import { EFFECTS_DDL, testEnvelope } from '../processors/testWorkers/testEnvelope.js';
@@ -74,7 +75,9 @@ function spawnWorker(script: string, env: Record<string, string>): Worker {
         if (seen !== undefined) return resolve(seen);
         const timer = setTimeout(() => {
           listeners.delete(listener);
-          reject(new Error(`worker ${script} printed no ${pattern} in ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}`));
+          reject(
+            new Error(`worker ${script} printed no ${pattern} in ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}`),
+          );
         }, timeoutMs);
         const listener = (line: string): void => {
           if (!pattern.test(line)) return;
@@ -87,14 +90,21 @@ function spawnWorker(script: string, env: Record<string, string>): Worker {
           if (!listeners.has(listener)) return;
           clearTimeout(timer);
           listeners.delete(listener);
-          reject(new Error(`worker ${script} exited (${code ?? signal}) before ${pattern}; stderr: ${stderr.slice(-2000)}`));
+          reject(
+            new Error(`worker ${script} exited (${code ?? signal}) before ${pattern}; stderr: ${stderr.slice(-2000)}`),
+          );
         });
       }),
   };
 }
 
 /** Polls until `probe` holds; the deadline only turns a hang into a readable failure. */
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -174,7 +184,10 @@ export function busContract(target: BusContractTarget): void {
       const total = 200;
       await bus.publish(
         topic,
-        Array.from({ length: total }, (_, seq) => ({ key: `case-${seq % 7}`, value: testEnvelope(`case-${seq % 7}`, { seq }) })),
+        Array.from({ length: total }, (_, seq) => ({
+          key: `case-${seq % 7}`,
+          value: testEnvelope(`case-${seq % 7}`, { seq }),
+        })),
       );
       const dbPath = join(dir, `${group}.sqlite`);
       const db = track(await createSqliteDatabase({ path: dbPath }));
@@ -182,11 +195,19 @@ export function busContract(target: BusContractTarget): void {
       const env = { BUS_CONFIG: JSON.stringify(config), DB_PATH: dbPath, GROUP: group, TOPIC: topic, DELAY_MS: '3' };
 
       const first = spawnWorker('consumerWorker.ts', env);
-      await eventually(() => countRows(db, 'SELECT COUNT(*) AS n FROM effects'), (n) => n >= 40, 'first commits');
+      await eventually(
+        () => countRows(db, 'SELECT COUNT(*) AS n FROM effects'),
+        (n) => n >= 40,
+        'first commits',
+      );
       // Each line is printed inside an open transaction (the handler then sleeps): the kill lands mid-batch.
       const before = first.lines.length;
       await first.waitForLine(/^handling /);
-      await eventually(async () => first.lines.length, (n) => n > before, 'a handler in flight');
+      await eventually(
+        async () => first.lines.length,
+        (n) => n > before,
+        'a handler in flight',
+      );
       first.child.kill('SIGKILL');
       expect((await first.exited).signal).toBe('SIGKILL');
       const afterKill = await countRows(db, 'SELECT COUNT(*) AS n FROM effects');
@@ -267,6 +288,8 @@ export function busContract(target: BusContractTarget): void {
       const db = track(await createSqliteDatabase({ path: join(dir, `consumer-${randomUUID()}.sqlite`) }));
       await db.execute(EFFECTS_DDL);
       const consumer = await startConsumer({
+        // Test event types are not in the contracts catalogue: check the envelope schema only.
+        validate: contractsEnvelopeValidator,
         bus,
         db,
         group: `relay-${randomUUID()}`,
@@ -279,8 +302,16 @@ export function busContract(target: BusContractTarget): void {
           ]);
         },
       });
-      await eventually(async () => raw, (n) => n >= total + republished, 'the raw log with duplicates');
-      await eventually(() => countRows(db, 'SELECT COUNT(*) AS n FROM estia_inbox'), (n) => n >= total, 'the consumer');
+      await eventually(
+        async () => raw,
+        (n) => n >= total + republished,
+        'the raw log with duplicates',
+      );
+      await eventually(
+        () => countRows(db, 'SELECT COUNT(*) AS n FROM estia_inbox'),
+        (n) => n >= total,
+        'the consumer',
+      );
       await consumer.stop();
       await rawConsumer.stop();
       expect(raw).toBe(total + republished);
@@ -306,6 +337,8 @@ export function busContract(target: BusContractTarget): void {
       const group = `dlq-${randomUUID()}`;
       const attempts: number[] = [];
       const consumer = await startConsumer({
+        // Test event types are not in the contracts catalogue: check the envelope schema only.
+        validate: contractsEnvelopeValidator,
         bus,
         db,
         group,
@@ -315,15 +348,27 @@ export function busContract(target: BusContractTarget): void {
         handle: async (tx, envelope, context) => {
           const data = envelope.data as { seq: number; poison?: boolean };
           // The write happens first, so a rollback is what keeps it out.
-          await tx.execute('INSERT INTO effects (event_id, subject, seq) VALUES ($1, $2, $3)', [envelope.id, envelope.subject, data.seq]);
+          await tx.execute('INSERT INTO effects (event_id, subject, seq) VALUES ($1, $2, $3)', [
+            envelope.id,
+            envelope.subject,
+            data.seq,
+          ]);
           if (data.poison) {
             attempts.push(context.attempt);
             throw new Error('cannot handle poison');
           }
         },
       });
-      await eventually(() => countRows(db, 'SELECT COUNT(*) AS n FROM effects'), (n) => n >= 3, 'the healthy messages');
-      await eventually(() => deadLetterStore.count(db, group), (n) => n >= 2, 'two dead letters');
+      await eventually(
+        () => countRows(db, 'SELECT COUNT(*) AS n FROM effects'),
+        (n) => n >= 3,
+        'the healthy messages',
+      );
+      await eventually(
+        () => deadLetterStore.count(db, group),
+        (n) => n >= 2,
+        'two dead letters',
+      );
       await consumer.stop();
 
       const rows = await db.query<{ seq: number }>('SELECT seq FROM effects ORDER BY rowid');

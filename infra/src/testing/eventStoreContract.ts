@@ -70,7 +70,10 @@ export function eventStoreContract(
   options: EventStoreContractOptions = {},
 ): void {
   const raceEvents = options.raceEvents ?? 10_000;
-  const run = <T>(fn: (h: EventStoreHarness) => Promise<T>): (() => Promise<T>) => () => withStore(factory, fn);
+  const run =
+    <T>(fn: (h: EventStoreHarness) => Promise<T>): (() => Promise<T>) =>
+    () =>
+      withStore(factory, fn);
 
   describe(`event store contract: ${name}`, () => {
     describe('append and read a stream', () => {
@@ -104,7 +107,10 @@ export function eventStoreContract(
       it(
         'reads forwards and backwards from a revision with maxCount; a missing stream reads empty',
         run(async ({ store }) => {
-          await store.append('s', [0, 1, 2, 3, 4].map((n) => ev('N', { n })));
+          await store.append(
+            's',
+            [0, 1, 2, 3, 4].map((n) => ev('N', { n })),
+          );
           const revs = (events: StoredEvent[]) => events.map((e) => e.revision);
           expect(revs(await store.readStream('s', { fromRevision: 2 }))).toEqual([2, 3, 4]);
           expect(revs(await store.readStream('s', { fromRevision: 1, maxCount: 2 }))).toEqual([1, 2]);
@@ -299,7 +305,12 @@ export function eventStoreContract(
           const intact = await store.verifyStream('s');
           const events = await store.readStream('s');
           expect(intact).toEqual({ ok: true, streamId: 's', events: 4, lastHash: events[3]!.hash });
-          expect(await store.verifyStream('missing')).toEqual({ ok: true, streamId: 'missing', events: 0, lastHash: null });
+          expect(await store.verifyStream('missing')).toEqual({
+            ok: true,
+            streamId: 'missing',
+            events: 0,
+            lastHash: null,
+          });
           expect(tamper, 'the harness must provide tamper()').toBeTypeOf('function');
           await tamper!('s', 2);
           const broken = await store.verifyStream('s');
@@ -314,7 +325,10 @@ export function eventStoreContract(
       it(
         'catches up in batches, then goes live, and stops cleanly',
         run(async ({ store }) => {
-          await store.append('s', Array.from({ length: 7 }, (_, i) => ev('Old', { i })));
+          await store.append(
+            's',
+            Array.from({ length: 7 }, (_, i) => ev('Old', { i })),
+          );
           const batches: StoredEvent[][] = [];
           const sub = store.subscribe(
             async (events) => {

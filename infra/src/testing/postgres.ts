@@ -25,7 +25,8 @@ export async function isPostgresReachable(url = PG_URL, timeoutMs = 3_000): Prom
 export async function postgresAvailable(url = PG_URL): Promise<boolean> {
   if (await isPostgresReachable(url)) return true;
   const where = url.replace(/\/\/[^@/]*@/, '//');
-  if (process.env.CI === 'true') throw new Error(`PostgreSQL unreachable at ${where} and CI=true: failing, not skipping`);
+  if (process.env.CI === 'true')
+    throw new Error(`PostgreSQL unreachable at ${where} and CI=true: failing, not skipping`);
   console.log(`skipped: PostgreSQL unreachable at ${where} (set PG_URL)`);
   return false;
 }

@@ -57,7 +57,9 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
   const db = new Database(options.path);
   openBusDatabase(db, options.busyTimeoutMs ?? 5_000);
 
-  const nextOffset = db.prepare<[string], { next_offset: number }>('SELECT next_offset FROM bus_topics WHERE topic = ?');
+  const nextOffset = db.prepare<[string], { next_offset: number }>(
+    'SELECT next_offset FROM bus_topics WHERE topic = ?',
+  );
   const setNextOffset = db.prepare<[string, number]>(
     'INSERT INTO bus_topics (topic, next_offset) VALUES (?, ?) ON CONFLICT (topic) DO UPDATE SET next_offset = excluded.next_offset',
   );
@@ -162,7 +164,8 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
           }
           progressed = true;
         }
-        if (!progressed && !this.stopping) await Promise.race([this.waker.sleep(pollIntervalMs), published.sleep(pollIntervalMs)]);
+        if (!progressed && !this.stopping)
+          await Promise.race([this.waker.sleep(pollIntervalMs), published.sleep(pollIntervalMs)]);
       }
     }
 

@@ -4,7 +4,10 @@ import { busContract } from '../../testing/busContract.js';
 import { containerRuntimeAvailable } from '../../testing/containerRuntime.js';
 
 // A broker from the environment (e.g. docker compose), else a throwaway one where a container engine exists.
-const fromEnv = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean) ?? [];
+const fromEnv =
+  process.env.KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean) ?? [];
 const canStartContainer = fromEnv.length === 0 && (await containerRuntimeAvailable());
 let brokers = fromEnv;
 let container: StartedKafkaContainer | undefined;

@@ -162,7 +162,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           }));
           for (let start = 0; start < all.length; start += maxBatchSize) {
             const slice = all.slice(start, start + maxBatchSize);
-            for (let failures = 0; ; ) {
+            for (let failures = 0; ;) {
               // A rebalance took the partition, or stop(): leave the rest uncommitted for the next owner.
               if (!isRunning() || isStale() || this.stopping) return;
               try {
@@ -171,7 +171,10 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
               } catch (error) {
                 failures += 1;
                 const delay = Math.min(retryMaxMs, retryInitialMs * 2 ** (failures - 1));
-                logger.error({ err: error, group: this.opts.group, topic: batch.topic, delay }, 'bus: batch failed, redelivering');
+                logger.error(
+                  { err: error, group: this.opts.group, topic: batch.topic, delay },
+                  'bus: batch failed, redelivering',
+                );
                 await this.waker.sleep(delay);
                 await heartbeat();
               }

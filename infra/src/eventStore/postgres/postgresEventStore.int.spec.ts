@@ -73,9 +73,39 @@ describe.skipIf(!pgUp)('PostgresEventStore', () => {
       while (seen.length < 22 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       await sub.stop();
       const trace = seen.map((e) => `${e.type}@${e.position}`).join(' ');
-      expect(seen.map((e) => e.type), trace).toEqual(['Before', 'Slow', ...fast.map(() => 'Fast')]);
+      expect(
+        seen.map((e) => e.type),
+        trace,
+      ).toEqual(['Before', 'Slow', ...fast.map(() => 'Fast')]);
       expect(seen.every((e, i) => i === 0 || e.position > seen[i - 1]!.position)).toBe(true);
     });
+  });
+
+  it('orders positions numerically across a change in digit count', async () => {
+    const schema = randomSchemaName('es');
+    const store = new PostgresEventStore({ connectionString: PG_URL, schema });
+    await store.init();
+    try {
+      const raw = new pg.Client({ connectionString: PG_URL });
+      await raw.connect();
+      for (const [position, revision] of [
+        [1_000_000, 1],
+        [999_999, 0],
+      ] as const) {
+        await raw.query(
+          `INSERT INTO ${pg.escapeIdentifier(schema)}.events
+             (position, stream_id, revision, event_id, type, data, metadata, recorded_at, hash)
+           VALUES ($1, 'digits', $2, $3, 'D', '{}', '{}', now(), 'x')`,
+          [position, revision, `d-${revision}`],
+        );
+      }
+      await raw.end();
+      expect((await store.readAll()).map((e) => e.position)).toEqual([999_999, 1_000_000]);
+      expect((await store.readAll({ types: ['D'] })).map((e) => e.position)).toEqual([999_999, 1_000_000]);
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
   });
 
   it('rejects a batch larger than the position ordinal allows, clearly', async () => {

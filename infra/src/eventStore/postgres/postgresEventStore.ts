@@ -38,6 +38,7 @@ export interface PostgresEventStoreOptions {
 const PAGE = 1000;
 const UNIQUE_VIOLATION = '23505';
 const ANY_RETRIES = 20;
+const HEAD_CACHE = 10_000;
 
 /**
  * PostgreSQL event store. An append is two round trips and no lock held across commit: read the
@@ -57,6 +58,7 @@ export class PostgresEventStore implements EventStore {
   private readonly sql: ReturnType<typeof statements>;
   private ready: Promise<void> | undefined;
   private listener: Promise<pg.Client> | undefined;
+  private readonly heads = new Map<string, StreamHead>();
   private notifyInFlight = false;
   private notifyPending = false;
   private closed = false;
@@ -104,23 +106,46 @@ export class PostgresEventStore implements EventStore {
     const expected = options.expectedVersion ?? 'any';
     validateAppend(streamId, events, expected);
     if (events.length > MAX_BATCH) {
-      throw new AppError('VALIDATION_FAILED', `append of ${events.length} events to ${streamId}: at most ${MAX_BATCH} per call`);
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `append of ${events.length} events to ${streamId}: at most ${MAX_BATCH} per call`,
+      );
     }
     for (let attempt = 0; ; attempt += 1) {
-      const head = await this.head(streamId);
+      // A guess (cache, or "new stream" for 'no-stream') saves a round trip; the compare-and-set below
+      // checks it, and a wrong guess only costs a retry with the real head.
+      const guess = attempt === 0 ? this.guessHead(streamId, expected) : undefined;
+      const head = guess === undefined ? await this.head(streamId) : guess;
       checkExpected(streamId, expected, head);
       const recordedAt = new Date().toISOString();
       const prepared = prepareEvents(streamId, events, head, recordedAt);
       const lastPosition = await this.tryAppend(streamId, head, prepared, recordedAt);
       if (lastPosition !== null) {
+        const last = prepared[prepared.length - 1]!;
+        this.remember(streamId, { version: last.revision, lastHash: last.hash });
         this.hint();
-        return { nextExpectedVersion: prepared[prepared.length - 1]!.revision, lastPosition };
+        return { nextExpectedVersion: last.revision, lastPosition };
       }
-      // Someone moved the stream between our read and our write. Only 'any' may try again.
-      if (expected !== 'any' || attempt >= ANY_RETRIES) {
+      this.heads.delete(streamId);
+      // Someone moved the stream between our read and our write. Only 'any' (or a wrong guess) retries.
+      if ((guess === undefined && expected !== 'any') || attempt >= ANY_RETRIES) {
         throw new StreamVersionConflictError(streamId, expected, await this.streamVersion(streamId));
       }
     }
+  }
+
+  private guessHead(streamId: string, expected: AppendOptions['expectedVersion'] & {}): StreamHead | null | undefined {
+    if (expected === 'no-stream') return null;
+    const cached = this.heads.get(streamId);
+    if (cached === undefined) return undefined;
+    return typeof expected === 'number' && cached.version !== expected ? undefined : cached;
+  }
+
+  /** Last known heads of streams this instance wrote or read to the end (bounded; insertion order = age). */
+  private remember(streamId: string, head: StreamHead): void {
+    this.heads.delete(streamId);
+    this.heads.set(streamId, head);
+    if (this.heads.size > HEAD_CACHE) this.heads.delete(this.heads.keys().next().value as string);
   }
 
   private async head(streamId: string): Promise<StreamHead | null> {
@@ -148,7 +173,13 @@ export class PostgresEventStore implements EventStore {
     try {
       const rows =
         head === null
-          ? await this.query<{ last: string | null }>(this.sql.create, [streamId, last.revision, last.hash, recordedAt, ...columns])
+          ? await this.query<{ last: string | null }>(this.sql.create, [
+              streamId,
+              last.revision,
+              last.hash,
+              recordedAt,
+              ...columns,
+            ])
           : await this.query<{ last: string | null }>(this.sql.move, [
               streamId,
               last.revision,
@@ -193,7 +224,13 @@ export class PostgresEventStore implements EventStore {
       options.direction === 'backwards'
         ? await this.query<EventRow>(this.sql.backwards, [streamId, options.fromRevision ?? null, limit])
         : await this.query<EventRow>(this.sql.forwards, [streamId, options.fromRevision ?? 0, limit]);
-    return rows.map(toStoredEvent);
+    const events = rows.map(toStoredEvent);
+    const last = events[events.length - 1];
+    // A full forward read ends at the head: the usual load → decide → append then needs one round trip.
+    if (last && options.direction !== 'backwards' && limit === null) {
+      this.remember(streamId, { version: last.revision, lastHash: last.hash });
+    }
+    return events;
   }
 
   async streamVersion(streamId: string): Promise<number | null> {
@@ -254,7 +291,8 @@ export class PostgresEventStore implements EventStore {
         this.listener = undefined;
         client.removeAllListeners('notification');
         void client.end().catch(() => undefined);
-        if (!this.closed && this.subscriptions.size > 0) setTimeout(() => void this.listen().catch(() => undefined), 1_000);
+        if (!this.closed && this.subscriptions.size > 0)
+          setTimeout(() => void this.listen().catch(() => undefined), 1_000);
       };
       client.on('error', reset);
       client.on('notification', () => this.changes.notify());
@@ -311,6 +349,7 @@ export class PostgresEventStore implements EventStore {
 }
 
 function statements(s: string) {
+  // Qualify `ev.position` in WHERE/ORDER BY: a bare name would bind to this text alias and sort as text.
   const cols = 'position::text AS position, stream_id, revision, event_id, type, data, metadata, recorded_at, hash';
   // Events of the batch, in order, positioned from this transaction's id. $4 = recordedAt, $5…$10 arrays.
   const insertEvents = `
@@ -341,12 +380,12 @@ function statements(s: string) {
     backwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND ($2::bigint IS NULL OR revision <= $2)
                 ORDER BY revision DESC LIMIT $3`,
     page: `SELECT w.watermark::text AS watermark, e.* FROM (SELECT ${watermark} AS watermark) w
-           LEFT JOIN LATERAL (SELECT ${cols} FROM ${s}.events
-                               WHERE position > $1 AND position < w.watermark ORDER BY position LIMIT $2) e ON true`,
+           LEFT JOIN LATERAL (SELECT ${cols} FROM ${s}.events ev
+                               WHERE ev.position > $1 AND ev.position < w.watermark ORDER BY ev.position LIMIT $2) e ON true`,
     pageTyped: `SELECT w.watermark::text AS watermark, e.* FROM (SELECT ${watermark} AS watermark) w
-           LEFT JOIN LATERAL (SELECT ${cols} FROM ${s}.events
-                               WHERE position > $1 AND position < w.watermark AND type = ANY($3::text[])
-                               ORDER BY position LIMIT $2) e ON true`,
+           LEFT JOIN LATERAL (SELECT ${cols} FROM ${s}.events ev
+                               WHERE ev.position > $1 AND ev.position < w.watermark AND ev.type = ANY($3::text[])
+                               ORDER BY ev.position LIMIT $2) e ON true`,
     listStreams: `SELECT stream_id FROM ${s}.streams
                    WHERE starts_with(stream_id, $1)
                      AND seq > COALESCE((SELECT seq FROM ${s}.streams WHERE stream_id = $2), 0)

@@ -84,7 +84,16 @@ export class SqliteEventStore implements EventStore {
         const prepared = prepareEvents(streamId, events, head, recordedAt);
         let lastPosition = 0;
         for (const e of prepared) {
-          const info = this.stmt.insert.run(streamId, e.revision, e.id, e.type, e.dataJson, e.metadataJson, recordedAt, e.hash);
+          const info = this.stmt.insert.run(
+            streamId,
+            e.revision,
+            e.id,
+            e.type,
+            e.dataJson,
+            e.metadataJson,
+            recordedAt,
+            e.hash,
+          );
           lastPosition = Number(info.lastInsertRowid);
         }
         const last = prepared[prepared.length - 1]!;
@@ -115,13 +124,11 @@ export class SqliteEventStore implements EventStore {
       ),
       createStream: db.prepare('INSERT INTO streams (stream_id, version, last_hash) VALUES (?, ?, ?)'),
       moveStream: db.prepare('UPDATE streams SET version = ?, last_hash = ? WHERE stream_id = ?'),
-      forwards: db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?',
-      ),
+      forwards: db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?'),
       backwards: db.prepare(
         'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
       ),
-      maxPosition: db.prepare("SELECT COALESCE(MAX(position), 0) AS wm FROM events").pluck(),
+      maxPosition: db.prepare('SELECT COALESCE(MAX(position), 0) AS wm FROM events').pluck(),
       page: db.prepare('SELECT * FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?'),
       version: db.prepare('SELECT version FROM streams WHERE stream_id = ?').pluck(),
       ping: db.prepare('SELECT 1').pluck(),
@@ -219,7 +226,10 @@ export class SqliteEventStore implements EventStore {
         if (events.length === maxCount) break;
       }
     }
-    return { events, scannedTo: events.length === maxCount ? events[events.length - 1]!.position : Math.max(cursor, watermark) };
+    return {
+      events,
+      scannedTo: events.length === maxCount ? events[events.length - 1]!.position : Math.max(cursor, watermark),
+    };
   }
 
   subscribe(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {

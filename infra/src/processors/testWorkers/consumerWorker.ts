@@ -7,6 +7,7 @@
 import { createBus, type BusConfig } from '../../bus/createBus.js';
 import { createSqliteDatabase } from '../../sql/sqliteDatabase.js';
 import { startConsumer } from '../consumer.js';
+import { contractsEnvelopeValidator } from '../envelopeValidator.js';
 import { EFFECTS_DDL } from './testEnvelope.js';
 
 const env = (name: string): string => {
@@ -21,6 +22,8 @@ await db.execute(EFFECTS_DDL);
 const delayMs = Number(process.env.DELAY_MS ?? '0');
 
 const consumer = await startConsumer({
+  // Test event types are not in the contracts catalogue: check the envelope schema only.
+  validate: contractsEnvelopeValidator,
   bus,
   db,
   group: env('GROUP'),
@@ -30,7 +33,11 @@ const consumer = await startConsumer({
     // Printed inside the open transaction: a kill right after this line lands mid-batch.
     process.stdout.write(`handling ${context.offset}\n`);
     const data = envelope.data as { seq: number };
-    await tx.execute('INSERT INTO effects (event_id, subject, seq) VALUES ($1, $2, $3)', [envelope.id, envelope.subject, data.seq]);
+    await tx.execute('INSERT INTO effects (event_id, subject, seq) VALUES ($1, $2, $3)', [
+      envelope.id,
+      envelope.subject,
+      data.seq,
+    ]);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
   },
 });

@@ -4,7 +4,11 @@ import type { StoredEvent } from '../../eventStore/types.js';
 import type { RelayMapper } from '../relay.js';
 
 /** A well-formed CloudEvents envelope for bus tests; `data.seq` orders messages of one key. */
-export const testEnvelope = (subject: string, data: Record<string, unknown>, id: string = randomUUID()): EventEnvelope => ({
+export const testEnvelope = (
+  subject: string,
+  data: Record<string, unknown>,
+  id: string = randomUUID(),
+): EventEnvelope => ({
   specversion: '1.0',
   id,
   source: '/estia/registry',
@@ -25,7 +29,11 @@ export const testRelayMapper =
   (topic: string): RelayMapper =>
   (event: StoredEvent) =>
     event.type.startsWith('public.')
-      ? { topic, key: event.streamId, envelope: testEnvelope(event.streamId, event.data as Record<string, unknown>, event.id) }
+      ? {
+          topic,
+          key: event.streamId,
+          envelope: testEnvelope(event.streamId, event.data as Record<string, unknown>, event.id),
+        }
       : null;
 
 /** The consumer-side effect table the contract suite counts: one row per handler run. */

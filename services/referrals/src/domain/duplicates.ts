@@ -42,9 +42,7 @@ export function findLikelyDuplicates(
     if (nat === 1) reasons.push('shared_nationality');
     out.push({ clientId: other.clientId, score, reasons });
   }
-  return out
-    .sort((a, b) => b.score - a.score || a.clientId.localeCompare(b.clientId))
-    .slice(0, options.limit ?? 10);
+  return out.sort((a, b) => b.score - a.score || a.clientId.localeCompare(b.clientId)).slice(0, options.limit ?? 10);
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
@@ -75,7 +73,8 @@ function dateOfBirthSimilarity(a: string, b: string): { score: number; reason: s
   // 1 January is what many registrations record when only the year is known.
   if (ya === yb && ((ma === '01' && da === '01') || (mb === '01' && db === '01')))
     return { score: 0.7, reason: 'same_year_placeholder_date' };
-  if (ma === mb && da === db && Math.abs(Number(ya) - Number(yb)) === 1) return { score: 0.6, reason: 'year_off_by_one' };
+  if (ma === mb && da === db && Math.abs(Number(ya) - Number(yb)) === 1)
+    return { score: 0.6, reason: 'year_off_by_one' };
   if (ya === yb && ma === mb) return { score: 0.5, reason: 'same_year_and_month' };
   if (ya === yb) return { score: 0.3, reason: 'same_year_of_birth' };
   return { score: 0, reason: 'different_date_of_birth' };

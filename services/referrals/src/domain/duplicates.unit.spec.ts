@@ -17,7 +17,8 @@ describe('nameTokens', () => {
   });
 
   it('folds common variants of the same name', () => {
-    for (const v of ['Mohammed', 'Muhammad', 'Mohamed', 'Mohammad', 'Muhammed']) expect(nameTokens(v)).toEqual(['muhammad']);
+    for (const v of ['Mohammed', 'Muhammad', 'Mohamed', 'Mohammad', 'Muhammed'])
+      expect(nameTokens(v)).toEqual(['muhammad']);
     expect(nameTokens('Hussein')).toEqual(nameTokens('Hossein'));
   });
 
@@ -39,7 +40,10 @@ describe('jaroWinkler', () => {
 describe('findLikelyDuplicates', () => {
   const known = [
     { clientId: 'exact', ...person() },
-    { clientId: 'variant-swapped', ...person({ givenNames: 'Hasan', familyName: 'Muhammad', dateOfBirth: '1988-12-03' }) },
+    {
+      clientId: 'variant-swapped',
+      ...person({ givenNames: 'Hasan', familyName: 'Muhammad', dateOfBirth: '1988-12-03' }),
+    },
     { clientId: 'arabic-script', ...person({ givenNames: 'محمد', familyName: 'الحسن' }) },
     { clientId: 'other-person', ...person({ givenNames: 'Yiannis', familyName: 'Kostas', dateOfBirth: '1988-03-12' }) },
     { clientId: 'same-name-other-birth', ...person({ dateOfBirth: '1961-07-30' }) },

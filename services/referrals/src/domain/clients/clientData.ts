@@ -59,13 +59,21 @@ export const checkLegalStatus = (problems: Problems, ls: LegalStatusRecord | und
     problems.add(pointer, 'is required');
     return;
   }
-  problems.check(isOneOf(LEGAL_STATUSES, ls.status), `${pointer}/status`, `must be one of ${LEGAL_STATUSES.join(', ')}`);
+  problems.check(
+    isOneOf(LEGAL_STATUSES, ls.status),
+    `${pointer}/status`,
+    `must be one of ${LEGAL_STATUSES.join(', ')}`,
+  );
   for (const field of ['applicationDate', 'decisionDate', 'mustLeaveReceptionBy'] as const) {
     const value = ls[field];
     if (value !== undefined) problems.check(isIsoDate(value), `${pointer}/${field}`, 'must be a date (YYYY-MM-DD)');
   }
   if (isIsoDate(ls.applicationDate) && isIsoDate(ls.decisionDate))
-    problems.check(ls.applicationDate <= ls.decisionDate, `${pointer}/decisionDate`, 'must not be before applicationDate');
+    problems.check(
+      ls.applicationDate <= ls.decisionDate,
+      `${pointer}/decisionDate`,
+      'must not be before applicationDate',
+    );
   checkPeriod(problems, ls.residencePermit, `${pointer}/residencePermit`);
   checkPeriod(problems, ls.workPermit, `${pointer}/workPermit`);
 };

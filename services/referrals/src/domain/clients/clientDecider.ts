@@ -192,7 +192,13 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
       return [
         {
           type: 'ClientPersonalDataCorrected',
-          data: { clientId, correctedBy: actedBy(actor), correctedAt: now, fields: fields.sort(), personal: command.personal },
+          data: {
+            clientId,
+            correctedBy: actedBy(actor),
+            correctedAt: now,
+            fields: fields.sort(),
+            personal: command.personal,
+          },
         },
       ];
     }
@@ -231,7 +237,11 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
       );
       const { organisationId, serviceCategory } = command.recipient ?? {};
       if (serviceCategory !== undefined)
-        problems.check(isOneOf(SERVICE_CATEGORIES, serviceCategory), '/recipient/serviceCategory', 'is not a known category');
+        problems.check(
+          isOneOf(SERVICE_CATEGORIES, serviceCategory),
+          '/recipient/serviceCategory',
+          'is not a known category',
+        );
       // Sharing with "anyone" is not consent: referrals and employer sharing must name a recipient.
       if (command.purpose !== 'job_matching')
         problems.check(
@@ -271,7 +281,8 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
       const active = requireActive(state, clientId);
       if (!command.actorHoldsAcceptedReferral) requireRegisteringOrganisation(active, actor);
       const consent = active.consents.find((c) => c.consentId === command.consentId);
-      if (!consent) throw new AppError('NOT_FOUND', `consent ${command.consentId} does not exist for client ${clientId}`);
+      if (!consent)
+        throw new AppError('NOT_FOUND', `consent ${command.consentId} does not exist for client ${clientId}`);
       if (consent.withdrawnAt !== null) return [];
       if (command.reason !== undefined && !isReasonCode(command.reason.code))
         new Problems().add('/reason/code', 'must be a reason code (a-z, 0-9, _)').throwIfAny('withdrawal is not valid');

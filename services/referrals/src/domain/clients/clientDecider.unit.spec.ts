@@ -78,13 +78,20 @@ const erased: ClientEvent = {
 
 describe('client decider', () => {
   describe('registration', () => {
-    it('registers a client, the personal data under `personal` only', () => spec.given([]).when(register()).then([registered]));
+    it('registers a client, the personal data under `personal` only', () =>
+      spec.given([]).when(register()).then([registered]));
 
     it('refuses an organisation that is not an approved member', () =>
-      spec.given([]).when(register({ organisation: { approved: false } })).thenThrows('FORBIDDEN', /approved/));
+      spec
+        .given([])
+        .when(register({ organisation: { approved: false } }))
+        .thenThrows('FORBIDDEN', /approved/));
 
     it('refuses a user without the referral_officer role', () =>
-      spec.given([]).when(register({ actor: { ...officer, roles: ['auditor'] } })).thenThrows('FORBIDDEN', /referral_officer/));
+      spec
+        .given([])
+        .when(register({ actor: { ...officer, roles: ['auditor'] } }))
+        .thenThrows('FORBIDDEN', /referral_officer/));
 
     it('refuses to register twice', () => spec.given([registered]).when(register()).thenThrows('CONFLICT'));
 
@@ -183,7 +190,12 @@ describe('client decider', () => {
         .then([
           {
             type: 'LegalStatusChanged',
-            data: { clientId, changedBy: { organisationId: 'org-a', userId: 'u-1' }, changedAt: now, personal: { legalStatus } },
+            data: {
+              clientId,
+              changedBy: { organisationId: 'org-a', userId: 'u-1' },
+              changedAt: now,
+              personal: { legalStatus },
+            },
           },
         ]);
       spec
@@ -193,7 +205,9 @@ describe('client decider', () => {
           clientId,
           now,
           actor: officer,
-          personal: { legalStatus: { ...legalStatus, workPermit: { validFrom: '2028-01-01', validUntil: '2026-01-01' } } },
+          personal: {
+            legalStatus: { ...legalStatus, workPermit: { validFrom: '2028-01-01', validUntil: '2026-01-01' } },
+          },
         })
         .thenThrows('VALIDATION_FAILED', /workPermit\/validUntil/);
     });
@@ -239,11 +253,20 @@ describe('client decider', () => {
       };
       spec.given([registered, consentGiven]).when(withdraw).then([withdrawn]);
       spec.given([registered, consentGiven, withdrawn]).when(withdraw).thenNothing();
-      spec.given([registered]).when(withdraw).thenThrows('NOT_FOUND', /consent-1/);
+      spec
+        .given([registered])
+        .when(withdraw)
+        .thenThrows('NOT_FOUND', /consent-1/);
     });
 
     it('lets an organisation holding an accepted referral record a withdrawal, not others', () => {
-      const withdraw: ClientCommand = { type: 'WithdrawConsent', clientId, now, actor: otherOfficer, consentId: 'consent-1' };
+      const withdraw: ClientCommand = {
+        type: 'WithdrawConsent',
+        clientId,
+        now,
+        actor: otherOfficer,
+        consentId: 'consent-1',
+      };
       spec.given([registered, consentGiven]).when(withdraw).thenThrows('FORBIDDEN');
       spec
         .given([registered, consentGiven])
@@ -271,7 +294,10 @@ describe('client decider', () => {
         }));
 
     it('needs a data protection officer of a registering organisation', () => {
-      spec.given([registered]).when({ ...erase, actor: officer }).thenThrows('FORBIDDEN', /data_protection_officer/);
+      spec
+        .given([registered])
+        .when({ ...erase, actor: officer })
+        .thenThrows('FORBIDDEN', /data_protection_officer/);
       spec
         .given([registered])
         .when({ ...erase, actor: { ...dpo, organisationId: 'org-b' } })
@@ -280,7 +306,10 @@ describe('client decider', () => {
 
     it('is idempotent, and every other command on an erased client is refused as gone', () => {
       spec.given([registered, erased]).when(erase).thenNothing();
-      spec.given([registered, erased]).when(giveConsent).thenThrows('GONE', /erased/);
+      spec
+        .given([registered, erased])
+        .when(giveConsent)
+        .thenThrows('GONE', /erased/);
       spec
         .given([registered, erased])
         .when({ type: 'CorrectPersonalData', clientId, now, actor: officer, personal: { familyName: 'X' } })

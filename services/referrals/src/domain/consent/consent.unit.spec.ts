@@ -31,20 +31,30 @@ describe('consentCovers', () => {
   it('binds an organisation-specific consent to that organisation (and its category, if named)', () => {
     const toC: Consent = { ...base, consentId: 'c-org', recipient: { organisationId: 'org-c' } };
     expect(consentCovers([toC], 'referral', housingAtB, now)).toBeNull();
-    expect(consentCovers([toC], 'referral', { organisationId: 'org-c', serviceCategory: 'legal' }, now)?.consentId).toBe('c-org');
+    expect(
+      consentCovers([toC], 'referral', { organisationId: 'org-c', serviceCategory: 'legal' }, now)?.consentId,
+    ).toBe('c-org');
     const toCHousing: Consent = { ...toC, recipient: { organisationId: 'org-c', serviceCategory: 'housing' } };
-    expect(consentCovers([toCHousing], 'referral', { organisationId: 'org-c', serviceCategory: 'legal' }, now)).toBeNull();
+    expect(
+      consentCovers([toCHousing], 'referral', { organisationId: 'org-c', serviceCategory: 'legal' }, now),
+    ).toBeNull();
   });
 
   it('prefers the most specific covering consent', () => {
-    const toB: Consent = { ...base, consentId: 'c-b', recipient: { organisationId: 'org-b', serviceCategory: 'housing' } };
+    const toB: Consent = {
+      ...base,
+      consentId: 'c-b',
+      recipient: { organisationId: 'org-b', serviceCategory: 'housing' },
+    };
     expect(consentCovers([base, toB], 'referral', housingAtB, now)?.consentId).toBe('c-b');
   });
 
   it('does not cover before it was given or from its expiry on', () => {
     expect(consentCovers([base], 'referral', housingAtB, '2024-12-31T23:59:59.999Z')).toBeNull();
     expect(consentCovers([base], 'referral', housingAtB, '2026-01-01T00:00:00.000Z')).toBeNull();
-    expect(consentCovers([{ ...base, expiresAt: null }], 'referral', housingAtB, '2030-01-01T00:00:00.000Z')).not.toBeNull();
+    expect(
+      consentCovers([{ ...base, expiresAt: null }], 'referral', housingAtB, '2030-01-01T00:00:00.000Z'),
+    ).not.toBeNull();
   });
 
   it('stops covering at the very instant of withdrawal', () => {

@@ -44,9 +44,14 @@ const requireMayExchange = (mayExchange: boolean, organisationId: string, who: s
 };
 
 /** Reason code in plaintext (reports), free-text note under `personal` (sealed). */
-const reasonParts = (reason: Reason | undefined, pointer = '/reason'): { reasonCode: string; personal?: { reasonNote: string } } => {
+const reasonParts = (
+  reason: Reason | undefined,
+  pointer = '/reason',
+): { reasonCode: string; personal?: { reasonNote: string } } => {
   if (reason === undefined || !isReasonCode(reason.code))
-    new Problems().add(`${pointer}/code`, 'is required: a reason code (a-z, 0-9, _)').throwIfAny('a reason is required');
+    new Problems()
+      .add(`${pointer}/code`, 'is required: a reason code (a-z, 0-9, _)')
+      .throwIfAny('a reason is required');
   const { code, note } = reason!;
   return { reasonCode: code, ...(isNonBlank(note) ? { personal: { reasonNote: note } } : {}) };
 };
@@ -63,16 +68,26 @@ function decideSend(command: SendReferral, state: ReferralState): ReferralEvent[
       '/responseTimeHours',
       'must be a positive number of hours',
     )
-    .check(Array.isArray(command.share) && command.share.length > 0, '/share', 'must name the data shared with the receiver')
+    .check(
+      Array.isArray(command.share) && command.share.length > 0,
+      '/share',
+      'must name the data shared with the receiver',
+    )
     .check(
       command.receiver.organisationId !== actor.organisationId,
       '/receiver/organisationId',
       'an organisation does not refer to itself',
     );
-  (command.share ?? []).forEach((s, i) => problems.check(isOneOf(CONSENT_SCOPES, s), `/share/${i}`, 'is not a known scope'));
+  (command.share ?? []).forEach((s, i) =>
+    problems.check(isOneOf(CONSENT_SCOPES, s), `/share/${i}`, 'is not a known scope'),
+  );
   const message = command.personal?.message;
   if (message !== undefined)
-    problems.check(message.length <= MAX_MESSAGE_LENGTH, '/personal/message', `must be at most ${MAX_MESSAGE_LENGTH} characters`);
+    problems.check(
+      message.length <= MAX_MESSAGE_LENGTH,
+      '/personal/message',
+      `must be at most ${MAX_MESSAGE_LENGTH} characters`,
+    );
   problems.throwIfAny('referral is not valid');
 
   requireMayExchange(command.actorOrganisation.mayExchange, actor.organisationId, 'sending');
@@ -81,7 +96,8 @@ function decideSend(command: SendReferral, state: ReferralState): ReferralEvent[
       'BUSINESS_RULE_VIOLATED',
       `receiving organisation ${command.receiver.organisationId} may not exchange cases in the network`,
     );
-  if (command.client.status === 'unknown') throw new AppError('NOT_FOUND', `client ${command.clientId} is not registered`);
+  if (command.client.status === 'unknown')
+    throw new AppError('NOT_FOUND', `client ${command.clientId} is not registered`);
   if (command.client.status === 'erased') throw new AppError('GONE', `client ${command.clientId} was erased`);
   if (!command.client.visibleToSender)
     throw new AppError('FORBIDDEN', `organisation ${actor.organisationId} has no access to client ${command.clientId}`);
@@ -144,12 +160,17 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
     requireFrom(referral, ['requested'], 'expire');
     if (Date.parse(command.now) < Date.parse(referral.respondBy))
       throw new AppError('BUSINESS_RULE_VIOLATED', `referral ${referralId} is not due before ${referral.respondBy}`);
-    return [{ type: 'ReferralExpired', data: { referralId, at: command.now, respondBy: referral.respondBy } }];
+    return [
+      {
+        type: 'ReferralExpired',
+        data: { referralId, clientId: referral.clientId, at: command.now, respondBy: referral.respondBy },
+      },
+    ];
   }
 
   const { actor, now } = command;
   requireRole(actor, 'referral_officer', 'handling a referral');
-  const change = { referralId, by: actedBy(actor), at: now };
+  const change = { referralId, clientId: referral.clientId, by: actedBy(actor), at: now };
   // A suspended organisation may still withdraw what it sent (that only reduces sharing).
   if (command.type !== 'CancelReferral')
     requireMayExchange(command.actorOrganisation.mayExchange, actor.organisationId, 'acting');
@@ -185,7 +206,9 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
       requireParty(referral, actor, 'receiver', 'complete');
       requireFrom(referral, ['in-progress'], 'complete');
       if (!isOneOf(REFERRAL_OUTCOMES, command.outcome))
-        new Problems().add('/outcome', `must be one of ${REFERRAL_OUTCOMES.join(', ')}`).throwIfAny('outcome is required');
+        new Problems()
+          .add('/outcome', `must be one of ${REFERRAL_OUTCOMES.join(', ')}`)
+          .throwIfAny('outcome is required');
       return [
         {
           type: 'ReferralCompleted',
@@ -216,7 +239,12 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
       const reason = reasonParts(command.reason);
       const forwarded: ReferralEvent = {
         type: 'ReferralForwarded',
-        data: { ...change, ...reason, newReferralId: command.newReferralId, toOrganisationId: command.to.organisationId },
+        data: {
+          ...change,
+          ...reason,
+          newReferralId: command.newReferralId,
+          toOrganisationId: command.to.organisationId,
+        },
       };
       // Forwarding an unanswered referral answers it: the receiver declines and points elsewhere.
       if (referral.status === 'requested')
@@ -225,13 +253,20 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
     }
 
     case 'PostReferralMessage': {
-      if (actor.organisationId !== referral.senderOrganisationId && actor.organisationId !== referral.receiverOrganisationId)
+      if (
+        actor.organisationId !== referral.senderOrganisationId &&
+        actor.organisationId !== referral.receiverOrganisationId
+      )
         throw new AppError('FORBIDDEN', `only the sender and the receiver write on referral ${referralId}`);
       if (referral.messageIds.includes(command.messageId)) return [];
       const text = command.personal?.text;
       new Problems()
         .check(isNonBlank(text), '/personal/text', 'must not be empty')
-        .check((text ?? '').length <= MAX_MESSAGE_LENGTH, '/personal/text', `must be at most ${MAX_MESSAGE_LENGTH} characters`)
+        .check(
+          (text ?? '').length <= MAX_MESSAGE_LENGTH,
+          '/personal/text',
+          `must be at most ${MAX_MESSAGE_LENGTH} characters`,
+        )
         .throwIfAny('message is not valid');
       return [
         { type: 'ReferralMessagePosted', data: { ...change, messageId: command.messageId, personal: { text: text! } } },

@@ -7,15 +7,7 @@ export const referralStreamId = (referralId: string): string => `referral-${refe
 
 /** FHIR Task vocabulary for closed-loop referrals, plus expiry. */
 export type ReferralStatus =
-  | 'requested'
-  | 'accepted'
-  | 'rejected'
-  | 'in-progress'
-  | 'on-hold'
-  | 'completed'
-  | 'failed'
-  | 'cancelled'
-  | 'expired';
+  'requested' | 'accepted' | 'rejected' | 'in-progress' | 'on-hold' | 'completed' | 'failed' | 'cancelled' | 'expired';
 
 export const TERMINAL_STATUSES: readonly ReferralStatus[] = ['rejected', 'completed', 'failed', 'cancelled', 'expired'];
 
@@ -70,10 +62,13 @@ export type ReferralCommand =
 export type By = { organisationId: string; userId: string };
 
 export type ConsentBasis =
-  | { kind: 'consent'; consentId: string }
-  | { kind: 'override'; reasonCode: string; overriddenBy: By };
+  { kind: 'consent'; consentId: string } | { kind: 'override'; reasonCode: string; overriddenBy: By };
 
-type Change<T extends string, Extra = object> = { type: T; data: { referralId: string; by: By; at: string } & Extra };
+/** Every event names the client: whoever decrypts its `personal` part (a projection) needs the client's key. */
+type Change<T extends string, Extra = object> = {
+  type: T;
+  data: { referralId: string; clientId: string; by: By; at: string } & Extra;
+};
 type WithReason = { reasonCode: string; personal?: { reasonNote: string } };
 
 export type ReferralEvent =
@@ -108,7 +103,7 @@ export type ReferralEvent =
   | Change<'ReferralCancelled', WithReason>
   | Change<'ReferralForwarded', WithReason & { newReferralId: string; toOrganisationId: string }>
   | Change<'ReferralMessagePosted', { messageId: string; personal: { text: string } }>
-  | { type: 'ReferralExpired'; data: { referralId: string; at: string; respondBy: string } };
+  | { type: 'ReferralExpired'; data: { referralId: string; clientId: string; at: string; respondBy: string } };
 
 export type ReferralState =
   | { status: 'none' }

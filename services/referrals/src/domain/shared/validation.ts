@@ -15,9 +15,13 @@ export class Problems {
 
   throwIfAny(what: string): void {
     if (this.errors.length === 0) return;
-    throw new AppError('VALIDATION_FAILED', `${what}: ${this.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`, {
-      errors: this.errors,
-    });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${what}: ${this.errors.map((e) => `${e.pointer} ${e.detail}`).join('; ')}`,
+      {
+        errors: this.errors,
+      },
+    );
   }
 }
 
@@ -42,4 +46,5 @@ export const isReasonCode = (value: unknown): value is string =>
 
 export const instantMs = (iso: string): number => Date.parse(iso);
 
-export const addHours = (iso: string, hours: number): string => new Date(Date.parse(iso) + hours * 3_600_000).toISOString();
+export const addHours = (iso: string, hours: number): string =>
+  new Date(Date.parse(iso) + hours * 3_600_000).toISOString();

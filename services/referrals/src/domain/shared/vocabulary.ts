@@ -79,7 +79,9 @@ const ISO_3166_ALPHA2 = new Set(
     'TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
   ).split(' '),
 );
-export const isCountryCode = (value: unknown): value is string => typeof value === 'string' && ISO_3166_ALPHA2.has(value);
+export const isCountryCode = (value: unknown): value is string =>
+  typeof value === 'string' && ISO_3166_ALPHA2.has(value);
 
 /** ISO 639-1 or 639-3 shape; the list itself is long and changes, so only the shape is checked. */
-export const isLanguageCode = (value: unknown): value is string => typeof value === 'string' && /^[a-z]{2,3}$/.test(value);
+export const isLanguageCode = (value: unknown): value is string =>
+  typeof value === 'string' && /^[a-z]{2,3}$/.test(value);

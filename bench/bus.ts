@@ -1,0 +1,171 @@
+/**
+ * Integration-bus benchmark: `pnpm bench:bus [--events 20000] [--rate 500] [--seconds 10]`.
+ * Three processes on one machine, as the services run: this one appends to a publishing service's
+ * SQLite event store, a relay process publishes to the embedded bus, a consumer process handles each
+ * message in its own SQLite database (inbox + effect + checkpoint in one transaction). Each event
+ * carries the time it was appended; the consumer stores the time it handled it.
+ *  1. throughput: a backlog of --events is appended first, then relay and consumer drain it;
+ *  2. latency: with everything live, events are appended one per transaction at --rate per second.
+ * Prints figures and writes bench/results/bus.json. Figures are what this shared machine gave at the time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createSqliteEventStore } from '../infra/src/eventStore/sqlite/sqliteEventStore.js';
+import { createSqliteDatabase } from '../infra/src/sql/sqliteDatabase.js';
+import type { SqlDatabase } from '../infra/src/sql/types.js';
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '20000' },
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '10' },
+  },
+});
+const BACKLOG = Number(args.events);
+const RATE = Number(args.rate);
+const LATENCY_EVENTS = RATE * Number(args.seconds);
+const STREAMS = 200;
+const APPEND_BATCH = 50;
+
+const here = dirname(fileURLToPath(import.meta.url));
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const now = (): number => performance.timeOrigin + performance.now();
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const dir = mkdtempSync(join(tmpdir(), 'estia-bench-bus-'));
+const paths = {
+  BUS_PATH: join(dir, 'bus.sqlite'),
+  STORE_PATH: join(dir, 'registry-events.sqlite'),
+  RELAY_DB_PATH: join(dir, 'registry-read.sqlite'),
+  CONSUMER_DB_PATH: join(dir, 'matching-read.sqlite'),
+};
+
+function startRole(role: 'relay' | 'consumer'): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'bus', 'roles.ts'), role], {
+    cwd: join(here, '..'),
+    env: { ...process.env, ...paths },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve(child);
+    });
+    child.on('exit', (code) => reject(new Error(`${role} exited with ${code} before it was ready`)));
+  });
+}
+
+const stopRole = (child: ChildProcess): Promise<void> =>
+  new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+const round = (n: number): number => Math.round(n * 10) / 10;
+
+const store = createSqliteEventStore({ path: paths.STORE_PATH });
+let consumerDb: SqlDatabase | undefined;
+const handled = async (phase: string): Promise<number> =>
+  consumerDb === undefined
+    ? 0
+    : Number(
+        (await consumerDb.query<{ n: number }>('SELECT COUNT(*) AS n FROM bench_effects WHERE phase = $1', [phase]))[0]
+          ?.n,
+      );
+
+async function waitHandled(phase: string, total: number): Promise<void> {
+  let last = Date.now();
+  for (;;) {
+    const n = await handled(phase);
+    if (n >= total) return;
+    if (Date.now() - last >= 1000) {
+      log(`  ${phase}: ${n}/${total} handled`);
+      last = Date.now();
+    }
+    await sleep(50);
+  }
+}
+
+const children: ChildProcess[] = [];
+try {
+  log(`bench:bus — ${cpus().length} cores, node ${process.version}, data in ${dir}`);
+  log(`1. throughput: appending a backlog of ${BACKLOG} events …`);
+  for (let seq = 0; seq < BACKLOG; seq += APPEND_BATCH) {
+    const events = Array.from({ length: Math.min(APPEND_BATCH, BACKLOG - seq) }, (_, i) => ({
+      type: 'BenchCaseMoved',
+      data: { phase: 'throughput', seq: seq + i, sentAt: now() },
+    }));
+    await store.append(`case-${(seq / APPEND_BATCH) % STREAMS}`, events);
+  }
+  log('   starting the relay and consumer processes …');
+  children.push(await startRole('consumer'));
+  consumerDb = await createSqliteDatabase({ path: paths.CONSUMER_DB_PATH });
+  children.push(await startRole('relay'));
+  await waitHandled('throughput', BACKLOG);
+  const [span] = await consumerDb.query<{ first: number; last: number }>(
+    "SELECT MIN(handled_at) AS first, MAX(handled_at) AS last FROM bench_effects WHERE phase = 'throughput'",
+  );
+  if (span === undefined) throw new Error('no throughput rows');
+  const throughput = (BACKLOG - 1) / ((span.last - span.first) / 1000);
+  log(`   ${BACKLOG} events relayed and consumed at ${Math.round(throughput)} events/s`);
+
+  log(`2. latency: appending ${LATENCY_EVENTS} events at ${RATE}/s, one per transaction …`);
+  const started = now();
+  for (let seq = 0; seq < LATENCY_EVENTS; seq++) {
+    const due = started + (seq * 1000) / RATE;
+    const wait = due - now();
+    if (wait > 1) await sleep(wait);
+    await store.append(`case-${seq % STREAMS}`, [
+      { type: 'BenchCaseMoved', data: { phase: 'latency', seq, sentAt: now() } },
+    ]);
+    if (seq % RATE === RATE - 1) log(`  appended ${seq + 1}/${LATENCY_EVENTS}, handled ${await handled('latency')}`);
+  }
+  const appendSeconds = (now() - started) / 1000;
+  await waitHandled('latency', LATENCY_EVENTS);
+  const latencies = (
+    await consumerDb.query<{ ms: number }>(
+      "SELECT handled_at - sent_at AS ms FROM bench_effects WHERE phase = 'latency'",
+    )
+  )
+    .map((r) => r.ms)
+    .sort((a, b) => a - b);
+  const latency = {
+    targetRate: RATE,
+    achievedRate: round(LATENCY_EVENTS / appendSeconds),
+    events: latencies.length,
+    p50Ms: round(percentile(latencies, 50)),
+    p90Ms: round(percentile(latencies, 90)),
+    p99Ms: round(percentile(latencies, 99)),
+    maxMs: round(latencies.at(-1)!),
+  };
+  log(
+    `   end-to-end latency at ${latency.achievedRate}/s: p50 ${latency.p50Ms} ms, p90 ${latency.p90Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms`,
+  );
+
+  const result = {
+    benchmark: 'bus',
+    adapter: 'embedded',
+    date: new Date().toISOString(),
+    machine: { cores: cpus().length, node: process.version },
+    processes: ['appender (event store)', 'relay', 'consumer'],
+    throughput: { events: BACKLOG, eventsPerSecond: Math.round(throughput) },
+    latency,
+    targets: { eventsPerSecond: 3000, p99MsAt500PerSecond: 150 },
+    met: { throughput: throughput >= 3000, latency: latency.p99Ms <= 150 },
+  };
+  const out = join(here, 'results', 'bus.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  log(`written ${out}`);
+} finally {
+  for (const child of children.reverse()) await stopRole(child);
+  await consumerDb?.close();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,140 @@
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+
+/**
+ * Read models of the referrals service (rebuildable from the log). Identifying data appears only in
+ * rf_client_index (needed to find duplicates and to show a client to those allowed to see them) and
+ * is deleted on erasure; message texts stay sealed here and are opened on read.
+ */
+const DDL = [
+  `CREATE TABLE IF NOT EXISTS rf_clients (
+    client_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    registered_by_org TEXT NOT NULL,
+    registered_at TEXT NOT NULL,
+    erased_at TEXT
+  )`,
+  `CREATE TABLE IF NOT EXISTS rf_client_orgs (
+    client_id TEXT NOT NULL,
+    organisation_id TEXT NOT NULL,
+    since TEXT NOT NULL,
+    PRIMARY KEY (client_id, organisation_id)
+  )`,
+  `CREATE TABLE IF NOT EXISTS rf_client_index (
+    client_id TEXT PRIMARY KEY,
+    given_names TEXT NOT NULL,
+    family_name TEXT NOT NULL,
+    other_names TEXT NOT NULL,
+    date_of_birth TEXT NOT NULL,
+    birth_year TEXT NOT NULL,
+    nationalities TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS rf_client_index_year ON rf_client_index (birth_year)`,
+  `CREATE TABLE IF NOT EXISTS rf_consents (
+    consent_id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    recipient_org TEXT,
+    recipient_category TEXT,
+    scope TEXT NOT NULL,
+    method TEXT NOT NULL,
+    recorded_by_org TEXT NOT NULL,
+    recorded_by_user TEXT NOT NULL,
+    given_at TEXT NOT NULL,
+    expires_at TEXT,
+    withdrawn_at TEXT
+  )`,
+  `CREATE INDEX IF NOT EXISTS rf_consents_client ON rf_consents (client_id)`,
+  `CREATE TABLE IF NOT EXISTS rf_needs (
+    need_id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    status TEXT NOT NULL,
+    opened_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS rf_needs_client ON rf_needs (client_id)`,
+  `CREATE TABLE IF NOT EXISTS rf_need_assessments (
+    assessment_id TEXT PRIMARY KEY,
+    need_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    priority TEXT NOT NULL,
+    assessed_by_org TEXT NOT NULL,
+    assessed_at TEXT NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS rf_referrals (
+    referral_id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    sender_org TEXT NOT NULL,
+    receiver_org TEXT NOT NULL,
+    service_id TEXT,
+    category TEXT NOT NULL,
+    need_id TEXT,
+    share TEXT NOT NULL,
+    status TEXT NOT NULL,
+    consent_id TEXT,
+    consent_overridden INTEGER NOT NULL,
+    override_reason_code TEXT,
+    requested_at TEXT NOT NULL,
+    respond_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    reason_code TEXT,
+    outcome TEXT,
+    forwarded_from TEXT
+  )`,
+  `CREATE INDEX IF NOT EXISTS rf_referrals_receiver ON rf_referrals (receiver_org, status)`,
+  `CREATE INDEX IF NOT EXISTS rf_referrals_sender ON rf_referrals (sender_org, status)`,
+  `CREATE INDEX IF NOT EXISTS rf_referrals_due ON rf_referrals (status, respond_by)`,
+  `CREATE INDEX IF NOT EXISTS rf_referrals_client ON rf_referrals (client_id)`,
+  `CREATE TABLE IF NOT EXISTS rf_referral_messages (
+    message_id TEXT PRIMARY KEY,
+    referral_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    by_org TEXT NOT NULL,
+    by_user TEXT NOT NULL,
+    at TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    sealed_text TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS rf_referral_messages_referral ON rf_referral_messages (referral_id, at)`,
+  // Facts from the registry's integration events.
+  `CREATE TABLE IF NOT EXISTS rf_organisations (
+    organisation_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    may_exchange INTEGER NOT NULL,
+    changed_at TEXT NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS rf_services (
+    service_id TEXT PRIMARY KEY,
+    organisation_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    response_time_hours DOUBLE PRECISION NOT NULL,
+    withdrawn INTEGER NOT NULL,
+    changed_at TEXT NOT NULL
+  )`,
+];
+
+/** Idempotent; safe when several processes start together. */
+export async function ensureReferralsReadModels(db: SqlDatabase): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for (const statement of DDL) await db.execute(statement);
+      return;
+    } catch (error) {
+      // PostgreSQL: concurrent CREATE TABLE IF NOT EXISTS may still collide on the catalogue.
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+export const READ_MODEL_TABLES = [
+  'rf_clients',
+  'rf_client_orgs',
+  'rf_client_index',
+  'rf_consents',
+  'rf_needs',
+  'rf_need_assessments',
+  'rf_referrals',
+  'rf_referral_messages',
+] as const;

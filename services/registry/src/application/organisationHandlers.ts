@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { fold } from '@estia/infra/decider/types.js';
+import { handleCommand } from '@estia/infra/commandHandling/handleCommand.js';
+import type { ExpectedVersion } from '@estia/infra/eventStore/types.js';
+import { AppError } from '@estia/infra/errors/appError.js';
+import {
+  CODE_OF_CONDUCT_STREAM,
+  codeOfConductDecider,
+  type CodeOfConductEvent,
+} from '../domain/codeOfConduct/codeOfConduct.js';
+import {
+  organisationDecider,
+  organisationStreamId,
+  type OrganisationCommand,
+  type OrganisationEvent,
+  type OrganisationProfile,
+  type OrganisationState,
+} from '../domain/organisation/organisation.js';
+import { exchangeBlockers } from '../domain/organisation/mayExchange.js';
+import type { Actor } from '../domain/shared/actor.js';
+import { metadataFor, type RegistryContext } from './context.js';
+
+type WithoutBase<C> = C extends unknown ? Omit<C, 'organisationId' | 'now' | 'actor'> : never;
+
+export interface CommandOptions {
+  expectedVersion?: ExpectedVersion;
+  correlationId?: string;
+}
+
+/** Organisation lifecycle and code of conduct: load → decide → append with the version read. */
+export const organisationHandlers = (ctx: RegistryContext) => {
+  const run = (actor: Actor, organisationId: string, command: WithoutBase<OrganisationCommand>, options: CommandOptions = {}) =>
+    handleCommand({
+      store: ctx.store,
+      streamId: organisationStreamId(organisationId),
+      decider: organisationDecider,
+      command: { ...command, organisationId, now: ctx.now(), actor } as OrganisationCommand,
+      metadata: metadataFor(actor, options.correlationId),
+      ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
+    });
+
+  const currentCodeVersion = async (): Promise<number | null> => {
+    const events = await ctx.store.readStream(CODE_OF_CONDUCT_STREAM, { direction: 'backwards', maxCount: 1 });
+    const last = events[0] as unknown as CodeOfConductEvent | undefined;
+    return last ? last.data.version : null;
+  };
+
+  const load = async (organisationId: string): Promise<{ state: OrganisationState; version: number | null }> => {
+    const events = await ctx.store.readStream(organisationStreamId(organisationId));
+    const state = fold(organisationDecider, events.map((e) => ({ type: e.type, data: e.data }) as OrganisationEvent));
+    return { state, version: events.length ? events[events.length - 1]!.revision : null };
+  };
+
+  return {
+    load,
+    currentCodeVersion,
+    async apply(actor: Actor, profile: OrganisationProfile, options: CommandOptions & { organisationId?: string } = {}) {
+      const organisationId = options.organisationId ?? ctx.newId();
+      const result = await run(actor, organisationId, { type: 'ApplyForMembership', profile }, { expectedVersion: 'no-stream', ...options });
+      return { organisationId, version: result.nextExpectedVersion };
+    },
+    approve: (actor: Actor, id: string, licence: { licenceNumber: string; licenceValidUntil: string }, o?: CommandOptions) =>
+      run(actor, id, { type: 'ApproveOrganisation', ...licence }, o),
+    reject: (actor: Actor, id: string, reason: string, o?: CommandOptions) => run(actor, id, { type: 'RejectOrganisation', reason }, o),
+    suspend: (actor: Actor, id: string, reason: string, o?: CommandOptions) => run(actor, id, { type: 'SuspendOrganisation', reason }, o),
+    reinstate: (actor: Actor, id: string, o?: CommandOptions) => run(actor, id, { type: 'ReinstateOrganisation' }, o),
+    renewLicence: (actor: Actor, id: string, licence: { licenceNumber: string; licenceValidUntil: string }, o?: CommandOptions) =>
+      run(actor, id, { type: 'RenewLicence', ...licence }, o),
+    withdraw: (actor: Actor, id: string, reason?: string, o?: CommandOptions) =>
+      run(actor, id, { type: 'WithdrawOrganisation', ...(reason ? { reason } : {}) }, o),
+    async acceptCodeOfConduct(actor: Actor, id: string, version: number, o?: CommandOptions) {
+      return run(actor, id, { type: 'AcceptCodeOfConduct', version, currentVersion: await currentCodeVersion() }, o);
+    },
+    async publishCodeOfConduct(actor: Actor, title: string, text: string, o: CommandOptions = {}) {
+      const textSha256 = createHash('sha256').update(text ?? '', 'utf8').digest('hex');
+      const result = await handleCommand({
+        store: ctx.store,
+        streamId: CODE_OF_CONDUCT_STREAM,
+        decider: codeOfConductDecider,
+        command: { type: 'PublishCodeOfConduct', title, text, textSha256, now: ctx.now(), actor },
+        metadata: metadataFor(actor, o.correlationId),
+      });
+      return { version: result.state.currentVersion };
+    },
+    /** For referrals/matching (via integration events or the API): may this organisation exchange case data now? */
+    async exchangeStatus(id: string) {
+      const [{ state, version }, currentCode] = await Promise.all([load(id), currentCodeVersion()]);
+      if (version === null) throw new AppError('NOT_FOUND', `organisation ${id} not found`);
+      const blockers = exchangeBlockers(state, { currentCodeVersion: currentCode, now: ctx.now() });
+      return { organisationId: id, mayExchange: blockers.length === 0, blockers };
+    },
+  };
+};

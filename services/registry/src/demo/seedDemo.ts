@@ -1,0 +1,75 @@
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { apiClientHandlers } from '../application/apiClientHandlers.js';
+import type { RegistryContext } from '../application/context.js';
+import { organisationHandlers } from '../application/organisationHandlers.js';
+import { peopleHandlers } from '../application/peopleHandlers.js';
+import { serviceHandlers } from '../application/serviceHandlers.js';
+import type { Actor } from '../domain/shared/actor.js';
+import { ensureRegistryReadModels, projectPeople } from '../projections/registryProjections.js';
+import { DEMO_PASSWORD, demoNetwork, type DemoPerson } from './demoData.js';
+
+export interface DemoCredential {
+  email: string;
+  password: string;
+  roles: string[];
+  organisation: string | null;
+}
+
+/**
+ * Writes the demo network through the command handlers (so every rule applies and every event is
+ * real). `credentials: 'sample'` sets passwords only for network staff and the first three
+ * organisations (scrypt is deliberately slow); the others stay invited.
+ */
+export async function seedDemo(
+  ctx: RegistryContext,
+  readModel: SqlDatabase,
+  options: { seed?: number; credentials?: 'all' | 'sample' } = {},
+): Promise<{ credentials: DemoCredential[]; apiClient: { clientId: string; clientSecret: string }; organisations: number; services: number }> {
+  await ensureRegistryReadModels(readModel);
+  const network = demoNetwork(options.seed);
+  const organisations = organisationHandlers(ctx);
+  const services = serviceHandlers(ctx);
+  const people = peopleHandlers(ctx, readModel);
+  const clients = apiClientHandlers(ctx);
+  const bootstrap: Actor = { principalId: 'demo-bootstrap', roles: ['network_admin'] };
+  const credentials: DemoCredential[] = [];
+  const withPassword = (index: number) => (options.credentials ?? 'all') === 'all' || index < 3;
+
+  const onboard = async (p: DemoPerson, inviter: Actor, organisation: string | null, setPassword: boolean) => {
+    await people.invite(inviter, p, { personId: p.personId, token: p.invitationToken });
+    if (!setPassword) return;
+    await people.acceptInvitation(p.personId, p.invitationToken, DEMO_PASSWORD);
+    credentials.push({ email: p.email, password: DEMO_PASSWORD, roles: [...p.roles, ...p.permissions], organisation });
+  };
+
+  for (const p of network.networkStaff) await onboard(p, bootstrap, null, true);
+  const admin: Actor = { principalId: network.networkStaff[0]!.personId, roles: ['network_admin'] };
+  const { version } = await organisations.publishCodeOfConduct(admin, network.codeOfConduct.title, network.codeOfConduct.text);
+
+  let serviceCount = 0;
+  for (const [index, org] of network.organisations.entries()) {
+    const applicant: Actor = { principalId: `applicant-${org.organisationId}`, roles: [] };
+    await organisations.apply(applicant, org.profile, { organisationId: org.organisationId });
+    await organisations.approve(admin, org.organisationId, { licenceNumber: org.licenceNumber, licenceValidUntil: '2030-12-31T23:59:59.000Z' });
+    const [orgAdmin, ...staff] = org.people;
+    await onboard(orgAdmin!, admin, org.profile.name, withPassword(index));
+    const orgAdminActor: Actor = { principalId: orgAdmin!.personId, organisationId: org.organisationId, roles: ['org_admin'] };
+    await organisations.acceptCodeOfConduct(orgAdminActor, org.organisationId, version!);
+    for (const p of staff) await onboard(p, orgAdminActor, org.profile.name, withPassword(index));
+    for (const s of org.services) {
+      await services.register(orgAdminActor, org.organisationId, s.details, s.capacity, { serviceId: s.serviceId });
+      serviceCount++;
+    }
+    // The people read model must know an org's members before the next org invites (e-mail uniqueness).
+    await projectPeople(ctx.store, readModel);
+  }
+  const first = network.organisations[0]!;
+  const apiClient = await clients.create(
+    { principalId: first.people[0]!.personId, organisationId: first.organisationId, roles: ['org_admin'] },
+    first.organisationId,
+    'Demo case-management system',
+    ['directory:read', 'referrals:read', 'referrals:write'],
+    { clientId: '7d1e0c52-9a43-5b6e-8f21-0d3c4b5a6978' },
+  );
+  return { credentials, apiClient, organisations: network.organisations.length, services: serviceCount };
+}
