@@ -379,13 +379,20 @@ function statements(s: string) {
     forwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision ASC LIMIT $3`,
     backwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND ($2::bigint IS NULL OR revision <= $2)
                 ORDER BY revision DESC LIMIT $3`,
+    // The watermark filter sits outside the LIMIT on purpose: with only a lower bound the planner walks
+    // the primary key in order and stops after $2 rows; as an index bound (unknown at plan time) it
+    // chose a bitmap scan + sort of the whole tail. Rows cut by the filter are all above the kept ones.
     page: `SELECT w.watermark::text AS watermark, e.* FROM (SELECT ${watermark} AS watermark) w
-           LEFT JOIN LATERAL (SELECT ${cols} FROM ${s}.events ev
-                               WHERE ev.position > $1 AND ev.position < w.watermark ORDER BY ev.position LIMIT $2) e ON true`,
+           LEFT JOIN LATERAL (SELECT * FROM (SELECT ${cols}, ev.position AS n FROM ${s}.events ev
+                                              WHERE ev.position > $1 ORDER BY ev.position LIMIT $2) p
+                               WHERE p.n < w.watermark) e ON true
+           ORDER BY e.n`,
     pageTyped: `SELECT w.watermark::text AS watermark, e.* FROM (SELECT ${watermark} AS watermark) w
-           LEFT JOIN LATERAL (SELECT ${cols} FROM ${s}.events ev
-                               WHERE ev.position > $1 AND ev.position < w.watermark AND ev.type = ANY($3::text[])
-                               ORDER BY ev.position LIMIT $2) e ON true`,
+           LEFT JOIN LATERAL (SELECT * FROM (SELECT ${cols}, ev.position AS n FROM ${s}.events ev
+                                              WHERE ev.position > $1 AND ev.type = ANY($3::text[])
+                                              ORDER BY ev.position LIMIT $2) p
+                               WHERE p.n < w.watermark) e ON true
+           ORDER BY e.n`,
     listStreams: `SELECT stream_id FROM ${s}.streams
                    WHERE starts_with(stream_id, $1)
                      AND seq > COALESCE((SELECT seq FROM ${s}.streams WHERE stream_id = $2), 0)

@@ -44,7 +44,8 @@ export function passesHardFilters(c: CompiledCandidate, o: CompiledOpportunity, 
     const code = o.langCodes[i]!;
     let held = -1;
     for (let j = 0; j < c.langCodes.length; j++) if (c.langCodes[j] === code) held = c.langLevels[j]!;
-    if (held < o.langMin[i]! - 1) return -1;
+    // Not speaking it at all excludes even when A1 is asked (A1 minus one level is not "none").
+    if (held < 0 || held < o.langMin[i]! - 1) return -1;
   }
   if (o.remote) return 0;
   if (c.remotePref === 2) return -1;

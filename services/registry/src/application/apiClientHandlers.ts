@@ -9,7 +9,7 @@ import {
   type ApiScope,
 } from '../domain/apiClient/apiClient.js';
 import type { Actor } from '../domain/shared/actor.js';
-import { newClientSecret, verifyClientSecret } from '../auth/secrets.js';
+import { hashClientSecret, newClientSecret, verifyClientSecret } from '../auth/secrets.js';
 import { metadataFor, type RegistryContext } from './context.js';
 import type { CommandOptions } from './organisationHandlers.js';
 import { organisationHandlers } from './organisationHandlers.js';
@@ -30,9 +30,15 @@ export const apiClientHandlers = (ctx: RegistryContext) => {
 
   return {
     /** The secret is in the answer once and nowhere else. */
-    async create(actor: Actor, organisationId: string, name: string, scopes: readonly ApiScope[], o: CommandOptions & { clientId?: string } = {}) {
+    async create(
+      actor: Actor,
+      organisationId: string,
+      name: string,
+      scopes: readonly ApiScope[],
+      o: CommandOptions & { clientId?: string; /** Demo only: a fixed, printed secret. */ secret?: string } = {},
+    ) {
       const clientId = o.clientId ?? ctx.newId();
-      const { secret, secretHash } = newClientSecret();
+      const { secret, secretHash } = o.secret ? { secret: o.secret, secretHash: hashClientSecret(o.secret) } : newClientSecret();
       await run(actor, clientId, { type: 'CreateApiClient', organisationId, name, scopes, secretHash }, { expectedVersion: 'no-stream', ...o });
       return { clientId, clientSecret: secret };
     },

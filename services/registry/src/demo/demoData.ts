@@ -9,6 +9,7 @@ import { uuidV5 } from '../hsds/ids.js';
  * Every name ends in "(demo)"; no real organisation, person or licence is described.
  */
 export const DEMO_PASSWORD = 'estia-demo-password';
+export const DEMO_CLIENT_SECRET = 'estia_cs_demo-client-secret-not-for-production';
 
 interface Region {
   name: string;

@@ -6,7 +6,7 @@ import { peopleHandlers } from '../application/peopleHandlers.js';
 import { serviceHandlers } from '../application/serviceHandlers.js';
 import type { Actor } from '../domain/shared/actor.js';
 import { ensureRegistryReadModels, projectPeople } from '../projections/registryProjections.js';
-import { DEMO_PASSWORD, demoNetwork, type DemoPerson } from './demoData.js';
+import { DEMO_CLIENT_SECRET, DEMO_PASSWORD, demoNetwork, type DemoPerson } from './demoData.js';
 
 export interface DemoCredential {
   email: string;
@@ -69,7 +69,7 @@ export async function seedDemo(
     first.organisationId,
     'Demo case-management system',
     ['directory:read', 'referrals:read', 'referrals:write'],
-    { clientId: '7d1e0c52-9a43-5b6e-8f21-0d3c4b5a6978' },
+    { clientId: '7d1e0c52-9a43-5b6e-8f21-0d3c4b5a6978', secret: DEMO_CLIENT_SECRET },
   );
   return { credentials, apiClient, organisations: network.organisations.length, services: serviceCount };
 }

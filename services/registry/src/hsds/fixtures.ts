@@ -1,5 +1,5 @@
 import type { OrganisationRow, ServiceRecord } from '../projections/directoryRows.js';
-import { locationUuid } from './ids.js';
+import { locationUuid, serviceAtLocationUuid } from './ids.js';
 
 /** A seeded organisation and service, as the directory read model returns them (for mapping specs). */
 export const seededOrganisation: OrganisationRow = {
@@ -48,6 +48,7 @@ export const seededService: ServiceRecord = {
     {
       id: locationId,
       service_id: serviceId,
+      sal_id: serviceAtLocationUuid(serviceId, locationId),
       location_key: 'loc-1',
       name: 'Shelter Kalamaria',
       street: 'Ethnikis Antistaseos 10',

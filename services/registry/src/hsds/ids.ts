@@ -17,3 +17,4 @@ export const uuidV5 = (name: string): string => {
 
 export const locationUuid = (serviceId: string, locationKey: string): string => uuidV5(`service/${serviceId}/location/${locationKey}`);
 export const taxonomyTermUuid = (termId: string): string => uuidV5(`taxonomy-term/${termId}`);
+export const serviceAtLocationUuid = (serviceId: string, locationId: string): string => uuidV5(`sal/${serviceId}/${locationId}`);

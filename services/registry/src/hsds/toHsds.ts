@@ -1,6 +1,6 @@
 import { taxonomyTerm } from '../domain/service/taxonomy.js';
 import type { LocationRecord, OrganisationRow, ServiceRecord } from '../projections/directoryRows.js';
-import { taxonomyTermUuid, uuidV5 } from './ids.js';
+import { serviceAtLocationUuid, taxonomyTermUuid, uuidV5 } from './ids.js';
 import { toHsdsTaxonomyTerm } from './taxonomy.js';
 
 /**
@@ -181,8 +181,6 @@ const toHsdsServiceAtLocationSummary = (service: ServiceRecord, location: Locati
   schedules: schedulesOf(service.id, location),
   location: toHsdsLocation(service.id, location),
 });
-
-export const serviceAtLocationUuid = (serviceId: string, locationId: string): string => uuidV5(`sal/${serviceId}/${locationId}`);
 
 export const toHsdsServiceAtLocation = (service: ServiceRecord, location: LocationRecord) => ({
   ...toHsdsServiceAtLocationSummary(service, location),

@@ -4,7 +4,7 @@ import type { OrganisationEvent } from '../domain/organisation/organisation.js';
 import type { ServiceDetails } from '../domain/service/serviceDetails.js';
 import type { ServiceEvent } from '../domain/service/service.js';
 import { withAncestors } from '../domain/service/taxonomy.js';
-import { locationUuid } from '../hsds/ids.js';
+import { locationUuid, serviceAtLocationUuid } from '../hsds/ids.js';
 
 /** Event types this projection reads (the subscription filters on them). */
 export const DIRECTORY_EVENT_TYPES = [
@@ -171,9 +171,9 @@ async function replaceServiceChildren(tx: SqlExecutor, serviceId: string, detail
     const id = locationUuid(serviceId, location.locationId);
     const a = location.address;
     await tx.execute(
-      `INSERT INTO registry_service_locations (id, service_id, location_key, name, street, locality, postal_code, region, country, latitude, longitude)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [id, serviceId, location.locationId, location.name, a.street, a.locality, a.postalCode, a.region, a.country, location.coordinates.latitude, location.coordinates.longitude],
+      `INSERT INTO registry_service_locations (id, service_id, sal_id, location_key, name, street, locality, postal_code, region, country, latitude, longitude)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [id, serviceId, serviceAtLocationUuid(serviceId, id), location.locationId, location.name, a.street, a.locality, a.postalCode, a.region, a.country, location.coordinates.latitude, location.coordinates.longitude],
     );
     for (const slot of location.schedule)
       await tx.execute(

@@ -210,3 +210,37 @@ export async function listOrganisations(
   );
   return { items: rows.map(normaliseOrganisation), total: Number(count?.total ?? 0) };
 }
+
+/** Service-at-location pairs of published services, paged (HSDS /service_at_locations). */
+export async function listServiceAtLocations(
+  db: SqlExecutor,
+  paging: Paging,
+): Promise<{ items: { service: ServiceRecord; locationId: string }[]; total: number }> {
+  const perPage = Math.min(Math.max(1, paging.perPage), MAX_PER_PAGE);
+  const offset = (Math.max(1, paging.page) - 1) * perPage;
+  const from = `FROM registry_service_locations l JOIN registry_services s ON s.id = l.service_id
+    JOIN registry_organisations o ON o.id = s.organisation_id WHERE s.status = 'active' AND o.status = 'approved'`;
+  const [count] = await db.query<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`);
+  const rows = await db.query<{ service_id: string; id: string }>(
+    `SELECT l.service_id, l.id ${from} ORDER BY s.name, s.id, l.location_key LIMIT $1 OFFSET $2`,
+    [perPage, offset],
+  );
+  const records = await loadServiceRecords(db, [...new Set(rows.map((r) => r.service_id))]);
+  return { items: rows.map((r) => ({ service: records.get(r.service_id)!, locationId: r.id })), total: Number(count?.total ?? 0) };
+}
+
+/** One published service-at-location by its HSDS id. */
+export async function getServiceAtLocation(db: SqlExecutor, salId: string): Promise<{ service: ServiceRecord; locationId: string } | null> {
+  const [row] = await db.query<{ service_id: string; id: string }>('SELECT service_id, id FROM registry_service_locations WHERE sal_id = $1', [
+    salId,
+  ]);
+  if (!row) return null;
+  const service = await getPublishedService(db, row.service_id);
+  return service ? { service, locationId: row.id } : null;
+}
+
+/** One service if it is active and its organisation approved (what the public directory may show). */
+export async function getPublishedService(db: SqlExecutor, id: string): Promise<ServiceRecord | null> {
+  const record = (await loadServiceRecords(db, [id])).get(id);
+  return record && record.status === 'active' && record.organisation.status === 'approved' ? record : null;
+}

@@ -46,6 +46,7 @@ export interface LocationRow {
   /** Deterministic UUID derived from service id + the service's own location id. */
   id: string;
   service_id: string;
+  sal_id: string;
   location_key: string;
   name: string;
   street: string;

@@ -68,6 +68,8 @@ const DDL = [
   `CREATE TABLE IF NOT EXISTS registry_service_locations (
     id TEXT PRIMARY KEY,
     service_id TEXT NOT NULL,
+    -- HSDS service_at_location id (service + location), looked up by /service_at_locations/{id}.
+    sal_id TEXT NOT NULL,
     location_key TEXT NOT NULL,
     name TEXT NOT NULL,
     street TEXT NOT NULL,
@@ -80,6 +82,7 @@ const DDL = [
   )`,
   `CREATE INDEX IF NOT EXISTS registry_service_locations_lat_lon ON registry_service_locations (latitude, longitude)`,
   `CREATE INDEX IF NOT EXISTS registry_service_locations_service ON registry_service_locations (service_id)`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS registry_service_locations_sal ON registry_service_locations (sal_id)`,
   `CREATE TABLE IF NOT EXISTS registry_location_schedules (
     location_id TEXT NOT NULL,
     weekday INTEGER NOT NULL,

@@ -1,0 +1,18 @@
+import type { SqlDatabase, SqlExecutor } from '../sql/types.js';
+import type { StoredEvent } from '../eventStore/types.js';
+
+/**
+ * A read model fed from the service's own event log. `handle` runs inside the same transaction that
+ * stores the projection's checkpoint, so a crash never applies a batch twice or skips one.
+ */
+export interface Projection {
+  /** Stable name: the checkpoint key. Renaming it rebuilds the read model from the start. */
+  name: string;
+  /** Event types the projection cares about; others only advance its checkpoint. */
+  types?: readonly string[];
+  /** Creates the projection's tables (idempotent). */
+  migrate(db: SqlDatabase): Promise<void>;
+  /** Empties the projection's tables before a rebuild. */
+  reset(tx: SqlExecutor): Promise<void>;
+  handle(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void>;
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
+import { createSqliteDatabase } from '../sql/sqliteDatabase.js';
+import type { SqlDatabase } from '../sql/types.js';
+import type { Projection } from './projection.js';
+import { startProjector } from './projector.js';
+
+// Counts "Added" events per stream; "Ignored" events must only move the checkpoint.
+const counter: Projection = {
+  name: 'counter',
+  types: ['Added'],
+  migrate: async (db) => {
+    await db.execute('CREATE TABLE IF NOT EXISTS counts (stream_id TEXT PRIMARY KEY, n INTEGER NOT NULL)');
+  },
+  reset: async (tx) => {
+    await tx.execute('DELETE FROM counts');
+  },
+  handle: async (tx, events) => {
+    for (const e of events)
+      await tx.execute(
+        'INSERT INTO counts (stream_id, n) VALUES ($1, 1) ON CONFLICT (stream_id) DO UPDATE SET n = counts.n + 1',
+        [e.streamId],
+      );
+  },
+};
+
+const counts = async (db: SqlDatabase) =>
+  Object.fromEntries(
+    (await db.query<{ stream_id: string; n: number }>('SELECT stream_id, n FROM counts ORDER BY stream_id')).map(
+      (r) => [r.stream_id, Number(r.n)],
+    ),
+  );
+
+describe('projector (SQLite store + SQLite read models)', () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  const open = async () => {
+    const dir = dirs[0] ?? mkdtempSync(join(tmpdir(), 'estia-projector-'));
+    if (!dirs.includes(dir)) dirs.push(dir);
+    const store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
+    const db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
+    return { store, db };
+  };
+
+  it('applies each event once, resumes from its checkpoint after a restart, and rebuilds', async () => {
+    const first = await open();
+    await first.store.append('a', [{ type: 'Added', data: {} }, { type: 'Ignored', data: {} }]);
+    let projector = await startProjector({ store: first.store, db: first.db, projections: [counter] });
+    await projector.caughtUp;
+    const { lastPosition } = await first.store.append('b', [{ type: 'Added', data: {} }]);
+    await projector.waitFor(lastPosition);
+    expect(await counts(first.db)).toEqual({ a: 1, b: 1 });
+    await projector.stop();
+    await first.store.close();
+    await first.db.close();
+
+    // A new process on the same files: nothing re-applied, new events picked up.
+    const second = await open();
+    const more = await second.store.append('a', [{ type: 'Added', data: {} }], { expectedVersion: 1 });
+    projector = await startProjector({ store: second.store, db: second.db, projections: [counter] });
+    await projector.waitFor(more.lastPosition);
+    expect(await counts(second.db)).toEqual({ a: 2, b: 1 });
+    expect(projector.positions().counter).toBe(more.lastPosition);
+
+    await second.db.execute('UPDATE counts SET n = 99');
+    await projector.rebuild('counter');
+    expect(await counts(second.db)).toEqual({ a: 2, b: 1 });
+    await projector.stop();
+    await second.store.close();
+    await second.db.close();
+  });
+
+  it('waitFor rejects when the position is never reached', async () => {
+    const { store, db } = await open();
+    const projector = await startProjector({ store, db, projections: [counter] });
+    await expect(projector.waitFor(1_000_000, 100)).rejects.toThrow(/did not reach/);
+    await projector.stop();
+    await store.close();
+    await db.close();
+  });
+});

@@ -1,0 +1,1 @@
+export type ServiceName = 'registry' | 'referrals' | 'matching';

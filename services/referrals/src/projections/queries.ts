@@ -1,0 +1,236 @@
+import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
+import type { SqlExecutor } from '@estia/infra/sql/types.js';
+import { openPersonalPart } from '../application/personalCodec.js';
+import type { Consent } from '../domain/consent/consent.js';
+import type { PersonKey } from '../domain/duplicates.js';
+import type { ReferralStatus } from '../domain/referrals/referralTypes.js';
+
+export interface ReferralRow {
+  referralId: string;
+  clientId: string;
+  senderOrganisationId: string;
+  receiverOrganisationId: string;
+  serviceId: string | null;
+  category: string;
+  status: ReferralStatus;
+  requestedAt: string;
+  respondBy: string;
+  updatedAt: string;
+  reasonCode: string | null;
+  outcome: string | null;
+  consentOverridden: boolean;
+  forwardedFrom: string | null;
+}
+
+interface RawReferral {
+  referral_id: string;
+  client_id: string;
+  sender_org: string;
+  receiver_org: string;
+  service_id: string | null;
+  category: string;
+  status: ReferralStatus;
+  requested_at: string;
+  respond_by: string;
+  updated_at: string;
+  reason_code: string | null;
+  outcome: string | null;
+  consent_overridden: number | boolean;
+  forwarded_from: string | null;
+}
+
+const REFERRAL_COLUMNS = `referral_id, client_id, sender_org, receiver_org, service_id, category, status, requested_at,
+  respond_by, updated_at, reason_code, outcome, consent_overridden, forwarded_from`;
+
+const toReferral = (r: RawReferral): ReferralRow => ({
+  referralId: r.referral_id,
+  clientId: r.client_id,
+  senderOrganisationId: r.sender_org,
+  receiverOrganisationId: r.receiver_org,
+  serviceId: r.service_id,
+  category: r.category,
+  status: r.status,
+  requestedAt: r.requested_at,
+  respondBy: r.respond_by,
+  updatedAt: r.updated_at,
+  // The hold's bookkeeping is not a reason anyone gave.
+  reasonCode: r.reason_code,
+  outcome: r.outcome,
+  consentOverridden: Number(r.consent_overridden) === 1,
+  forwardedFrom: r.forwarded_from,
+});
+
+const box = async (
+  db: SqlExecutor,
+  column: 'receiver_org' | 'sender_org',
+  organisationId: string,
+  status?: ReferralStatus,
+): Promise<ReferralRow[]> => {
+  const rows = await db.query<RawReferral>(
+    `SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE ${column} = $1 ${status ? 'AND status = $2' : ''}
+     ORDER BY requested_at DESC, referral_id`,
+    status ? [organisationId, status] : [organisationId],
+  );
+  return rows.map(toReferral);
+};
+
+/** Referrals an organisation received, newest first, optionally of one status. */
+export const inbox = (db: SqlExecutor, organisationId: string, status?: ReferralStatus) =>
+  box(db, 'receiver_org', organisationId, status);
+
+/** Referrals an organisation sent, newest first, optionally of one status. */
+export const outbox = (db: SqlExecutor, organisationId: string, status?: ReferralStatus) =>
+  box(db, 'sender_org', organisationId, status);
+
+/** Unanswered referrals past their response time: what the expiry scheduler issues ExpireReferral for. */
+export async function overdueReferrals(db: SqlExecutor, now: string, options: { organisationId?: string; limit?: number } = {}) {
+  const params: unknown[] = [now];
+  let where = `status = 'requested' AND respond_by <= $1`;
+  if (options.organisationId) {
+    params.push(options.organisationId);
+    where += ` AND (receiver_org = $2 OR sender_org = $2)`;
+  }
+  params.push(options.limit ?? 500);
+  const rows = await db.query<RawReferral>(
+    `SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE ${where} ORDER BY respond_by, referral_id LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map(toReferral);
+}
+
+/** Counts per status of an organisation's referrals, received and sent. */
+export async function countsByStatus(
+  db: SqlExecutor,
+  organisationId: string,
+): Promise<{ received: Record<string, number>; sent: Record<string, number> }> {
+  const count = async (column: string): Promise<Record<string, number>> => {
+    const rows = await db.query<{ status: string; n: number | string }>(
+      `SELECT status, COUNT(*) AS n FROM rf_referrals WHERE ${column} = $1 GROUP BY status ORDER BY status`,
+      [organisationId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  };
+  return { received: await count('receiver_org'), sent: await count('sender_org') };
+}
+
+export async function referralById(db: SqlExecutor, referralId: string): Promise<ReferralRow | null> {
+  const [row] = await db.query<RawReferral>(`SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE referral_id = $1`, [referralId]);
+  return row ? toReferral(row) : null;
+}
+
+/** A client's consents as the domain type (input of consentCovers). */
+export async function consentsOf(db: SqlExecutor, clientId: string): Promise<Consent[]> {
+  const rows = await db.query<{
+    consent_id: string;
+    client_id: string;
+    purpose: Consent['purpose'];
+    recipient_org: string | null;
+    recipient_category: string | null;
+    scope: string;
+    method: Consent['method'];
+    recorded_by_org: string;
+    recorded_by_user: string;
+    given_at: string;
+    expires_at: string | null;
+    withdrawn_at: string | null;
+  }>('SELECT * FROM rf_consents WHERE client_id = $1 ORDER BY given_at, consent_id', [clientId]);
+  return rows.map((r) => ({
+    consentId: r.consent_id,
+    clientId: r.client_id,
+    purpose: r.purpose,
+    recipient: {
+      ...(r.recipient_org === null ? {} : { organisationId: r.recipient_org }),
+      ...(r.recipient_category === null ? {} : { serviceCategory: r.recipient_category as never }),
+    },
+    scope: JSON.parse(r.scope) as Consent['scope'],
+    method: r.method,
+    recordedBy: { organisationId: r.recorded_by_org, userId: r.recorded_by_user },
+    givenAt: r.given_at,
+    expiresAt: r.expires_at,
+    withdrawnAt: r.withdrawn_at,
+  }));
+}
+
+/** A client's case at a glance: needs (with assessment history), consents, referrals. No personal data. */
+export async function clientOverview(db: SqlExecutor, clientId: string) {
+  const needs = await db.query<{ need_id: string; category: string; priority: string; status: string; opened_at: string }>(
+    'SELECT need_id, category, priority, status, opened_at FROM rf_needs WHERE client_id = $1 ORDER BY opened_at, need_id',
+    [clientId],
+  );
+  const assessments = await db.query<{ need_id: string; assessment_id: string; priority: string; assessed_at: string }>(
+    'SELECT need_id, assessment_id, priority, assessed_at FROM rf_need_assessments WHERE client_id = $1 ORDER BY assessed_at',
+    [clientId],
+  );
+  const referrals = await db.query<RawReferral>(
+    `SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE client_id = $1 ORDER BY requested_at, referral_id`,
+    [clientId],
+  );
+  return {
+    needs: needs.map((n) => ({
+      needId: n.need_id,
+      category: n.category,
+      priority: n.priority,
+      status: n.status,
+      openedAt: n.opened_at,
+      history: assessments
+        .filter((a) => a.need_id === n.need_id)
+        .map((a) => ({ assessmentId: a.assessment_id, priority: a.priority, at: a.assessed_at })),
+    })),
+    consents: await consentsOf(db, clientId),
+    referrals: referrals.map(toReferral),
+  };
+}
+
+/** Client status as the deciders' facts need it. */
+export async function clientStatus(db: SqlExecutor, clientId: string): Promise<'active' | 'erased' | 'unknown'> {
+  const [row] = await db.query<{ status: string }>('SELECT status FROM rf_clients WHERE client_id = $1', [clientId]);
+  return row ? (row.status as 'active' | 'erased') : 'unknown';
+}
+
+/** The duplicate-detection index, narrowed by birth year (±1: typos in the year are common). */
+export async function duplicateIndex(db: SqlExecutor, dateOfBirth: string): Promise<(PersonKey & { clientId: string })[]> {
+  const year = Number(dateOfBirth.slice(0, 4));
+  const rows = await db.query<{
+    client_id: string;
+    given_names: string;
+    family_name: string;
+    other_names: string;
+    date_of_birth: string;
+    nationalities: string;
+  }>('SELECT * FROM rf_client_index WHERE birth_year IN ($1, $2, $3)', [String(year - 1), String(year), String(year + 1)]);
+  return rows.map((r) => ({
+    clientId: r.client_id,
+    givenNames: r.given_names,
+    familyName: r.family_name,
+    otherNames: JSON.parse(r.other_names) as string[],
+    dateOfBirth: r.date_of_birth,
+    nationalities: JSON.parse(r.nationalities) as string[],
+  }));
+}
+
+/** The thread of a referral, texts opened with the client's key (an erased client's thread reads as erased). */
+export async function referralMessages(db: SqlExecutor, keyStore: KeyStore, referralId: string) {
+  const rows = await db.query<{
+    message_id: string;
+    client_id: string;
+    by_org: string;
+    by_user: string;
+    at: string;
+    event_type: string;
+    sealed_text: string;
+  }>('SELECT * FROM rf_referral_messages WHERE referral_id = $1 ORDER BY at, message_id', [referralId]);
+  const out = [];
+  for (const r of rows) {
+    const opened = await openPersonalPart<{ text: string }>(keyStore, {
+      type: r.event_type,
+      data: { clientId: r.client_id, personal: JSON.parse(r.sealed_text) },
+    });
+    out.push({
+      messageId: r.message_id,
+      by: { organisationId: r.by_org, userId: r.by_user },
+      at: r.at,
+      text: opened && 'text' in opened ? opened.text : null,
+    });
+  }
+  return out;
+}

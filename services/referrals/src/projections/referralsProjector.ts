@@ -1,0 +1,248 @@
+import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
+import { isErased } from '@estia/infra/crypto/personalData.js';
+import type { StoredEvent } from '@estia/infra/eventStore/types.js';
+import type { SqlExecutor } from '@estia/infra/sql/types.js';
+import { openPersonalPart } from '../application/personalCodec.js';
+import type { ClientPersonalData } from '../domain/clients/clientData.js';
+import type { ClientEvent } from '../domain/clients/clientDecider.js';
+import type { NeedsEvent } from '../domain/needs/needsDecider.js';
+import type { Opaque } from '../domain/shared/personal.js';
+import type { ReferralEvent, ReferralStatus } from '../domain/referrals/referralTypes.js';
+
+type ProjectedEvent = Opaque<ClientEvent> | Opaque<NeedsEvent> | Opaque<ReferralEvent>;
+
+/** An event ready to be applied: what needed a key was opened before the transaction. */
+export interface PreparedEvent {
+  event: StoredEvent;
+  /** Identifying fields for rf_client_index (registration, correction); undefined when not needed or erased. */
+  index?: Partial<ClientPersonalData>;
+}
+
+const INDEXED = ['givenNames', 'familyName', 'otherNames', 'dateOfBirth', 'nationalities'] as const;
+
+/**
+ * Opens what the read models keep in plaintext (only the index fields). Runs outside the database
+ * transaction: a key store on the same SQLite connection would otherwise wait on itself.
+ */
+export async function prepareEvent(keyStore: KeyStore, event: StoredEvent): Promise<PreparedEvent> {
+  if (event.type !== 'ClientRegistered' && event.type !== 'ClientPersonalDataCorrected') return { event };
+  const opened = await openPersonalPart<Partial<ClientPersonalData>>(keyStore, event);
+  if (opened === undefined || isErased(opened)) return { event };
+  const index: Partial<ClientPersonalData> = {};
+  for (const field of INDEXED) if (opened[field] !== undefined) Object.assign(index, { [field]: opened[field] });
+  return { event, index };
+}
+
+const STATUS_AFTER: Partial<Record<ProjectedEvent['type'], ReferralStatus>> = {
+  ReferralAccepted: 'accepted',
+  ReferralRejected: 'rejected',
+  ReferralStarted: 'in-progress',
+  ReferralCompleted: 'completed',
+  ReferralFailed: 'failed',
+  ReferralCancelled: 'cancelled',
+  ReferralExpired: 'expired',
+};
+
+/** Applies one event with `tx`. Every write is an upsert or keyed update, so a replay changes nothing. */
+export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Promise<void> {
+  const e = { type: prepared.event.type, data: prepared.event.data } as ProjectedEvent;
+  switch (e.type) {
+    case 'ClientRegistered': {
+      const d = e.data;
+      await tx.execute(
+        `INSERT INTO rf_clients (client_id, status, registered_by_org, registered_at, erased_at)
+         VALUES ($1, 'active', $2, $3, NULL) ON CONFLICT (client_id) DO NOTHING`,
+        [d.clientId, d.registeredBy.organisationId, d.registeredAt],
+      );
+      await addClientOrganisation(tx, d.clientId, d.registeredBy.organisationId, d.registeredAt);
+      if (prepared.index) await upsertIndex(tx, d.clientId, prepared.index);
+      return;
+    }
+    case 'ClientRegistrationLinked':
+      await addClientOrganisation(tx, e.data.clientId, e.data.linkedBy.organisationId, e.data.linkedAt);
+      return;
+    case 'ClientPersonalDataCorrected':
+      if (prepared.index && Object.keys(prepared.index).length > 0) await upsertIndex(tx, e.data.clientId, prepared.index);
+      return;
+    case 'LegalStatusChanged':
+      return;
+    case 'ConsentGiven': {
+      const d = e.data;
+      await tx.execute(
+        `INSERT INTO rf_consents (consent_id, client_id, purpose, recipient_org, recipient_category, scope, method,
+           recorded_by_org, recorded_by_user, given_at, expires_at, withdrawn_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL) ON CONFLICT (consent_id) DO NOTHING`,
+        [
+          d.consentId,
+          d.clientId,
+          d.purpose,
+          d.recipient.organisationId ?? null,
+          d.recipient.serviceCategory ?? null,
+          JSON.stringify(d.scope),
+          d.method,
+          d.recordedBy.organisationId,
+          d.recordedBy.userId,
+          d.givenAt,
+          d.expiresAt,
+        ],
+      );
+      return;
+    }
+    case 'ConsentWithdrawn':
+      await tx.execute('UPDATE rf_consents SET withdrawn_at = $2 WHERE consent_id = $1 AND withdrawn_at IS NULL', [
+        e.data.consentId,
+        e.data.withdrawnAt,
+      ]);
+      return;
+    case 'ClientErased': {
+      const { clientId, erasedAt } = e.data;
+      await tx.execute(`UPDATE rf_clients SET status = 'erased', erased_at = $2 WHERE client_id = $1`, [clientId, erasedAt]);
+      await tx.execute('DELETE FROM rf_client_index WHERE client_id = $1', [clientId]);
+      await tx.execute('DELETE FROM rf_referral_messages WHERE client_id = $1', [clientId]);
+      return;
+    }
+
+    case 'NeedAssessed': {
+      const d = e.data;
+      await tx.execute(
+        `INSERT INTO rf_needs (need_id, client_id, category, priority, status, opened_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'open', $5, $5) ON CONFLICT (need_id) DO NOTHING`,
+        [d.needId, d.clientId, d.category, d.priority, d.at],
+      );
+      await addAssessment(tx, d.assessmentId, d.needId, d.clientId, d.priority, d.by.organisationId, d.at);
+      return;
+    }
+    case 'NeedReassessed': {
+      const d = e.data;
+      await tx.execute('UPDATE rf_needs SET priority = $2, updated_at = $3 WHERE need_id = $1', [d.needId, d.priority, d.at]);
+      await addAssessment(tx, d.assessmentId, d.needId, d.clientId, d.priority, d.by.organisationId, d.at);
+      return;
+    }
+    case 'NeedClosed':
+      await tx.execute(`UPDATE rf_needs SET status = 'closed', updated_at = $2 WHERE need_id = $1`, [e.data.needId, e.data.at]);
+      return;
+
+    case 'ReferralRequested': {
+      const d = e.data;
+      const override = d.consentBasis.kind === 'override' ? d.consentBasis : null;
+      await tx.execute(
+        `INSERT INTO rf_referrals (referral_id, client_id, sender_org, receiver_org, service_id, category, need_id, share,
+           status, consent_id, consent_overridden, override_reason_code, requested_at, respond_by, updated_at,
+           reason_code, outcome, forwarded_from)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', $9, $10, $11, $12, $13, $12, NULL, NULL, $14)
+         ON CONFLICT (referral_id) DO NOTHING`,
+        [
+          d.referralId,
+          d.clientId,
+          d.senderOrganisationId,
+          d.receiverOrganisationId,
+          d.serviceId ?? null,
+          d.category,
+          d.needId ?? null,
+          JSON.stringify(d.share),
+          d.consentBasis.kind === 'consent' ? d.consentBasis.consentId : null,
+          override ? 1 : 0,
+          override?.reasonCode ?? null,
+          d.at,
+          d.respondBy,
+          d.forwardedFromReferralId ?? null,
+        ],
+      );
+      return;
+    }
+    case 'ReferralPutOnHold':
+      await tx.execute(
+        `UPDATE rf_referrals SET held_from = status, status = 'on-hold', reason_code = $3, updated_at = $2
+         WHERE referral_id = $1 AND status <> 'on-hold'`,
+        [e.data.referralId, e.data.at, e.data.reasonCode],
+      );
+      return;
+    case 'ReferralResumed':
+      await tx.execute(
+        `UPDATE rf_referrals SET status = COALESCE(held_from, 'accepted'), held_from = NULL, reason_code = NULL, updated_at = $2
+         WHERE referral_id = $1 AND status = 'on-hold'`,
+        [e.data.referralId, e.data.at],
+      );
+      return;
+    case 'ReferralForwarded':
+      return;
+    case 'ReferralMessagePosted': {
+      const d = e.data;
+      // The text stays sealed here too; readers open it with the client's key (gone after erasure).
+      await tx.execute(
+        `INSERT INTO rf_referral_messages (message_id, referral_id, client_id, by_org, by_user, at, event_type, sealed_text)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_id) DO NOTHING`,
+        [d.messageId, d.referralId, d.clientId, d.by.organisationId, d.by.userId, d.at, e.type, JSON.stringify(d.personal)],
+      );
+      return;
+    }
+    default: {
+      const status = STATUS_AFTER[e.type];
+      if (status === undefined) return;
+      const d = e.data as { referralId: string; at: string; reasonCode?: string; outcome?: string };
+      await tx.execute(
+        `UPDATE rf_referrals SET status = $2, updated_at = $3, reason_code = $4, outcome = $5 WHERE referral_id = $1`,
+        [d.referralId, status, d.at, d.reasonCode ?? null, d.outcome ?? null],
+      );
+    }
+  }
+}
+
+async function addClientOrganisation(tx: SqlExecutor, clientId: string, organisationId: string, since: string): Promise<void> {
+  await tx.execute(
+    `INSERT INTO rf_client_orgs (client_id, organisation_id, since) VALUES ($1, $2, $3)
+     ON CONFLICT (client_id, organisation_id) DO NOTHING`,
+    [clientId, organisationId, since],
+  );
+}
+
+async function addAssessment(
+  tx: SqlExecutor,
+  assessmentId: string,
+  needId: string,
+  clientId: string,
+  priority: string,
+  organisationId: string,
+  at: string,
+): Promise<void> {
+  await tx.execute(
+    `INSERT INTO rf_need_assessments (assessment_id, need_id, client_id, priority, assessed_by_org, assessed_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (assessment_id) DO NOTHING`,
+    [assessmentId, needId, clientId, priority, organisationId, at],
+  );
+}
+
+async function upsertIndex(tx: SqlExecutor, clientId: string, fields: Partial<ClientPersonalData>): Promise<void> {
+  const [row] = await tx.query<{
+    given_names: string;
+    family_name: string;
+    other_names: string;
+    date_of_birth: string;
+    nationalities: string;
+  }>('SELECT given_names, family_name, other_names, date_of_birth, nationalities FROM rf_client_index WHERE client_id = $1', [
+    clientId,
+  ]);
+  const merged = {
+    givenNames: fields.givenNames ?? row?.given_names ?? '',
+    familyName: fields.familyName ?? row?.family_name ?? '',
+    otherNames: fields.otherNames ?? (row ? (JSON.parse(row.other_names) as string[]) : []),
+    dateOfBirth: fields.dateOfBirth ?? row?.date_of_birth ?? '',
+    nationalities: fields.nationalities ?? (row ? (JSON.parse(row.nationalities) as string[]) : []),
+  };
+  await tx.execute(
+    `INSERT INTO rf_client_index (client_id, given_names, family_name, other_names, date_of_birth, birth_year, nationalities)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (client_id) DO UPDATE SET given_names = excluded.given_names, family_name = excluded.family_name,
+       other_names = excluded.other_names, date_of_birth = excluded.date_of_birth, birth_year = excluded.birth_year,
+       nationalities = excluded.nationalities`,
+    [
+      clientId,
+      merged.givenNames,
+      merged.familyName,
+      JSON.stringify(merged.otherNames),
+      merged.dateOfBirth,
+      merged.dateOfBirth.slice(0, 4),
+      JSON.stringify(merged.nationalities),
+    ],
+  );
+}
