@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS bus_leases (
   grp TEXT NOT NULL,
   topic TEXT NOT NULL,
   owner TEXT NOT NULL,
+  host TEXT NOT NULL,
   pid INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   PRIMARY KEY (grp, topic)

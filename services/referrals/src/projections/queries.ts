@@ -53,7 +53,6 @@ const toReferral = (r: RawReferral): ReferralRow => ({
   requestedAt: r.requested_at,
   respondBy: r.respond_by,
   updatedAt: r.updated_at,
-  // The hold's bookkeeping is not a reason anyone gave.
   reasonCode: r.reason_code,
   outcome: r.outcome,
   consentOverridden: Number(r.consent_overridden) === 1,

@@ -3,7 +3,7 @@ import type { EventStore, StoredEvent, Subscription } from '@estia/infra/eventSt
 import { checkpointStore } from '@estia/infra/processors/checkpointStore.js';
 import { ensureProcessorTables } from '@estia/infra/processors/schema.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
-import { applyEvent, prepareEvent } from './referralsProjector.js';
+import { applyEvent, prepareEvent, type PreparedEvent } from './referralsProjector.js';
 import { ensureReferralsReadModels } from './schema.js';
 
 export const READ_MODELS_CHECKPOINT = 'referrals.read-models';
@@ -18,7 +18,7 @@ export interface ProjectionDeps {
 /** Applies a batch and its checkpoint in one transaction; a crash replays the whole batch. */
 async function applyBatch({ db, keyStore, name = READ_MODELS_CHECKPOINT }: ProjectionDeps, events: StoredEvent[]): Promise<void> {
   if (events.length === 0) return;
-  const prepared = [];
+  const prepared: PreparedEvent[] = [];
   for (const event of events) prepared.push(await prepareEvent(keyStore, event));
   await db.transaction(async (tx) => {
     for (const p of prepared) await applyEvent(tx, p);

@@ -1,7 +1,7 @@
 import type { Decider } from '@estia/infra/decider/types.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { Consent, ConsentRecipient } from '../consent/consent.js';
-import { actedBy, requireRole, type Actor } from '../shared/actor.js';
+import { actedBy, requireAnyRole, requireRole, type Actor } from '../shared/actor.js';
 import type { Opaque, Reason } from '../shared/personal.js';
 import { Problems, isInstant, isReasonCode } from '../shared/validation.js';
 import {
@@ -302,7 +302,7 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
     }
 
     case 'EraseClient': {
-      requireRole(actor, 'data_protection_officer', 'erasing a client');
+      requireAnyRole(actor, ['data_protection_officer', 'org_admin'], 'erasing a client');
       if (state.status === 'erased') return [];
       // Only an organisation the client registered with acts on their request (network admins do not read cases).
       requireRegisteringOrganisation(requireActive(state, clientId), actor);

@@ -297,7 +297,7 @@ describe('client decider', () => {
       spec
         .given([registered])
         .when({ ...erase, actor: officer })
-        .thenThrows('FORBIDDEN', /data_protection_officer/);
+        .thenThrows('FORBIDDEN', /data_protection_officer, org_admin/);
       spec
         .given([registered])
         .when({ ...erase, actor: { ...dpo, organisationId: 'org-b' } })

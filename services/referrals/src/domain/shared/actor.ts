@@ -1,10 +1,17 @@
 import { AppError } from '@estia/infra/errors/appError.js';
 
 /**
- * Grants carried by a person's token (issued by the registry). `consent_override` is a permission
- * granted on top of `referral_officer` to a few people per organisation.
+ * Grants carried by a person's token (issued by the registry; see infra/src/auth/principal.ts).
+ * `consent_override` is a permission granted on top of `referral_officer` to a few people.
+ * `data_protection_officer` is not issued yet: until it is, an organisation's `org_admin` erases.
  */
-export type Role = 'referral_officer' | 'consent_override' | 'data_protection_officer' | 'auditor' | 'network_admin';
+export type Role =
+  | 'referral_officer'
+  | 'consent_override'
+  | 'org_admin'
+  | 'data_protection_officer'
+  | 'auditor'
+  | 'network_admin';
 
 /** Who acts: ids only, never names (they end up in events and logs). */
 export interface Actor {

@@ -1,0 +1,83 @@
+import { parse as parseForm } from 'node:querystring';
+import type { FastifyPluginAsync } from 'fastify';
+import { AppError } from '@estia/infra/errors/appError.js';
+import type { apiClientHandlers } from '../application/apiClientHandlers.js';
+import type { peopleHandlers } from '../application/peopleHandlers.js';
+import { tokenForClient, tokenForPerson, type TokenSettings } from '../application/tokens.js';
+import { publicJwks } from '../auth/signingKeys.js';
+
+export interface AuthRoutesOptions {
+  tokens: TokenSettings;
+  people: ReturnType<typeof peopleHandlers>;
+  clients: ReturnType<typeof apiClientHandlers>;
+}
+
+/** Credentials are guessable targets: a tight limit per client address. */
+const CREDENTIAL_LIMIT = { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } } as const;
+
+const tokenResponse = (token: { accessToken: string; expiresIn: number }) => ({
+  access_token: token.accessToken,
+  token_type: 'Bearer',
+  expires_in: token.expiresIn,
+});
+
+/**
+ * The registry as authorisation server: the JWKS every service verifies against, OAuth2 client
+ * credentials for partner systems (RFC 6749 §4.4, form or JSON body) and password sign-in for people.
+ */
+export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { tokens, people, clients }) => {
+  // RFC 6749 mandates form encoding for the token endpoint; scoped to this plugin only.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, parseForm(body as string)),
+  );
+
+  app.get('/.well-known/jwks.json', { config: { public: true, rateLimit: false } }, async (_request, reply) => {
+    // Short cache: a rotation must reach verifiers well within a token's 10-minute life.
+    reply.header('cache-control', 'public, max-age=60');
+    return publicJwks(tokens.keyRing());
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/oauth/token', { config: CREDENTIAL_LIMIT }, async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    const body = request.body ?? {};
+    let clientId = typeof body.client_id === 'string' ? body.client_id : undefined;
+    let secret = typeof body.client_secret === 'string' ? body.client_secret : undefined;
+    const basic = /^Basic (.+)$/i.exec(request.headers.authorization ?? '');
+    if (basic) {
+      const [id, ...rest] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
+      clientId = decodeURIComponent(id ?? '');
+      secret = decodeURIComponent(rest.join(':'));
+    }
+    if (body.grant_type !== 'client_credentials')
+      throw new AppError('VALIDATION_FAILED', 'unsupported_grant_type: only client_credentials is supported', {
+        errors: [{ pointer: '/body/grant_type', detail: 'must be client_credentials' }],
+      });
+    if (!clientId || !secret) throw new AppError('UNAUTHENTICATED', 'invalid_client');
+    const client = await clients.authenticate(clientId, secret);
+    const requested = typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : undefined;
+    // A client may ask for less than it was granted, never more.
+    const scopes = requested ? client.scopes.filter((s) => requested.includes(s)) : client.scopes;
+    if (requested && scopes.length !== requested.length) throw new AppError('FORBIDDEN', 'invalid_scope');
+    return tokenResponse(await tokenForClient(tokens, clientId, { ...client, scopes }));
+  });
+
+  app.post<{ Body: { email: string; password: string } }>(
+    '/auth/sign-in',
+    {
+      config: CREDENTIAL_LIMIT,
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['email', 'password'],
+          properties: { email: { type: 'string', maxLength: 254 }, password: { type: 'string', maxLength: 256 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const actor = await people.signIn(request.body.email, request.body.password);
+      return tokenResponse(await tokenForPerson(tokens, actor));
+    },
+  );
+};
