@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { PostgresEventStore } from '../infra/src/eventStore/postgres/postgresEventStore.js';
 import { SqliteEventStore } from '../infra/src/eventStore/sqlite/sqliteEventStore.js';
-import { dropSchema, serverSettings } from '../infra/src/testing/postgres.js';
+import { commitLatencyProbe, dropSchema, serverSettings } from '../infra/src/testing/postgres.js';
 import type { EventStore, NewEvent, StoredEvent } from '../infra/src/eventStore/types.js';
 
 const { values: args } = parseArgs({
@@ -110,7 +110,8 @@ async function main(): Promise<void> {
       ['server_version', 'fsync', 'synchronous_commit', 'wal_sync_method', 'commit_delay'],
       PG_URL,
     );
-    extra = { schema, settings };
+    const bareCommitMsBefore = await commitLatencyProbe(200, PG_URL);
+    extra = { schema, settings, bareInsertCommitMedianMs: { before: bareCommitMsBefore } };
     log(`postgres: ${JSON.stringify(extra)}`);
     teardown = async () => {
       await store.close();
@@ -196,6 +197,9 @@ async function main(): Promise<void> {
     };
     log(`latency: ${JSON.stringify(latency)}`);
 
+    if (adapter === 'postgres') {
+      (extra.bareInsertCommitMedianMs as Record<string, number>).after = await commitLatencyProbe(200, PG_URL);
+    }
     const results = {
       adapter,
       at: new Date().toISOString(),

@@ -59,3 +59,27 @@ export async function serverSettings(names: readonly string[], url = PG_URL): Pr
     await client.end();
   }
 }
+
+/**
+ * Median latency (ms) of a bare one-row INSERT commit on this server right now: the floor under any
+ * durable single-event append, recorded next to benchmark figures so they can be read on a shared disk.
+ */
+export async function commitLatencyProbe(samples = 200, url = PG_URL): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const table = pg.escapeIdentifier(`probe_${randomBytes(4).toString('hex')}`);
+  try {
+    await client.query(`CREATE TABLE ${table} (id int)`);
+    const times: number[] = [];
+    for (let i = 0; i < samples; i += 1) {
+      const started = performance.now();
+      await client.query(`INSERT INTO ${table} VALUES ($1)`, [i]);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    return Number(times[Math.floor(times.length / 2)]!.toFixed(3));
+  } finally {
+    await client.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    await client.end();
+  }
+}

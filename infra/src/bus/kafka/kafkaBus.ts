@@ -1,9 +1,9 @@
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
-import type { EventEnvelope } from '@estia/contracts';
-import type { Bus, BusConsumer, ConsumeOptions, DeliveredMessage } from '../types.js';
+import type { Bus, BusConsumer, ConsumeOptions } from '../types.js';
 import { silentLogger, type BusLogger } from '../logger.js';
 import { Waker } from '../wakeableSleep.js';
 import { cloudEventHeaders } from './cloudEventHeaders.js';
+import { processKafkaBatch } from './batchProcessor.js';
 
 export interface KafkaBusOptions {
   brokers: readonly string[];
@@ -18,22 +18,14 @@ export interface KafkaBusOptions {
   maxBatchSize?: number;
   /** How long the group waits for a silent member (e.g. a killed process) before rebalancing. Default 30 s. */
   sessionTimeoutMs?: number;
+  /** How long ping() waits for the cluster. Default 3 s. */
+  pingTimeoutMs?: number;
   /** How long consume() waits for the group join. */
   readyTimeoutMs?: number;
   retryInitialMs?: number;
   retryMaxMs?: number;
   logger?: BusLogger;
 }
-
-const parseValue = (raw: Buffer | null): EventEnvelope => {
-  const text = raw?.toString('utf8') ?? '';
-  try {
-    return JSON.parse(text) as EventEnvelope;
-  } catch {
-    // Handed on as is: the consumer's envelope validation dead-letters it with a readable error.
-    return text as unknown as EventEnvelope;
-  }
-};
 
 const logCreator =
   (logger: BusLogger) =>
@@ -152,42 +144,29 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 1,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-          const all: DeliveredMessage[] = batch.messages.map((m) => ({
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key: m.key?.toString('utf8') ?? '',
-            value: parseValue(m.value),
-          }));
-          for (let start = 0; start < all.length; start += maxBatchSize) {
-            const slice = all.slice(start, start + maxBatchSize);
-            for (let failures = 0; ;) {
-              // A rebalance took the partition, or stop(): leave the rest uncommitted for the next owner.
-              if (!isRunning() || isStale() || this.stopping) return;
-              try {
-                await this.opts.handler(slice);
-                break;
-              } catch (error) {
-                failures += 1;
-                const delay = Math.min(retryMaxMs, retryInitialMs * 2 ** (failures - 1));
-                logger.error(
-                  { err: error, group: this.opts.group, topic: batch.topic, delay },
-                  'bus: batch failed, redelivering',
-                );
-                await this.waker.sleep(delay);
-                await heartbeat();
-              }
-            }
-            const last = slice[slice.length - 1]!.offset;
-            resolveOffset(last);
-            // Committed only now: the handler's transaction is durable, so a crash here only redelivers.
-            await this.consumer.commitOffsets([
-              { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-            ]);
-            await heartbeat();
-          }
-        },
+        eachBatch: ({ batch, resolveOffset, heartbeat, isRunning, isStale }) =>
+          processKafkaBatch(batch, {
+            handler: this.opts.handler,
+            maxBatchSize,
+            // A rebalance took the partition, or stop(): leave the rest uncommitted for the next owner.
+            canContinue: () => isRunning() && !isStale() && !this.stopping,
+            backoff: async (failures, error) => {
+              const delay = Math.min(retryMaxMs, retryInitialMs * 2 ** (failures - 1));
+              logger.error(
+                { err: error, group: this.opts.group, topic: batch.topic, delay },
+                'bus: batch failed, redelivering',
+              );
+              await this.waker.sleep(delay);
+            },
+            heartbeat,
+            commit: async (nextOffset, lastOffset) => {
+              resolveOffset(lastOffset);
+              // Only now: the handler's transaction is durable, so a crash from here on only redelivers.
+              await this.consumer.commitOffsets([
+                { topic: batch.topic, partition: batch.partition, offset: nextOffset },
+              ]);
+            },
+          }),
       });
       await joined;
     }
@@ -235,15 +214,33 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       return consumer;
     },
     async ping() {
-      const a = await getAdmin();
-      await a.describeCluster();
+      // /ready must answer quickly; kafkajs itself retries a dead broker for many seconds.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('kafka: no broker answered the ping in time')),
+          options.pingTimeoutMs ?? 3_000,
+        );
+      });
+      try {
+        await Promise.race([getAdmin().then((a) => a.describeCluster()), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     async close() {
       if (closed) return;
       closed = true;
       await Promise.all([...consumers].map((c) => c.stop()));
-      if (producer !== undefined) await (await producer).disconnect();
-      if (admin !== undefined) await (await admin).disconnect();
+      // A client that never connected has nothing to disconnect.
+      await producer?.then(
+        (p) => p.disconnect(),
+        () => undefined,
+      );
+      await admin?.then(
+        (a) => a.disconnect(),
+        () => undefined,
+      );
     },
   };
 }

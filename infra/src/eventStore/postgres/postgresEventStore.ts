@@ -207,7 +207,8 @@ export class PostgresEventStore implements EventStore {
     // Sent after our commit, in its own statement: pg_notify inside the append would take the
     // notify-queue lock through commit and serialise every append's fsync.
     void this.pool
-      .query('SELECT pg_notify($1, $2)', [this.channel, ''])
+      // A hint needs no durability: don't make it wait for (and compete for) an fsync of its own.
+      .query("SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)", [this.channel, ''])
       .catch(() => undefined)
       .finally(() => {
         this.notifyInFlight = false;

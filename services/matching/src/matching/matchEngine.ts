@@ -9,10 +9,12 @@ import {
   type CompiledCandidate,
   type CompiledOpportunity,
 } from './compiled.js';
+import { CandidateColumns } from './candidateColumns.js';
 import { explain, type MatchResult } from './explain.js';
+import { distanceKm } from '../domain/shared/geo.js';
 import { failedHardFilters, type HardFilter } from './hardFilters.js';
 import type { MatchableCandidate, MatchableOpportunity } from './model.js';
-import { passesHardFilters, scorePair } from './pairScore.js';
+import { passesHardFilters, scorePair, scoreUpperBound } from './pairScore.js';
 import { OpportunityGrid } from './opportunityGrid.js';
 import { TopK } from './topK.js';
 import { DEFAULT_TUNING, type MatchTuning } from './weights.js';
@@ -31,8 +33,7 @@ export interface MatchQuery {
 export class MatchEngine {
   private readonly languages = new LanguageCodes();
   private readonly opportunities = new Map<string, CompiledOpportunity>();
-  private readonly candidates = new Map<string, CompiledCandidate>();
-  private candidateList: CompiledCandidate[] | null = null;
+  private readonly candidates = new CandidateColumns();
   private readonly grid = new OpportunityGrid();
   private readonly marks: Uint8Array;
   readonly tuning: MatchTuning;
@@ -48,7 +49,7 @@ export class MatchEngine {
   }
 
   get size(): { opportunities: number; candidates: number } {
-    return { opportunities: this.opportunities.size, candidates: this.candidates.size };
+    return { opportunities: this.opportunities.size, candidates: this.candidates.count };
   }
 
   upsertOpportunity(o: MatchableOpportunity): void {
@@ -66,13 +67,12 @@ export class MatchEngine {
   }
 
   upsertCandidate(c: MatchableCandidate): void {
-    this.candidates.set(c.id, compileCandidate(c, this.esco, this.languages, this.rules));
-    this.candidateList = null;
+    this.candidates.upsert(compileCandidate(c, this.esco, this.languages, this.rules));
   }
 
   /** Consent withdrawn or client erased: gone from every later match at once. */
   removeCandidate(id: string): void {
-    if (this.candidates.delete(id)) this.candidateList = null;
+    this.candidates.remove(id);
   }
 
   opportunitiesFor(candidateId: string, query: MatchQuery): MatchResult[] {
@@ -91,6 +91,7 @@ export class MatchEngine {
         for (const s of o.essential) ess += marks[s]!;
         let opt = 0;
         for (const s of o.optional) opt += marks[s]!;
+        if (!top.admits(scoreUpperBound(o, ess, opt, this.tuning) + 1e-9)) return;
         const parts = scorePair(c, o, ess, opt, km, this.tuning);
         if (top.admits(parts.score)) top.push(parts.score, o);
       });
@@ -111,9 +112,13 @@ export class MatchEngine {
     for (const s of o.optional) marks[s] = 2;
     const top = new TopK<CompiledCandidate>(query.limit ?? 50);
     try {
-      for (const c of (this.candidateList ??= [...this.candidates.values()])) {
-        const km = passesHardFilters(c, o, day, today);
+      const cols = this.candidates;
+      const { lat, lon } = cols;
+      const distance = (i: number) => distanceKm(lat[i]!, lon[i]!, o.lat, o.lon);
+      for (let i = 0, n = cols.length; i < n; i++) {
+        const km = cols.passes(i, o, day, distance);
         if (km < 0) continue;
+        const c = cols.records[i]!;
         let ess = 0;
         let opt = 0;
         for (const s of c.skills) {
@@ -121,6 +126,7 @@ export class MatchEngine {
           if (m === 1) ess++;
           else if (m === 2) opt++;
         }
+        if (!top.admits(scoreUpperBound(o, ess, opt, this.tuning) + 1e-9)) continue;
         const parts = scorePair(c, o, ess, opt, km, this.tuning);
         if (top.admits(parts.score)) top.push(parts.score, c);
       }

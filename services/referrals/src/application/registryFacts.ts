@@ -64,6 +64,10 @@ export async function serviceFacts(db: SqlExecutor, serviceId: string): Promise<
     [serviceId],
   );
   return row
-    ? { organisationId: row.organisation_id, category: row.category, responseTimeHours: Number(row.response_time_hours) }
+    ? {
+        organisationId: row.organisation_id,
+        category: row.category,
+        responseTimeHours: Number(row.response_time_hours),
+      }
     : null;
 }

@@ -16,7 +16,12 @@ export interface ClientAccess {
  * referral for them with consent (still in force at `now`, or an override while the referral is
  * being worked). Erased clients are seen by nobody.
  */
-export async function clientAccess(db: SqlExecutor, organisationId: string, clientId: string, now: string): Promise<ClientAccess> {
+export async function clientAccess(
+  db: SqlExecutor,
+  organisationId: string,
+  clientId: string,
+  now: string,
+): Promise<ClientAccess> {
   const denied: ClientAccess = { allowed: false, basis: null, share: [] };
   const [client] = await db.query<{ status: string }>('SELECT status FROM rf_clients WHERE client_id = $1', [clientId]);
   if (!client || client.status !== 'active') return denied;
@@ -41,9 +46,9 @@ export async function clientAccess(db: SqlExecutor, organisationId: string, clie
 
 /** An organisation sees a referral only as its sender or its receiver. */
 export async function maySeeReferral(db: SqlExecutor, organisationId: string, referralId: string): Promise<boolean> {
-  const rows = await db.query('SELECT 1 AS x FROM rf_referrals WHERE referral_id = $1 AND (sender_org = $2 OR receiver_org = $2)', [
-    referralId,
-    organisationId,
-  ]);
+  const rows = await db.query(
+    'SELECT 1 AS x FROM rf_referrals WHERE referral_id = $1 AND (sender_org = $2 OR receiver_org = $2)',
+    [referralId, organisationId],
+  );
   return rows.length > 0;
 }

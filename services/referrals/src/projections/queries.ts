@@ -82,7 +82,11 @@ export const outbox = (db: SqlExecutor, organisationId: string, status?: Referra
   box(db, 'sender_org', organisationId, status);
 
 /** Unanswered referrals past their response time: what the expiry scheduler issues ExpireReferral for. */
-export async function overdueReferrals(db: SqlExecutor, now: string, options: { organisationId?: string; limit?: number } = {}) {
+export async function overdueReferrals(
+  db: SqlExecutor,
+  now: string,
+  options: { organisationId?: string; limit?: number } = {},
+) {
   const params: unknown[] = [now];
   let where = `status = 'requested' AND respond_by <= $1`;
   if (options.organisationId) {
@@ -113,7 +117,9 @@ export async function countsByStatus(
 }
 
 export async function referralById(db: SqlExecutor, referralId: string): Promise<ReferralRow | null> {
-  const [row] = await db.query<RawReferral>(`SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE referral_id = $1`, [referralId]);
+  const [row] = await db.query<RawReferral>(`SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE referral_id = $1`, [
+    referralId,
+  ]);
   return row ? toReferral(row) : null;
 }
 
@@ -152,7 +158,13 @@ export async function consentsOf(db: SqlExecutor, clientId: string): Promise<Con
 
 /** A client's case at a glance: needs (with assessment history), consents, referrals. No personal data. */
 export async function clientOverview(db: SqlExecutor, clientId: string) {
-  const needs = await db.query<{ need_id: string; category: string; priority: string; status: string; opened_at: string }>(
+  const needs = await db.query<{
+    need_id: string;
+    category: string;
+    priority: string;
+    status: string;
+    opened_at: string;
+  }>(
     'SELECT need_id, category, priority, status, opened_at FROM rf_needs WHERE client_id = $1 ORDER BY opened_at, need_id',
     [clientId],
   );
@@ -187,7 +199,10 @@ export async function clientStatus(db: SqlExecutor, clientId: string): Promise<'
 }
 
 /** The duplicate-detection index, narrowed by birth year (±1: typos in the year are common). */
-export async function duplicateIndex(db: SqlExecutor, dateOfBirth: string): Promise<(PersonKey & { clientId: string })[]> {
+export async function duplicateIndex(
+  db: SqlExecutor,
+  dateOfBirth: string,
+): Promise<(PersonKey & { clientId: string })[]> {
   const year = Number(dateOfBirth.slice(0, 4));
   const rows = await db.query<{
     client_id: string;
@@ -196,7 +211,11 @@ export async function duplicateIndex(db: SqlExecutor, dateOfBirth: string): Prom
     other_names: string;
     date_of_birth: string;
     nationalities: string;
-  }>('SELECT * FROM rf_client_index WHERE birth_year IN ($1, $2, $3)', [String(year - 1), String(year), String(year + 1)]);
+  }>('SELECT * FROM rf_client_index WHERE birth_year IN ($1, $2, $3)', [
+    String(year - 1),
+    String(year),
+    String(year + 1),
+  ]);
   return rows.map((r) => ({
     clientId: r.client_id,
     givenNames: r.given_names,

@@ -62,7 +62,8 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
       await addClientOrganisation(tx, e.data.clientId, e.data.linkedBy.organisationId, e.data.linkedAt);
       return;
     case 'ClientPersonalDataCorrected':
-      if (prepared.index && Object.keys(prepared.index).length > 0) await upsertIndex(tx, e.data.clientId, prepared.index);
+      if (prepared.index && Object.keys(prepared.index).length > 0)
+        await upsertIndex(tx, e.data.clientId, prepared.index);
       return;
     case 'LegalStatusChanged':
       return;
@@ -96,7 +97,10 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
       return;
     case 'ClientErased': {
       const { clientId, erasedAt } = e.data;
-      await tx.execute(`UPDATE rf_clients SET status = 'erased', erased_at = $2 WHERE client_id = $1`, [clientId, erasedAt]);
+      await tx.execute(`UPDATE rf_clients SET status = 'erased', erased_at = $2 WHERE client_id = $1`, [
+        clientId,
+        erasedAt,
+      ]);
       await tx.execute('DELETE FROM rf_client_index WHERE client_id = $1', [clientId]);
       await tx.execute('DELETE FROM rf_referral_messages WHERE client_id = $1', [clientId]);
       return;
@@ -114,12 +118,19 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
     }
     case 'NeedReassessed': {
       const d = e.data;
-      await tx.execute('UPDATE rf_needs SET priority = $2, updated_at = $3 WHERE need_id = $1', [d.needId, d.priority, d.at]);
+      await tx.execute('UPDATE rf_needs SET priority = $2, updated_at = $3 WHERE need_id = $1', [
+        d.needId,
+        d.priority,
+        d.at,
+      ]);
       await addAssessment(tx, d.assessmentId, d.needId, d.clientId, d.priority, d.by.organisationId, d.at);
       return;
     }
     case 'NeedClosed':
-      await tx.execute(`UPDATE rf_needs SET status = 'closed', updated_at = $2 WHERE need_id = $1`, [e.data.needId, e.data.at]);
+      await tx.execute(`UPDATE rf_needs SET status = 'closed', updated_at = $2 WHERE need_id = $1`, [
+        e.data.needId,
+        e.data.at,
+      ]);
       return;
 
     case 'ReferralRequested': {
@@ -172,7 +183,16 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
       await tx.execute(
         `INSERT INTO rf_referral_messages (message_id, referral_id, client_id, by_org, by_user, at, event_type, sealed_text)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (message_id) DO NOTHING`,
-        [d.messageId, d.referralId, d.clientId, d.by.organisationId, d.by.userId, d.at, e.type, JSON.stringify(d.personal)],
+        [
+          d.messageId,
+          d.referralId,
+          d.clientId,
+          d.by.organisationId,
+          d.by.userId,
+          d.at,
+          e.type,
+          JSON.stringify(d.personal),
+        ],
       );
       return;
     }
@@ -188,7 +208,12 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
   }
 }
 
-async function addClientOrganisation(tx: SqlExecutor, clientId: string, organisationId: string, since: string): Promise<void> {
+async function addClientOrganisation(
+  tx: SqlExecutor,
+  clientId: string,
+  organisationId: string,
+  since: string,
+): Promise<void> {
   await tx.execute(
     `INSERT INTO rf_client_orgs (client_id, organisation_id, since) VALUES ($1, $2, $3)
      ON CONFLICT (client_id, organisation_id) DO NOTHING`,
@@ -219,9 +244,10 @@ async function upsertIndex(tx: SqlExecutor, clientId: string, fields: Partial<Cl
     other_names: string;
     date_of_birth: string;
     nationalities: string;
-  }>('SELECT given_names, family_name, other_names, date_of_birth, nationalities FROM rf_client_index WHERE client_id = $1', [
-    clientId,
-  ]);
+  }>(
+    'SELECT given_names, family_name, other_names, date_of_birth, nationalities FROM rf_client_index WHERE client_id = $1',
+    [clientId],
+  );
   const merged = {
     givenNames: fields.givenNames ?? row?.given_names ?? '',
     familyName: fields.familyName ?? row?.family_name ?? '',

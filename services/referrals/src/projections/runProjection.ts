@@ -16,7 +16,10 @@ export interface ProjectionDeps {
 }
 
 /** Applies a batch and its checkpoint in one transaction; a crash replays the whole batch. */
-async function applyBatch({ db, keyStore, name = READ_MODELS_CHECKPOINT }: ProjectionDeps, events: StoredEvent[]): Promise<void> {
+async function applyBatch(
+  { db, keyStore, name = READ_MODELS_CHECKPOINT }: ProjectionDeps,
+  events: StoredEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   const prepared: PreparedEvent[] = [];
   for (const event of events) prepared.push(await prepareEvent(keyStore, event));
@@ -51,7 +54,10 @@ export async function projectPending(deps: ProjectionDeps, batchSize = 500): Pro
 }
 
 /** Keeps the read models live: resumes from the checkpoint, handles batches in global order. */
-export async function startReadModelProjection(deps: ProjectionDeps, options: { signal?: AbortSignal } = {}): Promise<Subscription> {
+export async function startReadModelProjection(
+  deps: ProjectionDeps,
+  options: { signal?: AbortSignal } = {},
+): Promise<Subscription> {
   await prepareReadModels(deps.db);
   const after = (await checkpointStore.load(deps.db, deps.name ?? READ_MODELS_CHECKPOINT)) ?? undefined;
   return deps.store.subscribe((events) => applyBatch(deps, events), {

@@ -38,8 +38,15 @@ export const apiClientHandlers = (ctx: RegistryContext) => {
       o: CommandOptions & { clientId?: string; /** Demo only: a fixed, printed secret. */ secret?: string } = {},
     ) {
       const clientId = o.clientId ?? ctx.newId();
-      const { secret, secretHash } = o.secret ? { secret: o.secret, secretHash: hashClientSecret(o.secret) } : newClientSecret();
-      await run(actor, clientId, { type: 'CreateApiClient', organisationId, name, scopes, secretHash }, { expectedVersion: 'no-stream', ...o });
+      const { secret, secretHash } = o.secret
+        ? { secret: o.secret, secretHash: hashClientSecret(o.secret) }
+        : newClientSecret();
+      await run(
+        actor,
+        clientId,
+        { type: 'CreateApiClient', organisationId, name, scopes, secretHash },
+        { expectedVersion: 'no-stream', ...o },
+      );
       return { clientId, clientSecret: secret };
     },
     async rotate(actor: Actor, clientId: string, o?: CommandOptions) {
@@ -56,7 +63,10 @@ export const apiClientHandlers = (ctx: RegistryContext) => {
      */
     async authenticate(clientId: string, secret: string): Promise<{ organisationId: string; scopes: ApiScope[] }> {
       const events = await ctx.store.readStream(apiClientStreamId(clientId));
-      const state = fold(apiClientDecider, events.map((e) => ({ type: e.type, data: e.data }) as ApiClientEvent));
+      const state = fold(
+        apiClientDecider,
+        events.map((e) => ({ type: e.type, data: e.data }) as ApiClientEvent),
+      );
       const ok = verifyClientSecret(secret ?? '', state.status === 'active' ? state.secretHash : null);
       if (!ok || !state.organisationId) throw new AppError('UNAUTHENTICATED', 'invalid_client');
       const { state: organisation } = await organisations.load(state.organisationId);

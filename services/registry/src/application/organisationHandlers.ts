@@ -29,7 +29,12 @@ export interface CommandOptions {
 
 /** Organisation lifecycle and code of conduct: load → decide → append with the version read. */
 export const organisationHandlers = (ctx: RegistryContext) => {
-  const run = (actor: Actor, organisationId: string, command: WithoutBase<OrganisationCommand>, options: CommandOptions = {}) =>
+  const run = (
+    actor: Actor,
+    organisationId: string,
+    command: WithoutBase<OrganisationCommand>,
+    options: CommandOptions = {},
+  ) =>
     handleCommand({
       store: ctx.store,
       streamId: organisationStreamId(organisationId),
@@ -47,32 +52,56 @@ export const organisationHandlers = (ctx: RegistryContext) => {
 
   const load = async (organisationId: string): Promise<{ state: OrganisationState; version: number | null }> => {
     const events = await ctx.store.readStream(organisationStreamId(organisationId));
-    const state = fold(organisationDecider, events.map((e) => ({ type: e.type, data: e.data }) as OrganisationEvent));
+    const state = fold(
+      organisationDecider,
+      events.map((e) => ({ type: e.type, data: e.data }) as OrganisationEvent),
+    );
     return { state, version: events.length ? events[events.length - 1]!.revision : null };
   };
 
   return {
     load,
     currentCodeVersion,
-    async apply(actor: Actor, profile: OrganisationProfile, options: CommandOptions & { organisationId?: string } = {}) {
+    async apply(
+      actor: Actor,
+      profile: OrganisationProfile,
+      options: CommandOptions & { organisationId?: string } = {},
+    ) {
       const organisationId = options.organisationId ?? ctx.newId();
-      const result = await run(actor, organisationId, { type: 'ApplyForMembership', profile }, { expectedVersion: 'no-stream', ...options });
+      const result = await run(
+        actor,
+        organisationId,
+        { type: 'ApplyForMembership', profile },
+        { expectedVersion: 'no-stream', ...options },
+      );
       return { organisationId, version: result.nextExpectedVersion };
     },
-    approve: (actor: Actor, id: string, licence: { licenceNumber: string; licenceValidUntil: string }, o?: CommandOptions) =>
-      run(actor, id, { type: 'ApproveOrganisation', ...licence }, o),
-    reject: (actor: Actor, id: string, reason: string, o?: CommandOptions) => run(actor, id, { type: 'RejectOrganisation', reason }, o),
-    suspend: (actor: Actor, id: string, reason: string, o?: CommandOptions) => run(actor, id, { type: 'SuspendOrganisation', reason }, o),
+    approve: (
+      actor: Actor,
+      id: string,
+      licence: { licenceNumber: string; licenceValidUntil: string },
+      o?: CommandOptions,
+    ) => run(actor, id, { type: 'ApproveOrganisation', ...licence }, o),
+    reject: (actor: Actor, id: string, reason: string, o?: CommandOptions) =>
+      run(actor, id, { type: 'RejectOrganisation', reason }, o),
+    suspend: (actor: Actor, id: string, reason: string, o?: CommandOptions) =>
+      run(actor, id, { type: 'SuspendOrganisation', reason }, o),
     reinstate: (actor: Actor, id: string, o?: CommandOptions) => run(actor, id, { type: 'ReinstateOrganisation' }, o),
-    renewLicence: (actor: Actor, id: string, licence: { licenceNumber: string; licenceValidUntil: string }, o?: CommandOptions) =>
-      run(actor, id, { type: 'RenewLicence', ...licence }, o),
+    renewLicence: (
+      actor: Actor,
+      id: string,
+      licence: { licenceNumber: string; licenceValidUntil: string },
+      o?: CommandOptions,
+    ) => run(actor, id, { type: 'RenewLicence', ...licence }, o),
     withdraw: (actor: Actor, id: string, reason?: string, o?: CommandOptions) =>
       run(actor, id, { type: 'WithdrawOrganisation', ...(reason ? { reason } : {}) }, o),
     async acceptCodeOfConduct(actor: Actor, id: string, version: number, o?: CommandOptions) {
       return run(actor, id, { type: 'AcceptCodeOfConduct', version, currentVersion: await currentCodeVersion() }, o);
     },
     async publishCodeOfConduct(actor: Actor, title: string, text: string, o: CommandOptions = {}) {
-      const textSha256 = createHash('sha256').update(text ?? '', 'utf8').digest('hex');
+      const textSha256 = createHash('sha256')
+        .update(text ?? '', 'utf8')
+        .digest('hex');
       const result = await handleCommand({
         store: ctx.store,
         streamId: CODE_OF_CONDUCT_STREAM,

@@ -2,7 +2,13 @@ import { fold } from '@estia/infra/decider/types.js';
 import { handleCommand } from '@estia/infra/commandHandling/handleCommand.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
-import { isLockedOut, personDecider, personStreamId, type PersonCommand, type PersonEvent } from '../domain/person/person.js';
+import {
+  isLockedOut,
+  personDecider,
+  personStreamId,
+  type PersonCommand,
+  type PersonEvent,
+} from '../domain/person/person.js';
 import type { Actor, Permission, Role } from '../domain/shared/actor.js';
 import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '../auth/password.js';
 import { hashInvitationToken, newInvitationToken } from '../auth/secrets.js';
@@ -22,7 +28,12 @@ export interface InvitationInput {
 
 /** Lock-out lives on the person stream (see person.ts): it survives restarts and holds across replicas. */
 export const peopleHandlers = (ctx: RegistryContext, readModel: SqlExecutor) => {
-  const run = (personId: string, command: WithoutBase<PersonCommand>, metadataActor: Actor, options: CommandOptions = {}) =>
+  const run = (
+    personId: string,
+    command: WithoutBase<PersonCommand>,
+    metadataActor: Actor,
+    options: CommandOptions = {},
+  ) =>
     handleCommand({
       store: ctx.store,
       streamId: personStreamId(personId),
@@ -33,12 +44,21 @@ export const peopleHandlers = (ctx: RegistryContext, readModel: SqlExecutor) => 
     });
 
   const loadPerson = async (personId: string) =>
-    fold(personDecider, (await ctx.store.readStream(personStreamId(personId))).map((e) => ({ type: e.type, data: e.data }) as PersonEvent));
+    fold(
+      personDecider,
+      (await ctx.store.readStream(personStreamId(personId))).map(
+        (e) => ({ type: e.type, data: e.data }) as PersonEvent,
+      ),
+    );
 
   return {
     loadPerson,
     /** Returns the one-time invitation token, to be sent to the person (never stored in clear). */
-    async invite(actor: Actor, input: InvitationInput, options: CommandOptions & { personId?: string; token?: string } = {}) {
+    async invite(
+      actor: Actor,
+      input: InvitationInput,
+      options: CommandOptions & { personId?: string; token?: string } = {},
+    ) {
       // Uniqueness by e-mail is checked against the read model: eventually consistent, good enough for invitations.
       if (await findPersonIdByEmail(readModel, input.email ?? ''))
         throw new AppError('CONFLICT', 'a person with this e-mail is already a member');
@@ -46,18 +66,18 @@ export const peopleHandlers = (ctx: RegistryContext, readModel: SqlExecutor) => 
       const { token, tokenHash } = options.token
         ? { token: options.token, tokenHash: hashInvitationToken(options.token) }
         : newInvitationToken();
-      await run(
-        personId,
-        { type: 'InvitePerson', actor, ...input, invitationTokenHash: tokenHash },
-        actor,
-        { expectedVersion: 'no-stream', ...options },
-      );
+      await run(personId, { type: 'InvitePerson', actor, ...input, invitationTokenHash: tokenHash }, actor, {
+        expectedVersion: 'no-stream',
+        ...options,
+      });
       return { personId, invitationToken: token };
     },
     async acceptInvitation(personId: string, token: string, password: string) {
       const problem = passwordProblem(password);
       if (problem)
-        throw new AppError('VALIDATION_FAILED', `password ${problem}`, { errors: [{ pointer: '/body/password', detail: problem }] });
+        throw new AppError('VALIDATION_FAILED', `password ${problem}`, {
+          errors: [{ pointer: '/body/password', detail: problem }],
+        });
       const passwordHash = await hashPassword(password);
       await run(
         personId,
@@ -65,8 +85,13 @@ export const peopleHandlers = (ctx: RegistryContext, readModel: SqlExecutor) => 
         { principalId: personId, roles: [] },
       );
     },
-    changeRoles: (actor: Actor, personId: string, roles: readonly Role[], permissions: readonly Permission[] = [], o?: CommandOptions) =>
-      run(personId, { type: 'ChangePersonRoles', actor, roles, permissions }, actor, o),
+    changeRoles: (
+      actor: Actor,
+      personId: string,
+      roles: readonly Role[],
+      permissions: readonly Permission[] = [],
+      o?: CommandOptions,
+    ) => run(personId, { type: 'ChangePersonRoles', actor, roles, permissions }, actor, o),
     deactivate: (actor: Actor, personId: string, reason?: string, o?: CommandOptions) =>
       run(personId, { type: 'DeactivatePerson', actor, ...(reason ? { reason } : {}) }, actor, o),
 
@@ -82,8 +107,13 @@ export const peopleHandlers = (ctx: RegistryContext, readModel: SqlExecutor) => 
       }
       const state = await loadPerson(personId);
       if (isLockedOut(state, ctx.now()))
-        throw new AppError('FORBIDDEN', 'too many failed sign-ins; try again later', { extensions: { lockedUntil: state.lockedUntil } });
-      const matched = state.status === 'active' && state.passwordHash !== null && (await verifyPassword(password ?? '', state.passwordHash));
+        throw new AppError('FORBIDDEN', 'too many failed sign-ins; try again later', {
+          extensions: { lockedUntil: state.lockedUntil },
+        });
+      const matched =
+        state.status === 'active' &&
+        state.passwordHash !== null &&
+        (await verifyPassword(password ?? '', state.passwordHash));
       if (state.status !== 'active') {
         await verifyAgainstDummy(password ?? '');
         throw new AppError('UNAUTHENTICATED', 'e-mail or password is not correct');

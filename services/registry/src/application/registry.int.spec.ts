@@ -61,7 +61,10 @@ describe.each([
     dir = mkdtempSync(join(tmpdir(), 'estia-registry-'));
     store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
     schema = `registry_test_${randomBytes(6).toString('hex')}`;
-    db = dialect === 'sqlite' ? await createSqliteDatabase({ path: join(dir, 'read.sqlite') }) : await createPostgresDatabase({ url: PG_URL, schema });
+    db =
+      dialect === 'sqlite'
+        ? await createSqliteDatabase({ path: join(dir, 'read.sqlite') })
+        : await createPostgresDatabase({ url: PG_URL, schema });
     ctx = defaultContext(store);
     seeded = await seedDemo(ctx, db, { credentials: 'sample' });
     await catchUpRegistryReadModels(store, db);
@@ -106,7 +109,9 @@ describe.each([
     const everything = await all({});
     expect(everything).toHaveLength(seeded.services);
     expect(combined.length).toBe(
-      everything.filter((s) => s.legal_statuses.includes('asylum_seeker') && s.areas.includes('Crete') && s.intake === 'open').length,
+      everything.filter(
+        (s) => s.legal_statuses.includes('asylum_seeker') && s.areas.includes('Crete') && s.intake === 'open',
+      ).length,
     );
   });
 
@@ -115,12 +120,18 @@ describe.each([
     expect(near.length).toBeGreaterThan(0);
     const distances = near.map((s) => s.distance_km!);
     expect(distances).toEqual([...distances].sort((a, b) => a - b));
-    const brute = (await all({})).filter((s) => s.locations.some((l) => distanceKm(thessaloniki, l) <= 30)).map((s) => s.id);
+    const brute = (await all({}))
+      .filter((s) => s.locations.some((l) => distanceKm(thessaloniki, l) <= 30))
+      .map((s) => s.id);
     expect(near.map((s) => s.id).sort()).toEqual(brute.sort());
     // Pages of a distance search concatenate to the whole ordered list.
     const pages = [];
     for (let page = 1; page <= Math.ceil(near.length / 3); page++)
-      pages.push(...(await searchServices(db, { near: { ...thessaloniki, radiusKm: 30 } }, { page, perPage: 3 })).items.map((s) => s.id));
+      pages.push(
+        ...(await searchServices(db, { near: { ...thessaloniki, radiusKm: 30 } }, { page, perPage: 3 })).items.map(
+          (s) => s.id,
+        ),
+      );
     expect(pages).toEqual(near.map((s) => s.id));
   });
 
@@ -129,31 +140,46 @@ describe.each([
     expect(validateHsds('service', toHsdsService(service!, 'https://registry.example/hsds'))).toEqual([]);
   });
 
-  it.skipIf(skip)('capacity changes and suspensions reach the directory; a rebuild gives the same answers', async () => {
-    const network = demoNetwork();
-    const org = network.organisations[0]!;
-    const service = org.services[0]!;
-    const officer = { principalId: org.people[1]!.personId, organisationId: org.organisationId, roles: ['referral_officer' as const] };
-    await serviceHandlers(ctx).changeCapacity(officer, service.serviceId, { available: 0, maximum: service.capacity.maximum, intake: 'closed' });
-    const admin = { principalId: network.networkStaff[0]!.personId, roles: ['network_admin' as const] };
-    const suspended = network.organisations[1]!;
-    await organisationHandlers(ctx).suspend(admin, suspended.organisationId, 'demo audit');
-    await catchUpRegistryReadModels(store, db);
-    const closed = (await all({ organisationId: org.organisationId })).find((s) => s.id === service.serviceId)!;
-    expect(closed).toMatchObject({ available: 0, intake: 'closed' });
-    expect(await all({ organisationId: suspended.organisationId })).toEqual([]);
-    const before = await all({});
-    await resetRegistryReadModels(db);
-    expect(await all({})).toEqual([]);
-    await catchUpRegistryReadModels(store, db);
-    expect(await all({})).toEqual(before);
-  });
+  it.skipIf(skip)(
+    'capacity changes and suspensions reach the directory; a rebuild gives the same answers',
+    async () => {
+      const network = demoNetwork();
+      const org = network.organisations[0]!;
+      const service = org.services[0]!;
+      const officer = {
+        principalId: org.people[1]!.personId,
+        organisationId: org.organisationId,
+        roles: ['referral_officer' as const],
+      };
+      await serviceHandlers(ctx).changeCapacity(officer, service.serviceId, {
+        available: 0,
+        maximum: service.capacity.maximum,
+        intake: 'closed',
+      });
+      const admin = { principalId: network.networkStaff[0]!.personId, roles: ['network_admin' as const] };
+      const suspended = network.organisations[1]!;
+      await organisationHandlers(ctx).suspend(admin, suspended.organisationId, 'demo audit');
+      await catchUpRegistryReadModels(store, db);
+      const closed = (await all({ organisationId: org.organisationId })).find((s) => s.id === service.serviceId)!;
+      expect(closed).toMatchObject({ available: 0, intake: 'closed' });
+      expect(await all({ organisationId: suspended.organisationId })).toEqual([]);
+      const before = await all({});
+      await resetRegistryReadModels(db);
+      expect(await all({})).toEqual([]);
+      await catchUpRegistryReadModels(store, db);
+      expect(await all({})).toEqual(before);
+    },
+  );
 
   it.skipIf(skip)('sign-in issues a token every service accepts; 5 failures lock the person out', async () => {
     const people = peopleHandlers(ctx, db);
     const ring = await createKeyRing(new Date().toISOString());
     const settings = { issuer: 'https://registry.test', audience: 'estia', keyRing: () => ring };
-    const verifier = createTokenVerifier({ jwks: publicJwks(ring) as never, issuer: settings.issuer, audience: 'estia' });
+    const verifier = createTokenVerifier({
+      jwks: publicJwks(ring) as never,
+      issuer: settings.issuer,
+      audience: 'estia',
+    });
     const officer = seeded.credentials.find((c) => c.roles.includes('referral_officer'))!;
     const actor = await people.signIn(officer.email, DEMO_PASSWORD);
     const principal = await verifier.verify((await tokenForPerson(settings, actor)).accessToken);
@@ -162,7 +188,10 @@ describe.each([
 
     await expect(people.signIn('nobody@example.org', DEMO_PASSWORD)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     const auditor = seeded.credentials.find((c) => c.roles.includes('auditor'))!;
-    for (let i = 0; i < 5; i++) await expect(people.signIn(auditor.email, 'wrong password here')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    for (let i = 0; i < 5; i++)
+      await expect(people.signIn(auditor.email, 'wrong password here')).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
     await expect(people.signIn(auditor.email, DEMO_PASSWORD)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
@@ -175,11 +204,17 @@ describe.each([
     const token = await tokenForClient({ issuer: 'i', audience: 'estia', keyRing: () => ring }, clientId, client);
     expect(token.expiresIn).toBe(600);
     const org = demoNetwork().organisations[0]!;
-    const orgAdmin = { principalId: org.people[0]!.personId, organisationId: org.organisationId, roles: ['org_admin' as const] };
+    const orgAdmin = {
+      principalId: org.people[0]!.personId,
+      organisationId: org.organisationId,
+      roles: ['org_admin' as const],
+    };
     const rotated = await clients.rotate(orgAdmin, clientId);
     await expect(clients.authenticate(clientId, clientSecret)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     await expect(clients.authenticate(clientId, rotated.clientSecret)).resolves.toBeTruthy();
     await clients.revoke(orgAdmin, clientId, 'test');
-    await expect(clients.authenticate(clientId, rotated.clientSecret)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(clients.authenticate(clientId, rotated.clientSecret)).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
   });
 });

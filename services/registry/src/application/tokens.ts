@@ -27,9 +27,20 @@ export const tokenForPerson = (settings: TokenSettings, actor: Actor) =>
   );
 
 /** Access token for a partner system (scopes as granted to the client, no roles). */
-export const tokenForClient = (settings: TokenSettings, clientId: string, client: { organisationId: string; scopes: readonly ApiScope[] }) =>
+export const tokenForClient = (
+  settings: TokenSettings,
+  clientId: string,
+  client: { organisationId: string; scopes: readonly ApiScope[] },
+) =>
   issueToken(
     settings.keyRing(),
-    { kind: 'client', id: clientId, organisationId: client.organisationId, roles: [], permissions: [], scopes: client.scopes },
+    {
+      kind: 'client',
+      id: clientId,
+      organisationId: client.organisationId,
+      roles: [],
+      permissions: [],
+      scopes: client.scopes,
+    },
     { issuer: settings.issuer, audience: settings.audience, now: Math.floor(Date.now() / 1000), jti: randomUUID() },
   );

@@ -14,7 +14,9 @@ const derive = (password: string, salt: Buffer, params: { N: number; r: number; 
   new Promise((resolve, reject) => {
     // maxmem must exceed 128·N·r bytes (32 MiB at our N), Node's default limit.
     const options: ScryptOptions = { ...params, maxmem: 256 * params.N * params.r };
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 
 export const MIN_PASSWORD_LENGTH = 12;

@@ -7,11 +7,19 @@ import type { Role } from '../domain/shared/actor.js';
  */
 const BY_ROLE: Record<Role, readonly ApiScope[]> = {
   org_admin: ['directory:read', 'registry:write', 'capacity:write', 'referrals:read', 'clients:read', 'matching:read'],
-  referral_officer: ['directory:read', 'capacity:write', 'referrals:read', 'referrals:write', 'clients:read', 'clients:write'],
+  referral_officer: [
+    'directory:read',
+    'capacity:write',
+    'referrals:read',
+    'referrals:write',
+    'clients:read',
+    'clients:write',
+  ],
   job_coach: ['directory:read', 'matching:read', 'matching:write', 'clients:read'],
   network_admin: ['directory:read', 'registry:write'],
   // Auditors read everything and write nothing; the services record each of their reads.
   auditor: ['directory:read', 'referrals:read', 'clients:read', 'matching:read'],
 };
 
-export const scopesForRoles = (roles: readonly Role[]): ApiScope[] => [...new Set(roles.flatMap((role) => BY_ROLE[role]))].sort();
+export const scopesForRoles = (roles: readonly Role[]): ApiScope[] =>
+  [...new Set(roles.flatMap((role) => BY_ROLE[role]))].sort();

@@ -31,7 +31,10 @@ export const generateSigningKey = async (now: string): Promise<SigningKey> => {
   };
 };
 
-export const createKeyRing = async (now: string): Promise<KeyRing> => ({ current: await generateSigningKey(now), previous: null });
+export const createKeyRing = async (now: string): Promise<KeyRing> => ({
+  current: await generateSigningKey(now),
+  previous: null,
+});
 
 /** The old current key stays published as `previous`; the one before it is dropped. */
 export const rotateKeyRing = async (ring: KeyRing, now: string): Promise<KeyRing> => ({
@@ -43,7 +46,8 @@ export const publicJwks = (ring: KeyRing): { keys: JWK[] } => ({
   keys: [ring.current.publicJwk, ...(ring.previous ? [ring.previous.publicJwk] : [])],
 });
 
-export const privateKeyOf = async (key: SigningKey): Promise<CryptoKey> => (await importJWK(key.privateJwk, ALG)) as CryptoKey;
+export const privateKeyOf = async (key: SigningKey): Promise<CryptoKey> =>
+  (await importJWK(key.privateJwk, ALG)) as CryptoKey;
 
 /** For persistence (a 0600 file or a secrets store): the private JWKs, as JSON. */
 export const serialiseKeyRing = (ring: KeyRing): string => JSON.stringify(ring);

@@ -36,8 +36,12 @@ describe('tokens', () => {
       jti: 'jti-1',
     });
     expect(claims.scope.split(' ')).toContain('referrals:write');
-    await expect(verifyToken(publicJwks(ring), accessToken, { issuer, audience, currentDate: at(601) })).rejects.toThrow(/exp/);
-    await expect(verifyToken(publicJwks(ring), accessToken, { issuer, audience: 'other', currentDate: at(1) })).rejects.toThrow();
+    await expect(
+      verifyToken(publicJwks(ring), accessToken, { issuer, audience, currentDate: at(601) }),
+    ).rejects.toThrow(/exp/);
+    await expect(
+      verifyToken(publicJwks(ring), accessToken, { issuer, audience: 'other', currentDate: at(1) }),
+    ).rejects.toThrow();
   });
 
   it('the JWKS holds public keys only', async () => {
@@ -51,22 +55,37 @@ describe('tokens', () => {
     const ring0 = await createKeyRing('t0');
     const { accessToken } = await issueToken(ring0, officer, { issuer, audience, now, jti: 'j' });
     const ring1 = await rotateKeyRing(ring0, 't1');
-    await expect(verifyToken(publicJwks(ring1), accessToken, { issuer, audience, currentDate: at(1) })).resolves.toBeTruthy();
+    await expect(
+      verifyToken(publicJwks(ring1), accessToken, { issuer, audience, currentDate: at(1) }),
+    ).resolves.toBeTruthy();
     const ring2 = await rotateKeyRing(ring1, 't2');
-    await expect(verifyToken(publicJwks(ring2), accessToken, { issuer, audience, currentDate: at(1) })).rejects.toThrow();
+    await expect(
+      verifyToken(publicJwks(ring2), accessToken, { issuer, audience, currentDate: at(1) }),
+    ).rejects.toThrow();
   });
 
   it('a tampered token fails', async () => {
     const ring = await createKeyRing('t0');
     const { accessToken } = await issueToken(ring, officer, { issuer, audience, now, jti: 'j' });
     const [h, p, s] = accessToken.split('.') as [string, string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), roles: ['network_admin'] })).toString('base64url');
-    await expect(verifyToken(publicJwks(ring), `${h}.${forged}.${s}`, { issuer, audience, currentDate: at(1) })).rejects.toThrow(/signature/);
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), roles: ['network_admin'] }),
+    ).toString('base64url');
+    await expect(
+      verifyToken(publicJwks(ring), `${h}.${forged}.${s}`, { issuer, audience, currentDate: at(1) }),
+    ).rejects.toThrow(/signature/);
   });
 
   it('client tokens carry client_id; the key ring survives serialisation', async () => {
     const ring = parseKeyRing(serialiseKeyRing(await createKeyRing('t0')));
-    const client: Principal = { kind: 'client', id: 'client-9', organisationId: 'org-1', roles: [], permissions: [], scopes: ['referrals:read'] };
+    const client: Principal = {
+      kind: 'client',
+      id: 'client-9',
+      organisationId: 'org-1',
+      roles: [],
+      permissions: [],
+      scopes: ['referrals:read'],
+    };
     const { accessToken } = await issueToken(ring, client, { issuer, audience, now, jti: 'j' });
     expect(await verifyToken(publicJwks(ring), accessToken, { issuer, audience, currentDate: at(1) })).toMatchObject({
       client_id: 'client-9',
@@ -80,15 +99,30 @@ describe('interoperability', () => {
   it("every service's verifier (infra) accepts registry tokens, for people and for network staff", async () => {
     const ring = await createKeyRing('t0');
     const verifier = createTokenVerifier({ jwks: publicJwks(ring) as never, issuer, audience });
-    const { accessToken } = await issueToken(ring, officer, { issuer, audience, now: Math.floor(Date.now() / 1000), jti: 'j' });
+    const { accessToken } = await issueToken(ring, officer, {
+      issuer,
+      audience,
+      now: Math.floor(Date.now() / 1000),
+      jti: 'j',
+    });
     expect(await verifier.verify(accessToken)).toMatchObject({
       subject: 'person-1',
       organisationId: 'org-1',
       roles: ['referral_officer', 'consent_override'],
     });
-    const auditor: Principal = { kind: 'person', id: 'aud-1', organisationId: null, roles: ['auditor'], permissions: [], scopes: ['referrals:read'] };
+    const auditor: Principal = {
+      kind: 'person',
+      id: 'aud-1',
+      organisationId: null,
+      roles: ['auditor'],
+      permissions: [],
+      scopes: ['referrals:read'],
+    };
     const staff = await issueToken(ring, auditor, { issuer, audience, now: Math.floor(Date.now() / 1000), jti: 'k' });
-    expect(await verifier.verify(staff.accessToken)).toMatchObject({ organisationId: 'estia-network', roles: ['auditor'] });
+    expect(await verifier.verify(staff.accessToken)).toMatchObject({
+      organisationId: 'estia-network',
+      roles: ['auditor'],
+    });
   });
 });
 

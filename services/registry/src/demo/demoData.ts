@@ -20,26 +20,94 @@ interface Region {
 
 export const DEMO_REGIONS: readonly Region[] = [
   { name: 'Attica', city: 'Athens', postalCode: '10431', centre: { latitude: 37.9838, longitude: 23.7275 } },
-  { name: 'Central Macedonia', city: 'Thessaloniki', postalCode: '54630', centre: { latitude: 40.6401, longitude: 22.9444 } },
-  { name: 'North Aegean', city: 'Mytilene', postalCode: '81100', centre: { latitude: 39.1100, longitude: 26.5547 } },
-  { name: 'Epirus', city: 'Ioannina', postalCode: '45221', centre: { latitude: 39.6650, longitude: 20.8537 } },
+  {
+    name: 'Central Macedonia',
+    city: 'Thessaloniki',
+    postalCode: '54630',
+    centre: { latitude: 40.6401, longitude: 22.9444 },
+  },
+  { name: 'North Aegean', city: 'Mytilene', postalCode: '81100', centre: { latitude: 39.11, longitude: 26.5547 } },
+  { name: 'Epirus', city: 'Ioannina', postalCode: '45221', centre: { latitude: 39.665, longitude: 20.8537 } },
   { name: 'Crete', city: 'Heraklion', postalCode: '71202', centre: { latitude: 35.3387, longitude: 25.1442 } },
   { name: 'Western Greece', city: 'Patras', postalCode: '26221', centre: { latitude: 38.2466, longitude: 21.7346 } },
 ];
 
-const KINDS: readonly { kind: OrganisationKind; count: number; names: readonly string[]; categories: readonly string[] }[] = [
+const KINDS: readonly {
+  kind: OrganisationKind;
+  count: number;
+  names: readonly string[];
+  categories: readonly string[];
+}[] = [
   {
     kind: 'ngo',
     count: 10,
-    names: ['Open Doors', 'Safe Passage', 'Common Ground', 'Helping Hands', 'New Roots', 'Bridges', 'Kyma Aid', 'Filoxenia', 'Harbour Light', 'Agora Solidarity'],
-    categories: ['legal', 'asylum_procedure', 'psychosocial', 'trauma_support', 'counselling', 'language_courses', 'mentoring', 'basic_needs', 'food', 'childcare'],
+    names: [
+      'Open Doors',
+      'Safe Passage',
+      'Common Ground',
+      'Helping Hands',
+      'New Roots',
+      'Bridges',
+      'Kyma Aid',
+      'Filoxenia',
+      'Harbour Light',
+      'Agora Solidarity',
+    ],
+    categories: [
+      'legal',
+      'asylum_procedure',
+      'psychosocial',
+      'trauma_support',
+      'counselling',
+      'language_courses',
+      'mentoring',
+      'basic_needs',
+      'food',
+      'childcare',
+    ],
   },
-  { kind: 'municipality', count: 5, names: ['Municipality'], categories: ['temporary_accommodation', 'administrative', 'tax_social_security', 'social_counselling', 'school_enrolment'] },
-  { kind: 'reception_centre', count: 4, names: ['Reception and Identification Centre'], categories: ['emergency_shelter', 'primary_care', 'interpretation', 'clothing_hygiene'] },
-  { kind: 'social_partner', count: 2, names: ['Workers Union Advice Desk', 'Chamber of Trades Desk'], categories: ['vocational_guidance', 'job_readiness'] },
-  { kind: 'public_employment_service', count: 2, names: ['Public Employment Office'], categories: ['job_placement', 'vocational_training'] },
-  { kind: 'employer', count: 5, names: ['Olive Grove Cooperative', 'Harbour Logistics', 'Aegean Hotels', 'Blue Kitchen', 'Builders of Epirus'], categories: ['job_placement', 'vocational_training', 'mentoring'] },
-  { kind: 'government_agency', count: 2, names: ['Asylum Office Branch', 'Health Directorate'], categories: ['asylum_procedure', 'mental_health', 'civil_documents'] },
+  {
+    kind: 'municipality',
+    count: 5,
+    names: ['Municipality'],
+    categories: [
+      'temporary_accommodation',
+      'administrative',
+      'tax_social_security',
+      'social_counselling',
+      'school_enrolment',
+    ],
+  },
+  {
+    kind: 'reception_centre',
+    count: 4,
+    names: ['Reception and Identification Centre'],
+    categories: ['emergency_shelter', 'primary_care', 'interpretation', 'clothing_hygiene'],
+  },
+  {
+    kind: 'social_partner',
+    count: 2,
+    names: ['Workers Union Advice Desk', 'Chamber of Trades Desk'],
+    categories: ['vocational_guidance', 'job_readiness'],
+  },
+  {
+    kind: 'public_employment_service',
+    count: 2,
+    names: ['Public Employment Office'],
+    categories: ['job_placement', 'vocational_training'],
+  },
+  {
+    kind: 'employer',
+    count: 5,
+    names: ['Olive Grove Cooperative', 'Harbour Logistics', 'Aegean Hotels', 'Blue Kitchen', 'Builders of Epirus'],
+    categories: ['job_placement', 'vocational_training', 'mentoring'],
+  },
+  {
+    kind: 'government_agency',
+    count: 2,
+    names: ['Asylum Office Branch', 'Health Directorate'],
+    categories: ['asylum_procedure', 'mental_health', 'civil_documents'],
+  },
 ];
 
 const LANGUAGE_SETS: readonly string[][] = [
@@ -96,7 +164,11 @@ export interface DemoNetwork {
   codeOfConduct: { title: string; text: string };
 }
 
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (s: string): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 const round = (n: number): number => Math.round(n * 1e5) / 1e5;
 
 export const demoNetwork = (seed = 2003): DemoNetwork => {
@@ -107,7 +179,14 @@ export const demoNetwork = (seed = 2003): DemoNetwork => {
     longitude: round(c.longitude + ((random() - 0.5) * 2 * km) / (111 * Math.cos((c.latitude * Math.PI) / 180))),
   });
   const id = (name: string): string => uuidV5(`demo/${seed}/${name}`);
-  const person = (organisationId: string | null, key: string, displayName: string, email: string, roles: Role[], permissions: Permission[] = []): DemoPerson => ({
+  const person = (
+    organisationId: string | null,
+    key: string,
+    displayName: string,
+    email: string,
+    roles: Role[],
+    permissions: Permission[] = [],
+  ): DemoPerson => ({
     personId: id(`person/${key}`),
     email,
     displayName,
@@ -123,7 +202,10 @@ export const demoNetwork = (seed = 2003): DemoNetwork => {
     for (let i = 0; i < group.count; i++, n++) {
       const region = DEMO_REGIONS[n % DEMO_REGIONS.length]!;
       const base = group.names[i % group.names.length]!;
-      const name = group.names.length >= group.count ? `${base} ${region.city} (demo)` : `${base} of ${region.city} ${i + 1} (demo)`;
+      const name =
+        group.names.length >= group.count
+          ? `${base} ${region.city} (demo)`
+          : `${base} of ${region.city} ${i + 1} (demo)`;
       const organisationId = id(`organisation/${n}`);
       const domain = `${slug(base)}-${n}.demo.estia.example`;
       const profile: OrganisationProfile = {
@@ -132,9 +214,17 @@ export const demoNetwork = (seed = 2003): DemoNetwork => {
         legalIdentifier: `EL-DEMO-${String(100000 + n)}`,
         country: 'GR',
         region: region.name,
-        address: { street: `${pick(['Egnatia', 'Ermou', 'Athinas', 'Venizelou', 'Kolokotroni'])} ${1 + Math.floor(random() * 120)}`, locality: region.city, postalCode: region.postalCode },
+        address: {
+          street: `${pick(['Egnatia', 'Ermou', 'Athinas', 'Venizelou', 'Kolokotroni'])} ${1 + Math.floor(random() * 120)}`,
+          locality: region.city,
+          postalCode: region.postalCode,
+        },
         coordinates: jitter(region.centre, 4),
-        contact: { email: `info@${domain}`, phone: `+30 210 ${String(1000000 + n * 7919).slice(0, 7)}`, website: `https://${domain}` },
+        contact: {
+          email: `info@${domain}`,
+          phone: `+30 210 ${String(1000000 + n * 7919).slice(0, 7)}`,
+          website: `https://${domain}`,
+        },
         dataProtectionRegistration: `HDPA-DEMO-${2025}-${String(n + 1).padStart(4, '0')}`,
       };
       const serviceCount = 1 + Math.floor(random() * 3);
@@ -144,13 +234,24 @@ export const demoNetwork = (seed = 2003): DemoNetwork => {
         const locations = Array.from({ length: 1 + Math.floor(random() * 2) }, (_, l) => ({
           locationId: `site-${l + 1}`,
           name: `${name.replace(' (demo)', '')} site ${l + 1}`,
-          address: { street: `Odos Demo ${10 + l}`, locality: region.city, postalCode: region.postalCode, region: region.name, country: 'GR' },
+          address: {
+            street: `Odos Demo ${10 + l}`,
+            locality: region.city,
+            postalCode: region.postalCode,
+            region: region.name,
+            country: 'GR',
+          },
           coordinates: jitter(region.centre, 12),
-          schedule: [1, 2, 3, 4, 5].map((weekday) => ({ weekday: weekday as 1 | 2 | 3 | 4 | 5, opens: '09:00', closes: weekday === 5 ? '14:00' : '17:00' })),
+          schedule: [1, 2, 3, 4, 5].map((weekday) => ({
+            weekday: weekday as 1 | 2 | 3 | 4 | 5,
+            opens: '09:00',
+            closes: weekday === 5 ? '14:00' : '17:00',
+          })),
         }));
         const maximum = 5 + Math.floor(random() * 60);
         const available = Math.floor(random() * (maximum + 1));
-        const intake: Intake = available === 0 ? pick(['waitlist', 'closed'] as const) : pick(['open', 'open', 'open', 'waitlist'] as const);
+        const intake: Intake =
+          available === 0 ? pick(['waitlist', 'closed'] as const) : pick(['open', 'open', 'open', 'waitlist'] as const);
         const minor = categoryId === 'childcare' || categoryId === 'school_enrolment';
         services.push({
           serviceId: id(`service/${n}/${s}`),
@@ -169,11 +270,24 @@ export const demoNetwork = (seed = 2003): DemoNetwork => {
       }
       const people: DemoPerson[] = [
         person(organisationId, `${n}-admin`, `Admin ${n + 1}`, `admin@${domain}`, ['org_admin']),
-        person(organisationId, `${n}-officer`, `Officer ${n + 1}`, `officer@${domain}`, ['referral_officer'], n % 5 === 0 ? ['consent_override'] : []),
+        person(
+          organisationId,
+          `${n}-officer`,
+          `Officer ${n + 1}`,
+          `officer@${domain}`,
+          ['referral_officer'],
+          n % 5 === 0 ? ['consent_override'] : [],
+        ),
       ];
       if (group.kind === 'employer' || group.kind === 'public_employment_service' || group.kind === 'ngo')
         people.push(person(organisationId, `${n}-coach`, `Coach ${n + 1}`, `coach@${domain}`, ['job_coach']));
-      organisations.push({ organisationId, profile, licenceNumber: `ESTIA-DEMO-${String(n + 1).padStart(3, '0')}`, services, people });
+      organisations.push({
+        organisationId,
+        profile,
+        licenceNumber: `ESTIA-DEMO-${String(n + 1).padStart(3, '0')}`,
+        services,
+        people,
+      });
     }
   }
   return {

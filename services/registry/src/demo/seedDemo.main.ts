@@ -19,13 +19,22 @@ try {
     process.exitCode = 1;
   } else {
     const started = performance.now();
-    const result = await seedDemo(defaultContext(store), db, { credentials: process.env.DEMO_CREDENTIALS === 'sample' ? 'sample' : 'all' });
+    const result = await seedDemo(defaultContext(store), db, {
+      credentials: process.env.DEMO_CREDENTIALS === 'sample' ? 'sample' : 'all',
+    });
     await catchUpRegistryReadModels(store, db);
     const { total } = await searchServices(db, {}, { page: 1, perPage: 1 });
-    console.log(`seeded ${result.organisations} organisations, ${result.services} services (${total} in the directory) in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `seeded ${result.organisations} organisations, ${result.services} services (${total} in the directory) in ${Math.round(performance.now() - started)} ms`,
+    );
     console.log('\nDemo credentials (fictional; every password is the same):');
-    for (const c of result.credentials) console.log(`  ${c.email.padEnd(52)} ${c.password}  ${c.roles.join(',').padEnd(34)} ${c.organisation ?? 'network'}`);
-    console.log(`\nDemo API client: client_id=${result.apiClient.clientId} client_secret=${result.apiClient.clientSecret} (demo: fixed)`);
+    for (const c of result.credentials)
+      console.log(
+        `  ${c.email.padEnd(52)} ${c.password}  ${c.roles.join(',').padEnd(34)} ${c.organisation ?? 'network'}`,
+      );
+    console.log(
+      `\nDemo API client: client_id=${result.apiClient.clientId} client_secret=${result.apiClient.clientSecret} (demo: fixed)`,
+    );
   }
 } finally {
   await db.close();

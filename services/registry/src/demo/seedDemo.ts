@@ -24,7 +24,12 @@ export async function seedDemo(
   ctx: RegistryContext,
   readModel: SqlDatabase,
   options: { seed?: number; credentials?: 'all' | 'sample' } = {},
-): Promise<{ credentials: DemoCredential[]; apiClient: { clientId: string; clientSecret: string }; organisations: number; services: number }> {
+): Promise<{
+  credentials: DemoCredential[];
+  apiClient: { clientId: string; clientSecret: string };
+  organisations: number;
+  services: number;
+}> {
   await ensureRegistryReadModels(readModel);
   const network = demoNetwork(options.seed);
   const organisations = organisationHandlers(ctx);
@@ -44,16 +49,27 @@ export async function seedDemo(
 
   for (const p of network.networkStaff) await onboard(p, bootstrap, null, true);
   const admin: Actor = { principalId: network.networkStaff[0]!.personId, roles: ['network_admin'] };
-  const { version } = await organisations.publishCodeOfConduct(admin, network.codeOfConduct.title, network.codeOfConduct.text);
+  const { version } = await organisations.publishCodeOfConduct(
+    admin,
+    network.codeOfConduct.title,
+    network.codeOfConduct.text,
+  );
 
   let serviceCount = 0;
   for (const [index, org] of network.organisations.entries()) {
     const applicant: Actor = { principalId: `applicant-${org.organisationId}`, roles: [] };
     await organisations.apply(applicant, org.profile, { organisationId: org.organisationId });
-    await organisations.approve(admin, org.organisationId, { licenceNumber: org.licenceNumber, licenceValidUntil: '2030-12-31T23:59:59.000Z' });
+    await organisations.approve(admin, org.organisationId, {
+      licenceNumber: org.licenceNumber,
+      licenceValidUntil: '2030-12-31T23:59:59.000Z',
+    });
     const [orgAdmin, ...staff] = org.people;
     await onboard(orgAdmin!, admin, org.profile.name, withPassword(index));
-    const orgAdminActor: Actor = { principalId: orgAdmin!.personId, organisationId: org.organisationId, roles: ['org_admin'] };
+    const orgAdminActor: Actor = {
+      principalId: orgAdmin!.personId,
+      organisationId: org.organisationId,
+      roles: ['org_admin'],
+    };
     await organisations.acceptCodeOfConduct(orgAdminActor, org.organisationId, version!);
     for (const p of staff) await onboard(p, orgAdminActor, org.profile.name, withPassword(index));
     for (const s of org.services) {

@@ -15,6 +15,8 @@ export const uuidV5 = (name: string): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
 
-export const locationUuid = (serviceId: string, locationKey: string): string => uuidV5(`service/${serviceId}/location/${locationKey}`);
+export const locationUuid = (serviceId: string, locationKey: string): string =>
+  uuidV5(`service/${serviceId}/location/${locationKey}`);
 export const taxonomyTermUuid = (termId: string): string => uuidV5(`taxonomy-term/${termId}`);
-export const serviceAtLocationUuid = (serviceId: string, locationId: string): string => uuidV5(`sal/${serviceId}/${locationId}`);
+export const serviceAtLocationUuid = (serviceId: string, locationId: string): string =>
+  uuidV5(`sal/${serviceId}/${locationId}`);

@@ -10,7 +10,10 @@ export interface HsdsPage<T> {
   contents: T[];
 }
 
-export const toHsdsPage = <T>(contents: T[], options: { pageNumber: number; perPage: number; totalItems: number }): HsdsPage<T> => {
+export const toHsdsPage = <T>(
+  contents: T[],
+  options: { pageNumber: number; perPage: number; totalItems: number },
+): HsdsPage<T> => {
   const totalPages = Math.max(1, Math.ceil(options.totalItems / options.perPage));
   return {
     total_items: options.totalItems,

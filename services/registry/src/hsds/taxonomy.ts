@@ -7,7 +7,8 @@ export const TAXONOMY_VERSION = '1';
 export const toHsdsTaxonomy = (baseUrl: string) => ({
   id: TAXONOMY_UUID,
   name: TAXONOMY_NAME,
-  description: 'Categories of services offered in the ESTIA network (hierarchical: parent_id links a term to its broader term).',
+  description:
+    'Categories of services offered in the ESTIA network (hierarchical: parent_id links a term to its broader term).',
   uri: `${baseUrl}/taxonomies/${TAXONOMY_UUID}`,
   version: TAXONOMY_VERSION,
 });

@@ -54,7 +54,9 @@ const organisationLocation = (org: OrganisationRow) => ({
 
 export const toHsdsOrganization = (org: OrganisationRow, services: readonly ServiceRecord[] = []) => ({
   ...toHsdsOrganizationSummary(org),
-  phones: org.phone ? [{ id: uuidV5(`organisation/${org.id}/phone`), organization_id: org.id, number: org.phone, type: 'voice' }] : [],
+  phones: org.phone
+    ? [{ id: uuidV5(`organisation/${org.id}/phone`), organization_id: org.id, number: org.phone, type: 'voice' }]
+    : [],
   locations: [organisationLocation(org)],
   organization_identifiers: [
     {
@@ -117,7 +119,11 @@ const eligibilityDescription = (service: ServiceRecord): string => {
 
 // Capacity is what referrers need most: intake closed reads as "temporarily closed" in HSDS terms.
 const hsdsStatus = (service: ServiceRecord) =>
-  service.status === 'withdrawn' ? ('defunct' as const) : service.intake === 'closed' ? ('temporarily closed' as const) : ('active' as const);
+  service.status === 'withdrawn'
+    ? ('defunct' as const)
+    : service.intake === 'closed'
+      ? ('temporarily closed' as const)
+      : ('active' as const);
 
 const capacityText = (service: ServiceRecord): string =>
   service.intake === 'open'

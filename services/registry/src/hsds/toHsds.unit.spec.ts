@@ -19,10 +19,17 @@ describe('HSDS 3.0 mapping validates against the published schemas', () => {
   it('service', () => {
     const service = toHsdsService(seededService, baseUrl);
     expect(validateHsds('service', service)).toEqual([]);
-    expect(service).toMatchObject({ status: 'active', minimum_age: 0, organization: { name: seededOrganisation.name } });
+    expect(service).toMatchObject({
+      status: 'active',
+      minimum_age: 0,
+      organization: { name: seededOrganisation.name },
+    });
     expect(service.languages.map((l) => [l.code, l.name])).toContainEqual(['el', 'Greek']);
     expect(service.service_at_locations[0]!.schedules.map((s) => s.byday)).toEqual(['MO', 'SA']);
-    expect(service.attributes[0]!.taxonomy_term).toMatchObject({ code: 'emergency_shelter', name: 'Emergency shelter' });
+    expect(service.attributes[0]!.taxonomy_term).toMatchObject({
+      code: 'emergency_shelter',
+      name: 'Emergency shelter',
+    });
   });
   it('a closed or withdrawn service', () => {
     expect(toHsdsService({ ...seededService, intake: 'closed' }, baseUrl).status).toBe('temporarily closed');
@@ -41,10 +48,13 @@ describe('HSDS 3.0 mapping validates against the published schemas', () => {
     for (const term of hsdsTaxonomyTerms(baseUrl)) expect(validateHsds('taxonomy_term', term)).toEqual([]);
   });
   it('paged lists', () => {
-    const page = (contents: unknown[]) => toHsdsPage(contents, { pageNumber: 1, perPage: 20, totalItems: contents.length });
+    const page = (contents: unknown[]) =>
+      toHsdsPage(contents, { pageNumber: 1, perPage: 20, totalItems: contents.length });
     expect(validateHsds('services_page', page([toHsdsServiceSummary(seededService)]))).toEqual([]);
     expect(validateHsds('organizations_page', page([toHsdsOrganizationSummary(seededOrganisation)]))).toEqual([]);
-    expect(validateHsds('service_at_locations_page', page([toHsdsServiceAtLocationListItem(seededService, location)]))).toEqual([]);
+    expect(
+      validateHsds('service_at_locations_page', page([toHsdsServiceAtLocationListItem(seededService, location)])),
+    ).toEqual([]);
     expect(validateHsds('taxonomy_terms_page', page(hsdsTaxonomyTerms(baseUrl)))).toEqual([]);
     expect(validateHsds('taxonomies_page', page([toHsdsTaxonomy(baseUrl)]))).toEqual([]);
   });
@@ -59,6 +69,10 @@ describe('HSDS 3.0 mapping validates against the published schemas', () => {
       size: 2,
       empty: false,
     });
-    expect(toHsdsPage([], { pageNumber: 1, perPage: 20, totalItems: 0 })).toMatchObject({ total_pages: 1, last_page: true, empty: true });
+    expect(toHsdsPage([], { pageNumber: 1, perPage: 20, totalItems: 0 })).toMatchObject({
+      total_pages: 1,
+      last_page: true,
+      empty: true,
+    });
   });
 });

@@ -4,7 +4,13 @@ import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import { LEGAL_STATUSES, type LegalStatus } from '../domain/service/serviceDetails.js';
 import { TAXONOMY } from '../domain/service/taxonomy.js';
 import { toHsdsPage } from '../hsds/page.js';
-import { findTaxonomyTerm, hsdsTaxonomyTerms, TAXONOMY_UUID, toHsdsTaxonomy, toHsdsTaxonomyTerm } from '../hsds/taxonomy.js';
+import {
+  findTaxonomyTerm,
+  hsdsTaxonomyTerms,
+  TAXONOMY_UUID,
+  toHsdsTaxonomy,
+  toHsdsTaxonomyTerm,
+} from '../hsds/taxonomy.js';
 import {
   toHsdsOrganization,
   toHsdsOrganizationSummary,
@@ -37,7 +43,11 @@ const paging = {
   page: { type: 'integer', minimum: 1, default: 1 },
   per_page: { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE, default: 20 },
 } as const;
-const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['id'] } as const;
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 100 } },
+  required: ['id'],
+} as const;
 
 interface PageQuery {
   page: number;
@@ -97,7 +107,12 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
         const term = findTaxonomyTerm(q.taxonomy_term_id);
         if (!term)
           throw new AppError('VALIDATION_FAILED', `unknown taxonomy term ${q.taxonomy_term_id}`, {
-            errors: [{ pointer: '/query/taxonomy_term_id', detail: 'is not a term of the ESTIA taxonomy (see /taxonomy_terms)' }],
+            errors: [
+              {
+                pointer: '/query/taxonomy_term_id',
+                detail: 'is not a term of the ESTIA taxonomy (see /taxonomy_terms)',
+              },
+            ],
           });
         search.category = term.id;
       }
@@ -110,17 +125,24 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
         search.near = { latitude: q.lat, longitude: q.lon, radiusKm: q.radius_km };
       const { items, total } = await searchServices(db, search, { page: q.page, perPage: q.per_page });
       return toHsdsPage(
-        items.map((s) => ({ ...toHsdsServiceSummary(s), ...(s.distance_km === undefined ? {} : { distance_km: s.distance_km }) })),
+        items.map((s) => ({
+          ...toHsdsServiceSummary(s),
+          ...(s.distance_km === undefined ? {} : { distance_km: s.distance_km }),
+        })),
         { pageNumber: q.page, perPage: q.per_page, totalItems: total },
       );
     },
   );
 
-  app.get<{ Params: { id: string } }>('/services/:id', { config: PUBLIC, schema: { params: idParams } }, async (request) => {
-    const service = await getPublishedService(db, request.params.id);
-    if (!service) throw notFound('service', request.params.id);
-    return toHsdsService(service, base);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/services/:id',
+    { config: PUBLIC, schema: { params: idParams } },
+    async (request) => {
+      const service = await getPublishedService(db, request.params.id);
+      if (!service) throw notFound('service', request.params.id);
+      return toHsdsService(service, base);
+    },
+  );
 
   const pageOnly = { querystring: { type: 'object', additionalProperties: false, properties: paging } } as const;
 
@@ -130,12 +152,20 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
     return toHsdsPage(items.map(toHsdsOrganizationSummary), { pageNumber: page, perPage: per_page, totalItems: total });
   });
 
-  app.get<{ Params: { id: string } }>('/organizations/:id', { config: PUBLIC, schema: { params: idParams } }, async (request) => {
-    const organisation = await getOrganisation(db, request.params.id);
-    if (!organisation) throw notFound('organization', request.params.id);
-    const { items } = await searchServices(db, { organisationId: organisation.id }, { page: 1, perPage: MAX_PER_PAGE });
-    return toHsdsOrganization(organisation, items);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/organizations/:id',
+    { config: PUBLIC, schema: { params: idParams } },
+    async (request) => {
+      const organisation = await getOrganisation(db, request.params.id);
+      if (!organisation) throw notFound('organization', request.params.id);
+      const { items } = await searchServices(
+        db,
+        { organisationId: organisation.id },
+        { page: 1, perPage: MAX_PER_PAGE },
+      );
+      return toHsdsOrganization(organisation, items);
+    },
+  );
 
   app.get<{ Querystring: PageQuery }>('/taxonomies', { config: PUBLIC, schema: pageOnly }, async (request) => {
     const { page, per_page } = request.query;
@@ -143,10 +173,14 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
     return toHsdsPage(all, { pageNumber: page, perPage: per_page, totalItems: 1 });
   });
 
-  app.get<{ Params: { id: string } }>('/taxonomies/:id', { config: PUBLIC, schema: { params: idParams } }, async (request) => {
-    if (request.params.id !== TAXONOMY_UUID) throw notFound('taxonomy', request.params.id);
-    return toHsdsTaxonomy(base);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/taxonomies/:id',
+    { config: PUBLIC, schema: { params: idParams } },
+    async (request) => {
+      if (request.params.id !== TAXONOMY_UUID) throw notFound('taxonomy', request.params.id);
+      return toHsdsTaxonomy(base);
+    },
+  );
 
   app.get<{ Querystring: PageQuery }>('/taxonomy_terms', { config: PUBLIC, schema: pageOnly }, async (request) => {
     const { page, per_page } = request.query;
@@ -158,24 +192,44 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
     });
   });
 
-  app.get<{ Params: { id: string } }>('/taxonomy_terms/:id', { config: PUBLIC, schema: { params: idParams } }, async (request) => {
-    const term = findTaxonomyTerm(request.params.id);
-    if (!term) throw notFound('taxonomy term', request.params.id);
-    return toHsdsTaxonomyTerm(term, base);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/taxonomy_terms/:id',
+    { config: PUBLIC, schema: { params: idParams } },
+    async (request) => {
+      const term = findTaxonomyTerm(request.params.id);
+      if (!term) throw notFound('taxonomy term', request.params.id);
+      return toHsdsTaxonomyTerm(term, base);
+    },
+  );
 
-  app.get<{ Querystring: PageQuery }>('/service_at_locations', { config: PUBLIC, schema: pageOnly }, async (request) => {
-    const { page, per_page } = request.query;
-    const { items, total } = await listServiceAtLocations(db, { page, perPage: per_page });
-    return toHsdsPage(
-      items.map(({ service, locationId }) => toHsdsServiceAtLocationListItem(service, service.locations.find((l) => l.id === locationId)!)),
-      { pageNumber: page, perPage: per_page, totalItems: total },
-    );
-  });
+  app.get<{ Querystring: PageQuery }>(
+    '/service_at_locations',
+    { config: PUBLIC, schema: pageOnly },
+    async (request) => {
+      const { page, per_page } = request.query;
+      const { items, total } = await listServiceAtLocations(db, { page, perPage: per_page });
+      return toHsdsPage(
+        items.map(({ service, locationId }) =>
+          toHsdsServiceAtLocationListItem(
+            service,
+            service.locations.find((l) => l.id === locationId)!,
+          ),
+        ),
+        { pageNumber: page, perPage: per_page, totalItems: total },
+      );
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/service_at_locations/:id', { config: PUBLIC, schema: { params: idParams } }, async (request) => {
-    const found = await getServiceAtLocation(db, request.params.id);
-    if (!found) throw notFound('service_at_location', request.params.id);
-    return toHsdsServiceAtLocation(found.service, found.service.locations.find((l) => l.id === found.locationId)!);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/service_at_locations/:id',
+    { config: PUBLIC, schema: { params: idParams } },
+    async (request) => {
+      const found = await getServiceAtLocation(db, request.params.id);
+      if (!found) throw notFound('service_at_location', request.params.id);
+      return toHsdsServiceAtLocation(
+        found.service,
+        found.service.locations.find((l) => l.id === found.locationId)!,
+      );
+    },
+  );
 };

@@ -133,13 +133,10 @@ export async function projectDirectoryEvent(tx: SqlExecutor, stored: StoredEvent
     }
     case 'ServiceCapacityChanged': {
       const { serviceId, capacity, changedAt } = event.data;
-      await tx.execute('UPDATE registry_services SET available = $2, maximum = $3, intake = $4, updated_at = $5 WHERE id = $1', [
-        serviceId,
-        capacity.available,
-        capacity.maximum,
-        capacity.intake,
-        changedAt,
-      ]);
+      await tx.execute(
+        'UPDATE registry_services SET available = $2, maximum = $3, intake = $4, updated_at = $5 WHERE id = $1',
+        [serviceId, capacity.available, capacity.maximum, capacity.intake, changedAt],
+      );
       return;
     }
     case 'ServiceWithdrawn':
@@ -156,15 +153,27 @@ async function replaceServiceChildren(tx: SqlExecutor, serviceId: string, detail
     'DELETE FROM registry_location_schedules WHERE location_id IN (SELECT id FROM registry_service_locations WHERE service_id = $1)',
     [serviceId],
   );
-  for (const table of ['registry_service_locations', 'registry_service_areas', 'registry_service_legal_statuses', 'registry_service_languages', 'registry_service_categories'])
+  for (const table of [
+    'registry_service_locations',
+    'registry_service_areas',
+    'registry_service_legal_statuses',
+    'registry_service_languages',
+    'registry_service_categories',
+  ])
     await tx.execute(`DELETE FROM ${table} WHERE service_id = $1`, [serviceId]);
 
   for (const term of withAncestors(details.categoryId))
-    await tx.execute('INSERT INTO registry_service_categories (term_id, service_id) VALUES ($1, $2)', [term, serviceId]);
+    await tx.execute('INSERT INTO registry_service_categories (term_id, service_id) VALUES ($1, $2)', [
+      term,
+      serviceId,
+    ]);
   for (const code of new Set(details.languages))
     await tx.execute('INSERT INTO registry_service_languages (code, service_id) VALUES ($1, $2)', [code, serviceId]);
   for (const status of new Set(details.eligibility.legalStatuses))
-    await tx.execute('INSERT INTO registry_service_legal_statuses (legal_status, service_id) VALUES ($1, $2)', [status, serviceId]);
+    await tx.execute('INSERT INTO registry_service_legal_statuses (legal_status, service_id) VALUES ($1, $2)', [
+      status,
+      serviceId,
+    ]);
   for (const region of new Set(details.serviceAreas))
     await tx.execute('INSERT INTO registry_service_areas (region, service_id) VALUES ($1, $2)', [region, serviceId]);
   for (const location of details.locations) {
@@ -173,7 +182,20 @@ async function replaceServiceChildren(tx: SqlExecutor, serviceId: string, detail
     await tx.execute(
       `INSERT INTO registry_service_locations (id, service_id, sal_id, location_key, name, street, locality, postal_code, region, country, latitude, longitude)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [id, serviceId, serviceAtLocationUuid(serviceId, id), location.locationId, location.name, a.street, a.locality, a.postalCode, a.region, a.country, location.coordinates.latitude, location.coordinates.longitude],
+      [
+        id,
+        serviceId,
+        serviceAtLocationUuid(serviceId, id),
+        location.locationId,
+        location.name,
+        a.street,
+        a.locality,
+        a.postalCode,
+        a.region,
+        a.country,
+        location.coordinates.latitude,
+        location.coordinates.longitude,
+      ],
     );
     for (const slot of location.schedule)
       await tx.execute(

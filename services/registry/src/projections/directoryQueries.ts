@@ -1,7 +1,14 @@
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import { boundingBox, distanceKm, type Coordinates } from '../domain/shared/geo.js';
 import type { LegalStatus } from '../domain/service/serviceDetails.js';
-import type { LocationRecord, LocationRow, OrganisationRow, ScheduleRow, ServiceRecord, ServiceRow } from './directoryRows.js';
+import type {
+  LocationRecord,
+  LocationRow,
+  OrganisationRow,
+  ScheduleRow,
+  ServiceRecord,
+  ServiceRow,
+} from './directoryRows.js';
 
 export interface ServiceSearch {
   /** A taxonomy term id; services of its sub-terms match too. */
@@ -40,15 +47,21 @@ const whereClauses = (search: ServiceSearch, p: Params): string[] => {
   const where: string[] = [];
   if (search.publishedOnly ?? true) where.push(`s.status = 'active'`, `o.status = 'approved'`);
   if (search.category)
-    where.push(`EXISTS (SELECT 1 FROM registry_service_categories c WHERE c.term_id = ${p.add(search.category)} AND c.service_id = s.id)`);
+    where.push(
+      `EXISTS (SELECT 1 FROM registry_service_categories c WHERE c.term_id = ${p.add(search.category)} AND c.service_id = s.id)`,
+    );
   if (search.language)
-    where.push(`EXISTS (SELECT 1 FROM registry_service_languages l WHERE l.code = ${p.add(search.language)} AND l.service_id = s.id)`);
+    where.push(
+      `EXISTS (SELECT 1 FROM registry_service_languages l WHERE l.code = ${p.add(search.language)} AND l.service_id = s.id)`,
+    );
   if (search.legalStatus)
     where.push(
       `EXISTS (SELECT 1 FROM registry_service_legal_statuses ls WHERE ls.legal_status = ${p.add(search.legalStatus)} AND ls.service_id = s.id)`,
     );
   if (search.region)
-    where.push(`EXISTS (SELECT 1 FROM registry_service_areas a WHERE a.region = ${p.add(search.region)} AND a.service_id = s.id)`);
+    where.push(
+      `EXISTS (SELECT 1 FROM registry_service_areas a WHERE a.region = ${p.add(search.region)} AND a.service_id = s.id)`,
+    );
   if (search.intakeOpen) where.push(`s.intake = 'open'`);
   if (search.organisationId) where.push(`s.organisation_id = ${p.add(search.organisationId)}`);
   return where;
@@ -92,7 +105,10 @@ export async function searchServices(
     }
     const ordered = [...nearest.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
     const pageIds = ordered.slice(offset, offset + perPage);
-    const records = await loadServiceRecords(db, pageIds.map(([id]) => id));
+    const records = await loadServiceRecords(
+      db,
+      pageIds.map(([id]) => id),
+    );
     return {
       items: pageIds.map(([id, d]) => ({ ...records.get(id)!, distance_km: Math.round(d * 100) / 100 })),
       total: ordered.length,
@@ -105,7 +121,10 @@ export async function searchServices(
     `SELECT s.id ${from} ORDER BY s.name, s.id LIMIT ${p.add(perPage)} OFFSET ${p.add(offset)}`,
     p.values,
   );
-  const records = await loadServiceRecords(db, ids.map((r) => r.id));
+  const records = await loadServiceRecords(
+    db,
+    ids.map((r) => r.id),
+  );
   return { items: ids.map((r) => records.get(r.id)!), total: Number(count?.total ?? 0) };
 }
 
@@ -126,10 +145,12 @@ export async function loadServiceRecords(db: SqlExecutor, ids: readonly string[]
   const orgIds = [...new Set(services.map((s) => s.organisation_id))];
   const op = new Params();
   const organisations = new Map(
-    (await db.query<OrganisationRow>(`SELECT * FROM registry_organisations WHERE id IN (${op.list(orgIds)})`, op.values)).map((o) => [
-      o.id,
-      normaliseOrganisation(o),
-    ]),
+    (
+      await db.query<OrganisationRow>(
+        `SELECT * FROM registry_organisations WHERE id IN (${op.list(orgIds)})`,
+        op.values,
+      )
+    ).map((o) => [o.id, normaliseOrganisation(o)]),
   );
   const children = async <Row extends { service_id: string }>(sql: string): Promise<Map<string, Row[]>> => {
     const grouped = new Map<string, Row[]>();
@@ -188,7 +209,11 @@ export async function loadServiceRecords(db: SqlExecutor, ids: readonly string[]
   return result;
 }
 
-export async function getOrganisation(db: SqlExecutor, id: string, options: { publishedOnly?: boolean } = {}): Promise<OrganisationRow | null> {
+export async function getOrganisation(
+  db: SqlExecutor,
+  id: string,
+  options: { publishedOnly?: boolean } = {},
+): Promise<OrganisationRow | null> {
   const rows = await db.query<OrganisationRow>('SELECT * FROM registry_organisations WHERE id = $1', [id]);
   const row = rows[0];
   if (!row || ((options.publishedOnly ?? true) && row.status !== 'approved')) return null;
@@ -203,7 +228,9 @@ export async function listOrganisations(
   const perPage = Math.min(Math.max(1, paging.perPage), MAX_PER_PAGE);
   const offset = (Math.max(1, paging.page) - 1) * perPage;
   const where = (options.publishedOnly ?? true) ? `WHERE status = 'approved'` : '';
-  const [count] = await db.query<{ total: number | string }>(`SELECT COUNT(*) AS total FROM registry_organisations ${where}`);
+  const [count] = await db.query<{ total: number | string }>(
+    `SELECT COUNT(*) AS total FROM registry_organisations ${where}`,
+  );
   const rows = await db.query<OrganisationRow>(
     `SELECT * FROM registry_organisations ${where} ORDER BY name, id LIMIT $1 OFFSET $2`,
     [perPage, offset],
@@ -226,14 +253,21 @@ export async function listServiceAtLocations(
     [perPage, offset],
   );
   const records = await loadServiceRecords(db, [...new Set(rows.map((r) => r.service_id))]);
-  return { items: rows.map((r) => ({ service: records.get(r.service_id)!, locationId: r.id })), total: Number(count?.total ?? 0) };
+  return {
+    items: rows.map((r) => ({ service: records.get(r.service_id)!, locationId: r.id })),
+    total: Number(count?.total ?? 0),
+  };
 }
 
 /** One published service-at-location by its HSDS id. */
-export async function getServiceAtLocation(db: SqlExecutor, salId: string): Promise<{ service: ServiceRecord; locationId: string } | null> {
-  const [row] = await db.query<{ service_id: string; id: string }>('SELECT service_id, id FROM registry_service_locations WHERE sal_id = $1', [
-    salId,
-  ]);
+export async function getServiceAtLocation(
+  db: SqlExecutor,
+  salId: string,
+): Promise<{ service: ServiceRecord; locationId: string } | null> {
+  const [row] = await db.query<{ service_id: string; id: string }>(
+    'SELECT service_id, id FROM registry_service_locations WHERE sal_id = $1',
+    [salId],
+  );
   if (!row) return null;
   const service = await getPublishedService(db, row.service_id);
   return service ? { service, locationId: row.id } : null;

@@ -6,7 +6,12 @@ import type { PersonEvent } from '../domain/person/person.js';
  * People by e-mail, for sign-in and the console's member list. No password hashes here: the sign-in
  * handler reads those from the person's stream, so a leaked read model reveals no credentials.
  */
-export const PEOPLE_EVENT_TYPES = ['PersonInvited', 'InvitationAccepted', 'PersonRolesChanged', 'PersonDeactivated'] as const;
+export const PEOPLE_EVENT_TYPES = [
+  'PersonInvited',
+  'InvitationAccepted',
+  'PersonRolesChanged',
+  'PersonDeactivated',
+] as const;
 export const PEOPLE_TABLES = ['registry_people'] as const;
 
 export async function ensurePeopleTables(db: SqlDatabase): Promise<void> {
@@ -36,7 +41,10 @@ export async function projectPersonEvent(tx: SqlExecutor, stored: StoredEvent): 
       return;
     }
     case 'InvitationAccepted':
-      await tx.execute(`UPDATE registry_people SET status = 'active', updated_at = $2 WHERE id = $1`, [event.data.personId, event.data.acceptedAt]);
+      await tx.execute(`UPDATE registry_people SET status = 'active', updated_at = $2 WHERE id = $1`, [
+        event.data.personId,
+        event.data.acceptedAt,
+      ]);
       return;
     case 'PersonRolesChanged':
       await tx.execute('UPDATE registry_people SET roles = $2, updated_at = $3 WHERE id = $1', [

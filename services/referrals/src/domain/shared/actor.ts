@@ -6,12 +6,7 @@ import { AppError } from '@estia/infra/errors/appError.js';
  * `data_protection_officer` is not issued yet: until it is, an organisation's `org_admin` erases.
  */
 export type Role =
-  | 'referral_officer'
-  | 'consent_override'
-  | 'org_admin'
-  | 'data_protection_officer'
-  | 'auditor'
-  | 'network_admin';
+  'referral_officer' | 'consent_override' | 'org_admin' | 'data_protection_officer' | 'auditor' | 'network_admin';
 
 /** Who acts: ids only, never names (they end up in events and logs). */
 export interface Actor {

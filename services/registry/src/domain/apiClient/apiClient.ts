@@ -69,7 +69,12 @@ export interface ApiClientState {
 const evolve = (state: ApiClientState, event: ApiClientEvent): ApiClientState => {
   switch (event.type) {
     case 'ApiClientCreated':
-      return { status: 'active', organisationId: event.data.organisationId, scopes: event.data.scopes, secretHash: event.data.secretHash };
+      return {
+        status: 'active',
+        organisationId: event.data.organisationId,
+        scopes: event.data.scopes,
+        secretHash: event.data.secretHash,
+      };
     case 'ApiClientSecretRotated':
       return { ...state, secretHash: event.data.secretHash };
     case 'ApiClientRevoked':
@@ -79,9 +84,13 @@ const evolve = (state: ApiClientState, event: ApiClientEvent): ApiClientState =>
 
 const requireActive = (state: ApiClientState, action: string): string => {
   if (state.status !== 'active' || !state.organisationId)
-    throw new AppError('ILLEGAL_TRANSITION', `cannot ${action} an API client that is ${state.status === 'none' ? 'not created' : state.status}`, {
-      extensions: { currentState: state.status },
-    });
+    throw new AppError(
+      'ILLEGAL_TRANSITION',
+      `cannot ${action} an API client that is ${state.status === 'none' ? 'not created' : state.status}`,
+      {
+        extensions: { currentState: state.status },
+      },
+    );
   return state.organisationId;
 };
 
@@ -101,10 +110,15 @@ const decide = (command: ApiClientCommand, state: ApiClientState): ApiClientEven
         });
       const v = new Validation();
       v.text(command.name, '/name', { max: 200 });
-      if (!Array.isArray(command.scopes) || command.scopes.length === 0) v.fail('/scopes', 'must list at least one scope');
+      if (!Array.isArray(command.scopes) || command.scopes.length === 0)
+        v.fail('/scopes', 'must list at least one scope');
       else
         command.scopes.forEach((scope, i) =>
-          v.check((API_SCOPES as readonly string[]).includes(scope), `/scopes/${i}`, `must be one of ${API_SCOPES.join(', ')}`),
+          v.check(
+            (API_SCOPES as readonly string[]).includes(scope),
+            `/scopes/${i}`,
+            `must be one of ${API_SCOPES.join(', ')}`,
+          ),
         );
       checkSecretHash(v, command.secretHash);
       v.throwIfInvalid('API client');
@@ -129,7 +143,12 @@ const decide = (command: ApiClientCommand, state: ApiClientState): ApiClientEven
       const v = new Validation();
       checkSecretHash(v, command.secretHash);
       v.throwIfInvalid('API client secret');
-      return [{ type: 'ApiClientSecretRotated', data: { clientId, secretHash: command.secretHash, rotatedAt: now, rotatedBy: by } }];
+      return [
+        {
+          type: 'ApiClientSecretRotated',
+          data: { clientId, secretHash: command.secretHash, rotatedAt: now, rotatedBy: by },
+        },
+      ];
     }
     case 'RevokeApiClient': {
       const organisationId = requireActive(state, 'revoke');

@@ -19,5 +19,7 @@ export const exchangeBlockers = (
   return blockers;
 };
 
-export const mayExchange = (state: OrganisationState, context: { currentCodeVersion: number | null; now: string }): boolean =>
-  exchangeBlockers(state, context).length === 0;
+export const mayExchange = (
+  state: OrganisationState,
+  context: { currentCodeVersion: number | null; now: string },
+): boolean => exchangeBlockers(state, context).length === 0;

@@ -85,10 +85,18 @@ interface Base {
   actor: Actor;
 }
 export type ApplyForMembership = Base & { type: 'ApplyForMembership'; profile: OrganisationProfile };
-export type ApproveOrganisation = Base & { type: 'ApproveOrganisation'; licenceNumber: string; licenceValidUntil: string };
+export type ApproveOrganisation = Base & {
+  type: 'ApproveOrganisation';
+  licenceNumber: string;
+  licenceValidUntil: string;
+};
 export type RejectOrganisation = Base & { type: 'RejectOrganisation'; reason: string };
 /** `currentVersion` is read by the handler from the code-of-conduct stream. */
-export type AcceptCodeOfConduct = Base & { type: 'AcceptCodeOfConduct'; version: number; currentVersion: number | null };
+export type AcceptCodeOfConduct = Base & {
+  type: 'AcceptCodeOfConduct';
+  version: number;
+  currentVersion: number | null;
+};
 export type SuspendOrganisation = Base & { type: 'SuspendOrganisation'; reason: string };
 export type ReinstateOrganisation = Base & { type: 'ReinstateOrganisation' };
 export type RenewLicence = Base & { type: 'RenewLicence'; licenceNumber: string; licenceValidUntil: string };
@@ -170,7 +178,11 @@ export const validateProfile = (profile: OrganisationProfile | undefined): void 
     return;
   }
   v.text(profile.name, '/profile/name', { max: 200 });
-  v.check((ORGANISATION_KINDS as readonly string[]).includes(profile.kind), '/profile/kind', `must be one of ${ORGANISATION_KINDS.join(', ')}`);
+  v.check(
+    (ORGANISATION_KINDS as readonly string[]).includes(profile.kind),
+    '/profile/kind',
+    `must be one of ${ORGANISATION_KINDS.join(', ')}`,
+  );
   v.text(profile.legalIdentifier, '/profile/legalIdentifier', { max: 64 });
   v.check(isCountryCode(profile.country), '/profile/country', 'must be an ISO 3166-1 alpha-2 code (e.g. GR)');
   v.text(profile.region, '/profile/region', { max: 100 });
@@ -216,7 +228,12 @@ export const decideOrganisation = (command: OrganisationCommand, state: Organisa
       // Re-applying after a rejection is allowed: the amended application starts a new review.
       allow(state, ['none', 'rejected'], 'apply for membership of');
       validateProfile(command.profile);
-      return [{ type: 'OrganisationApplied', data: { organisationId, profile: command.profile, appliedAt: now, appliedBy: by } }];
+      return [
+        {
+          type: 'OrganisationApplied',
+          data: { organisationId, profile: command.profile, appliedAt: now, appliedBy: by },
+        },
+      ];
     }
     case 'ApproveOrganisation': {
       requireNetworkAdmin(actor, 'approve an organisation');
@@ -253,7 +270,10 @@ export const decideOrganisation = (command: OrganisationCommand, state: Organisa
         );
       if (state.acceptedCodeVersion === command.version) return [];
       return [
-        { type: 'CodeOfConductAccepted', data: { organisationId, version: command.version, acceptedAt: now, acceptedBy: by } },
+        {
+          type: 'CodeOfConductAccepted',
+          data: { organisationId, version: command.version, acceptedAt: now, acceptedBy: by },
+        },
       ];
     }
     case 'SuspendOrganisation': {
@@ -285,7 +305,9 @@ export const decideOrganisation = (command: OrganisationCommand, state: Organisa
       ];
     }
     case 'WithdrawOrganisation': {
-      requireOrganisationRole(actor, organisationId, ['org_admin'], 'withdraw the organisation', { networkAdminMay: true });
+      requireOrganisationRole(actor, organisationId, ['org_admin'], 'withdraw the organisation', {
+        networkAdminMay: true,
+      });
       allow(state, ['applied', 'approved', 'suspended'], 'withdraw');
       const reason = command.reason?.trim() ? command.reason.trim() : null;
       return [{ type: 'OrganisationWithdrawn', data: { organisationId, reason, withdrawnAt: now, withdrawnBy: by } }];

@@ -31,7 +31,13 @@ const applied: OrganisationEvent = {
 };
 const approved: OrganisationEvent = {
   type: 'OrganisationApproved',
-  data: { organisationId, licenceNumber: 'LIC-1', licenceValidUntil: '2026-03-01T00:00:00.000Z', approvedAt: now, approvedBy: 'admin-1' },
+  data: {
+    organisationId,
+    licenceNumber: 'LIC-1',
+    licenceValidUntil: '2026-03-01T00:00:00.000Z',
+    approvedAt: now,
+    approvedBy: 'admin-1',
+  },
 };
 const accepted1: OrganisationEvent = {
   type: 'CodeOfConductAccepted',
@@ -51,12 +57,21 @@ const rejected: OrganisationEvent = {
 };
 
 const base = { organisationId, now };
-const approve = { ...base, type: 'ApproveOrganisation', actor: admin, licenceNumber: 'LIC-1', licenceValidUntil: '2026-03-01T00:00:00.000Z' } as const;
+const approve = {
+  ...base,
+  type: 'ApproveOrganisation',
+  actor: admin,
+  licenceNumber: 'LIC-1',
+  licenceValidUntil: '2026-03-01T00:00:00.000Z',
+} as const;
 
 describe('organisation membership', () => {
   describe('apply', () => {
     it('records the application', () =>
-      spec.given([]).when({ ...base, type: 'ApplyForMembership', actor: applicant, profile }).then([applied]));
+      spec
+        .given([])
+        .when({ ...base, type: 'ApplyForMembership', actor: applicant, profile })
+        .then([applied]));
 
     it('lists every invalid field with a JSON pointer', () => {
       const bad = {
@@ -68,7 +83,10 @@ describe('organisation membership', () => {
         contact: { email: 'not-an-email' },
       } as unknown as OrganisationProfile;
       try {
-        organisationDecider.decide({ ...base, type: 'ApplyForMembership', actor: applicant, profile: bad }, organisationDecider.initialState());
+        organisationDecider.decide(
+          { ...base, type: 'ApplyForMembership', actor: applicant, profile: bad },
+          organisationDecider.initialState(),
+        );
         expect.unreachable();
       } catch (error) {
         expect(error).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
@@ -87,26 +105,47 @@ describe('organisation membership', () => {
     it('accepts boundary coordinates', () =>
       spec
         .given([])
-        .when({ ...base, type: 'ApplyForMembership', actor: applicant, profile: { ...profile, coordinates: { latitude: -90, longitude: 180 } } })
+        .when({
+          ...base,
+          type: 'ApplyForMembership',
+          actor: applicant,
+          profile: { ...profile, coordinates: { latitude: -90, longitude: 180 } },
+        })
         .thenEvents((events) => expect(events).toHaveLength(1)));
 
     it('refuses a second application while one is under review', () =>
-      spec.given([applied]).when({ ...base, type: 'ApplyForMembership', actor: applicant, profile }).thenThrows('ILLEGAL_TRANSITION', /applied/));
+      spec
+        .given([applied])
+        .when({ ...base, type: 'ApplyForMembership', actor: applicant, profile })
+        .thenThrows('ILLEGAL_TRANSITION', /applied/));
 
     it('allows applying again after a rejection', () =>
-      spec.given([applied, rejected]).when({ ...base, type: 'ApplyForMembership', actor: applicant, profile }).then([applied]));
+      spec
+        .given([applied, rejected])
+        .when({ ...base, type: 'ApplyForMembership', actor: applicant, profile })
+        .then([applied]));
   });
 
   describe('approve / reject', () => {
     it('a network admin approves with a licence', () => spec.given([applied]).when(approve).then([approved]));
 
     it('only a network admin approves', () =>
-      spec.given([applied]).when({ ...approve, actor: orgAdmin }).thenThrows('FORBIDDEN', /network administrator/));
+      spec
+        .given([applied])
+        .when({ ...approve, actor: orgAdmin })
+        .thenThrows('FORBIDDEN', /network administrator/));
 
     it('refuses approving a withdrawn organisation, naming its state', () =>
-      spec.given([applied, withdrawn]).when(approve).thenThrows('ILLEGAL_TRANSITION', /withdrawn/));
+      spec
+        .given([applied, withdrawn])
+        .when(approve)
+        .thenThrows('ILLEGAL_TRANSITION', /withdrawn/));
 
-    it('refuses approving twice', () => spec.given([applied, approved]).when(approve).thenThrows('ILLEGAL_TRANSITION', /approved/));
+    it('refuses approving twice', () =>
+      spec
+        .given([applied, approved])
+        .when(approve)
+        .thenThrows('ILLEGAL_TRANSITION', /approved/));
 
     it('refuses a licence already expired', () =>
       spec
@@ -115,52 +154,103 @@ describe('organisation membership', () => {
         .thenThrows('VALIDATION_FAILED', /licenceValidUntil must be in the future/));
 
     it('rejection needs a reason', () =>
-      spec.given([applied]).when({ ...base, type: 'RejectOrganisation', actor: admin, reason: '  ' }).thenThrows('VALIDATION_FAILED', /reason/));
+      spec
+        .given([applied])
+        .when({ ...base, type: 'RejectOrganisation', actor: admin, reason: '  ' })
+        .thenThrows('VALIDATION_FAILED', /reason/));
 
     it('rejects with a reason', () =>
-      spec.given([applied]).when({ ...base, type: 'RejectOrganisation', actor: admin, reason: 'no registration' }).then([rejected]));
+      spec
+        .given([applied])
+        .when({ ...base, type: 'RejectOrganisation', actor: admin, reason: 'no registration' })
+        .then([rejected]));
   });
 
   describe('code of conduct', () => {
     const accept = { ...base, type: 'AcceptCodeOfConduct', actor: orgAdmin, version: 1, currentVersion: 1 } as const;
 
-    it('an org admin accepts the current version', () => spec.given([applied, approved]).when(accept).then([accepted1]));
-    it('accepting the same version again changes nothing', () => spec.given([applied, approved, accepted1]).when(accept).thenNothing());
+    it('an org admin accepts the current version', () =>
+      spec.given([applied, approved]).when(accept).then([accepted1]));
+    it('accepting the same version again changes nothing', () =>
+      spec.given([applied, approved, accepted1]).when(accept).thenNothing());
     it('a referral officer may not accept', () =>
-      spec.given([applied, approved]).when({ ...accept, actor: officer }).thenThrows('FORBIDDEN', /org_admin/));
+      spec
+        .given([applied, approved])
+        .when({ ...accept, actor: officer })
+        .thenThrows('FORBIDDEN', /org_admin/));
     it('an admin of another organisation may not accept', () =>
-      spec.given([applied, approved]).when({ ...accept, actor: { ...orgAdmin, organisationId: 'org-2' } }).thenThrows('FORBIDDEN'));
+      spec
+        .given([applied, approved])
+        .when({ ...accept, actor: { ...orgAdmin, organisationId: 'org-2' } })
+        .thenThrows('FORBIDDEN'));
     it('an outdated version cannot be accepted', () =>
-      spec.given([applied, approved]).when({ ...accept, version: 1, currentVersion: 2 }).thenThrows('BUSINESS_RULE_VIOLATED', /version 2/));
+      spec
+        .given([applied, approved])
+        .when({ ...accept, version: 1, currentVersion: 2 })
+        .thenThrows('BUSINESS_RULE_VIOLATED', /version 2/));
     it('nothing to accept before a code is published', () =>
-      spec.given([applied]).when({ ...accept, currentVersion: null }).thenThrows('BUSINESS_RULE_VIOLATED'));
+      spec
+        .given([applied])
+        .when({ ...accept, currentVersion: null })
+        .thenThrows('BUSINESS_RULE_VIOLATED'));
     it('a withdrawn organisation cannot accept', () =>
-      spec.given([applied, withdrawn]).when(accept).thenThrows('ILLEGAL_TRANSITION', /withdrawn/));
+      spec
+        .given([applied, withdrawn])
+        .when(accept)
+        .thenThrows('ILLEGAL_TRANSITION', /withdrawn/));
   });
 
   describe('suspend / reinstate / withdraw', () => {
     it('suspends an approved organisation with a reason', () =>
-      spec.given([applied, approved]).when({ ...base, type: 'SuspendOrganisation', actor: admin, reason: 'audit' }).then([suspended]));
+      spec
+        .given([applied, approved])
+        .when({ ...base, type: 'SuspendOrganisation', actor: admin, reason: 'audit' })
+        .then([suspended]));
     it('cannot suspend an application', () =>
-      spec.given([applied]).when({ ...base, type: 'SuspendOrganisation', actor: admin, reason: 'audit' }).thenThrows('ILLEGAL_TRANSITION', /applied/));
+      spec
+        .given([applied])
+        .when({ ...base, type: 'SuspendOrganisation', actor: admin, reason: 'audit' })
+        .thenThrows('ILLEGAL_TRANSITION', /applied/));
     it('reinstates a suspended organisation', () =>
       spec
         .given([applied, approved, suspended])
         .when({ ...base, type: 'ReinstateOrganisation', actor: admin })
-        .then([{ type: 'OrganisationReinstated', data: { organisationId, reinstatedAt: now, reinstatedBy: 'admin-1' } }]));
+        .then([
+          { type: 'OrganisationReinstated', data: { organisationId, reinstatedAt: now, reinstatedBy: 'admin-1' } },
+        ]));
     it('cannot reinstate an approved organisation', () =>
-      spec.given([applied, approved]).when({ ...base, type: 'ReinstateOrganisation', actor: admin }).thenThrows('ILLEGAL_TRANSITION', /approved/));
+      spec
+        .given([applied, approved])
+        .when({ ...base, type: 'ReinstateOrganisation', actor: admin })
+        .thenThrows('ILLEGAL_TRANSITION', /approved/));
     it('an org admin withdraws its own organisation', () =>
-      spec.given([applied, approved]).when({ ...base, type: 'WithdrawOrganisation', actor: orgAdmin }).then([withdrawn]));
+      spec
+        .given([applied, approved])
+        .when({ ...base, type: 'WithdrawOrganisation', actor: orgAdmin })
+        .then([withdrawn]));
     it('withdrawal is final', () =>
-      spec.given([applied, withdrawn]).when({ ...base, type: 'WithdrawOrganisation', actor: orgAdmin }).thenThrows('ILLEGAL_TRANSITION', /withdrawn/));
+      spec
+        .given([applied, withdrawn])
+        .when({ ...base, type: 'WithdrawOrganisation', actor: orgAdmin })
+        .thenThrows('ILLEGAL_TRANSITION', /withdrawn/));
     it('cannot withdraw what never applied', () =>
-      spec.given([]).when({ ...base, type: 'WithdrawOrganisation', actor: admin }).thenThrows('ILLEGAL_TRANSITION', /not registered/));
+      spec
+        .given([])
+        .when({ ...base, type: 'WithdrawOrganisation', actor: admin })
+        .thenThrows('ILLEGAL_TRANSITION', /not registered/));
     it('renews the licence of an approved organisation', () =>
       spec
         .given([applied, approved])
-        .when({ ...base, type: 'RenewLicence', actor: admin, licenceNumber: 'LIC-2', licenceValidUntil: '2027-03-01T00:00:00.000Z' })
-        .thenEvents(([event]) => expect(event).toMatchObject({ type: 'LicenceRenewed', data: { licenceNumber: 'LIC-2' } })));
+        .when({
+          ...base,
+          type: 'RenewLicence',
+          actor: admin,
+          licenceNumber: 'LIC-2',
+          licenceValidUntil: '2027-03-01T00:00:00.000Z',
+        })
+        .thenEvents(([event]) =>
+          expect(event).toMatchObject({ type: 'LicenceRenewed', data: { licenceNumber: 'LIC-2' } }),
+        ));
   });
 
   describe('mayExchange', () => {
@@ -169,23 +259,31 @@ describe('organisation membership', () => {
       expect(mayExchange(fold(organisationDecider, [applied, approved, accepted1]), ctx)).toBe(true);
     });
     it('not before the code is accepted', () => {
-      expect(exchangeBlockers(fold(organisationDecider, [applied, approved]), ctx)).toEqual(['code_of_conduct_not_accepted']);
-    });
-    it('a new code version requires acceptance again', () => {
-      expect(exchangeBlockers(fold(organisationDecider, [applied, approved, accepted1]), { ...ctx, currentCodeVersion: 2 })).toEqual([
+      expect(exchangeBlockers(fold(organisationDecider, [applied, approved]), ctx)).toEqual([
         'code_of_conduct_not_accepted',
       ]);
     });
+    it('a new code version requires acceptance again', () => {
+      expect(
+        exchangeBlockers(fold(organisationDecider, [applied, approved, accepted1]), { ...ctx, currentCodeVersion: 2 }),
+      ).toEqual(['code_of_conduct_not_accepted']);
+    });
     it('not once the licence has expired', () => {
-      expect(exchangeBlockers(fold(organisationDecider, [applied, approved, accepted1]), { ...ctx, now: '2026-03-01T00:00:00.000Z' })).toEqual([
-        'licence_expired',
-      ]);
+      expect(
+        exchangeBlockers(fold(organisationDecider, [applied, approved, accepted1]), {
+          ...ctx,
+          now: '2026-03-01T00:00:00.000Z',
+        }),
+      ).toEqual(['licence_expired']);
     });
     it('not while suspended', () => {
       expect(mayExchange(fold(organisationDecider, [applied, approved, accepted1, suspended]), ctx)).toBe(false);
     });
     it('an application accepted the code but is not approved', () => {
-      expect(exchangeBlockers(fold(organisationDecider, [applied, accepted1]), ctx)).toEqual(['not_approved', 'licence_expired']);
+      expect(exchangeBlockers(fold(organisationDecider, [applied, accepted1]), ctx)).toEqual([
+        'not_approved',
+        'licence_expired',
+      ]);
     });
   });
 });

@@ -46,8 +46,14 @@ export type PersonDeactivated = DomainEvent<
   'PersonDeactivated',
   { personId: string; reason: string | null; deactivatedAt: string; deactivatedBy: string }
 >;
-export type SignInFailed = DomainEvent<'SignInFailed', { personId: string; failedAt: string; consecutiveFailures: number }>;
-export type PersonLockedOut = DomainEvent<'PersonLockedOut', { personId: string; lockedAt: string; lockedUntil: string }>;
+export type SignInFailed = DomainEvent<
+  'SignInFailed',
+  { personId: string; failedAt: string; consecutiveFailures: number }
+>;
+export type PersonLockedOut = DomainEvent<
+  'PersonLockedOut',
+  { personId: string; lockedAt: string; lockedUntil: string }
+>;
 export type SignInSucceeded = DomainEvent<'SignInSucceeded', { personId: string; signedInAt: string }>;
 
 export type PersonEvent =
@@ -77,7 +83,12 @@ export type InvitePerson = Base & {
 };
 /** The handler hashes the presented token and the new password (auth/password.ts) before deciding. */
 export type AcceptInvitation = Base & { type: 'AcceptInvitation'; invitationTokenHash: string; passwordHash: string };
-export type ChangePersonRoles = Base & { type: 'ChangePersonRoles'; actor: Actor; roles: readonly Role[]; permissions?: readonly Permission[] };
+export type ChangePersonRoles = Base & {
+  type: 'ChangePersonRoles';
+  actor: Actor;
+  roles: readonly Role[];
+  permissions?: readonly Permission[];
+};
 export type DeactivatePerson = Base & { type: 'DeactivatePerson'; actor: Actor; reason?: string };
 /** Outcome of a password check done by the sign-in handler, recorded so lock-out survives restarts. */
 export type RecordSignIn = Base & { type: 'RecordSignIn'; passwordMatched: boolean };
@@ -147,9 +158,13 @@ export const isLockedOut = (state: PersonState, now: string): boolean =>
 // ---- decide -------------------------------------------------------------------------------------
 
 const refuse = (state: PersonState, action: string): never => {
-  throw new AppError('ILLEGAL_TRANSITION', `cannot ${action} a person who is ${state.status === 'none' ? 'not invited' : state.status}`, {
-    extensions: { currentState: state.status },
-  });
+  throw new AppError(
+    'ILLEGAL_TRANSITION',
+    `cannot ${action} a person who is ${state.status === 'none' ? 'not invited' : state.status}`,
+    {
+      extensions: { currentState: state.status },
+    },
+  );
 };
 
 const validateRoles = (
@@ -163,7 +178,8 @@ const validateRoles = (
     return;
   }
   roles.forEach((role, i) => {
-    if (isOrganisationRole(role)) v.check(organisationId !== null, `/roles/${i}`, 'an organisation role needs an organisation');
+    if (isOrganisationRole(role))
+      v.check(organisationId !== null, `/roles/${i}`, 'an organisation role needs an organisation');
     else v.check(isNetworkRole(role), `/roles/${i}`, 'is not a known role');
   });
   permissions.forEach((permission, i) =>
@@ -175,9 +191,15 @@ const validateRoles = (
  * Org admins manage people of their own organisation; only network admins grant network roles (and
  * may invite the first org admin of a newly approved organisation).
  */
-const requireMayManage = (actor: Actor, organisationId: string | null, roles: readonly Role[], action: string): void => {
+const requireMayManage = (
+  actor: Actor,
+  organisationId: string | null,
+  roles: readonly Role[],
+  action: string,
+): void => {
   if (hasRole(actor, 'network_admin')) return;
-  if (roles.some(isNetworkRole)) throw new AppError('FORBIDDEN', `only a network administrator may ${action} with a network role`);
+  if (roles.some(isNetworkRole))
+    throw new AppError('FORBIDDEN', `only a network administrator may ${action} with a network role`);
   if (organisationId === null || !hasRoleIn(actor, organisationId, 'org_admin'))
     throw new AppError('FORBIDDEN', `only an org_admin of organisation ${organisationId ?? '(none)'} may ${action}`);
 };
@@ -193,7 +215,11 @@ export const decidePerson = (command: PersonCommand, state: PersonState): Person
       v.check(isEmail(command.email?.trim()), '/email', 'must be an e-mail address');
       v.text(command.displayName, '/displayName', { max: 200 });
       validateRoles(v, command.organisationId, command.roles, permissions);
-      v.check(/^[0-9a-f]{64}$/.test(command.invitationTokenHash ?? ''), '/invitationTokenHash', 'must be a sha256 hex digest');
+      v.check(
+        /^[0-9a-f]{64}$/.test(command.invitationTokenHash ?? ''),
+        '/invitationTokenHash',
+        'must be a sha256 hex digest',
+      );
       v.throwIfInvalid('invitation');
       return [
         {
@@ -232,7 +258,11 @@ export const decidePerson = (command: PersonCommand, state: PersonState): Person
       validateRoles(v, state.organisationId, command.roles, permissions);
       v.throwIfInvalid('roles');
       // An admin removing their own admin role could leave the organisation with nobody to manage it.
-      if (command.actor.principalId === personId && state.roles.includes('org_admin') && !command.roles.includes('org_admin'))
+      if (
+        command.actor.principalId === personId &&
+        state.roles.includes('org_admin') &&
+        !command.roles.includes('org_admin')
+      )
         throw new AppError('BUSINESS_RULE_VIOLATED', 'an org admin cannot remove their own org_admin role');
       const same =
         [...command.roles].sort().join() === [...state.roles].sort().join() &&
@@ -241,7 +271,13 @@ export const decidePerson = (command: PersonCommand, state: PersonState): Person
       return [
         {
           type: 'PersonRolesChanged',
-          data: { personId, roles: [...command.roles], permissions: [...permissions], changedAt: now, changedBy: command.actor.principalId },
+          data: {
+            personId,
+            roles: [...command.roles],
+            permissions: [...permissions],
+            changedAt: now,
+            changedBy: command.actor.principalId,
+          },
         },
       ];
     }
@@ -251,7 +287,12 @@ export const decidePerson = (command: PersonCommand, state: PersonState): Person
       if (command.actor.principalId === personId)
         throw new AppError('BUSINESS_RULE_VIOLATED', 'a person cannot deactivate themselves; ask another admin');
       const reason = command.reason?.trim() ? command.reason.trim() : null;
-      return [{ type: 'PersonDeactivated', data: { personId, reason, deactivatedAt: now, deactivatedBy: command.actor.principalId } }];
+      return [
+        {
+          type: 'PersonDeactivated',
+          data: { personId, reason, deactivatedAt: now, deactivatedBy: command.actor.principalId },
+        },
+      ];
     }
     case 'RecordSignIn': {
       if (state.status !== 'active') throw new AppError('UNAUTHENTICATED', 'sign-in failed');
@@ -268,7 +309,10 @@ export const decidePerson = (command: PersonCommand, state: PersonState): Person
       const consecutiveFailures = state.consecutiveFailures + 1;
       const failed: PersonEvent = { type: 'SignInFailed', data: { personId, failedAt: now, consecutiveFailures } };
       if (consecutiveFailures < MAX_FAILED_SIGN_INS) return [failed];
-      return [failed, { type: 'PersonLockedOut', data: { personId, lockedAt: now, lockedUntil: addMinutes(now, LOCKOUT_MINUTES) } }];
+      return [
+        failed,
+        { type: 'PersonLockedOut', data: { personId, lockedAt: now, lockedUntil: addMinutes(now, LOCKOUT_MINUTES) } },
+      ];
     }
   }
 };

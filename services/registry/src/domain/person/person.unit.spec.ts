@@ -28,7 +28,10 @@ const invited: PersonEvent = {
     invitedBy: 'p-1',
   },
 };
-const active: PersonEvent = { type: 'InvitationAccepted', data: { personId, passwordHash: 'scrypt$'.padEnd(40, 'x'), acceptedAt: now } };
+const active: PersonEvent = {
+  type: 'InvitationAccepted',
+  data: { personId, passwordHash: 'scrypt$'.padEnd(40, 'x'), acceptedAt: now },
+};
 const invite = {
   type: 'InvitePerson',
   personId,
@@ -42,35 +45,74 @@ const invite = {
   invitationTokenHash: tokenHash,
 } as const;
 const at = (minutes: number): string => new Date(Date.parse(now) + minutes * 60_000).toISOString();
-const failAt = (minutes: number) => ({ type: 'RecordSignIn', personId, now: at(minutes), passwordMatched: false }) as const;
+const failAt = (minutes: number) =>
+  ({ type: 'RecordSignIn', personId, now: at(minutes), passwordMatched: false }) as const;
 const failures = (n: number): PersonEvent[] =>
-  Array.from({ length: n }, (_, i) => ({ type: 'SignInFailed', data: { personId, failedAt: at(i), consecutiveFailures: i + 1 } }));
+  Array.from({ length: n }, (_, i) => ({
+    type: 'SignInFailed',
+    data: { personId, failedAt: at(i), consecutiveFailures: i + 1 },
+  }));
 
 describe('people', () => {
   describe('invitation', () => {
     it('an org admin invites a person with roles (e-mail normalised, expiry in 7 days)', () =>
       spec.given([]).when(invite).then([invited]));
-    it('an admin of another organisation may not', () => spec.given([]).when({ ...invite, actor: otherAdmin }).thenThrows('FORBIDDEN'));
+    it('an admin of another organisation may not', () =>
+      spec
+        .given([])
+        .when({ ...invite, actor: otherAdmin })
+        .thenThrows('FORBIDDEN'));
     it('an org admin cannot grant a network role', () =>
-      spec.given([]).when({ ...invite, roles: ['auditor'], organisationId: null }).thenThrows('FORBIDDEN', /network administrator/));
+      spec
+        .given([])
+        .when({ ...invite, roles: ['auditor'], organisationId: null })
+        .thenThrows('FORBIDDEN', /network administrator/));
     it('a network admin invites an auditor without organisation', () =>
       spec
         .given([])
         .when({ ...invite, actor: networkAdmin, organisationId: null, roles: ['auditor'], permissions: [] })
         .thenEvents(([event]) => expect(event).toMatchObject({ data: { roles: ['auditor'], organisationId: null } })));
     it('organisation roles need an organisation', () =>
-      spec.given([]).when({ ...invite, actor: networkAdmin, organisationId: null }).thenThrows('VALIDATION_FAILED', /\/body\/roles\/0/));
+      spec
+        .given([])
+        .when({ ...invite, actor: networkAdmin, organisationId: null })
+        .thenThrows('VALIDATION_FAILED', /\/body\/roles\/0/));
     it('refuses unknown roles', () =>
-      spec.given([]).when({ ...invite, roles: ['superuser' as 'org_admin'] }).thenThrows('VALIDATION_FAILED', /not a known role/));
-    it('cannot invite the same person twice', () => spec.given([invited]).when(invite).thenThrows('ILLEGAL_TRANSITION', /invited/));
+      spec
+        .given([])
+        .when({ ...invite, roles: ['superuser' as 'org_admin'] })
+        .thenThrows('VALIDATION_FAILED', /not a known role/));
+    it('cannot invite the same person twice', () =>
+      spec
+        .given([invited])
+        .when(invite)
+        .thenThrows('ILLEGAL_TRANSITION', /invited/));
   });
 
   describe('accepting the invitation sets the password hash', () => {
-    const accept = { type: 'AcceptInvitation', personId, now, invitationTokenHash: tokenHash, passwordHash: 'scrypt$'.padEnd(40, 'x') } as const;
+    const accept = {
+      type: 'AcceptInvitation',
+      personId,
+      now,
+      invitationTokenHash: tokenHash,
+      passwordHash: 'scrypt$'.padEnd(40, 'x'),
+    } as const;
     it('with the right token', () => spec.given([invited]).when(accept).then([active]));
-    it('not with a wrong token', () => spec.given([invited]).when({ ...accept, invitationTokenHash: 'b'.repeat(64) }).thenThrows('FORBIDDEN'));
-    it('not after expiry', () => spec.given([invited]).when({ ...accept, now: '2025-03-08T10:00:00.000Z' }).thenThrows('FORBIDDEN'));
-    it('not twice', () => spec.given([invited, active]).when(accept).thenThrows('ILLEGAL_TRANSITION', /active/));
+    it('not with a wrong token', () =>
+      spec
+        .given([invited])
+        .when({ ...accept, invitationTokenHash: 'b'.repeat(64) })
+        .thenThrows('FORBIDDEN'));
+    it('not after expiry', () =>
+      spec
+        .given([invited])
+        .when({ ...accept, now: '2025-03-08T10:00:00.000Z' })
+        .thenThrows('FORBIDDEN'));
+    it('not twice', () =>
+      spec
+        .given([invited, active])
+        .when(accept)
+        .thenThrows('ILLEGAL_TRANSITION', /active/));
   });
 
   describe('roles and deactivation', () => {
@@ -78,9 +120,23 @@ describe('people', () => {
       spec
         .given([invited, active])
         .when({ type: 'ChangePersonRoles', personId, now, actor: orgAdmin, roles: ['referral_officer', 'job_coach'] })
-        .then([{ type: 'PersonRolesChanged', data: { personId, roles: ['referral_officer', 'job_coach'], permissions: [], changedAt: now, changedBy: 'p-1' } }]));
+        .then([
+          {
+            type: 'PersonRolesChanged',
+            data: {
+              personId,
+              roles: ['referral_officer', 'job_coach'],
+              permissions: [],
+              changedAt: now,
+              changedBy: 'p-1',
+            },
+          },
+        ]));
     it('an org admin cannot drop their own admin role', () => {
-      const self: PersonEvent[] = [{ ...invited, data: { ...invited.data, personId: 'p-1', roles: ['org_admin'] } } as PersonEvent, active];
+      const self: PersonEvent[] = [
+        { ...invited, data: { ...invited.data, personId: 'p-1', roles: ['org_admin'] } } as PersonEvent,
+        active,
+      ];
       spec
         .given(self)
         .when({ type: 'ChangePersonRoles', personId: 'p-1', now, actor: orgAdmin, roles: ['referral_officer'] })
@@ -90,19 +146,31 @@ describe('people', () => {
       spec
         .given([invited, active])
         .when({ type: 'DeactivatePerson', personId, now, actor: orgAdmin, reason: 'left' })
-        .then([{ type: 'PersonDeactivated', data: { personId, reason: 'left', deactivatedAt: now, deactivatedBy: 'p-1' } }]));
+        .then([
+          { type: 'PersonDeactivated', data: { personId, reason: 'left', deactivatedAt: now, deactivatedBy: 'p-1' } },
+        ]));
     it('deactivation is refused from another organisation', () =>
-      spec.given([invited, active]).when({ type: 'DeactivatePerson', personId, now, actor: otherAdmin }).thenThrows('FORBIDDEN'));
+      spec
+        .given([invited, active])
+        .when({ type: 'DeactivatePerson', personId, now, actor: otherAdmin })
+        .thenThrows('FORBIDDEN'));
     it('a deactivated person cannot sign in', () =>
       spec
-        .given([invited, active, { type: 'PersonDeactivated', data: { personId, reason: null, deactivatedAt: now, deactivatedBy: 'p-1' } }])
+        .given([
+          invited,
+          active,
+          { type: 'PersonDeactivated', data: { personId, reason: null, deactivatedAt: now, deactivatedBy: 'p-1' } },
+        ])
         .when({ type: 'RecordSignIn', personId, now, passwordMatched: true })
         .thenThrows('UNAUTHENTICATED'));
   });
 
   describe('lock-out after 5 failed sign-ins for 15 minutes', () => {
     it('counts failures', () =>
-      spec.given([invited, active, ...failures(3)]).when(failAt(3)).then([{ type: 'SignInFailed', data: { personId, failedAt: at(3), consecutiveFailures: 4 } }]));
+      spec
+        .given([invited, active, ...failures(3)])
+        .when(failAt(3))
+        .then([{ type: 'SignInFailed', data: { personId, failedAt: at(3), consecutiveFailures: 4 } }]));
     it('the fifth failure locks the person out for 15 minutes', () =>
       spec
         .given([invited, active, ...failures(4)])
@@ -111,18 +179,32 @@ describe('people', () => {
           { type: 'SignInFailed', data: { personId, failedAt: at(4), consecutiveFailures: 5 } },
           { type: 'PersonLockedOut', data: { personId, lockedAt: at(4), lockedUntil: at(19) } },
         ]));
-    const locked: PersonEvent[] = [invited, active, ...failures(5), { type: 'PersonLockedOut', data: { personId, lockedAt: at(4), lockedUntil: at(19) } }];
+    const locked: PersonEvent[] = [
+      invited,
+      active,
+      ...failures(5),
+      { type: 'PersonLockedOut', data: { personId, lockedAt: at(4), lockedUntil: at(19) } },
+    ];
     it('while locked, even the right password is refused', () =>
-      spec.given(locked).when({ type: 'RecordSignIn', personId, now: at(18), passwordMatched: true }).thenThrows('FORBIDDEN', /too many/));
+      spec
+        .given(locked)
+        .when({ type: 'RecordSignIn', personId, now: at(18), passwordMatched: true })
+        .thenThrows('FORBIDDEN', /too many/));
     it('after 15 minutes the right password works and resets the lock', () =>
       spec
         .given(locked)
         .when({ type: 'RecordSignIn', personId, now: at(19), passwordMatched: true })
         .then([{ type: 'SignInSucceeded', data: { personId, signedInAt: at(19) } }]));
     it('after the lock, counting starts again from zero', () =>
-      spec.given(locked).when(failAt(20)).then([{ type: 'SignInFailed', data: { personId, failedAt: at(20), consecutiveFailures: 1 } }]));
+      spec
+        .given(locked)
+        .when(failAt(20))
+        .then([{ type: 'SignInFailed', data: { personId, failedAt: at(20), consecutiveFailures: 1 } }]));
     it('a success resets the counter; a routine success records nothing', () => {
-      spec.given([invited, active, ...failures(2)]).when({ type: 'RecordSignIn', personId, now, passwordMatched: true }).thenEvents((e) => expect(e).toHaveLength(1));
+      spec
+        .given([invited, active, ...failures(2)])
+        .when({ type: 'RecordSignIn', personId, now, passwordMatched: true })
+        .thenEvents((e) => expect(e).toHaveLength(1));
       spec.given([invited, active]).when({ type: 'RecordSignIn', personId, now, passwordMatched: true }).thenNothing();
     });
     it('isLockedOut', () => {

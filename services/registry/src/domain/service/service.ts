@@ -29,7 +29,14 @@ export type ServiceDetailsUpdated = DomainEvent<
 /** Its own event: capacity changes often, and other services (matching, referrals) follow only this. */
 export type ServiceCapacityChanged = DomainEvent<
   'ServiceCapacityChanged',
-  { serviceId: string; organisationId: string; capacity: Capacity; previous: Capacity; changedAt: string; changedBy: string }
+  {
+    serviceId: string;
+    organisationId: string;
+    capacity: Capacity;
+    previous: Capacity;
+    changedAt: string;
+    changedBy: string;
+  }
 >;
 export type ServiceWithdrawn = DomainEvent<
   'ServiceWithdrawn',
@@ -119,7 +126,14 @@ export const decideService = (command: ServiceCommand, state: ServiceState): Ser
       return [
         {
           type: 'ServiceRegistered',
-          data: { serviceId, organisationId, details: command.details, capacity: command.capacity, registeredAt: now, registeredBy: by },
+          data: {
+            serviceId,
+            organisationId,
+            details: command.details,
+            capacity: command.capacity,
+            registeredAt: now,
+            registeredBy: by,
+          },
         },
       ];
     }
@@ -127,7 +141,12 @@ export const decideService = (command: ServiceCommand, state: ServiceState): Ser
       const { organisationId } = requireActive(state, 'update');
       requireOrganisationRole(actor, organisationId, ['org_admin'], 'update a service');
       validateServiceDetails(command.details);
-      return [{ type: 'ServiceDetailsUpdated', data: { serviceId, organisationId, details: command.details, updatedAt: now, updatedBy: by } }];
+      return [
+        {
+          type: 'ServiceDetailsUpdated',
+          data: { serviceId, organisationId, details: command.details, updatedAt: now, updatedBy: by },
+        },
+      ];
     }
     case 'ChangeServiceCapacity': {
       const { organisationId, capacity: previous } = requireActive(state, 'change the capacity of');
@@ -146,7 +165,9 @@ export const decideService = (command: ServiceCommand, state: ServiceState): Ser
       const { organisationId } = requireActive(state, 'withdraw');
       requireOrganisationRole(actor, organisationId, ['org_admin'], 'withdraw a service', { networkAdminMay: true });
       const reason = command.reason?.trim() ? command.reason.trim() : null;
-      return [{ type: 'ServiceWithdrawn', data: { serviceId, organisationId, reason, withdrawnAt: now, withdrawnBy: by } }];
+      return [
+        { type: 'ServiceWithdrawn', data: { serviceId, organisationId, reason, withdrawnAt: now, withdrawnBy: by } },
+      ];
     }
   }
 };

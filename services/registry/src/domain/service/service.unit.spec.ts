@@ -23,7 +23,13 @@ const details: ServiceDetails = {
     {
       locationId: 'loc-1',
       name: 'Shelter Kalamaria',
-      address: { street: 'Ethnikis Antistaseos 10', locality: 'Kalamaria', postalCode: '55134', region: 'Central Macedonia', country: 'GR' },
+      address: {
+        street: 'Ethnikis Antistaseos 10',
+        locality: 'Kalamaria',
+        postalCode: '55134',
+        region: 'Central Macedonia',
+        country: 'GR',
+      },
       coordinates: { latitude: 40.5826, longitude: 22.9501 },
       schedule: [
         { weekday: 1, opens: '09:00', closes: '17:00' },
@@ -53,7 +59,8 @@ const register = {
   now,
   actor: orgAdmin,
 } as const;
-const change = (c: Capacity, actor: Actor = officer) => ({ type: 'ChangeServiceCapacity', serviceId, capacity: c, now, actor }) as const;
+const change = (c: Capacity, actor: Actor = officer) =>
+  ({ type: 'ChangeServiceCapacity', serviceId, capacity: c, now, actor }) as const;
 
 const errorsOf = (run: () => unknown): string[] => {
   try {
@@ -65,11 +72,23 @@ const errorsOf = (run: () => unknown): string[] => {
 };
 
 describe('services offered', () => {
-  it('an org admin of an approved organisation registers a service', () => spec.given([]).when(register).then([registered]));
+  it('an org admin of an approved organisation registers a service', () =>
+    spec.given([]).when(register).then([registered]));
   it('not for an organisation that is only applying', () =>
-    spec.given([]).when({ ...register, organisationStatus: 'applied' }).thenThrows('BUSINESS_RULE_VIOLATED', /applied/));
-  it('not by an admin of another organisation', () => spec.given([]).when({ ...register, actor: outsider }).thenThrows('FORBIDDEN'));
-  it('not twice', () => spec.given([registered]).when(register).thenThrows('ILLEGAL_TRANSITION', /active/));
+    spec
+      .given([])
+      .when({ ...register, organisationStatus: 'applied' })
+      .thenThrows('BUSINESS_RULE_VIOLATED', /applied/));
+  it('not by an admin of another organisation', () =>
+    spec
+      .given([])
+      .when({ ...register, actor: outsider })
+      .thenThrows('FORBIDDEN'));
+  it('not twice', () =>
+    spec
+      .given([registered])
+      .when(register)
+      .thenThrows('ILLEGAL_TRANSITION', /active/));
 
   it('validates category, languages, eligibility, locations and schedules with pointers', () => {
     const bad = {
@@ -85,15 +104,17 @@ describe('services offered', () => {
         },
       ],
     } as unknown as ServiceDetails;
-    expect(errorsOf(() => serviceDecider.decide({ ...register, details: bad }, serviceDecider.initialState()))).toEqual([
-      '/body/details/categoryId',
-      '/body/details/eligibility/legalStatuses/0',
-      '/body/details/eligibility/maxAge',
-      '/body/details/languages/1',
-      '/body/details/locations/0/coordinates/longitude',
-      '/body/details/locations/0/schedule/0/weekday',
-      '/body/details/locations/0/schedule/0/closes',
-    ]);
+    expect(errorsOf(() => serviceDecider.decide({ ...register, details: bad }, serviceDecider.initialState()))).toEqual(
+      [
+        '/body/details/categoryId',
+        '/body/details/eligibility/legalStatuses/0',
+        '/body/details/eligibility/maxAge',
+        '/body/details/languages/1',
+        '/body/details/locations/0/coordinates/longitude',
+        '/body/details/locations/0/schedule/0/weekday',
+        '/body/details/locations/0/schedule/0/closes',
+      ],
+    );
   });
 
   it('accepts ISO 639-3 codes and sub-terms of the taxonomy', () =>
@@ -121,25 +142,49 @@ describe('services offered', () => {
           },
         ]));
     it('the same capacity again records nothing', () => spec.given([registered]).when(change(capacity)).thenNothing());
-    it('a job coach may not change capacity', () => spec.given([registered]).when(change(capacity, coach)).thenThrows('FORBIDDEN'));
+    it('a job coach may not change capacity', () =>
+      spec.given([registered]).when(change(capacity, coach)).thenThrows('FORBIDDEN'));
     it('available cannot exceed maximum', () =>
-      spec.given([registered]).when(change({ available: 41, maximum: 40, intake: 'open' })).thenThrows('VALIDATION_FAILED', /must not exceed/));
+      spec
+        .given([registered])
+        .when(change({ available: 41, maximum: 40, intake: 'open' }))
+        .thenThrows('VALIDATION_FAILED', /must not exceed/));
     it('intake cannot be open with no places', () =>
-      spec.given([registered]).when(change({ available: 0, maximum: 40, intake: 'open' })).thenThrows('BUSINESS_RULE_VIOLATED'));
+      spec
+        .given([registered])
+        .when(change({ available: 0, maximum: 40, intake: 'open' }))
+        .thenThrows('BUSINESS_RULE_VIOLATED'));
     it('no capacity changes after withdrawal', () =>
-      spec.given([registered, withdrawn]).when(change(capacity)).thenThrows('ILLEGAL_TRANSITION', /withdrawn/));
+      spec
+        .given([registered, withdrawn])
+        .when(change(capacity))
+        .thenThrows('ILLEGAL_TRANSITION', /withdrawn/));
   });
 
   it('updates details', () =>
     spec
       .given([registered])
-      .when({ type: 'UpdateServiceDetails', serviceId, details: { ...details, responseTimeHours: 48 }, now, actor: orgAdmin })
-      .thenEvents(([event]) => expect(event).toMatchObject({ type: 'ServiceDetailsUpdated', data: { details: { responseTimeHours: 48 } } })));
+      .when({
+        type: 'UpdateServiceDetails',
+        serviceId,
+        details: { ...details, responseTimeHours: 48 },
+        now,
+        actor: orgAdmin,
+      })
+      .thenEvents(([event]) =>
+        expect(event).toMatchObject({ type: 'ServiceDetailsUpdated', data: { details: { responseTimeHours: 48 } } }),
+      ));
 
   it('withdraws, and refuses withdrawing twice', () => {
     spec.given([registered]).when({ type: 'WithdrawService', serviceId, now, actor: orgAdmin }).then([withdrawn]);
-    spec.given([registered, withdrawn]).when({ type: 'WithdrawService', serviceId, now, actor: orgAdmin }).thenThrows('ILLEGAL_TRANSITION', /withdrawn/);
+    spec
+      .given([registered, withdrawn])
+      .when({ type: 'WithdrawService', serviceId, now, actor: orgAdmin })
+      .thenThrows('ILLEGAL_TRANSITION', /withdrawn/);
   });
   it('cannot update a service that was never registered', () =>
-    spec.given([]).when({ type: 'UpdateServiceDetails', serviceId, details, now, actor: orgAdmin }).thenThrows('ILLEGAL_TRANSITION', /not registered/));
+    spec
+      .given([])
+      .when({ type: 'UpdateServiceDetails', serviceId, details, now, actor: orgAdmin })
+      .thenThrows('ILLEGAL_TRANSITION', /not registered/));
 });

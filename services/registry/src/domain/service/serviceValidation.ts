@@ -16,8 +16,13 @@ const checkCapacity = (v: Validation, capacity: Capacity | undefined, path: stri
   }
   const okMax = v.integer(capacity.maximum, `${path}/maximum`, 0, MAX_CAPACITY);
   const okAvailable = v.integer(capacity.available, `${path}/available`, 0, MAX_CAPACITY);
-  if (okMax && okAvailable) v.check(capacity.available <= capacity.maximum, `${path}/available`, 'must not exceed maximum');
-  v.check((INTAKE_STATES as readonly string[]).includes(capacity.intake), `${path}/intake`, `must be one of ${INTAKE_STATES.join(', ')}`);
+  if (okMax && okAvailable)
+    v.check(capacity.available <= capacity.maximum, `${path}/available`, 'must not exceed maximum');
+  v.check(
+    (INTAKE_STATES as readonly string[]).includes(capacity.intake),
+    `${path}/intake`,
+    `must be one of ${INTAKE_STATES.join(', ')}`,
+  );
 };
 
 /** Capacity alone (the capacity command's whole body); a full register also checks it. */
@@ -31,7 +36,10 @@ export const validateCapacity = (capacity: Capacity, path = '/capacity'): void =
 // A service cannot promise open intake with no place left: referrers would be sent into a wall.
 const assertIntakeConsistent = (capacity: Capacity): void => {
   if (capacity.intake === 'open' && capacity.available === 0)
-    throw new AppError('BUSINESS_RULE_VIOLATED', 'intake cannot be open with no places available: use waitlist or closed');
+    throw new AppError(
+      'BUSINESS_RULE_VIOLATED',
+      'intake cannot be open with no places available: use waitlist or closed',
+    );
 };
 
 export const validateServiceDetails = (details: ServiceDetails | undefined, capacity?: Capacity): void => {

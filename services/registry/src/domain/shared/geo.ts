@@ -20,7 +20,11 @@ export const validateCoordinates = (v: Validation, value: Coordinates | undefine
     return;
   }
   const { latitude, longitude } = value;
-  v.check(typeof latitude === 'number' && latitude >= -90 && latitude <= 90, `${path}/latitude`, 'must be between -90 and 90');
+  v.check(
+    typeof latitude === 'number' && latitude >= -90 && latitude <= 90,
+    `${path}/latitude`,
+    'must be between -90 and 90',
+  );
   v.check(
     typeof longitude === 'number' && longitude >= -180 && longitude <= 180,
     `${path}/longitude`,

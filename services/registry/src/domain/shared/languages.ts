@@ -38,4 +38,5 @@ const ISO_639_3 = {
 
 export const LANGUAGE_CODES: ReadonlySet<string> = new Set([...ISO_639_1.split(' '), ...Object.keys(ISO_639_3)]);
 
-export const isLanguageCode = (value: unknown): value is string => typeof value === 'string' && LANGUAGE_CODES.has(value);
+export const isLanguageCode = (value: unknown): value is string =>
+  typeof value === 'string' && LANGUAGE_CODES.has(value);

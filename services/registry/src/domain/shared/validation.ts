@@ -54,7 +54,8 @@ export class Validation {
 }
 
 export const isTimestamp = (value: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) && !Number.isNaN(Date.parse(value));
+  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(value) &&
+  !Number.isNaN(Date.parse(value));
 
 export const isEmail = (value: unknown): boolean =>
   typeof value === 'string' && value.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
@@ -72,4 +73,5 @@ export const isUrl = (value: unknown): boolean => {
 /** Time comparisons on ISO strings with offsets must go through Date, not string order. */
 export const isAfter = (a: string, b: string): boolean => Date.parse(a) > Date.parse(b);
 
-export const addMinutes = (at: string, minutes: number): string => new Date(Date.parse(at) + minutes * 60_000).toISOString();
+export const addMinutes = (at: string, minutes: number): string =>
+  new Date(Date.parse(at) + minutes * 60_000).toISOString();

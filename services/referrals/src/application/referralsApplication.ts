@@ -1,0 +1,318 @@
+import { AppError } from '@estia/infra/errors/appError.js';
+import { handleCommand, type HandleCommandResult } from '@estia/infra/commandHandling/handleCommand.js';
+import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
+import type { EventMetadata, EventStore, ExpectedVersion } from '@estia/infra/eventStore/types.js';
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import type { ClientPersonalData } from '../domain/clients/clientData.js';
+import {
+  clientDecider,
+  clientStreamId,
+  type ClientCommand,
+  type ClientEvent,
+  type ClientState,
+} from '../domain/clients/clientDecider.js';
+import { findLikelyDuplicates } from '../domain/duplicates.js';
+import { needsDecider, needsStreamId, type NeedsCommand, type NeedsEvent } from '../domain/needs/needsDecider.js';
+import { referralDecider } from '../domain/referrals/referralDecider.js';
+import {
+  referralStreamId,
+  type ReferralCommand,
+  type ReferralEvent,
+  type ReferralState,
+  type SendReferral,
+} from '../domain/referrals/referralTypes.js';
+import type { Actor } from '../domain/shared/actor.js';
+import type { Reason } from '../domain/shared/personal.js';
+import type { ConsentScope, ServiceCategory } from '../domain/shared/vocabulary.js';
+import { clientAccess } from '../projections/access.js';
+import { clientStatus, consentsOf, duplicateIndex } from '../projections/queries.js';
+import { personalEventCodec } from './personalCodec.js';
+import { organisationFacts, serviceFacts } from './registryFacts.js';
+
+export interface ReferralsDeps {
+  store: EventStore;
+  /** The service's read-model database (facts for the deciders come from here). */
+  db: SqlDatabase;
+  keyStore: KeyStore;
+  clock?: () => Date;
+}
+
+export interface CallContext {
+  actor: Actor;
+  /** From If-Match; omitted = the version read (a concurrent writer still conflicts). */
+  expectedVersion?: ExpectedVersion;
+  correlationId?: string;
+}
+
+export interface SendInput {
+  referralId: string;
+  clientId: string;
+  /** The receiving organisation, category and response time come from the service (registry facts). */
+  serviceId: string;
+  share: ConsentScope[];
+  needId?: string;
+  message?: string;
+  consentOverride?: Reason;
+  forwardedFrom?: { referralId: string };
+}
+
+/** A command as a caller gives it: the clock, the actor and the looked-up facts are added here. */
+type WithoutFacts<C, Facts extends PropertyKey = never> = C extends unknown ? Omit<C, 'now' | 'actor' | Facts> : never;
+
+/**
+ * The command side of the referrals service: gathers the facts each rule needs from the read models
+ * (no I/O inside deciders), runs load → decide → seal personal parts → append, and performs the
+ * effects outside the log (destroying an erased client's key).
+ */
+export function createReferralsApplication(deps: ReferralsDeps) {
+  const { store, db, keyStore } = deps;
+  const now = (): string => (deps.clock ?? (() => new Date()))().toISOString();
+  const metadataOf = (ctx: CallContext): EventMetadata => ({
+    actor: { organisationId: ctx.actor.organisationId, userId: ctx.actor.userId },
+    ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
+  });
+
+  const runClient = (
+    ctx: CallContext,
+    command: ClientCommand,
+  ): Promise<HandleCommandResult<ClientState, ClientEvent>> =>
+    handleCommand({
+      store,
+      streamId: clientStreamId(command.clientId),
+      decider: clientDecider,
+      command,
+      codec: personalEventCodec<ClientEvent>(keyStore),
+      metadata: metadataOf(ctx),
+      ...(ctx.expectedVersion === undefined ? {} : { expectedVersion: ctx.expectedVersion }),
+    });
+
+  const runReferral = (ctx: CallContext | null, command: ReferralCommand) =>
+    handleCommand({
+      store,
+      streamId: referralStreamId(command.referralId),
+      decider: referralDecider,
+      command,
+      codec: personalEventCodec<ReferralEvent>(keyStore),
+      metadata: ctx ? metadataOf(ctx) : { actor: { userId: 'system:expiry' } },
+      ...(ctx?.expectedVersion === undefined ? {} : { expectedVersion: ctx.expectedVersion }),
+    });
+
+  const clientFacts = async (actor: Actor, clientId: string, at: string) => {
+    const status = await clientStatus(db, clientId);
+    const access = status === 'active' ? await clientAccess(db, actor.organisationId, clientId, at) : null;
+    return { status, access };
+  };
+
+  /** Builds SendReferral with its facts (also used by forwarding). */
+  const prepareSend = async (ctx: CallContext, input: SendInput, at: string): Promise<SendReferral> => {
+    const service = await serviceFacts(db, input.serviceId);
+    if (!service) throw new AppError('NOT_FOUND', `service ${input.serviceId} is not (or no longer) offered`);
+    const [sender, receiver, client, consents] = await Promise.all([
+      organisationFacts(db, ctx.actor.organisationId),
+      organisationFacts(db, service.organisationId),
+      clientFacts(ctx.actor, input.clientId, at),
+      consentsOf(db, input.clientId),
+    ]);
+    return {
+      type: 'SendReferral',
+      referralId: input.referralId,
+      now: at,
+      actor: ctx.actor,
+      actorOrganisation: { mayExchange: sender.mayExchange },
+      clientId: input.clientId,
+      receiver: { organisationId: service.organisationId, mayExchange: receiver.mayExchange },
+      serviceId: input.serviceId,
+      category: service.category as ServiceCategory,
+      ...(input.needId === undefined ? {} : { needId: input.needId }),
+      share: input.share,
+      responseTimeHours: service.responseTimeHours,
+      client: { status: client.status, visibleToSender: client.access?.allowed === true },
+      consents,
+      ...(input.consentOverride === undefined ? {} : { consentOverride: input.consentOverride }),
+      ...(input.forwardedFrom === undefined ? {} : { forwardedFrom: input.forwardedFrom }),
+      ...(input.message === undefined ? {} : { personal: { message: input.message } }),
+    };
+  };
+
+  return {
+    /**
+     * Registers a client after duplicate detection. Without `confirmedNew`, likely duplicates refuse
+     * the registration (422, candidates in the problem's extensions); the officer then links or confirms.
+     */
+    async registerClient(
+      ctx: CallContext,
+      input: { clientId: string; personal: ClientPersonalData; confirmedNew?: boolean },
+    ) {
+      const at = now();
+      const org = await organisationFacts(db, ctx.actor.organisationId);
+      const candidates =
+        typeof input.personal?.dateOfBirth === 'string'
+          ? findLikelyDuplicates(input.personal, await duplicateIndex(db, input.personal.dateOfBirth)).filter(
+              (c) => c.clientId !== input.clientId,
+            )
+          : [];
+      return runClient(ctx, {
+        type: 'RegisterClient',
+        clientId: input.clientId,
+        now: at,
+        actor: ctx.actor,
+        organisation: { approved: org.approved },
+        duplicateReview: {
+          candidates: candidates.map(({ clientId, score }) => ({ clientId, score })),
+          confirmedNew: input.confirmedNew === true,
+        },
+        personal: input.personal,
+      });
+    },
+
+    async linkRegistration(ctx: CallContext, input: { clientId: string; score: number }) {
+      const org = await organisationFacts(db, ctx.actor.organisationId);
+      return runClient(ctx, {
+        type: 'LinkRegistration',
+        clientId: input.clientId,
+        now: now(),
+        actor: ctx.actor,
+        organisation: { approved: org.approved },
+        score: input.score,
+      });
+    },
+
+    /** CorrectPersonalData, ChangeLegalStatus, GiveConsent. */
+    async clientCommand(
+      ctx: CallContext,
+      command: Extract<
+        WithoutFacts<ClientCommand>,
+        { type: 'CorrectPersonalData' | 'ChangeLegalStatus' | 'GiveConsent' }
+      >,
+    ) {
+      return runClient(ctx, { ...command, now: now(), actor: ctx.actor } as ClientCommand);
+    },
+
+    async withdrawConsent(ctx: CallContext, input: { clientId: string; consentId: string; reason?: Reason }) {
+      const at = now();
+      const { access } = await clientFacts(ctx.actor, input.clientId, at);
+      return runClient(ctx, {
+        type: 'WithdrawConsent',
+        ...input,
+        now: at,
+        actor: ctx.actor,
+        actorHoldsAcceptedReferral: access?.basis === 'referral',
+      });
+    },
+
+    /** GDPR art. 17: records ClientErased, then destroys the key (the projection repeats it if we crash here). */
+    async eraseClient(ctx: CallContext, input: { clientId: string }) {
+      const result = await runClient(ctx, {
+        type: 'EraseClient',
+        clientId: input.clientId,
+        now: now(),
+        actor: ctx.actor,
+      });
+      if (result.state.status === 'erased') await keyStore.destroyKey(input.clientId, result.state.erasedAt);
+      return result;
+    },
+
+    async needsCommand(ctx: CallContext, command: WithoutFacts<NeedsCommand, 'client'>) {
+      const at = now();
+      const { status, access } = await clientFacts(ctx.actor, command.clientId, at);
+      return handleCommand({
+        store,
+        streamId: needsStreamId(command.clientId),
+        decider: needsDecider,
+        command: {
+          ...command,
+          now: at,
+          actor: ctx.actor,
+          client: { status, visibleToActor: access?.allowed === true },
+        } as NeedsCommand,
+        codec: personalEventCodec<NeedsEvent>(keyStore),
+        metadata: metadataOf(ctx),
+      });
+    },
+
+    async sendReferral(ctx: CallContext, input: SendInput) {
+      return runReferral(ctx, await prepareSend(ctx, input, now()));
+    },
+
+    /** Accept, reject, start, hold, resume, complete, fail, cancel, post a message. */
+    async referralCommand(
+      ctx: CallContext,
+      command: WithoutFacts<
+        Exclude<ReferralCommand, { type: 'SendReferral' | 'ForwardReferral' | 'ExpireReferral' }>,
+        'actorOrganisation'
+      >,
+    ) {
+      const org = await organisationFacts(db, ctx.actor.organisationId);
+      return runReferral(ctx, {
+        ...command,
+        now: now(),
+        actor: ctx.actor,
+        actorOrganisation: { mayExchange: org.mayExchange },
+      } as ReferralCommand);
+    },
+
+    /**
+     * Forward: both decisions are taken before anything is written (consent for the new recipient is
+     * checked by SendReferral), then the new referral is created and the original records the link.
+     */
+    async forwardReferral(
+      ctx: CallContext,
+      input: {
+        referralId: string;
+        newReferralId: string;
+        serviceId: string;
+        share: ConsentScope[];
+        reason: Reason;
+        message?: string;
+      },
+    ) {
+      const at = now();
+      const org = await organisationFacts(db, ctx.actor.organisationId);
+      const originalEvents = await store.readStream(referralStreamId(input.referralId));
+      const original = originalEvents.reduce(
+        (s, e) => referralDecider.evolve(s, { type: e.type, data: e.data } as ReferralEvent),
+        referralDecider.initialState() as ReferralState,
+      );
+      if (original.status === 'none') throw new AppError('NOT_FOUND', `referral ${input.referralId} does not exist`);
+      const send = await prepareSend(
+        ctx,
+        {
+          referralId: input.newReferralId,
+          clientId: original.clientId,
+          serviceId: input.serviceId,
+          share: input.share,
+          forwardedFrom: { referralId: input.referralId },
+          ...(input.message === undefined ? {} : { message: input.message }),
+        },
+        at,
+      );
+      // The receiver of the original may pass the case on even before accepting it (the forward decision checks it is the receiver).
+      send.client = { ...send.client, visibleToSender: send.client.status === 'active' };
+      const forward: ReferralCommand = {
+        type: 'ForwardReferral',
+        referralId: input.referralId,
+        now: at,
+        actor: ctx.actor,
+        actorOrganisation: { mayExchange: org.mayExchange },
+        newReferralId: input.newReferralId,
+        to: { organisationId: send.receiver.organisationId },
+        reason: input.reason,
+      };
+      referralDecider.decide(forward, original);
+      referralDecider.decide(send, referralDecider.initialState());
+      const created = await runReferral(ctx, send);
+      const forwarded = await runReferral(
+        { ...ctx, expectedVersion: originalEvents[originalEvents.length - 1]!.revision },
+        forward,
+      );
+      return { created, forwarded };
+    },
+
+    /** Scheduler: expire one referral (refused if answered meanwhile or not yet due). */
+    async expireReferral(referralId: string, at = now()) {
+      return runReferral(null, { type: 'ExpireReferral', referralId, now: at });
+    },
+  };
+}
+
+export type ReferralsApplication = ReturnType<typeof createReferralsApplication>;

@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, it, expect } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { validateHsds, type HsdsKind } from '@estia/contracts';
+import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
+import { createLogger } from '@estia/infra/http/logger.js';
+import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
+import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
+import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
+import type { EventStore } from '@estia/infra/eventStore/types.js';
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { defaultContext } from '../application/context.js';
+import { apiClientHandlers } from '../application/apiClientHandlers.js';
+import { peopleHandlers } from '../application/peopleHandlers.js';
+import { createKeyRing, publicJwks, type KeyRing } from '../auth/signingKeys.js';
+import { DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../demo/demoData.js';
+import { seedDemo } from '../demo/seedDemo.js';
+import { catchUpRegistryReadModels } from '../projections/registryProjections.js';
+import { authRoutes } from './authRoutes.js';
+import { hsdsRoutes } from './hsdsRoutes.js';
+
+describe('registry HTTP: public HSDS directory and token endpoints', () => {
+  let dir: string;
+  let store: EventStore;
+  let db: SqlDatabase;
+  let app: FastifyInstance;
+  let ring: KeyRing;
+  let seeded: Awaited<ReturnType<typeof seedDemo>>;
+  const issuer = 'https://registry.test';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'estia-registry-http-'));
+    store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
+    db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
+    const ctx = defaultContext(store);
+    seeded = await seedDemo(ctx, db, { credentials: 'sample' });
+    await catchUpRegistryReadModels(store, db);
+    ring = await createKeyRing(new Date().toISOString());
+    app = await createHttpApp({
+      service: 'registry-test',
+      logger: createLogger({ service: 'registry-test', level: 'warn' }),
+      auth: { verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer, audience: 'estia' }) },
+      db,
+      rateLimit: false,
+    });
+    await app.register(hsdsRoutes, { db, publicBaseUrl: 'https://registry.test' });
+    const tokens = { issuer, audience: 'estia', keyRing: () => ring };
+    await app.register(authRoutes, { tokens, people: peopleHandlers(ctx, db), clients: apiClientHandlers(ctx) });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const get = async (url: string, kind: HsdsKind) => {
+    const response = await app.inject({ method: 'GET', url });
+    expect(response.statusCode, response.body).toBe(200);
+    const body = response.json();
+    expect(validateHsds(kind, body)).toEqual([]);
+    return body;
+  };
+
+  it('every HSDS endpoint answers without a token with bodies that validate', async () => {
+    await get('/', 'api_info');
+    const services = await get('/services?per_page=5', 'services_page');
+    expect(services).toMatchObject({ total_items: seeded.services, size: 5, first_page: true });
+    await get(`/services/${services.contents[0].id}`, 'service');
+    const orgs = await get('/organizations?page=2&per_page=10', 'organizations_page');
+    expect(orgs).toMatchObject({ total_items: 30, page_number: 2, size: 10 });
+    await get(`/organizations/${orgs.contents[0].id}`, 'organization');
+    const taxonomies = await get('/taxonomies', 'taxonomies_page');
+    await get(`/taxonomies/${taxonomies.contents[0].id}`, 'taxonomy');
+    const terms = await get('/taxonomy_terms?per_page=100', 'taxonomy_terms_page');
+    await get(`/taxonomy_terms/${terms.contents[0].id}`, 'taxonomy_term');
+    const sal = await get('/service_at_locations?per_page=3', 'service_at_locations_page');
+    await get(`/service_at_locations/${sal.contents[0].id}`, 'service_at_location');
+  });
+
+  it('filters: taxonomy term (code or uuid, with sub-terms), language, distance', async () => {
+    const byCode = await get('/services?taxonomy_term_id=housing&per_page=100', 'services_page');
+    const terms = await get('/taxonomy_terms?per_page=100', 'taxonomy_terms_page');
+    const housingUuid = terms.contents.find((t: { code: string }) => t.code === 'housing').id;
+    const byUuid = await get(`/services?taxonomy_term_id=${housingUuid}&per_page=100`, 'services_page');
+    expect(byUuid.contents).toEqual(byCode.contents);
+    expect(byCode.total_items).toBeGreaterThan(0);
+    const near = await get('/services?lat=37.9838&lon=23.7275&radius_km=25&per_page=100', 'services_page');
+    const distances = near.contents.map((s: { distance_km: number }) => s.distance_km);
+    expect(distances.length).toBeGreaterThan(0);
+    expect(distances).toEqual([...distances].sort((a: number, b: number) => a - b));
+    expect(Math.max(...distances)).toBeLessThanOrEqual(25);
+  });
+
+  it('bad queries are problem+json naming the field; unknown ids are 404', async () => {
+    const bad = await app.inject({ method: 'GET', url: '/services?lat=95&lon=23&radius_km=5' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(bad.json())).toContain('lat');
+    const term = await app.inject({ method: 'GET', url: '/services?taxonomy_term_id=spa' });
+    expect(term.statusCode).toBe(400);
+    expect(
+      (await app.inject({ method: 'GET', url: '/services/00000000-0000-4000-8000-000000000000' })).statusCode,
+    ).toBe(404);
+  });
+
+  it('client credentials (form body) and sign-in issue tokens verifiable through the published JWKS', async () => {
+    const jwks = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json();
+    expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: ring.current.kid });
+    expect(jwks.keys[0]).not.toHaveProperty('d');
+    const verifier = createTokenVerifier({ jwks, issuer, audience: 'estia' });
+
+    const form = `grant_type=client_credentials&client_id=${seeded.apiClient.clientId}&client_secret=${encodeURIComponent(DEMO_CLIENT_SECRET)}`;
+    const token = await app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      payload: form,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(token.statusCode, token.body).toBe(200);
+    expect(token.json()).toMatchObject({ token_type: 'Bearer', expires_in: 600 });
+    expect(await verifier.verify(token.json().access_token)).toMatchObject({
+      clientId: seeded.apiClient.clientId,
+      scopes: expect.arrayContaining(['referrals:write']),
+    });
+
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      payload: { grant_type: 'client_credentials', client_id: seeded.apiClient.clientId, client_secret: 'nope' },
+    });
+    expect(wrong.statusCode).toBe(401);
+
+    const email = seeded.credentials.find((c) => c.roles.includes('org_admin'))!.email;
+    const signIn = await app.inject({
+      method: 'POST',
+      url: '/auth/sign-in',
+      payload: { email, password: DEMO_PASSWORD },
+    });
+    expect(signIn.statusCode, signIn.body).toBe(200);
+    expect((await verifier.verify(signIn.json().access_token)).roles).toEqual(['org_admin']);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/auth/sign-in',
+      payload: { email, password: 'not the password' },
+    });
+    expect(bad.statusCode).toBe(401);
+  });
+});

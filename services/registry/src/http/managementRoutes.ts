@@ -1,0 +1,251 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
+import type { organisationHandlers } from '../application/organisationHandlers.js';
+import type { serviceHandlers } from '../application/serviceHandlers.js';
+import type { peopleHandlers } from '../application/peopleHandlers.js';
+import type { apiClientHandlers } from '../application/apiClientHandlers.js';
+import type { ApiScope } from '../domain/apiClient/apiClient.js';
+import type { OrganisationProfile } from '../domain/organisation/organisation.js';
+import type { Capacity, ServiceDetails } from '../domain/service/serviceDetails.js';
+import type { Permission, Role } from '../domain/shared/actor.js';
+import { actorOf } from './actor.js';
+
+export interface ManagementRoutesOptions {
+  organisations: ReturnType<typeof organisationHandlers>;
+  services: ReturnType<typeof serviceHandlers>;
+  people: ReturnType<typeof peopleHandlers>;
+  clients: ReturnType<typeof apiClientHandlers>;
+}
+
+// The deciders validate every field (with JSON pointers); the route schema only insists on an object.
+const objectBody = { body: { type: 'object' } } as const;
+const idParams = {
+  params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['id'] },
+} as const;
+const schema = { ...objectBody, ...idParams } as const;
+
+type Req<B = Record<string, unknown>> = FastifyRequest<{ Params: { id: string }; Body: B }>;
+
+const options = (request: FastifyRequest) => {
+  const expectedVersion = expectedVersionFromIfMatch(request);
+  return { correlationId: request.id, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
+};
+
+/** Answers a state change: the new stream version as ETag, 204 (or 200 with a body). */
+const done = (reply: FastifyReply, version: number | null, body?: unknown) => {
+  setEtag(reply, version);
+  if (body === undefined) return reply.code(204).send();
+  return reply.send(body);
+};
+
+/**
+ * The registry's management API (mounted under /v1). Thin: actor from the token, command to the
+ * handler, ETag out. Rules and refusals are the deciders'.
+ */
+export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = async (
+  app,
+  { organisations, services, people, clients },
+) => {
+  // Membership applications come from organisations that have no account yet.
+  app.post<{ Body: { profile: OrganisationProfile } }>(
+    '/organisations',
+    { config: { public: true, rateLimit: { max: 5, timeWindow: '1 minute' } }, schema: objectBody },
+    async (request, reply) => {
+      const applicant = { principalId: `applicant:${request.id}`, roles: [] };
+      const { organisationId, version } = await organisations.apply(applicant, request.body.profile, {
+        correlationId: request.id,
+      });
+      setEtag(reply, version);
+      return reply
+        .code(201)
+        .header('location', `${request.url.replace(/\/$/, '')}/${organisationId}`)
+        .send({ organisationId });
+    },
+  );
+  app.get<{ Params: { id: string } }>('/organisations/:id/exchange-status', { schema: idParams }, async (request) =>
+    organisations.exchangeStatus(request.params.id),
+  );
+  app.post(
+    '/organisations/:id/approve',
+    { schema },
+    async (request: Req<{ licenceNumber: string; licenceValidUntil: string }>, reply) =>
+      done(
+        reply,
+        (await organisations.approve(actorOf(request), request.params.id, request.body, options(request)))
+          .nextExpectedVersion,
+      ),
+  );
+  app.post('/organisations/:id/reject', { schema }, async (request: Req<{ reason: string }>, reply) =>
+    done(
+      reply,
+      (await organisations.reject(actorOf(request), request.params.id, request.body.reason, options(request)))
+        .nextExpectedVersion,
+    ),
+  );
+  app.post('/organisations/:id/suspend', { schema }, async (request: Req<{ reason: string }>, reply) =>
+    done(
+      reply,
+      (await organisations.suspend(actorOf(request), request.params.id, request.body.reason, options(request)))
+        .nextExpectedVersion,
+    ),
+  );
+  app.post('/organisations/:id/reinstate', { schema: idParams }, async (request: Req, reply) =>
+    done(
+      reply,
+      (await organisations.reinstate(actorOf(request), request.params.id, options(request))).nextExpectedVersion,
+    ),
+  );
+  app.post('/organisations/:id/withdraw', { schema }, async (request: Req<{ reason?: string }>, reply) =>
+    done(
+      reply,
+      (await organisations.withdraw(actorOf(request), request.params.id, request.body?.reason, options(request)))
+        .nextExpectedVersion,
+    ),
+  );
+  app.put(
+    '/organisations/:id/licence',
+    { schema },
+    async (request: Req<{ licenceNumber: string; licenceValidUntil: string }>, reply) =>
+      done(
+        reply,
+        (await organisations.renewLicence(actorOf(request), request.params.id, request.body, options(request)))
+          .nextExpectedVersion,
+      ),
+  );
+  app.post(
+    '/organisations/:id/code-of-conduct-acceptance',
+    { schema },
+    async (request: Req<{ version: number }>, reply) =>
+      done(
+        reply,
+        (
+          await organisations.acceptCodeOfConduct(
+            actorOf(request),
+            request.params.id,
+            request.body.version,
+            options(request),
+          )
+        ).nextExpectedVersion,
+      ),
+  );
+  app.post<{ Body: { title: string; text: string } }>(
+    '/code-of-conduct',
+    { schema: objectBody },
+    async (request, reply) => {
+      const { version } = await organisations.publishCodeOfConduct(
+        actorOf(request),
+        request.body.title,
+        request.body.text,
+        {
+          correlationId: request.id,
+        },
+      );
+      return reply.code(201).send({ version });
+    },
+  );
+
+  app.post<{ Body: { organisationId: string; details: ServiceDetails; capacity: Capacity } }>(
+    '/services',
+    { config: { idempotent: true }, schema: objectBody },
+    async (request, reply) => {
+      const { organisationId, details, capacity } = request.body;
+      const { serviceId, version } = await services.register(actorOf(request), organisationId, details, capacity, {
+        correlationId: request.id,
+      });
+      setEtag(reply, version);
+      return reply
+        .code(201)
+        .header('location', `${request.url.replace(/\/$/, '')}/${serviceId}`)
+        .send({ serviceId });
+    },
+  );
+  app.put('/services/:id/details', { schema }, async (request: Req<{ details: ServiceDetails }>, reply) =>
+    done(
+      reply,
+      (await services.update(actorOf(request), request.params.id, request.body.details, options(request)))
+        .nextExpectedVersion,
+    ),
+  );
+  app.put('/services/:id/capacity', { schema }, async (request: Req<Capacity>, reply) =>
+    done(
+      reply,
+      (await services.changeCapacity(actorOf(request), request.params.id, request.body, options(request)))
+        .nextExpectedVersion,
+    ),
+  );
+  app.post('/services/:id/withdraw', { schema }, async (request: Req<{ reason?: string }>, reply) =>
+    done(
+      reply,
+      (await services.withdraw(actorOf(request), request.params.id, request.body?.reason, options(request)))
+        .nextExpectedVersion,
+    ),
+  );
+
+  app.post<{
+    Body: {
+      organisationId: string | null;
+      email: string;
+      displayName: string;
+      roles: Role[];
+      permissions?: Permission[];
+    };
+  }>('/people', { schema: objectBody }, async (request, reply) => {
+    // Not `idempotent`: the replay store would keep the invitation token in clear. A retry that
+    // reaches the handler twice is refused by the e-mail check (409), never duplicated.
+    const result = await people.invite(actorOf(request), request.body, { correlationId: request.id });
+    return reply.code(201).send(result);
+  });
+  app.post(
+    '/people/:id/accept-invitation',
+    { config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } }, schema },
+    async (request: Req<{ token: string; password: string }>, reply) => {
+      await people.acceptInvitation(request.params.id, request.body.token, request.body.password);
+      return reply.code(204).send();
+    },
+  );
+  app.put('/people/:id/roles', { schema }, async (request: Req<{ roles: Role[]; permissions?: Permission[] }>, reply) =>
+    done(
+      reply,
+      (
+        await people.changeRoles(
+          actorOf(request),
+          request.params.id,
+          request.body.roles,
+          request.body.permissions ?? [],
+          options(request),
+        )
+      ).nextExpectedVersion,
+    ),
+  );
+  app.post('/people/:id/deactivate', { schema }, async (request: Req<{ reason?: string }>, reply) =>
+    done(
+      reply,
+      (await people.deactivate(actorOf(request), request.params.id, request.body?.reason, options(request)))
+        .nextExpectedVersion,
+    ),
+  );
+
+  app.post<{ Body: { organisationId: string; name: string; scopes: ApiScope[] } }>(
+    '/api-clients',
+    // Not `idempotent`: the replay store would keep the secret in clear; a duplicate client is harmless and revocable.
+    { schema: objectBody },
+    async (request, reply) => {
+      const { organisationId, name, scopes } = request.body;
+      reply.header('cache-control', 'no-store');
+      return reply
+        .code(201)
+        .send(await clients.create(actorOf(request), organisationId, name, scopes, { correlationId: request.id }));
+    },
+  );
+  app.post('/api-clients/:id/rotate', { schema: idParams }, async (request: Req, reply) => {
+    reply.header('cache-control', 'no-store');
+    return clients.rotate(actorOf(request), request.params.id, options(request));
+  });
+  app.post('/api-clients/:id/revoke', { schema }, async (request: Req<{ reason?: string }>, reply) =>
+    done(
+      reply,
+      (await clients.revoke(actorOf(request), request.params.id, request.body?.reason, options(request)))
+        .nextExpectedVersion,
+    ),
+  );
+};
