@@ -24,7 +24,13 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
-const stats = (values: number[]) => ({ n: values.length, p50: ms(percentile(values, 50)), p95: ms(percentile(values, 95)), p99: ms(percentile(values, 99)), max: ms(Math.max(...values)) });
+const stats = (values: number[]) => ({
+  n: values.length,
+  p50: ms(percentile(values, 50)),
+  p95: ms(percentile(values, 95)),
+  p99: ms(percentile(values, 99)),
+  max: ms(Math.max(...values)),
+});
 
 // Seeded, so every run measures the same data.
 let seed = 424242;
@@ -89,7 +95,8 @@ const ndcgAt10 = (ranked: number[], all: number[]) => {
   const ideal = dcg([...all].sort((a, b) => b - a).slice(0, 10));
   return ideal === 0 ? null : dcg(ranked.slice(0, 10)) / ideal;
 };
-const mean = (xs: number[]) => (xs.length === 0 ? 0 : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1000) / 1000);
+const mean = (xs: number[]) =>
+  xs.length === 0 ? 0 : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1000) / 1000;
 
 const p5: number[] = [];
 const p5capped: number[] = [];
@@ -98,7 +105,9 @@ for (const c of fixture.candidates) {
   const row = judgments[c.candidate.id] ?? {};
   const relevant = Object.values(row).filter((g) => g >= 2).length;
   if (relevant === 0) continue;
-  const ranked = quality.opportunitiesFor(c.candidate.id, { asOf: fixture.asOf, limit: 10 }).map((r) => row[r.opportunityId] ?? 0);
+  const ranked = quality
+    .opportunitiesFor(c.candidate.id, { asOf: fixture.asOf, limit: 10 })
+    .map((r) => row[r.opportunityId] ?? 0);
   const hits = ranked.slice(0, 5).filter((g) => g >= 2).length;
   p5.push(hits / 5);
   p5capped.push(hits / Math.min(5, relevant));
@@ -116,7 +125,14 @@ for (const [oid, row] of Object.entries(byOpportunity)) {
 
 // ---- latency at scale (synthetic) ----
 const CITIES = [
-  [37.98, 23.73], [40.64, 22.94], [38.25, 21.73], [35.34, 25.14], [39.64, 22.42], [39.67, 20.85], [41.12, 25.4], [36.43, 28.22],
+  [37.98, 23.73],
+  [40.64, 22.94],
+  [38.25, 21.73],
+  [35.34, 25.14],
+  [39.64, 22.42],
+  [39.67, 20.85],
+  [41.12, 25.4],
+  [36.43, 28.22],
 ] as const;
 const near = (): { latitude: number; longitude: number } => {
   const [lat, lon] = pick(CITIES);
@@ -168,16 +184,27 @@ for (let i = 0; i < N_CAND; i++) {
   const occ = int(0, occupationCount - 1);
   const legal: LegalStatus =
     rand() < 0.8
-      ? { status: 'refugee', country: 'GR', residencePermit: { validFrom: '2025-01-01', validUntil: addDays(today, int(-60, 900)) } }
+      ? {
+          status: 'refugee',
+          country: 'GR',
+          residencePermit: { validFrom: '2025-01-01', validUntil: addDays(today, int(-60, 900)) },
+        }
       : { status: 'asylum_seeker', country: 'GR', applicationDate: addDays(today, -int(30, 400)) };
   const c: MatchableCandidate = {
     id: `c${i}`,
     legalStatus: legal,
     profile: {
       occupations: [{ occupation: esco.dataset.occupations[occ]![0], months: int(0, 120) }],
-      skills: [...skillsOf(occ, 0.6), ...sample(esco.dataset.essential[int(0, occupationCount - 1)]!, 3).map((s) => esco.skillIdAt(s))],
+      skills: [
+        ...skillsOf(occ, 0.6),
+        ...sample(esco.dataset.essential[int(0, occupationCount - 1)]!, 3).map((s) => esco.skillIdAt(s)),
+      ],
       educationLevel: int(1, 8),
-      languages: [{ language: 'ar', level: 'C2' }, { language: 'el', level: level() }, ...(rand() < 0.4 ? [{ language: 'en', level: level() }] : [])],
+      languages: [
+        { language: 'ar', level: 'C2' },
+        { language: 'el', level: level() },
+        ...(rand() < 0.4 ? [{ language: 'en', level: level() }] : []),
+      ],
       location: near(),
       mobilityKm: pick([10, 20, 40, 80]),
       drivingLicences: rand() < 0.4 ? ['B'] : [],
@@ -212,10 +239,19 @@ const rssPeak = Math.max(rssAfter, process.memoryUsage().rss);
 const results = {
   at: new Date().toISOString(),
   node: process.version,
-  esco: { loadMs: ms(loadMs), autocompleteIndexMs: ms(indexMs), startMs: ms(loadMs + indexMs), labels: autocomplete.labelCount },
+  esco: {
+    loadMs: ms(loadMs),
+    autocompleteIndexMs: ms(indexMs),
+    startMs: ms(loadMs + indexMs),
+    labels: autocomplete.labelCount,
+  },
   autocomplete: stats(acTimes),
   quality: {
-    fixture: { candidates: fixture.candidates.length, opportunities: fixture.opportunities.length, candidatesWithRelevant: p5.length },
+    fixture: {
+      candidates: fixture.candidates.length,
+      opportunities: fixture.opportunities.length,
+      candidatesWithRelevant: p5.length,
+    },
     precisionAt5: mean(p5),
     precisionAt5CappedByRelevant: mean(p5capped),
     ndcgAt10: mean(ndcgC),
@@ -226,10 +262,21 @@ const results = {
     opportunities: N_OPP,
     candidates: N_CAND,
     buildMs: { opportunities: ms(oppBuildMs), candidates: ms(candBuildMs) },
-    top20OpportunitiesForCandidate: { ...stats(forCandidate), meanResults: Math.round(found / candidateQueries.length) },
-    top50CandidatesForOpportunity: { ...stats(forOpportunity), meanResults: Math.round(foundC / opportunityQueries.length) },
+    top20OpportunitiesForCandidate: {
+      ...stats(forCandidate),
+      meanResults: Math.round(found / candidateQueries.length),
+    },
+    top50CandidatesForOpportunity: {
+      ...stats(forOpportunity),
+      meanResults: Math.round(foundC / opportunityQueries.length),
+    },
   },
-  memory: { rssBeforeIndexMB: mb(rssBefore), rssAfterIndexMB: mb(rssAfter), rssPeakMB: mb(rssPeak), heapUsedMB: mb(process.memoryUsage().heapUsed) },
+  memory: {
+    rssBeforeIndexMB: mb(rssBefore),
+    rssAfterIndexMB: mb(rssAfter),
+    rssPeakMB: mb(rssPeak),
+    heapUsedMB: mb(process.memoryUsage().heapUsed),
+  },
   targets: { escoStartMs: 2000, autocompleteP95Ms: 10, candidateP95Ms: 50, opportunityP95Ms: 100, rssMB: 600 },
 };
 console.log(JSON.stringify(results, null, 2));

@@ -32,7 +32,9 @@ const outDir = join(serviceDir, 'data/esco');
 const EXPECTED = { occupations: 3007, skills: 13896, isco: 619, relations: 123855, essential: 64946, optional: 58909 };
 
 const readCsv = (zip: string, entry: string) =>
-  parseCsv(execFileSync('unzip', ['-p', join(sourceDir, zip), entry], { maxBuffer: 256 * 1024 * 1024 }).toString('utf8'));
+  parseCsv(
+    execFileSync('unzip', ['-p', join(sourceDir, zip), entry], { maxBuffer: 256 * 1024 * 1024 }).toString('utf8'),
+  );
 
 const idOf = (uri: string, prefix: string): string => {
   if (!uri.startsWith(prefix)) throw new Error(`unexpected URI ${uri} (expected prefix ${prefix})`);
@@ -58,7 +60,12 @@ const isco: IscoRow[] = readCsv('esco-classification-en.zip', 'ISCOGroups_en.csv
 const occupations: OccupationRow[] = readCsv('esco-classification-en.zip', 'occupations_en.csv')
   .map((r): OccupationRow => {
     const preferred = (r.preferredLabel ?? '').trim();
-    return [idOf(r.conceptUri ?? '', OCCUPATION_URI_PREFIX), r.iscoGroup ?? '', preferred, altLabels(r.altLabels ?? '', preferred)];
+    return [
+      idOf(r.conceptUri ?? '', OCCUPATION_URI_PREFIX),
+      r.iscoGroup ?? '',
+      preferred,
+      altLabels(r.altLabels ?? '', preferred),
+    ];
   })
   .sort((a, b) => a[0].localeCompare(b[0]));
 
@@ -133,5 +140,9 @@ writeFileSync(join(outDir, 'esco-1.1.1.json.gz'), gz);
 console.log(`ESCO 1.1.1 derived from ${sourceDir}`);
 console.log(JSON.stringify(actual));
 const kept = [...essential, ...optional].reduce((n, l) => n + l.length, 0);
-console.log(`relations kept: ${kept}; dropped (occupation not released): ${JSON.stringify(Object.fromEntries(orphanOccupations))}`);
-console.log(`wrote data/esco/esco-1.1.1.json.gz: ${(gz.length / 1e6).toFixed(2)} MB (${(json.length / 1e6).toFixed(2)} MB raw)`);
+console.log(
+  `relations kept: ${kept}; dropped (occupation not released): ${JSON.stringify(Object.fromEntries(orphanOccupations))}`,
+);
+console.log(
+  `wrote data/esco/esco-1.1.1.json.gz: ${(gz.length / 1e6).toFixed(2)} MB (${(json.length / 1e6).toFixed(2)} MB raw)`,
+);

@@ -133,12 +133,16 @@ export class EscoAutocomplete {
     const kinds = new Set<ConceptKind>(options.kinds ?? ['occupation', 'skill']);
     const queryTokens = [...new Set(tokenize(query))].slice(0, 8);
     if (queryTokens.length === 0 || limit <= 0) return [];
-    if (queryTokens.length === 1 && queryTokens[0]!.length <= 2) return this.suggestShort(queryTokens[0]!, kinds, limit);
+    if (queryTokens.length === 1 && queryTokens[0]!.length <= 2)
+      return this.suggestShort(queryTokens[0]!, kinds, limit);
 
     // Candidate vocabulary per query token, then rarest token first so the AND shrinks quickly.
     const rounds = queryTokens
       .map((q) => this.vocabularyMatches(q))
-      .map((m) => ({ m, size: [...m.keys()].reduce((n, v) => n + this.postingStart[v + 1]! - this.postingStart[v]!, 0) }))
+      .map((m) => ({
+        m,
+        size: [...m.keys()].reduce((n, v) => n + this.postingStart[v + 1]! - this.postingStart[v]!, 0),
+      }))
       .sort((a, b) => a.size - b.size);
 
     const touched: number[] = [];
@@ -256,10 +260,24 @@ export class EscoAutocomplete {
     const matchedLabel = this.labelText[label]!;
     if (concept < this.occupationCount) {
       const o = this.esco.occupationAt(concept);
-      return { kind: 'occupation', id: o.id, preferredLabel: o.preferredLabel, matchedLabel, score: round4(score), detail: o.isco };
+      return {
+        kind: 'occupation',
+        id: o.id,
+        preferredLabel: o.preferredLabel,
+        matchedLabel,
+        score: round4(score),
+        detail: o.isco,
+      };
     }
     const s = this.esco.skillAt(concept - this.occupationCount);
-    return { kind: 'skill', id: s.id, preferredLabel: s.preferredLabel, matchedLabel, score: round4(score), detail: s.type };
+    return {
+      kind: 'skill',
+      id: s.id,
+      preferredLabel: s.preferredLabel,
+      matchedLabel,
+      score: round4(score),
+      detail: s.type,
+    };
   }
 }
 

@@ -94,7 +94,12 @@ export class EscoCatalogue {
   iscoGroup(code: string): IscoGroup | null {
     const label = this.iscoLabels.get(code);
     if (label === undefined) return null;
-    return { code, label, parent: code.length > 1 ? code.slice(0, -1) : null, level: code.length as IscoGroup['level'] };
+    return {
+      code,
+      label,
+      parent: code.length > 1 ? code.slice(0, -1) : null,
+      level: code.length as IscoGroup['level'],
+    };
   }
 
   /** The groups from the major group (1 digit) down to `code`. */
@@ -134,4 +139,5 @@ export class EscoCatalogue {
   }
 }
 
-const stripPrefix = (value: string, prefix: string): string => (value.startsWith(prefix) ? value.slice(prefix.length) : value);
+const stripPrefix = (value: string, prefix: string): string =>
+  value.startsWith(prefix) ? value.slice(prefix.length) : value;

@@ -49,7 +49,9 @@ describe('ESCO autocomplete', () => {
     // "welder" is the preferred label of welder and an alt label of laser beam welder.
     const results = autocomplete.suggest('welder', { kinds: ['occupation'], limit: 3 });
     expect(results[0]).toMatchObject({ preferredLabel: 'welder', matchedLabel: 'welder' });
-    const alt = autocomplete.suggest('welder', { kinds: ['occupation'], limit: 20 }).find((s) => s.matchedLabel !== s.preferredLabel);
+    const alt = autocomplete
+      .suggest('welder', { kinds: ['occupation'], limit: 20 })
+      .find((s) => s.matchedLabel !== s.preferredLabel);
     expect(alt!.score).toBeLessThan(results[0]!.score);
   });
 

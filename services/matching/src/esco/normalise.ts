@@ -1,7 +1,12 @@
 /** Lower-case, strip diacritics, split on anything that is not a letter or digit. */
 export const tokenize = (text: string): string[] => {
   // Most ESCO labels are ASCII: skip the costly Unicode decomposition for them (index build time).
-  const folded = ASCII.test(text) ? text.toLowerCase() : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const folded = ASCII.test(text)
+    ? text.toLowerCase()
+    : text
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase();
   return folded.split(/[^\p{L}\p{N}]+/u).filter((t) => t !== '');
 };
 const ASCII = /^[\x00-\x7f]*$/;
@@ -25,7 +30,8 @@ export function prefixEditDistance(query: string, word: string, max: number): nu
     for (let j = 1; j <= m; j++) {
       const cost = query.charCodeAt(i - 1) === word.charCodeAt(j - 1) ? 0 : 1;
       let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && query[i - 1] === word[j - 2] && query[i - 2] === word[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      if (i > 1 && j > 1 && query[i - 1] === word[j - 2] && query[i - 2] === word[j - 1])
+        v = Math.min(v, prev2[j - 2]! + 1);
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }

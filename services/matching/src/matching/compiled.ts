@@ -4,6 +4,7 @@ import { CONTRACT_TYPES, OPPORTUNITY_TYPES, cefrRank } from '../domain/shared/vo
 import { rightToWorkWindow } from '../rightToWork/rightToWork.js';
 import type { RightToWorkTable } from '../rightToWork/rules.js';
 import { licenceBit, licenceMask } from './licences.js';
+import { slabInt32, slabUint16, slabUint8 } from './slab.js';
 import type { MatchableCandidate, MatchableOpportunity } from './model.js';
 
 export const NEVER = 2_147_483_647;
@@ -73,9 +74,14 @@ export interface CompiledCandidate {
 
 export const iscoKey = (code: string): number => Number(`1${code.padEnd(4, '0').slice(0, 4)}`);
 
-const sortedUnique = (values: number[]): Int32Array => Int32Array.from([...new Set(values.filter((v) => v >= 0))].sort((a, b) => a - b));
+const sortedUnique = (values: number[]): Int32Array =>
+  slabInt32([...new Set(values.filter((v) => v >= 0))].sort((a, b) => a - b));
 
-export function compileOpportunity(o: MatchableOpportunity, esco: EscoCatalogue, langs: LanguageCodes): CompiledOpportunity {
+export function compileOpportunity(
+  o: MatchableOpportunity,
+  esco: EscoCatalogue,
+  langs: LanguageCodes,
+): CompiledOpportunity {
   const d = o.details;
   const occupation = esco.occupationIndex(d.occupation);
   return {
@@ -89,8 +95,8 @@ export function compileOpportunity(o: MatchableOpportunity, esco: EscoCatalogue,
     isco: occupation < 0 ? 0 : iscoKey(esco.occupationIscoAt(occupation)),
     essential: sortedUnique(d.essentialSkills.map((s) => esco.skillIndex(s))),
     optional: sortedUnique(d.optionalSkills.map((s) => esco.skillIndex(s))),
-    langCodes: Uint16Array.from(d.languages.map((l) => langs.intern(l.language))),
-    langMin: Uint8Array.from(d.languages.map((l) => cefrRank(l.minLevel))),
+    langCodes: slabUint16(d.languages.map((l) => langs.intern(l.language))),
+    langMin: slabUint8(d.languages.map((l) => cefrRank(l.minLevel))),
     remote: d.location.remote,
     lat: d.location.remote ? 0 : d.location.latitude,
     lon: d.location.remote ? 0 : d.location.longitude,
@@ -107,11 +113,13 @@ export function compileCandidate(
   rules: RightToWorkTable,
 ): CompiledCandidate {
   const p = c.profile;
-  const practised = p.occupations.map((o) => ({ idx: esco.occupationIndex(o.occupation), months: o.months })).filter((o) => o.idx >= 0);
+  const practised = p.occupations
+    .map((o) => ({ idx: esco.occupationIndex(o.occupation), months: o.months }))
+    .filter((o) => o.idx >= 0);
   const preferred = p.preferences.occupations.map((id) => esco.occupationIndex(id)).filter((i) => i >= 0);
   const occ = [...practised, ...preferred.map((idx) => ({ idx, months: 0 }))];
-  const rtwFrom = new Int32Array(OPPORTUNITY_TYPES.length);
-  const rtwUntil = new Int32Array(OPPORTUNITY_TYPES.length);
+  const rtwFrom: number[] = [];
+  const rtwUntil: number[] = [];
   OPPORTUNITY_TYPES.forEach((type, t) => {
     const w = rightToWorkWindow(c.legalStatus, type, rules);
     rtwFrom[t] = !w.allowed ? NEVER : w.from === undefined ? ALWAYS : epochDay(w.from);
@@ -123,12 +131,12 @@ export function compileCandidate(
     id: c.id,
     source: c,
     skills: sortedUnique(p.skills.map((s) => esco.skillIndex(s))),
-    occupations: Int32Array.from(occ.map((o) => o.idx)),
-    occIsco: Int32Array.from(occ.map((o) => iscoKey(esco.occupationIscoAt(o.idx)))),
-    occMonths: Int32Array.from(occ.map((o) => o.months)),
+    occupations: slabInt32(occ.map((o) => o.idx)),
+    occIsco: slabInt32(occ.map((o) => iscoKey(esco.occupationIscoAt(o.idx)))),
+    occMonths: slabInt32(occ.map((o) => o.months)),
     occPreferredFrom: practised.length,
-    langCodes: Uint16Array.from(p.languages.map((l) => langs.intern(l.language))),
-    langLevels: Uint8Array.from(p.languages.map((l) => cefrRank(l.level))),
+    langCodes: slabUint16(p.languages.map((l) => langs.intern(l.language))),
+    langLevels: slabUint8(p.languages.map((l) => cefrRank(l.level))),
     lat: p.location.latitude,
     lon: p.location.longitude,
     mobilityKm: p.mobilityKm,
@@ -136,8 +144,8 @@ export function compileCandidate(
     licences: licenceMask(p.drivingLicences),
     availableDay: epochDay(p.availability.from),
     hours: p.availability.hoursPerWeek,
-    rtwFrom,
-    rtwUntil,
+    rtwFrom: slabInt32(rtwFrom),
+    rtwUntil: slabInt32(rtwUntil),
     prefTypes: mask(p.preferences.opportunityTypes, OPPORTUNITY_TYPES),
     prefContracts: mask(p.preferences.contractTypes, CONTRACT_TYPES),
     remotePref: p.preferences.remote === 'no' ? 0 : p.preferences.remote === 'also' ? 1 : 2,

@@ -21,7 +21,8 @@ export interface Contribution {
   contribution: number;
 }
 
-export type OccupationFit = 'same_occupation' | 'same_unit_group' | 'same_minor_group' | 'same_sub_major_group' | 'same_major_group' | 'none';
+export type OccupationFit =
+  'same_occupation' | 'same_unit_group' | 'same_minor_group' | 'same_sub_major_group' | 'same_major_group' | 'none';
 
 export interface LanguageFit {
   language: string;
@@ -39,7 +40,12 @@ export interface MatchResult {
   score: number;
   label: MatchLabel;
   components: Record<keyof MatchWeights, Contribution>;
-  skills: { matchedEssential: SkillRef[]; missingEssential: SkillRef[]; matchedOptional: SkillRef[]; missingOptional: SkillRef[] };
+  skills: {
+    matchedEssential: SkillRef[];
+    missingEssential: SkillRef[];
+    matchedOptional: SkillRef[];
+    missingOptional: SkillRef[];
+  };
   occupation: {
     fit: OccupationFit;
     opportunity: { id: string; label: string; isco: string };
@@ -77,7 +83,8 @@ export function explain(
   const split = (list: Int32Array) => {
     const matched: SkillRef[] = [];
     const missing: SkillRef[] = [];
-    for (const s of list) (held.has(s) ? matched : missing).push({ id: esco.skillIdAt(s), label: esco.skillLabelAt(s) });
+    for (const s of list)
+      (held.has(s) ? matched : missing).push({ id: esco.skillIdAt(s), label: esco.skillLabelAt(s) });
     return { matched, missing };
   };
   const ess = split(o.essential);
@@ -113,7 +120,13 @@ export function explain(
               ? 'same_sub_major_group'
               : 'same_major_group';
     const v = esco.occupationAt(c.occupations[via]!);
-    viaRef = { id: v.id, label: v.preferredLabel, isco: v.isco, practised: via < c.occPreferredFrom, months: c.occMonths[via]! };
+    viaRef = {
+      id: v.id,
+      label: v.preferredLabel,
+      isco: v.isco,
+      practised: via < c.occPreferredFrom,
+      months: c.occMonths[via]!,
+    };
   }
 
   const type = OPPORTUNITY_TYPES[o.type]!;
@@ -124,14 +137,22 @@ export function explain(
     score,
     label: labelOf(parts.score, tuning),
     components: {
-      essentialSkills: part(w.essentialSkills, o.essential.length === 0 ? 1 : parts.essentialMatched / o.essential.length),
+      essentialSkills: part(
+        w.essentialSkills,
+        o.essential.length === 0 ? 1 : parts.essentialMatched / o.essential.length,
+      ),
       optionalSkills: part(w.optionalSkills, o.optional.length === 0 ? 0.5 : parts.optionalMatched / o.optional.length),
       occupation: part(w.occupation, parts.occupation),
       languages: part(w.languages, parts.languages),
       distance: part(w.distance, parts.distance),
       preferences: part(w.preferences, parts.preferences),
     },
-    skills: { matchedEssential: ess.matched, missingEssential: ess.missing, matchedOptional: opt.matched, missingOptional: opt.missing },
+    skills: {
+      matchedEssential: ess.matched,
+      missingEssential: ess.missing,
+      matchedOptional: opt.matched,
+      missingOptional: opt.missing,
+    },
     occupation: { fit, opportunity: { id: oOcc.id, label: oOcc.preferredLabel, isco: oOcc.isco }, via: viaRef },
     languages,
     distanceKm: o.remote ? null : round(parts.distanceKm, 1),

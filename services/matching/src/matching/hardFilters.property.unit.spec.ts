@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LegalStatus } from '../domain/candidates/candidateProfile.js';
-import { CEFR_LEVELS, CONTRACT_TYPES, DRIVING_LICENCES, LEGAL_STATUSES, OPPORTUNITY_TYPES } from '../domain/shared/vocabulary.js';
+import {
+  CEFR_LEVELS,
+  CONTRACT_TYPES,
+  DRIVING_LICENCES,
+  LEGAL_STATUSES,
+  OPPORTUNITY_TYPES,
+} from '../domain/shared/vocabulary.js';
 import { addDays } from '../domain/shared/dates.js';
 import { sharedEsco } from '../esco/loadEsco.js';
 import { ESCO, candidate, carpenterJob, carpenterProfile, refugeeInGreece } from '../testing/builders.js';
@@ -19,14 +25,20 @@ const languages = ['el', 'en', 'ar'];
 const day = fc.integer({ min: -400, max: 400 }).map((d) => addDays('2026-11-10', d));
 const level = fc.constantFrom(...CEFR_LEVELS);
 // Around the Gulf of Corinth: distances from 0 to ~250 km, some on either side of a mobility radius.
-const place = fc.record({ latitude: fc.double({ min: 37, max: 39, noNaN: true }), longitude: fc.double({ min: 21.5, max: 24, noNaN: true }) });
+const place = fc.record({
+  latitude: fc.double({ min: 37, max: 39, noNaN: true }),
+  longitude: fc.double({ min: 21.5, max: 24, noNaN: true }),
+});
 
 const opportunityArb = fc
   .record({
     type: fc.constantFrom(...OPPORTUNITY_TYPES),
     occupation: fc.constantFrom(...occupations),
     essential: fc.uniqueArray(fc.constantFrom(...skills), { minLength: 1, maxLength: 4 }),
-    languages: fc.uniqueArray(fc.record({ language: fc.constantFrom(...languages), minLevel: level }), { maxLength: 1, selector: (l) => l.language }),
+    languages: fc.uniqueArray(fc.record({ language: fc.constantFrom(...languages), minLevel: level }), {
+      maxLength: 1,
+      selector: (l) => l.language,
+    }),
     remote: fc.boolean(),
     place,
     contractType: fc.constantFrom(...CONTRACT_TYPES),
@@ -62,15 +74,17 @@ const legalArb: fc.Arbitrary<LegalStatus | null> = fc.option(
       permit: fc.option(fc.tuple(day, fc.integer({ min: 0, max: 900 }))),
       workPermit: fc.option(fc.tuple(day, fc.integer({ min: 0, max: 400 }))),
     })
-    .map(
-      (r): LegalStatus => ({
-        status: r.status,
-        country: r.country,
-        ...(r.applicationDate ? { applicationDate: r.applicationDate } : {}),
-        ...(r.permit ? { residencePermit: { validFrom: r.permit[0], validUntil: addDays(r.permit[0], r.permit[1]) } } : {}),
-        ...(r.workPermit ? { workPermit: { validFrom: r.workPermit[0], validUntil: addDays(r.workPermit[0], r.workPermit[1]) } } : {}),
-      }),
-    ),
+    .map((r): LegalStatus => ({
+      status: r.status,
+      country: r.country,
+      ...(r.applicationDate ? { applicationDate: r.applicationDate } : {}),
+      ...(r.permit
+        ? { residencePermit: { validFrom: r.permit[0], validUntil: addDays(r.permit[0], r.permit[1]) } }
+        : {}),
+      ...(r.workPermit
+        ? { workPermit: { validFrom: r.workPermit[0], validUntil: addDays(r.workPermit[0], r.workPermit[1]) } }
+        : {}),
+    })),
   { freq: 6 },
 );
 
@@ -79,7 +93,11 @@ const candidateArb = fc
     occupation: fc.constantFrom(...occupations),
     months: fc.integer({ min: 0, max: 60 }),
     skills: fc.uniqueArray(fc.constantFrom(...skills), { maxLength: 5 }),
-    languages: fc.uniqueArray(fc.record({ language: fc.constantFrom(...languages), level }), { minLength: 1, maxLength: 3, selector: (l) => l.language }),
+    languages: fc.uniqueArray(fc.record({ language: fc.constantFrom(...languages), level }), {
+      minLength: 1,
+      maxLength: 3,
+      selector: (l) => l.language,
+    }),
     place,
     mobility: fc.integer({ min: 0, max: 300 }),
     licences: fc.uniqueArray(fc.constantFrom(...DRIVING_LICENCES), { maxLength: 2 }),
@@ -107,27 +125,32 @@ describe('matching hard filters (property)', () => {
   it('never returns a pair that fails a hard filter, and misses no pair that passes them all', () => {
     let matches = 0;
     fc.assert(
-      fc.property(fc.array(opportunityArb, { minLength: 1, maxLength: 25 }), fc.array(candidateArb, { minLength: 1, maxLength: 12 }), (opps, cands) => {
-        const engine = new MatchEngine(esco);
-        const opportunities: MatchableOpportunity[] = opps.map((o, i) => ({ id: `o${i}`, ...o }));
-        const candidates: MatchableCandidate[] = cands.map((c, i) => candidate(`c${i}`, c.profile, c.legal));
-        opportunities.forEach((o) => engine.upsertOpportunity(o));
-        candidates.forEach((c) => engine.upsertCandidate(c));
+      fc.property(
+        fc.array(opportunityArb, { minLength: 1, maxLength: 25 }),
+        fc.array(candidateArb, { minLength: 1, maxLength: 12 }),
+        (opps, cands) => {
+          const engine = new MatchEngine(esco);
+          const opportunities: MatchableOpportunity[] = opps.map((o, i) => ({ id: `o${i}`, ...o }));
+          const candidates: MatchableCandidate[] = cands.map((c, i) => candidate(`c${i}`, c.profile, c.legal));
+          opportunities.forEach((o) => engine.upsertOpportunity(o));
+          candidates.forEach((c) => engine.upsertCandidate(c));
 
-        for (const c of candidates) {
-          const found = engine.opportunitiesFor(c.id, { asOf, limit: 1000 });
-          const expected = opportunities.filter((o) => failedHardFilters(c, o, asOf).length === 0).map((o) => o.id);
-          for (const r of found) expect(failedHardFilters(c, opportunities[Number(r.opportunityId.slice(1))]!, asOf)).toEqual([]);
-          expect(found.map((r) => r.opportunityId).sort()).toEqual(expected.sort());
-          matches += found.length;
-          found.forEach((r, i) => i > 0 && expect(r.score).toBeLessThanOrEqual(found[i - 1]!.score));
-        }
-        for (const o of opportunities) {
-          const found = engine.candidatesFor(o.id, { asOf, limit: 1000 }).map((r) => r.candidateId);
-          const expected = candidates.filter((c) => failedHardFilters(c, o, asOf).length === 0).map((c) => c.id);
-          expect(found.sort()).toEqual(expected.sort());
-        }
-      }),
+          for (const c of candidates) {
+            const found = engine.opportunitiesFor(c.id, { asOf, limit: 1000 });
+            const expected = opportunities.filter((o) => failedHardFilters(c, o, asOf).length === 0).map((o) => o.id);
+            for (const r of found)
+              expect(failedHardFilters(c, opportunities[Number(r.opportunityId.slice(1))]!, asOf)).toEqual([]);
+            expect(found.map((r) => r.opportunityId).sort()).toEqual(expected.sort());
+            matches += found.length;
+            found.forEach((r, i) => i > 0 && expect(r.score).toBeLessThanOrEqual(found[i - 1]!.score));
+          }
+          for (const o of opportunities) {
+            const found = engine.candidatesFor(o.id, { asOf, limit: 1000 }).map((r) => r.candidateId);
+            const expected = candidates.filter((c) => failedHardFilters(c, o, asOf).length === 0).map((c) => c.id);
+            expect(found.sort()).toEqual(expected.sort());
+          }
+        },
+      ),
       { numRuns: 150 },
     );
     // The generators must produce passing pairs too, or the "misses none" half proves nothing.

@@ -37,7 +37,8 @@ export function failedHardFilters(
   const o = opportunity.details;
   const p = candidate.profile;
   const start = effectiveStart(opportunity, asOf);
-  if (opportunity.status !== 'open' || (o.closingDate !== null && o.closingDate < dateOf(asOf))) failed.push('opportunity_not_open');
+  if (opportunity.status !== 'open' || (o.closingDate !== null && o.closingDate < dateOf(asOf)))
+    failed.push('opportunity_not_open');
   if (!rightToWork(candidate.legalStatus, o.type, start, table).allowed) failed.push('no_right_to_work');
   if (p.availability.from > start) failed.push('not_available_in_time');
   if (p.availability.hoursPerWeek < o.hoursPerWeek) failed.push('not_enough_hours');

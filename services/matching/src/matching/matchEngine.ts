@@ -138,7 +138,11 @@ export class MatchEngine {
   }
 
   /** One pair: its explained match, or the hard filters it fails. */
-  explainPair(candidateId: string, opportunityId: string, asOf: string): MatchResult | { excludedBy: HardFilter[] } | null {
+  explainPair(
+    candidateId: string,
+    opportunityId: string,
+    asOf: string,
+  ): MatchResult | { excludedBy: HardFilter[] } | null {
     const c = this.candidates.get(candidateId);
     const o = this.opportunities.get(opportunityId);
     if (!c || !o) return null;

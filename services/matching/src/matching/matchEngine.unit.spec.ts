@@ -18,9 +18,26 @@ const esco = sharedEsco();
 const engineWith = () => {
   const engine = new MatchEngine(esco);
   engine.upsertOpportunity(openOpportunity('carpenter-piraeus', carpenterJob()));
-  engine.upsertOpportunity(openOpportunity('roofer-piraeus', carpenterJob({ occupation: ESCO.roofer, essentialSkills: [ESCO.skills.workErgonomically], optionalSkills: [] })));
-  engine.upsertOpportunity(openOpportunity('cook-athens', carpenterJob({ occupation: ESCO.cook, essentialSkills: [ESCO.skills.foodSafety, ESCO.skills.orderSupplies], optionalSkills: [], location: { remote: false, ...ATHENS } })));
-  engine.upsertOpportunity(openOpportunity('carpenter-thessaloniki', carpenterJob({ location: { remote: false, ...THESSALONIKI } })));
+  engine.upsertOpportunity(
+    openOpportunity(
+      'roofer-piraeus',
+      carpenterJob({ occupation: ESCO.roofer, essentialSkills: [ESCO.skills.workErgonomically], optionalSkills: [] }),
+    ),
+  );
+  engine.upsertOpportunity(
+    openOpportunity(
+      'cook-athens',
+      carpenterJob({
+        occupation: ESCO.cook,
+        essentialSkills: [ESCO.skills.foodSafety, ESCO.skills.orderSupplies],
+        optionalSkills: [],
+        location: { remote: false, ...ATHENS },
+      }),
+    ),
+  );
+  engine.upsertOpportunity(
+    openOpportunity('carpenter-thessaloniki', carpenterJob({ location: { remote: false, ...THESSALONIKI } })),
+  );
   return engine;
 };
 
@@ -51,13 +68,20 @@ describe('match engine', () => {
   it('keeps a language one level short, flagged, and drops two levels short', () => {
     const engine = engineWith();
     engine.upsertCandidate(candidate('one-short', carpenterProfile({ languages: [{ language: 'el', level: 'A2' }] })));
-    engine.upsertOpportunity(openOpportunity('needs-b1', carpenterJob({ languages: [{ language: 'el', minLevel: 'B1' }] })));
-    engine.upsertOpportunity(openOpportunity('needs-b2', carpenterJob({ languages: [{ language: 'el', minLevel: 'B2' }] })));
+    engine.upsertOpportunity(
+      openOpportunity('needs-b1', carpenterJob({ languages: [{ language: 'el', minLevel: 'B1' }] })),
+    );
+    engine.upsertOpportunity(
+      openOpportunity('needs-b2', carpenterJob({ languages: [{ language: 'el', minLevel: 'B2' }] })),
+    );
     const ids = engine.opportunitiesFor('one-short', { asOf }).map((r) => r.opportunityId);
     expect(ids).toContain('needs-b1');
     expect(ids).not.toContain('needs-b2');
     const flagged = engine.explainPair('one-short', 'needs-b1', asOf);
-    expect(flagged).toMatchObject({ languages: [{ text: 'el: B1 required, A2 held', meets: false }], flags: [expect.stringMatching(/one level short/)] });
+    expect(flagged).toMatchObject({
+      languages: [{ text: 'el: B1 required, A2 held', meets: false }],
+      flags: [expect.stringMatching(/one level short/)],
+    });
     expect(engine.explainPair('one-short', 'needs-b2', asOf)).toEqual({ excludedBy: ['language_gap'] });
   });
 
@@ -76,7 +100,12 @@ describe('match engine', () => {
     const engine = engineWith();
     engine.upsertCandidate(candidate('b-twin', carpenterProfile()));
     engine.upsertCandidate(candidate('a-twin', carpenterProfile()));
-    engine.upsertCandidate(candidate('cook', carpenterProfile({ occupations: [{ occupation: ESCO.cook, months: 24 }], skills: [ESCO.skills.foodSafety] })));
+    engine.upsertCandidate(
+      candidate(
+        'cook',
+        carpenterProfile({ occupations: [{ occupation: ESCO.cook, months: 24 }], skills: [ESCO.skills.foodSafety] }),
+      ),
+    );
     engine.upsertCandidate(candidate('far', carpenterProfile({ location: THESSALONIKI })));
     const ids = engine.candidatesFor('carpenter-piraeus', { asOf }).map((r) => r.candidateId);
     expect(ids).toEqual(['a-twin', 'b-twin', 'cook']);
@@ -106,8 +135,33 @@ describe('match engine', () => {
 
   it('reaches remote work from anywhere', () => {
     const engine = engineWith();
-    engine.upsertOpportunity(openOpportunity('remote-dev', carpenterJob({ occupation: ESCO.webDeveloper, location: { remote: true }, languages: [] })));
-    engine.upsertCandidate(candidate('far-dev', carpenterProfile({ location: { latitude: 60.17, longitude: 24.94 }, mobilityKm: 5 }), refugeeInGreece()));
-    expect(engine.opportunitiesFor('far-dev', { asOf }).map((r) => [r.opportunityId, r.distanceKm])).toEqual([['remote-dev', null]]);
+    engine.upsertOpportunity(
+      openOpportunity(
+        'remote-dev',
+        carpenterJob({ occupation: ESCO.webDeveloper, location: { remote: true }, languages: [] }),
+      ),
+    );
+    engine.upsertCandidate(
+      candidate(
+        'far-dev',
+        carpenterProfile({ location: { latitude: 60.17, longitude: 24.94 }, mobilityKm: 5 }),
+        refugeeInGreece(),
+      ),
+    );
+    expect(engine.opportunitiesFor('far-dev', { asOf }).map((r) => [r.opportunityId, r.distanceKm])).toEqual([
+      ['remote-dev', null],
+    ]);
+  });
+
+  it('checks every language of a polyglot, beyond the eight kept in the filter columns', () => {
+    const engine = engineWith();
+    const many = ['ar', 'fa', 'ps', 'ur', 'so', 'ti', 'fr', 'en'].map((language) => ({
+      language,
+      level: 'C2' as const,
+    }));
+    engine.upsertCandidate(
+      candidate('polyglot', carpenterProfile({ languages: [...many, { language: 'el', level: 'B1' }] })),
+    );
+    expect(engine.candidatesFor('carpenter-piraeus', { asOf }).map((r) => r.candidateId)).toEqual(['polyglot']);
   });
 });

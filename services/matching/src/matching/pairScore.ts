@@ -58,12 +58,25 @@ export function passesHardFilters(c: CompiledCandidate, o: CompiledOpportunity, 
  * The best score a pair could reach once its skill overlap is known (every other part at its maximum):
  * when even that cannot enter the top k, the pair is skipped without the full score.
  */
-export function scoreUpperBound(o: CompiledOpportunity, essentialMatched: number, optionalMatched: number, tuning: MatchTuning): number {
+export function scoreUpperBound(
+  o: CompiledOpportunity,
+  essentialMatched: number,
+  optionalMatched: number,
+  tuning: MatchTuning,
+): number {
   const w = tuning.weights;
   const total = w.essentialSkills + w.optionalSkills + w.occupation + w.languages + w.distance + w.preferences;
   const essential = o.essential.length === 0 ? 1 : essentialMatched / o.essential.length;
   const optional = o.optional.length === 0 ? 0.5 : optionalMatched / o.optional.length;
-  return (w.essentialSkills * essential + w.optionalSkills * optional + w.occupation + w.languages + w.distance + w.preferences) / total;
+  return (
+    (w.essentialSkills * essential +
+      w.optionalSkills * optional +
+      w.occupation +
+      w.languages +
+      w.distance +
+      w.preferences) /
+    total
+  );
 }
 
 /**

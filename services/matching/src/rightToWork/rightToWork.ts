@@ -30,7 +30,12 @@ export function rightToWorkWindow(
   // A work permit grants access on its own; it matters when the status alone does not (yet) allow the work.
   const wp = legal.workPermit;
   if (wp && (!byStatus.allowed || (byStatus.from !== undefined && byStatus.from > wp.validFrom)))
-    return { allowed: true, basis: `work permit valid ${wp.validFrom} to ${wp.validUntil}`, from: wp.validFrom, until: wp.validUntil };
+    return {
+      allowed: true,
+      basis: `work permit valid ${wp.validFrom} to ${wp.validUntil}`,
+      from: wp.validFrom,
+      until: wp.validUntil,
+    };
   return byStatus;
 }
 
@@ -63,7 +68,9 @@ export function rightToWork(
   const w = rightToWorkWindow(legal, type, table);
   const dates = { ...(w.from ? { from: w.from } : {}), ...(w.until ? { until: w.until } : {}) };
   if (!w.allowed) return { allowed: false, basis: w.basis, ...dates };
-  if (w.from !== undefined && date < w.from) return { allowed: false, basis: `${w.basis}; not before ${w.from}`, ...dates };
-  if (w.until !== undefined && date > w.until) return { allowed: false, basis: `${w.basis}; expired on ${w.until}`, ...dates };
+  if (w.from !== undefined && date < w.from)
+    return { allowed: false, basis: `${w.basis}; not before ${w.from}`, ...dates };
+  if (w.until !== undefined && date > w.until)
+    return { allowed: false, basis: `${w.basis}; expired on ${w.until}`, ...dates };
   return { allowed: true, basis: w.basis, ...dates };
 }

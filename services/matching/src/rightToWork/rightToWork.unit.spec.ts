@@ -29,15 +29,32 @@ describe('right to work (sample rules)', () => {
   });
 
   it('ends with the permit: a recognised refugee works while the residence permit is valid', () => {
-    const refugee: LegalStatus = { status: 'refugee', country: 'GR', residencePermit: { validFrom: '2024-01-01', validUntil: '2026-12-31' } };
+    const refugee: LegalStatus = {
+      status: 'refugee',
+      country: 'GR',
+      residencePermit: { validFrom: '2024-01-01', validUntil: '2026-12-31' },
+    };
     expect(rightToWork(refugee, 'job', '2026-12-31')).toMatchObject({ allowed: true, until: '2026-12-31' });
-    expect(rightToWork(refugee, 'job', '2027-01-01')).toMatchObject({ allowed: false, basis: expect.stringMatching(/expired on 2026-12-31/) });
-    expect(rightToWork({ ...refugee, residencePermit: undefined }, 'job', '2026-06-01')).toMatchObject({ allowed: false, basis: expect.stringMatching(/no residence permit/) });
+    expect(rightToWork(refugee, 'job', '2027-01-01')).toMatchObject({
+      allowed: false,
+      basis: expect.stringMatching(/expired on 2026-12-31/),
+    });
+    expect(rightToWork({ ...refugee, residencePermit: undefined }, 'job', '2026-06-01')).toMatchObject({
+      allowed: false,
+      basis: expect.stringMatching(/no residence permit/),
+    });
   });
 
   it('lets a work permit grant access that the status alone does not', () => {
-    const other: LegalStatus = { status: 'other', country: 'DE', workPermit: { validFrom: '2026-01-01', validUntil: '2026-06-30' } };
-    expect(rightToWork(other, 'job', '2026-03-01')).toMatchObject({ allowed: true, basis: 'work permit valid 2026-01-01 to 2026-06-30' });
+    const other: LegalStatus = {
+      status: 'other',
+      country: 'DE',
+      workPermit: { validFrom: '2026-01-01', validUntil: '2026-06-30' },
+    };
+    expect(rightToWork(other, 'job', '2026-03-01')).toMatchObject({
+      allowed: true,
+      basis: 'work permit valid 2026-01-01 to 2026-06-30',
+    });
     expect(rightToWork({ ...other, workPermit: undefined }, 'job', '2026-03-01').allowed).toBe(false);
   });
 
@@ -56,6 +73,9 @@ describe('right to work (sample rules)', () => {
         },
       },
     };
-    expect(rightToWork(asylumSeekerGR, 'job', '2026-05-15', table)).toMatchObject({ allowed: true, basis: 'reviewed rule' });
+    expect(rightToWork(asylumSeekerGR, 'job', '2026-05-15', table)).toMatchObject({
+      allowed: true,
+      basis: 'reviewed rule',
+    });
   });
 });

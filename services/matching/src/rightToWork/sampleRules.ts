@@ -8,7 +8,10 @@ const permit = (label: string): StatusRule => ({
   basis: `${label}: access to employment while the residence permit is valid`,
 });
 
-const mentoring = { rule: { kind: 'immediate' }, basis: 'mentoring is not employment: open to everyone lawfully present' } as const;
+const mentoring = {
+  rule: { kind: 'immediate' },
+  basis: 'mentoring is not employment: open to everyone lawfully present',
+} as const;
 
 const common = (country: string): Omit<CountryRules['statuses'], 'asylum_seeker'> => ({
   refugee: { ...permit('recognised refugee'), byType: { mentoring } },

@@ -68,9 +68,17 @@ export const carpenterProfile = (overrides: Partial<CandidateProfileData> = {}):
   ...overrides,
 });
 
-export const openOpportunity = (id: string, details: OpportunityDetails): MatchableOpportunity => ({ id, status: 'open', details });
+export const openOpportunity = (id: string, details: OpportunityDetails): MatchableOpportunity => ({
+  id,
+  status: 'open',
+  details,
+});
 
-export const candidate = (id: string, profile: CandidateProfileData, legalStatus: LegalStatus | null = refugeeInGreece()): MatchableCandidate => ({
+export const candidate = (
+  id: string,
+  profile: CandidateProfileData,
+  legalStatus: LegalStatus | null = refugeeInGreece(),
+): MatchableCandidate => ({
   id,
   profile,
   legalStatus,

@@ -100,17 +100,17 @@ describe.each([
     const dari = await all({ language: 'prs' });
     expect(dari.length).toBeGreaterThan(0);
     for (const s of dari) expect(s.languages).toContain('prs');
-    const combined = await all({ legalStatus: 'asylum_seeker', region: 'Crete', intakeOpen: true });
+    const combined = await all({ legalStatus: 'asylum_seeker', region: 'EL43', intakeOpen: true });
     for (const s of combined) {
       expect(s.legal_statuses).toContain('asylum_seeker');
-      expect(s.areas).toEqual(['Crete']);
+      expect(s.areas).toEqual(['EL43']);
       expect(s.intake).toBe('open');
     }
     const everything = await all({});
     expect(everything).toHaveLength(seeded.services);
     expect(combined.length).toBe(
       everything.filter(
-        (s) => s.legal_statuses.includes('asylum_seeker') && s.areas.includes('Crete') && s.intake === 'open',
+        (s) => s.legal_statuses.includes('asylum_seeker') && s.areas.includes('EL43') && s.intake === 'open',
       ).length,
     );
   });

@@ -12,6 +12,7 @@ export const DEMO_PASSWORD = 'estia-demo-password';
 export const DEMO_CLIENT_SECRET = 'estia_cs_demo-client-secret-not-for-production';
 
 interface Region {
+  code: string;
   name: string;
   city: string;
   postalCode: string;
@@ -19,17 +20,18 @@ interface Region {
 }
 
 export const DEMO_REGIONS: readonly Region[] = [
-  { name: 'Attica', city: 'Athens', postalCode: '10431', centre: { latitude: 37.9838, longitude: 23.7275 } },
+  { code: 'EL30', name: 'Attica', city: 'Athens', postalCode: '10431', centre: { latitude: 37.9838, longitude: 23.7275 } },
   {
+    code: 'EL52',
     name: 'Central Macedonia',
     city: 'Thessaloniki',
     postalCode: '54630',
     centre: { latitude: 40.6401, longitude: 22.9444 },
   },
-  { name: 'North Aegean', city: 'Mytilene', postalCode: '81100', centre: { latitude: 39.11, longitude: 26.5547 } },
-  { name: 'Epirus', city: 'Ioannina', postalCode: '45221', centre: { latitude: 39.665, longitude: 20.8537 } },
-  { name: 'Crete', city: 'Heraklion', postalCode: '71202', centre: { latitude: 35.3387, longitude: 25.1442 } },
-  { name: 'Western Greece', city: 'Patras', postalCode: '26221', centre: { latitude: 38.2466, longitude: 21.7346 } },
+  { code: 'EL41', name: 'North Aegean', city: 'Mytilene', postalCode: '81100', centre: { latitude: 39.11, longitude: 26.5547 } },
+  { code: 'EL54', name: 'Epirus', city: 'Ioannina', postalCode: '45221', centre: { latitude: 39.665, longitude: 20.8537 } },
+  { code: 'EL43', name: 'Crete', city: 'Heraklion', postalCode: '71202', centre: { latitude: 35.3387, longitude: 25.1442 } },
+  { code: 'EL63', name: 'Western Greece', city: 'Patras', postalCode: '26221', centre: { latitude: 38.2466, longitude: 21.7346 } },
 ];
 
 const KINDS: readonly {
@@ -213,7 +215,7 @@ export const demoNetwork = (seed = 2003): DemoNetwork => {
         kind: group.kind,
         legalIdentifier: `EL-DEMO-${String(100000 + n)}`,
         country: 'GR',
-        region: region.name,
+        region: region.code,
         address: {
           street: `${pick(['Egnatia', 'Ermou', 'Athinas', 'Venizelou', 'Kolokotroni'])} ${1 + Math.floor(random() * 120)}`,
           locality: region.city,
@@ -238,7 +240,7 @@ export const demoNetwork = (seed = 2003): DemoNetwork => {
             street: `Odos Demo ${10 + l}`,
             locality: region.city,
             postalCode: region.postalCode,
-            region: region.name,
+            region: region.code,
             country: 'GR',
           },
           coordinates: jitter(region.centre, 12),
@@ -261,7 +263,7 @@ export const demoNetwork = (seed = 2003): DemoNetwork => {
             description: `Fictional ${categoryId.replaceAll('_', ' ')} service offered by ${name}.`,
             eligibility: { legalStatuses: pick(STATUS_SETS), minAge: minor ? 0 : 18, maxAge: minor ? 17 : null },
             languages: pick(LANGUAGE_SETS),
-            serviceAreas: [region.name],
+            serviceAreas: [region.code],
             locations,
             responseTimeHours: pick([4, 24, 48, 72]),
           },

@@ -8,7 +8,7 @@ export const seededOrganisation: OrganisationRow = {
   kind: 'ngo',
   legal_identifier: 'EL-090000001',
   country: 'GR',
-  region: 'Central Macedonia',
+  region: 'EL52',
   street: 'Egnatia 1',
   locality: 'Thessaloniki',
   postal_code: '54630',
@@ -43,7 +43,7 @@ export const seededService: ServiceRecord = {
   organisation: seededOrganisation,
   languages: ['el', 'en', 'ar', 'prs'],
   legal_statuses: ['asylum_seeker', 'refugee'],
-  areas: ['Central Macedonia'],
+  areas: ['EL52'],
   locations: [
     {
       id: locationId,
@@ -54,7 +54,7 @@ export const seededService: ServiceRecord = {
       street: 'Ethnikis Antistaseos 10',
       locality: 'Kalamaria',
       postal_code: '55134',
-      region: 'Central Macedonia',
+      region: 'EL52',
       country: 'GR',
       latitude: 40.5826,
       longitude: 22.9501,

@@ -1,3 +1,4 @@
+import { regionName } from '../domain/shared/regions.js';
 import { taxonomyTerm } from '../domain/service/taxonomy.js';
 import type { LocationRecord, OrganisationRow, ServiceRecord } from '../projections/directoryRows.js';
 import { serviceAtLocationUuid, taxonomyTermUuid, uuidV5 } from './ids.js';
@@ -22,7 +23,7 @@ const LEGAL_STATUS_LABELS: Record<string, string> = {
 export const toHsdsOrganizationSummary = (org: OrganisationRow) => ({
   id: org.id,
   name: org.name,
-  description: `${kindLabel(org.kind)} in ${org.region}, ${org.country}.`,
+  description: `${kindLabel(org.kind)} in ${regionName(org.region)}, ${org.country}.`,
   email: org.email,
   ...(org.website ? { website: org.website } : {}),
   tax_id: org.legal_identifier,
@@ -44,7 +45,7 @@ const organisationLocation = (org: OrganisationRow) => ({
       location_id: uuidV5(`organisation/${org.id}/location`),
       address_1: org.street,
       city: org.locality,
-      state_province: org.region,
+      state_province: regionName(org.region),
       postal_code: org.postal_code,
       country: org.country,
       address_type: 'physical' as const,
@@ -95,7 +96,7 @@ export const toHsdsLocation = (serviceId: string, location: LocationRecord) => (
       location_id: location.id,
       address_1: location.street,
       city: location.locality,
-      state_province: location.region,
+      state_province: regionName(location.region),
       postal_code: location.postal_code,
       country: location.country,
       address_type: 'physical' as const,
@@ -171,7 +172,8 @@ export const toHsdsService = (service: ServiceRecord, baseUrl: string) => ({
   service_areas: service.areas.map((area) => ({
     id: uuidV5(`service/${service.id}/area/${area}`),
     service_id: service.id,
-    name: area,
+    name: regionName(area),
+    description: `Region ${area}`,
     extent_type: 'text',
     extent: area,
   })),

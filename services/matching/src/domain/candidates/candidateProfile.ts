@@ -1,4 +1,10 @@
-import type { CefrLevel, ContractType, DrivingLicence, LegalStatusKind, OpportunityType } from '../shared/vocabulary.js';
+import type {
+  CefrLevel,
+  ContractType,
+  DrivingLicence,
+  LegalStatusKind,
+  OpportunityType,
+} from '../shared/vocabulary.js';
 
 export interface Period {
   validFrom: string;

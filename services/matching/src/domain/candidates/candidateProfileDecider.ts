@@ -47,7 +47,9 @@ export type CandidateState =
  * state (and so from every projection built on it) at once; a later consent starts from nothing.
  * Commands fed by consumers are idempotent (a repeated consent or withdrawal decides nothing).
  */
-export const createCandidateDecider = (esco: EscoLookup): Decider<CandidateState, CandidateCommand, CandidateEvent> => ({
+export const createCandidateDecider = (
+  esco: EscoLookup,
+): Decider<CandidateState, CandidateCommand, CandidateEvent> => ({
   initialState: () => ({ status: 'none' }),
   decide(command, state) {
     if (state.status === 'erased') {
@@ -59,21 +61,39 @@ export const createCandidateDecider = (esco: EscoLookup): Decider<CandidateState
       case 'RecordMatchingConsent':
         if (state.status === 'consented' && state.consentId === command.consentId) return [];
         return [
-          { type: 'MatchingConsentRecorded', data: { clientId: command.clientId, consentId: command.consentId, scope: command.scope, at } },
+          {
+            type: 'MatchingConsentRecorded',
+            data: { clientId: command.clientId, consentId: command.consentId, scope: command.scope, at },
+          },
         ];
       case 'WithdrawMatchingConsent':
         if (state.status !== 'consented' || state.consentId !== command.consentId) return [];
-        return [{ type: 'MatchingConsentWithdrawn', data: { clientId: command.clientId, consentId: command.consentId, at } }];
+        return [
+          { type: 'MatchingConsentWithdrawn', data: { clientId: command.clientId, consentId: command.consentId, at } },
+        ];
       case 'UpdateLegalStatus':
         // Without consent the matching service must not hold it: the consumer's delivery is simply a no-op.
         if (state.status !== 'consented') return [];
         validateLegalStatus(command.legalStatus);
-        return [{ type: 'CandidateLegalStatusUpdated', data: { clientId: command.clientId, legalStatus: command.legalStatus, at } }];
+        return [
+          {
+            type: 'CandidateLegalStatusUpdated',
+            data: { clientId: command.clientId, legalStatus: command.legalStatus, at },
+          },
+        ];
       case 'UpdateCandidateProfile':
         if (state.status !== 'consented')
-          throw new AppError('BUSINESS_RULE_VIOLATED', 'no candidate profile without the client’s consent to job matching');
+          throw new AppError(
+            'BUSINESS_RULE_VIOLATED',
+            'no candidate profile without the client’s consent to job matching',
+          );
         validateProfile(command.profile, esco);
-        return [{ type: 'CandidateProfileUpdated', data: { clientId: command.clientId, by: command.by, at, profile: command.profile } }];
+        return [
+          {
+            type: 'CandidateProfileUpdated',
+            data: { clientId: command.clientId, by: command.by, at, profile: command.profile },
+          },
+        ];
       case 'EraseCandidate':
         return [{ type: 'CandidateErased', data: { clientId: command.clientId, at } }];
     }
@@ -83,7 +103,14 @@ export const createCandidateDecider = (esco: EscoLookup): Decider<CandidateState
       case 'MatchingConsentRecorded':
         return state.status === 'consented'
           ? { ...state, consentId: event.data.consentId, scope: event.data.scope }
-          : { status: 'consented', clientId: event.data.clientId, consentId: event.data.consentId, scope: event.data.scope, legalStatus: null, profile: null };
+          : {
+              status: 'consented',
+              clientId: event.data.clientId,
+              consentId: event.data.consentId,
+              scope: event.data.scope,
+              legalStatus: null,
+              profile: null,
+            };
       case 'MatchingConsentWithdrawn':
         return { status: 'none' };
       case 'CandidateLegalStatusUpdated':

@@ -13,8 +13,14 @@ const consented: CandidateEvent = {
   type: 'MatchingConsentRecorded',
   data: { clientId: 'c1', consentId: 'k1', scope: ['skills', 'languages'], at: now },
 };
-const profiled: CandidateEvent = { type: 'CandidateProfileUpdated', data: { clientId: 'c1', by: coach, at: now, profile: carpenterProfile() } };
-const withdrawn: CandidateEvent = { type: 'MatchingConsentWithdrawn', data: { clientId: 'c1', consentId: 'k1', at: now } };
+const profiled: CandidateEvent = {
+  type: 'CandidateProfileUpdated',
+  data: { clientId: 'c1', by: coach, at: now, profile: carpenterProfile() },
+};
+const withdrawn: CandidateEvent = {
+  type: 'MatchingConsentWithdrawn',
+  data: { clientId: 'c1', consentId: 'k1', at: now },
+};
 
 describe('candidate profile decider', () => {
   it('keeps no profile without consent to job matching', () => {
@@ -37,12 +43,21 @@ describe('candidate profile decider', () => {
   });
 
   it('treats repeated consent or withdrawal deliveries as nothing new', () => {
-    spec.given([consented]).when({ type: 'RecordMatchingConsent', clientId: 'c1', now, consentId: 'k1', scope: [] }).thenNothing();
-    spec.given([consented, withdrawn]).when({ type: 'WithdrawMatchingConsent', clientId: 'c1', now, consentId: 'k1' }).thenNothing();
+    spec
+      .given([consented])
+      .when({ type: 'RecordMatchingConsent', clientId: 'c1', now, consentId: 'k1', scope: [] })
+      .thenNothing();
+    spec
+      .given([consented, withdrawn])
+      .when({ type: 'WithdrawMatchingConsent', clientId: 'c1', now, consentId: 'k1' })
+      .thenNothing();
   });
 
   it('ignores a legal status update for a client who has not consented', () => {
-    spec.given([]).when({ type: 'UpdateLegalStatus', clientId: 'c1', now, legalStatus: refugeeInGreece() }).thenNothing();
+    spec
+      .given([])
+      .when({ type: 'UpdateLegalStatus', clientId: 'c1', now, legalStatus: refugeeInGreece() })
+      .thenNothing();
   });
 
   it('validates skills, languages and EQF level with pointers', () => {
@@ -60,6 +75,9 @@ describe('candidate profile decider', () => {
 
   it('refuses anything but erasure after erasure', () => {
     const erased: CandidateEvent = { type: 'CandidateErased', data: { clientId: 'c1', at: now } };
-    spec.given([consented, erased]).when({ type: 'RecordMatchingConsent', clientId: 'c1', now, consentId: 'k2', scope: [] }).thenThrows('GONE');
+    spec
+      .given([consented, erased])
+      .when({ type: 'RecordMatchingConsent', clientId: 'c1', now, consentId: 'k2', scope: [] })
+      .thenThrows('GONE');
   });
 });

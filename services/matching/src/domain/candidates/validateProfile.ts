@@ -18,11 +18,27 @@ export function validateProfile(d: CandidateProfileData, esco: EscoLookup): void
   const p = new Problems();
   if (p.check(Array.isArray(d.occupations), `${BASE}/occupations`, 'must be a list'))
     d.occupations.forEach((o, i) => {
-      p.check(esco.occupationIndex(o?.occupation) >= 0, `${BASE}/occupations/${i}/occupation`, `unknown ESCO occupation "${String(o?.occupation)}"`);
-      p.check(Number.isInteger(o?.months) && o.months >= 0 && o.months <= 720, `${BASE}/occupations/${i}/months`, 'must be 0–720 months');
+      p.check(
+        esco.occupationIndex(o?.occupation) >= 0,
+        `${BASE}/occupations/${i}/occupation`,
+        `unknown ESCO occupation "${String(o?.occupation)}"`,
+      );
+      p.check(
+        Number.isInteger(o?.months) && o.months >= 0 && o.months <= 720,
+        `${BASE}/occupations/${i}/months`,
+        'must be 0–720 months',
+      );
     });
-  if (p.check(Array.isArray(d.skills) && d.skills.length <= 300, `${BASE}/skills`, 'must be a list of at most 300 ESCO skill ids'))
-    d.skills.forEach((s, i) => p.check(esco.skillIndex(s) >= 0, `${BASE}/skills/${i}`, `unknown ESCO skill "${String(s)}"`));
+  if (
+    p.check(
+      Array.isArray(d.skills) && d.skills.length <= 300,
+      `${BASE}/skills`,
+      'must be a list of at most 300 ESCO skill ids',
+    )
+  )
+    d.skills.forEach((s, i) =>
+      p.check(esco.skillIndex(s) >= 0, `${BASE}/skills/${i}`, `unknown ESCO skill "${String(s)}"`),
+    );
   p.check(
     d.educationLevel === null || (Number.isInteger(d.educationLevel) && d.educationLevel >= 1 && d.educationLevel <= 8),
     `${BASE}/educationLevel`,
@@ -35,12 +51,20 @@ export function validateProfile(d: CandidateProfileData, esco: EscoLookup): void
     });
   p.check(isLatitude(d.location?.latitude), `${BASE}/location/latitude`, 'must be between -90 and 90');
   p.check(isLongitude(d.location?.longitude), `${BASE}/location/longitude`, 'must be between -180 and 180');
-  p.check(isFiniteNumber(d.mobilityKm) && d.mobilityKm >= 0 && d.mobilityKm <= 2000, `${BASE}/mobilityKm`, 'must be 0–2000 km');
+  p.check(
+    isFiniteNumber(d.mobilityKm) && d.mobilityKm >= 0 && d.mobilityKm <= 2000,
+    `${BASE}/mobilityKm`,
+    'must be 0–2000 km',
+  );
   if (p.check(Array.isArray(d.drivingLicences), `${BASE}/drivingLicences`, 'must be a list'))
-    d.drivingLicences.forEach((l, i) => p.check(isOneOf(DRIVING_LICENCES, l), `${BASE}/drivingLicences/${i}`, 'is not a licence category'));
+    d.drivingLicences.forEach((l, i) =>
+      p.check(isOneOf(DRIVING_LICENCES, l), `${BASE}/drivingLicences/${i}`, 'is not a licence category'),
+    );
   p.check(isIsoDate(d.availability?.from), `${BASE}/availability/from`, 'must be a date (YYYY-MM-DD)');
   p.check(
-    isFiniteNumber(d.availability?.hoursPerWeek) && d.availability.hoursPerWeek > 0 && d.availability.hoursPerWeek <= 60,
+    isFiniteNumber(d.availability?.hoursPerWeek) &&
+      d.availability.hoursPerWeek > 0 &&
+      d.availability.hoursPerWeek <= 60,
     `${BASE}/availability/hoursPerWeek`,
     'must be between 0 and 60',
   );
@@ -53,7 +77,11 @@ export function validateProfile(d: CandidateProfileData, esco: EscoLookup): void
       p.check(isOneOf(CONTRACT_TYPES, t), `${BASE}/preferences/contractTypes/${i}`, 'is not a contract type'),
     );
     (prefs.occupations ?? []).forEach((o, i) =>
-      p.check(esco.occupationIndex(o) >= 0, `${BASE}/preferences/occupations/${i}`, `unknown ESCO occupation "${String(o)}"`),
+      p.check(
+        esco.occupationIndex(o) >= 0,
+        `${BASE}/preferences/occupations/${i}`,
+        `unknown ESCO occupation "${String(o)}"`,
+      ),
     );
     p.check(['no', 'also', 'only'].includes(prefs.remote), `${BASE}/preferences/remote`, 'must be no, also or only');
   }
@@ -69,10 +97,19 @@ const checkPeriod = (p: Problems, period: Period | undefined, pointer: string): 
 
 export function validateLegalStatus(ls: LegalStatus): void {
   const p = new Problems();
-  p.check(isOneOf(LEGAL_STATUSES, ls?.status), `${BASE}/legalStatus/status`, `must be one of ${LEGAL_STATUSES.join(', ')}`);
-  p.check(typeof ls?.country === 'string' && /^[A-Z]{2}$/.test(ls.country), `${BASE}/legalStatus/country`, 'must be ISO 3166-1 alpha-2');
+  p.check(
+    isOneOf(LEGAL_STATUSES, ls?.status),
+    `${BASE}/legalStatus/status`,
+    `must be one of ${LEGAL_STATUSES.join(', ')}`,
+  );
+  p.check(
+    typeof ls?.country === 'string' && /^[A-Z]{2}$/.test(ls.country),
+    `${BASE}/legalStatus/country`,
+    'must be ISO 3166-1 alpha-2',
+  );
   for (const field of ['applicationDate', 'decisionDate'] as const)
-    if (ls?.[field] !== undefined) p.check(isIsoDate(ls[field]), `${BASE}/legalStatus/${field}`, 'must be a date (YYYY-MM-DD)');
+    if (ls?.[field] !== undefined)
+      p.check(isIsoDate(ls[field]), `${BASE}/legalStatus/${field}`, 'must be a date (YYYY-MM-DD)');
   checkPeriod(p, ls?.residencePermit, `${BASE}/legalStatus/residencePermit`);
   checkPeriod(p, ls?.workPermit, `${BASE}/legalStatus/workPermit`);
   p.throwIfAny('Legal status is not valid');

@@ -29,8 +29,14 @@ export type OpportunityCommand =
   | (Base & { type: 'CloseOpportunity'; reason: string });
 
 export type OpportunityEvent =
-  | { type: 'OpportunityPublished'; data: { opportunityId: string; publishedBy: By; publishedAt: string; details: OpportunityDetails } }
-  | { type: 'OpportunityRevised'; data: { opportunityId: string; revisedBy: By; revisedAt: string; details: OpportunityDetails } }
+  | {
+      type: 'OpportunityPublished';
+      data: { opportunityId: string; publishedBy: By; publishedAt: string; details: OpportunityDetails };
+    }
+  | {
+      type: 'OpportunityRevised';
+      data: { opportunityId: string; revisedBy: By; revisedAt: string; details: OpportunityDetails };
+    }
   | { type: 'OpportunityPaused'; data: { opportunityId: string; by: By; at: string; reason: string | null } }
   | { type: 'OpportunityResumed'; data: { opportunityId: string; by: By; at: string } }
   | { type: 'OpportunityFilled'; data: { opportunityId: string; by: By; at: string } }
@@ -50,14 +56,20 @@ export const createOpportunityDecider = (
   initialState: () => ({ status: 'none' }),
   decide(command, state) {
     if (command.type === 'PublishOpportunity') {
-      if (state.status !== 'none') throw new AppError('CONFLICT', `opportunity ${command.opportunityId} already exists`);
+      if (state.status !== 'none')
+        throw new AppError('CONFLICT', `opportunity ${command.opportunityId} already exists`);
       if (!command.organisation.approved)
         throw new AppError('FORBIDDEN', 'only approved member organisations may publish opportunities');
       validateOpportunity(command.details, esco, dateOf(command.now));
       return [
         {
           type: 'OpportunityPublished',
-          data: { opportunityId: command.opportunityId, publishedBy: command.by, publishedAt: command.now, details: command.details },
+          data: {
+            opportunityId: command.opportunityId,
+            publishedBy: command.by,
+            publishedAt: command.now,
+            details: command.details,
+          },
         },
       ];
     }
@@ -75,7 +87,12 @@ export const createOpportunityDecider = (
         return [
           {
             type: 'OpportunityRevised',
-            data: { opportunityId: state.opportunityId, revisedBy: command.by, revisedAt: command.now, details: command.details },
+            data: {
+              opportunityId: state.opportunityId,
+              revisedBy: command.by,
+              revisedAt: command.now,
+              details: command.details,
+            },
           },
         ];
       case 'PauseOpportunity':

@@ -9,7 +9,9 @@ const decider = createOpportunityDecider(sharedEsco());
 const spec = DeciderSpecification.for(decider);
 const by = { organisationId: 'org-employer', userId: 'user-1' };
 const now = '2026-11-10T09:00:00Z';
-const publish = (overrides: Partial<Extract<OpportunityCommand, { type: 'PublishOpportunity' }>> = {}): OpportunityCommand => ({
+const publish = (
+  overrides: Partial<Extract<OpportunityCommand, { type: 'PublishOpportunity' }>> = {},
+): OpportunityCommand => ({
   type: 'PublishOpportunity',
   opportunityId: 'opp-1',
   now,
@@ -22,7 +24,10 @@ const published: OpportunityEvent = {
   type: 'OpportunityPublished',
   data: { opportunityId: 'opp-1', publishedBy: by, publishedAt: now, details: carpenterJob() },
 };
-const paused: OpportunityEvent = { type: 'OpportunityPaused', data: { opportunityId: 'opp-1', by, at: now, reason: null } };
+const paused: OpportunityEvent = {
+  type: 'OpportunityPaused',
+  data: { opportunityId: 'opp-1', by, at: now, reason: null },
+};
 const filled: OpportunityEvent = { type: 'OpportunityFilled', data: { opportunityId: 'opp-1', by, at: now } };
 
 const validationErrors = (command: OpportunityCommand) => {
@@ -42,14 +47,20 @@ describe('opportunity decider', () => {
   });
 
   it('refuses an organisation that is not approved', () => {
-    spec.given([]).when(publish({ organisation: { approved: false } })).thenThrows('FORBIDDEN', /approved/);
+    spec
+      .given([])
+      .when(publish({ organisation: { approved: false } }))
+      .thenThrows('FORBIDDEN', /approved/);
   });
 
   it('names the unknown ESCO skill code with a pointer to it', () => {
     const errors = validationErrors(
       publish({ details: carpenterJob({ optionalSkills: [ESCO.skills.crosscutSaw, 'not-an-esco-skill'] }) }),
     );
-    expect(errors).toContainEqual({ pointer: '/body/optionalSkills/1', detail: 'unknown ESCO skill "not-an-esco-skill"' });
+    expect(errors).toContainEqual({
+      pointer: '/body/optionalSkills/1',
+      detail: 'unknown ESCO skill "not-an-esco-skill"',
+    });
   });
 
   it('rejects an unknown occupation, a bad CEFR level and missing coordinates, all at once', () => {
@@ -70,9 +81,21 @@ describe('opportunity decider', () => {
   it('accepts remote unpaid volunteering but not an unpaid job', () => {
     spec
       .given([])
-      .when(publish({ details: carpenterJob({ type: 'volunteering', pay: null, contractType: 'unpaid', location: { remote: true } }) }))
+      .when(
+        publish({
+          details: carpenterJob({
+            type: 'volunteering',
+            pay: null,
+            contractType: 'unpaid',
+            location: { remote: true },
+          }),
+        }),
+      )
       .thenEvents((events) => expect(events[0]?.type).toBe('OpportunityPublished'));
-    spec.given([]).when(publish({ details: carpenterJob({ pay: null }) })).thenThrows('VALIDATION_FAILED', /must be paid/);
+    spec
+      .given([])
+      .when(publish({ details: carpenterJob({ pay: null }) }))
+      .thenThrows('VALIDATION_FAILED', /must be paid/);
   });
 
   it('pauses, resumes and then fills', () => {
@@ -81,11 +104,17 @@ describe('opportunity decider', () => {
       .given([published, paused])
       .when({ type: 'ResumeOpportunity', opportunityId: 'opp-1', now, by })
       .then([{ type: 'OpportunityResumed', data: { opportunityId: 'opp-1', by, at: now } }]);
-    spec.given([published, paused]).when({ type: 'MarkOpportunityFilled', opportunityId: 'opp-1', now, by }).then([filled]);
+    spec
+      .given([published, paused])
+      .when({ type: 'MarkOpportunityFilled', opportunityId: 'opp-1', now, by })
+      .then([filled]);
   });
 
   it('keeps filled and closed final', () => {
-    spec.given([published, filled]).when({ type: 'ResumeOpportunity', opportunityId: 'opp-1', now, by }).thenThrows('ILLEGAL_TRANSITION');
+    spec
+      .given([published, filled])
+      .when({ type: 'ResumeOpportunity', opportunityId: 'opp-1', now, by })
+      .thenThrows('ILLEGAL_TRANSITION');
     spec
       .given([published, filled])
       .when({ type: 'CloseOpportunity', opportunityId: 'opp-1', now, by, reason: 'budget' })
@@ -93,7 +122,10 @@ describe('opportunity decider', () => {
   });
 
   it('requires a reason to close, and only the publisher may change it', () => {
-    spec.given([published]).when({ type: 'CloseOpportunity', opportunityId: 'opp-1', now, by, reason: ' ' }).thenThrows('VALIDATION_FAILED');
+    spec
+      .given([published])
+      .when({ type: 'CloseOpportunity', opportunityId: 'opp-1', now, by, reason: ' ' })
+      .thenThrows('VALIDATION_FAILED');
     spec
       .given([published])
       .when({ type: 'PauseOpportunity', opportunityId: 'opp-1', now, by: { organisationId: 'org-other', userId: 'u' } })

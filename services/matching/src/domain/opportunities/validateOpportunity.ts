@@ -25,7 +25,13 @@ export function validateOpportunity(d: OpportunityDetails, esco: EscoLookup, tod
   const seen = new Set<string>();
   for (const field of ['essentialSkills', 'optionalSkills'] as const) {
     const list = d[field];
-    if (!p.check(Array.isArray(list) && list.length <= 100, `${BASE}/${field}`, 'must be a list of at most 100 ESCO skill ids'))
+    if (
+      !p.check(
+        Array.isArray(list) && list.length <= 100,
+        `${BASE}/${field}`,
+        'must be a list of at most 100 ESCO skill ids',
+      )
+    )
       continue;
     list.forEach((skill, i) => {
       if (esco.skillIndex(skill) < 0) p.add(`${BASE}/${field}/${i}`, `unknown ESCO skill "${String(skill)}"`);
@@ -47,25 +53,55 @@ export function validateOpportunity(d: OpportunityDetails, esco: EscoLookup, tod
   }
 
   const loc = d.location;
-  if (p.check(typeof loc === 'object' && loc !== null && typeof loc.remote === 'boolean', `${BASE}/location`, 'needs remote: true or coordinates'))
+  if (
+    p.check(
+      typeof loc === 'object' && loc !== null && typeof loc.remote === 'boolean',
+      `${BASE}/location`,
+      'needs remote: true or coordinates',
+    )
+  )
     if (!loc.remote) {
       p.check(isLatitude(loc.latitude), `${BASE}/location/latitude`, 'must be between -90 and 90');
       p.check(isLongitude(loc.longitude), `${BASE}/location/longitude`, 'must be between -180 and 180');
     }
 
-  p.check(isOneOf(CONTRACT_TYPES, d.contractType), `${BASE}/contractType`, `must be one of ${CONTRACT_TYPES.join(', ')}`);
-  p.check(isFiniteNumber(d.hoursPerWeek) && d.hoursPerWeek > 0 && d.hoursPerWeek <= 60, `${BASE}/hoursPerWeek`, 'must be between 0 and 60');
+  p.check(
+    isOneOf(CONTRACT_TYPES, d.contractType),
+    `${BASE}/contractType`,
+    `must be one of ${CONTRACT_TYPES.join(', ')}`,
+  );
+  p.check(
+    isFiniteNumber(d.hoursPerWeek) && d.hoursPerWeek > 0 && d.hoursPerWeek <= 60,
+    `${BASE}/hoursPerWeek`,
+    'must be between 0 and 60',
+  );
   if (d.pay !== null) {
-    p.check(isFiniteNumber(d.pay?.amount) && d.pay.amount > 0, `${BASE}/pay/amount`, 'must be positive (or pay: null when unpaid)');
-    p.check(typeof d.pay?.currency === 'string' && /^[A-Z]{3}$/.test(d.pay.currency), `${BASE}/pay/currency`, 'must be an ISO 4217 code');
+    p.check(
+      isFiniteNumber(d.pay?.amount) && d.pay.amount > 0,
+      `${BASE}/pay/amount`,
+      'must be positive (or pay: null when unpaid)',
+    );
+    p.check(
+      typeof d.pay?.currency === 'string' && /^[A-Z]{3}$/.test(d.pay.currency),
+      `${BASE}/pay/currency`,
+      'must be an ISO 4217 code',
+    );
     p.check(isOneOf(PAY_PERIODS, d.pay?.per), `${BASE}/pay/per`, `must be one of ${PAY_PERIODS.join(', ')}`);
   } else if (d.type === 'job' || d.type === 'apprenticeship') p.add(`${BASE}/pay`, `a ${d.type} must be paid`);
-  p.check(Number.isInteger(d.positions) && d.positions >= 1 && d.positions <= 10_000, `${BASE}/positions`, 'must be a whole number ≥ 1');
+  p.check(
+    Number.isInteger(d.positions) && d.positions >= 1 && d.positions <= 10_000,
+    `${BASE}/positions`,
+    'must be a whole number ≥ 1',
+  );
   p.check(isIsoDate(d.startDate), `${BASE}/startDate`, 'must be a date (YYYY-MM-DD)');
   if (d.closingDate !== null) {
     if (p.check(isIsoDate(d.closingDate), `${BASE}/closingDate`, 'must be a date (YYYY-MM-DD) or null'))
       p.check(d.closingDate >= today, `${BASE}/closingDate`, 'is in the past');
   }
-  p.check(d.drivingLicence === null || isOneOf(DRIVING_LICENCES, d.drivingLicence), `${BASE}/drivingLicence`, 'must be a licence category or null');
+  p.check(
+    d.drivingLicence === null || isOneOf(DRIVING_LICENCES, d.drivingLicence),
+    `${BASE}/drivingLicence`,
+    'must be a licence category or null',
+  );
   p.throwIfAny('Opportunity is not valid');
 }

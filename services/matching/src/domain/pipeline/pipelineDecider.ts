@@ -95,13 +95,18 @@ export const pipelineDecider: Decider<PipelineState, PipelineCommand, PipelineEv
   decide(command, state) {
     const stamp: Stamp = { applicationId: command.applicationId, by: command.by, at: command.now };
     const expect = (action: string, ...allowed: PipelineStatus[]) => {
-      if (state.status === 'none') throw new AppError('NOT_FOUND', `application ${command.applicationId} does not exist`);
+      if (state.status === 'none')
+        throw new AppError('NOT_FOUND', `application ${command.applicationId} does not exist`);
       if (!allowed.includes(state.status))
-        throw new AppError('ILLEGAL_TRANSITION', `cannot ${action}: the application is ${state.status.replace('_', ' ')}`);
+        throw new AppError(
+          'ILLEGAL_TRANSITION',
+          `cannot ${action}: the application is ${state.status.replace('_', ' ')}`,
+        );
     };
     switch (command.type) {
       case 'ProposeOpportunity': {
-        if (state.status !== 'none') throw new AppError('CONFLICT', `application ${command.applicationId} already exists`);
+        if (state.status !== 'none')
+          throw new AppError('CONFLICT', `application ${command.applicationId} already exists`);
         const { facts } = command;
         if (!facts.matchingConsent) throw rule('the client has not consented to job matching');
         if (!facts.rightToWork.allowed) throw rule(`no right to work for this opportunity: ${facts.rightToWork.basis}`);
@@ -115,7 +120,12 @@ export const pipelineDecider: Decider<PipelineState, PipelineCommand, PipelineEv
       }
       case 'RecordClientInterest':
         expect('record the client’s answer', 'proposed');
-        return [{ type: command.interested ? 'ClientInterested' : 'ClientNotInterested', data: { ...stamp, note: command.note ?? null } }];
+        return [
+          {
+            type: command.interested ? 'ClientInterested' : 'ClientNotInterested',
+            data: { ...stamp, note: command.note ?? null },
+          },
+        ];
       case 'SendApplication': {
         expect('send the application', 'interested');
         if (!Array.isArray(command.fields) || command.fields.length === 0)
@@ -147,8 +157,13 @@ export const pipelineDecider: Decider<PipelineState, PipelineCommand, PipelineEv
       case 'RecordNotHired': {
         expect('record that the client was not hired', 'applied', 'interviewing', 'offered');
         const p = new Problems();
-        p.check(isOneOf(NOT_HIRED_REASONS, command.reason), '/body/reason', `must be one of ${NOT_HIRED_REASONS.join(', ')}`);
-        if (command.reason === 'other') p.check(isNonEmptyText(command.note), '/body/note', 'is required when the reason is other');
+        p.check(
+          isOneOf(NOT_HIRED_REASONS, command.reason),
+          '/body/reason',
+          `must be one of ${NOT_HIRED_REASONS.join(', ')}`,
+        );
+        if (command.reason === 'other')
+          p.check(isNonEmptyText(command.note), '/body/note', 'is required when the reason is other');
         p.throwIfAny('A reason is required');
         return [{ type: 'NotHired', data: { ...stamp, reason: command.reason, note: command.note ?? null } }];
       }
@@ -165,17 +180,25 @@ export const pipelineDecider: Decider<PipelineState, PipelineCommand, PipelineEv
           throw new AppError('VALIDATION_FAILED', 'follow-ups are at 1, 3 and 6 months', {
             errors: [{ pointer: '/body/month', detail: 'must be 1, 3 or 6' }],
           });
-        if (state.followUps.includes(command.month)) throw new AppError('CONFLICT', `the ${command.month}-month follow-up is already recorded`);
+        if (state.followUps.includes(command.month))
+          throw new AppError('CONFLICT', `the ${command.month}-month follow-up is already recorded`);
         const due = addMonths(state.startDate!, command.month);
         if (dateOf(command.now) < due) throw rule(`the ${command.month}-month follow-up is due on ${due}`);
-        return [{ type: 'FollowUpRecorded', data: { ...stamp, month: command.month, stillEmployed: command.stillEmployed } }];
+        return [
+          { type: 'FollowUpRecorded', data: { ...stamp, month: command.month, stillEmployed: command.stillEmployed } },
+        ];
       }
     }
   },
   evolve(state, event) {
     switch (event.type) {
       case 'OpportunityProposed':
-        return { status: 'proposed', clientId: event.data.clientId, opportunityId: event.data.opportunityId, followUps: [] };
+        return {
+          status: 'proposed',
+          clientId: event.data.clientId,
+          opportunityId: event.data.opportunityId,
+          followUps: [],
+        };
       case 'ClientInterested':
         return { ...state, status: 'interested' };
       case 'ClientNotInterested':

@@ -8,7 +8,9 @@ const coach = { organisationId: 'org-ngo', userId: 'coach-1' };
 const now = '2026-11-10T09:00:00Z';
 const stamp = { applicationId: 'a1', by: coach, at: now };
 const match = { score: 0.71, label: 'strong' as const, rightToWorkBasis: 'recognised refugee' };
-const propose = (facts: Partial<Extract<PipelineCommand, { type: 'ProposeOpportunity' }>['facts']> = {}): PipelineCommand => ({
+const propose = (
+  facts: Partial<Extract<PipelineCommand, { type: 'ProposeOpportunity' }>['facts']> = {},
+): PipelineCommand => ({
   type: 'ProposeOpportunity',
   applicationId: 'a1',
   now,
@@ -18,7 +20,10 @@ const propose = (facts: Partial<Extract<PipelineCommand, { type: 'ProposeOpportu
   facts: { matchingConsent: true, rightToWork: { allowed: true, basis: 'refugee' }, opportunityOpen: true, ...facts },
   match,
 });
-const proposed: PipelineEvent = { type: 'OpportunityProposed', data: { ...stamp, clientId: 'c1', opportunityId: 'o1', match } };
+const proposed: PipelineEvent = {
+  type: 'OpportunityProposed',
+  data: { ...stamp, clientId: 'c1', opportunityId: 'o1', match },
+};
 const interested: PipelineEvent = { type: 'ClientInterested', data: { ...stamp, note: null } };
 const applied: PipelineEvent = { type: 'ApplicationSent', data: { ...stamp, fields: ['skills', 'languages'] } };
 const offered: PipelineEvent = { type: 'OfferMade', data: stamp };
@@ -29,18 +34,29 @@ const cmd = <T extends PipelineCommand['type']>(type: T, rest: object = {}, at =
 describe('placement pipeline', () => {
   it('proposes only with consent, right to work and an open opportunity', () => {
     spec.given([]).when(propose()).then([proposed]);
-    spec.given([]).when(propose({ matchingConsent: false })).thenThrows('BUSINESS_RULE_VIOLATED', /consent/);
+    spec
+      .given([])
+      .when(propose({ matchingConsent: false }))
+      .thenThrows('BUSINESS_RULE_VIOLATED', /consent/);
     spec
       .given([])
       .when(propose({ rightToWork: { allowed: false, basis: 'asylum seeker: not before 2027-01-05' } }))
       .thenThrows('BUSINESS_RULE_VIOLATED', /2027-01-05/);
-    spec.given([]).when(propose({ opportunityOpen: false })).thenThrows('BUSINESS_RULE_VIOLATED', /not open/);
+    spec
+      .given([])
+      .when(propose({ opportunityOpen: false }))
+      .thenThrows('BUSINESS_RULE_VIOLATED', /not open/);
   });
 
   it('sends only the profile parts the client consented to share', () => {
     spec
       .given([proposed, interested])
-      .when(cmd('SendApplication', { fields: ['skills', 'languages'], facts: { consentedScope: ['skills', 'languages', 'occupations'] } }))
+      .when(
+        cmd('SendApplication', {
+          fields: ['skills', 'languages'],
+          facts: { consentedScope: ['skills', 'languages', 'occupations'] },
+        }),
+      )
       .then([applied]);
     spec
       .given([proposed, interested])
@@ -61,7 +77,10 @@ describe('placement pipeline', () => {
       .when(cmd('ScheduleInterview', { at: '2026-11-20T10:00:00Z' }))
       .then([{ type: 'InterviewScheduled', data: { ...stamp, interviewAt: '2026-11-20T10:00:00Z' } }]);
     spec.given([proposed, interested, applied]).when(cmd('MakeOffer')).then([offered]);
-    spec.given([proposed, interested, applied, offered]).when(cmd('RecordHired', { startDate: '2026-12-01' })).then([hired]);
+    spec
+      .given([proposed, interested, applied, offered])
+      .when(cmd('RecordHired', { startDate: '2026-12-01' }))
+      .then([hired]);
   });
 
   it('records not hired only with a reason', () => {
@@ -69,7 +88,10 @@ describe('placement pipeline', () => {
       .given([proposed, interested, applied])
       .when(cmd('RecordNotHired', { reason: 'not_selected' }))
       .then([{ type: 'NotHired', data: { ...stamp, reason: 'not_selected', note: null } }]);
-    spec.given([proposed, interested, applied]).when(cmd('RecordNotHired', { reason: 'other' })).thenThrows('VALIDATION_FAILED', /note/);
+    spec
+      .given([proposed, interested, applied])
+      .when(cmd('RecordNotHired', { reason: 'other' }))
+      .thenThrows('VALIDATION_FAILED', /note/);
   });
 
   it('follows up at 1, 3 and 6 months, not before they are due, each once', () => {
@@ -82,11 +104,20 @@ describe('placement pipeline', () => {
       type: 'FollowUpRecorded',
       data: { ...stamp, at: '2027-01-02T09:00:00Z', month: 1, stillEmployed: true },
     };
-    spec.given(history).when(cmd('RecordFollowUp', { month: 1, stillEmployed: true }, '2027-01-02T09:00:00Z')).then([first]);
-    spec.given([...history, first]).when(cmd('RecordFollowUp', { month: 1, stillEmployed: true }, '2027-01-03T09:00:00Z')).thenThrows('CONFLICT');
+    spec
+      .given(history)
+      .when(cmd('RecordFollowUp', { month: 1, stillEmployed: true }, '2027-01-02T09:00:00Z'))
+      .then([first]);
+    spec
+      .given([...history, first])
+      .when(cmd('RecordFollowUp', { month: 1, stillEmployed: true }, '2027-01-03T09:00:00Z'))
+      .thenThrows('CONFLICT');
     const ended: PipelineEvent = { type: 'FollowUpRecorded', data: { ...stamp, month: 3, stillEmployed: false } };
     expect(fold(pipelineDecider, [...history, first, ended]).status).toBe('employment_ended');
-    spec.given([...history, first, ended]).when(cmd('RecordFollowUp', { month: 6, stillEmployed: false }, '2027-07-01T09:00:00Z')).thenThrows('ILLEGAL_TRANSITION');
+    spec
+      .given([...history, first, ended])
+      .when(cmd('RecordFollowUp', { month: 6, stillEmployed: false }, '2027-07-01T09:00:00Z'))
+      .thenThrows('ILLEGAL_TRANSITION');
   });
 
   it('lets the client withdraw before being hired, not after', () => {
@@ -94,6 +125,9 @@ describe('placement pipeline', () => {
       .given([proposed, interested])
       .when(cmd('WithdrawApplication', { reason: 'moved to another city' }))
       .then([{ type: 'ApplicationWithdrawn', data: { ...stamp, reason: 'moved to another city' } }]);
-    spec.given([proposed, interested, applied, offered, hired]).when(cmd('WithdrawApplication', { reason: 'x' })).thenThrows('ILLEGAL_TRANSITION');
+    spec
+      .given([proposed, interested, applied, offered, hired])
+      .when(cmd('WithdrawApplication', { reason: 'x' }))
+      .thenThrows('ILLEGAL_TRANSITION');
   });
 });

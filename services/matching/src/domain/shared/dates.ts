@@ -1,7 +1,8 @@
 const DAY_MS = 86_400_000;
 
 /** Days since 1970-01-01 (UTC) of a YYYY-MM-DD date or an ISO instant: compact and comparable in typed arrays. */
-export const epochDay = (date: string): number => Math.floor(Date.parse(date.length === 10 ? `${date}T00:00:00Z` : date) / DAY_MS);
+export const epochDay = (date: string): number =>
+  Math.floor(Date.parse(date.length === 10 ? `${date}T00:00:00Z` : date) / DAY_MS);
 
 export const dateOfEpochDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 

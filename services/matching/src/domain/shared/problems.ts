@@ -17,7 +17,9 @@ export class Problems {
     if (this.errors.length === 0) return;
     const first = this.errors[0]!;
     const more = this.errors.length > 1 ? ` (and ${this.errors.length - 1} more)` : '';
-    throw new AppError('VALIDATION_FAILED', `${what}: ${first.pointer} ${first.detail}${more}`, { errors: this.errors });
+    throw new AppError('VALIDATION_FAILED', `${what}: ${first.pointer} ${first.detail}${more}`, {
+      errors: this.errors,
+    });
   }
 }
 

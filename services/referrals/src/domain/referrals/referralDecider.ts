@@ -13,6 +13,7 @@ import {
   type ReferralEvent,
   type ReferralState,
   type ReferralStatus,
+  type Route,
   type SendReferral,
 } from './referralTypes.js';
 
@@ -22,6 +23,15 @@ const illegal = (state: ActiveReferral, action: string): AppError =>
   new AppError('ILLEGAL_TRANSITION', `cannot ${action} referral ${state.referralId}: it is ${state.status}`, {
     extensions: { currentStatus: state.status },
   });
+
+const routeOf = (r: ActiveReferral): Route => ({
+  referralId: r.referralId,
+  clientId: r.clientId,
+  senderOrganisationId: r.senderOrganisationId,
+  receiverOrganisationId: r.receiverOrganisationId,
+  category: r.category,
+  ...(r.serviceId === undefined ? {} : { serviceId: r.serviceId }),
+});
 
 const requireExisting = (state: ReferralState, referralId: string): ActiveReferral => {
   if (state.status === 'none') throw new AppError('NOT_FOUND', `referral ${referralId} does not exist`);
@@ -163,14 +173,15 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
     return [
       {
         type: 'ReferralExpired',
-        data: { referralId, clientId: referral.clientId, at: command.now, respondBy: referral.respondBy },
+        data: { ...routeOf(referral), at: command.now, respondBy: referral.respondBy, previousStatus: 'requested' },
       },
     ];
   }
 
   const { actor, now } = command;
   requireRole(actor, 'referral_officer', 'handling a referral');
-  const change = { referralId, clientId: referral.clientId, by: actedBy(actor), at: now };
+  const change = { ...routeOf(referral), by: actedBy(actor), at: now };
+  const transition = { ...change, previousStatus: referral.status };
   // A suspended organisation may still withdraw what it sent (that only reduces sharing).
   if (command.type !== 'CancelReferral')
     requireMayExchange(command.actorOrganisation.mayExchange, actor.organisationId, 'acting');
@@ -179,28 +190,28 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
     case 'AcceptReferral':
       requireParty(referral, actor, 'receiver', 'accept');
       requireFrom(referral, ['requested'], 'accept');
-      return [{ type: 'ReferralAccepted', data: change }];
+      return [{ type: 'ReferralAccepted', data: transition }];
 
     case 'RejectReferral': {
       requireParty(referral, actor, 'receiver', 'reject');
       requireFrom(referral, ['requested'], 'reject');
-      return [{ type: 'ReferralRejected', data: { ...change, ...reasonParts(command.reason) } }];
+      return [{ type: 'ReferralRejected', data: { ...transition, ...reasonParts(command.reason) } }];
     }
 
     case 'StartReferral':
       requireParty(referral, actor, 'receiver', 'start');
       requireFrom(referral, ['accepted'], 'start');
-      return [{ type: 'ReferralStarted', data: change }];
+      return [{ type: 'ReferralStarted', data: transition }];
 
     case 'PutReferralOnHold':
       requireParty(referral, actor, 'receiver', 'put on hold');
       requireFrom(referral, ['accepted', 'in-progress'], 'put on hold');
-      return [{ type: 'ReferralPutOnHold', data: { ...change, ...reasonParts(command.reason) } }];
+      return [{ type: 'ReferralPutOnHold', data: { ...transition, ...reasonParts(command.reason) } }];
 
     case 'ResumeReferral':
       requireParty(referral, actor, 'receiver', 'resume');
       requireFrom(referral, ['on-hold'], 'resume');
-      return [{ type: 'ReferralResumed', data: change }];
+      return [{ type: 'ReferralResumed', data: transition }];
 
     case 'CompleteReferral': {
       requireParty(referral, actor, 'receiver', 'complete');
@@ -213,7 +224,7 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
         {
           type: 'ReferralCompleted',
           data: {
-            ...change,
+            ...transition,
             outcome: command.outcome,
             ...(isNonBlank(command.note) ? { personal: { outcomeNote: command.note } } : {}),
           },
@@ -224,12 +235,12 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
     case 'FailReferral':
       requireParty(referral, actor, 'receiver', 'fail');
       requireFrom(referral, ['accepted', 'in-progress', 'on-hold'], 'fail');
-      return [{ type: 'ReferralFailed', data: { ...change, ...reasonParts(command.reason) } }];
+      return [{ type: 'ReferralFailed', data: { ...transition, ...reasonParts(command.reason) } }];
 
     case 'CancelReferral':
       requireParty(referral, actor, 'sender', 'cancel');
       requireFrom(referral, ['requested', 'accepted', 'in-progress', 'on-hold'], 'cancel');
-      return [{ type: 'ReferralCancelled', data: { ...change, ...reasonParts(command.reason) } }];
+      return [{ type: 'ReferralCancelled', data: { ...transition, ...reasonParts(command.reason) } }];
 
     case 'ForwardReferral': {
       requireParty(referral, actor, 'receiver', 'forward');
@@ -248,7 +259,7 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
       };
       // Forwarding an unanswered referral answers it: the receiver declines and points elsewhere.
       if (referral.status === 'requested')
-        return [{ type: 'ReferralRejected', data: { ...change, ...reason, reasonCode: 'forwarded' } }, forwarded];
+        return [{ type: 'ReferralRejected', data: { ...transition, ...reason, reasonCode: 'forwarded' } }, forwarded];
       return [forwarded];
     }
 
@@ -286,6 +297,7 @@ export function evolveReferral(state: ReferralState, event: Opaque<ReferralEvent
       senderOrganisationId: d.senderOrganisationId,
       receiverOrganisationId: d.receiverOrganisationId,
       category: d.category,
+      ...(d.serviceId === undefined ? {} : { serviceId: d.serviceId }),
       share: d.share,
       respondBy: d.respondBy,
       heldFrom: null,

@@ -65,16 +65,35 @@ const requested: ReferralEvent = {
     personal: { message: 'Family of four, needs a flat near the school' },
   },
 };
-const change = (a: Actor, at = t1) => ({ referralId, clientId, by: by(a), at });
-const accepted: ReferralEvent = { type: 'ReferralAccepted', data: change(receiver) };
-const started: ReferralEvent = { type: 'ReferralStarted', data: change(receiver) };
+const route = {
+  referralId,
+  clientId,
+  senderOrganisationId: 'org-a',
+  receiverOrganisationId: 'org-b',
+  category: 'housing' as const,
+  serviceId: 'svc-1',
+};
+const change = (a: Actor, at = t1) => ({ ...route, by: by(a), at });
+type Status = 'requested' | 'accepted' | 'in-progress' | 'on-hold';
+const move = (a: Actor, previousStatus: Status) => ({ ...change(a), previousStatus });
+const accepted: ReferralEvent = { type: 'ReferralAccepted', data: move(receiver, 'requested') };
+const started: ReferralEvent = { type: 'ReferralStarted', data: move(receiver, 'accepted') };
 const onHold: ReferralEvent = {
   type: 'ReferralPutOnHold',
-  data: { ...change(receiver), reasonCode: 'waiting_documents' },
+  data: { ...move(receiver, 'in-progress'), reasonCode: 'waiting_documents' },
 };
-const rejected: ReferralEvent = { type: 'ReferralRejected', data: { ...change(receiver), reasonCode: 'no_capacity' } };
-const completed: ReferralEvent = { type: 'ReferralCompleted', data: { ...change(receiver), outcome: 'need_met' } };
-const cancelled: ReferralEvent = { type: 'ReferralCancelled', data: { ...change(sender), reasonCode: 'client_moved' } };
+const rejected: ReferralEvent = {
+  type: 'ReferralRejected',
+  data: { ...move(receiver, 'requested'), reasonCode: 'no_capacity' },
+};
+const completed: ReferralEvent = {
+  type: 'ReferralCompleted',
+  data: { ...move(receiver, 'in-progress'), outcome: 'need_met' },
+};
+const cancelled = (previousStatus: Status): ReferralEvent => ({
+  type: 'ReferralCancelled',
+  data: { ...move(sender, previousStatus), reasonCode: 'client_moved' },
+});
 
 const cmd = <T extends Exclude<ReferralCommand, SendReferral | { type: 'ExpireReferral' }>['type']>(
   type: T,
@@ -196,7 +215,11 @@ describe('referral decider', () => {
         .then([
           {
             type: 'ReferralCompleted',
-            data: { ...change(receiver), outcome: 'need_met', personal: { outcomeNote: 'moved in on 3 June' } },
+            data: {
+              ...move(receiver, 'in-progress'),
+              outcome: 'need_met',
+              personal: { outcomeNote: 'moved in on 3 June' },
+            },
           },
         ]);
     });
@@ -220,7 +243,7 @@ describe('referral decider', () => {
           {
             type: 'ReferralFailed',
             data: {
-              ...change(receiver),
+              ...move(receiver, 'in-progress'),
               reasonCode: 'client_unreachable',
               personal: { reasonNote: 'phone off for 2 weeks' },
             },
@@ -235,8 +258,11 @@ describe('referral decider', () => {
       spec
         .given([requested, accepted, started, onHold])
         .when(cmd('ResumeReferral', receiver))
-        .then([{ type: 'ReferralResumed', data: change(receiver) }]);
-      const resumed: ReferralEvent = { type: 'ReferralResumed', data: change(receiver) };
+        .then([{ type: 'ReferralResumed', data: { ...change(receiver), previousStatus: 'on-hold' } }]);
+      const resumed: ReferralEvent = {
+        type: 'ReferralResumed',
+        data: { ...change(receiver), previousStatus: 'on-hold' },
+      };
       const fold = (events: ReferralEvent[]) => events.reduce(referralDecider.evolve, referralDecider.initialState());
       expect(fold([requested, accepted, started, onHold, resumed]).status).toBe('in-progress');
       const resumedToAccepted = fold([requested, accepted, onHold, resumed]);
@@ -286,11 +312,14 @@ describe('referral decider', () => {
 
     it('lets only the sender cancel, with a reason, until completion (even while suspended)', () => {
       const cancel = cmd('CancelReferral', sender, { reason: { code: 'client_moved' } });
-      spec.given([requested, accepted, started]).when(cancel).then([cancelled]);
+      spec
+        .given([requested, accepted, started])
+        .when(cancel)
+        .then([cancelled('in-progress')]);
       spec
         .given([requested])
         .when({ ...cancel, actorOrganisation: { mayExchange: false } } as ReferralCommand)
-        .then([cancelled]);
+        .then([cancelled('requested')]);
       spec
         .given([requested])
         .when(cmd('CancelReferral', receiver, { reason: { code: 'client_moved' } }))
@@ -311,7 +340,12 @@ describe('referral decider', () => {
         .then([
           {
             type: 'ReferralExpired',
-            data: { referralId, clientId, at: '2025-06-03T10:00:00.000Z', respondBy: '2025-06-03T10:00:00.000Z' },
+            data: {
+              ...route,
+              at: '2025-06-03T10:00:00.000Z',
+              respondBy: '2025-06-03T10:00:00.000Z',
+              previousStatus: 'requested',
+            },
           },
         ]));
 
@@ -342,7 +376,10 @@ describe('referral decider', () => {
       spec
         .given([requested])
         .when(forward)
-        .then([{ type: 'ReferralRejected', data: { ...change(receiver), reasonCode: 'forwarded' } }, forwarded]));
+        .then([
+          { type: 'ReferralRejected', data: { ...move(receiver, 'requested'), reasonCode: 'forwarded' } },
+          forwarded,
+        ]));
 
     it('keeps an accepted referral going while an additional one is forwarded', () =>
       spec.given([requested, accepted]).when(forward).then([forwarded]));

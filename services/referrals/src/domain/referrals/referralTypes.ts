@@ -64,11 +64,21 @@ export type By = { organisationId: string; userId: string };
 export type ConsentBasis =
   { kind: 'consent'; consentId: string } | { kind: 'override'; reasonCode: string; overriddenBy: By };
 
-/** Every event names the client: whoever decrypts its `personal` part (a projection) needs the client's key. */
-type Change<T extends string, Extra = object> = {
-  type: T;
-  data: { referralId: string; clientId: string; by: By; at: string } & Extra;
-};
+/**
+ * Every event names the client (whoever decrypts its `personal` part needs the client's key) and the
+ * route (sender, receiver, category), so a public event can be derived from one stored event alone.
+ */
+export interface Route {
+  referralId: string;
+  clientId: string;
+  senderOrganisationId: string;
+  receiverOrganisationId: string;
+  category: ServiceCategory;
+  serviceId?: string;
+}
+type Change<T extends string, Extra = object> = { type: T; data: Route & { by: By; at: string } & Extra };
+/** A move in the loop records where it came from. */
+type Transition<T extends string, Extra = object> = Change<T, { previousStatus: ReferralStatus } & Extra>;
 type WithReason = { reasonCode: string; personal?: { reasonNote: string } };
 
 export type ReferralEvent =
@@ -93,17 +103,17 @@ export type ReferralEvent =
         personal?: { message?: string; overrideNote?: string };
       };
     }
-  | Change<'ReferralAccepted'>
-  | Change<'ReferralRejected', WithReason>
-  | Change<'ReferralStarted'>
-  | Change<'ReferralPutOnHold', WithReason>
-  | Change<'ReferralResumed'>
-  | Change<'ReferralCompleted', { outcome: ReferralOutcome; personal?: { outcomeNote: string } }>
-  | Change<'ReferralFailed', WithReason>
-  | Change<'ReferralCancelled', WithReason>
+  | Transition<'ReferralAccepted'>
+  | Transition<'ReferralRejected', WithReason>
+  | Transition<'ReferralStarted'>
+  | Transition<'ReferralPutOnHold', WithReason>
+  | Transition<'ReferralResumed'>
+  | Transition<'ReferralCompleted', { outcome: ReferralOutcome; personal?: { outcomeNote: string } }>
+  | Transition<'ReferralFailed', WithReason>
+  | Transition<'ReferralCancelled', WithReason>
   | Change<'ReferralForwarded', WithReason & { newReferralId: string; toOrganisationId: string }>
   | Change<'ReferralMessagePosted', { messageId: string; personal: { text: string } }>
-  | { type: 'ReferralExpired'; data: { referralId: string; clientId: string; at: string; respondBy: string } };
+  | { type: 'ReferralExpired'; data: Route & { at: string; respondBy: string; previousStatus: 'requested' } };
 
 export type ReferralState =
   | { status: 'none' }
@@ -114,6 +124,7 @@ export type ReferralState =
       senderOrganisationId: string;
       receiverOrganisationId: string;
       category: ServiceCategory;
+      serviceId?: string;
       share: ConsentScope[];
       respondBy: string;
       /** Where a resume returns to. */

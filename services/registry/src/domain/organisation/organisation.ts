@@ -3,6 +3,7 @@ import { AppError } from '@estia/infra/errors/appError.js';
 import type { Actor } from '../shared/actor.js';
 import { requireNetworkAdmin, requireOrganisationRole } from '../shared/authorise.js';
 import { isCountryCode } from '../shared/countries.js';
+import { isRegionCode } from '../shared/regions.js';
 import { validateCoordinates, type Coordinates } from '../shared/geo.js';
 import { isAfter, isEmail, isUrl, Validation } from '../shared/validation.js';
 
@@ -24,6 +25,7 @@ export interface OrganisationProfile {
   legalIdentifier: string;
   /** ISO 3166-1 alpha-2. */
   country: string;
+  /** Region code (NUTS where available, e.g. EL52). */
   region: string;
   address: { street: string; locality: string; postalCode: string };
   coordinates: Coordinates;
@@ -185,7 +187,7 @@ export const validateProfile = (profile: OrganisationProfile | undefined): void 
   );
   v.text(profile.legalIdentifier, '/profile/legalIdentifier', { max: 64 });
   v.check(isCountryCode(profile.country), '/profile/country', 'must be an ISO 3166-1 alpha-2 code (e.g. GR)');
-  v.text(profile.region, '/profile/region', { max: 100 });
+  v.check(isRegionCode(profile.region), '/profile/region', 'must be a region code (NUTS, e.g. EL30)');
   if (!profile.address || typeof profile.address !== 'object') v.fail('/profile/address', 'is required');
   else {
     v.text(profile.address.street, '/profile/address/street', { max: 200 });

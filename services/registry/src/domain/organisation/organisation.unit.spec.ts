@@ -18,7 +18,7 @@ const profile: OrganisationProfile = {
   kind: 'ngo',
   legalIdentifier: 'EL-099999999',
   country: 'GR',
-  region: 'Central Macedonia',
+  region: 'EL52',
   address: { street: 'Egnatia 1', locality: 'Thessaloniki', postalCode: '54630' },
   coordinates: { latitude: 40.6401, longitude: 22.9444 },
   contact: { email: 'info@example.org', phone: '+30 2310 000000', website: 'https://example.org' },

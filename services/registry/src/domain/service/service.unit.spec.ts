@@ -18,7 +18,7 @@ const details: ServiceDetails = {
   description: 'Beds for families on arrival.',
   eligibility: { legalStatuses: ['asylum_seeker', 'refugee'], minAge: 0, maxAge: null },
   languages: ['el', 'en', 'ar', 'prs', 'kmr'],
-  serviceAreas: ['Central Macedonia'],
+  serviceAreas: ['EL52'],
   locations: [
     {
       locationId: 'loc-1',
@@ -27,7 +27,7 @@ const details: ServiceDetails = {
         street: 'Ethnikis Antistaseos 10',
         locality: 'Kalamaria',
         postalCode: '55134',
-        region: 'Central Macedonia',
+        region: 'EL52',
         country: 'GR',
       },
       coordinates: { latitude: 40.5826, longitude: 22.9501 },

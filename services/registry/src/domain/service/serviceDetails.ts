@@ -38,7 +38,7 @@ export interface ServiceDetails {
   eligibility: { legalStatuses: LegalStatus[]; minAge: number | null; maxAge: number | null };
   /** ISO 639-1 / 639-3 codes. */
   languages: string[];
-  /** Regions served (names as used in organisation profiles). */
+  /** Region codes served (NUTS, e.g. EL30). */
   serviceAreas: string[];
   locations: ServiceLocation[];
   /** Expected time to answer a referral. */

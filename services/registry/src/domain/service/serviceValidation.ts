@@ -2,6 +2,7 @@ import { AppError } from '@estia/infra/errors/appError.js';
 import { isCountryCode } from '../shared/countries.js';
 import { validateCoordinates } from '../shared/geo.js';
 import { isLanguageCode } from '../shared/languages.js';
+import { isRegionCode } from '../shared/regions.js';
 import { Validation } from '../shared/validation.js';
 import { isTaxonomyTerm } from './taxonomy.js';
 import { INTAKE_STATES, LEGAL_STATUSES, type Capacity, type ServiceDetails } from './serviceDetails.js';
@@ -82,7 +83,10 @@ export const validateServiceDetails = (details: ServiceDetails | undefined, capa
 
   if (!Array.isArray(details.serviceAreas) || details.serviceAreas.length === 0)
     v.fail(`${p}/serviceAreas`, 'must list at least one region');
-  else details.serviceAreas.forEach((area, i) => v.text(area, `${p}/serviceAreas/${i}`, { max: 100 }));
+  else
+    details.serviceAreas.forEach((area, i) =>
+      v.check(isRegionCode(area), `${p}/serviceAreas/${i}`, 'must be a region code (NUTS, e.g. EL30)'),
+    );
 
   if (!Array.isArray(details.locations)) v.fail(`${p}/locations`, 'must be a list (may be empty for remote services)');
   else {
@@ -98,7 +102,7 @@ export const validateServiceDetails = (details: ServiceDetails | undefined, capa
         v.text(location.address.street, `${lp}/address/street`, { max: 200 });
         v.text(location.address.locality, `${lp}/address/locality`, { max: 100 });
         v.text(location.address.postalCode, `${lp}/address/postalCode`, { max: 20 });
-        v.text(location.address.region, `${lp}/address/region`, { max: 100 });
+        v.check(isRegionCode(location.address.region), `${lp}/address/region`, 'must be a region code (NUTS, e.g. EL30)');
         v.check(isCountryCode(location.address.country), `${lp}/address/country`, 'must be an ISO 3166-1 alpha-2 code');
       }
       validateCoordinates(v, location.coordinates, `${lp}/coordinates`);
