@@ -17,10 +17,19 @@ export default tseslint.config(
   {
     // The domain stays pure: no adapters, no web framework.
     files: ['services/*/src/domain/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['@estia/infra/*', '!@estia/infra/decider/*', 'fastify', 'pg', 'better-sqlite3', 'kafkajs', '**/infra/**'] },
+        {
+          patterns: [
+            {
+              regex: '^@estia/infra/(?!decider/|errors/)',
+              message: 'The domain stays pure: only decider types and typed errors from infra.',
+            },
+            { regex: '^(fastify|pg|better-sqlite3|kafkajs|@kurrent/.*)$', message: 'No adapters in the domain.' },
+          ],
+        },
       ],
     },
   },

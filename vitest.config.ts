@@ -9,7 +9,15 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['**/src/**/*.unit.spec.ts', 'scripts/**/*.unit.spec.ts'] } },
       { extends: true, test: { name: 'int', include: ['**/src/**/*.int.spec.ts'], fileParallelism: true } },
-      { extends: true, test: { name: 'e2e', include: ['**/src/**/*.e2e.spec.ts', 'scripts/**/*.e2e.spec.ts'], fileParallelism: false, testTimeout: 120_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['**/src/**/*.e2e.spec.ts', 'scripts/**/*.e2e.spec.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+        },
+      },
     ],
     exclude: ['**/node_modules/**'],
   },

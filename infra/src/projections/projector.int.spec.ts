@@ -48,7 +48,10 @@ describe('projector (SQLite store + SQLite read models)', () => {
 
   it('applies each event once, resumes from its checkpoint after a restart, and rebuilds', async () => {
     const first = await open();
-    await first.store.append('a', [{ type: 'Added', data: {} }, { type: 'Ignored', data: {} }]);
+    await first.store.append('a', [
+      { type: 'Added', data: {} },
+      { type: 'Ignored', data: {} },
+    ]);
     let projector = await startProjector({ store: first.store, db: first.db, projections: [counter] });
     await projector.caughtUp;
     const { lastPosition } = await first.store.append('b', [{ type: 'Added', data: {} }]);

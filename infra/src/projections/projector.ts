@@ -48,7 +48,11 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
   };
   const wake = (): void => {
     const reached = lowest();
-    for (const w of waiters) if (w.position <= reached) (waiters.delete(w), w.resolve());
+    for (const w of waiters) {
+      if (w.position > reached) continue;
+      waiters.delete(w);
+      w.resolve();
+    }
   };
 
   const start = async (projection: Projection): Promise<Running> => {

@@ -71,8 +71,7 @@ export async function startService<S extends ConfigSchema>(
     onError: (name, error) => logger.error({ err: error, projection: name }, 'projection stopped'),
   });
 
-  const verifier =
-    parts.verifier ?? (config.JWKS_URL ? createTokenVerifier({ jwksUrl: config.JWKS_URL }) : undefined);
+  const verifier = parts.verifier ?? (config.JWKS_URL ? createTokenVerifier({ jwksUrl: config.JWKS_URL }) : undefined);
   if (!verifier) {
     console.error('config error: JWKS_URL is required (the registry publishes it at /.well-known/jwks.json)');
     process.exit(2);
@@ -115,7 +114,10 @@ export async function startService<S extends ConfigSchema>(
       ...(parts.closers ?? []),
     ],
   });
-  logger.info({ url: running.url, topic: topicFor(definition.service) }, `${definition.service} listening: ${infra.describe()}`);
+  logger.info(
+    { url: running.url, topic: topicFor(definition.service) },
+    `${definition.service} listening: ${infra.describe()}`,
+  );
   await parts.afterStart?.(projector);
   return running;
 }

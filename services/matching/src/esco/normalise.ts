@@ -1,7 +1,7 @@
 /** Lower-case, strip diacritics, split on anything that is not a letter or digit. */
 export const tokenize = (text: string): string[] => {
   // Most ESCO labels are ASCII: skip the costly Unicode decomposition for them (index build time).
-  const folded = ASCII.test(text)
+  const folded = !NOT_PRINTABLE_ASCII.test(text)
     ? text.toLowerCase()
     : text
         .normalize('NFKD')
@@ -9,7 +9,7 @@ export const tokenize = (text: string): string[] => {
         .toLowerCase();
   return folded.split(/[^\p{L}\p{N}]+/u).filter((t) => t !== '');
 };
-const ASCII = /^[\x00-\x7f]*$/;
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
 
 /**
  * Edit distance (with adjacent transpositions) between `query` and the closest PREFIX of `word`, so a

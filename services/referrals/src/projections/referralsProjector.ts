@@ -170,9 +170,9 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
       return;
     case 'ReferralResumed':
       await tx.execute(
-        `UPDATE rf_referrals SET status = COALESCE(held_from, 'accepted'), held_from = NULL, reason_code = NULL, updated_at = $2
+        `UPDATE rf_referrals SET status = $3, held_from = NULL, reason_code = NULL, updated_at = $2
          WHERE referral_id = $1 AND status = 'on-hold'`,
-        [e.data.referralId, e.data.at],
+        [e.data.referralId, e.data.at, e.data.resumedTo],
       );
       return;
     case 'ReferralForwarded':

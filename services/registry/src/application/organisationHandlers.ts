@@ -19,6 +19,7 @@ import {
 import { exchangeBlockers } from '../domain/organisation/mayExchange.js';
 import type { Actor } from '../domain/shared/actor.js';
 import { metadataFor, type RegistryContext } from './context.js';
+import { isIntegrationEvent, membershipChanged, withIntegrationEvents } from './integrationEvents.js';
 
 type WithoutBase<C> = C extends unknown ? Omit<C, 'organisationId' | 'now' | 'actor'> : never;
 
@@ -29,32 +30,38 @@ export interface CommandOptions {
 
 /** Organisation lifecycle and code of conduct: load → decide → append with the version read. */
 export const organisationHandlers = (ctx: RegistryContext) => {
-  const run = (
+  const run = async (
     actor: Actor,
     organisationId: string,
     command: WithoutBase<OrganisationCommand>,
     options: CommandOptions = {},
-  ) =>
-    handleCommand({
+  ) => {
+    const currentCode = await currentCodeVersion();
+    const now = ctx.now();
+    return handleCommand({
       store: ctx.store,
       streamId: organisationStreamId(organisationId),
-      decider: organisationDecider,
-      command: { ...command, organisationId, now: ctx.now(), actor } as OrganisationCommand,
+      decider: withIntegrationEvents(organisationDecider, (after, produced) =>
+        membershipChanged(after, produced[produced.length - 1]!, { currentCodeVersion: currentCode, changedAt: now }),
+      ),
+      command: { ...command, organisationId, now, actor } as OrganisationCommand,
       metadata: metadataFor(actor, options.correlationId),
       ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
     });
-
-  const currentCodeVersion = async (): Promise<number | null> => {
-    const events = await ctx.store.readStream(CODE_OF_CONDUCT_STREAM, { direction: 'backwards', maxCount: 1 });
-    const last = events[0] as unknown as CodeOfConductEvent | undefined;
-    return last ? last.data.version : null;
   };
+
+  async function currentCodeVersion(): Promise<number | null> {
+    const events = await ctx.store.readStream(CODE_OF_CONDUCT_STREAM);
+    const last = events.filter((e) => !isIntegrationEvent(e)).pop() as unknown as CodeOfConductEvent | undefined;
+    return last ? last.data.version : null;
+  }
 
   const load = async (organisationId: string): Promise<{ state: OrganisationState; version: number | null }> => {
     const events = await ctx.store.readStream(organisationStreamId(organisationId));
+    const domain = events.filter((e) => !isIntegrationEvent(e));
     const state = fold(
       organisationDecider,
-      events.map((e) => ({ type: e.type, data: e.data }) as OrganisationEvent),
+      domain.map((e) => ({ type: e.type, data: e.data }) as OrganisationEvent),
     );
     return { state, version: events.length ? events[events.length - 1]!.revision : null };
   };
@@ -105,7 +112,12 @@ export const organisationHandlers = (ctx: RegistryContext) => {
       const result = await handleCommand({
         store: ctx.store,
         streamId: CODE_OF_CONDUCT_STREAM,
-        decider: codeOfConductDecider,
+        decider: withIntegrationEvents(codeOfConductDecider, (after, produced) =>
+          produced.map((e) => ({
+            type: 'estia.registry.code-of-conduct.published.v1' as const,
+            data: { version: e.data.version, title: e.data.title, documentUri: `urn:estia:code-of-conduct:v${e.data.version}`, publishedAt: e.data.publishedAt },
+          })),
+        ),
         command: { type: 'PublishCodeOfConduct', title, text, textSha256, now: ctx.now(), actor },
         metadata: metadataFor(actor, o.correlationId),
       });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import pg from 'pg';
-import { validateHsds } from '@estia/contracts';
+import { eventErrors, validateHsds } from '@estia/contracts';
+import { registryRelayMapper } from './relayMapper.js';
 import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import { createPostgresDatabase } from '@estia/infra/sql/postgresDatabase.js';
@@ -133,6 +134,25 @@ describe.each([
         ),
       );
     expect(pages).toEqual(near.map((s) => s.id));
+  });
+
+  it.skipIf(skip)('public events are appended with their causes and relay as valid CloudEvents', async () => {
+    const stored = await store.readAll({ maxCount: 100_000 });
+    const messages = stored.map(registryRelayMapper).filter((m) => m !== null);
+    const byType = new Map<string, number>();
+    for (const m of messages) byType.set(m.envelope.type, (byType.get(m.envelope.type) ?? 0) + 1);
+    expect(byType.get('estia.registry.code-of-conduct.published.v1')).toBe(1);
+    expect(byType.get('estia.registry.service.published.v1')).toBe(seeded.services);
+    // apply, approve, accept code: three membership snapshots per organisation.
+    expect(byType.get('estia.registry.organisation.membership-changed.v1')).toBe(3 * 30);
+    for (const m of messages) expect(eventErrors(m.envelope)).toEqual([]);
+    const last = messages.filter((m) => m.envelope.type === 'estia.registry.organisation.membership-changed.v1').pop()!;
+    expect(last.envelope.data).toMatchObject({ status: 'approved', mayExchange: true, codeOfConductVersionAccepted: 1 });
+    expect(last.key).toBe((last.envelope.data as { organisationId: string }).organisationId);
+    // Private domain events never leave the service.
+    expect(stored.filter((e) => e.type === 'PersonInvited').map(registryRelayMapper)).toEqual(
+      stored.filter((e) => e.type === 'PersonInvited').map(() => null),
+    );
   });
 
   it.skipIf(skip)('read-model services map to valid HSDS', async () => {

@@ -1,5 +1,7 @@
 import { handleCommand } from '@estia/infra/commandHandling/handleCommand.js';
-import { serviceDecider, serviceStreamId, type ServiceCommand } from '../domain/service/service.js';
+import { fold } from '@estia/infra/decider/types.js';
+import { serviceDecider, serviceStreamId, type ServiceCommand, type ServiceEvent } from '../domain/service/service.js';
+import { isIntegrationEvent, serviceIntegrationEvents, withIntegrationEvents } from './integrationEvents.js';
 import type { Capacity, ServiceDetails } from '../domain/service/serviceDetails.js';
 import type { Actor } from '../domain/shared/actor.js';
 import { metadataFor, type RegistryContext } from './context.js';
@@ -9,17 +11,38 @@ type WithoutBase<C> = C extends unknown ? Omit<C, 'serviceId' | 'now' | 'actor'>
 
 export const serviceHandlers = (ctx: RegistryContext) => {
   const organisations = organisationHandlers(ctx);
-  const run = (actor: Actor, serviceId: string, command: WithoutBase<ServiceCommand>, options: CommandOptions = {}) =>
-    handleCommand({
+  const run = async (
+    actor: Actor,
+    serviceId: string,
+    command: WithoutBase<ServiceCommand>,
+    options: CommandOptions & { organisationId?: string } = {},
+  ) => {
+    const now = ctx.now();
+    // The public entry names the provider; read it from the organisation stream at decision time.
+    const organisationOf = async (state: { organisationId: string | null }) =>
+      (await organisations.load(options.organisationId ?? state.organisationId ?? '')).state.profile?.name ?? '';
+    const current = options.organisationId ? null : await loadService(serviceId);
+    const organisationName = await organisationOf(current ?? { organisationId: null });
+    return handleCommand({
       store: ctx.store,
       streamId: serviceStreamId(serviceId),
-      decider: serviceDecider,
-      command: { ...command, serviceId, now: ctx.now(), actor } as ServiceCommand,
+      decider: withIntegrationEvents(serviceDecider, (after, produced) =>
+        serviceIntegrationEvents(after, produced[produced.length - 1]!, { serviceId, organisationName, revision: after.revision, changedAt: now }),
+      ),
+      command: { ...command, serviceId, now, actor } as ServiceCommand,
       metadata: metadataFor(actor, options.correlationId),
       ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
     });
+  };
+
+  const loadService = async (serviceId: string) =>
+    fold(
+      serviceDecider,
+      (await ctx.store.readStream(serviceStreamId(serviceId))).filter((e) => !isIntegrationEvent(e)).map((e) => ({ type: e.type, data: e.data }) as ServiceEvent),
+    );
 
   return {
+    loadService,
     async register(
       actor: Actor,
       organisationId: string,
@@ -34,7 +57,7 @@ export const serviceHandlers = (ctx: RegistryContext) => {
         actor,
         serviceId,
         { type: 'RegisterService', organisationId, organisationStatus: state.status, details, capacity },
-        { expectedVersion: 'no-stream', ...options },
+        { expectedVersion: 'no-stream', ...options, organisationId },
       );
       return { serviceId, version: result.nextExpectedVersion };
     },

@@ -100,6 +100,9 @@ export type ClientEvent =
       data: {
         clientId: string;
         consentId: string;
+        /** Copied from the consent, so consumers (matching) know what stopped without a lookup. */
+        purpose: ConsentPurpose;
+        recipient: ConsentRecipient;
         withdrawnAt: string;
         recordedBy: By;
         reasonCode?: string;
@@ -292,6 +295,8 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
           data: {
             clientId,
             consentId: command.consentId,
+            purpose: consent.purpose,
+            recipient: consent.recipient,
             withdrawnAt: now,
             recordedBy: actedBy(actor),
             ...(command.reason === undefined ? {} : { reasonCode: command.reason.code }),

@@ -245,6 +245,8 @@ describe('client decider', () => {
         data: {
           clientId,
           consentId: 'consent-1',
+          purpose: 'referral',
+          recipient: { serviceCategory: 'housing' },
           withdrawnAt: '2025-07-01T08:00:00.000Z',
           recordedBy: { organisationId: 'org-a', userId: 'u-1' },
           reasonCode: 'client_request',

@@ -211,7 +211,7 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
     case 'ResumeReferral':
       requireParty(referral, actor, 'receiver', 'resume');
       requireFrom(referral, ['on-hold'], 'resume');
-      return [{ type: 'ReferralResumed', data: transition }];
+      return [{ type: 'ReferralResumed', data: { ...transition, resumedTo: referral.heldFrom ?? 'accepted' } }];
 
     case 'CompleteReferral': {
       requireParty(referral, actor, 'receiver', 'complete');
@@ -316,7 +316,7 @@ export function evolveReferral(state: ReferralState, event: Opaque<ReferralEvent
     case 'ReferralPutOnHold':
       return { ...state, status: 'on-hold', heldFrom: state.status === 'in-progress' ? 'in-progress' : 'accepted' };
     case 'ReferralResumed':
-      return { ...state, status: state.heldFrom ?? 'accepted', heldFrom: null };
+      return { ...state, status: event.data.resumedTo, heldFrom: null };
     case 'ReferralCompleted':
       return { ...state, status: 'completed' };
     case 'ReferralFailed':

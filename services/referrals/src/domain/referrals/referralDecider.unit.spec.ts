@@ -258,15 +258,28 @@ describe('referral decider', () => {
       spec
         .given([requested, accepted, started, onHold])
         .when(cmd('ResumeReferral', receiver))
-        .then([{ type: 'ReferralResumed', data: { ...change(receiver), previousStatus: 'on-hold' } }]);
+        .then([
+          {
+            type: 'ReferralResumed',
+            data: { ...change(receiver), previousStatus: 'on-hold', resumedTo: 'in-progress' },
+          },
+        ]);
       const resumed: ReferralEvent = {
         type: 'ReferralResumed',
-        data: { ...change(receiver), previousStatus: 'on-hold' },
+        data: { ...change(receiver), previousStatus: 'on-hold', resumedTo: 'in-progress' },
       };
       const fold = (events: ReferralEvent[]) => events.reduce(referralDecider.evolve, referralDecider.initialState());
       expect(fold([requested, accepted, started, onHold, resumed]).status).toBe('in-progress');
-      const resumedToAccepted = fold([requested, accepted, onHold, resumed]);
-      expect(resumedToAccepted.status).toBe('accepted');
+      const heldWhenAccepted: ReferralEvent = {
+        type: 'ReferralPutOnHold',
+        data: { ...move(receiver, 'accepted'), reasonCode: 'waiting_documents' },
+      };
+      spec
+        .given([requested, accepted, heldWhenAccepted])
+        .when(cmd('ResumeReferral', receiver))
+        .then([
+          { type: 'ReferralResumed', data: { ...change(receiver), previousStatus: 'on-hold', resumedTo: 'accepted' } },
+        ]);
     });
 
     it('refuses illegal transitions, naming the current state', () => {

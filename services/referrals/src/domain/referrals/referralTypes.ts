@@ -107,7 +107,7 @@ export type ReferralEvent =
   | Transition<'ReferralRejected', WithReason>
   | Transition<'ReferralStarted'>
   | Transition<'ReferralPutOnHold', WithReason>
-  | Transition<'ReferralResumed'>
+  | Transition<'ReferralResumed', { resumedTo: 'accepted' | 'in-progress' }>
   | Transition<'ReferralCompleted', { outcome: ReferralOutcome; personal?: { outcomeNote: string } }>
   | Transition<'ReferralFailed', WithReason>
   | Transition<'ReferralCancelled', WithReason>

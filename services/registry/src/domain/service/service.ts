@@ -73,9 +73,12 @@ export interface ServiceState {
   organisationId: string | null;
   details: ServiceDetails | null;
   capacity: Capacity | null;
+  /** Number of changes applied (published as the public entry's revision). */
+  revision: number;
 }
 
 export const evolveService = (state: ServiceState, event: ServiceEvent): ServiceState => {
+  const revision = state.revision + 1;
   switch (event.type) {
     case 'ServiceRegistered':
       return {
@@ -83,13 +86,14 @@ export const evolveService = (state: ServiceState, event: ServiceEvent): Service
         organisationId: event.data.organisationId,
         details: event.data.details,
         capacity: event.data.capacity,
+        revision,
       };
     case 'ServiceDetailsUpdated':
-      return { ...state, details: event.data.details };
+      return { ...state, details: event.data.details, revision };
     case 'ServiceCapacityChanged':
-      return { ...state, capacity: event.data.capacity };
+      return { ...state, capacity: event.data.capacity, revision };
     case 'ServiceWithdrawn':
-      return { ...state, status: 'withdrawn' };
+      return { ...state, status: 'withdrawn', revision };
   }
 };
 
@@ -173,7 +177,7 @@ export const decideService = (command: ServiceCommand, state: ServiceState): Ser
 };
 
 export const serviceDecider: Decider<ServiceState, ServiceCommand, ServiceEvent> = {
-  initialState: () => ({ status: 'none', organisationId: null, details: null, capacity: null }),
+  initialState: () => ({ status: 'none', organisationId: null, details: null, capacity: null, revision: 0 }),
   decide: decideService,
   evolve: evolveService,
 };
