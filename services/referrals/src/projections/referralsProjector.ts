@@ -163,14 +163,14 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
     }
     case 'ReferralPutOnHold':
       await tx.execute(
-        `UPDATE rf_referrals SET held_from = status, status = 'on-hold', reason_code = $3, updated_at = $2
+        `UPDATE rf_referrals SET status = 'on-hold', reason_code = $3, updated_at = $2
          WHERE referral_id = $1 AND status <> 'on-hold'`,
         [e.data.referralId, e.data.at, e.data.reasonCode],
       );
       return;
     case 'ReferralResumed':
       await tx.execute(
-        `UPDATE rf_referrals SET status = $3, held_from = NULL, reason_code = NULL, updated_at = $2
+        `UPDATE rf_referrals SET status = $3, reason_code = NULL, updated_at = $2
          WHERE referral_id = $1 AND status = 'on-hold'`,
         [e.data.referralId, e.data.at, e.data.resumedTo],
       );

@@ -80,7 +80,6 @@ const DDL = [
     updated_at TEXT NOT NULL,
     reason_code TEXT,
     outcome TEXT,
-    held_from TEXT,
     forwarded_from TEXT
   )`,
   `CREATE INDEX IF NOT EXISTS rf_referrals_receiver ON rf_referrals (receiver_org, status)`,
