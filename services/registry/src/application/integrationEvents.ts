@@ -5,6 +5,7 @@ import type { ServiceEvent, ServiceState } from '../domain/service/service.js';
 import { taxonomyTerm, withAncestors } from '../domain/service/taxonomy.js';
 import type { Capacity } from '../domain/service/serviceDetails.js';
 import { locationUuid } from '../hsds/ids.js';
+import { regionName } from '../domain/shared/regions.js';
 
 /**
  * Public (integration) events, the deliberate subset other services consume. They are appended in
@@ -74,7 +75,7 @@ const capacityOf = (c: Capacity) => ({ available: c.available, maximum: c.maximu
 export const serviceIntegrationEvents = (
   state: ServiceState,
   cause: ServiceEvent,
-  context: { serviceId: string; organisationName: string; revision: number; changedAt: string },
+  context: { serviceId: string; organisationName: string; country: string; revision: number; changedAt: string },
 ): IntegrationEvent[] => {
   if (!state.details || !state.capacity || !state.organisationId) return [];
   const { serviceId } = context;
@@ -98,7 +99,8 @@ export const serviceIntegrationEvents = (
               ...(d.eligibility.maxAge === null ? {} : { maximumAge: d.eligibility.maxAge }),
             },
             languages: [...new Set(d.languages)],
-            serviceAreas: [...new Set(d.serviceAreas)],
+            // Areas are region codes inside the provider's country.
+            serviceAreas: [...new Set(d.serviceAreas)].map((region) => ({ country: context.country, region, name: regionName(region) })),
             locations: d.locations.map((l) => ({
               locationId: locationUuid(serviceId, l.locationId),
               name: l.name,

@@ -19,15 +19,19 @@ export const serviceHandlers = (ctx: RegistryContext) => {
   ) => {
     const now = ctx.now();
     // The public entry names the provider; read it from the organisation stream at decision time.
-    const organisationOf = async (state: { organisationId: string | null }) =>
-      (await organisations.load(options.organisationId ?? state.organisationId ?? '')).state.profile?.name ?? '';
     const current = options.organisationId ? null : await loadService(serviceId);
-    const organisationName = await organisationOf(current ?? { organisationId: null });
+    const provider = (await organisations.load(options.organisationId ?? current?.organisationId ?? '')).state.profile;
     return handleCommand({
       store: ctx.store,
       streamId: serviceStreamId(serviceId),
       decider: withIntegrationEvents(serviceDecider, (after, produced) =>
-        serviceIntegrationEvents(after, produced[produced.length - 1]!, { serviceId, organisationName, revision: after.revision, changedAt: now }),
+        serviceIntegrationEvents(after, produced[produced.length - 1]!, {
+          serviceId,
+          organisationName: provider?.name ?? '',
+          country: provider?.country ?? 'GR',
+          revision: after.revision,
+          changedAt: now,
+        }),
       ),
       command: { ...command, serviceId, now, actor } as ServiceCommand,
       metadata: metadataFor(actor, options.correlationId),
