@@ -15,6 +15,9 @@ import { createPostgresEventStore } from '@estia/infra/eventStore/postgres/postg
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import { createPostgresDatabase } from '@estia/infra/sql/postgresDatabase.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
+import { createBus } from '@estia/infra/bus/createBus.js';
+import { startRelay } from '@estia/infra/processors/relay.js';
+import { registryRelayMapper } from './application/relayMapper.js';
 import { defaultContext } from './application/context.js';
 import { apiClientHandlers } from './application/apiClientHandlers.js';
 import { organisationHandlers } from './application/organisationHandlers.js';
@@ -75,13 +78,20 @@ if (config.DEMO_DATA && (await store.readAll({ maxCount: 1 })).length === 0) {
 }
 
 const projections = await startRegistryProjections(store, db);
+// The log is the outbox: public events go to the bus from the relay's checkpoint, never from a request.
+const bus = createBus(
+  config.BUS === 'kafka'
+    ? { kind: 'kafka', brokers: config.KAFKA_BROKERS!, clientId: 'estia-registry' }
+    : { kind: 'embedded', path: join(config.DATA_DIR, 'bus.sqlite') },
+);
+const relay = await startRelay({ store, db, bus, name: 'registry.relay', map: registryRelayMapper });
 const tokens = { issuer, audience: config.TOKEN_AUDIENCE, keyRing: () => ring };
 const app = await createHttpApp({
   service: 'registry',
   logger,
   auth: { verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer, audience: config.TOKEN_AUDIENCE }) },
   db,
-  readiness: { store: () => store.ping(), db: () => db.query('SELECT 1') },
+  readiness: { store: () => store.ping(), db: () => db.query('SELECT 1'), bus: () => bus.ping() },
 });
 const people = peopleHandlers(ctx, db);
 const clients = apiClientHandlers(ctx);
@@ -102,6 +112,8 @@ await runService({
   closers: [
     { name: 'event store', close: () => store.close() },
     { name: 'read model', close: () => db.close() },
+    { name: 'bus', close: () => bus.close() },
     { name: 'projections', close: () => Promise.all(projections.map((p) => p.stop())) },
+    { name: 'relay', close: () => relay.stop() },
   ],
 });

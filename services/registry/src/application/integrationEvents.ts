@@ -53,10 +53,14 @@ export const membershipChanged = (
         region: state.profile.region,
         status: state.status,
         change,
-        licence: state.licence ? { number: state.licence.number, validUntil: state.licence.validUntil.slice(0, 10) } : null,
+        licence: state.licence
+          ? { number: state.licence.number, validUntil: state.licence.validUntil.slice(0, 10) }
+          : null,
         codeOfConductVersionAccepted: state.acceptedCodeVersion,
         currentCodeOfConductVersion: context.currentCodeVersion,
-        mayExchange: exchangeBlockers(state, { currentCodeVersion: context.currentCodeVersion, now: context.changedAt }).length === 0,
+        mayExchange:
+          exchangeBlockers(state, { currentCodeVersion: context.currentCodeVersion, now: context.changedAt }).length ===
+          0,
         changedAt: context.changedAt,
       },
     },
@@ -85,7 +89,10 @@ export const serviceIntegrationEvents = (
       const d = state.details;
       return [
         {
-          type: cause.type === 'ServiceRegistered' ? 'estia.registry.service.published.v1' : 'estia.registry.service.updated.v1',
+          type:
+            cause.type === 'ServiceRegistered'
+              ? 'estia.registry.service.published.v1'
+              : 'estia.registry.service.updated.v1',
           data: {
             serviceId,
             organisationId: state.organisationId,
@@ -100,13 +107,27 @@ export const serviceIntegrationEvents = (
             },
             languages: [...new Set(d.languages)],
             // Areas are region codes inside the provider's country.
-            serviceAreas: [...new Set(d.serviceAreas)].map((region) => ({ country: context.country, region, name: regionName(region) })),
+            serviceAreas: [...new Set(d.serviceAreas)].map((region) => ({
+              country: context.country,
+              region,
+              name: regionName(region),
+            })),
             locations: d.locations.map((l) => ({
               locationId: locationUuid(serviceId, l.locationId),
               name: l.name,
-              address: { street: l.address.street, locality: l.address.locality, postalCode: l.address.postalCode, region: l.address.region, country: l.address.country },
+              address: {
+                street: l.address.street,
+                locality: l.address.locality,
+                postalCode: l.address.postalCode,
+                region: l.address.region,
+                country: l.address.country,
+              },
               coordinates: { lat: l.coordinates.latitude, lon: l.coordinates.longitude },
-              schedules: l.schedule.map((s) => ({ dayOfWeek: WEEKDAYS[s.weekday - 1], opens: s.opens, closes: s.closes })),
+              schedules: l.schedule.map((s) => ({
+                dayOfWeek: WEEKDAYS[s.weekday - 1],
+                opens: s.opens,
+                closes: s.closes,
+              })),
             })),
             capacity: capacityOf(state.capacity),
             expectedResponseTimeHours: d.responseTimeHours,

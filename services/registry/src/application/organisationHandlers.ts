@@ -115,7 +115,12 @@ export const organisationHandlers = (ctx: RegistryContext) => {
         decider: withIntegrationEvents(codeOfConductDecider, (after, produced) =>
           produced.map((e) => ({
             type: 'estia.registry.code-of-conduct.published.v1' as const,
-            data: { version: e.data.version, title: e.data.title, documentUri: `urn:estia:code-of-conduct:v${e.data.version}`, publishedAt: e.data.publishedAt },
+            data: {
+              version: e.data.version,
+              title: e.data.title,
+              documentUri: `urn:estia:code-of-conduct:v${e.data.version}`,
+              publishedAt: e.data.publishedAt,
+            },
           })),
         ),
         command: { type: 'PublishCodeOfConduct', title, text, textSha256, now: ctx.now(), actor },

@@ -147,7 +147,11 @@ describe.each([
     expect(byType.get('estia.registry.organisation.membership-changed.v1')).toBe(3 * 30);
     for (const m of messages) expect(eventErrors(m.envelope)).toEqual([]);
     const last = messages.filter((m) => m.envelope.type === 'estia.registry.organisation.membership-changed.v1').pop()!;
-    expect(last.envelope.data).toMatchObject({ status: 'approved', mayExchange: true, codeOfConductVersionAccepted: 1 });
+    expect(last.envelope.data).toMatchObject({
+      status: 'approved',
+      mayExchange: true,
+      codeOfConductVersionAccepted: 1,
+    });
     expect(last.key).toBe((last.envelope.data as { organisationId: string }).organisationId);
     // Private domain events never leave the service.
     expect(stored.filter((e) => e.type === 'PersonInvited').map(registryRelayMapper)).toEqual(

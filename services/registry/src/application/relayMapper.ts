@@ -3,7 +3,8 @@ import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import type { RelayMapper } from '@estia/infra/processors/relay.js';
 import { isIntegrationEvent } from './integrationEvents.js';
 
-const subjectOf = (data: Record<string, unknown>): string => String(data.serviceId ?? data.organisationId ?? 'code-of-conduct');
+const subjectOf = (data: Record<string, unknown>): string =>
+  String(data.serviceId ?? data.organisationId ?? 'code-of-conduct');
 
 /**
  * Stored integration events → CloudEvents envelopes for the relay; domain events stay private (null).

@@ -42,7 +42,9 @@ export const serviceHandlers = (ctx: RegistryContext) => {
   const loadService = async (serviceId: string) =>
     fold(
       serviceDecider,
-      (await ctx.store.readStream(serviceStreamId(serviceId))).filter((e) => !isIntegrationEvent(e)).map((e) => ({ type: e.type, data: e.data }) as ServiceEvent),
+      (await ctx.store.readStream(serviceStreamId(serviceId)))
+        .filter((e) => !isIntegrationEvent(e))
+        .map((e) => ({ type: e.type, data: e.data }) as ServiceEvent),
     );
 
   return {

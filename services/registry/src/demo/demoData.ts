@@ -20,7 +20,13 @@ interface Region {
 }
 
 export const DEMO_REGIONS: readonly Region[] = [
-  { code: 'EL30', name: 'Attica', city: 'Athens', postalCode: '10431', centre: { latitude: 37.9838, longitude: 23.7275 } },
+  {
+    code: 'EL30',
+    name: 'Attica',
+    city: 'Athens',
+    postalCode: '10431',
+    centre: { latitude: 37.9838, longitude: 23.7275 },
+  },
   {
     code: 'EL52',
     name: 'Central Macedonia',
@@ -28,10 +34,34 @@ export const DEMO_REGIONS: readonly Region[] = [
     postalCode: '54630',
     centre: { latitude: 40.6401, longitude: 22.9444 },
   },
-  { code: 'EL41', name: 'North Aegean', city: 'Mytilene', postalCode: '81100', centre: { latitude: 39.11, longitude: 26.5547 } },
-  { code: 'EL54', name: 'Epirus', city: 'Ioannina', postalCode: '45221', centre: { latitude: 39.665, longitude: 20.8537 } },
-  { code: 'EL43', name: 'Crete', city: 'Heraklion', postalCode: '71202', centre: { latitude: 35.3387, longitude: 25.1442 } },
-  { code: 'EL63', name: 'Western Greece', city: 'Patras', postalCode: '26221', centre: { latitude: 38.2466, longitude: 21.7346 } },
+  {
+    code: 'EL41',
+    name: 'North Aegean',
+    city: 'Mytilene',
+    postalCode: '81100',
+    centre: { latitude: 39.11, longitude: 26.5547 },
+  },
+  {
+    code: 'EL54',
+    name: 'Epirus',
+    city: 'Ioannina',
+    postalCode: '45221',
+    centre: { latitude: 39.665, longitude: 20.8537 },
+  },
+  {
+    code: 'EL43',
+    name: 'Crete',
+    city: 'Heraklion',
+    postalCode: '71202',
+    centre: { latitude: 35.3387, longitude: 25.1442 },
+  },
+  {
+    code: 'EL63',
+    name: 'Western Greece',
+    city: 'Patras',
+    postalCode: '26221',
+    centre: { latitude: 38.2466, longitude: 21.7346 },
+  },
 ];
 
 const KINDS: readonly {

@@ -102,7 +102,11 @@ export const validateServiceDetails = (details: ServiceDetails | undefined, capa
         v.text(location.address.street, `${lp}/address/street`, { max: 200 });
         v.text(location.address.locality, `${lp}/address/locality`, { max: 100 });
         v.text(location.address.postalCode, `${lp}/address/postalCode`, { max: 20 });
-        v.check(isRegionCode(location.address.region), `${lp}/address/region`, 'must be a region code (NUTS, e.g. EL30)');
+        v.check(
+          isRegionCode(location.address.region),
+          `${lp}/address/region`,
+          'must be a region code (NUTS, e.g. EL30)',
+        );
         v.check(isCountryCode(location.address.country), `${lp}/address/country`, 'must be an ISO 3166-1 alpha-2 code');
       }
       validateCoordinates(v, location.coordinates, `${lp}/coordinates`);

@@ -1,0 +1,354 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '@estia/infra/errors/appError.js';
+import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
+import type { EventStore } from '@estia/infra/eventStore/types.js';
+import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
+import type { Projector } from '@estia/infra/projections/projector.js';
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { loadClientProfile, profileWithinScope } from '../application/clientProfile.js';
+import type { CallContext, ReferralsApplication } from '../application/referralsApplication.js';
+import type { ReferralStatus } from '../domain/referrals/referralTypes.js';
+import { clientAccess, maySeeReferral } from '../projections/access.js';
+import {
+  clientOverview,
+  countsByStatus,
+  inbox,
+  outbox,
+  referralById,
+  referralMessages,
+} from '../projections/queries.js';
+import { actorOf } from './actor.js';
+
+export interface ReferralsRoutesOptions {
+  app: ReferralsApplication;
+  store: EventStore;
+  db: SqlDatabase;
+  keyStore: KeyStore;
+  /** For read-your-writes: a command's answer waits until the read models saw its events. */
+  projector?: Projector;
+}
+
+// The deciders validate every field (with JSON pointers); the route schema only insists on an object.
+const objectBody = { body: { type: 'object' } } as const;
+const id = { type: 'string', minLength: 1, maxLength: 100 } as const;
+const params = (...names: string[]) =>
+  ({
+    params: { type: 'object', properties: Object.fromEntries(names.map((n) => [n, id])), required: names },
+  }) as const;
+
+type Req<P = { id: string }, B = Record<string, unknown>> = FastifyRequest<{ Params: P; Body: B }>;
+
+const ctxOf = (request: FastifyRequest): CallContext => {
+  const expectedVersion = expectedVersionFromIfMatch(request);
+  return {
+    actor: actorOf(request),
+    correlationId: request.correlationId,
+    ...(expectedVersion === undefined ? {} : { expectedVersion }),
+  };
+};
+
+/** Hides what the caller may not see as "not found": existence itself is personal data here. */
+const notFound = (what: string): AppError => new AppError('NOT_FOUND', `${what} not found`);
+
+/**
+ * The referrals API (mounted under /v1). Thin: actor from the token, facts and rules in the
+ * application and deciders, access rules on every read, ETag out.
+ */
+export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async (http, options) => {
+  const { app, store, db, keyStore, projector } = options;
+
+  const settle = async (result: { lastPosition?: number }): Promise<void> => {
+    if (projector && result.lastPosition !== undefined) await projector.waitFor(result.lastPosition);
+  };
+  const done = async (reply: FastifyReply, result: { nextExpectedVersion: number | null; lastPosition?: number }) => {
+    await settle(result);
+    setEtag(reply, result.nextExpectedVersion);
+    return reply.code(204).send();
+  };
+  const created = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    location: string,
+    body: Record<string, string>,
+    result: { nextExpectedVersion: number | null; lastPosition?: number },
+  ) => {
+    await settle(result);
+    setEtag(reply, result.nextExpectedVersion);
+    return reply.code(201).header('location', location).send(body);
+  };
+  const requireClientAccess = async (request: FastifyRequest, clientId: string) => {
+    const access = await clientAccess(db, actorOf(request).organisationId, clientId, new Date().toISOString());
+    if (!access.allowed) throw notFound(`client ${clientId}`);
+    return access;
+  };
+  const requireReferralAccess = async (request: FastifyRequest, referralId: string) => {
+    if (!(await maySeeReferral(db, actorOf(request).organisationId, referralId)))
+      throw notFound(`referral ${referralId}`);
+  };
+
+  // ---- clients -------------------------------------------------------------------------------
+  http.post('/clients', { schema: objectBody, config: { idempotent: true } }, async (request: Req<object>, reply) => {
+    const body = request.body as { personal: never; confirmedNew?: boolean };
+    const clientId = randomUUID();
+    const result = await app.registerClient(ctxOf(request), {
+      clientId,
+      personal: body.personal,
+      ...(body.confirmedNew === undefined ? {} : { confirmedNew: body.confirmedNew }),
+    });
+    return created(request, reply, `/v1/clients/${clientId}`, { clientId }, result);
+  });
+
+  http.post('/clients/:id/links', { schema: { ...objectBody, ...params('id') } }, async (request: Req, reply) =>
+    done(
+      reply,
+      await app.linkRegistration(ctxOf(request), {
+        clientId: request.params.id,
+        score: Number(request.body.score ?? 0),
+      }),
+    ),
+  );
+
+  http.get('/clients/:id', { schema: params('id') }, async (request: Req) => {
+    const clientId = request.params.id;
+    const access = await requireClientAccess(request, clientId);
+    const profile = await loadClientProfile(store, keyStore, clientId);
+    if (!profile) throw notFound(`client ${clientId}`);
+    const overview = await clientOverview(db, clientId);
+    // A receiving organisation sees its own referrals of this client, not the whole case history.
+    const own = actorOf(request).organisationId;
+    const referrals =
+      access.basis === 'registered'
+        ? overview.referrals
+        : overview.referrals.filter((r) => r.senderOrganisationId === own || r.receiverOrganisationId === own);
+    return {
+      clientId,
+      access: access.basis,
+      personal: profileWithinScope(profile, access.share),
+      needs: access.basis === 'registered' || access.share.includes('needs') ? overview.needs : [],
+      consents: access.basis === 'registered' ? overview.consents : [],
+      referrals,
+    };
+  });
+
+  http.post('/clients/:id/personal-data', { schema: { ...objectBody, ...params('id') } }, async (request: Req, reply) =>
+    done(
+      reply,
+      await app.clientCommand(ctxOf(request), {
+        type: 'CorrectPersonalData',
+        clientId: request.params.id,
+        personal: request.body as never,
+      }),
+    ),
+  );
+
+  http.post('/clients/:id/legal-status', { schema: { ...objectBody, ...params('id') } }, async (request: Req, reply) =>
+    done(
+      reply,
+      await app.clientCommand(ctxOf(request), {
+        type: 'ChangeLegalStatus',
+        clientId: request.params.id,
+        personal: { legalStatus: request.body as never },
+      }),
+    ),
+  );
+
+  http.post(
+    '/clients/:id/consents',
+    { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
+    async (request: Req, reply) => {
+      const consentId = randomUUID();
+      const b = request.body as Record<string, never>;
+      const result = await app.clientCommand(ctxOf(request), {
+        type: 'GiveConsent',
+        clientId: request.params.id,
+        consentId,
+        purpose: b.purpose,
+        recipient: b.recipient ?? ({} as never),
+        scope: b.scope,
+        method: b.method,
+        expiresAt: b.expiresAt ?? null,
+      });
+      return created(request, reply, `/v1/clients/${request.params.id}/consents/${consentId}`, { consentId }, result);
+    },
+  );
+
+  http.post(
+    '/clients/:id/consents/:consentId/withdraw',
+    { schema: { ...objectBody, ...params('id', 'consentId') } },
+    async (request: Req<{ id: string; consentId: string }>, reply) =>
+      done(
+        reply,
+        await app.withdrawConsent(ctxOf(request), {
+          clientId: request.params.id,
+          consentId: request.params.consentId,
+          ...(request.body.reason === undefined ? {} : { reason: request.body.reason as never }),
+        }),
+      ),
+  );
+
+  // GDPR art. 17. 204 even when already erased (idempotent).
+  http.delete('/clients/:id', { schema: params('id') }, async (request: Req, reply) =>
+    done(reply, await app.eraseClient(ctxOf(request), { clientId: request.params.id })),
+  );
+
+  http.post(
+    '/clients/:id/needs',
+    { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
+    async (request: Req, reply) => {
+      const needId = randomUUID();
+      const b = request.body as Record<string, never>;
+      const result = await app.needsCommand(ctxOf(request), {
+        type: 'AssessNeed',
+        clientId: request.params.id,
+        needId,
+        assessmentId: randomUUID(),
+        category: b.category,
+        priority: b.priority,
+        ...(b.notes === undefined ? {} : { notes: b.notes }),
+      });
+      return created(request, reply, `/v1/clients/${request.params.id}/needs/${needId}`, { needId }, result);
+    },
+  );
+
+  http.post(
+    '/clients/:id/needs/:needId/reassess',
+    { schema: { ...objectBody, ...params('id', 'needId') } },
+    async (request: Req<{ id: string; needId: string }>, reply) => {
+      const b = request.body as Record<string, never>;
+      return done(
+        reply,
+        await app.needsCommand(ctxOf(request), {
+          type: 'ReassessNeed',
+          clientId: request.params.id,
+          needId: request.params.needId,
+          assessmentId: b.assessmentId ?? randomUUID(),
+          priority: b.priority,
+          ...(b.notes === undefined ? {} : { notes: b.notes }),
+        }),
+      );
+    },
+  );
+
+  http.post(
+    '/clients/:id/needs/:needId/close',
+    { schema: { ...objectBody, ...params('id', 'needId') } },
+    async (request: Req<{ id: string; needId: string }>, reply) =>
+      done(
+        reply,
+        await app.needsCommand(ctxOf(request), {
+          type: 'CloseNeed',
+          clientId: request.params.id,
+          needId: request.params.needId,
+          reason: request.body.reason as never,
+        }),
+      ),
+  );
+
+  // ---- referrals -----------------------------------------------------------------------------
+  http.post('/referrals', { schema: objectBody, config: { idempotent: true } }, async (request: Req<object>, reply) => {
+    const b = request.body as Record<string, never>;
+    const referralId = randomUUID();
+    const result = await app.sendReferral(ctxOf(request), {
+      referralId,
+      clientId: b.clientId,
+      serviceId: b.serviceId,
+      share: b.share,
+      ...(b.needId === undefined ? {} : { needId: b.needId }),
+      ...(b.message === undefined ? {} : { message: b.message }),
+      ...(b.consentOverride === undefined ? {} : { consentOverride: b.consentOverride }),
+    });
+    return created(request, reply, `/v1/referrals/${referralId}`, { referralId }, result);
+  });
+
+  http.get(
+    '/referrals',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { box: { enum: ['inbox', 'outbox'] }, status: { type: 'string', maxLength: 20 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request: FastifyRequest<{ Querystring: { box?: 'inbox' | 'outbox'; status?: ReferralStatus } }>) => {
+      const organisationId = actorOf(request).organisationId;
+      const { box = 'inbox', status } = request.query;
+      return { items: await (box === 'inbox' ? inbox : outbox)(db, organisationId, status) };
+    },
+  );
+
+  http.get('/referrals/counts', async (request) => countsByStatus(db, actorOf(request).organisationId));
+
+  http.get('/referrals/:id', { schema: params('id') }, async (request: Req, reply) => {
+    await requireReferralAccess(request, request.params.id);
+    const row = await referralById(db, request.params.id);
+    if (!row) throw notFound(`referral ${request.params.id}`);
+    setEtag(reply, await store.streamVersion(`referral-${request.params.id}`));
+    return row;
+  });
+
+  const transitions = {
+    accept: 'AcceptReferral',
+    reject: 'RejectReferral',
+    start: 'StartReferral',
+    hold: 'PutReferralOnHold',
+    resume: 'ResumeReferral',
+    complete: 'CompleteReferral',
+    fail: 'FailReferral',
+    cancel: 'CancelReferral',
+  } as const;
+  for (const [action, type] of Object.entries(transitions))
+    http.post(`/referrals/:id/${action}`, { schema: { ...params('id') } }, async (request: Req, reply) => {
+      const b = (request.body ?? {}) as Record<string, never>;
+      return done(
+        reply,
+        await app.referralCommand(ctxOf(request), {
+          type,
+          referralId: request.params.id,
+          ...(b.reason === undefined ? {} : { reason: b.reason }),
+          ...(b.outcome === undefined ? {} : { outcome: b.outcome }),
+          ...(b.note === undefined ? {} : { note: b.note }),
+        } as never),
+      );
+    });
+
+  http.post(
+    '/referrals/:id/forward',
+    { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
+    async (request: Req, reply) => {
+      const b = request.body as Record<string, never>;
+      const newReferralId = randomUUID();
+      const { created: result } = await app.forwardReferral(ctxOf(request), {
+        referralId: request.params.id,
+        newReferralId,
+        serviceId: b.serviceId,
+        share: b.share,
+        reason: b.reason,
+        ...(b.message === undefined ? {} : { message: b.message }),
+      });
+      return created(request, reply, `/v1/referrals/${newReferralId}`, { referralId: newReferralId }, result);
+    },
+  );
+
+  http.post(
+    '/referrals/:id/messages',
+    { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
+    async (request: Req, reply) => {
+      const messageId = randomUUID();
+      const result = await app.referralCommand(ctxOf(request), {
+        type: 'PostReferralMessage',
+        referralId: request.params.id,
+        messageId,
+        personal: { text: request.body.text as string },
+      });
+      return created(request, reply, `/v1/referrals/${request.params.id}/messages`, { messageId }, result);
+    },
+  );
+
+  http.get('/referrals/:id/messages', { schema: params('id') }, async (request: Req) => {
+    await requireReferralAccess(request, request.params.id);
+    return { items: await referralMessages(db, keyStore, request.params.id) };
+  });
+};

@@ -1,0 +1,28 @@
+import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
+import type { Projection } from '@estia/infra/projections/projection.js';
+import { applyEvent, prepareEvent } from './referralsProjector.js';
+import { READ_MODEL_TABLES, ensureReferralsReadModels } from './schema.js';
+import { READ_MODELS_CHECKPOINT } from './runProjection.js';
+
+/**
+ * The referrals read models as an infra Projection (startProjector / startService). `handle` runs in
+ * the projector's transaction, so the key store MUST live on another connection than the read models
+ * (its own SQLite file or PostgreSQL schema), or opening a key would wait on that very transaction.
+ */
+export const referralsReadModelProjection = (keyStore: KeyStore): Projection => ({
+  name: READ_MODELS_CHECKPOINT,
+  migrate: ensureReferralsReadModels,
+  async reset(tx) {
+    for (const table of READ_MODEL_TABLES) await tx.execute(`DELETE FROM ${table}`);
+  },
+  async handle(tx, events) {
+    for (const event of events) {
+      await applyEvent(tx, await prepareEvent(keyStore, event));
+      // Safety net for a crash between appending ClientErased and destroying the key: idempotent.
+      if (event.type === 'ClientErased') {
+        const { clientId, erasedAt } = event.data as { clientId: string; erasedAt: string };
+        await keyStore.destroyKey(clientId, erasedAt);
+      }
+    }
+  },
+});
