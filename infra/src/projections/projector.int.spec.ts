@@ -7,6 +7,7 @@ import { createSqliteDatabase } from '../sql/sqliteDatabase.js';
 import type { SqlDatabase } from '../sql/types.js';
 import type { Projection } from './projection.js';
 import { startProjector } from './projector.js';
+import { catchUpProjections } from './catchUp.js';
 
 // Counts "Added" events per stream; "Ignored" events must only move the checkpoint.
 const counter: Projection = {
@@ -75,6 +76,17 @@ describe('projector (SQLite store + SQLite read models)', () => {
     await projector.stop();
     await second.store.close();
     await second.db.close();
+  });
+
+  it('catchUpProjections brings a read model up to date and agrees with the live projector', async () => {
+    const { store, db } = await open();
+    await store.append('a', [{ type: 'Added', data: {} }, { type: 'Added', data: {} }]);
+    await store.append('b', [{ type: 'Ignored', data: {} }]);
+    expect(await catchUpProjections(store, db, [counter])).toBe(2);
+    expect(await catchUpProjections(store, db, [counter])).toBe(0);
+    expect(await counts(db)).toEqual({ a: 2 });
+    await store.close();
+    await db.close();
   });
 
   it('waitFor rejects when the position is never reached', async () => {

@@ -8,7 +8,16 @@ import type { Projector } from '@estia/infra/projections/projector.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { loadClientProfile, profileWithinScope } from '../application/clientProfile.js';
 import type { CallContext, ReferralsApplication } from '../application/referralsApplication.js';
+import type { ConsentRecipient } from '../domain/consent/consent.js';
 import type { ReferralStatus } from '../domain/referrals/referralTypes.js';
+import type { Reason } from '../domain/shared/personal.js';
+import type {
+  ConsentMethod,
+  ConsentPurpose,
+  ConsentScope,
+  NeedPriority,
+  ServiceCategory,
+} from '../domain/shared/vocabulary.js';
 import { clientAccess, maySeeReferral } from '../projections/access.js';
 import {
   clientOverview,
@@ -38,6 +47,35 @@ const params = (...names: string[]) =>
   }) as const;
 
 type Req<P = { id: string }, B = Record<string, unknown>> = FastifyRequest<{ Params: P; Body: B }>;
+
+// Bodies as callers send them; the deciders check every field and name the failing ones.
+interface ConsentBody {
+  purpose: ConsentPurpose;
+  recipient?: ConsentRecipient;
+  scope: ConsentScope[];
+  method: ConsentMethod;
+  expiresAt?: string | null;
+}
+interface NeedBody {
+  category: ServiceCategory;
+  priority: NeedPriority;
+  notes?: string;
+  assessmentId?: string;
+}
+interface SendBody {
+  clientId: string;
+  serviceId: string;
+  share: ConsentScope[];
+  needId?: string;
+  message?: string;
+  consentOverride?: Reason;
+}
+interface ForwardBody {
+  serviceId: string;
+  share: ConsentScope[];
+  reason: Reason;
+  message?: string;
+}
 
 const ctxOf = (request: FastifyRequest): CallContext => {
   const expectedVersion = expectedVersionFromIfMatch(request);
@@ -158,13 +196,13 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
     async (request: Req, reply) => {
       const consentId = randomUUID();
-      const b = request.body as Record<string, never>;
+      const b = request.body as unknown as ConsentBody;
       const result = await app.clientCommand(ctxOf(request), {
         type: 'GiveConsent',
         clientId: request.params.id,
         consentId,
         purpose: b.purpose,
-        recipient: b.recipient ?? ({} as never),
+        recipient: b.recipient ?? {},
         scope: b.scope,
         method: b.method,
         expiresAt: b.expiresAt ?? null,
@@ -197,7 +235,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
     async (request: Req, reply) => {
       const needId = randomUUID();
-      const b = request.body as Record<string, never>;
+      const b = request.body as unknown as NeedBody;
       const result = await app.needsCommand(ctxOf(request), {
         type: 'AssessNeed',
         clientId: request.params.id,
@@ -215,7 +253,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     '/clients/:id/needs/:needId/reassess',
     { schema: { ...objectBody, ...params('id', 'needId') } },
     async (request: Req<{ id: string; needId: string }>, reply) => {
-      const b = request.body as Record<string, never>;
+      const b = request.body as unknown as NeedBody;
       return done(
         reply,
         await app.needsCommand(ctxOf(request), {
@@ -247,7 +285,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
 
   // ---- referrals -----------------------------------------------------------------------------
   http.post('/referrals', { schema: objectBody, config: { idempotent: true } }, async (request: Req<object>, reply) => {
-    const b = request.body as Record<string, never>;
+    const b = request.body as unknown as SendBody;
     const referralId = randomUUID();
     const result = await app.sendReferral(ctxOf(request), {
       referralId,
@@ -301,7 +339,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
   } as const;
   for (const [action, type] of Object.entries(transitions))
     http.post(`/referrals/:id/${action}`, { schema: { ...params('id') } }, async (request: Req, reply) => {
-      const b = (request.body ?? {}) as Record<string, never>;
+      const b = (request.body ?? {}) as { reason?: Reason; outcome?: string; note?: string };
       return done(
         reply,
         await app.referralCommand(ctxOf(request), {
@@ -318,7 +356,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     '/referrals/:id/forward',
     { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
     async (request: Req, reply) => {
-      const b = request.body as Record<string, never>;
+      const b = request.body as unknown as ForwardBody;
       const newReferralId = randomUUID();
       const { created: result } = await app.forwardReferral(ctxOf(request), {
         referralId: request.params.id,
