@@ -27,6 +27,8 @@ for (const spec of SERVICES) {
       PORT: String(port),
       HOST: host,
       DATA_DIR: dataDir,
+      // A first start shows a working network: the registry seeds a fictional demo unless told not to.
+      DEMO_DATA: process.env.DEMO_DATA ?? 'true',
       REGISTRY_URL: process.env.REGISTRY_URL ?? `http://${host}:${portFor('registry', 3001)}`,
       JWKS_URL: process.env.JWKS_URL ?? `http://${host}:${portFor('registry', 3001)}/.well-known/jwks.json`,
     },
