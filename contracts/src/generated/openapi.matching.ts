@@ -2,6 +2,74 @@
 // Edit the JSON Schema / OpenAPI sources under contracts/ and regenerate.
 
 export interface paths {
+  '/candidates/{clientId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A candidate profile (the organisation that shared it, or auditors) */
+    get: operations['getCandidate'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/candidates/{clientId}/matches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Best opportunities for a candidate, explained */
+    get: operations['matchOpportunities'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/esco/occupations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Autocomplete ESCO occupations */
+    get: operations['suggestEscoOccupations'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/esco/skills': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Autocomplete ESCO skills */
+    get: operations['suggestEscoSkills'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -13,6 +81,280 @@ export interface paths {
     get: operations['getHealth'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/opportunities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List opportunities */
+    get: operations['listOpportunities'];
+    put?: never;
+    /** Publish an opportunity (job_coach or org_admin of an approved member organisation) */
+    post: operations['publishOpportunity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/opportunities/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One opportunity */
+    get: operations['getOpportunity'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Revise an open or paused opportunity (merge patch) */
+    patch: operations['reviseOpportunity'];
+    trace?: never;
+  };
+  '/opportunities/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close with a reason (final) */
+    post: operations['closeOpportunity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/opportunities/{id}/fill': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark filled (final) */
+    post: operations['fillOpportunity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/opportunities/{id}/matches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Best candidates for an opportunity, explained (pseudonymous unless the caller's organisation shared the profile) */
+    get: operations['matchCandidates'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/opportunities/{id}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pause (open → paused) */
+    post: operations['pauseOpportunity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/opportunities/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume (paused → open) */
+    post: operations['resumeOpportunity'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/placements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A job coach proposes an opportunity to a consenting client with the right to work */
+    post: operations['proposePlacement'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/placements/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One placement */
+    get: operations['getPlacement'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/placements/{id}/application': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send the application (only consented profile parts) */
+    post: operations['sendApplication'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/placements/{id}/follow-ups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the 1, 3 or 6-month follow-up */
+    post: operations['recordFollowUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/placements/{id}/hire': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the hire (published as placement.hired) */
+    post: operations['recordHire'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/placements/{id}/interest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The client's answer to the proposal */
+    post: operations['recordInterest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/placements/{id}/interview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Schedule an interview */
+    post: operations['scheduleInterview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/placements/{id}/not-hired': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record that the client was not hired, with a reason */
+    post: operations['recordNotHired'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/placements/{id}/offer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record an offer */
+    post: operations['recordOffer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -40,6 +382,33 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    /** @description A consenting client's candidate profile (pseudonymous client id; no name or contact). */
+    Candidate: {
+      clientId: string;
+      consentScope: string[];
+      legalStatus: Record<string, unknown> | null;
+      profile: Record<string, unknown> | null;
+      sharedByOrganisationId: string | null;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    CloseOpportunity: {
+      reason: string;
+    };
+    EmptyAction: Record<string, unknown>;
+    EscoSuggestion: {
+      /** @description ISCO-08 code (occupations) or skill/knowledge (skills). */
+      detail: string;
+      id: string;
+      matchedLabel: string;
+      preferredLabel: string;
+      score: number;
+      uri: string;
+    };
+    EscoSuggestionList: {
+      escoVersion: string;
+      items: components['schemas']['EscoSuggestion'][];
+    };
     FieldError: {
       /** @description What is wrong, e.g. "must be one of asylum_seeker, refugee, ...". */
       detail: string;
@@ -49,6 +418,129 @@ export interface components {
     Health: {
       /** @constant */
       status: 'ok';
+    };
+    LanguageRequirement: {
+      /** @description ISO 639 code */
+      language: string;
+      /** @enum {string} */
+      minLevel: 'A1' | 'A2' | 'B1' | 'B2' | 'C1' | 'C2';
+    };
+    /** @description An explained match: score 0..1, label, per-component contributions, matched and missing skills, occupation fit, languages, distance, right to work and flags. candidateId is a pseudonym unless the caller's organisation shared the profile or the client agreed to apply. */
+    Match: {
+      candidateId: string;
+      /** @enum {string} */
+      label: 'strong' | 'partial' | 'weak';
+      opportunityId: string;
+      pseudonymous?: boolean;
+      score: number;
+    } & {
+      [key: string]: unknown;
+    };
+    MatchList: {
+      /** Format: date-time */
+      asOf: string;
+      items: components['schemas']['Match'][];
+    };
+    Opportunity: {
+      details: components['schemas']['OpportunityDetails'];
+      id: string;
+      organisationId: string;
+      /** Format: date-time */
+      publishedAt: string;
+      revision: number;
+      /** @enum {string} */
+      status: 'open' | 'paused' | 'filled' | 'closed';
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    /** @description What an organisation publishes. ESCO codes are checked against ESCO 1.1.1. */
+    OpportunityDetails: {
+      closingDate: string | null;
+      /** @enum {string} */
+      contractType: 'permanent' | 'fixed_term' | 'temporary' | 'seasonal' | 'freelance' | 'unpaid';
+      drivingLicence:
+        ('AM' | 'A1' | 'A2' | 'A' | 'B' | 'BE' | 'C1' | 'C1E' | 'C' | 'CE' | 'D1' | 'D1E' | 'D' | 'DE') | null;
+      essentialSkills: string[];
+      hoursPerWeek: number;
+      languages: components['schemas']['LanguageRequirement'][];
+      location: components['schemas']['OpportunityLocation'];
+      /** @description ESCO 1.1.1 id (the UUID ending the concept URI) or the full URI; unknown codes are rejected and named. */
+      occupation: string;
+      optionalSkills: string[];
+      pay: components['schemas']['Pay'] | null;
+      positions: number;
+      /** @description YYYY-MM-DD */
+      startDate: string;
+      title: string;
+      /** @enum {string} */
+      type: 'job' | 'internship' | 'traineeship' | 'apprenticeship' | 'volunteering' | 'mentoring';
+    };
+    OpportunityList: {
+      items: components['schemas']['Opportunity'][];
+    };
+    /** @description remote: true, or the place of work as WGS 84 coordinates. */
+    OpportunityLocation: {
+      country?: string;
+      latitude?: number;
+      locality?: string;
+      longitude?: number;
+      remote: boolean;
+    };
+    /** @description JSON merge patch of the details (RFC 7396): members given replace the current ones. */
+    OpportunityPatch: {
+      closingDate?: string | null;
+      /** @enum {string} */
+      contractType?: 'permanent' | 'fixed_term' | 'temporary' | 'seasonal' | 'freelance' | 'unpaid';
+      drivingLicence?:
+        ('AM' | 'A1' | 'A2' | 'A' | 'B' | 'BE' | 'C1' | 'C1E' | 'C' | 'CE' | 'D1' | 'D1E' | 'D' | 'DE') | null;
+      essentialSkills?: string[];
+      hoursPerWeek?: number;
+      languages?: components['schemas']['LanguageRequirement'][];
+      location?: components['schemas']['OpportunityLocation'];
+      /** @description ESCO 1.1.1 id (the UUID ending the concept URI) or the full URI; unknown codes are rejected and named. */
+      occupation?: string;
+      optionalSkills?: string[];
+      pay?: components['schemas']['Pay'] | null;
+      positions?: number;
+      /** @description YYYY-MM-DD */
+      startDate?: string;
+      title?: string;
+      /** @enum {string} */
+      type?: 'job' | 'internship' | 'traineeship' | 'apprenticeship' | 'volunteering' | 'mentoring';
+    };
+    PauseOpportunity: {
+      reason?: string;
+    };
+    Pay: {
+      amount: number;
+      currency: string;
+      /** @enum {string} */
+      per: 'hour' | 'month' | 'year' | 'total';
+    };
+    /** @description An application in the pipeline, from proposal to hire and follow-ups. clientId is a pseudonym for the employer until the client agreed to apply. */
+    Placement: {
+      clientId: string;
+      coachOrganisationId: string;
+      employerOrganisationId: string;
+      followUps: number[];
+      id: string;
+      opportunityId: string;
+      revision: number;
+      startDate: string | null;
+      /** @enum {string} */
+      status:
+        | 'proposed'
+        | 'interested'
+        | 'not_interested'
+        | 'applied'
+        | 'interviewing'
+        | 'offered'
+        | 'hired'
+        | 'not_hired'
+        | 'withdrawn'
+        | 'employment_ended';
+      /** Format: date-time */
+      updatedAt: string;
     };
     /** @description RFC 9457 problem details. `errors` lists every failing field of a bad request. */
     Problem: {
@@ -68,6 +560,10 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ProposePlacement: {
+      clientId: string;
+      opportunityId: string;
+    };
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
@@ -75,6 +571,44 @@ export interface components {
       };
       /** @enum {string} */
       status: 'ready' | 'not_ready';
+    };
+    RecordFollowUp: {
+      /** @enum {integer} */
+      month: 1 | 3 | 6;
+      /** @description Required when no longer employed (e.g. contract_ended, dismissed, resigned). */
+      reasonCode?: string;
+      stillEmployed: boolean;
+    };
+    RecordHire: {
+      /** @description YYYY-MM-DD */
+      startDate: string;
+    };
+    RecordInterest: {
+      interested: boolean;
+      note?: string;
+    };
+    RecordNotHired: {
+      note?: string;
+      /** @enum {string} */
+      reason: 'not_selected' | 'offer_declined' | 'position_filled' | 'no_show' | 'other';
+    };
+    ScheduleInterview: {
+      /** Format: date-time */
+      at: string;
+    };
+    SendApplication: {
+      /** @description Profile parts sent to the employer; each must be in the client's employer_sharing consent. */
+      fields: (
+        | 'legal_status'
+        | 'legal_status_dates'
+        | 'languages'
+        | 'location'
+        | 'skills'
+        | 'occupations'
+        | 'education'
+        | 'driving_licences'
+        | 'availability'
+      )[];
     };
   };
   responses: {
@@ -169,13 +703,128 @@ export interface components {
       };
     };
   };
-  parameters: never;
+  parameters: {
+    /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+    IdempotencyKey: string;
+    /** @description Expected ETag (stream version); a mismatch gives 412. */
+    IfMatch: string;
+  };
   requestBodies: never;
   headers: never;
   pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  getCandidate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Pseudonymous client id */
+        clientId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The profile */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Candidate'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  matchOpportunities: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description Pseudonymous client id */
+        clientId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Best first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MatchList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  suggestEscoOccupations: {
+    parameters: {
+      query: {
+        limit?: number;
+        q: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Best suggestions first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EscoSuggestionList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  suggestEscoSkills: {
+    parameters: {
+      query: {
+        limit?: number;
+        q: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Best suggestions first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EscoSuggestionList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
   getHealth: {
     parameters: {
       query?: never;
@@ -186,6 +835,726 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: components['responses']['Health'];
+    };
+  };
+  listOpportunities: {
+    parameters: {
+      query?: {
+        limit?: number;
+        organisationId?: string;
+        status?: 'open' | 'paused' | 'filled' | 'closed';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Opportunities, newest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpportunityList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  publishOpportunity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OpportunityDetails'];
+      };
+    };
+    responses: {
+      /** @description Published */
+      201: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opportunity'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description A business rule refuses it (consent, right to work, membership). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getOpportunity: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Opportunity id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The opportunity */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opportunity'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  reviseOpportunity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Opportunity id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OpportunityPatch'];
+        'application/merge-patch+json': components['schemas']['OpportunityPatch'];
+      };
+    };
+    responses: {
+      /** @description Revised */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opportunity'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  closeOpportunity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Opportunity id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['CloseOpportunity'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opportunity'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  fillOpportunity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Opportunity id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EmptyAction'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opportunity'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  matchCandidates: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        /** @description Opportunity id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Best first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MatchList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  pauseOpportunity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Opportunity id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PauseOpportunity'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opportunity'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  resumeOpportunity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Opportunity id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EmptyAction'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Opportunity'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  proposePlacement: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProposePlacement'];
+      };
+    };
+    responses: {
+      /** @description Proposed */
+      201: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Placement'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      /** @description A business rule refuses it (consent, right to work, membership). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getPlacement: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Placement (application) id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The placement */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Placement'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  sendApplication: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Placement (application) id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SendApplication'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Placement'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      /** @description A business rule refuses it (consent, right to work, membership). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  recordFollowUp: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Placement (application) id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordFollowUp'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Placement'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      /** @description A business rule refuses it (consent, right to work, membership). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  recordHire: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Placement (application) id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordHire'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Placement'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      /** @description A business rule refuses it (consent, right to work, membership). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  recordInterest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Placement (application) id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordInterest'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Placement'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      /** @description A business rule refuses it (consent, right to work, membership). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  scheduleInterview: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Placement (application) id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ScheduleInterview'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Placement'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      /** @description A business rule refuses it (consent, right to work, membership). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  recordNotHired: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Placement (application) id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordNotHired'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Placement'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      /** @description A business rule refuses it (consent, right to work, membership). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  recordOffer: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        /** @description Placement (application) id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['EmptyAction'];
+      };
+    };
+    responses: {
+      /** @description New state */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Placement'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      /** @description A business rule refuses it (consent, right to work, membership). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   getReady: {

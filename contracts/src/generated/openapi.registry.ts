@@ -2,6 +2,40 @@
 // Edit the JSON Schema / OpenAPI sources under contracts/ and regenerate.
 
 export interface paths {
+  '/.well-known/jwks.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Public keys every service verifies tokens with */
+    get: operations['getJwks'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Password sign-in for people */
+    post: operations['signIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/health': {
     parameters: {
       query?: never;
@@ -13,6 +47,210 @@ export interface paths {
     get: operations['getHealth'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** HSDS API root (version, profile) */
+    get: operations['hsdsRoot'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/organizations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Approved organizations (paged) */
+    get: operations['hsdsListOrganizations'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/organizations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One approved organization with its services */
+    get: operations['hsdsGetOrganization'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/service_at_locations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Service at locations (paged) */
+    get: operations['hsdsListServiceAtLocations'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/service_at_locations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One service at location */
+    get: operations['hsdsGetServiceAtLocation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/services': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Published services (paged) */
+    get: operations['hsdsListServices'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/services/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One published service */
+    get: operations['hsdsGetService'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/taxonomies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Taxonomies (paged) */
+    get: operations['hsdsListTaxonomies'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/taxonomies/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One taxonomy */
+    get: operations['hsdsGetTaxonomy'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/taxonomy_terms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Taxonomy terms (paged) */
+    get: operations['hsdsListTaxonomyTerms'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/hsds/taxonomy_terms/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One taxonomy term */
+    get: operations['hsdsGetTaxonomyTerm'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/oauth/token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** OAuth2 client credentials */
+    post: operations['issueToken'];
     delete?: never;
     options?: never;
     head?: never;
@@ -36,10 +274,418 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/api-clients': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create an API client (org admin); the secret is shown once */
+    post: operations['createApiClient'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/api-clients/{id}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Revoke (org admin or network admin) */
+    post: operations['revokeApiClient'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/api-clients/{id}/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rotate the secret (org admin) */
+    post: operations['rotateApiClientSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/code-of-conduct': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Publish a new code of conduct version (network admin) */
+    post: operations['publishCodeOfConduct'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Apply for membership (public, rate-limited) */
+    post: operations['applyForMembership'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve (network admin) */
+    post: operations['approveOrganisation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/code-of-conduct-acceptance': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Accept the current code of conduct (org admin) */
+    post: operations['acceptCodeOfConduct'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/exchange-status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** May the organisation exchange case data now, and if not why */
+    get: operations['getExchangeStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/licence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Renew the licence (network admin) */
+    put: operations['renewLicence'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/reinstate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reinstate (network admin) */
+    post: operations['reinstateOrganisation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject (network admin) */
+    post: operations['rejectOrganisation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/suspend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Suspend (network admin) */
+    post: operations['suspendOrganisation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw (org admin or network admin) */
+    post: operations['withdrawOrganisation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Invite a person (org admin for the org; network admin for network staff) */
+    post: operations['invitePerson'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/people/{id}/accept-invitation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Accept an invitation and set a password (public, rate-limited) */
+    post: operations['acceptInvitation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/people/{id}/deactivate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Deactivate a person (org admin) */
+    post: operations['deactivatePerson'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/people/{id}/roles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Change a person's roles (org admin) */
+    put: operations['changeRoles'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/services': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Register a service offered (org admin); Idempotency-Key honoured */
+    post: operations['registerService'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/services/{id}/capacity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Change capacity (org admin); published as capacity-changed */
+    put: operations['changeServiceCapacity'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/services/{id}/details': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Replace a service's details (org admin) */
+    put: operations['updateServiceDetails'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/services/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw a service (org admin) */
+    post: operations['withdrawService'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    ApiClientCreation: {
+      name: string;
+      organisationId: components['schemas']['Id'];
+      scopes: components['schemas']['ApiScope'][];
+    };
+    ApiClientSecret: {
+      clientId: components['schemas']['Id'];
+      /** @description Shown once. */
+      clientSecret: string;
+    };
+    /** @enum {string} */
+    ApiScope:
+      | 'directory:read'
+      | 'registry:write'
+      | 'capacity:write'
+      | 'referrals:read'
+      | 'referrals:write'
+      | 'clients:read'
+      | 'clients:write'
+      | 'matching:read'
+      | 'matching:write';
+    /** @description available ≤ maximum; intake open needs available > 0. */
+    Capacity: {
+      available: number;
+      /** @enum {string} */
+      intake: 'open' | 'waitlist' | 'closed';
+      maximum: number;
+    };
+    CodeOfConductAcceptance: {
+      /** @description Must be the current version. */
+      version: number;
+    };
+    CodeOfConductPublication: {
+      text: string;
+      title: string;
+    };
+    CodeOfConductPublished: {
+      version: number;
+    };
+    /** @description WGS 84 decimal degrees. */
+    Coordinates: {
+      latitude: number;
+      longitude: number;
+    };
+    /** @description ISO 3166-1 alpha-2. */
+    CountryCode: string;
+    ExchangeStatus: {
+      blockers: ('not_approved' | 'code_of_conduct_not_accepted' | 'licence_expired')[];
+      mayExchange: boolean;
+      organisationId: components['schemas']['Id'];
+    };
     FieldError: {
       /** @description What is wrong, e.g. "must be one of asylum_seeker, refugee, ...". */
       detail: string;
@@ -50,6 +696,83 @@ export interface components {
       /** @constant */
       status: 'ok';
     };
+    /** @description An Open Referral HSDS 3.0 body (compiled schemas in contracts/hsds); validated by tests with validateHsds. */
+    HsdsBody: Record<string, unknown>;
+    Id: string;
+    Invitation: {
+      displayName: string;
+      /** Format: email */
+      email: string;
+      /** @description null for network staff. */
+      organisationId: components['schemas']['Id'] | null;
+      permissions?: components['schemas']['Permission'][];
+      roles: components['schemas']['Role'][];
+    };
+    InvitationAcceptance: {
+      password: string;
+      token: string;
+    };
+    InvitationCreated: {
+      /** @description One-time; send it to the person. Never stored in clear. */
+      invitationToken: string;
+      personId: components['schemas']['Id'];
+    };
+    Jwks: {
+      keys: Record<string, unknown>[];
+    };
+    /** @enum {string} */
+    LegalStatus:
+      'asylum_seeker' | 'refugee' | 'subsidiary_protection' | 'resettled' | 'humanitarian_admission' | 'other';
+    Licence: {
+      licenceNumber: string;
+      /**
+       * Format: date-time
+       * @description Must be in the future.
+       */
+      licenceValidUntil: string;
+    };
+    MembershipApplication: {
+      profile: components['schemas']['OrganisationProfile'];
+    };
+    OptionalReason: {
+      reason?: string;
+    };
+    OrganisationCreated: {
+      organisationId: components['schemas']['Id'];
+    };
+    /** @enum {string} */
+    OrganisationKind:
+      | 'ngo'
+      | 'municipality'
+      | 'reception_centre'
+      | 'social_partner'
+      | 'public_employment_service'
+      | 'employer'
+      | 'government_agency';
+    /** @description The organisation as it applies; legalIdentifier must be unique per country. */
+    OrganisationProfile: {
+      address: {
+        locality: string;
+        postalCode: string;
+        street: string;
+      };
+      contact: {
+        /** Format: email */
+        email: string;
+        phone?: string;
+        /** Format: uri */
+        website?: string;
+      };
+      coordinates: components['schemas']['Coordinates'];
+      country: components['schemas']['CountryCode'];
+      dataProtectionRegistration: string;
+      kind: components['schemas']['OrganisationKind'];
+      legalIdentifier: string;
+      name: string;
+      region: components['schemas']['RegionCode'];
+    };
+    /** @enum {string} */
+    Permission: 'consent_override';
     /** @description RFC 9457 problem details. `errors` lists every failing field of a bad request. */
     Problem: {
       /** @description Stable application error code (infra/src/errors/codes.ts). */
@@ -75,6 +798,122 @@ export interface components {
       };
       /** @enum {string} */
       status: 'ready' | 'not_ready';
+    };
+    Reason: {
+      reason: string;
+    };
+    /** @description NUTS code where available, e.g. EL30. */
+    RegionCode: string;
+    /** @enum {string} */
+    Role: 'org_admin' | 'referral_officer' | 'job_coach' | 'network_admin' | 'auditor';
+    RolesChange: {
+      permissions?: components['schemas']['Permission'][];
+      roles: components['schemas']['Role'][];
+    };
+    ServiceCreated: {
+      serviceId: components['schemas']['Id'];
+    };
+    ServiceDetails: {
+      categoryId: components['schemas']['TaxonomyTermId'];
+      description: string;
+      eligibility: {
+        legalStatuses: components['schemas']['LegalStatus'][];
+        maxAge: number | null;
+        minAge: number | null;
+      };
+      languages: string[];
+      locations: components['schemas']['ServiceLocation'][];
+      name: string;
+      responseTimeHours: number;
+      serviceAreas: components['schemas']['RegionCode'][];
+    };
+    ServiceDetailsUpdate: {
+      details: components['schemas']['ServiceDetails'];
+    };
+    ServiceLocation: {
+      address: {
+        country: components['schemas']['CountryCode'];
+        locality: string;
+        postalCode: string;
+        region: components['schemas']['RegionCode'];
+        street: string;
+      };
+      coordinates: components['schemas']['Coordinates'];
+      locationId: string;
+      name: string;
+      schedule: {
+        closes: string;
+        opens: string;
+        /** @description ISO 8601: 1 = Monday. */
+        weekday: number;
+      }[];
+    };
+    ServiceRegistration: {
+      capacity: components['schemas']['Capacity'];
+      details: components['schemas']['ServiceDetails'];
+      organisationId: components['schemas']['Id'];
+    };
+    SignIn: {
+      email: string;
+      password: string;
+    };
+    /**
+     * @description A term of the ESTIA service taxonomy (GET /hsds/taxonomy_terms).
+     * @enum {string}
+     */
+    TaxonomyTermId:
+      | 'housing'
+      | 'emergency_shelter'
+      | 'temporary_accommodation'
+      | 'housing_search'
+      | 'legal'
+      | 'asylum_procedure'
+      | 'family_reunification'
+      | 'legal_representation'
+      | 'psychosocial'
+      | 'trauma_support'
+      | 'peer_support'
+      | 'counselling'
+      | 'social_counselling'
+      | 'family_counselling'
+      | 'medical'
+      | 'primary_care'
+      | 'mental_health'
+      | 'reproductive_health'
+      | 'language'
+      | 'language_courses'
+      | 'interpretation'
+      | 'employment'
+      | 'job_placement'
+      | 'job_readiness'
+      | 'vocational_guidance'
+      | 'education_training'
+      | 'vocational_training'
+      | 'adult_education'
+      | 'school_enrolment'
+      | 'mentoring'
+      | 'administrative'
+      | 'civil_documents'
+      | 'tax_social_security'
+      | 'banking'
+      | 'basic_needs'
+      | 'food'
+      | 'clothing_hygiene'
+      | 'cash_assistance'
+      | 'childcare';
+    /** @description RFC 6749 §4.4; form-encoded or JSON; client credentials may come as HTTP Basic. */
+    TokenRequest: {
+      client_id?: string;
+      client_secret?: string;
+      /** @enum {string} */
+      grant_type: 'client_credentials';
+      scope?: string;
+    };
+    TokenResponse: {
+      access_token: string;
+      expires_in: number;
+      /** @enum {string} */
+      token_type: 'Bearer';
     };
   };
   responses: {
@@ -176,6 +1015,53 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  getJwks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Jwks'];
+        };
+      };
+    };
+  };
+  signIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SignIn'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
   getHealth: {
     parameters: {
       query?: never;
@@ -186,6 +1072,361 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: components['responses']['Health'];
+    };
+  };
+  hsdsRoot: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  hsdsListOrganizations: {
+    parameters: {
+      query?: {
+        /** @description only items changed after this instant */
+        modified_after?: string;
+        /** @description 1-based page */
+        page?: number;
+        /** @description items per page */
+        per_page?: number;
+        /** @description free text in names and descriptions */
+        search?: string;
+        /** @description HSDS taxonomy_term id or ESTIA term code; sub-terms match */
+        taxonomy_term_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  hsdsGetOrganization: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  hsdsListServiceAtLocations: {
+    parameters: {
+      query?: {
+        /** @description only items changed after this instant */
+        modified_after?: string;
+        /** @description only this organization's */
+        organization_id?: string;
+        /** @description 1-based page */
+        page?: number;
+        /** @description items per page */
+        per_page?: number;
+        /** @description lat,lon[,radius_km] (default radius 25 km): nearest first, distance_km on each item */
+        proximity?: string;
+        /** @description free text in names and descriptions */
+        search?: string;
+        /** @description HSDS taxonomy_term id or ESTIA term code; sub-terms match */
+        taxonomy_term_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  hsdsGetServiceAtLocation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  hsdsListServices: {
+    parameters: {
+      query?: {
+        /** @description only services taking clients now */
+        intake_open?: boolean;
+        /** @description a language the service is offered in */
+        language?: string;
+        /** @description a legal status served */
+        legal_status?: components['schemas']['LegalStatus'];
+        /** @description only items changed after this instant */
+        modified_after?: string;
+        /** @description only this organization's */
+        organization_id?: string;
+        /** @description 1-based page */
+        page?: number;
+        /** @description items per page */
+        per_page?: number;
+        /** @description lat,lon[,radius_km] (default radius 25 km): nearest first, distance_km on each item */
+        proximity?: string;
+        /** @description a region served */
+        region?: components['schemas']['RegionCode'];
+        /** @description free text in names and descriptions */
+        search?: string;
+        /** @description HSDS taxonomy_term id or ESTIA term code; sub-terms match */
+        taxonomy_term_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  hsdsGetService: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  hsdsListTaxonomies: {
+    parameters: {
+      query?: {
+        /** @description 1-based page */
+        page?: number;
+        /** @description items per page */
+        per_page?: number;
+        /** @description free text in names and descriptions */
+        search?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  hsdsGetTaxonomy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  hsdsListTaxonomyTerms: {
+    parameters: {
+      query?: {
+        /** @description 1-based page */
+        page?: number;
+        /** @description items per page */
+        per_page?: number;
+        /** @description free text in names and descriptions */
+        search?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  hsdsGetTaxonomyTerm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HsdsBody'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  issueToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TokenRequest'];
+        'application/x-www-form-urlencoded': components['schemas']['TokenRequest'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      429: components['responses']['TooManyRequests'];
     };
   };
   getReady: {
@@ -199,6 +1440,656 @@ export interface operations {
     responses: {
       200: components['responses']['Ready'];
       503: components['responses']['NotReady'];
+    };
+  };
+  createApiClient: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApiClientCreation'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiClientSecret'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  revokeApiClient: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OptionalReason'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  rotateApiClientSecret: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiClientSecret'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  publishCodeOfConduct: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CodeOfConductPublication'];
+      };
+    };
+    responses: {
+      /** @description Published */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CodeOfConductPublished'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  applyForMembership: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MembershipApplication'];
+      };
+    };
+    responses: {
+      /** @description Applied; Location names the organisation */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganisationCreated'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      409: components['responses']['Conflict'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  approveOrganisation: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Licence'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  acceptCodeOfConduct: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CodeOfConductAcceptance'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  getExchangeStatus: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ExchangeStatus'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  renewLicence: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Licence'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  reinstateOrganisation: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  rejectOrganisation: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Reason'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  suspendOrganisation: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Reason'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  withdrawOrganisation: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OptionalReason'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  invitePerson: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Invitation'];
+      };
+    };
+    responses: {
+      /** @description Invited */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvitationCreated'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      409: components['responses']['Conflict'];
+    };
+  };
+  acceptInvitation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InvitationAcceptance'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      429: components['responses']['TooManyRequests'];
+    };
+  };
+  deactivatePerson: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OptionalReason'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  changeRoles: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RolesChange'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  registerService: {
+    parameters: {
+      query?: never;
+      header?: {
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ServiceRegistration'];
+      };
+    };
+    responses: {
+      /** @description Registered */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServiceCreated'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+    };
+  };
+  changeServiceCapacity: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Capacity'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  updateServiceDetails: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ServiceDetailsUpdate'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  withdrawService: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OptionalReason'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
     };
   };
 }

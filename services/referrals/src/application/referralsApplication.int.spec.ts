@@ -26,6 +26,7 @@ import {
 } from '../projections/queries.js';
 import { prepareReadModels, projectPending } from '../projections/runProjection.js';
 import { openPersonalPart, personalPartIsSealed } from './personalCodec.js';
+import { expireOverdue } from './expiryScheduler.js';
 import { createReferralsApplication, type ReferralsApplication } from './referralsApplication.js';
 import { applyRegistryEvent } from './registryFacts.js';
 
@@ -199,6 +200,26 @@ for (const { name, skip, open } of readModelDatabases)
       expect(confirmed.events[0]!.type).toBe('ClientRegistered');
     });
 
+    it('links another organisation to an existing client only when its data matches', async () => {
+      const clientId = await registerAmira();
+      const stranger = {
+        ...amira,
+        givenNames: 'Olena',
+        familyName: 'Koval',
+        dateOfBirth: '1975-01-30',
+        nationalities: ['UA'],
+      };
+      await expect(app.linkRegistration({ actor: officerC }, { clientId, personal: stranger })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
+      await app.linkRegistration({ actor: officerC }, { clientId, personal: { ...amira, givenNames: 'Ameera' } });
+      await project();
+      expect(await clientAccess(db, ORG_C, clientId, clock.toISOString())).toMatchObject({
+        allowed: true,
+        basis: 'registered',
+      });
+    });
+
     it('runs the closed loop: consent-checked send, inbox, accept opens access, thread, completion', async () => {
       const clientId = await registerAmira();
       const referralId = randomUUID();
@@ -343,12 +364,24 @@ for (const { name, skip, open } of readModelDatabases)
       expect(await overdueReferrals(db, '2025-06-03T09:59:59.000Z')).toEqual([]);
       const due = await overdueReferrals(db, '2025-06-03T10:00:00.000Z');
       expect(due.map((r) => r.referralId)).toEqual([late]);
-      await app.expireReferral(late, '2025-06-03T10:00:00.000Z');
       await expect(app.expireReferral(answered, '2025-06-03T10:00:00.000Z')).rejects.toMatchObject({
         code: 'ILLEGAL_TRANSITION',
       });
+      // The scheduler's run: a referral answered after the read model listed it is skipped, not an error.
+      await app.referralCommand(
+        { actor: officerB },
+        { type: 'RejectReferral', referralId: late, reason: { code: 'no_capacity' } },
+      );
+      expect(await expireOverdue(app, db, '2025-06-03T10:00:00.000Z')).toEqual([]);
+      const later = randomUUID();
+      await app.sendReferral(
+        { actor: officerA },
+        { referralId: later, clientId, serviceId: HOUSING_AT_B, share: ['needs'] },
+      );
       await project();
-      expect(await countsByStatus(db, ORG_A)).toEqual({ received: {}, sent: { accepted: 1, expired: 1 } });
+      expect(await expireOverdue(app, db, '2025-06-03T10:00:00.000Z')).toEqual([later]);
+      await project();
+      expect(await countsByStatus(db, ORG_A)).toEqual({ received: {}, sent: { accepted: 1, expired: 1, rejected: 1 } });
     });
 
     it('erases: the key is destroyed, read models forget the person, the chain still verifies', async () => {

@@ -165,15 +165,25 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       });
     },
 
-    async linkRegistration(ctx: CallContext, input: { clientId: string; score: number }) {
+    /**
+     * Links the officer's organisation to an existing client instead of registering a duplicate. The
+     * officer submits the data they hold; only a likely-duplicate match on it allows the link.
+     */
+    async linkRegistration(ctx: CallContext, input: { clientId: string; personal: ClientPersonalData }) {
       const org = await organisationFacts(db, ctx.actor.organisationId);
+      const match =
+        typeof input.personal?.dateOfBirth === 'string'
+          ? findLikelyDuplicates(input.personal, await duplicateIndex(db, input.personal.dateOfBirth), {
+              limit: 50,
+            }).find((c) => c.clientId === input.clientId)
+          : undefined;
       return runClient(ctx, {
         type: 'LinkRegistration',
         clientId: input.clientId,
         now: now(),
         actor: ctx.actor,
         organisation: { approved: org.approved },
-        score: input.score,
+        duplicateMatch: match ? { score: match.score } : null,
       });
     },
 

@@ -6,10 +6,11 @@ import type { EventStore } from '@estia/infra/eventStore/types.js';
 import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
 import type { Projector } from '@estia/infra/projections/projector.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { recordAuditorRead } from '../application/auditReads.js';
 import { loadClientProfile, profileWithinScope } from '../application/clientProfile.js';
 import type { CallContext, ReferralsApplication } from '../application/referralsApplication.js';
 import type { ConsentRecipient } from '../domain/consent/consent.js';
-import type { ReferralStatus } from '../domain/referrals/referralTypes.js';
+import { referralStreamId, type ReferralStatus } from '../domain/referrals/referralTypes.js';
 import type { Reason } from '../domain/shared/personal.js';
 import type {
   ConsentMethod,
@@ -27,6 +28,7 @@ import {
   referralById,
   referralMessages,
 } from '../projections/queries.js';
+import { hasRole } from '../domain/shared/actor.js';
 import { actorOf } from './actor.js';
 
 export interface ReferralsRoutesOptions {
@@ -115,12 +117,30 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     setEtag(reply, result.nextExpectedVersion);
     return reply.code(201).header('location', location).send(body);
   };
+  const isAuditor = (request: FastifyRequest): boolean => hasRole(actorOf(request), 'auditor');
   const requireClientAccess = async (request: FastifyRequest, clientId: string) => {
+    if (isAuditor(request)) {
+      await recordAuditorRead(
+        store,
+        actorOf(request),
+        { resource: 'client', resourceId: clientId },
+        request.correlationId,
+      );
+      return { allowed: true, basis: 'auditor' as const, share: ['*'] };
+    }
     const access = await clientAccess(db, actorOf(request).organisationId, clientId, new Date().toISOString());
     if (!access.allowed) throw notFound(`client ${clientId}`);
     return access;
   };
-  const requireReferralAccess = async (request: FastifyRequest, referralId: string) => {
+  const requireReferralAccess = async (
+    request: FastifyRequest,
+    referralId: string,
+    resource: 'referral' | 'referral-messages',
+  ) => {
+    if (isAuditor(request)) {
+      await recordAuditorRead(store, actorOf(request), { resource, resourceId: referralId }, request.correlationId);
+      return;
+    }
     if (!(await maySeeReferral(db, actorOf(request).organisationId, referralId)))
       throw notFound(`referral ${referralId}`);
   };
@@ -142,7 +162,8 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
       reply,
       await app.linkRegistration(ctxOf(request), {
         clientId: request.params.id,
-        score: Number(request.body.score ?? 0),
+        // The data the officer holds: the link is allowed only if it matches this client.
+        personal: request.body.personal as never,
       }),
     ),
   );
@@ -155,16 +176,16 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     const overview = await clientOverview(db, clientId);
     // A receiving organisation sees its own referrals of this client, not the whole case history.
     const own = actorOf(request).organisationId;
-    const referrals =
-      access.basis === 'registered'
-        ? overview.referrals
-        : overview.referrals.filter((r) => r.senderOrganisationId === own || r.receiverOrganisationId === own);
+    const full = access.basis === 'registered' || access.basis === 'auditor';
+    const referrals = full
+      ? overview.referrals
+      : overview.referrals.filter((r) => r.senderOrganisationId === own || r.receiverOrganisationId === own);
     return {
       clientId,
       access: access.basis,
       personal: profileWithinScope(profile, access.share),
-      needs: access.basis === 'registered' || access.share.includes('needs') ? overview.needs : [],
-      consents: access.basis === 'registered' ? overview.consents : [],
+      needs: full || access.share.includes('needs') ? overview.needs : [],
+      consents: full ? overview.consents : [],
       referrals,
     };
   });
@@ -320,10 +341,10 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
   http.get('/referrals/counts', async (request) => countsByStatus(db, actorOf(request).organisationId));
 
   http.get('/referrals/:id', { schema: params('id') }, async (request: Req, reply) => {
-    await requireReferralAccess(request, request.params.id);
+    await requireReferralAccess(request, request.params.id, 'referral');
     const row = await referralById(db, request.params.id);
     if (!row) throw notFound(`referral ${request.params.id}`);
-    setEtag(reply, await store.streamVersion(`referral-${request.params.id}`));
+    setEtag(reply, await store.streamVersion(referralStreamId(request.params.id)));
     return row;
   });
 
@@ -386,7 +407,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
   );
 
   http.get('/referrals/:id/messages', { schema: params('id') }, async (request: Req) => {
-    await requireReferralAccess(request, request.params.id);
+    await requireReferralAccess(request, request.params.id, 'referral-messages');
     return { items: await referralMessages(db, keyStore, request.params.id) };
   });
 };

@@ -33,13 +33,19 @@ const CHANGE: Partial<Record<OrganisationEvent['type'], string>> = {
   LicenceRenewed: 'profile_updated',
 };
 
-/** The whole membership state after the change (consumers keep the latest per organisation). */
+/** The public `change` a domain event stands for (undefined: not a membership change). */
+export const membershipChangeOf = (cause: OrganisationEvent): string | undefined => CHANGE[cause.type];
+
+/**
+ * The whole membership state after the change (consumers keep the latest per organisation).
+ * `change` is a domain event's (membershipChangeOf) or `code_of_conduct_superseded`, which has no
+ * domain event in the organisation's stream: a new code version flips mayExchange for everyone.
+ */
 export const membershipChanged = (
   state: OrganisationState,
-  cause: OrganisationEvent,
+  change: string | undefined,
   context: { currentCodeVersion: number | null; changedAt: string },
 ): IntegrationEvent[] => {
-  const change = CHANGE[cause.type];
   // Without a published code nobody may exchange; the event schema needs a current version, so wait.
   if (!change || !state.profile || !state.organisationId || context.currentCodeVersion === null) return [];
   return [

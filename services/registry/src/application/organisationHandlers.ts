@@ -3,6 +3,7 @@ import { fold } from '@estia/infra/decider/types.js';
 import { handleCommand } from '@estia/infra/commandHandling/handleCommand.js';
 import type { ExpectedVersion } from '@estia/infra/eventStore/types.js';
 import { AppError } from '@estia/infra/errors/appError.js';
+import { isStreamVersionConflict } from '@estia/infra/eventStore/errors.js';
 import {
   CODE_OF_CONDUCT_STREAM,
   codeOfConductDecider,
@@ -11,6 +12,7 @@ import {
 import {
   organisationDecider,
   organisationStreamId,
+  validateProfile,
   type OrganisationCommand,
   type OrganisationEvent,
   type OrganisationProfile,
@@ -19,7 +21,8 @@ import {
 import { exchangeBlockers } from '../domain/organisation/mayExchange.js';
 import type { Actor } from '../domain/shared/actor.js';
 import { metadataFor, type RegistryContext } from './context.js';
-import { isIntegrationEvent, membershipChanged, withIntegrationEvents } from './integrationEvents.js';
+import { isIntegrationEvent, membershipChanged, membershipChangeOf, withIntegrationEvents } from './integrationEvents.js';
+import { reserveLegalIdentifier } from './legalIdentifiers.js';
 
 type WithoutBase<C> = C extends unknown ? Omit<C, 'organisationId' | 'now' | 'actor'> : never;
 
@@ -42,7 +45,10 @@ export const organisationHandlers = (ctx: RegistryContext) => {
       store: ctx.store,
       streamId: organisationStreamId(organisationId),
       decider: withIntegrationEvents(organisationDecider, (after, produced) =>
-        membershipChanged(after, produced[produced.length - 1]!, { currentCodeVersion: currentCode, changedAt: now }),
+        membershipChanged(after, membershipChangeOf(produced[produced.length - 1]!), {
+          currentCodeVersion: currentCode,
+          changedAt: now,
+        }),
       ),
       command: { ...command, organisationId, now, actor } as OrganisationCommand,
       metadata: metadataFor(actor, options.correlationId),
@@ -66,7 +72,44 @@ export const organisationHandlers = (ctx: RegistryContext) => {
     return { state, version: events.length ? events[events.length - 1]!.revision : null };
   };
 
-  return {
+  /**
+   * A new code version changes every member's mayExchange (they must accept it), though nothing
+   * happened in their own streams: each live membership gets a membership-changed event so the other
+   * services learn it from the bus, not by polling. Appended with the version read (retried on a race).
+   */
+  async function announceCodeChange(actor: Actor, version: number, correlationId?: string): Promise<void> {
+    const changedAt = ctx.now();
+    const prefix = organisationStreamId('');
+    let after: string | undefined;
+    for (;;) {
+      const streams = await ctx.store.listStreams({ prefix, limit: 500, ...(after === undefined ? {} : { after }) });
+      if (streams.length === 0) return;
+      for (const streamId of streams) {
+        const organisationId = streamId.slice(prefix.length);
+        for (let attempt = 0; ; attempt++) {
+          const { state, version: revision } = await load(organisationId);
+          if (revision === null || !['applied', 'approved', 'suspended'].includes(state.status)) break;
+          const events = membershipChanged(state, 'code_of_conduct_superseded', {
+            currentCodeVersion: version,
+            changedAt,
+          });
+          try {
+            await ctx.store.append(
+              streamId,
+              events.map((e) => ({ ...e, metadata: metadataFor(actor, correlationId) })),
+              { expectedVersion: revision },
+            );
+            break;
+          } catch (error) {
+            if (!isStreamVersionConflict(error) || attempt >= 5) throw error;
+          }
+        }
+      }
+      after = streams[streams.length - 1];
+    }
+  }
+
+  const handlers = {
     load,
     currentCodeVersion,
     async apply(
@@ -75,6 +118,12 @@ export const organisationHandlers = (ctx: RegistryContext) => {
       options: CommandOptions & { organisationId?: string } = {},
     ) {
       const organisationId = options.organisationId ?? ctx.newId();
+      // Validate before reserving, so a malformed application leaves nothing behind in the log.
+      validateProfile(profile);
+      const { state } = await load(organisationId);
+      if (state.status !== 'none')
+        throw new AppError('ILLEGAL_TRANSITION', `organisation ${organisationId} already exists`);
+      await reserveLegalIdentifier(ctx, organisationId, profile, metadataFor(actor, options.correlationId));
       const result = await run(
         actor,
         organisationId,
@@ -126,7 +175,16 @@ export const organisationHandlers = (ctx: RegistryContext) => {
         command: { type: 'PublishCodeOfConduct', title, text, textSha256, now: ctx.now(), actor },
         metadata: metadataFor(actor, o.correlationId),
       });
-      return { version: result.state.currentVersion };
+      const version = result.state.currentVersion;
+      if (result.events.length > 0 && version !== null) await announceCodeChange(actor, version, o.correlationId);
+      return { version };
+    },
+    /** A network needs a code before anyone may exchange: publishes `title`/`text` as v1 unless one exists. */
+    async ensureCodeOfConduct(actor: Actor, title: string, text: string): Promise<number> {
+      const current = await currentCodeVersion();
+      if (current !== null) return current;
+      const { version } = await handlers.publishCodeOfConduct(actor, title, text);
+      return version!;
     },
     /** For referrals/matching (via integration events or the API): may this organisation exchange case data now? */
     async exchangeStatus(id: string) {
@@ -136,4 +194,5 @@ export const organisationHandlers = (ctx: RegistryContext) => {
       return { organisationId: id, mayExchange: blockers.length === 0, blockers };
     },
   };
+  return handlers;
 };

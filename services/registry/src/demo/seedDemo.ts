@@ -5,6 +5,9 @@ import { organisationHandlers } from '../application/organisationHandlers.js';
 import { peopleHandlers } from '../application/peopleHandlers.js';
 import { serviceHandlers } from '../application/serviceHandlers.js';
 import type { Actor } from '../domain/shared/actor.js';
+import { organisationStreamId } from '../domain/organisation/organisation.js';
+import { personStreamId } from '../domain/person/person.js';
+import type { EventStore } from '@estia/infra/eventStore/types.js';
 import { ensureRegistryReadModels, projectPeople } from '../projections/registryProjections.js';
 import { DEMO_CLIENT_SECRET, DEMO_PASSWORD, demoNetwork, type DemoPerson } from './demoData.js';
 
@@ -15,6 +18,11 @@ export interface DemoCredential {
   organisation: string | null;
 }
 
+/** The demo goes only into a network without organisations (it would collide with real ones). */
+export async function hasOrganisations(store: EventStore): Promise<boolean> {
+  return (await store.listStreams({ prefix: organisationStreamId(''), limit: 1 })).length > 0;
+}
+
 /**
  * Writes the demo network through the command handlers (so every rule applies and every event is
  * real). `credentials: 'sample'` sets passwords only for network staff and the first three
@@ -23,7 +31,15 @@ export interface DemoCredential {
 export async function seedDemo(
   ctx: RegistryContext,
   readModel: SqlDatabase,
-  options: { seed?: number; credentials?: 'all' | 'sample' } = {},
+  options: {
+    seed?: number;
+    credentials?: 'all' | 'sample';
+    /**
+     * Inside a running service the live projector owns the people read model: the seeder waits for it
+     * to reach a log position instead of projecting itself (two writers of one checkpoint would race).
+     */
+    waitForPeople?: (position: number) => Promise<void>;
+  } = {},
 ): Promise<{
   credentials: DemoCredential[];
   apiClient: { clientId: string; clientSecret: string };
@@ -49,11 +65,8 @@ export async function seedDemo(
 
   for (const p of network.networkStaff) await onboard(p, bootstrap, null, true);
   const admin: Actor = { principalId: network.networkStaff[0]!.personId, roles: ['network_admin'] };
-  const { version } = await organisations.publishCodeOfConduct(
-    admin,
-    network.codeOfConduct.title,
-    network.codeOfConduct.text,
-  );
+  // A network started without the demo already has its v1; the demo members accept whatever is current.
+  const version = await organisations.ensureCodeOfConduct(admin, network.codeOfConduct.title, network.codeOfConduct.text);
 
   let serviceCount = 0;
   for (const [index, org] of network.organisations.entries()) {
@@ -70,14 +83,20 @@ export async function seedDemo(
       organisationId: org.organisationId,
       roles: ['org_admin'],
     };
-    await organisations.acceptCodeOfConduct(orgAdminActor, org.organisationId, version!);
+    await organisations.acceptCodeOfConduct(orgAdminActor, org.organisationId, version);
     for (const p of staff) await onboard(p, orgAdminActor, org.profile.name, withPassword(index));
     for (const s of org.services) {
       await services.register(orgAdminActor, org.organisationId, s.details, s.capacity, { serviceId: s.serviceId });
       serviceCount++;
     }
     // The people read model must know an org's members before the next org invites (e-mail uniqueness).
-    await projectPeople(ctx.store, readModel);
+    if (options.waitForPeople) {
+      const [last] = await ctx.store.readStream(personStreamId(org.people[org.people.length - 1]!.personId), {
+        direction: 'backwards',
+        maxCount: 1,
+      });
+      if (last) await options.waitForPeople(last.position);
+    } else await projectPeople(ctx.store, readModel);
   }
   const first = network.organisations[0]!;
   const apiClient = await clients.create(

@@ -5,6 +5,7 @@ import type { apiClientHandlers } from '../application/apiClientHandlers.js';
 import type { peopleHandlers } from '../application/peopleHandlers.js';
 import { tokenForClient, tokenForPerson, type TokenSettings } from '../application/tokens.js';
 import { publicJwks } from '../auth/signingKeys.js';
+import { contractSchema } from './contractSchemas.js';
 
 export interface AuthRoutesOptions {
   tokens: TokenSettings;
@@ -65,14 +66,7 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { t
     '/auth/sign-in',
     {
       config: CREDENTIAL_LIMIT,
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['email', 'password'],
-          properties: { email: { type: 'string', maxLength: 254 }, password: { type: 'string', maxLength: 256 } },
-        },
-      },
+      schema: { body: contractSchema('SignIn') },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');

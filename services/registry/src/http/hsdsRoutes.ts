@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import { LEGAL_STATUSES, type LegalStatus } from '../domain/service/serviceDetails.js';
-import { TAXONOMY } from '../domain/service/taxonomy.js';
 import { toHsdsPage } from '../hsds/page.js';
 import {
   findTaxonomyTerm,
@@ -32,7 +31,7 @@ import {
 
 export interface HsdsRoutesOptions {
   db: SqlExecutor;
-  /** Public URL of this API (for uri fields), e.g. https://registry.example.org */
+  /** Public URL of the registry (for uri fields), e.g. https://registry.example.org; HSDS lives at its /hsds. */
   publicBaseUrl: string;
 }
 
@@ -53,8 +52,14 @@ interface PageQuery {
   page: number;
   per_page: number;
 }
-interface ServicesQuery extends PageQuery {
+interface FilterQuery extends PageQuery {
+  search?: string;
+  modified_after?: string;
   taxonomy_term_id?: string;
+  organization_id?: string;
+  proximity?: string;
+}
+interface ServicesQuery extends FilterQuery {
   language?: string;
   legal_status?: LegalStatus;
   region?: string;
@@ -65,15 +70,59 @@ interface ServicesQuery extends PageQuery {
   intake_open?: boolean;
 }
 
+const filters = {
+  search: { type: 'string', minLength: 1, maxLength: 200 },
+  modified_after: { type: 'string', format: 'date-time' },
+  taxonomy_term_id: { type: 'string', maxLength: 100 },
+  organization_id: { type: 'string', maxLength: 100 },
+  // HSDS: "lat,lon"; we also take a radius in km as a third number (default DEFAULT_RADIUS_KM).
+  proximity: { type: 'string', pattern: '^-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?(,\\d+(\\.\\d+)?)?$' },
+} as const;
+const DEFAULT_RADIUS_KM = 25;
+
+const invalid = (pointer: string, detail: string): AppError =>
+  new AppError('VALIDATION_FAILED', `${pointer.slice(7)} ${detail}`, { errors: [{ pointer, detail }] });
+
+/** The filters HSDS defines, as a directory search (validated beyond what the schema can say). */
+const toSearch = (q: FilterQuery & Partial<ServicesQuery>): ServiceSearch => {
+  const search: ServiceSearch = {};
+  if (q.taxonomy_term_id !== undefined) {
+    const term = findTaxonomyTerm(q.taxonomy_term_id);
+    if (!term) throw invalid('/query/taxonomy_term_id', 'is not a term of the ESTIA taxonomy (see /hsds/taxonomy_terms)');
+    search.category = term.id;
+  }
+  if (q.search) search.text = q.search;
+  if (q.modified_after) search.modifiedAfter = new Date(q.modified_after).toISOString();
+  if (q.language) search.language = q.language;
+  if (q.legal_status) search.legalStatus = q.legal_status;
+  if (q.region) search.region = q.region;
+  if (q.organization_id) search.organisationId = q.organization_id;
+  if (q.intake_open) search.intakeOpen = true;
+  if (q.lat !== undefined && q.lon !== undefined && q.radius_km !== undefined)
+    search.near = { latitude: q.lat, longitude: q.lon, radiusKm: q.radius_km };
+  if (q.proximity !== undefined) {
+    const [latitude, longitude, radius] = q.proximity.split(',').map(Number) as [number, number, number?];
+    if (latitude < -90 || latitude > 90) throw invalid('/query/proximity', 'latitude must be between -90 and 90');
+    if (longitude < -180 || longitude > 180)
+      throw invalid('/query/proximity', 'longitude must be between -180 and 180');
+    const radiusKm = radius ?? DEFAULT_RADIUS_KM;
+    if (radiusKm <= 0 || radiusKm > 500) throw invalid('/query/proximity', 'radius must be in (0, 500] km');
+    search.near = { latitude, longitude, radiusKm };
+  }
+  return search;
+};
+
 const notFound = (what: string, id: string): AppError => new AppError('NOT_FOUND', `${what} ${id} not found`);
 
 export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { db, publicBaseUrl }) => {
-  const base = publicBaseUrl.replace(/\/$/, '');
+  // Mounted at /hsds (registryRoutes): uris name that prefix; the OpenAPI document is the service's.
+  const root = publicBaseUrl.replace(/\/$/, '');
+  const base = `${root}/hsds`;
 
   app.get('/', { config: PUBLIC }, async () => ({
     version: '3.0',
     profile: 'https://docs.openreferral.org/en/latest/hsds/',
-    openapi_url: `${base}/openapi.json`,
+    openapi_url: `${root}/openapi.json`,
   }));
 
   app.get<{ Querystring: ServicesQuery }>(
@@ -86,7 +135,7 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
           additionalProperties: false,
           properties: {
             ...paging,
-            taxonomy_term_id: { type: 'string', maxLength: 100 },
+            ...filters,
             language: { type: 'string', pattern: '^[a-z]{2,3}$' },
             legal_status: { type: 'string', enum: [...LEGAL_STATUSES] },
             region: { type: 'string', maxLength: 100 },
@@ -97,32 +146,13 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
             intake_open: { type: 'boolean' },
           },
           dependentRequired: { lat: ['lon', 'radius_km'], lon: ['lat', 'radius_km'], radius_km: ['lat', 'lon'] },
+          not: { required: ['proximity', 'lat'] },
         },
       },
     },
     async (request) => {
       const q = request.query;
-      const search: ServiceSearch = {};
-      if (q.taxonomy_term_id !== undefined) {
-        const term = findTaxonomyTerm(q.taxonomy_term_id);
-        if (!term)
-          throw new AppError('VALIDATION_FAILED', `unknown taxonomy term ${q.taxonomy_term_id}`, {
-            errors: [
-              {
-                pointer: '/query/taxonomy_term_id',
-                detail: 'is not a term of the ESTIA taxonomy (see /taxonomy_terms)',
-              },
-            ],
-          });
-        search.category = term.id;
-      }
-      if (q.language) search.language = q.language;
-      if (q.legal_status) search.legalStatus = q.legal_status;
-      if (q.region) search.region = q.region;
-      if (q.organization_id) search.organisationId = q.organization_id;
-      if (q.intake_open) search.intakeOpen = true;
-      if (q.lat !== undefined && q.lon !== undefined && q.radius_km !== undefined)
-        search.near = { latitude: q.lat, longitude: q.lon, radiusKm: q.radius_km };
+      const search = toSearch(q);
       const { items, total } = await searchServices(db, search, { page: q.page, perPage: q.per_page });
       return toHsdsPage(
         items.map((s) => ({
@@ -144,11 +174,36 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
     },
   );
 
-  const pageOnly = { querystring: { type: 'object', additionalProperties: false, properties: paging } } as const;
+  const pageAndSearch = {
+    querystring: { type: 'object', additionalProperties: false, properties: { ...paging, search: filters.search } },
+  } as const;
+  const matches = (text: string | undefined, ...fields: string[]) =>
+    !text || fields.some((f) => f.toLowerCase().includes(text.toLowerCase()));
 
-  app.get<{ Querystring: PageQuery }>('/organizations', { config: PUBLIC, schema: pageOnly }, async (request) => {
+  const organizationQuery = {
+    querystring: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ...paging,
+        search: filters.search,
+        modified_after: filters.modified_after,
+        taxonomy_term_id: filters.taxonomy_term_id,
+      },
+    },
+  } as const;
+  app.get<{ Querystring: FilterQuery }>('/organizations', { config: PUBLIC, schema: organizationQuery }, async (request) => {
     const { page, per_page } = request.query;
-    const { items, total } = await listOrganisations(db, { page, perPage: per_page });
+    const search = toSearch(request.query);
+    const { items, total } = await listOrganisations(
+      db,
+      { page, perPage: per_page },
+      {
+        ...(search.text ? { text: search.text } : {}),
+        ...(search.modifiedAfter ? { modifiedAfter: search.modifiedAfter } : {}),
+        ...(search.category ? { category: search.category } : {}),
+      },
+    );
     return toHsdsPage(items.map(toHsdsOrganizationSummary), { pageNumber: page, perPage: per_page, totalItems: total });
   });
 
@@ -167,10 +222,11 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
     },
   );
 
-  app.get<{ Querystring: PageQuery }>('/taxonomies', { config: PUBLIC, schema: pageOnly }, async (request) => {
-    const { page, per_page } = request.query;
-    const all = page === 1 ? [toHsdsTaxonomy(base)] : [];
-    return toHsdsPage(all, { pageNumber: page, perPage: per_page, totalItems: 1 });
+  app.get<{ Querystring: FilterQuery }>('/taxonomies', { config: PUBLIC, schema: pageAndSearch }, async (request) => {
+    const { page, per_page, search } = request.query;
+    const all = [toHsdsTaxonomy(base)].filter((t) => matches(search, t.name, t.description ?? ''));
+    const start = (page - 1) * per_page;
+    return toHsdsPage(all.slice(start, start + per_page), { pageNumber: page, perPage: per_page, totalItems: all.length });
   });
 
   app.get<{ Params: { id: string } }>(
@@ -182,13 +238,14 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
     },
   );
 
-  app.get<{ Querystring: PageQuery }>('/taxonomy_terms', { config: PUBLIC, schema: pageOnly }, async (request) => {
-    const { page, per_page } = request.query;
+  app.get<{ Querystring: FilterQuery }>('/taxonomy_terms', { config: PUBLIC, schema: pageAndSearch }, async (request) => {
+    const { page, per_page, search } = request.query;
     const start = (page - 1) * per_page;
-    return toHsdsPage(hsdsTaxonomyTerms(base).slice(start, start + per_page), {
+    const terms = hsdsTaxonomyTerms(base).filter((t) => matches(search, t.name, t.description ?? '', t.code ?? ''));
+    return toHsdsPage(terms.slice(start, start + per_page), {
       pageNumber: page,
       perPage: per_page,
-      totalItems: TAXONOMY.length,
+      totalItems: terms.length,
     });
   });
 
@@ -202,19 +259,20 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
     },
   );
 
-  app.get<{ Querystring: PageQuery }>(
+  app.get<{ Querystring: FilterQuery }>(
     '/service_at_locations',
-    { config: PUBLIC, schema: pageOnly },
+    {
+      config: PUBLIC,
+      schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...paging, ...filters } } },
+    },
     async (request) => {
       const { page, per_page } = request.query;
-      const { items, total } = await listServiceAtLocations(db, { page, perPage: per_page });
+      const { items, total } = await listServiceAtLocations(db, { page, perPage: per_page }, toSearch(request.query));
       return toHsdsPage(
-        items.map(({ service, locationId }) =>
-          toHsdsServiceAtLocationListItem(
-            service,
-            service.locations.find((l) => l.id === locationId)!,
-          ),
-        ),
+        items.map(({ service, locationId, distance_km }) => ({
+          ...toHsdsServiceAtLocationListItem(service, service.locations.find((l) => l.id === locationId)!),
+          ...(distance_km === undefined ? {} : { distance_km }),
+        })),
         { pageNumber: page, perPage: per_page, totalItems: total },
       );
     },

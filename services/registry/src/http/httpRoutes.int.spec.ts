@@ -1,61 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { validateHsds, type HsdsKind } from '@estia/contracts';
-import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
-import { createLogger } from '@estia/infra/http/logger.js';
 import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
-import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
-import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
-import type { EventStore } from '@estia/infra/eventStore/types.js';
-import type { SqlDatabase } from '@estia/infra/sql/types.js';
-import { defaultContext } from '../application/context.js';
-import { apiClientHandlers } from '../application/apiClientHandlers.js';
-import { peopleHandlers } from '../application/peopleHandlers.js';
-import { createKeyRing, publicJwks, type KeyRing } from '../auth/signingKeys.js';
+import type { KeyRing } from '../auth/signingKeys.js';
 import { DEMO_CLIENT_SECRET, DEMO_PASSWORD } from '../demo/demoData.js';
-import { seedDemo } from '../demo/seedDemo.js';
-import { catchUpRegistryReadModels } from '../projections/registryProjections.js';
-import { authRoutes } from './authRoutes.js';
-import { hsdsRoutes } from './hsdsRoutes.js';
+import type { seedDemo } from '../demo/seedDemo.js';
+import { startRegistryTestApp, type RegistryTestApp } from './registryTestApp.js';
 
 describe('registry HTTP: public HSDS directory and token endpoints', () => {
-  let dir: string;
-  let store: EventStore;
-  let db: SqlDatabase;
+  let t: RegistryTestApp;
   let app: FastifyInstance;
   let ring: KeyRing;
   let seeded: Awaited<ReturnType<typeof seedDemo>>;
   const issuer = 'https://registry.test';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'estia-registry-http-'));
-    store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
-    db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
-    const ctx = defaultContext(store);
-    seeded = await seedDemo(ctx, db, { credentials: 'sample' });
-    await catchUpRegistryReadModels(store, db);
-    ring = await createKeyRing(new Date().toISOString());
-    app = await createHttpApp({
-      service: 'registry-test',
-      logger: createLogger({ service: 'registry-test', level: 'warn' }),
-      auth: { verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer, audience: 'estia' }) },
-      db,
-      rateLimit: false,
-    });
-    await app.register(hsdsRoutes, { db, publicBaseUrl: 'https://registry.test' });
-    const tokens = { issuer, audience: 'estia', keyRing: () => ring };
-    await app.register(authRoutes, { tokens, people: peopleHandlers(ctx, db), clients: apiClientHandlers(ctx) });
-    await app.ready();
+    t = await startRegistryTestApp();
+    ({ app, ring, seeded } = t);
   });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-    await store?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => t?.close());
 
   const get = async (url: string, kind: HsdsKind) => {
     const response = await app.inject({ method: 'GET', url });
@@ -66,29 +29,29 @@ describe('registry HTTP: public HSDS directory and token endpoints', () => {
   };
 
   it('every HSDS endpoint answers without a token with bodies that validate', async () => {
-    await get('/', 'api_info');
-    const services = await get('/services?per_page=5', 'services_page');
+    await get('/hsds/', 'api_info');
+    const services = await get('/hsds/services?per_page=5', 'services_page');
     expect(services).toMatchObject({ total_items: seeded.services, size: 5, first_page: true });
-    await get(`/services/${services.contents[0].id}`, 'service');
-    const orgs = await get('/organizations?page=2&per_page=10', 'organizations_page');
+    await get(`/hsds/services/${services.contents[0].id}`, 'service');
+    const orgs = await get('/hsds/organizations?page=2&per_page=10', 'organizations_page');
     expect(orgs).toMatchObject({ total_items: 30, page_number: 2, size: 10 });
-    await get(`/organizations/${orgs.contents[0].id}`, 'organization');
-    const taxonomies = await get('/taxonomies', 'taxonomies_page');
-    await get(`/taxonomies/${taxonomies.contents[0].id}`, 'taxonomy');
-    const terms = await get('/taxonomy_terms?per_page=100', 'taxonomy_terms_page');
-    await get(`/taxonomy_terms/${terms.contents[0].id}`, 'taxonomy_term');
-    const sal = await get('/service_at_locations?per_page=3', 'service_at_locations_page');
-    await get(`/service_at_locations/${sal.contents[0].id}`, 'service_at_location');
+    await get(`/hsds/organizations/${orgs.contents[0].id}`, 'organization');
+    const taxonomies = await get('/hsds/taxonomies', 'taxonomies_page');
+    await get(`/hsds/taxonomies/${taxonomies.contents[0].id}`, 'taxonomy');
+    const terms = await get('/hsds/taxonomy_terms?per_page=100', 'taxonomy_terms_page');
+    await get(`/hsds/taxonomy_terms/${terms.contents[0].id}`, 'taxonomy_term');
+    const sal = await get('/hsds/service_at_locations?per_page=3', 'service_at_locations_page');
+    await get(`/hsds/service_at_locations/${sal.contents[0].id}`, 'service_at_location');
   });
 
   it('filters: taxonomy term (code or uuid, with sub-terms), language, distance', async () => {
-    const byCode = await get('/services?taxonomy_term_id=housing&per_page=100', 'services_page');
-    const terms = await get('/taxonomy_terms?per_page=100', 'taxonomy_terms_page');
+    const byCode = await get('/hsds/services?taxonomy_term_id=housing&per_page=100', 'services_page');
+    const terms = await get('/hsds/taxonomy_terms?per_page=100', 'taxonomy_terms_page');
     const housingUuid = terms.contents.find((t: { code: string }) => t.code === 'housing').id;
-    const byUuid = await get(`/services?taxonomy_term_id=${housingUuid}&per_page=100`, 'services_page');
+    const byUuid = await get(`/hsds/services?taxonomy_term_id=${housingUuid}&per_page=100`, 'services_page');
     expect(byUuid.contents).toEqual(byCode.contents);
     expect(byCode.total_items).toBeGreaterThan(0);
-    const near = await get('/services?lat=37.9838&lon=23.7275&radius_km=25&per_page=100', 'services_page');
+    const near = await get('/hsds/services?lat=37.9838&lon=23.7275&radius_km=25&per_page=100', 'services_page');
     const distances = near.contents.map((s: { distance_km: number }) => s.distance_km);
     expect(distances.length).toBeGreaterThan(0);
     expect(distances).toEqual([...distances].sort((a: number, b: number) => a - b));
@@ -96,14 +59,14 @@ describe('registry HTTP: public HSDS directory and token endpoints', () => {
   });
 
   it('bad queries are problem+json naming the field; unknown ids are 404', async () => {
-    const bad = await app.inject({ method: 'GET', url: '/services?lat=95&lon=23&radius_km=5' });
+    const bad = await app.inject({ method: 'GET', url: '/hsds/services?lat=95&lon=23&radius_km=5' });
     expect(bad.statusCode).toBe(400);
     expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(JSON.stringify(bad.json())).toContain('lat');
-    const term = await app.inject({ method: 'GET', url: '/services?taxonomy_term_id=spa' });
+    const term = await app.inject({ method: 'GET', url: '/hsds/services?taxonomy_term_id=spa' });
     expect(term.statusCode).toBe(400);
     expect(
-      (await app.inject({ method: 'GET', url: '/services/00000000-0000-4000-8000-000000000000' })).statusCode,
+      (await app.inject({ method: 'GET', url: '/hsds/services/00000000-0000-4000-8000-000000000000' })).statusCode,
     ).toBe(404);
   });
 

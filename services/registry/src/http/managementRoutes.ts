@@ -9,6 +9,7 @@ import type { OrganisationProfile } from '../domain/organisation/organisation.js
 import type { Capacity, ServiceDetails } from '../domain/service/serviceDetails.js';
 import type { Permission, Role } from '../domain/shared/actor.js';
 import { actorOf } from './actor.js';
+import { contractSchema } from './contractSchemas.js';
 
 export interface ManagementRoutesOptions {
   organisations: ReturnType<typeof organisationHandlers>;
@@ -17,12 +18,13 @@ export interface ManagementRoutesOptions {
   clients: ReturnType<typeof apiClientHandlers>;
 }
 
-// The deciders validate every field (with JSON pointers); the route schema only insists on an object.
-const objectBody = { body: { type: 'object' } } as const;
+// Schema-first: bodies are checked against the contract before any handler runs (shape, enums,
+// ranges); the deciders then check what a schema cannot (uniqueness, state, time, cross-field rules).
+const body = (name: string) => ({ body: contractSchema(name) });
 const idParams = {
-  params: { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['id'] },
+  params: { type: 'object', properties: { id: contractSchema('Id') }, required: ['id'] },
 } as const;
-const schema = { ...objectBody, ...idParams } as const;
+const withId = (name: string) => ({ ...body(name), ...idParams });
 
 type Req<B = Record<string, unknown>> = FastifyRequest<{ Params: { id: string }; Body: B }>;
 
@@ -49,7 +51,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   // Membership applications come from organisations that have no account yet.
   app.post<{ Body: { profile: OrganisationProfile } }>(
     '/organisations',
-    { config: { public: true, rateLimit: { max: 5, timeWindow: '1 minute' } }, schema: objectBody },
+    { config: { public: true, rateLimit: { max: 5, timeWindow: '1 minute' } }, schema: body('MembershipApplication') },
     async (request, reply) => {
       const applicant = { principalId: `applicant:${request.id}`, roles: [] };
       const { organisationId, version } = await organisations.apply(applicant, request.body.profile, {
@@ -67,7 +69,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   );
   app.post(
     '/organisations/:id/approve',
-    { schema },
+    { schema: withId('Licence') },
     async (request: Req<{ licenceNumber: string; licenceValidUntil: string }>, reply) =>
       done(
         reply,
@@ -75,14 +77,14 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
           .nextExpectedVersion,
       ),
   );
-  app.post('/organisations/:id/reject', { schema }, async (request: Req<{ reason: string }>, reply) =>
+  app.post('/organisations/:id/reject', { schema: withId('Reason') }, async (request: Req<{ reason: string }>, reply) =>
     done(
       reply,
       (await organisations.reject(actorOf(request), request.params.id, request.body.reason, options(request)))
         .nextExpectedVersion,
     ),
   );
-  app.post('/organisations/:id/suspend', { schema }, async (request: Req<{ reason: string }>, reply) =>
+  app.post('/organisations/:id/suspend', { schema: withId('Reason') }, async (request: Req<{ reason: string }>, reply) =>
     done(
       reply,
       (await organisations.suspend(actorOf(request), request.params.id, request.body.reason, options(request)))
@@ -95,7 +97,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
       (await organisations.reinstate(actorOf(request), request.params.id, options(request))).nextExpectedVersion,
     ),
   );
-  app.post('/organisations/:id/withdraw', { schema }, async (request: Req<{ reason?: string }>, reply) =>
+  app.post('/organisations/:id/withdraw', { schema: withId('OptionalReason') }, async (request: Req<{ reason?: string }>, reply) =>
     done(
       reply,
       (await organisations.withdraw(actorOf(request), request.params.id, request.body?.reason, options(request)))
@@ -104,7 +106,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   );
   app.put(
     '/organisations/:id/licence',
-    { schema },
+    { schema: withId('Licence') },
     async (request: Req<{ licenceNumber: string; licenceValidUntil: string }>, reply) =>
       done(
         reply,
@@ -114,7 +116,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   );
   app.post(
     '/organisations/:id/code-of-conduct-acceptance',
-    { schema },
+    { schema: withId('CodeOfConductAcceptance') },
     async (request: Req<{ version: number }>, reply) =>
       done(
         reply,
@@ -130,7 +132,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   );
   app.post<{ Body: { title: string; text: string } }>(
     '/code-of-conduct',
-    { schema: objectBody },
+    { schema: body('CodeOfConductPublication') },
     async (request, reply) => {
       const { version } = await organisations.publishCodeOfConduct(
         actorOf(request),
@@ -146,7 +148,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
 
   app.post<{ Body: { organisationId: string; details: ServiceDetails; capacity: Capacity } }>(
     '/services',
-    { config: { idempotent: true }, schema: objectBody },
+    { config: { idempotent: true }, schema: body('ServiceRegistration') },
     async (request, reply) => {
       const { organisationId, details, capacity } = request.body;
       const { serviceId, version } = await services.register(actorOf(request), organisationId, details, capacity, {
@@ -159,21 +161,21 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
         .send({ serviceId });
     },
   );
-  app.put('/services/:id/details', { schema }, async (request: Req<{ details: ServiceDetails }>, reply) =>
+  app.put('/services/:id/details', { schema: withId('ServiceDetailsUpdate') }, async (request: Req<{ details: ServiceDetails }>, reply) =>
     done(
       reply,
       (await services.update(actorOf(request), request.params.id, request.body.details, options(request)))
         .nextExpectedVersion,
     ),
   );
-  app.put('/services/:id/capacity', { schema }, async (request: Req<Capacity>, reply) =>
+  app.put('/services/:id/capacity', { schema: withId('Capacity') }, async (request: Req<Capacity>, reply) =>
     done(
       reply,
       (await services.changeCapacity(actorOf(request), request.params.id, request.body, options(request)))
         .nextExpectedVersion,
     ),
   );
-  app.post('/services/:id/withdraw', { schema }, async (request: Req<{ reason?: string }>, reply) =>
+  app.post('/services/:id/withdraw', { schema: withId('OptionalReason') }, async (request: Req<{ reason?: string }>, reply) =>
     done(
       reply,
       (await services.withdraw(actorOf(request), request.params.id, request.body?.reason, options(request)))
@@ -189,7 +191,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
       roles: Role[];
       permissions?: Permission[];
     };
-  }>('/people', { schema: objectBody }, async (request, reply) => {
+  }>('/people', { schema: body('Invitation') }, async (request, reply) => {
     // Not `idempotent`: the replay store would keep the invitation token in clear. A retry that
     // reaches the handler twice is refused by the e-mail check (409), never duplicated.
     const result = await people.invite(actorOf(request), request.body, { correlationId: request.id });
@@ -197,13 +199,13 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   });
   app.post(
     '/people/:id/accept-invitation',
-    { config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } }, schema },
+    { config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: withId('InvitationAcceptance') },
     async (request: Req<{ token: string; password: string }>, reply) => {
       await people.acceptInvitation(request.params.id, request.body.token, request.body.password);
       return reply.code(204).send();
     },
   );
-  app.put('/people/:id/roles', { schema }, async (request: Req<{ roles: Role[]; permissions?: Permission[] }>, reply) =>
+  app.put('/people/:id/roles', { schema: withId('RolesChange') }, async (request: Req<{ roles: Role[]; permissions?: Permission[] }>, reply) =>
     done(
       reply,
       (
@@ -217,7 +219,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
       ).nextExpectedVersion,
     ),
   );
-  app.post('/people/:id/deactivate', { schema }, async (request: Req<{ reason?: string }>, reply) =>
+  app.post('/people/:id/deactivate', { schema: withId('OptionalReason') }, async (request: Req<{ reason?: string }>, reply) =>
     done(
       reply,
       (await people.deactivate(actorOf(request), request.params.id, request.body?.reason, options(request)))
@@ -228,7 +230,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   app.post<{ Body: { organisationId: string; name: string; scopes: ApiScope[] } }>(
     '/api-clients',
     // Not `idempotent`: the replay store would keep the secret in clear; a duplicate client is harmless and revocable.
-    { schema: objectBody },
+    { schema: body('ApiClientCreation') },
     async (request, reply) => {
       const { organisationId, name, scopes } = request.body;
       reply.header('cache-control', 'no-store');
@@ -241,7 +243,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
     reply.header('cache-control', 'no-store');
     return clients.rotate(actorOf(request), request.params.id, options(request));
   });
-  app.post('/api-clients/:id/revoke', { schema }, async (request: Req<{ reason?: string }>, reply) =>
+  app.post('/api-clients/:id/revoke', { schema: withId('OptionalReason') }, async (request: Req<{ reason?: string }>, reply) =>
     done(
       reply,
       (await clients.revoke(actorOf(request), request.params.id, request.body?.reason, options(request)))

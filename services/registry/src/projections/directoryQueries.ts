@@ -20,6 +20,10 @@ export interface ServiceSearch {
   near?: Coordinates & { radiusKm: number };
   intakeOpen?: boolean;
   organisationId?: string;
+  /** Free text: a case-insensitive substring of the service's or its organisation's name or description. */
+  text?: string;
+  /** ISO instant: only services changed after it. */
+  modifiedAfter?: string;
   /** Public directory: only active services of approved organisations (the default). */
   publishedOnly?: boolean;
 }
@@ -43,6 +47,9 @@ class Params {
   }
 }
 
+/** `%text%` with LIKE's wildcards escaped, lower-cased (both dialects compare LOWER() = LOWER()). */
+export const likePattern = (text: string): string => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
 const whereClauses = (search: ServiceSearch, p: Params): string[] => {
   const where: string[] = [];
   if (search.publishedOnly ?? true) where.push(`s.status = 'active'`, `o.status = 'approved'`);
@@ -64,6 +71,13 @@ const whereClauses = (search: ServiceSearch, p: Params): string[] => {
     );
   if (search.intakeOpen) where.push(`s.intake = 'open'`);
   if (search.organisationId) where.push(`s.organisation_id = ${p.add(search.organisationId)}`);
+  if (search.text) {
+    const like = p.add(likePattern(search.text));
+    where.push(
+      `(LOWER(s.name) LIKE ${like} ESCAPE '\\' OR LOWER(s.description) LIKE ${like} ESCAPE '\\' OR LOWER(o.name) LIKE ${like} ESCAPE '\\')`,
+    );
+  }
+  if (search.modifiedAfter) where.push(`s.updated_at > ${p.add(search.modifiedAfter)}`);
   return where;
 };
 
@@ -220,20 +234,35 @@ export async function getOrganisation(
   return normaliseOrganisation(row);
 }
 
+export interface OrganisationSearch {
+  publishedOnly?: boolean;
+  /** Case-insensitive substring of the name. */
+  text?: string;
+  modifiedAfter?: string;
+  /** Organisations offering an active service in this taxonomy term (or a sub-term). */
+  category?: string;
+}
+
 export async function listOrganisations(
   db: SqlExecutor,
   paging: Paging,
-  options: { publishedOnly?: boolean } = {},
+  options: OrganisationSearch = {},
 ): Promise<{ items: OrganisationRow[]; total: number }> {
   const perPage = Math.min(Math.max(1, paging.perPage), MAX_PER_PAGE);
   const offset = (Math.max(1, paging.page) - 1) * perPage;
-  const where = (options.publishedOnly ?? true) ? `WHERE status = 'approved'` : '';
-  const [count] = await db.query<{ total: number | string }>(
-    `SELECT COUNT(*) AS total FROM registry_organisations ${where}`,
-  );
+  const p = new Params();
+  const where: string[] = [];
+  if (options.publishedOnly ?? true) where.push(`o.status = 'approved'`);
+  if (options.text) where.push(`LOWER(o.name) LIKE ${p.add(likePattern(options.text))} ESCAPE '\\'`);
+  if (options.modifiedAfter) where.push(`o.updated_at > ${p.add(options.modifiedAfter)}`);
+  if (options.category)
+    where.push(`EXISTS (SELECT 1 FROM registry_services s JOIN registry_service_categories c ON c.service_id = s.id
+      WHERE s.organisation_id = o.id AND s.status = 'active' AND c.term_id = ${p.add(options.category)})`);
+  const from = `FROM registry_organisations o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  const [count] = await db.query<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`, p.values);
   const rows = await db.query<OrganisationRow>(
-    `SELECT * FROM registry_organisations ${where} ORDER BY name, id LIMIT $1 OFFSET $2`,
-    [perPage, offset],
+    `SELECT o.* ${from} ORDER BY o.name, o.id LIMIT ${p.add(perPage)} OFFSET ${p.add(offset)}`,
+    p.values,
   );
   return { items: rows.map(normaliseOrganisation), total: Number(count?.total ?? 0) };
 }
@@ -242,15 +271,47 @@ export async function listOrganisations(
 export async function listServiceAtLocations(
   db: SqlExecutor,
   paging: Paging,
-): Promise<{ items: { service: ServiceRecord; locationId: string }[]; total: number }> {
+  search: Omit<ServiceSearch, 'publishedOnly'> = {},
+): Promise<{ items: { service: ServiceRecord; locationId: string; distance_km?: number }[]; total: number }> {
   const perPage = Math.min(Math.max(1, paging.perPage), MAX_PER_PAGE);
   const offset = (Math.max(1, paging.page) - 1) * perPage;
+  const p = new Params();
+  const where = whereClauses({ ...search, publishedOnly: true }, p);
+  if (search.near) {
+    // Each connection point on its own: nearest first, like the service search but per location.
+    const box = boundingBox(search.near, search.near.radiusKm);
+    where.push(
+      `l.latitude BETWEEN ${p.add(box.minLat)} AND ${p.add(box.maxLat)}`,
+      `l.longitude BETWEEN ${p.add(box.minLon)} AND ${p.add(box.maxLon)}`,
+    );
+    const near = search.near;
+    const rows = await db.query<{ service_id: string; id: string; latitude: number; longitude: number }>(
+      `SELECT l.service_id, l.id, l.latitude, l.longitude FROM registry_service_locations l
+         JOIN registry_services s ON s.id = l.service_id JOIN registry_organisations o ON o.id = s.organisation_id
+        WHERE ${where.join(' AND ')}`,
+      p.values,
+    );
+    const ordered = rows
+      .map((r) => ({ ...r, d: distanceKm(near, { latitude: Number(r.latitude), longitude: Number(r.longitude) }) }))
+      .filter((r) => r.d <= near.radiusKm)
+      .sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : 1));
+    const pageRows = ordered.slice(offset, offset + perPage);
+    const records = await loadServiceRecords(db, [...new Set(pageRows.map((r) => r.service_id))]);
+    return {
+      items: pageRows.map((r) => ({
+        service: records.get(r.service_id)!,
+        locationId: r.id,
+        distance_km: Math.round(r.d * 100) / 100,
+      })),
+      total: ordered.length,
+    };
+  }
   const from = `FROM registry_service_locations l JOIN registry_services s ON s.id = l.service_id
-    JOIN registry_organisations o ON o.id = s.organisation_id WHERE s.status = 'active' AND o.status = 'approved'`;
-  const [count] = await db.query<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`);
+    JOIN registry_organisations o ON o.id = s.organisation_id WHERE ${where.join(' AND ')}`;
+  const [count] = await db.query<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`, p.values);
   const rows = await db.query<{ service_id: string; id: string }>(
-    `SELECT l.service_id, l.id ${from} ORDER BY s.name, s.id, l.location_key LIMIT $1 OFFSET $2`,
-    [perPage, offset],
+    `SELECT l.service_id, l.id ${from} ORDER BY s.name, s.id, l.location_key LIMIT ${p.add(perPage)} OFFSET ${p.add(offset)}`,
+    p.values,
   );
   const records = await loadServiceRecords(db, [...new Set(rows.map((r) => r.service_id))]);
   return {

@@ -1,50 +1,63 @@
-import type { EventStore, Subscription } from '@estia/infra/eventStore/types.js';
-import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import type { EventStore } from '@estia/infra/eventStore/types.js';
+import type { SqlDatabase, SqlExecutor } from '@estia/infra/sql/types.js';
+import type { Projection } from '@estia/infra/projections/projection.js';
+import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
+import { ensureProcessorTables } from '@estia/infra/processors/schema.js';
 import { projectDirectoryEvent, DIRECTORY_EVENT_TYPES } from './directoryProjection.js';
 import { DIRECTORY_TABLES, ensureDirectoryTables } from './directorySchema.js';
 import { ensurePeopleTables, PEOPLE_EVENT_TYPES, PEOPLE_TABLES, projectPersonEvent } from './peopleProjection.js';
-import { catchUpProjection, resetProjection, startProjection, type ProjectionOptions } from './runProjection.js';
 
-/** The registry's read models, each with its own checkpoint so one can be rebuilt without the other. */
-const directory = (store: EventStore, db: SqlDatabase): ProjectionOptions => ({
-  store,
-  db,
+const emptyTables = (tables: readonly string[]) => async (tx: SqlExecutor) => {
+  for (const table of tables) await tx.execute(`DELETE FROM ${table}`);
+};
+
+/** The public directory (organisations, services, locations): what HSDS and search read. */
+export const directoryProjection: Projection = {
   name: 'registry.directory',
   types: DIRECTORY_EVENT_TYPES,
-  project: projectDirectoryEvent,
-});
-const people = (store: EventStore, db: SqlDatabase): ProjectionOptions => ({
-  store,
-  db,
+  migrate: ensureDirectoryTables,
+  reset: emptyTables(DIRECTORY_TABLES),
+  handle: async (tx, events) => {
+    for (const event of events) await projectDirectoryEvent(tx, event);
+  },
+};
+
+/** People by e-mail (sign-in, invitation uniqueness); never public. */
+export const peopleProjection: Projection = {
   name: 'registry.people',
   types: PEOPLE_EVENT_TYPES,
-  project: projectPersonEvent,
-});
+  migrate: ensurePeopleTables,
+  reset: emptyTables(PEOPLE_TABLES),
+  handle: async (tx, events) => {
+    for (const event of events) await projectPersonEvent(tx, event);
+  },
+};
+
+/** Each read model has its own checkpoint, so one can be rebuilt without the other. */
+export const registryProjections: readonly Projection[] = [directoryProjection, peopleProjection];
 
 export async function ensureRegistryReadModels(db: SqlDatabase): Promise<void> {
-  await ensureDirectoryTables(db);
-  await ensurePeopleTables(db);
+  for (const p of registryProjections) await p.migrate(db);
 }
 
+/** Seeder: the people read model must be current before the next invitation checks e-mail uniqueness. */
 export async function projectPeople(store: EventStore, db: SqlDatabase): Promise<void> {
-  await ensurePeopleTables(db);
-  await catchUpProjection(people(store, db));
+  await catchUpProjections(store, db, [peopleProjection]);
 }
 
+/** For CLIs, seeders and tests: applies the log to both read models, then returns. */
 export async function catchUpRegistryReadModels(store: EventStore, db: SqlDatabase): Promise<void> {
-  await ensureRegistryReadModels(db);
-  await catchUpProjection(directory(store, db));
-  await catchUpProjection(people(store, db));
-}
-
-export async function startRegistryProjections(store: EventStore, db: SqlDatabase): Promise<Subscription[]> {
-  await ensureRegistryReadModels(db);
-  return [await startProjection(directory(store, db)), await startProjection(people(store, db))];
+  await catchUpProjections(store, db, registryProjections);
 }
 
 /** Drops both read models and their checkpoints; the next catch-up rebuilds them from the log. */
 export async function resetRegistryReadModels(db: SqlDatabase): Promise<void> {
+  await ensureProcessorTables(db);
   await ensureRegistryReadModels(db);
-  await resetProjection(db, 'registry.directory', DIRECTORY_TABLES);
-  await resetProjection(db, 'registry.people', PEOPLE_TABLES);
+  await db.transaction(async (tx) => {
+    for (const p of registryProjections) {
+      await p.reset(tx);
+      await tx.execute('DELETE FROM estia_checkpoints WHERE name = $1', [p.name]);
+    }
+  });
 }

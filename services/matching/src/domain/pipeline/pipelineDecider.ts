@@ -47,7 +47,7 @@ export type PipelineCommand =
   | (Base & { type: 'RecordHired'; startDate: string })
   | (Base & { type: 'RecordNotHired'; reason: NotHiredReason; note?: string })
   | (Base & { type: 'WithdrawApplication'; reason: string })
-  | (Base & { type: 'RecordFollowUp'; month: FollowUpMonth; stillEmployed: boolean });
+  | (Base & { type: 'RecordFollowUp'; month: FollowUpMonth; stillEmployed: boolean; reasonCode?: string });
 
 type Stamp = { applicationId: string; by: By; at: string };
 export type PipelineEvent =
@@ -60,7 +60,11 @@ export type PipelineEvent =
   | { type: 'Hired'; data: Stamp & { startDate: string } }
   | { type: 'NotHired'; data: Stamp & { reason: NotHiredReason; note: string | null } }
   | { type: 'ApplicationWithdrawn'; data: Stamp & { reason: string } }
-  | { type: 'FollowUpRecorded'; data: Stamp & { month: FollowUpMonth; stillEmployed: boolean } };
+  | {
+      type: 'FollowUpRecorded';
+      /** reasonCode (a code, never free text: it is published) says why someone is no longer employed. */
+      data: Stamp & { month: FollowUpMonth; stillEmployed: boolean; reasonCode?: string };
+    };
 
 export type PipelineStatus =
   | 'none'
@@ -82,6 +86,8 @@ export interface PipelineState {
   startDate?: string;
   followUps: FollowUpMonth[];
 }
+
+const REASON_CODE = /^[a-z][a-z0-9_]{0,63}$/;
 
 const rule = (message: string) => new AppError('BUSINESS_RULE_VIOLATED', message);
 
@@ -182,10 +188,22 @@ export const pipelineDecider: Decider<PipelineState, PipelineCommand, PipelineEv
           });
         if (state.followUps.includes(command.month))
           throw new AppError('CONFLICT', `the ${command.month}-month follow-up is already recorded`);
+        if (!command.stillEmployed && !(typeof command.reasonCode === 'string' && REASON_CODE.test(command.reasonCode)))
+          throw new AppError('VALIDATION_FAILED', 'a reason code is required when the person is no longer employed', {
+            errors: [{ pointer: '/body/reasonCode', detail: 'is required when stillEmployed is false (e.g. contract_ended)' }],
+          });
         const due = addMonths(state.startDate!, command.month);
         if (dateOf(command.now) < due) throw rule(`the ${command.month}-month follow-up is due on ${due}`);
         return [
-          { type: 'FollowUpRecorded', data: { ...stamp, month: command.month, stillEmployed: command.stillEmployed } },
+          {
+            type: 'FollowUpRecorded',
+            data: {
+              ...stamp,
+              month: command.month,
+              stillEmployed: command.stillEmployed,
+              ...(command.reasonCode === undefined ? {} : { reasonCode: command.reasonCode }),
+            },
+          },
         ];
       }
     }

@@ -112,7 +112,14 @@ describe('placement pipeline', () => {
       .given([...history, first])
       .when(cmd('RecordFollowUp', { month: 1, stillEmployed: true }, '2027-01-03T09:00:00Z'))
       .thenThrows('CONFLICT');
-    const ended: PipelineEvent = { type: 'FollowUpRecorded', data: { ...stamp, month: 3, stillEmployed: false } };
+    spec
+      .given([...history, first])
+      .when(cmd('RecordFollowUp', { month: 3, stillEmployed: false }, '2027-03-02T09:00:00Z'))
+      .thenThrows('VALIDATION_FAILED', /reason code/);
+    const ended: PipelineEvent = {
+      type: 'FollowUpRecorded',
+      data: { ...stamp, month: 3, stillEmployed: false, reasonCode: 'contract_ended' },
+    };
     expect(fold(pipelineDecider, [...history, first, ended]).status).toBe('employment_ended');
     spec
       .given([...history, first, ended])

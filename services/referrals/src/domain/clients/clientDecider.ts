@@ -43,7 +43,11 @@ export type ClientCommand =
       /** The officer found this person already registered (by another organisation) and links instead of duplicating. */
       type: 'LinkRegistration';
       organisation: { approved: boolean };
-      score: number;
+      /**
+       * Pre-computed: duplicate detection run on the data the officer has in front of them matched this
+       * client (score ≥ threshold), or null. Without it a link would open any client to anyone.
+       */
+      duplicateMatch: { score: number } | null;
     })
   | (Base & { type: 'CorrectPersonalData'; personal: Partial<Omit<ClientPersonalData, 'legalStatus'>> })
   | (Base & { type: 'ChangeLegalStatus'; personal: { legalStatus: LegalStatusRecord } })
@@ -172,10 +176,15 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
       requireApproved(command.organisation, actor);
       const active = requireActive(state, clientId);
       if (active.organisations.includes(actor.organisationId)) return [];
+      if (command.duplicateMatch === null)
+        throw new AppError(
+          'FORBIDDEN',
+          `the data given does not match client ${clientId}: register a new client instead`,
+        );
       return [
         {
           type: 'ClientRegistrationLinked',
-          data: { clientId, linkedBy: actedBy(actor), linkedAt: now, score: command.score },
+          data: { clientId, linkedBy: actedBy(actor), linkedAt: now, score: command.duplicateMatch.score },
         },
       ];
     }
@@ -273,7 +282,8 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
             method: command.method,
             recordedBy: actedBy(actor),
             givenAt: now,
-            expiresAt: command.expiresAt,
+            // One instant format everywhere: read models compare these as strings.
+            expiresAt: command.expiresAt === null ? null : new Date(command.expiresAt).toISOString(),
           },
         },
       ];

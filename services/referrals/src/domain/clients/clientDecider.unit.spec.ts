@@ -140,7 +140,7 @@ describe('client decider', () => {
         now,
         actor: otherOfficer,
         organisation: { approved: true },
-        score: 0.91,
+        duplicateMatch: { score: 0.91 },
       };
       const linked: ClientEvent = {
         type: 'ClientRegistrationLinked',
@@ -149,6 +149,11 @@ describe('client decider', () => {
       spec.given([registered]).when(link).then([linked]);
       spec.given([registered, linked]).when(link).thenNothing();
       spec.given([]).when(link).thenThrows('NOT_FOUND');
+      // Knowing a client id is not enough: the officer's data must match that client.
+      spec
+        .given([registered])
+        .when({ ...link, duplicateMatch: null })
+        .thenThrows('FORBIDDEN', /does not match/);
     });
   });
 
@@ -215,6 +220,12 @@ describe('client decider', () => {
 
   describe('consent', () => {
     it('records consent as data', () => spec.given([registered]).when(giveConsent).then([consentGiven]));
+
+    it('stores the expiry in UTC whatever offset it was given in', () =>
+      spec
+        .given([registered])
+        .when({ ...giveConsent, expiresAt: '2026-06-01T02:00:00+02:00' })
+        .thenEvents(([event]) => expect(event?.data).toMatchObject({ expiresAt: '2026-06-01T00:00:00.000Z' })));
 
     it('refuses a referral consent that names no recipient, an unknown scope, or a past expiry', () => {
       spec

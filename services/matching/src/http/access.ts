@@ -1,0 +1,37 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Principal } from '@estia/infra/auth/principal.js';
+import { AppError } from '@estia/infra/errors/appError.js';
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import type { CandidateView, MatchingQueries } from '../application/queries.js';
+
+export const isAuditor = (p: Principal): boolean => p.roles.includes('auditor');
+
+/** Writers: people of approved member organisations (the registry's mayExchange), never auditors alone. */
+export async function requireMember(queries: MatchingQueries, p: Principal) {
+  const org = await queries.organisation(p.organisationId);
+  if (!org?.mayExchange)
+    throw new AppError('FORBIDDEN', 'only approved member organisations (code of conduct accepted) may do this');
+  return org;
+}
+
+/** The organisations that hold the client's case for matching: the one that recorded consent or shared the profile. */
+export const holdsCandidate = (p: Principal, c: CandidateView): boolean =>
+  c.sharedByOrganisationId === p.organisationId || c.consentOrganisationId === p.organisationId;
+
+/**
+ * Pseudonyms for clients seen by organisations that do not hold their case (employers above all): stable per
+ * viewing organisation, so two employers cannot link what they saw. The key lives in the service's own
+ * database, created once, so pseudonyms survive restarts.
+ */
+export async function createPseudonymiser(db: SqlDatabase): Promise<(viewerOrganisationId: string, clientId: string) => string> {
+  await db.execute(
+    'INSERT INTO matching_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
+    ['pseudonym-key', randomBytes(32).toString('base64url')],
+  );
+  const [row] = await db.query<{ value: string }>('SELECT value FROM matching_settings WHERE name = $1', [
+    'pseudonym-key',
+  ]);
+  const key = Buffer.from(row!.value, 'base64url');
+  return (viewer, clientId) =>
+    `cand-${createHmac('sha256', key).update(`${viewer}\n${clientId}`).digest('base64url').slice(0, 22)}`;
+}

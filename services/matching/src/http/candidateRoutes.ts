@@ -1,0 +1,62 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { components } from '@estia/contracts/generated/openapi.matching.js';
+import { requireAuth } from '@estia/infra/auth/requireAuth.js';
+import { AppError } from '@estia/infra/errors/appError.js';
+import type { CandidateView } from '../application/queries.js';
+import { holdsCandidate, isAuditor } from './access.js';
+import { parametersSchema } from './contractSchemas.js';
+import type { RouteContext } from './routeContext.js';
+
+type Schemas = components['schemas'];
+const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'] });
+
+/**
+ * Candidate profiles are seen by the organisation holding the client's case (it recorded the consent or
+ * shared the profile) and by auditors. Anyone else gets the same 404 as for a client who is not a
+ * candidate, so the answer does not reveal whether someone is looking for work.
+ */
+export const candidateRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async (app, { ctx }) => {
+  const params = parametersSchema('/candidates/{clientId}', 'get', 'path');
+
+  const visibleCandidate = async (request: FastifyRequest<{ Params: { clientId: string } }>): Promise<CandidateView> => {
+    const principal = request.principal!;
+    const candidate = await ctx.queries.candidate(request.params.clientId);
+    if (!candidate || !(isAuditor(principal) || holdsCandidate(principal, candidate)))
+      throw new AppError('NOT_FOUND', `no candidate profile ${request.params.clientId} visible to your organisation`);
+    return candidate;
+  };
+
+  app.get<{ Params: { clientId: string } }>(
+    '/candidates/:clientId',
+    { preHandler: readers, schema: { params } },
+    async (request): Promise<Schemas['Candidate']> => {
+      const c = await visibleCandidate(request);
+      return {
+        clientId: c.clientId,
+        consentScope: c.consentScope,
+        legalStatus: c.legalStatus as Record<string, never> | null,
+        profile: c.profile as Record<string, never> | null,
+        sharedByOrganisationId: c.sharedByOrganisationId,
+        updatedAt: c.updatedAt,
+      };
+    },
+  );
+
+  app.get<{ Params: { clientId: string }; Querystring: { limit: number } }>(
+    '/candidates/:clientId/matches',
+    {
+      preHandler: readers,
+      schema: { params, querystring: parametersSchema('/candidates/{clientId}/matches', 'get', 'query') },
+    },
+    async (request): Promise<Schemas['MatchList']> => {
+      const c = await visibleCandidate(request);
+      const asOf = ctx.clock().toISOString();
+      return {
+        asOf,
+        items: ctx.engine
+          .opportunitiesFor(c.clientId, { asOf, limit: request.query.limit })
+          .map((m) => ({ ...m, pseudonymous: false })),
+      };
+    },
+  );
+};

@@ -1,0 +1,151 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { components } from '@estia/contracts/generated/openapi.matching.js';
+import { requireAuth } from '@estia/infra/auth/requireAuth.js';
+import { AppError } from '@estia/infra/errors/appError.js';
+import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
+import { eventMetadataFor } from '@estia/infra/http/requestContext.js';
+import type { OpportunityAction } from '../application/matchingCommands.js';
+import type { OpportunityView } from '../application/queries.js';
+import type { OpportunityDetails } from '../domain/opportunities/opportunity.js';
+import { isAuditor, requireMember } from './access.js';
+import { contractSchema, parametersSchema } from './contractSchemas.js';
+import { caughtUp, type RouteContext } from './routeContext.js';
+
+type Schemas = components['schemas'];
+type Opportunity = Schemas['Opportunity'];
+type IdRequest<B = unknown> = FastifyRequest<{ Params: { id: string }; Body: B }>;
+
+const writers = requireAuth({ roles: ['job_coach', 'org_admin'] });
+const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'] });
+
+export const toOpportunity = (o: OpportunityView): Opportunity => ({
+  id: o.id,
+  organisationId: o.organisationId,
+  status: o.status,
+  revision: o.revision,
+  details: o.details as Opportunity['details'],
+  publishedAt: o.publishedAt,
+  updatedAt: o.updatedAt,
+});
+
+const principalOf = (request: FastifyRequest) => request.principal!;
+const byOf = (request: FastifyRequest) => ({
+  organisationId: principalOf(request).organisationId,
+  userId: principalOf(request).subject,
+});
+
+export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async (app, { ctx }) => {
+  const idParams = parametersSchema('/opportunities/{id}', 'get', 'path');
+
+  const answer = async (reply: FastifyReply, id: string, position: number | undefined, code = 200) => {
+    await caughtUp(ctx, position);
+    const view = await ctx.queries.opportunity(id);
+    if (!view) throw new AppError('NOT_FOUND', `opportunity ${id} does not exist`);
+    setEtag(reply, view.revision);
+    return reply.code(code).send(toOpportunity(view));
+  };
+
+  app.post<{ Body: Schemas['OpportunityDetails'] }>(
+    '/opportunities',
+    {
+      config: { idempotent: true },
+      preHandler: writers,
+      schema: { body: contractSchema('OpportunityDetails') },
+    },
+    async (request, reply) => {
+      await requireMember(ctx.queries, principalOf(request));
+      const result = await ctx.commands.publishOpportunity(
+        byOf(request),
+        request.body as OpportunityDetails,
+        eventMetadataFor(request),
+      );
+      reply.header('location', `/opportunities/${result.opportunityId}`);
+      return answer(reply, result.opportunityId, result.position, 201);
+    },
+  );
+
+  app.get<{ Querystring: { status?: Opportunity['status']; organisationId?: string; limit: number } }>(
+    '/opportunities',
+    { preHandler: readers, schema: { querystring: parametersSchema('/opportunities', 'get', 'query') } },
+    async (request): Promise<Schemas['OpportunityList']> => ({
+      items: (await ctx.queries.opportunities(request.query)).map(toOpportunity),
+    }),
+  );
+
+  app.get('/opportunities/:id', { preHandler: readers, schema: { params: idParams } }, async (request: IdRequest, reply) =>
+    answer(reply, request.params.id, undefined),
+  );
+
+  app.patch(
+    '/opportunities/:id',
+    { preHandler: writers, schema: { params: idParams, body: contractSchema('OpportunityPatch') } },
+    async (request: IdRequest<Schemas['OpportunityPatch']>, reply) => {
+      await requireMember(ctx.queries, principalOf(request));
+      const result = await ctx.commands.reviseOpportunity(
+        request.params.id,
+        byOf(request),
+        request.body as Partial<OpportunityDetails>,
+        eventMetadataFor(request),
+        expectedVersionFromIfMatch(request),
+      );
+      return answer(reply, request.params.id, result.position);
+    },
+  );
+
+  const actions: [string, string, (body: Record<string, unknown>) => OpportunityAction][] = [
+    ['pause', 'PauseOpportunity', (b) => ({ type: 'PauseOpportunity', ...(b.reason ? { reason: String(b.reason) } : {}) })],
+    ['resume', 'EmptyAction', () => ({ type: 'ResumeOpportunity' })],
+    ['fill', 'EmptyAction', () => ({ type: 'MarkOpportunityFilled' })],
+    ['close', 'CloseOpportunity', (b) => ({ type: 'CloseOpportunity', reason: String(b.reason) })],
+  ];
+  for (const [action, schemaName, toCommand] of actions)
+    app.post(
+      `/opportunities/:id/${action}`,
+      { preHandler: writers, schema: { params: idParams, body: contractSchema(schemaName) } },
+      async (request: IdRequest<Record<string, unknown> | undefined>, reply) => {
+        await requireMember(ctx.queries, principalOf(request));
+        const result = await ctx.commands.changeOpportunity(
+          request.params.id,
+          byOf(request),
+          toCommand(request.body ?? {}),
+          eventMetadataFor(request),
+          expectedVersionFromIfMatch(request),
+        );
+        return answer(reply, request.params.id, result.position);
+      },
+    );
+
+  app.get<{ Params: { id: string }; Querystring: { limit: number } }>(
+    '/opportunities/:id/matches',
+    {
+      preHandler: readers,
+      schema: { params: idParams, querystring: parametersSchema('/opportunities/{id}/matches', 'get', 'query') },
+    },
+    async (request): Promise<Schemas['MatchList']> => {
+      const principal = principalOf(request);
+      const opportunity = await ctx.queries.opportunity(request.params.id);
+      if (!opportunity) throw new AppError('NOT_FOUND', `opportunity ${request.params.id} does not exist`);
+      const asOf = ctx.clock().toISOString();
+      const agreed =
+        opportunity.organisationId === principal.organisationId
+          ? await ctx.queries.agreedClients(opportunity.id)
+          : new Set<string>();
+      const items = [];
+      for (const match of ctx.engine.candidatesFor(opportunity.id, { asOf, limit: request.query.limit })) {
+        const candidate = await ctx.queries.candidate(match.candidateId);
+        const known =
+          isAuditor(principal) ||
+          agreed.has(match.candidateId) ||
+          (candidate !== null &&
+            (candidate.sharedByOrganisationId === principal.organisationId ||
+              candidate.consentOrganisationId === principal.organisationId));
+        items.push({
+          ...match,
+          candidateId: known ? match.candidateId : ctx.pseudonym(principal.organisationId, match.candidateId),
+          pseudonymous: !known,
+        });
+      }
+      return { asOf, items };
+    },
+  );
+};

@@ -1,0 +1,129 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { components } from '@estia/contracts/generated/openapi.matching.js';
+import type { Principal } from '@estia/infra/auth/principal.js';
+import { requireAuth } from '@estia/infra/auth/requireAuth.js';
+import { AppError } from '@estia/infra/errors/appError.js';
+import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
+import { eventMetadataFor } from '@estia/infra/http/requestContext.js';
+import type { PipelineStep } from '../application/matchingCommands.js';
+import { AGREED_STATUSES, type PlacementView } from '../application/queries.js';
+import { holdsCandidate, isAuditor, requireMember } from './access.js';
+import { contractSchema, parametersSchema } from './contractSchemas.js';
+import { caughtUp, type RouteContext } from './routeContext.js';
+
+type Schemas = components['schemas'];
+type IdRequest<B = unknown> = FastifyRequest<{ Params: { id: string }; Body: B }>;
+
+const writers = requireAuth({ roles: ['job_coach', 'org_admin'] });
+const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'] });
+
+type Party = 'coach' | 'either';
+/** Which side acts on each step: the client's coach speaks for the client; the employer also reports outcomes. */
+const STEPS: [string, string, Party, (body: Record<string, unknown>) => PipelineStep][] = [
+  ['interest', 'RecordInterest', 'coach', (b) => ({ type: 'RecordClientInterest', ...(b as { interested: boolean; note?: string }) })],
+  ['application', 'SendApplication', 'coach', (b) => ({ type: 'SendApplication', fields: b.fields as string[] })],
+  ['interview', 'ScheduleInterview', 'either', (b) => ({ type: 'ScheduleInterview', at: String(b.at) })],
+  ['offer', 'EmptyAction', 'either', () => ({ type: 'MakeOffer' })],
+  ['hire', 'RecordHire', 'either', (b) => ({ type: 'RecordHired', startDate: String(b.startDate) })],
+  [
+    'not-hired',
+    'RecordNotHired',
+    'either',
+    (b) => ({ type: 'RecordNotHired', ...(b as Pick<Extract<PipelineStep, { type: 'RecordNotHired' }>, 'reason' | 'note'>) }),
+  ],
+  [
+    'follow-ups',
+    'RecordFollowUp',
+    'either',
+    (b) => ({ type: 'RecordFollowUp', ...(b as { month: 1 | 3 | 6; stillEmployed: boolean; reasonCode?: string }) }),
+  ],
+];
+
+export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async (app, { ctx }) => {
+  const params = parametersSchema('/placements/{id}', 'get', 'path');
+
+  const present = (p: PlacementView, viewer: Principal): Schemas['Placement'] => {
+    // The employer learns who the client is only once the client agreed to apply.
+    const known =
+      isAuditor(viewer) || viewer.organisationId === p.coachOrganisationId || AGREED_STATUSES.includes(p.status);
+    return {
+      id: p.id,
+      clientId: known ? p.clientId : ctx.pseudonym(viewer.organisationId, p.clientId),
+      opportunityId: p.opportunityId,
+      status: p.status as Schemas['Placement']['status'],
+      coachOrganisationId: p.coachOrganisationId,
+      employerOrganisationId: p.employerOrganisationId,
+      startDate: p.startDate,
+      followUps: p.followUps,
+      revision: p.revision,
+      updatedAt: p.updatedAt,
+    };
+  };
+
+  const visible = async (id: string, viewer: Principal): Promise<PlacementView> => {
+    const p = await ctx.queries.placement(id);
+    if (
+      !p ||
+      !(isAuditor(viewer) || [p.coachOrganisationId, p.employerOrganisationId].includes(viewer.organisationId))
+    )
+      throw new AppError('NOT_FOUND', `placement ${id} does not exist`);
+    return p;
+  };
+
+  const answer = async (reply: FastifyReply, id: string, viewer: Principal, position: number | undefined, code = 200) => {
+    await caughtUp(ctx, position);
+    const p = await visible(id, viewer);
+    setEtag(reply, p.revision);
+    return reply.code(code).send(present(p, viewer));
+  };
+
+  app.post<{ Body: Schemas['ProposePlacement'] }>(
+    '/placements',
+    { config: { idempotent: true }, preHandler: writers, schema: { body: contractSchema('ProposePlacement') } },
+    async (request, reply) => {
+      const principal = request.principal!;
+      await requireMember(ctx.queries, principal);
+      const candidate = await ctx.queries.candidate(request.body.clientId);
+      // Only the organisation holding the case proposes; to anyone else the candidate does not exist.
+      if (!candidate || !holdsCandidate(principal, candidate))
+        throw new AppError('NOT_FOUND', `no candidate profile ${request.body.clientId} visible to your organisation`);
+      const result = await ctx.commands.propose(
+        { organisationId: principal.organisationId, userId: principal.subject },
+        request.body.clientId,
+        request.body.opportunityId,
+        eventMetadataFor(request),
+      );
+      reply.header('location', `/placements/${result.applicationId}`);
+      return answer(reply, result.applicationId, principal, result.position, 201);
+    },
+  );
+
+  app.get('/placements/:id', { preHandler: readers, schema: { params } }, async (request: IdRequest, reply) => {
+    const p = await visible(request.params.id, request.principal!);
+    setEtag(reply, p.revision);
+    return present(p, request.principal!);
+  });
+
+  for (const [path, schemaName, party, toStep] of STEPS)
+    app.post(
+      `/placements/:id/${path}`,
+      { preHandler: writers, schema: { params, body: contractSchema(schemaName) } },
+      async (request: IdRequest<Record<string, unknown> | undefined>, reply) => {
+        const principal = request.principal!;
+        await requireMember(ctx.queries, principal);
+        const p = await visible(request.params.id, principal);
+        const allowed =
+          principal.organisationId === p.coachOrganisationId ||
+          (party === 'either' && principal.organisationId === p.employerOrganisationId);
+        if (!allowed) throw new AppError('FORBIDDEN', `only the client's job coach may record this step (${path})`);
+        const result = await ctx.commands.step(
+          p.id,
+          { organisationId: principal.organisationId, userId: principal.subject },
+          toStep(request.body ?? {}),
+          eventMetadataFor(request),
+          expectedVersionFromIfMatch(request),
+        );
+        return answer(reply, p.id, principal, result.position);
+      },
+    );
+};

@@ -1,0 +1,166 @@
+import type {
+  ClientCandidateProfileSharedV1,
+  ClientConsentGivenV1,
+  ClientConsentWithdrawnV1,
+  ClientErasedV1,
+  EventEnvelope,
+  OrganisationMembershipChangedV1,
+} from '@estia/contracts';
+import { topicFor } from '@estia/infra/bus/types.js';
+import { isAppError } from '@estia/infra/errors/appError.js';
+import type { EventMetadata } from '@estia/infra/eventStore/types.js';
+import type { ConsumerHandler, StartConsumerOptions } from '@estia/infra/processors/consumer.js';
+import type { SqlExecutor } from '@estia/infra/sql/types.js';
+import type { MatchingLogger } from './logger.js';
+import type { MatchingCommands } from '../application/matchingCommands.js';
+import { matchingQueries } from '../application/queries.js';
+import type { EscoCatalogue } from '../esco/catalogue.js';
+import type { MatchEngine } from '../matching/matchEngine.js';
+import { legalStatusFromShared, profileFromShared } from './profileFromShared.js';
+
+type Consumer = Omit<StartConsumerOptions, 'bus' | 'db' | 'logger'>;
+
+/** The cause of what we write is the integration event; its actor stays the actor. */
+const metadataOf = (envelope: EventEnvelope): EventMetadata => ({
+  correlationId: envelope.correlationid,
+  causationId: envelope.id,
+  actor: { organisationId: envelope.actororganisation, ...(envelope.actoruser ? { userId: envelope.actoruser } : {}) },
+});
+const byOf = (envelope: EventEnvelope) => ({
+  organisationId: envelope.actororganisation,
+  userId: envelope.actoruser ?? 'system',
+});
+
+/** Registry → which organisations may publish and propose (mayExchange), and which are employers. */
+export const registryConsumer = (): Consumer => ({
+  group: 'matching.registry',
+  topics: [topicFor('registry')],
+  handle: async (tx, envelope) => {
+    if (envelope.type !== 'estia.registry.organisation.membership-changed.v1') return;
+    const d = envelope.data as OrganisationMembershipChangedV1;
+    // The event carries the whole membership state: keep the latest per organisation.
+    await tx.execute(
+      `INSERT INTO matching_organisations (organisation_id, kind, status, may_exchange, changed_at)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (organisation_id) DO UPDATE SET kind = $2, status = $3, may_exchange = $4, changed_at = $5
+       WHERE matching_organisations.changed_at <= $5`,
+      [d.organisationId, d.kind, d.status, d.mayExchange ? 1 : 0, d.changedAt],
+    );
+  },
+});
+
+export interface ReferralsConsumerDeps {
+  commands: MatchingCommands;
+  engine: MatchEngine;
+  esco: EscoCatalogue;
+  logger: MatchingLogger;
+}
+
+/**
+ * Referrals → candidate profiles, only while the client consents to job matching. Writes go to matching's
+ * own log through the candidate decider (which ignores repeated deliveries); the inbox makes the rest
+ * idempotent. Withdrawal and erasure take the candidate out of the engine before anything else.
+ */
+export const referralsConsumer = (deps: ReferralsConsumerDeps): Consumer => {
+  const { commands, engine, esco, logger } = deps;
+
+  const removeCandidate = async (
+    tx: SqlExecutor,
+    envelope: EventEnvelope,
+    clientId: string,
+    reason: 'consent_withdrawn' | 'client_erased',
+  ) => {
+    engine.removeCandidate(clientId);
+    for (const application of await matchingQueries(tx).openApplicationsOf(clientId))
+      await commands.step(
+        application.id,
+        byOf(envelope),
+        { type: 'WithdrawApplication', reason },
+        metadataOf(envelope),
+      );
+  };
+
+  const handle: ConsumerHandler = async (tx, envelope) => {
+    const meta = metadataOf(envelope);
+    switch (envelope.type) {
+      case 'estia.referrals.client.consent-given.v1': {
+        const d = envelope.data as ClientConsentGivenV1;
+        if (d.purpose === 'job_matching')
+          await commands.candidate(
+            { type: 'RecordMatchingConsent', clientId: d.clientId, consentId: d.consentId, scope: d.scope, now: d.givenAt },
+            meta,
+          );
+        else if (d.purpose === 'employer_sharing')
+          await tx.execute(
+            `INSERT INTO matching_sharing_consents (consent_id, client_id, organisation_id, scope, active)
+             VALUES ($1, $2, $3, $4, 1) ON CONFLICT (consent_id) DO UPDATE SET scope = $4, active = 1`,
+            [d.consentId, d.clientId, d.recipient.organisationId ?? null, JSON.stringify(d.scope)],
+          );
+        return;
+      }
+      case 'estia.referrals.client.consent-withdrawn.v1': {
+        const d = envelope.data as ClientConsentWithdrawnV1;
+        if (d.purpose === 'employer_sharing')
+          await tx.execute('UPDATE matching_sharing_consents SET active = 0 WHERE consent_id = $1', [d.consentId]);
+        if (d.purpose !== 'job_matching') return;
+        const result = await commands.candidate(
+          { type: 'WithdrawMatchingConsent', clientId: d.clientId, consentId: d.consentId, now: d.withdrawnAt },
+          meta,
+        );
+        if (result.written > 0) await removeCandidate(tx, envelope, d.clientId, 'consent_withdrawn');
+        return;
+      }
+      case 'estia.referrals.client.candidate-profile-shared.v1': {
+        const d = envelope.data as ClientCandidateProfileSharedV1;
+        const state = await commands.candidateState(d.clientId);
+        if (state.status !== 'consented') {
+          // No consent recorded (or already withdrawn): matching must not keep the profile.
+          logger.info({ eventId: envelope.id }, 'candidate profile ignored: no consent to job matching');
+          return;
+        }
+        await commands.candidate(
+          { type: 'UpdateLegalStatus', clientId: d.clientId, legalStatus: legalStatusFromShared(d), now: d.sharedAt },
+          meta,
+        );
+        const { profile, droppedCodes } = profileFromShared(d, esco);
+        if (droppedCodes > 0) logger.warn({ eventId: envelope.id, droppedCodes }, 'unknown ESCO codes dropped');
+        if (!profile) {
+          logger.warn({ eventId: envelope.id }, 'candidate profile without coordinates cannot be matched');
+          return;
+        }
+        await commands.candidate(
+          { type: 'UpdateCandidateProfile', clientId: d.clientId, by: byOf(envelope), profile, now: d.sharedAt },
+          meta,
+        );
+        return;
+      }
+      case 'estia.referrals.client.erased.v1': {
+        const d = envelope.data as ClientErasedV1;
+        await tx.execute('DELETE FROM matching_sharing_consents WHERE client_id = $1', [d.clientId]);
+        try {
+          await commands.candidate({ type: 'EraseCandidate', clientId: d.clientId, now: d.erasedAt }, meta);
+        } catch (error) {
+          if (!(isAppError(error) && error.code === 'GONE')) throw error;
+        }
+        await removeCandidate(tx, envelope, d.clientId, 'client_erased');
+        return;
+      }
+      default:
+        return;
+    }
+  };
+
+  return {
+    group: 'matching.referrals',
+    topics: [topicFor('referrals')],
+    handle: async (tx, envelope, context) => {
+      try {
+        await handle(tx, envelope, context);
+      } catch (error) {
+        // A client erased earlier: later deliveries about them have nothing left to act on.
+        if (isAppError(error) && error.code === 'GONE') return;
+        throw error;
+      }
+    },
+  };
+};

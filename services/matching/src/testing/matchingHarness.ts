@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventDataByType, EventEnvelope, EventType } from '@estia/contracts';
+import type { Role } from '@estia/infra/auth/principal.js';
+import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
+import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
+import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
+import type { EventStore, StoredEvent } from '@estia/infra/eventStore/types.js';
+import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
+import { publicEvent } from '@estia/infra/processors/publicEvent.js';
+import { startProjector, type Projector } from '@estia/infra/projections/projector.js';
+import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import type { FastifyInstance } from 'fastify';
+import { sharedEsco } from '../esco/loadEsco.js';
+import { buildMatching } from '../matchingService.js';
+
+const quiet = { info: () => undefined, warn: () => undefined };
+
+export interface MatchingHarness {
+  dir: string;
+  store: EventStore;
+  db: SqlDatabase;
+  app: FastifyInstance;
+  projector: Projector;
+  built: Awaited<ReturnType<typeof buildMatching>>;
+  issuer: TestIssuer;
+  token(organisationId: string, roles: Role[], subject?: string): Promise<string>;
+  /** Delivers an integration event to matching's consumer for its topic, in one transaction as the runtime does. */
+  deliver<T extends EventType>(type: T, subject: string, data: EventDataByType[T], actor: string): Promise<void>;
+  /** Waits until the read models include everything in the log. */
+  settle(): Promise<void>;
+  /** A second service instance over the same files: what a restart builds. */
+  restart(): Promise<Awaited<ReturnType<typeof buildMatching>>>;
+  close(): Promise<void>;
+}
+
+/** Matching over real SQLite files in a temp dir, HTTP through app.inject, consumers fed by hand. */
+export async function startMatchingHarness(): Promise<MatchingHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'estia-matching-'));
+  const store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
+  const db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
+  const issuer = await createTestIssuer();
+  const esco = sharedEsco();
+  const built = await buildMatching({ store, db, logger: quiet, esco });
+  const projector = await startProjector({ store, db, projections: built.parts.projections });
+  await projector.caughtUp;
+  const app = await createHttpApp({
+    service: 'matching',
+    auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+    db,
+    rateLimit: false,
+  });
+  await built.parts.routes(app, projector);
+  await app.ready();
+
+  const lastPosition = async (): Promise<number> => {
+    let last = -1;
+    for (;;) {
+      const batch = await store.readAll({ after: last, maxCount: 1000 });
+      if (batch.length === 0) return last;
+      last = batch[batch.length - 1]!.position;
+    }
+  };
+
+  return {
+    dir,
+    store,
+    db,
+    app,
+    projector,
+    built,
+    issuer,
+    token: (organisationId, roles, subject = `user-${roles.join('-')}`) =>
+      issuer.sign({ organisationId, roles, subject }),
+    async deliver(type, subject, data, actor) {
+      const fake: StoredEvent = {
+        id: randomUUID(),
+        streamId: `upstream-${subject}`,
+        revision: 0,
+        position: 0,
+        type: 'Upstream',
+        data,
+        metadata: { actor: { organisationId: actor, userId: 'upstream-user' } },
+        recordedAt: new Date().toISOString(),
+        hash: '',
+      };
+      const envelope = publicEvent(fake, type, subject, data).envelope as EventEnvelope;
+      const topic = type.split('.').slice(0, 2).join('.');
+      const consumer = built.parts.consumers!.find((c) => c.topics.includes(topic))!;
+      await db.transaction((tx) =>
+        consumer.handle(tx, envelope, { topic, partition: 0, offset: '0', key: subject, attempt: 1 }),
+      );
+    },
+    async settle() {
+      const position = await lastPosition();
+      if (position >= 0) await projector.waitFor(position);
+    },
+    restart: () => buildMatching({ store, db, logger: quiet, esco }),
+    async close() {
+      await app.close();
+      await projector.stop();
+      await store.close();
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,280 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventEnvelope } from '@estia/contracts';
+import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
+import type { Role } from '@estia/infra/auth/principal.js';
+import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
+import { parseKeyEncryptionKey } from '@estia/infra/crypto/keyEncryptionKey.js';
+import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
+import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
+import type { EventStore } from '@estia/infra/eventStore/types.js';
+import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
+import { createLogger } from '@estia/infra/http/logger.js';
+import { startProjector, type Projector } from '@estia/infra/projections/projector.js';
+import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReferralsApplication } from '../application/referralsApplication.js';
+import { applyRegistryEvent } from '../application/registryFacts.js';
+import { referralsReadModelProjection } from '../projections/readModelProjection.js';
+import { referralsRoutes } from './referralsRoutes.js';
+
+const ORG_A = randomUUID();
+const ORG_B = randomUUID();
+const HOUSING_AT_B = randomUUID();
+
+const personal = {
+  givenNames: 'Amira',
+  familyName: 'Haddad',
+  dateOfBirth: '1990-05-04',
+  nationalities: ['SY'],
+  languages: [{ language: 'ar', level: 'C2' }],
+  contact: { phone: '+30 690 000 0000' },
+  legalStatus: { status: 'asylum_seeker', applicationDate: '2025-02-01' },
+};
+
+describe('referrals HTTP API (SQLite, real tokens, projector)', () => {
+  let dir: string;
+  let store: EventStore;
+  let db: SqlDatabase;
+  let keysDb: SqlDatabase;
+  let projector: Projector;
+  let http: FastifyInstance;
+  let issuer: TestIssuer;
+  const logLines: string[] = [];
+
+  const as = async (organisationId: string, roles: Role[] = ['referral_officer']) => ({
+    authorization: `Bearer ${await issuer.sign({ organisationId, roles, subject: `user-${organisationId.slice(0, 4)}` })}`,
+  });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'referrals-http-'));
+    store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
+    db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
+    keysDb = await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
+    const keyStore = await createSqlKeyStore(keysDb, {
+      kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')),
+    });
+    projector = await startProjector({ store, db, projections: [referralsReadModelProjection(keyStore)] });
+    const envelope = (type: string, data: Record<string, unknown>) =>
+      ({ id: randomUUID(), type, data }) as unknown as EventEnvelope;
+    await db.transaction(async (tx) => {
+      for (const organisationId of [ORG_A, ORG_B])
+        await applyRegistryEvent(
+          tx,
+          envelope('estia.registry.organisation.membership-changed.v1', {
+            organisationId,
+            status: 'approved',
+            mayExchange: true,
+            changedAt: '2025-01-01T00:00:00Z',
+          }),
+        );
+      await applyRegistryEvent(
+        tx,
+        envelope('estia.registry.service.published.v1', {
+          serviceId: HOUSING_AT_B,
+          organisationId: ORG_B,
+          category: 'housing',
+          expectedResponseTimeHours: 72,
+          changedAt: '2025-01-01T00:00:00Z',
+        }),
+      );
+    });
+    issuer = await createTestIssuer();
+    const logger = createLogger({
+      service: 'referrals-test',
+      level: 'info',
+      destination: { write: (line: string) => void logLines.push(line) },
+    });
+    http = await createHttpApp({
+      service: 'referrals-test',
+      logger,
+      auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+      db,
+      rateLimit: false,
+    });
+    const app = createReferralsApplication({ store, db, keyStore });
+    await http.register(referralsRoutes, { prefix: '/v1', app, store, db, keyStore, projector });
+    await http.ready();
+  });
+
+  afterAll(async () => {
+    await http?.close();
+    await projector?.stop();
+    await store?.close();
+    await db?.close();
+    await keysDb?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a case end to end: register, consent, refer, accept, message, read within scope, erase', async () => {
+    const headersA = await as(ORG_A);
+    const headersB = await as(ORG_B);
+
+    const registered = await http.inject({
+      method: 'POST',
+      url: '/v1/clients',
+      headers: { ...headersA, 'idempotency-key': 'reg-1' },
+      payload: { personal },
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const { clientId } = registered.json<{ clientId: string }>();
+    // A retrying partner creates nothing twice.
+    const replay = await http.inject({
+      method: 'POST',
+      url: '/v1/clients',
+      headers: { ...headersA, 'idempotency-key': 'reg-1' },
+      payload: { personal },
+    });
+    expect(replay.json()).toEqual({ clientId });
+
+    const consent = await http.inject({
+      method: 'POST',
+      url: `/v1/clients/${clientId}/consents`,
+      headers: headersA,
+      payload: {
+        purpose: 'referral',
+        recipient: { serviceCategory: 'housing' },
+        scope: ['needs', 'languages'],
+        method: 'written',
+      },
+    });
+    expect(consent.statusCode, consent.body).toBe(201);
+
+    // B cannot see the client yet, and cannot tell whether it exists.
+    expect((await http.inject({ method: 'GET', url: `/v1/clients/${clientId}`, headers: headersB })).statusCode).toBe(
+      404,
+    );
+
+    const sent = await http.inject({
+      method: 'POST',
+      url: '/v1/referrals',
+      headers: headersA,
+      payload: { clientId, serviceId: HOUSING_AT_B, share: ['needs', 'languages'], message: 'Family of four' },
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const { referralId } = sent.json<{ referralId: string }>();
+
+    const inbox = await http.inject({
+      method: 'GET',
+      url: '/v1/referrals?box=inbox&status=requested',
+      headers: headersB,
+    });
+    expect(inbox.json<{ items: { referralId: string }[] }>().items.map((r) => r.referralId)).toEqual([referralId]);
+
+    const wrongSide = await http.inject({
+      method: 'POST',
+      url: `/v1/referrals/${referralId}/accept`,
+      headers: headersA,
+    });
+    expect(wrongSide.statusCode).toBe(403);
+    expect(wrongSide.headers['content-type']).toMatch(/problem\+json/);
+
+    const accepted = await http.inject({
+      method: 'POST',
+      url: `/v1/referrals/${referralId}/accept`,
+      headers: headersB,
+    });
+    expect(accepted.statusCode, accepted.body).toBe(204);
+    expect(accepted.headers.etag).toBe('"1"');
+    const again = await http.inject({ method: 'POST', url: `/v1/referrals/${referralId}/accept`, headers: headersB });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION', detail: expect.stringMatching(/it is accepted/) });
+
+    const seenByB = await http.inject({ method: 'GET', url: `/v1/clients/${clientId}`, headers: headersB });
+    expect(seenByB.statusCode, seenByB.body).toBe(200);
+    const view = seenByB.json<{ access: string; personal: Record<string, unknown>; consents: unknown[] }>();
+    expect(view.access).toBe('referral');
+    expect(view.personal).toEqual({
+      givenNames: 'Amira',
+      familyName: 'Haddad',
+      dateOfBirth: '1990-05-04',
+      languages: [{ language: 'ar', level: 'C2' }],
+    });
+    expect(view.consents).toEqual([]);
+
+    const posted = await http.inject({
+      method: 'POST',
+      url: `/v1/referrals/${referralId}/messages`,
+      headers: headersB,
+      payload: { text: 'Can she come on Tuesday?' },
+    });
+    expect(posted.statusCode, posted.body).toBe(201);
+    const thread = await http.inject({ method: 'GET', url: `/v1/referrals/${referralId}/messages`, headers: headersA });
+    expect(thread.json<{ items: { text: string }[] }>().items.map((m) => m.text)).toEqual(['Can she come on Tuesday?']);
+
+    // An auditor of another organisation reads everything, and the read itself is recorded first.
+    const auditor = await as(randomUUID(), ['auditor']);
+    const audited = await http.inject({ method: 'GET', url: `/v1/clients/${clientId}`, headers: auditor });
+    expect(audited.statusCode, audited.body).toBe(200);
+    expect(audited.json<{ personal: { contact?: unknown } }>().personal.contact).toEqual({ phone: '+30 690 000 0000' });
+    const reads = (await store.readAll()).filter((e) => e.type === 'AuditorRead');
+    expect(reads.map((e) => e.data)).toEqual([expect.objectContaining({ resource: 'client', resourceId: clientId })]);
+    // ... and changes nothing.
+    const auditorCancel = await http.inject({
+      method: 'POST',
+      url: `/v1/referrals/${referralId}/cancel`,
+      headers: auditor,
+      payload: { reason: { code: 'x' } },
+    });
+    expect(auditorCancel.statusCode).toBe(403);
+
+    // Erasure needs an org_admin (or DPO) of the registering organisation.
+    expect(
+      (await http.inject({ method: 'DELETE', url: `/v1/clients/${clientId}`, headers: headersA })).statusCode,
+    ).toBe(403);
+    const erased = await http.inject({
+      method: 'DELETE',
+      url: `/v1/clients/${clientId}`,
+      headers: await as(ORG_A, ['org_admin']),
+    });
+    expect(erased.statusCode, erased.body).toBe(204);
+    expect((await http.inject({ method: 'GET', url: `/v1/clients/${clientId}`, headers: headersA })).statusCode).toBe(
+      404,
+    );
+    const threadAfter = await http.inject({
+      method: 'GET',
+      url: `/v1/referrals/${referralId}/messages`,
+      headers: headersA,
+    });
+    expect(threadAfter.json()).toEqual({ items: [] });
+
+    // No plaintext personal data in the log or in any log line.
+    const log = JSON.stringify(await store.readAll());
+    expect(logLines.length).toBeGreaterThan(5);
+    for (const secret of ['Amira', 'Haddad', '690 000', 'Family of four', 'Tuesday']) {
+      expect(log).not.toContain(secret);
+      expect(logLines.join('\n')).not.toContain(secret);
+    }
+  });
+
+  it('refuses a referral without consent with 422 problem+json', async () => {
+    const headersA = await as(ORG_A);
+    const registered = await http.inject({
+      method: 'POST',
+      url: '/v1/clients',
+      headers: headersA,
+      payload: {
+        personal: { ...personal, givenNames: 'Olena', familyName: 'Koval', nationalities: ['UA'] },
+        confirmedNew: true,
+      },
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const { clientId } = registered.json<{ clientId: string }>();
+    const refused = await http.inject({
+      method: 'POST',
+      url: '/v1/referrals',
+      headers: headersA,
+      payload: { clientId, serviceId: HOUSING_AT_B, share: ['needs'] },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ code: 'BUSINESS_RULE_VIOLATED' });
+  });
+
+  it('answers 401 without a token', async () => {
+    expect((await http.inject({ method: 'GET', url: '/v1/referrals' })).statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,25 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { SqlExecutor } from '@estia/infra/sql/types.js';
+import type { TokenSettings } from '../application/tokens.js';
+import { authRoutes, type AuthRoutesOptions } from './authRoutes.js';
+import { hsdsRoutes } from './hsdsRoutes.js';
+import { managementRoutes, type ManagementRoutesOptions } from './managementRoutes.js';
+
+export interface RegistryRoutesOptions extends ManagementRoutesOptions {
+  db: SqlExecutor;
+  publicBaseUrl: string;
+  tokens: TokenSettings;
+  people: AuthRoutesOptions['people'];
+  clients: AuthRoutesOptions['clients'];
+}
+
+/**
+ * Every route of the registry, in one place (main.ts and the route × role test mount exactly this):
+ * the public HSDS directory under /hsds, the token issuer at the root, management under /v1.
+ */
+export const registryRoutes: FastifyPluginAsync<RegistryRoutesOptions> = async (app, options) => {
+  const { db, publicBaseUrl, tokens, ...handlers } = options;
+  await app.register(hsdsRoutes, { prefix: '/hsds', db, publicBaseUrl });
+  await app.register(authRoutes, { tokens, people: handlers.people, clients: handlers.clients });
+  await app.register(managementRoutes, { prefix: '/v1', ...handlers });
+};
