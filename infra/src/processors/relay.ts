@@ -14,8 +14,11 @@ export interface RelayMessage {
   envelope: EventEnvelope;
 }
 
-/** Public events become a message; private events map to null and are passed over. */
-export type RelayMapper = (event: StoredEvent) => RelayMessage | null;
+/**
+ * Public events become a message; private events map to null and are passed over. May be async: a
+ * mapper that must open sealed personal data (with a key that erasure may have destroyed) awaits it.
+ */
+export type RelayMapper = (event: StoredEvent) => RelayMessage | null | Promise<RelayMessage | null>;
 
 export interface StartRelayOptions {
   store: EventStore;
@@ -59,7 +62,7 @@ export async function startRelay(options: StartRelayOptions): Promise<Relay> {
   const publishBatch = async (events: StoredEvent[]): Promise<void> => {
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const event of events) {
-      const message = map(event);
+      const message = await map(event);
       if (message === null) continue;
       const list = byTopic.get(message.topic) ?? [];
       list.push({ key: message.key, value: message.envelope });

@@ -108,10 +108,11 @@ export async function startService<S extends ConfigSchema>(
     host: config.HOST,
     closers: [
       ...infra.closers,
+      // The service's own resources (e.g. a key store) outlive everything that may call them.
+      ...(parts.closers ?? []),
       { name: 'projections', close: () => projector.stop() },
       { name: 'relay', close: () => relay.stop() },
       ...consumers.map((c) => ({ name: `consumer ${c.group}`, close: () => c.stop() })),
-      ...(parts.closers ?? []),
     ],
   });
   logger.info(

@@ -76,7 +76,7 @@ const licence = { licenceNumber: 'L-2', licenceValidUntil: '2031-01-01T00:00:00.
  * network roles act for the network. Auditors read, never change.
  */
 const TABLE: Record<string, Row> = {
-  'GET /hsds/': { public: true },
+  'GET /hsds': { public: true },
   'GET /hsds/services': { public: true },
   'GET /hsds/services/:id': { public: true },
   'GET /hsds/organizations': { public: true },
