@@ -77,8 +77,30 @@ async function generateOpenApi(): Promise<void> {
   }
 }
 
+/**
+ * Closed vocabularies of common.v1 as runtime constants (validation lists in the deciders), so no service
+ * keeps its own copy of, say, the legal statuses. `legalStatus` → LEGAL_STATUSES.
+ */
+function generateVocabulary(): void {
+  const common = JSON.parse(readFileSync(join(root, 'events', 'common.v1.schema.json'), 'utf8')) as {
+    $defs: Record<string, { enum?: string[]; description?: string }>;
+  };
+  const constName = (def: string): string => {
+    const snake = def.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+    return snake.endsWith('S') ? `${snake}ES` : snake.endsWith('Y') ? `${snake.slice(0, -1)}IES` : `${snake}S`;
+  };
+  const lines = ['/** Closed vocabularies of events/common.v1.schema.json ($defs with an enum). */', ''];
+  for (const [def, schema] of Object.entries(common.$defs).sort(([a], [b]) => a.localeCompare(b))) {
+    if (!schema.enum) continue;
+    if (schema.description) lines.push(`/** ${schema.description.replaceAll('*/', '* /')} */`);
+    lines.push(`export const ${constName(def)} = ${JSON.stringify(schema.enum)} as const;`, '');
+  }
+  writeFileSync(join(outDir, 'vocabulary.ts'), BANNER + lines.join('\n'));
+}
+
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
+generateVocabulary();
 const files = await generateEvents();
 await generateOpenApi();
 console.log(

@@ -13,6 +13,8 @@ export type EventEnvelope<TData = unknown> = Omit<GeneratedEnvelope, 'data'> & {
 // Event data types (OrganisationMembershipChangedV1, ...), shared definitions (LegalStatus, ...),
 // EventType, EventDataByType, EVENT_TYPES, EVENT_SCHEMA_IDS, EVENT_TYPE_NAMES.
 export * from './generated/eventCatalogue.js';
+// Runtime lists of the closed vocabularies (LEGAL_STATUSES, CEFR_LEVELS, SERVICE_CATEGORIES, ...).
+export * from './generated/vocabulary.js';
 
 export {
   ENVELOPE_SCHEMA_ID,
