@@ -67,7 +67,8 @@ await startService({
           });
           logger.info({ organisations: demo.organisations, services: demo.services }, 'demo network seeded');
           // Fictional accounts, printed on purpose: this is the demo's front door.
-          for (const c of demo.credentials) console.log(`demo login: ${c.email} / ${c.password} (${c.roles.join(',')})`);
+          for (const c of demo.credentials)
+            console.log(`demo login: ${c.email} / ${c.password} (${c.roles.join(',')})`);
           console.log(`demo API client: ${demo.apiClient.clientId} / ${demo.apiClient.clientSecret}`);
         }
         const version = await ensureCodeOfConduct(ctx);

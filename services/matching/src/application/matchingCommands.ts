@@ -52,7 +52,11 @@ export interface CommandOutcome {
   written: number;
 }
 
-const outcome = (r: { nextExpectedVersion: number | null; lastPosition?: number; events: unknown[] }): CommandOutcome => ({
+const outcome = (r: {
+  nextExpectedVersion: number | null;
+  lastPosition?: number;
+  events: unknown[];
+}): CommandOutcome => ({
   version: r.nextExpectedVersion,
   position: r.lastPosition,
   written: r.events.length,

@@ -93,7 +93,12 @@ export const matchingQueries = (db: SqlExecutor) => ({
       [id],
     );
     return r
-      ? { organisationId: id, kind: String(r.kind), status: String(r.status), mayExchange: Number(r.may_exchange) === 1 }
+      ? {
+          organisationId: id,
+          kind: String(r.kind),
+          status: String(r.status),
+          mayExchange: Number(r.may_exchange) === 1,
+        }
       : null;
   },
   async opportunity(id: string): Promise<OpportunityView | null> {

@@ -23,11 +23,13 @@ export const holdsCandidate = (p: Principal, c: CandidateView): boolean =>
  * viewing organisation, so two employers cannot link what they saw. The key lives in the service's own
  * database, created once, so pseudonyms survive restarts.
  */
-export async function createPseudonymiser(db: SqlDatabase): Promise<(viewerOrganisationId: string, clientId: string) => string> {
-  await db.execute(
-    'INSERT INTO matching_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
-    ['pseudonym-key', randomBytes(32).toString('base64url')],
-  );
+export async function createPseudonymiser(
+  db: SqlDatabase,
+): Promise<(viewerOrganisationId: string, clientId: string) => string> {
+  await db.execute('INSERT INTO matching_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [
+    'pseudonym-key',
+    randomBytes(32).toString('base64url'),
+  ]);
   const [row] = await db.query<{ value: string }>('SELECT value FROM matching_settings WHERE name = $1', [
     'pseudonym-key',
   ]);

@@ -18,7 +18,9 @@ const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'] });
 export const candidateRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async (app, { ctx }) => {
   const params = parametersSchema('/candidates/{clientId}', 'get', 'path');
 
-  const visibleCandidate = async (request: FastifyRequest<{ Params: { clientId: string } }>): Promise<CandidateView> => {
+  const visibleCandidate = async (
+    request: FastifyRequest<{ Params: { clientId: string } }>,
+  ): Promise<CandidateView> => {
     const principal = request.principal!;
     const candidate = await ctx.queries.candidate(request.params.clientId);
     if (!candidate || !(isAuditor(principal) || holdsCandidate(principal, candidate)))

@@ -50,3 +50,11 @@ export const parametersSchema = (
     additionalProperties: where === 'path',
   };
 };
+
+/**
+ * For actions whose body is optional in the contract (resume, fill, offer …): no body means `{}`, so the
+ * route's schema still checks whatever a caller does send.
+ */
+export const optionalBody = async (request: { body: unknown }): Promise<void> => {
+  if (request.body === undefined || request.body === null) request.body = {};
+};

@@ -15,16 +15,14 @@ export const escoRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async (app,
       { schema: { querystring: parametersSchema(path, 'get', 'query') } },
       async (request): Promise<SuggestionList> => ({
         escoVersion: ctx.esco.version,
-        items: ctx.autocomplete
-          .suggest(request.query.q, { kinds: [kind], limit: request.query.limit })
-          .map((s) => ({
-            id: s.id,
-            uri: prefix + s.id,
-            preferredLabel: s.preferredLabel,
-            matchedLabel: s.matchedLabel,
-            score: Math.round(s.score * 1000) / 1000,
-            detail: s.detail,
-          })),
+        items: ctx.autocomplete.suggest(request.query.q, { kinds: [kind], limit: request.query.limit }).map((s) => ({
+          id: s.id,
+          uri: prefix + s.id,
+          preferredLabel: s.preferredLabel,
+          matchedLabel: s.matchedLabel,
+          score: Math.round(s.score * 1000) / 1000,
+          detail: s.detail,
+        })),
       }),
     );
   route('/esco/occupations', 'occupation', OCCUPATION_URI_PREFIX);

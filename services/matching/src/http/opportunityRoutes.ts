@@ -8,7 +8,7 @@ import type { OpportunityAction } from '../application/matchingCommands.js';
 import type { OpportunityView } from '../application/queries.js';
 import type { OpportunityDetails } from '../domain/opportunities/opportunity.js';
 import { isAuditor, requireMember } from './access.js';
-import { contractSchema, parametersSchema } from './contractSchemas.js';
+import { contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
 import { caughtUp, type RouteContext } from './routeContext.js';
 
 type Schemas = components['schemas'];
@@ -72,8 +72,10 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
     }),
   );
 
-  app.get('/opportunities/:id', { preHandler: readers, schema: { params: idParams } }, async (request: IdRequest, reply) =>
-    answer(reply, request.params.id, undefined),
+  app.get(
+    '/opportunities/:id',
+    { preHandler: readers, schema: { params: idParams } },
+    async (request: IdRequest, reply) => answer(reply, request.params.id, undefined),
   );
 
   app.patch(
@@ -93,7 +95,11 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
   );
 
   const actions: [string, string, (body: Record<string, unknown>) => OpportunityAction][] = [
-    ['pause', 'PauseOpportunity', (b) => ({ type: 'PauseOpportunity', ...(b.reason ? { reason: String(b.reason) } : {}) })],
+    [
+      'pause',
+      'PauseOpportunity',
+      (b) => ({ type: 'PauseOpportunity', ...(b.reason ? { reason: String(b.reason) } : {}) }),
+    ],
     ['resume', 'EmptyAction', () => ({ type: 'ResumeOpportunity' })],
     ['fill', 'EmptyAction', () => ({ type: 'MarkOpportunityFilled' })],
     ['close', 'CloseOpportunity', (b) => ({ type: 'CloseOpportunity', reason: String(b.reason) })],
@@ -101,7 +107,11 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
   for (const [action, schemaName, toCommand] of actions)
     app.post(
       `/opportunities/:id/${action}`,
-      { preHandler: writers, schema: { params: idParams, body: contractSchema(schemaName) } },
+      {
+        preHandler: writers,
+        ...(schemaName !== 'CloseOpportunity' ? { preValidation: optionalBody } : {}),
+        schema: { params: idParams, body: contractSchema(schemaName) },
+      },
       async (request: IdRequest<Record<string, unknown> | undefined>, reply) => {
         await requireMember(ctx.queries, principalOf(request));
         const result = await ctx.commands.changeOpportunity(

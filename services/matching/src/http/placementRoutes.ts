@@ -8,7 +8,7 @@ import { eventMetadataFor } from '@estia/infra/http/requestContext.js';
 import type { PipelineStep } from '../application/matchingCommands.js';
 import { AGREED_STATUSES, type PlacementView } from '../application/queries.js';
 import { holdsCandidate, isAuditor, requireMember } from './access.js';
-import { contractSchema, parametersSchema } from './contractSchemas.js';
+import { contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
 import { caughtUp, type RouteContext } from './routeContext.js';
 
 type Schemas = components['schemas'];
@@ -20,7 +20,12 @@ const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'] });
 type Party = 'coach' | 'either';
 /** Which side acts on each step: the client's coach speaks for the client; the employer also reports outcomes. */
 const STEPS: [string, string, Party, (body: Record<string, unknown>) => PipelineStep][] = [
-  ['interest', 'RecordInterest', 'coach', (b) => ({ type: 'RecordClientInterest', ...(b as { interested: boolean; note?: string }) })],
+  [
+    'interest',
+    'RecordInterest',
+    'coach',
+    (b) => ({ type: 'RecordClientInterest', ...(b as { interested: boolean; note?: string }) }),
+  ],
   ['application', 'SendApplication', 'coach', (b) => ({ type: 'SendApplication', fields: b.fields as string[] })],
   ['interview', 'ScheduleInterview', 'either', (b) => ({ type: 'ScheduleInterview', at: String(b.at) })],
   ['offer', 'EmptyAction', 'either', () => ({ type: 'MakeOffer' })],
@@ -29,7 +34,10 @@ const STEPS: [string, string, Party, (body: Record<string, unknown>) => Pipeline
     'not-hired',
     'RecordNotHired',
     'either',
-    (b) => ({ type: 'RecordNotHired', ...(b as Pick<Extract<PipelineStep, { type: 'RecordNotHired' }>, 'reason' | 'note'>) }),
+    (b) => ({
+      type: 'RecordNotHired',
+      ...(b as Pick<Extract<PipelineStep, { type: 'RecordNotHired' }>, 'reason' | 'note'>),
+    }),
   ],
   [
     'follow-ups',
@@ -62,15 +70,18 @@ export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
 
   const visible = async (id: string, viewer: Principal): Promise<PlacementView> => {
     const p = await ctx.queries.placement(id);
-    if (
-      !p ||
-      !(isAuditor(viewer) || [p.coachOrganisationId, p.employerOrganisationId].includes(viewer.organisationId))
-    )
+    if (!p || !(isAuditor(viewer) || [p.coachOrganisationId, p.employerOrganisationId].includes(viewer.organisationId)))
       throw new AppError('NOT_FOUND', `placement ${id} does not exist`);
     return p;
   };
 
-  const answer = async (reply: FastifyReply, id: string, viewer: Principal, position: number | undefined, code = 200) => {
+  const answer = async (
+    reply: FastifyReply,
+    id: string,
+    viewer: Principal,
+    position: number | undefined,
+    code = 200,
+  ) => {
     await caughtUp(ctx, position);
     const p = await visible(id, viewer);
     setEtag(reply, p.revision);
@@ -107,7 +118,11 @@ export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
   for (const [path, schemaName, party, toStep] of STEPS)
     app.post(
       `/placements/:id/${path}`,
-      { preHandler: writers, schema: { params, body: contractSchema(schemaName) } },
+      {
+        preHandler: writers,
+        ...(schemaName === 'EmptyAction' ? { preValidation: optionalBody } : {}),
+        schema: { params, body: contractSchema(schemaName) },
+      },
       async (request: IdRequest<Record<string, unknown> | undefined>, reply) => {
         const principal = request.principal!;
         await requireMember(ctx.queries, principal);

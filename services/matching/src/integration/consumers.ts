@@ -87,7 +87,13 @@ export const referralsConsumer = (deps: ReferralsConsumerDeps): Consumer => {
         const d = envelope.data as ClientConsentGivenV1;
         if (d.purpose === 'job_matching')
           await commands.candidate(
-            { type: 'RecordMatchingConsent', clientId: d.clientId, consentId: d.consentId, scope: d.scope, now: d.givenAt },
+            {
+              type: 'RecordMatchingConsent',
+              clientId: d.clientId,
+              consentId: d.consentId,
+              scope: d.scope,
+              now: d.givenAt,
+            },
             meta,
           );
         else if (d.purpose === 'employer_sharing')

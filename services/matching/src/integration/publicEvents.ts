@@ -1,20 +1,13 @@
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import { publicEvent } from '@estia/infra/processors/publicEvent.js';
-import type { RelayMapper, RelayMessage } from '@estia/infra/processors/relay.js';
+import type { RelayMessage } from '@estia/infra/processors/relay.js';
 import type { CandidateEvent } from '../domain/candidates/candidateProfileDecider.js';
 import { OCCUPATION_URI_PREFIX } from '../esco/dataset.js';
 import type { PipelineEvent, PipelineStatus } from '../domain/pipeline/pipelineDecider.js';
 import { placementFactsOf, type PlacementFacts } from '../application/placementFacts.js';
 
 type PublicStatus =
-  | 'proposed'
-  | 'interested'
-  | 'application_sent'
-  | 'interview'
-  | 'offer'
-  | 'hired'
-  | 'not_hired'
-  | 'withdrawn';
+  'proposed' | 'interested' | 'application_sent' | 'interview' | 'offer' | 'hired' | 'not_hired' | 'withdrawn';
 
 /** The contract's vocabulary for the pipeline; a client saying no is a withdrawal (reason client_declined). */
 const PUBLIC_STATUS: Record<PipelineStatus, PublicStatus | null> = {
@@ -71,9 +64,7 @@ function pipelineMessage(stored: StoredEvent, e: PipelineEvent, facts: Placement
         ? {
             occupation: { escoUri: OCCUPATION_URI_PREFIX + job.occupation },
             hoursPerWeek: Math.min(80, Math.max(1, Math.round(job.hoursPerWeek))),
-            ...(PUBLISHED_CONTRACTS.has(job.contractType)
-              ? { contractType: job.contractType as 'permanent' }
-              : {}),
+            ...(PUBLISHED_CONTRACTS.has(job.contractType) ? { contractType: job.contractType as 'permanent' } : {}),
           }
         : {}),
     });
@@ -111,7 +102,7 @@ function pipelineMessage(stored: StoredEvent, e: PipelineEvent, facts: Placement
  * The public subset of matching: application status changes, hires, follow-ups and candidate removals.
  * Opportunities and profiles stay inside (profiles are personal data; opportunities have their own API).
  */
-export const matchingPublicEvents: RelayMapper = (stored) => {
+export const matchingPublicEvents = (stored: StoredEvent): RelayMessage | null => {
   if (stored.streamId.startsWith('application-')) {
     const facts = placementFactsOf(stored.metadata);
     if (!facts) return null;

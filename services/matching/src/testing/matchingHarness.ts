@@ -9,6 +9,7 @@ import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
 import type { EventStore, StoredEvent } from '@estia/infra/eventStore/types.js';
 import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
+import { createLogger } from '@estia/infra/http/logger.js';
 import { publicEvent } from '@estia/infra/processors/publicEvent.js';
 import { startProjector, type Projector } from '@estia/infra/projections/projector.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
@@ -30,6 +31,9 @@ export interface MatchingHarness {
   token(organisationId: string, roles: Role[], subject?: string): Promise<string>;
   /** Delivers an integration event to matching's consumer for its topic, in one transaction as the runtime does. */
   deliver<T extends EventType>(type: T, subject: string, data: EventDataByType[T], actor: string): Promise<void>;
+  /** Stops the read-model projection (to observe what happens before it catches up), then restarts it. */
+  pauseProjections(): Promise<void>;
+  resumeProjections(): Promise<void>;
   /** Waits until the read models include everything in the log. */
   settle(): Promise<void>;
   /** A second service instance over the same files: what a restart builds. */
@@ -45,15 +49,26 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
   const issuer = await createTestIssuer();
   const esco = sharedEsco();
   const built = await buildMatching({ store, db, logger: quiet, esco });
-  const projector = await startProjector({ store, db, projections: built.parts.projections });
+  let projector = await startProjector({ store, db, projections: built.parts.projections });
   await projector.caughtUp;
+  // Routes wait through this, so the projector can be paused and restarted under them.
+  const current: Projector = {
+    get caughtUp() {
+      return projector.caughtUp;
+    },
+    waitFor: (position, timeoutMs) => projector.waitFor(position, timeoutMs),
+    rebuild: (name) => projector.rebuild(name),
+    positions: () => projector.positions(),
+    stop: () => projector.stop(),
+  };
   const app = await createHttpApp({
     service: 'matching',
     auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
     db,
+    logger: createLogger({ service: 'matching', level: 'silent' }),
     rateLimit: false,
   });
-  await built.parts.routes(app, projector);
+  await built.parts.routes(app, current);
   await app.ready();
 
   const lastPosition = async (): Promise<number> => {
@@ -70,8 +85,15 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
     store,
     db,
     app,
-    projector,
+    projector: current,
     built,
+    async pauseProjections() {
+      await projector.stop();
+    },
+    async resumeProjections() {
+      projector = await startProjector({ store, db, projections: built.parts.projections });
+      await projector.caughtUp;
+    },
     issuer,
     token: (organisationId, roles, subject = `user-${roles.join('-')}`) =>
       issuer.sign({ organisationId, roles, subject }),

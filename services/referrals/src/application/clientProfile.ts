@@ -15,11 +15,15 @@ export async function loadClientProfile(
   store: EventStore,
   keyStore: KeyStore,
   clientId: string,
+  options: { toRevision?: number } = {},
 ): Promise<ClientProfile | null> {
   const events = await store.readStream(clientStreamId(clientId));
   if (events.length === 0) return null;
   let profile: ClientProfile = {};
   for (const event of events) {
+    // An erasure later in the stream still wins: the key is gone whatever revision was asked for.
+    if (options.toRevision !== undefined && event.revision > options.toRevision && event.type !== 'ClientErased')
+      continue;
     if (event.type === 'ClientErased') return { erased: true, erasedAt: (event.data as { erasedAt: string }).erasedAt };
     if (!['ClientRegistered', 'ClientPersonalDataCorrected', 'LegalStatusChanged'].includes(event.type)) continue;
     const opened = await openPersonalPart<Partial<ClientPersonalData>>(keyStore, event);

@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventEnvelope } from '@estia/contracts';
 import { parseKeyEncryptionKey } from '@estia/infra/crypto/keyEncryptionKey.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
@@ -24,11 +23,12 @@ import {
   overdueReferrals,
   referralMessages,
 } from '../projections/queries.js';
-import { prepareReadModels, projectPending } from '../projections/runProjection.js';
+import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
+import { referralsReadModelProjection } from '../projections/readModelProjection.js';
 import { openPersonalPart, personalPartIsSealed } from './personalCodec.js';
 import { expireOverdue } from './expiryScheduler.js';
 import { createReferralsApplication, type ReferralsApplication } from './referralsApplication.js';
-import { applyRegistryEvent } from './registryFacts.js';
+import { applyRegistryFacts, membershipChanged, servicePublished } from '../testing/registryEvents.js';
 
 const ORG_A = randomUUID();
 const ORG_B = randomUUID();
@@ -53,16 +53,6 @@ const amira: ClientPersonalData = {
   legalStatus: { status: 'asylum_seeker', applicationDate: '2025-02-01' },
 };
 
-const envelope = (type: string, data: Record<string, unknown>): EventEnvelope =>
-  ({
-    id: randomUUID(),
-    source: 'registry',
-    specversion: '1.0',
-    type,
-    time: '2025-01-01T00:00:00Z',
-    data,
-  }) as EventEnvelope;
-
 const pgAvailable = await postgresAvailable();
 
 // The event store is SQLite in both; the read models and the key store run on each SqlDatabase adapter.
@@ -72,6 +62,7 @@ const readModelDatabases = [
     skip: false,
     open: async (dir: string) => ({
       db: await createSqliteDatabase({ path: join(dir, 'read.sqlite') }),
+      keysDb: await createSqliteDatabase({ path: join(dir, 'keys.sqlite') }),
       drop: async () => undefined,
     }),
   },
@@ -80,7 +71,14 @@ const readModelDatabases = [
     skip: !pgAvailable,
     open: async () => {
       const schema = randomSchemaName('referrals');
-      return { db: await createPostgresDatabase({ url: PG_URL, schema, max: 4 }), drop: () => dropSchema(schema) };
+      return {
+        db: await createPostgresDatabase({ url: PG_URL, schema, max: 4 }),
+        keysDb: await createPostgresDatabase({ url: PG_URL, schema: `${schema}_keys`, max: 2 }),
+        drop: async () => {
+          await dropSchema(schema);
+          await dropSchema(`${schema}_keys`);
+        },
+      };
     },
   },
 ];
@@ -91,57 +89,36 @@ for (const { name, skip, open } of readModelDatabases)
     let drop: () => Promise<void>;
     let store: EventStore;
     let db: SqlDatabase;
+    let keysDb: SqlDatabase;
     let keyStore: KeyStore;
     let clock: Date;
     let app: ReferralsApplication;
-    const project = () => projectPending({ store, db, keyStore });
+    const project = () => catchUpProjections(store, db, [referralsReadModelProjection(keyStore)]);
 
     beforeEach(async () => {
       dir = mkdtempSync(join(tmpdir(), 'referrals-app-'));
       store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
-      ({ db, drop } = await open(dir));
-      // The key store shares the read-model database on purpose: the projection must not deadlock on it.
-      keyStore = await createSqlKeyStore(db, { kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')) });
+      ({ db, keysDb, drop } = await open(dir));
+      // As in production: keys on their own connection (the projection opens keys inside its transaction).
+      keyStore = await createSqlKeyStore(keysDb, { kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')) });
       clock = new Date('2025-06-01T10:00:00.000Z');
       app = createReferralsApplication({ store, db, keyStore, clock: () => clock });
-      await prepareReadModels(db);
-      await db.transaction(async (tx) => {
-        for (const [id, mayExchange, status] of [
-          [ORG_A, true, 'approved'],
-          [ORG_B, true, 'approved'],
-          [ORG_C, true, 'approved'],
-          [ORG_SUSPENDED, false, 'suspended'],
-        ] as const)
-          await applyRegistryEvent(
-            tx,
-            envelope('estia.registry.organisation.membership-changed.v1', {
-              organisationId: id,
-              status,
-              mayExchange,
-              changedAt: '2025-01-01T00:00:00Z',
-            }),
-          );
-        for (const [serviceId, organisationId, category] of [
-          [HOUSING_AT_B, ORG_B, 'housing'],
-          [LEGAL_AT_C, ORG_C, 'legal'],
-          [HOUSING_AT_SUSPENDED, ORG_SUSPENDED, 'housing'],
-        ])
-          await applyRegistryEvent(
-            tx,
-            envelope('estia.registry.service.published.v1', {
-              serviceId,
-              organisationId,
-              category,
-              expectedResponseTimeHours: 48,
-              changedAt: '2025-01-01T00:00:00Z',
-            }),
-          );
-      });
+      await referralsReadModelProjection(keyStore).migrate(db);
+      await applyRegistryFacts(db, [
+        membershipChanged(ORG_A),
+        membershipChanged(ORG_B),
+        membershipChanged(ORG_C),
+        membershipChanged(ORG_SUSPENDED, 'suspended'),
+        servicePublished({ serviceId: HOUSING_AT_B, organisationId: ORG_B, category: 'housing' }),
+        servicePublished({ serviceId: LEGAL_AT_C, organisationId: ORG_C, category: 'legal' }),
+        servicePublished({ serviceId: HOUSING_AT_SUSPENDED, organisationId: ORG_SUSPENDED, category: 'housing' }),
+      ]);
     });
 
     afterEach(async () => {
       await store.close();
       await db.close();
+      await keysDb.close();
       await drop();
       rmSync(dir, { recursive: true, force: true });
     });

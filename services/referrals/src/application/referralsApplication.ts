@@ -1,4 +1,4 @@
-import { AppError } from '@estia/infra/errors/appError.js';
+import { AppError, isAppError } from '@estia/infra/errors/appError.js';
 import { handleCommand, type HandleCommandResult } from '@estia/infra/commandHandling/handleCommand.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { EventMetadata, EventStore, ExpectedVersion } from '@estia/infra/eventStore/types.js';
@@ -27,7 +27,7 @@ import type { ConsentScope, ServiceCategory } from '../domain/shared/vocabulary.
 import { clientAccess } from '../projections/access.js';
 import { clientStatus, consentsOf, duplicateIndex } from '../projections/queries.js';
 import { personalEventCodec } from './personalCodec.js';
-import { organisationFacts, serviceFacts } from './registryFacts.js';
+import { organisationFacts, serviceFacts } from '../directory/directoryQueries.js';
 
 export interface ReferralsDeps {
   store: EventStore;
@@ -55,6 +55,9 @@ export interface SendInput {
   consentOverride?: Reason;
   forwardedFrom?: { referralId: string };
 }
+
+/** Attempts at writing a forward's link on the original referral before giving up (409 to the caller). */
+const LINK_ATTEMPTS = 5;
 
 /** A command as a caller gives it: the clock, the actor and the looked-up facts are added here. */
 type WithoutFacts<C, Facts extends PropertyKey = never> = C extends unknown ? Omit<C, 'now' | 'actor' | Facts> : never;
@@ -132,6 +135,19 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       ...(input.forwardedFrom === undefined ? {} : { forwardedFrom: input.forwardedFrom }),
       ...(input.message === undefined ? {} : { personal: { message: input.message } }),
     };
+  };
+
+  /** Appends the forward link on the original referral, reloading it on each concurrent change. */
+  const linkForward = async (ctx: CallContext, forward: Extract<ReferralCommand, { type: 'ForwardReferral' }>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { expectedVersion: _ignored, ...fresh } = ctx;
+        return await runReferral(fresh, { ...forward, now: now() });
+      } catch (error) {
+        if (!(isAppError(error) && error.code === 'STREAM_VERSION_CONFLICT') || attempt >= LINK_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+      }
+    }
   };
 
   return {
@@ -310,14 +326,13 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       };
       referralDecider.decide(forward, original);
       referralDecider.decide(send, referralDecider.initialState());
-      const created = await runReferral(ctx, send);
-      const forwarded = await runReferral(
-        { ...ctx, expectedVersion: originalEvents[originalEvents.length - 1]!.revision },
-        forward,
-      );
+      // Two streams, no cross-stream transaction: the new referral first (a crash leaves a referral the
+      // receiver can see and answer), then the link on the original, retried on conflict. The link is
+      // idempotent (the decider records a given newReferralId once), so a retry never links twice.
+      const created = await runReferral({ ...ctx, expectedVersion: 'no-stream' }, send);
+      const forwarded = await linkForward(ctx, forward);
       return { created, forwarded };
     },
-
     /** Scheduler: expire one referral (refused if answered meanwhile or not yet due). */
     async expireReferral(referralId: string, at = now()) {
       return runReferral(null, { type: 'ExpireReferral', referralId, now: at });

@@ -18,7 +18,7 @@ import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferralsApplication } from '../application/referralsApplication.js';
-import { applyRegistryEvent } from '../application/registryFacts.js';
+import { applyRegistryFacts, membershipChanged, servicePublished } from '../testing/registryEvents.js';
 import { referralsReadModelProjection } from '../projections/readModelProjection.js';
 import { referralsRoutes } from './referralsRoutes.js';
 
@@ -59,30 +59,11 @@ describe('referrals HTTP API (SQLite, real tokens, projector)', () => {
       kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')),
     });
     projector = await startProjector({ store, db, projections: [referralsReadModelProjection(keyStore)] });
-    const envelope = (type: string, data: Record<string, unknown>) =>
-      ({ id: randomUUID(), type, data }) as unknown as EventEnvelope;
-    await db.transaction(async (tx) => {
-      for (const organisationId of [ORG_A, ORG_B])
-        await applyRegistryEvent(
-          tx,
-          envelope('estia.registry.organisation.membership-changed.v1', {
-            organisationId,
-            status: 'approved',
-            mayExchange: true,
-            changedAt: '2025-01-01T00:00:00Z',
-          }),
-        );
-      await applyRegistryEvent(
-        tx,
-        envelope('estia.registry.service.published.v1', {
-          serviceId: HOUSING_AT_B,
-          organisationId: ORG_B,
-          category: 'housing',
-          expectedResponseTimeHours: 72,
-          changedAt: '2025-01-01T00:00:00Z',
-        }),
-      );
-    });
+    await applyRegistryFacts(db, [
+      membershipChanged(ORG_A),
+      membershipChanged(ORG_B),
+      servicePublished({ serviceId: HOUSING_AT_B, organisationId: ORG_B, category: 'housing', responseTimeHours: 72 }),
+    ]);
     issuer = await createTestIssuer();
     const logger = createLogger({
       service: 'referrals-test',

@@ -1,11 +1,14 @@
-import { EVENT_SCHEMA_IDS, eventSource, eventTopic, type EventEnvelope } from '@estia/contracts';
 import type { EventType } from '@estia/contracts/generated/eventCatalogue.js';
-import type { StoredEvent } from '@estia/infra/eventStore/types.js';
-import type { RelayMapper } from '@estia/infra/processors/relay.js';
-import type { ClientEvent } from '../domain/clients/clientDecider.js';
+import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
+import type { EventStore, StoredEvent } from '@estia/infra/eventStore/types.js';
+import { publicEvent } from '@estia/infra/processors/publicEvent.js';
+import type { RelayMapper, RelayMessage } from '@estia/infra/processors/relay.js';
+import { loadClientProfile } from '../application/clientProfile.js';
+import { clientStreamId, type ClientEvent } from '../domain/clients/clientDecider.js';
 import type { NeedsEvent } from '../domain/needs/needsDecider.js';
 import type { Opaque } from '../domain/shared/personal.js';
 import type { ReferralEvent } from '../domain/referrals/referralTypes.js';
+import { candidateProfileData } from './candidateProfile.js';
 
 type Domain = Opaque<ClientEvent> | Opaque<NeedsEvent> | Opaque<ReferralEvent>;
 
@@ -131,26 +134,42 @@ export function toPublicEvent(
   }
 }
 
-/** Relay mapper: the envelope id is the stored event id, so a republished batch is deduplicated downstream. */
-export const referralsRelayMapper: RelayMapper = (event) => {
-  const mapped = toPublicEvent(event);
-  if (!mapped) return null;
-  const actor = event.metadata.actor ?? {};
-  const envelope = {
-    specversion: '1.0',
-    id: event.id,
-    source: eventSource(mapped.type),
-    type: mapped.type,
-    subject: mapped.subject,
-    time: event.recordedAt,
-    datacontenttype: 'application/json',
-    dataschema: EVENT_SCHEMA_IDS[mapped.type],
-    correlationid: event.metadata.correlationId ?? event.id,
-    causationid: event.metadata.causationId ?? event.metadata.correlationId ?? event.id,
-    actororganisation: actor.organisationId ?? 'system',
-    ...(actor.userId ? { actoruser: actor.userId } : {}),
-    schemaversion: 1,
-    data: mapped.data,
-  } as unknown as EventEnvelope;
-  return { topic: eventTopic(mapped.type), key: mapped.subject, envelope };
-};
+/** Only what the relay needs to open a client's sealed data. */
+export interface RelayMapperDeps {
+  store: EventStore;
+  keyStore: KeyStore;
+  /** Told when a due profile is not published (erased, consent gone, data the contract needs missing). */
+  onSkipped?: (eventId: string, why: string) => void;
+}
+
+/**
+ * The relay mapper (may be async: the candidate profile is opened with the client's key as of the
+ * event). The envelope id is the stored event id, so a republished batch is deduplicated downstream;
+ * every envelope is built and contract-validated by infra's publicEvent.
+ */
+export const createReferralsRelayMapper =
+  (deps: RelayMapperDeps): RelayMapper =>
+  async (event) => {
+    if (event.type === 'CandidateProfileShared') return candidateProfileMessage(deps, event);
+    const mapped = toPublicEvent(event);
+    return mapped ? publicEvent(event, mapped.type, mapped.subject, mapped.data as never) : null;
+  };
+
+async function candidateProfileMessage(deps: RelayMapperDeps, event: StoredEvent): Promise<RelayMessage | null> {
+  const shared = event.data as Extract<ClientEvent, { type: 'CandidateProfileShared' }>['data'];
+  const skip = (why: string): null => {
+    deps.onSkipped?.(event.id, why);
+    return null;
+  };
+  // Withdrawal stops new sharing at once: a profile the relay reaches after the withdrawal stays home.
+  const later = await deps.store.readStream(clientStreamId(shared.clientId), { fromRevision: event.revision + 1 });
+  if (later.some((e) => e.type === 'ClientErased')) return skip('client erased');
+  if (later.some((e) => e.type === 'ConsentWithdrawn' && (e.data as { consentId: string }).consentId === shared.consentId))
+    return skip('consent withdrawn');
+  // Erased keys read as the erased marker, so nothing personal can be published once the key is gone.
+  const profile = await loadClientProfile(deps.store, deps.keyStore, shared.clientId, { toRevision: event.revision });
+  if (!profile) return skip('client unknown');
+  const data = candidateProfileData(profile, shared);
+  if (!data) return skip(profile.erased ? 'client erased' : 'profile lacks location or availability');
+  return publicEvent(event, 'estia.referrals.client.candidate-profile-shared.v1', shared.clientId, data);
+}

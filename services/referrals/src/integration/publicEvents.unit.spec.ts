@@ -7,7 +7,18 @@ import { needsDecider } from '../domain/needs/needsDecider.js';
 import { referralDecider } from '../domain/referrals/referralDecider.js';
 import type { ReferralEvent } from '../domain/referrals/referralTypes.js';
 import type { Actor } from '../domain/shared/actor.js';
-import { referralsRelayMapper, toPublicEvent } from './publicEvents.js';
+import { createMemoryKeyStore } from '@estia/infra/crypto/memoryKeyStore.js';
+import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
+import type { RelayMessage } from '@estia/infra/processors/relay.js';
+import { sealPersonalPart } from '../application/personalCodec.js';
+import { createReferralsRelayMapper, toPublicEvent } from './publicEvents.js';
+
+// Events of this suite carry no personal part the mapper must open, except where a test appends them.
+const store = createSqliteEventStore({ path: ':memory:' });
+const keyStore = createMemoryKeyStore();
+const skipped: string[] = [];
+const mapper = createReferralsRelayMapper({ store, keyStore, onSkipped: (_id, why) => skipped.push(why) });
+const referralsRelayMapper = async (event: StoredEvent): Promise<RelayMessage | null> => mapper(event);
 
 const now = '2025-06-01T10:00:00.000Z';
 const clientId = randomUUID();
@@ -160,8 +171,10 @@ describe('public events of the referrals service', () => {
     { type: 'ClientErased', data: { clientId, erasedAt: now, erasedBy: { organisationId: orgA, userId: 'u' } } },
   ];
 
-  it('maps every public domain event to a contract-valid envelope, and keeps private ones private', () => {
-    const mapped = all.map((e, i) => ({ type: e.type, message: referralsRelayMapper(stored(e, i)) }));
+  it('maps every public domain event to a contract-valid envelope, and keeps private ones private', async () => {
+    const mapped = await Promise.all(
+      all.map(async (e, i) => ({ type: e.type, message: await referralsRelayMapper(stored(e, i)) })),
+    );
     expect(mapped.filter((m) => m.message === null).map((m) => m.type)).toEqual([
       'ClientRegistered',
       'ReferralMessagePosted',
@@ -191,15 +204,121 @@ describe('public events of the referrals service', () => {
     ]);
   });
 
-  it('puts no personal data and no client id of a referral on the topic', () => {
-    const payloads = JSON.stringify(all.map((e) => referralsRelayMapper(stored(e))));
+  it('puts no personal data and no client id of a referral on the topic', async () => {
+    const payloads = JSON.stringify(await Promise.all(all.map((e) => referralsRelayMapper(stored(e)))));
     for (const secret of ['Amira', 'secret']) expect(payloads).not.toContain(secret);
     const referralPayloads = referralEvents.map((e) => toPublicEvent(stored(e))?.data).filter(Boolean);
     for (const data of referralPayloads) expect(data).not.toHaveProperty('clientId');
   });
 
-  it('keys client events by client and referral events by referral (order per aggregate)', () => {
-    expect(referralsRelayMapper(stored(clientEvents[1]!))?.key).toBe(clientId);
-    expect(referralsRelayMapper(stored(referralEvents[0]!))?.key).toBe(referralId);
+  it('keys client events by client and referral events by referral (order per aggregate)', async () => {
+    expect((await referralsRelayMapper(stored(clientEvents[1]!)))?.key).toBe(clientId);
+    expect((await referralsRelayMapper(stored(referralEvents[0]!)))?.key).toBe(referralId);
+  });
+});
+
+describe('candidate profile for job matching', () => {
+  const id = randomUUID();
+  const jmConsentId = randomUUID();
+  const events = decideAll(clientDecider, [
+    {
+      type: 'RegisterClient',
+      clientId: id,
+      now,
+      actor: officerA,
+      organisation: { approved: true },
+      duplicateReview: { candidates: [], confirmedNew: true },
+      personal: {
+        givenNames: 'Amira',
+        familyName: 'Haddad',
+        dateOfBirth: '1990-05-04',
+        nationalities: ['SY'],
+        languages: [{ language: 'ar', level: 'C2', native: true }],
+        contact: { phone: '+30 690 000 0000' },
+        legalStatus: {
+          status: 'refugee',
+          decisionDate: '2025-05-20',
+          workPermit: { validFrom: '2025-05-20', validUntil: '2028-05-19' },
+        },
+        location: { country: 'GR', region: 'EL30', coordinates: { lat: 37.98381, lon: 23.72754 } },
+        employment: {
+          skills: ['http://data.europa.eu/esco/skill/abc'],
+          occupations: [{ iscoCode: '7112' }],
+          drivingLicences: ['B'],
+          availability: { from: '2025-07-01', opportunityKinds: ['job'] },
+        },
+      },
+    },
+    {
+      type: 'GiveConsent',
+      clientId: id,
+      now,
+      actor: officerA,
+      consentId: jmConsentId,
+      purpose: 'job_matching',
+      recipient: {},
+      scope: ['legal_status', 'location', 'availability', 'languages'],
+      method: 'written',
+      expiresAt: null,
+    },
+  ]);
+  const append = async (list: { type: string; data: unknown }[]) => {
+    const sealed = [];
+    for (const e of list) sealed.push({ type: e.type, data: await sealPersonalPart(keyStore, e) });
+    await store.append(`client-${id}`, sealed, { expectedVersion: 'any' });
+    return store.readStream(`client-${id}`);
+  };
+
+  it('opens the sealed data and publishes only what the consent scope allows', async () => {
+    const log = await append(events);
+    expect(log.map((e) => e.type)).toEqual(['ClientRegistered', 'ConsentGiven', 'CandidateProfileShared']);
+    expect(JSON.stringify(log)).not.toContain('Amira');
+    const message = await referralsRelayMapper(log[2]!);
+    expect(message).not.toBeNull();
+    expect(eventErrors(message!.envelope)).toEqual([]);
+    expect(message!.envelope.data).toEqual({
+      clientId: id,
+      consentId: jmConsentId,
+      // No legal_status_dates in scope: the status only.
+      legalStatus: { status: 'refugee' },
+      languages: [{ language: 'ar', level: 'C2', native: true }],
+      location: { country: 'GR', region: 'EL30', coordinates: { lat: 37.98, lon: 23.73 } },
+      skills: [],
+      occupations: [],
+      drivingLicences: [],
+      availability: { from: '2025-07-01', opportunityKinds: ['job'] },
+      sharedAt: now,
+    });
+    const text = JSON.stringify(message);
+    for (const secret of ['Amira', 'Haddad', '690', '1990-05-04']) expect(text).not.toContain(secret);
+  });
+
+  it('publishes nothing personal once the consent is withdrawn or the key destroyed', async () => {
+    const log = await store.readStream(`client-${id}`);
+    const due = log.find((e) => e.type === 'CandidateProfileShared')!;
+    await append([
+      {
+        type: 'ConsentWithdrawn',
+        data: {
+          clientId: id,
+          consentId: jmConsentId,
+          purpose: 'job_matching',
+          recipient: {},
+          withdrawnAt: now,
+          recordedBy: { organisationId: orgA, userId: 'u-a' },
+        },
+      },
+    ]);
+    expect(await referralsRelayMapper(due)).toBeNull();
+    expect(skipped).toContain('consent withdrawn');
+    await keyStore.destroyKey(id, now);
+    const erasedLog = await append([
+      { type: 'ClientErased', data: { clientId: id, erasedAt: now, erasedBy: { organisationId: orgA, userId: 'u' } } },
+    ]);
+    expect(await referralsRelayMapper(due)).toBeNull();
+    expect(skipped).toContain('client erased');
+    expect((await referralsRelayMapper(erasedLog[erasedLog.length - 1]!))?.envelope.type).toBe(
+      'estia.referrals.client.erased.v1',
+    );
   });
 });

@@ -2,7 +2,9 @@ import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { Projection } from '@estia/infra/projections/projection.js';
 import { applyEvent, prepareEvent } from './referralsProjector.js';
 import { READ_MODEL_TABLES, ensureReferralsReadModels } from './schema.js';
-import { READ_MODELS_CHECKPOINT } from './runProjection.js';
+
+/** The checkpoint name: renaming it rebuilds the read models from the start of the log. */
+export const READ_MODELS_CHECKPOINT = 'referrals.read-models';
 
 /**
  * The referrals read models as an infra Projection (startProjector / startService). `handle` runs in

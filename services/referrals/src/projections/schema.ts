@@ -1,4 +1,5 @@
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { ensureDirectoryTables } from '../directory/schema.js';
 
 /**
  * Read models of the referrals service (rebuildable from the log). Identifying data appears only in
@@ -97,21 +98,6 @@ const DDL = [
     sealed_text TEXT NOT NULL
   )`,
   `CREATE INDEX IF NOT EXISTS rf_referral_messages_referral ON rf_referral_messages (referral_id, at)`,
-  // Facts from the registry's integration events.
-  `CREATE TABLE IF NOT EXISTS rf_organisations (
-    organisation_id TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    may_exchange INTEGER NOT NULL,
-    changed_at TEXT NOT NULL
-  )`,
-  `CREATE TABLE IF NOT EXISTS rf_services (
-    service_id TEXT PRIMARY KEY,
-    organisation_id TEXT NOT NULL,
-    category TEXT NOT NULL,
-    response_time_hours DOUBLE PRECISION NOT NULL,
-    withdrawn INTEGER NOT NULL,
-    changed_at TEXT NOT NULL
-  )`,
 ];
 
 /** Idempotent; safe when several processes start together. */
@@ -119,6 +105,8 @@ export async function ensureReferralsReadModels(db: SqlDatabase): Promise<void> 
   for (let attempt = 1; ; attempt++) {
     try {
       for (const statement of DDL) await db.execute(statement);
+      // The registry facts are read by the deciders' callers and the suggestions; the consumer writes them.
+      await ensureDirectoryTables(db);
       return;
     } catch (error) {
       // PostgreSQL: concurrent CREATE TABLE IF NOT EXISTS may still collide on the catalogue.

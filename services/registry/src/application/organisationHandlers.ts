@@ -21,7 +21,12 @@ import {
 import { exchangeBlockers } from '../domain/organisation/mayExchange.js';
 import type { Actor } from '../domain/shared/actor.js';
 import { metadataFor, type RegistryContext } from './context.js';
-import { isIntegrationEvent, membershipChanged, membershipChangeOf, withIntegrationEvents } from './integrationEvents.js';
+import {
+  isIntegrationEvent,
+  membershipChanged,
+  membershipChangeOf,
+  withIntegrationEvents,
+} from './integrationEvents.js';
 import { reserveLegalIdentifier } from './legalIdentifiers.js';
 
 type WithoutBase<C> = C extends unknown ? Omit<C, 'organisationId' | 'now' | 'actor'> : never;

@@ -1,31 +1,39 @@
 /**
- * `tsx services/registry/src/demo/seedDemo.main.ts [dataDir]` — writes the demo network into the
- * embedded stores (default data/registry) and prints the demo credentials. Refuses a non-empty log.
+ * `pnpm seed` — writes the demo network into the registry's configured store (the same variables as
+ * the service: EVENT_STORE sqlite|postgres|kurrentdb, DATA_DIR, PG_URL, KURRENTDB_URL, PG_SCHEMA),
+ * catches the read models up and prints the demo credentials. Refuses a network that already has
+ * organisations (the demo would mix with real members).
  */
-import { join } from 'node:path';
-import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
-import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
+import { baseConfigSchema } from '@estia/infra/config/baseConfig.js';
+import { str } from '@estia/infra/config/configSchema.js';
+import { loadConfigOrExit } from '@estia/infra/config/loadConfig.js';
+import { openInfrastructure } from '@estia/infra/runtime/openInfrastructure.js';
 import { defaultContext } from '../application/context.js';
+import { ensureCodeOfConduct } from '../application/networkBootstrap.js';
 import { catchUpRegistryReadModels } from '../projections/registryProjections.js';
 import { searchServices } from '../projections/directoryQueries.js';
-import { seedDemo } from './seedDemo.js';
+import { hasOrganisations, seedDemo } from './seedDemo.js';
 
-const dataDir = process.argv[2] ?? join('data', 'registry');
-const store = createSqliteEventStore({ path: join(dataDir, 'events.sqlite') });
-const db = await createSqliteDatabase({ path: join(dataDir, 'read.sqlite') });
+const config = loadConfigOrExit({ ...baseConfigSchema, PG_SCHEMA: str().withDefault('registry') });
+const infra = await openInfrastructure('registry', config);
+const { store, db } = infra;
 try {
-  if ((await store.readAll({ maxCount: 1 })).length > 0) {
-    console.error(`${dataDir} already holds events; the demo is seeded only into an empty log`);
+  if (await hasOrganisations(store)) {
+    console.error(
+      `the registry store (${infra.describe()}) already has organisations; the demo goes only into an empty network`,
+    );
     process.exitCode = 1;
   } else {
     const started = performance.now();
-    const result = await seedDemo(defaultContext(store), db, {
+    const ctx = defaultContext(store);
+    const result = await seedDemo(ctx, db, {
       credentials: process.env.DEMO_CREDENTIALS === 'sample' ? 'sample' : 'all',
     });
+    await ensureCodeOfConduct(ctx);
     await catchUpRegistryReadModels(store, db);
     const { total } = await searchServices(db, {}, { page: 1, perPage: 1 });
     console.log(
-      `seeded ${result.organisations} organisations, ${result.services} services (${total} in the directory) in ${Math.round(performance.now() - started)} ms`,
+      `seeded ${result.organisations} organisations, ${result.services} services (${total} in the directory) in ${Math.round(performance.now() - started)} ms into ${infra.describe()}`,
     );
     console.log('\nDemo credentials (fictional; every password is the same):');
     for (const c of result.credentials)
@@ -37,6 +45,5 @@ try {
     );
   }
 } finally {
-  await db.close();
-  await store.close();
+  for (const closer of [...infra.closers].reverse()) await closer.close();
 }

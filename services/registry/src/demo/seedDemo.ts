@@ -66,7 +66,11 @@ export async function seedDemo(
   for (const p of network.networkStaff) await onboard(p, bootstrap, null, true);
   const admin: Actor = { principalId: network.networkStaff[0]!.personId, roles: ['network_admin'] };
   // A network started without the demo already has its v1; the demo members accept whatever is current.
-  const version = await organisations.ensureCodeOfConduct(admin, network.codeOfConduct.title, network.codeOfConduct.text);
+  const version = await organisations.ensureCodeOfConduct(
+    admin,
+    network.codeOfConduct.title,
+    network.codeOfConduct.text,
+  );
 
   let serviceCount = 0;
   for (const [index, org] of network.organisations.entries()) {

@@ -48,7 +48,12 @@ const approvedOrg = async (t: RegistryTestApp) => {
 const freshService = async (t: RegistryTestApp) => {
   const organisationId = await approvedOrg(t);
   const s = template.services[0]!;
-  const { serviceId } = await serviceHandlers(t.ctx).register(orgAdmin(organisationId), organisationId, s.details, s.capacity);
+  const { serviceId } = await serviceHandlers(t.ctx).register(
+    orgAdmin(organisationId),
+    organisationId,
+    s.details,
+    s.capacity,
+  );
   return { organisationId, serviceId };
 };
 const freshPerson = async (t: RegistryTestApp) => {
@@ -94,7 +99,10 @@ const TABLE: Record<string, Row> = {
   'POST /v1/people/:id/accept-invitation': { public: true },
   'GET /v1/organisations/:id/exchange-status': {
     allowed: ROLES,
-    fixture: async () => ({ url: `/v1/organisations/${template.organisationId}/exchange-status`, organisationId: template.organisationId }),
+    fixture: async () => ({
+      url: `/v1/organisations/${template.organisationId}/exchange-status`,
+      organisationId: template.organisationId,
+    }),
   },
   'POST /v1/organisations/:id/approve': {
     allowed: ['network_admin'],
@@ -273,7 +281,9 @@ describe('registry authorisation: every route × role', () => {
     for (const route of registered) expect(route.public, key(route)).toBe('public' in TABLE[key(route)]!);
   });
 
-  const guarded = Object.entries(TABLE).filter((e): e is [string, Exclude<Row, { public: true }>] => !('public' in e[1]));
+  const guarded = Object.entries(TABLE).filter(
+    (e): e is [string, Exclude<Row, { public: true }>] => !('public' in e[1]),
+  );
   it.each(guarded)('%s: 401 without a token, 2xx for the allowed roles, 403 for the others', async (route, row) => {
     const method = route.split(' ')[0] as 'GET' | 'POST' | 'PUT';
     const inject = async (request: Request, token?: string) =>

@@ -81,14 +81,17 @@ const filters = {
 const DEFAULT_RADIUS_KM = 25;
 
 const invalid = (pointer: string, detail: string): AppError =>
-  new AppError('VALIDATION_FAILED', `${pointer.slice(7)} ${detail}`, { errors: [{ pointer, detail }] });
+  new AppError('VALIDATION_FAILED', `${pointer.slice('/querystring/'.length)} ${detail}`, {
+    errors: [{ pointer, detail }],
+  });
 
 /** The filters HSDS defines, as a directory search (validated beyond what the schema can say). */
 const toSearch = (q: FilterQuery & Partial<ServicesQuery>): ServiceSearch => {
   const search: ServiceSearch = {};
   if (q.taxonomy_term_id !== undefined) {
     const term = findTaxonomyTerm(q.taxonomy_term_id);
-    if (!term) throw invalid('/query/taxonomy_term_id', 'is not a term of the ESTIA taxonomy (see /hsds/taxonomy_terms)');
+    if (!term)
+      throw invalid('/querystring/taxonomy_term_id', 'is not a term of the ESTIA taxonomy (see /hsds/taxonomy_terms)');
     search.category = term.id;
   }
   if (q.search) search.text = q.search;
@@ -102,11 +105,11 @@ const toSearch = (q: FilterQuery & Partial<ServicesQuery>): ServiceSearch => {
     search.near = { latitude: q.lat, longitude: q.lon, radiusKm: q.radius_km };
   if (q.proximity !== undefined) {
     const [latitude, longitude, radius] = q.proximity.split(',').map(Number) as [number, number, number?];
-    if (latitude < -90 || latitude > 90) throw invalid('/query/proximity', 'latitude must be between -90 and 90');
+    if (latitude < -90 || latitude > 90) throw invalid('/querystring/proximity', 'latitude must be between -90 and 90');
     if (longitude < -180 || longitude > 180)
-      throw invalid('/query/proximity', 'longitude must be between -180 and 180');
+      throw invalid('/querystring/proximity', 'longitude must be between -180 and 180');
     const radiusKm = radius ?? DEFAULT_RADIUS_KM;
-    if (radiusKm <= 0 || radiusKm > 500) throw invalid('/query/proximity', 'radius must be in (0, 500] km');
+    if (radiusKm <= 0 || radiusKm > 500) throw invalid('/querystring/proximity', 'radius must be in (0, 500] km');
     search.near = { latitude, longitude, radiusKm };
   }
   return search;
@@ -192,20 +195,28 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
       },
     },
   } as const;
-  app.get<{ Querystring: FilterQuery }>('/organizations', { config: PUBLIC, schema: organizationQuery }, async (request) => {
-    const { page, per_page } = request.query;
-    const search = toSearch(request.query);
-    const { items, total } = await listOrganisations(
-      db,
-      { page, perPage: per_page },
-      {
-        ...(search.text ? { text: search.text } : {}),
-        ...(search.modifiedAfter ? { modifiedAfter: search.modifiedAfter } : {}),
-        ...(search.category ? { category: search.category } : {}),
-      },
-    );
-    return toHsdsPage(items.map(toHsdsOrganizationSummary), { pageNumber: page, perPage: per_page, totalItems: total });
-  });
+  app.get<{ Querystring: FilterQuery }>(
+    '/organizations',
+    { config: PUBLIC, schema: organizationQuery },
+    async (request) => {
+      const { page, per_page } = request.query;
+      const search = toSearch(request.query);
+      const { items, total } = await listOrganisations(
+        db,
+        { page, perPage: per_page },
+        {
+          ...(search.text ? { text: search.text } : {}),
+          ...(search.modifiedAfter ? { modifiedAfter: search.modifiedAfter } : {}),
+          ...(search.category ? { category: search.category } : {}),
+        },
+      );
+      return toHsdsPage(items.map(toHsdsOrganizationSummary), {
+        pageNumber: page,
+        perPage: per_page,
+        totalItems: total,
+      });
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/organizations/:id',
@@ -226,7 +237,11 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
     const { page, per_page, search } = request.query;
     const all = [toHsdsTaxonomy(base)].filter((t) => matches(search, t.name, t.description ?? ''));
     const start = (page - 1) * per_page;
-    return toHsdsPage(all.slice(start, start + per_page), { pageNumber: page, perPage: per_page, totalItems: all.length });
+    return toHsdsPage(all.slice(start, start + per_page), {
+      pageNumber: page,
+      perPage: per_page,
+      totalItems: all.length,
+    });
   });
 
   app.get<{ Params: { id: string } }>(
@@ -238,16 +253,20 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
     },
   );
 
-  app.get<{ Querystring: FilterQuery }>('/taxonomy_terms', { config: PUBLIC, schema: pageAndSearch }, async (request) => {
-    const { page, per_page, search } = request.query;
-    const start = (page - 1) * per_page;
-    const terms = hsdsTaxonomyTerms(base).filter((t) => matches(search, t.name, t.description ?? '', t.code ?? ''));
-    return toHsdsPage(terms.slice(start, start + per_page), {
-      pageNumber: page,
-      perPage: per_page,
-      totalItems: terms.length,
-    });
-  });
+  app.get<{ Querystring: FilterQuery }>(
+    '/taxonomy_terms',
+    { config: PUBLIC, schema: pageAndSearch },
+    async (request) => {
+      const { page, per_page, search } = request.query;
+      const start = (page - 1) * per_page;
+      const terms = hsdsTaxonomyTerms(base).filter((t) => matches(search, t.name, t.description ?? '', t.code ?? ''));
+      return toHsdsPage(terms.slice(start, start + per_page), {
+        pageNumber: page,
+        perPage: per_page,
+        totalItems: terms.length,
+      });
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/taxonomy_terms/:id',
@@ -270,7 +289,10 @@ export const hsdsRoutes: FastifyPluginAsync<HsdsRoutesOptions> = async (app, { d
       const { items, total } = await listServiceAtLocations(db, { page, perPage: per_page }, toSearch(request.query));
       return toHsdsPage(
         items.map(({ service, locationId, distance_km }) => ({
-          ...toHsdsServiceAtLocationListItem(service, service.locations.find((l) => l.id === locationId)!),
+          ...toHsdsServiceAtLocationListItem(
+            service,
+            service.locations.find((l) => l.id === locationId)!,
+          ),
           ...(distance_km === undefined ? {} : { distance_km }),
         })),
         { pageNumber: page, perPage: per_page, totalItems: total },

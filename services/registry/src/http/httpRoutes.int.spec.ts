@@ -58,6 +58,44 @@ describe('registry HTTP: public HSDS directory and token endpoints', () => {
     expect(Math.max(...distances)).toBeLessThanOrEqual(25);
   });
 
+  it('HSDS filters: search, organization_id, modified_after, proximity (nearest first) on services and locations', async () => {
+    const all = await get('/hsds/services?per_page=100', 'services_page');
+    const word = all.contents[0].name.split(' ')[0];
+    const found = await get(
+      `/hsds/services?search=${encodeURIComponent(word.toUpperCase())}&per_page=100`,
+      'services_page',
+    );
+    expect(found.total_items).toBeGreaterThan(0);
+    expect(found.total_items).toBeLessThanOrEqual(all.total_items);
+    const orgId = all.contents[0].organization_id;
+    const own = await get(
+      `/hsds/service_at_locations?organization_id=${orgId}&per_page=100`,
+      'service_at_locations_page',
+    );
+    expect(own.total_items).toBeGreaterThan(0);
+    const future = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    expect((await get(`/hsds/services?modified_after=${future}`, 'services_page')).total_items).toBe(0);
+    expect((await get('/hsds/services?modified_after=2000-01-01T00:00:00Z', 'services_page')).total_items).toBe(
+      all.total_items,
+    );
+    expect((await get(`/hsds/organizations?modified_after=${future}`, 'organizations_page')).total_items).toBe(0);
+    const named = await get('/hsds/organizations?search=a&per_page=100', 'organizations_page');
+    expect(named.total_items).toBeGreaterThan(0);
+    const byTerm = await get('/hsds/organizations?taxonomy_term_id=housing&per_page=100', 'organizations_page');
+    expect(byTerm.total_items).toBeGreaterThan(0);
+    expect(byTerm.total_items).toBeLessThan(30);
+    for (const path of ['/hsds/services', '/hsds/service_at_locations']) {
+      const near = await get(`${path}?proximity=37.9838,23.7275,30&per_page=100`, `${path.slice(6)}_page` as HsdsKind);
+      const d = near.contents.map((x: { distance_km: number }) => x.distance_km);
+      expect(d.length, path).toBeGreaterThan(0);
+      expect(d).toEqual([...d].sort((a: number, b: number) => a - b));
+      expect(Math.max(...d)).toBeLessThanOrEqual(30);
+    }
+    const terms = await get('/hsds/taxonomy_terms?search=shelter', 'taxonomy_terms_page');
+    expect(terms.total_items).toBeGreaterThan(0);
+    expect(terms.total_items).toBeLessThan(10);
+  });
+
   it('bad queries are problem+json naming the field; unknown ids are 404', async () => {
     const bad = await app.inject({ method: 'GET', url: '/hsds/services?lat=95&lon=23&radius_km=5' });
     expect(bad.statusCode).toBe(400);

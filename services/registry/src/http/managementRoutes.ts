@@ -84,12 +84,15 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
         .nextExpectedVersion,
     ),
   );
-  app.post('/organisations/:id/suspend', { schema: withId('Reason') }, async (request: Req<{ reason: string }>, reply) =>
-    done(
-      reply,
-      (await organisations.suspend(actorOf(request), request.params.id, request.body.reason, options(request)))
-        .nextExpectedVersion,
-    ),
+  app.post(
+    '/organisations/:id/suspend',
+    { schema: withId('Reason') },
+    async (request: Req<{ reason: string }>, reply) =>
+      done(
+        reply,
+        (await organisations.suspend(actorOf(request), request.params.id, request.body.reason, options(request)))
+          .nextExpectedVersion,
+      ),
   );
   app.post('/organisations/:id/reinstate', { schema: idParams }, async (request: Req, reply) =>
     done(
@@ -97,12 +100,15 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
       (await organisations.reinstate(actorOf(request), request.params.id, options(request))).nextExpectedVersion,
     ),
   );
-  app.post('/organisations/:id/withdraw', { schema: withId('OptionalReason') }, async (request: Req<{ reason?: string }>, reply) =>
-    done(
-      reply,
-      (await organisations.withdraw(actorOf(request), request.params.id, request.body?.reason, options(request)))
-        .nextExpectedVersion,
-    ),
+  app.post(
+    '/organisations/:id/withdraw',
+    { schema: withId('OptionalReason') },
+    async (request: Req<{ reason?: string }>, reply) =>
+      done(
+        reply,
+        (await organisations.withdraw(actorOf(request), request.params.id, request.body?.reason, options(request)))
+          .nextExpectedVersion,
+      ),
   );
   app.put(
     '/organisations/:id/licence',
@@ -161,12 +167,15 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
         .send({ serviceId });
     },
   );
-  app.put('/services/:id/details', { schema: withId('ServiceDetailsUpdate') }, async (request: Req<{ details: ServiceDetails }>, reply) =>
-    done(
-      reply,
-      (await services.update(actorOf(request), request.params.id, request.body.details, options(request)))
-        .nextExpectedVersion,
-    ),
+  app.put(
+    '/services/:id/details',
+    { schema: withId('ServiceDetailsUpdate') },
+    async (request: Req<{ details: ServiceDetails }>, reply) =>
+      done(
+        reply,
+        (await services.update(actorOf(request), request.params.id, request.body.details, options(request)))
+          .nextExpectedVersion,
+      ),
   );
   app.put('/services/:id/capacity', { schema: withId('Capacity') }, async (request: Req<Capacity>, reply) =>
     done(
@@ -175,12 +184,15 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
         .nextExpectedVersion,
     ),
   );
-  app.post('/services/:id/withdraw', { schema: withId('OptionalReason') }, async (request: Req<{ reason?: string }>, reply) =>
-    done(
-      reply,
-      (await services.withdraw(actorOf(request), request.params.id, request.body?.reason, options(request)))
-        .nextExpectedVersion,
-    ),
+  app.post(
+    '/services/:id/withdraw',
+    { schema: withId('OptionalReason') },
+    async (request: Req<{ reason?: string }>, reply) =>
+      done(
+        reply,
+        (await services.withdraw(actorOf(request), request.params.id, request.body?.reason, options(request)))
+          .nextExpectedVersion,
+      ),
   );
 
   app.post<{
@@ -199,32 +211,41 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   });
   app.post(
     '/people/:id/accept-invitation',
-    { config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } }, schema: withId('InvitationAcceptance') },
+    {
+      config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: withId('InvitationAcceptance'),
+    },
     async (request: Req<{ token: string; password: string }>, reply) => {
       await people.acceptInvitation(request.params.id, request.body.token, request.body.password);
       return reply.code(204).send();
     },
   );
-  app.put('/people/:id/roles', { schema: withId('RolesChange') }, async (request: Req<{ roles: Role[]; permissions?: Permission[] }>, reply) =>
-    done(
-      reply,
-      (
-        await people.changeRoles(
-          actorOf(request),
-          request.params.id,
-          request.body.roles,
-          request.body.permissions ?? [],
-          options(request),
-        )
-      ).nextExpectedVersion,
-    ),
+  app.put(
+    '/people/:id/roles',
+    { schema: withId('RolesChange') },
+    async (request: Req<{ roles: Role[]; permissions?: Permission[] }>, reply) =>
+      done(
+        reply,
+        (
+          await people.changeRoles(
+            actorOf(request),
+            request.params.id,
+            request.body.roles,
+            request.body.permissions ?? [],
+            options(request),
+          )
+        ).nextExpectedVersion,
+      ),
   );
-  app.post('/people/:id/deactivate', { schema: withId('OptionalReason') }, async (request: Req<{ reason?: string }>, reply) =>
-    done(
-      reply,
-      (await people.deactivate(actorOf(request), request.params.id, request.body?.reason, options(request)))
-        .nextExpectedVersion,
-    ),
+  app.post(
+    '/people/:id/deactivate',
+    { schema: withId('OptionalReason') },
+    async (request: Req<{ reason?: string }>, reply) =>
+      done(
+        reply,
+        (await people.deactivate(actorOf(request), request.params.id, request.body?.reason, options(request)))
+          .nextExpectedVersion,
+      ),
   );
 
   app.post<{ Body: { organisationId: string; name: string; scopes: ApiScope[] } }>(
@@ -243,11 +264,14 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
     reply.header('cache-control', 'no-store');
     return clients.rotate(actorOf(request), request.params.id, options(request));
   });
-  app.post('/api-clients/:id/revoke', { schema: withId('OptionalReason') }, async (request: Req<{ reason?: string }>, reply) =>
-    done(
-      reply,
-      (await clients.revoke(actorOf(request), request.params.id, request.body?.reason, options(request)))
-        .nextExpectedVersion,
-    ),
+  app.post(
+    '/api-clients/:id/revoke',
+    { schema: withId('OptionalReason') },
+    async (request: Req<{ reason?: string }>, reply) =>
+      done(
+        reply,
+        (await clients.revoke(actorOf(request), request.params.id, request.body?.reason, options(request)))
+          .nextExpectedVersion,
+      ),
   );
 };

@@ -48,7 +48,9 @@ export async function startRegistryTestApp(): Promise<RegistryTestApp> {
   const app = await createHttpApp({
     service: 'registry-test',
     logger: createLogger({ service: 'registry-test', level: 'silent' }),
-    auth: { verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer: TEST_ISSUER, audience: 'estia' }) },
+    auth: {
+      verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer: TEST_ISSUER, audience: 'estia' }),
+    },
     db,
     rateLimit: false,
   });

@@ -50,25 +50,25 @@ class Params {
 /** `%text%` with LIKE's wildcards escaped, lower-cased (both dialects compare LOWER() = LOWER()). */
 export const likePattern = (text: string): string => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+// IN (subquery on the (value, service_id) key) lets the planner start from the filter's index rather
+// than test every active service; the public-status checks then run on the few candidates.
 const whereClauses = (search: ServiceSearch, p: Params): string[] => {
   const where: string[] = [];
   if (search.publishedOnly ?? true) where.push(`s.status = 'active'`, `o.status = 'approved'`);
   if (search.category)
     where.push(
-      `EXISTS (SELECT 1 FROM registry_service_categories c WHERE c.term_id = ${p.add(search.category)} AND c.service_id = s.id)`,
+      `s.id IN (SELECT c.service_id FROM registry_service_categories c WHERE c.term_id = ${p.add(search.category)})`,
     );
   if (search.language)
     where.push(
-      `EXISTS (SELECT 1 FROM registry_service_languages l WHERE l.code = ${p.add(search.language)} AND l.service_id = s.id)`,
+      `s.id IN (SELECT l.service_id FROM registry_service_languages l WHERE l.code = ${p.add(search.language)})`,
     );
   if (search.legalStatus)
     where.push(
-      `EXISTS (SELECT 1 FROM registry_service_legal_statuses ls WHERE ls.legal_status = ${p.add(search.legalStatus)} AND ls.service_id = s.id)`,
+      `s.id IN (SELECT ls.service_id FROM registry_service_legal_statuses ls WHERE ls.legal_status = ${p.add(search.legalStatus)})`,
     );
   if (search.region)
-    where.push(
-      `EXISTS (SELECT 1 FROM registry_service_areas a WHERE a.region = ${p.add(search.region)} AND a.service_id = s.id)`,
-    );
+    where.push(`s.id IN (SELECT a.service_id FROM registry_service_areas a WHERE a.region = ${p.add(search.region)})`);
   if (search.intakeOpen) where.push(`s.intake = 'open'`);
   if (search.organisationId) where.push(`s.organisation_id = ${p.add(search.organisationId)}`);
   if (search.text) {

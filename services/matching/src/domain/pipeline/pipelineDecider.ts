@@ -190,7 +190,9 @@ export const pipelineDecider: Decider<PipelineState, PipelineCommand, PipelineEv
           throw new AppError('CONFLICT', `the ${command.month}-month follow-up is already recorded`);
         if (!command.stillEmployed && !(typeof command.reasonCode === 'string' && REASON_CODE.test(command.reasonCode)))
           throw new AppError('VALIDATION_FAILED', 'a reason code is required when the person is no longer employed', {
-            errors: [{ pointer: '/body/reasonCode', detail: 'is required when stillEmployed is false (e.g. contract_ended)' }],
+            errors: [
+              { pointer: '/body/reasonCode', detail: 'is required when stillEmployed is false (e.g. contract_ended)' },
+            ],
           });
         const due = addMonths(state.startDate!, command.month);
         if (dateOf(command.now) < due) throw rule(`the ${command.month}-month follow-up is due on ${due}`);

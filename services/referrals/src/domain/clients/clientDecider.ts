@@ -1,6 +1,6 @@
 import type { Decider } from '@estia/infra/decider/types.js';
 import { AppError } from '@estia/infra/errors/appError.js';
-import type { Consent, ConsentRecipient } from '../consent/consent.js';
+import { consentCovers, type Consent, type ConsentRecipient } from '../consent/consent.js';
 import { actedBy, requireAnyRole, requireRole, type Actor } from '../shared/actor.js';
 import type { Opaque, Reason } from '../shared/personal.js';
 import { Problems, isInstant, isReasonCode } from '../shared/validation.js';
@@ -113,7 +113,42 @@ export type ClientEvent =
         personal?: { reasonNote: string };
       };
     }
-  | { type: 'ClientErased'; data: { clientId: string; erasedAt: string; erasedBy: By } };
+  | { type: 'ClientErased'; data: { clientId: string; erasedAt: string; erasedBy: By } }
+  | {
+      /**
+       * The client's candidate profile is (again) due to the matching service under a job_matching
+       * consent. Carries no personal data: the relay opens the sealed data as of this event and
+       * publishes only the fields the consent's scope lists (nothing once the key is destroyed).
+       */
+      type: 'CandidateProfileShared';
+      data: {
+        clientId: string;
+        consentId: string;
+        scope: ConsentScope[];
+        trigger: 'consent_given' | 'legal_status_changed' | 'personal_data_corrected';
+        sharedAt: string;
+      };
+    };
+
+/** What matching cannot work without (the contract requires these parts of the profile). */
+export const JOB_MATCHING_REQUIRED_SCOPE: readonly ConsentScope[] = ['legal_status', 'location', 'availability'];
+/** Corrections to these fields change what matching knows, so the profile is shared again. */
+const MATCHING_FIELDS = ['languages', 'location', 'employment'];
+
+const reshare = (
+  state: Extract<ClientState, { status: 'active' }>,
+  now: string,
+  trigger: 'legal_status_changed' | 'personal_data_corrected',
+): ClientEvent[] => {
+  const consent = consentCovers(state.consents, 'job_matching', {}, now);
+  if (!consent) return [];
+  return [
+    {
+      type: 'CandidateProfileShared',
+      data: { clientId: state.clientId, consentId: consent.consentId, scope: [...consent.scope], trigger, sharedAt: now },
+    },
+  ];
+};
 
 export type ClientState =
   | { status: 'none' }
@@ -212,6 +247,7 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
             personal: command.personal,
           },
         },
+        ...(fields.some((f) => MATCHING_FIELDS.includes(f)) ? reshare(active, now, 'personal_data_corrected') : []),
       ];
     }
 
@@ -227,6 +263,7 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
           type: 'LegalStatusChanged',
           data: { clientId, changedBy: actedBy(actor), changedAt: now, personal: command.personal },
         },
+        ...reshare(active, now, 'legal_status_changed'),
       ];
     }
 
@@ -261,6 +298,12 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
           '/recipient',
           'must name an organisation or a service category',
         );
+      else
+        problems.check(
+            JOB_MATCHING_REQUIRED_SCOPE.every((needed) => (command.scope ?? []).includes(needed)),
+            '/scope',
+            `must include ${JOB_MATCHING_REQUIRED_SCOPE.join(', ')} for job matching`,
+          );
       if (command.expiresAt !== null) {
         if (!isInstant(command.expiresAt)) problems.add('/expiresAt', 'must be a date-time or null');
         else problems.check(Date.parse(command.expiresAt) > Date.parse(now), '/expiresAt', 'must be in the future');
@@ -286,6 +329,20 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
             expiresAt: command.expiresAt === null ? null : new Date(command.expiresAt).toISOString(),
           },
         },
+        ...(command.purpose === 'job_matching'
+          ? [
+              {
+                type: 'CandidateProfileShared' as const,
+                data: {
+                  clientId,
+                  consentId: command.consentId,
+                  scope: [...new Set(command.scope)],
+                  trigger: 'consent_given' as const,
+                  sharedAt: now,
+                },
+              },
+            ]
+          : []),
       ];
     }
 
@@ -341,6 +398,7 @@ export function evolveClient(state: ClientState, event: Opaque<ClientEvent>): Cl
       return { ...state, organisations: [...state.organisations, event.data.linkedBy.organisationId] };
     case 'ClientPersonalDataCorrected':
     case 'LegalStatusChanged':
+    case 'CandidateProfileShared':
       return state;
     case 'ConsentGiven':
       if (state.status !== 'active') return state;

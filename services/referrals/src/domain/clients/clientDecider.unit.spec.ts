@@ -294,6 +294,135 @@ describe('client decider', () => {
     });
   });
 
+  describe('job matching', () => {
+    const later = '2025-07-01T08:00:00.000Z';
+    const matchingConsent: ClientCommand = {
+      ...giveConsent,
+      consentId: 'consent-jm',
+      purpose: 'job_matching',
+      recipient: {},
+      scope: ['legal_status', 'location', 'availability', 'languages'],
+      expiresAt: null,
+    };
+    const matchingGiven: ClientEvent = {
+      type: 'ConsentGiven',
+      data: {
+        consentId: 'consent-jm',
+        clientId,
+        purpose: 'job_matching',
+        recipient: {},
+        scope: ['legal_status', 'location', 'availability', 'languages'],
+        method: 'written',
+        recordedBy: { organisationId: 'org-a', userId: 'u-1' },
+        givenAt: now,
+        expiresAt: null,
+      },
+    };
+    const shared = (trigger: string, at = now): ClientEvent =>
+      ({
+        type: 'CandidateProfileShared',
+        data: {
+          clientId,
+          consentId: 'consent-jm',
+          scope: ['legal_status', 'location', 'availability', 'languages'],
+          trigger,
+          sharedAt: at,
+        },
+      }) as ClientEvent;
+    const employment = {
+      skills: ['http://data.europa.eu/esco/skill/abc'],
+      occupations: [{ iscoCode: '7112' }],
+      drivingLicences: ['B' as const],
+      availability: { from: '2025-07-01', opportunityKinds: ['job' as const] },
+    };
+
+    it('shares the candidate profile when job matching consent is given, naming no personal data', () =>
+      spec.given([registered]).when(matchingConsent).then([matchingGiven, shared('consent_given')]));
+
+    it('refuses a job matching consent without legal status, location and availability in scope', () =>
+      spec
+        .given([registered])
+        .when({ ...matchingConsent, scope: ['languages'] })
+        .thenThrows('VALIDATION_FAILED', /\/scope/));
+
+    it('shares again on legal status or language changes while the consent holds, not after withdrawal', () => {
+      const legal: ClientCommand = {
+        type: 'ChangeLegalStatus',
+        clientId,
+        now: later,
+        actor: officer,
+        personal: { legalStatus: { status: 'refugee' } },
+      };
+      spec
+        .given([registered, matchingGiven])
+        .when(legal)
+        .thenEvents((events) => {
+          expect(events.map((e) => e.type)).toEqual(['LegalStatusChanged', 'CandidateProfileShared']);
+          expect(events[1]).toEqual(shared('legal_status_changed', later));
+        });
+      const languages: ClientCommand = {
+        type: 'CorrectPersonalData',
+        clientId,
+        now: later,
+        actor: officer,
+        personal: { languages: [{ language: 'el', level: 'B1' }] },
+      };
+      spec
+        .given([registered, matchingGiven])
+        .when(languages)
+        .thenEvents((events) => expect(events[1]).toEqual(shared('personal_data_corrected', later)));
+      // A name correction tells matching nothing new.
+      spec
+        .given([registered, matchingGiven])
+        .when({ ...languages, personal: { familyName: 'Al-Haddad' } })
+        .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['ClientPersonalDataCorrected']));
+      const withdrawn: ClientEvent = {
+        type: 'ConsentWithdrawn',
+        data: {
+          clientId,
+          consentId: 'consent-jm',
+          purpose: 'job_matching',
+          recipient: {},
+          withdrawnAt: now,
+          recordedBy: { organisationId: 'org-a', userId: 'u-1' },
+        },
+      };
+      spec
+        .given([registered, matchingGiven, withdrawn])
+        .when(legal)
+        .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['LegalStatusChanged']));
+    });
+
+    it('validates location and employment against the matching contract', () => {
+      spec
+        .given([registered])
+        .when({
+          type: 'CorrectPersonalData',
+          clientId,
+          now,
+          actor: officer,
+          personal: {
+            location: { country: 'GR', region: 'EL30', coordinates: { lat: 99, lon: 0 } },
+            employment: { ...employment, skills: ['welding'], availability: { from: 'soon', opportunityKinds: [] } },
+          },
+        } as ClientCommand)
+        .thenThrows(
+          'VALIDATION_FAILED',
+          /location\/coordinates\/lat[\s\S]*employment\/skills\/0[\s\S]*availability\/from[\s\S]*opportunityKinds/,
+        );
+      spec
+        .given([registered])
+        .when({
+          type: 'CorrectPersonalData',
+          clientId,
+          now,
+          actor: officer,
+          personal: { location: { country: 'GR', region: 'EL30' }, employment },
+        })
+        .thenEvents((events) => expect(events.map((e) => e.type)).toEqual(['ClientPersonalDataCorrected']));
+    });
+  });
+
   describe('erasure', () => {
     const erase: ClientCommand = { type: 'EraseClient', clientId, now, actor: dpo };
 

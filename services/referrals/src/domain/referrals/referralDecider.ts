@@ -244,6 +244,8 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
 
     case 'ForwardReferral': {
       requireParty(referral, actor, 'receiver', 'forward');
+      // The link is written after the new referral exists and may be retried: once recorded, nothing more.
+      if (referral.forwardedTo.includes(command.newReferralId)) return [];
       requireFrom(referral, ['requested', 'accepted', 'in-progress', 'on-hold'], 'forward');
       if (command.to.organisationId === actor.organisationId)
         new Problems().add('/to/organisationId', 'must be another organisation').throwIfAny('forward is not valid');

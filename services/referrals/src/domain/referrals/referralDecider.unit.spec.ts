@@ -394,6 +394,16 @@ describe('referral decider', () => {
           forwarded,
         ]));
 
+    it('records the link once: a retried forward of the same new referral changes nothing', () =>
+      spec
+        .given([
+          requested,
+          { type: 'ReferralRejected', data: { ...move(receiver, 'requested'), reasonCode: 'forwarded' } },
+          forwarded,
+        ])
+        .when(forward)
+        .then([]));
+
     it('keeps an accepted referral going while an additional one is forwarded', () =>
       spec.given([requested, accepted]).when(forward).then([forwarded]));
 

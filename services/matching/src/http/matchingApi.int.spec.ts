@@ -1,0 +1,425 @@
+import { randomUUID } from 'node:crypto';
+import type { EventEnvelope } from '@estia/contracts';
+import { validateEnvelope } from '@estia/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opportunityStreamId } from '../domain/opportunities/opportunityDecider.js';
+import { applicationStreamId } from '../domain/pipeline/pipelineDecider.js';
+import { addDays, addMonths } from '../domain/shared/dates.js';
+import { matchingPublicEvents } from '../integration/publicEvents.js';
+import { ATHENS, ESCO, PIRAEUS, carpenterJob } from '../testing/builders.js';
+import { startMatchingHarness, type MatchingHarness } from '../testing/matchingHarness.js';
+
+const NGO = randomUUID();
+const EMPLOYER = randomUUID();
+const PENDING = randomUUID();
+const today = new Date().toISOString().slice(0, 10);
+const SKILL = (id: string) => `http://data.europa.eu/esco/skill/${id}`;
+
+let h: MatchingHarness;
+let coach: string;
+let employer: string;
+let auditor: string;
+let pending: string;
+
+const json = { 'content-type': 'application/json' };
+const inject = (method: 'GET' | 'POST' | 'PATCH', url: string, token: string, body?: unknown, headers = {}) =>
+  h.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : json), ...headers },
+    ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+  });
+
+const job = () =>
+  carpenterJob({
+    startDate: addDays(today, 14),
+    closingDate: addDays(today, 10),
+    location: { remote: false, ...PIRAEUS, country: 'GR', locality: 'Piraeus' },
+  });
+
+const membership = (organisationId: string, kind: 'ngo' | 'employer', mayExchange: boolean) =>
+  h.deliver(
+    'estia.registry.organisation.membership-changed.v1',
+    organisationId,
+    {
+      organisationId,
+      name: `org ${kind}`,
+      kind,
+      country: 'GR',
+      region: 'EL30',
+      status: mayExchange ? 'approved' : 'applied',
+      change: mayExchange ? 'approved' : 'applied',
+      licence: null,
+      codeOfConductVersionAccepted: mayExchange ? 1 : null,
+      currentCodeOfConductVersion: 1,
+      mayExchange,
+      changedAt: new Date().toISOString(),
+    },
+    organisationId,
+  );
+
+/** A client of the NGO who consents to job matching and to sharing skills/languages/occupations with employers. */
+const consentingCarpenter = async (clientId: string, consentId = randomUUID()) => {
+  const givenAt = new Date().toISOString();
+  const consent = (purpose: 'job_matching' | 'employer_sharing', id: string) =>
+    h.deliver(
+      'estia.referrals.client.consent-given.v1',
+      clientId,
+      {
+        consentId: id,
+        clientId,
+        purpose,
+        recipient: {},
+        scope: ['skills', 'languages', 'occupations', 'location', 'legal_status'],
+        givenAt,
+        expiresAt: null,
+        recordedByOrganisationId: NGO,
+      },
+      NGO,
+    );
+  await consent('job_matching', consentId);
+  await consent('employer_sharing', randomUUID());
+  await shareProfile(clientId, consentId, givenAt);
+  await h.settle();
+  return consentId;
+};
+
+const shareProfile = (clientId: string, consentId: string, sharedAt = new Date().toISOString()) =>
+  h.deliver(
+    'estia.referrals.client.candidate-profile-shared.v1',
+    clientId,
+    {
+      clientId,
+      consentId,
+      legalStatus: {
+        status: 'refugee',
+        decisionDate: '2025-03-01',
+        residencePermitValidFrom: '2025-03-01',
+        residencePermitValidUntil: '2028-02-29',
+      },
+      languages: [
+        { language: 'ar', level: 'C2', native: true },
+        { language: 'el', level: 'A2' },
+      ],
+      location: {
+        country: 'GR',
+        region: 'EL30',
+        coordinates: { lat: ATHENS.latitude, lon: ATHENS.longitude },
+        maxTravelKm: 30,
+      },
+      skills: [SKILL(ESCO.skills.installWood), SKILL(ESCO.skills.snapChalkLine), SKILL(ESCO.skills.workErgonomically)],
+      occupations: [{ escoUri: `http://data.europa.eu/esco/occupation/${ESCO.carpenter}` }],
+      drivingLicences: ['B'],
+      availability: { from: today, hoursPerWeek: 40, opportunityKinds: ['job'] },
+      sharedAt,
+    },
+    NGO,
+  );
+
+const eventCount = async () => (await h.store.readAll()).length;
+const publicMessages = async (streamId: string) =>
+  (await h.store.readStream(streamId)).map(matchingPublicEvents).filter((m) => m !== null);
+
+beforeAll(async () => {
+  h = await startMatchingHarness();
+  coach = await h.token(NGO, ['job_coach']);
+  employer = await h.token(EMPLOYER, ['org_admin']);
+  auditor = await h.token(randomUUID(), ['auditor']);
+  pending = await h.token(PENDING, ['org_admin']);
+  await membership(NGO, 'ngo', true);
+  await membership(EMPLOYER, 'employer', true);
+  await membership(PENDING, 'employer', false);
+});
+afterAll(async () => h?.close());
+
+describe('matching service over HTTP (real SQLite store and read models)', () => {
+  let opportunityId: string;
+  let placementId: string;
+  const clientId = randomUUID();
+
+  it('autocompletes ESCO occupations for authenticated callers only', async () => {
+    const res = await inject('GET', '/esco/occupations?q=carpent&limit=5', coach);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items.map((s: { id: string }) => s.id)).toContain(ESCO.carpenter);
+    expect((await h.app.inject({ method: 'GET', url: '/esco/skills?q=wood' })).statusCode).toBe(401);
+  });
+
+  it('publishes an opportunity of an approved organisation, refuses one that is not approved', async () => {
+    const before = await eventCount();
+    const refused = await inject('POST', '/opportunities', pending, job());
+    expect(refused.statusCode).toBe(403);
+    expect(await eventCount()).toBe(before);
+
+    const res = await inject('POST', '/opportunities', employer, job());
+    expect(res.statusCode).toBe(201);
+    expect(res.headers.etag).toBe('"0"');
+    opportunityId = res.json().id;
+    expect(res.json()).toMatchObject({ status: 'open', organisationId: EMPLOYER });
+    expect((await inject('GET', `/opportunities/${opportunityId}`, auditor)).json().details.title).toBe(job().title);
+
+    // A partner retrying with the same Idempotency-Key creates nothing twice.
+    const key = { 'idempotency-key': randomUUID() };
+    const first = await inject('POST', '/opportunities', employer, job(), key);
+    const count = await eventCount();
+    const retry = await inject('POST', '/opportunities', employer, job(), key);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json().id).toBe(first.json().id);
+    expect(await eventCount()).toBe(count);
+    expect(
+      (await inject('POST', `/opportunities/${first.json().id}/close`, employer, { reason: 'duplicate' })).statusCode,
+    ).toBe(200);
+  });
+
+  it('revises with a merge patch under If-Match', async () => {
+    const url = `/opportunities/${opportunityId}`;
+    const revised = await inject('PATCH', url, employer, { positions: 3 }, { 'if-match': '"0"' });
+    expect(revised.statusCode).toBe(200);
+    expect(revised.headers.etag).toBe('"1"');
+    expect(revised.json().details).toMatchObject({ positions: 3, title: job().title });
+    expect((await inject('PATCH', url, employer, { positions: 4 }, { 'if-match': '"0"' })).statusCode).toBe(412);
+    expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(1);
+  });
+
+  it('rejects bad input with problem+json naming the field, and writes nothing', async () => {
+    const before = await eventCount();
+    const unknownSkill = await inject('POST', '/opportunities', employer, {
+      ...job(),
+      optionalSkills: [ESCO.skills.crosscutSaw, 'not-an-esco-skill'],
+    });
+    expect(unknownSkill.statusCode).toBe(400);
+    expect(unknownSkill.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(unknownSkill.json().errors).toContainEqual({
+      pointer: '/body/optionalSkills/1',
+      detail: 'unknown ESCO skill "not-an-esco-skill"',
+    });
+    const badCoordinates = await inject('POST', '/opportunities', employer, {
+      ...job(),
+      location: { remote: false, latitude: 123, longitude: 23.6 },
+    });
+    expect(badCoordinates.statusCode).toBe(400);
+    expect(badCoordinates.json().errors.map((e: { pointer: string }) => e.pointer)).toContain(
+      '/body/location/latitude',
+    );
+    const unknownField = await inject('POST', '/opportunities', employer, { ...job(), salary: 'lots' });
+    expect(unknownField.statusCode).toBe(400);
+    expect(await eventCount()).toBe(before);
+
+    const patch = await inject('PATCH', `/opportunities/${opportunityId}`, employer, { occupation: 'nope' });
+    expect(patch.statusCode).toBe(400);
+    expect(patch.json().detail).toContain('unknown ESCO occupation "nope"');
+    expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(1);
+  });
+
+  it('matches a consenting candidate both ways; the employer sees a pseudonym', async () => {
+    await consentingCarpenter(clientId);
+    const mine = await inject('GET', `/candidates/${clientId}/matches`, coach);
+    expect(mine.statusCode).toBe(200);
+    const match = mine.json().items[0];
+    expect(match).toMatchObject({ opportunityId, candidateId: clientId });
+    expect(match.skills.matchedEssential.map((s: { id: string }) => s.id)).toEqual([
+      ESCO.skills.installWood,
+      ESCO.skills.snapChalkLine,
+    ]);
+    expect(match.rightToWork.allowed).toBe(true);
+
+    const theirs = await inject('GET', `/opportunities/${opportunityId}/matches`, employer);
+    const seen = theirs.json().items[0];
+    expect(seen.pseudonymous).toBe(true);
+    expect(seen.candidateId).not.toBe(clientId);
+    expect(JSON.stringify(theirs.json())).not.toContain(clientId);
+    expect((await inject('GET', `/candidates/${clientId}`, employer)).statusCode).toBe(404);
+    expect((await inject('GET', `/candidates/${clientId}`, coach)).json().profile.skills).toHaveLength(3);
+  });
+
+  it('runs the pipeline to a published hire and follow-up, refusing illegal steps without writing', async () => {
+    const proposed = await inject('POST', '/placements', coach, { clientId, opportunityId });
+    expect(proposed.statusCode).toBe(201);
+    placementId = proposed.json().id;
+    const stream = applicationStreamId(placementId);
+    expect((await inject('GET', `/placements/${placementId}`, employer)).json().clientId).not.toBe(clientId);
+    expect(
+      (await inject('POST', `/placements/${placementId}/interest`, employer, { interested: true })).statusCode,
+    ).toBe(403);
+    expect((await inject('POST', `/placements/${placementId}/interest`, coach, { interested: true })).statusCode).toBe(
+      200,
+    );
+    // The client agreed to apply: the employer may now know who it is.
+    expect((await inject('GET', `/placements/${placementId}`, employer)).json().clientId).toBe(clientId);
+
+    const tooMuch = await inject('POST', `/placements/${placementId}/application`, coach, {
+      fields: ['skills', 'availability'],
+    });
+    expect(tooMuch.statusCode).toBe(422);
+    expect(tooMuch.json().detail).toContain('availability');
+    expect(await h.store.streamVersion(stream)).toBe(1);
+    expect(
+      (await inject('POST', `/placements/${placementId}/application`, coach, { fields: ['skills', 'languages'] }))
+        .statusCode,
+    ).toBe(200);
+    const interview = await inject('POST', `/placements/${placementId}/interview`, employer, {
+      at: `${addDays(today, 3)}T10:00:00Z`,
+    });
+    expect(interview.statusCode).toBe(200);
+    expect((await inject('POST', `/placements/${placementId}/offer`, employer, {})).statusCode).toBe(200);
+    const startDate = addMonths(today, -2);
+    const hired = await inject('POST', `/placements/${placementId}/hire`, employer, { startDate });
+    expect(hired.statusCode).toBe(200);
+    expect(hired.json()).toMatchObject({ status: 'hired', startDate });
+
+    const illegal = await inject('POST', `/placements/${placementId}/offer`, employer, {});
+    expect(illegal.statusCode).toBe(409);
+    expect(illegal.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+    expect(illegal.json().detail).toContain('hired');
+    const versionAfterHire = await h.store.streamVersion(stream);
+
+    const noReason = await inject('POST', `/placements/${placementId}/follow-ups`, coach, {
+      month: 1,
+      stillEmployed: false,
+    });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().errors[0].pointer).toBe('/body/reasonCode');
+    expect(await h.store.streamVersion(stream)).toBe(versionAfterHire);
+    const followUp = await inject('POST', `/placements/${placementId}/follow-ups`, coach, {
+      month: 1,
+      stillEmployed: true,
+    });
+    expect(followUp.statusCode).toBe(200);
+    expect(followUp.json().followUps).toEqual([1]);
+    expect(
+      (await inject('POST', `/placements/${placementId}/follow-ups`, coach, { month: 3, stillEmployed: true })).json()
+        .code,
+    ).toBe('BUSINESS_RULE_VIOLATED');
+
+    const messages = await publicMessages(stream);
+    for (const m of messages) expect(validateEnvelope(m.envelope).valid).toBe(true);
+    expect(messages.map((m) => [m.envelope.type, (m.envelope.data as { status?: string }).status])).toEqual([
+      ['estia.matching.application.status-changed.v1', 'proposed'],
+      ['estia.matching.application.status-changed.v1', 'interested'],
+      ['estia.matching.application.status-changed.v1', 'application_sent'],
+      ['estia.matching.application.status-changed.v1', 'interview'],
+      ['estia.matching.application.status-changed.v1', 'offer'],
+      ['estia.matching.placement.hired.v1', undefined],
+      ['estia.matching.placement.follow-up-recorded.v1', undefined],
+    ]);
+    const hire = messages[5]!.envelope as EventEnvelope<Record<string, unknown>>;
+    expect(hire).toMatchObject({ subject: placementId, actororganisation: EMPLOYER });
+    expect(hire.data).toMatchObject({
+      placementId,
+      clientId,
+      opportunityId,
+      employerOrganisationId: EMPLOYER,
+      opportunityKind: 'job',
+      startDate,
+      hoursPerWeek: 40,
+      contractType: 'fixed_term',
+      occupation: { escoUri: `http://data.europa.eu/esco/occupation/${ESCO.carpenter}` },
+    });
+    expect(messages[1]!.envelope.data).toMatchObject({ previousStatus: 'proposed', status: 'interested' });
+  });
+
+  it('keeps the opportunity lifecycle with ETag / If-Match, naming the state on an illegal transition', async () => {
+    const url = `/opportunities/${opportunityId}`;
+    const paused = await inject('POST', `${url}/pause`, employer, {}, { 'if-match': '"1"' });
+    expect(paused.statusCode).toBe(200);
+    expect(paused.headers.etag).toBe('"2"');
+    expect((await inject('POST', `${url}/resume`, employer, {}, { 'if-match': '"1"' })).statusCode).toBe(412);
+    expect((await inject('POST', `${url}/resume`, coach, {}, { 'if-match': '"2"' })).statusCode).toBe(403);
+    expect((await inject('POST', `${url}/fill`, employer, undefined, { 'if-match': '"2"' })).json().status).toBe(
+      'filled',
+    );
+    const closed = await inject('POST', `${url}/close`, employer, { reason: 'budget' });
+    expect(closed.statusCode).toBe(409);
+    expect(closed.json().detail).toBe('cannot close an opportunity that is filled');
+    expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(3);
+    expect((await inject('POST', `${url}/pause`, auditor, {})).statusCode).toBe(403);
+  });
+
+  it('drops a candidate from matching at once when consent is withdrawn, and withdraws open applications', async () => {
+    const other = await inject('POST', '/opportunities', employer, job());
+    const otherId = other.json().id as string;
+    const client2 = randomUUID();
+    const consentId = await consentingCarpenter(client2);
+    const proposal = await inject('POST', '/placements', coach, { clientId: client2, opportunityId: otherId });
+    expect(proposal.statusCode).toBe(201);
+    const ids = async () =>
+      (await inject('GET', `/opportunities/${otherId}/matches`, auditor))
+        .json()
+        .items.map((m: { candidateId: string }) => m.candidateId);
+    expect(await ids()).toContain(client2);
+
+    // With the read models held back, only the consumer itself can take the candidate out of matching.
+    await h.pauseProjections();
+    await h.deliver(
+      'estia.referrals.client.consent-withdrawn.v1',
+      client2,
+      {
+        consentId,
+        clientId: client2,
+        purpose: 'job_matching',
+        recipient: {},
+        withdrawnAt: new Date().toISOString(),
+        recordedByOrganisationId: NGO,
+      },
+      NGO,
+    );
+    // No waiting for the read models: the engine forgot the candidate inside the consumer.
+    expect(await ids()).not.toContain(client2);
+    await h.resumeProjections();
+    await h.settle();
+    expect((await inject('GET', `/candidates/${client2}`, coach)).statusCode).toBe(404);
+    expect((await inject('GET', `/placements/${proposal.json().id}`, coach)).json().status).toBe('withdrawn');
+    const removed = (await publicMessages(`candidate-${client2}`)).map((m) => m.envelope);
+    expect(removed).toMatchObject([
+      { type: 'estia.matching.candidate-profile.removed.v1', data: { reason: 'consent_withdrawn' } },
+    ]);
+    const statuses = (await publicMessages(applicationStreamId(proposal.json().id))).map((m) => m.envelope.data);
+    expect(statuses.at(-1)).toMatchObject({ status: 'withdrawn', reasonCode: 'consent_withdrawn' });
+    // A profile shared after withdrawal is not kept.
+    const version = await h.store.streamVersion(`candidate-${client2}`);
+    await shareProfile(client2, consentId);
+    expect(await h.store.streamVersion(`candidate-${client2}`)).toBe(version);
+    await h.settle();
+    expect(await ids()).not.toContain(client2);
+  });
+
+  it('forgets an erased client everywhere and publishes the removal', async () => {
+    const client3 = randomUUID();
+    await consentingCarpenter(client3);
+    expect((await inject('GET', `/candidates/${client3}`, coach)).statusCode).toBe(200);
+    await h.deliver(
+      'estia.referrals.client.erased.v1',
+      client3,
+      { clientId: client3, erasedAt: new Date().toISOString() },
+      NGO,
+    );
+    await h.settle();
+    expect((await inject('GET', `/candidates/${client3}`, auditor)).statusCode).toBe(404);
+    expect(await h.db.query('SELECT * FROM matching_sharing_consents WHERE client_id = $1', [client3])).toEqual([]);
+    const removed = (await publicMessages(`candidate-${client3}`)).map((m) => m.envelope);
+    expect(removed).toMatchObject([
+      { type: 'estia.matching.candidate-profile.removed.v1', data: { reason: 'client_erased' } },
+    ]);
+    // A late delivery about the erased client is absorbed, not dead-lettered.
+    await expect(shareProfile(client3, randomUUID())).resolves.toBeUndefined();
+  });
+
+  it('rebuilds the same engine and read models after a restart or a projection rebuild', async () => {
+    const before = h.built.engine.size;
+    const asOf = new Date().toISOString();
+    const restarted = await h.restart();
+    expect(restarted.engine.size).toEqual(before);
+    const [open] = await h.built.queries.opportunities({ status: 'open', limit: 1 });
+    expect(restarted.engine.candidatesFor(open!.id, { asOf })).toEqual(
+      h.built.engine.candidatesFor(open!.id, { asOf }),
+    );
+    const snapshot = async () => ({
+      opportunities: await h.db.query('SELECT * FROM matching_opportunities ORDER BY opportunity_id'),
+      candidates: await h.db.query('SELECT * FROM matching_candidates ORDER BY client_id'),
+      applications: await h.db.query('SELECT * FROM matching_applications ORDER BY application_id'),
+    });
+    const tables = await snapshot();
+    await h.projector.rebuild('matching.read-models.v1');
+    expect(await snapshot()).toEqual(tables);
+    expect(h.built.engine.size).toEqual(before);
+  });
+});

@@ -1,0 +1,76 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { requireAuth } from '@estia/infra/auth/requireAuth.js';
+import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
+import { AppError } from '@estia/infra/errors/appError.js';
+import type { EventStore } from '@estia/infra/eventStore/types.js';
+import type { Projector } from '@estia/infra/projections/projector.js';
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { recordAuditorRead } from '../application/auditReads.js';
+import { UUID_PATTERN, reminderRoutes } from '../deadlines/reminderRoutes.js';
+import { actorOf } from '../http/actor.js';
+import { parseAsOf } from './asOf.js';
+import { loadCaseHistory } from './caseHistory.js';
+import { verifyCase } from './verifyCase.js';
+
+export interface AuditRoutesOptions {
+  store: EventStore;
+  db: SqlDatabase;
+  keyStore: KeyStore;
+  projector?: Projector;
+}
+
+const clientParams = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: UUID_PATTERN } },
+  required: ['id'],
+} as const;
+
+/**
+ * The auditor's API (mounted under /v1) plus the deadline reminders of an organisation. Auditors read
+ * everything, read-only; each read is appended to the log (AuditorRead) BEFORE anything is answered.
+ * An erased client's history still replays (the facts and the chain stay; the person reads as erased).
+ */
+export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (http, options) => {
+  const { store, keyStore } = options;
+  const auditorOnly = requireAuth({ roles: ['auditor'] });
+
+  const record = (request: FastifyRequest, clientId: string) =>
+    recordAuditorRead(store, actorOf(request), { resource: 'client', resourceId: clientId }, request.correlationId);
+
+  http.get<{ Params: { id: string }; Querystring: { asOf?: string } }>(
+    '/audit/clients/:id/history',
+    {
+      preHandler: auditorOnly,
+      schema: {
+        params: clientParams,
+        querystring: {
+          type: 'object',
+          properties: { asOf: { type: 'string', minLength: 1, maxLength: 40 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const clientId = request.params.id;
+      const asOf = request.query.asOf === undefined ? undefined : parseAsOf(request.query.asOf, '/querystring/asOf');
+      await record(request, clientId);
+      const history = await loadCaseHistory(store, keyStore, clientId, asOf === undefined ? {} : { asOf });
+      if (!history) throw new AppError('NOT_FOUND', `client ${clientId} not found`);
+      return history;
+    },
+  );
+
+  http.get<{ Params: { id: string } }>(
+    '/audit/clients/:id/verify',
+    { preHandler: auditorOnly, schema: { params: clientParams } },
+    async (request) => {
+      const clientId = request.params.id;
+      await record(request, clientId);
+      const result = await verifyCase(store, clientId);
+      if (!result) throw new AppError('NOT_FOUND', `client ${clientId} not found`);
+      return result;
+    },
+  );
+
+  await http.register(reminderRoutes, options);
+};

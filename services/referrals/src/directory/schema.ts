@@ -1,0 +1,47 @@
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+
+/**
+ * The local copy of the registry's directory, fed only by its integration events (never its tables):
+ * who may exchange cases, and each published service with what suggestions and deciders need.
+ * Lists are JSON text; the directory of a network is small enough to filter them in memory.
+ */
+const DDL = [
+  `CREATE TABLE IF NOT EXISTS rf_organisations (
+    organisation_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    may_exchange INTEGER NOT NULL,
+    changed_at TEXT NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS rf_directory (
+    service_id TEXT PRIMARY KEY,
+    organisation_id TEXT NOT NULL,
+    organisation_name TEXT NOT NULL,
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    category_code TEXT NOT NULL,
+    legal_statuses TEXT NOT NULL,
+    languages TEXT NOT NULL,
+    service_areas TEXT NOT NULL,
+    locations TEXT NOT NULL,
+    intake_status TEXT NOT NULL,
+    available INTEGER,
+    response_time_hours DOUBLE PRECISION NOT NULL,
+    revision INTEGER NOT NULL,
+    withdrawn INTEGER NOT NULL,
+    changed_at TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS rf_directory_category ON rf_directory (category, withdrawn, intake_status)`,
+];
+
+export async function ensureDirectoryTables(db: SqlDatabase): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for (const statement of DDL) await db.execute(statement);
+      return;
+    } catch (error) {
+      // PostgreSQL: concurrent CREATE TABLE IF NOT EXISTS may still collide on the catalogue.
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
