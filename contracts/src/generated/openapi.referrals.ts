@@ -36,19 +36,616 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/clients': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Register a client (likely duplicates → 422 with candidates) */
+    post: operations['registerClient'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{clientId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A client's case within the caller's access: personal data (scope), needs, consents, referrals */
+    get: operations['getClient'];
+    put?: never;
+    post?: never;
+    /** Erase a client (GDPR art. 17): destroys the key */
+    delete: operations['eraseClient'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{clientId}/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a consent (purpose, recipient, scope) */
+    post: operations['giveConsent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{clientId}/consents/{consentId}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw a consent (at once) */
+    post: operations['withdrawConsent'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{clientId}/legal-status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a legal status change */
+    post: operations['changeLegalStatus'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{clientId}/links': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Link the caller's organisation to an existing client (duplicate match required) */
+    post: operations['linkRegistration'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{clientId}/needs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Assess a need */
+    post: operations['assessNeed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{clientId}/needs/{needId}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close a need */
+    post: operations['closeNeed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{clientId}/needs/{needId}/reassess': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reassess a need */
+    post: operations['reassessNeed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{clientId}/needs/{needId}/suggestions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Services for an open need: category, legal status, language, area, intake open; nearest first */
+    get: operations['suggestServices'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{clientId}/personal-data': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Correct personal data */
+    post: operations['correctPersonalData'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Inbox or outbox, optionally by status or overdue */
+    get: operations['listReferrals'];
+    put?: never;
+    /** Send a referral (consent checked; override with reason) */
+    post: operations['sendReferral'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A referral (sender, receiver or auditor) */
+    get: operations['getReferral'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Accept */
+    post: operations['acceptReferral'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel (sender; reason) */
+    post: operations['cancelReferral'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Complete (outcome) */
+    post: operations['completeReferral'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}/fail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Fail (reason) */
+    post: operations['failReferral'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}/forward': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Forward to another service: a new linked referral */
+    post: operations['forwardReferral'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}/hold': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Put on hold (reason) */
+    post: operations['holdReferral'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The referral thread */
+    get: operations['listReferralMessages'];
+    put?: never;
+    /** Post a message to the referral thread */
+    post: operations['postReferralMessage'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject (reason) */
+    post: operations['rejectReferral'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume */
+    post: operations['resumeReferral'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/{referralId}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start work */
+    post: operations['startReferral'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/referrals/counts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Counts per status, received and sent */
+    get: operations['countReferrals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/consent-overrides': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Referrals sent under a consent override, with reason (auditors, network administrators) */
+    get: operations['consentOverrideReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AssessNeedRequest: {
+      category: components['schemas']['ServiceCategory'];
+      notes?: string;
+      /** @enum {string} */
+      priority: 'low' | 'medium' | 'high' | 'urgent';
+    };
+    /** @description YYYY-MM-DD */
+    CalendarDate: string;
+    Client: {
+      /** @enum {string} */
+      access: 'registered' | 'referral' | 'auditor';
+      clientId: components['schemas']['Uuid'];
+      consents: Record<string, unknown>[];
+      needs: Record<string, unknown>[];
+      /** @description Only what the caller may see (consent scope). */
+      personal: Record<string, unknown>;
+      referrals: components['schemas']['Referral'][];
+    };
+    ClientLocation: {
+      coordinates?: components['schemas']['Coordinates'];
+      country: string;
+      maxTravelKm?: number;
+      region: string;
+    };
+    CloseNeedRequest: {
+      reason: components['schemas']['Reason'];
+    };
+    ConsentOverrideReport: {
+      items: {
+        category?: components['schemas']['ServiceCategory'];
+        reasonCode?: string | null;
+        receiverOrganisationId?: components['schemas']['Uuid'];
+        referralId?: components['schemas']['Uuid'];
+        requestedAt?: components['schemas']['DateTime'];
+        senderOrganisationId?: components['schemas']['Uuid'];
+        status?: components['schemas']['ReferralStatus'];
+      }[];
+    };
+    /** @enum {string} */
+    ConsentScope:
+      | 'legal_status'
+      | 'legal_status_dates'
+      | 'languages'
+      | 'location'
+      | 'skills'
+      | 'occupations'
+      | 'education'
+      | 'driving_licences'
+      | 'availability'
+      | 'needs'
+      | 'contact_details'
+      | 'case_history';
+    Coordinates: {
+      lat: number;
+      lon: number;
+    };
+    Created: {
+      clientId?: components['schemas']['Uuid'];
+      consentId?: components['schemas']['Uuid'];
+      messageId?: components['schemas']['Uuid'];
+      needId?: components['schemas']['Uuid'];
+      referralId?: components['schemas']['Uuid'];
+    };
+    /** Format: date-time */
+    DateTime: string;
+    EmploymentProfile: {
+      availability: {
+        from: components['schemas']['CalendarDate'];
+        hoursPerWeek?: number;
+        opportunityKinds: ('job' | 'internship' | 'traineeship' | 'apprenticeship' | 'volunteering' | 'mentoring')[];
+      };
+      drivingLicences: (
+        'AM' | 'A1' | 'A2' | 'A' | 'B' | 'BE' | 'C1' | 'C1E' | 'C' | 'CE' | 'D1' | 'D1E' | 'D' | 'DE'
+      )[];
+      educationLevel?: number;
+      occupations: {
+        escoUri?: string;
+        iscoCode?: string;
+      }[];
+      skills: string[];
+    };
     FieldError: {
       /** @description What is wrong, e.g. "must be one of asylum_seeker, refugee, ...". */
       detail: string;
       /** @description JSON Pointer (RFC 6901) to the failing member of the request body, e.g. /legalStatus. */
       pointer: string;
     };
+    ForwardReferralRequest: {
+      message?: string;
+      reason: components['schemas']['Reason'];
+      serviceId: components['schemas']['Id'];
+      share: components['schemas']['ConsentScope'][];
+    };
+    GiveConsentRequest: {
+      expiresAt?: components['schemas']['DateTime'] | null;
+      /** @enum {string} */
+      method: 'written' | 'verbal' | 'electronic';
+      /** @enum {string} */
+      purpose: 'referral' | 'job_matching' | 'employer_sharing';
+      recipient?: {
+        organisationId?: components['schemas']['Uuid'];
+        serviceCategory?: components['schemas']['ServiceCategory'];
+      };
+      scope: components['schemas']['ConsentScope'][];
+    };
     Health: {
       /** @constant */
       status: 'ok';
+    };
+    Id: string;
+    LanguageSkill: {
+      language: string;
+      /** @enum {string} */
+      level: 'A1' | 'A2' | 'B1' | 'B2' | 'C1' | 'C2';
+      native?: boolean;
+    };
+    LegalStatus: {
+      applicationDate?: components['schemas']['CalendarDate'];
+      decisionDate?: components['schemas']['CalendarDate'];
+      mustLeaveReceptionBy?: components['schemas']['CalendarDate'];
+      residencePermit?: components['schemas']['Period'];
+      status: components['schemas']['LegalStatusKind'];
+      workPermit?: components['schemas']['Period'];
+    };
+    /** @enum {string} */
+    LegalStatusKind:
+      'asylum_seeker' | 'refugee' | 'subsidiary_protection' | 'resettled' | 'humanitarian_admission' | 'other';
+    LinkRegistrationRequest: {
+      personal: components['schemas']['PersonalData'];
+    };
+    Messages: {
+      items: {
+        at?: components['schemas']['DateTime'];
+        by?: Record<string, unknown>;
+        messageId?: components['schemas']['Uuid'];
+        text?: string | null;
+      }[];
+    };
+    Period: {
+      validFrom: components['schemas']['CalendarDate'];
+      validUntil: components['schemas']['CalendarDate'];
+    };
+    /** @description Sealed with the client key before it is stored; never in logs or topics. */
+    PersonalData: {
+      contact?: {
+        address?: string;
+        email?: string;
+        phone?: string;
+      };
+      dateOfBirth: components['schemas']['CalendarDate'];
+      employment?: components['schemas']['EmploymentProfile'];
+      familyName: string;
+      gender?: string;
+      givenNames: string;
+      languages: components['schemas']['LanguageSkill'][];
+      legalStatus: components['schemas']['LegalStatus'];
+      location?: components['schemas']['ClientLocation'];
+      nationalities: string[];
+      otherNames?: string[];
+    };
+    PersonalDataCorrection: {
+      contact?: {
+        address?: string;
+        email?: string;
+        phone?: string;
+      };
+      dateOfBirth?: components['schemas']['CalendarDate'];
+      employment?: components['schemas']['EmploymentProfile'];
+      familyName?: string;
+      gender?: string;
+      givenNames?: string;
+      languages?: components['schemas']['LanguageSkill'][];
+      location?: components['schemas']['ClientLocation'];
+      nationalities?: string[];
+      otherNames?: string[];
+    };
+    PostMessageRequest: {
+      text: string;
     };
     /** @description RFC 9457 problem details. `errors` lists every failing field of a bad request. */
     Problem: {
@@ -76,6 +673,121 @@ export interface components {
       /** @enum {string} */
       status: 'ready' | 'not_ready';
     };
+    /** @description A stable code for reports; the note is personal data and is sealed. */
+    Reason: {
+      code: string;
+      note?: string;
+    };
+    ReassessNeedRequest: {
+      assessmentId?: components['schemas']['Uuid'];
+      notes?: string;
+      /** @enum {string} */
+      priority: 'low' | 'medium' | 'high' | 'urgent';
+    };
+    Referral: {
+      category: components['schemas']['ServiceCategory'];
+      clientId: components['schemas']['Uuid'];
+      consentOverridden?: boolean;
+      forwardedFrom?: string | null;
+      outcome?: string | null;
+      reasonCode?: string | null;
+      receiverOrganisationId: components['schemas']['Uuid'];
+      referralId: components['schemas']['Uuid'];
+      requestedAt: components['schemas']['DateTime'];
+      respondBy: components['schemas']['DateTime'];
+      senderOrganisationId: components['schemas']['Uuid'];
+      serviceId?: string | null;
+      status: components['schemas']['ReferralStatus'];
+      updatedAt?: components['schemas']['DateTime'];
+    };
+    ReferralCounts: {
+      received: {
+        [key: string]: number;
+      };
+      sent: {
+        [key: string]: number;
+      };
+    };
+    ReferralList: {
+      items: components['schemas']['Referral'][];
+    };
+    ReferralListQuery: {
+      /** @enum {string} */
+      box?: 'inbox' | 'outbox';
+      /** @enum {string} */
+      overdue?: 'true' | 'false';
+      status?: components['schemas']['ReferralStatus'];
+    };
+    /** @enum {string} */
+    ReferralStatus:
+      | 'requested'
+      | 'accepted'
+      | 'rejected'
+      | 'in-progress'
+      | 'on-hold'
+      | 'completed'
+      | 'failed'
+      | 'cancelled'
+      | 'expired';
+    RegisterClientRequest: {
+      /** @description Register although likely duplicates were shown. */
+      confirmedNew?: boolean;
+      personal: components['schemas']['PersonalData'];
+    };
+    ReportQuery: {
+      from?: components['schemas']['DateTime'];
+      to?: components['schemas']['DateTime'];
+    };
+    SendReferralRequest: {
+      clientId: components['schemas']['Id'];
+      consentOverride?: components['schemas']['Reason'];
+      message?: string;
+      needId?: components['schemas']['Id'];
+      serviceId: components['schemas']['Id'];
+      share: components['schemas']['ConsentScope'][];
+    };
+    /** @enum {string} */
+    ServiceCategory:
+      | 'housing'
+      | 'legal'
+      | 'psychosocial'
+      | 'counselling'
+      | 'medical'
+      | 'language'
+      | 'employment'
+      | 'education_training'
+      | 'mentoring'
+      | 'administrative'
+      | 'basic_needs'
+      | 'childcare';
+    Suggestions: {
+      items: {
+        available?: number | null;
+        category?: components['schemas']['ServiceCategory'];
+        categoryCode?: string;
+        distanceKm: number | null;
+        languages?: string[];
+        name: string;
+        nearestLocality?: string | null;
+        organisationId: components['schemas']['Uuid'];
+        organisationName?: string;
+        responseTimeHours?: number;
+        serviceId: components['schemas']['Uuid'];
+      }[];
+      needId: components['schemas']['Uuid'];
+    };
+    /** @description reason is required on reject, hold, fail and cancel; outcome on complete. */
+    TransitionRequest: {
+      note?: string;
+      /** @enum {string} */
+      outcome?: 'need_met' | 'need_partially_met' | 'need_not_met' | 'client_declined' | 'client_unreachable';
+      reason?: components['schemas']['Reason'];
+    };
+    /** Format: uuid */
+    Uuid: string;
+    WithdrawConsentRequest: {
+      reason?: components['schemas']['Reason'];
+    };
   };
   responses: {
     /** @description The request is malformed or fails validation; `errors` names each failing field. */
@@ -98,6 +810,15 @@ export interface components {
     };
     /** @description The caller may not do this (role, relationship, consent or membership). */
     Forbidden: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The client was erased. */
+    Gone: {
       headers: {
         [name: string]: unknown;
       };
@@ -168,8 +889,26 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description A business rule refused the request (problem+json names the rule; illegal transitions name the current state). */
+    UnprocessableContent: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
   };
-  parameters: never;
+  parameters: {
+    clientId: components['schemas']['Id'];
+    consentId: components['schemas']['Id'];
+    /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+    IdempotencyKey: string;
+    /** @description Expected ETag (stream version); a mismatch gives 412. */
+    IfMatch: string;
+    needId: components['schemas']['Id'];
+    referralId: components['schemas']['Id'];
+  };
   requestBodies: never;
   headers: never;
   pathItems: never;
@@ -199,6 +938,917 @@ export interface operations {
     responses: {
       200: components['responses']['Ready'];
       503: components['responses']['NotReady'];
+    };
+  };
+  registerClient: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RegisterClientRequest'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Created'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  getClient: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        clientId: components['parameters']['clientId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Client'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  eraseClient: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        clientId: components['parameters']['clientId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  giveConsent: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        clientId: components['parameters']['clientId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GiveConsentRequest'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Created'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  withdrawConsent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        clientId: components['parameters']['clientId'];
+        consentId: components['parameters']['consentId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['WithdrawConsentRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  changeLegalStatus: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        clientId: components['parameters']['clientId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LegalStatus'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  linkRegistration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        clientId: components['parameters']['clientId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LinkRegistrationRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  assessNeed: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        clientId: components['parameters']['clientId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AssessNeedRequest'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Created'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  closeNeed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        clientId: components['parameters']['clientId'];
+        needId: components['parameters']['needId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CloseNeedRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  reassessNeed: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        clientId: components['parameters']['clientId'];
+        needId: components['parameters']['needId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ReassessNeedRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  suggestServices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        clientId: components['parameters']['clientId'];
+        needId: components['parameters']['needId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Suggestions'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  correctPersonalData: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        clientId: components['parameters']['clientId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PersonalDataCorrection'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  listReferrals: {
+    parameters: {
+      query?: {
+        box?: 'inbox' | 'outbox';
+        overdue?: 'true' | 'false';
+        status?: components['schemas']['ReferralStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReferralList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  sendReferral: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SendReferralRequest'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Created'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  getReferral: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Referral'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  acceptReferral: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['TransitionRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  cancelReferral: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['TransitionRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  completeReferral: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['TransitionRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  failReferral: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['TransitionRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  forwardReferral: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ForwardReferralRequest'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Created'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  holdReferral: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['TransitionRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  listReferralMessages: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Messages'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  postReferralMessage: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PostMessageRequest'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Created'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  rejectReferral: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['TransitionRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  resumeReferral: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['TransitionRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  startReferral: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['TransitionRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  countReferrals: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReferralCounts'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  consentOverrideReport: {
+    parameters: {
+      query?: {
+        from?: components['schemas']['DateTime'];
+        to?: components['schemas']['DateTime'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsentOverrideReport'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
     };
   };
 }

@@ -3,6 +3,7 @@
  * thread, erasure. Embedded default: SQLite files under DATA_DIR/referrals; keys in their own file.
  */
 import { join } from 'node:path';
+import { topicFor } from '@estia/infra/bus/types.js';
 import { str } from '@estia/infra/config/configSchema.js';
 import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
 import { startService } from '@estia/infra/runtime/startService.js';
@@ -11,9 +12,11 @@ import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import { startExpiryScheduler } from './application/expiryScheduler.js';
 import { loadMasterKey } from './application/masterKey.js';
 import { createReferralsApplication } from './application/referralsApplication.js';
-import { applyRegistryEvent } from './application/registryFacts.js';
+import { auditRoutes } from './audit/auditRoutes.js';
+import { startDeadlineScheduler } from './deadlines/scheduler.js';
+import { REGISTRY_FACTS_GROUP, applyRegistryEvent } from './directory/registryConsumer.js';
 import { referralsRoutes } from './http/referralsRoutes.js';
-import { referralsRelayMapper } from './integration/publicEvents.js';
+import { createReferralsRelayMapper } from './integration/publicEvents.js';
 import { referralsReadModelProjection } from './projections/readModelProjection.js';
 
 await startService({
@@ -25,6 +28,8 @@ await startService({
   },
   async build({ config, logger, infra }) {
     const dir = join(config.DATA_DIR, 'referrals');
+    // Production (PostgreSQL) refuses to start without KEY_ENCRYPTION_KEY; embedded mode generates
+    // DATA_DIR/referrals/master.key (0600) once and warns.
     const kek = loadMasterKey(config, config.PG_URL ? null : join(dir, 'master.key'), (m) => logger.warn(m));
     // Keys live apart from the read models (own file / schema): a different backup policy, and the
     // projector's transaction never waits on the key store's connection.
@@ -37,13 +42,16 @@ await startService({
       : await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
     const keyStore = await createSqlKeyStore(keysDb, { kek });
     const app = createReferralsApplication({ store: infra.store, db: infra.db, keyStore });
-    const scheduler = startExpiryScheduler(app, infra.db, {
-      onError: (err) => logger.error({ err }, 'expiry run failed'),
-    });
+    const stoppers: { name: string; close: () => Promise<void> }[] = [];
+
     return {
       projections: [referralsReadModelProjection(keyStore)],
-      publicEvents: referralsRelayMapper,
-      consumers: [{ group: 'referrals.registry-facts', topics: ['estia.registry'], handle: applyRegistryEvent }],
+      publicEvents: createReferralsRelayMapper({
+        store: infra.store,
+        keyStore,
+        onSkipped: (eventId, why) => logger.info({ eventId, why }, 'candidate profile not published'),
+      }),
+      consumers: [{ group: REGISTRY_FACTS_GROUP, topics: [topicFor('registry')], handle: applyRegistryEvent }],
       routes: async (http, projector) => {
         await http.register(referralsRoutes, {
           prefix: '/v1',
@@ -53,10 +61,31 @@ await startService({
           keyStore,
           projector,
         });
+        await http.register(auditRoutes, { prefix: '/v1', store: infra.store, db: infra.db, keyStore, projector });
       },
+      afterStart: async () => {
+        const expiry = startExpiryScheduler(app, infra.db, {
+          onError: (err) => logger.error({ err }, 'expiry run failed'),
+        });
+        stoppers.push({ name: 'expiry scheduler', close: () => expiry.stop() });
+        const reminders = startDeadlineScheduler({
+          store: infra.store,
+          db: infra.db,
+          keyStore,
+          env: process.env,
+          onError: (err) => logger.error({ err }, 'deadline reminders run failed'),
+        });
+        stoppers.push({ name: 'deadline scheduler', close: () => reminders.stop() });
+      },
+      // Closed in reverse: the schedulers (which issue commands) stop before the key store closes.
       closers: [
-        { name: 'expiry scheduler', close: () => scheduler.stop() },
         { name: 'key store', close: () => keysDb.close() },
+        {
+          name: 'schedulers',
+          close: async () => {
+            for (const s of stoppers) await s.close();
+          },
+        },
       ],
     };
   },

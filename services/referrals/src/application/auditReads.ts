@@ -4,7 +4,7 @@ import type { Actor } from '../domain/shared/actor.js';
 export const auditReadsStreamId = (userId: string): string => `audit-reads-${userId}`;
 
 export interface AuditorRead {
-  resource: 'client' | 'referral' | 'referral-messages';
+  resource: 'client' | 'referral' | 'referral-messages' | 'need-suggestions' | 'consent-override-report';
   resourceId: string;
 }
 

@@ -45,6 +45,7 @@ export function profileWithinScope(profile: ClientProfile, share: readonly strin
     if (profile[field] !== undefined) Object.assign(out, { [field]: profile[field] });
   if (share.includes('languages') && profile.languages) out.languages = profile.languages;
   if (share.includes('contact_details') && profile.contact) out.contact = profile.contact;
+  if (share.includes('location') && profile.location) out.location = profile.location;
   if (profile.legalStatus && (share.includes('legal_status') || share.includes('legal_status_dates'))) {
     const { status, ...dates } = profile.legalStatus;
     out.legalStatus = (share.includes('legal_status_dates') ? { status, ...dates } : { status }) as LegalStatusRecord;

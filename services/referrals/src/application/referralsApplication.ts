@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '@estia/infra/errors/appError.js';
+import { AppError } from '@estia/infra/errors/appError.js';
 import { handleCommand, type HandleCommandResult } from '@estia/infra/commandHandling/handleCommand.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { EventMetadata, EventStore, ExpectedVersion } from '@estia/infra/eventStore/types.js';
@@ -56,8 +56,8 @@ export interface SendInput {
   forwardedFrom?: { referralId: string };
 }
 
-/** Attempts at writing a forward's link on the original referral before giving up (409 to the caller). */
-const LINK_ATTEMPTS = 5;
+/** Retries of a forward's link on the original referral after concurrent changes (then 409). */
+const LINK_RETRIES = 5;
 
 /** A command as a caller gives it: the clock, the actor and the looked-up facts are added here. */
 type WithoutFacts<C, Facts extends PropertyKey = never> = C extends unknown ? Omit<C, 'now' | 'actor' | Facts> : never;
@@ -138,17 +138,16 @@ export function createReferralsApplication(deps: ReferralsDeps) {
   };
 
   /** Appends the forward link on the original referral, reloading it on each concurrent change. */
-  const linkForward = async (ctx: CallContext, forward: Extract<ReferralCommand, { type: 'ForwardReferral' }>) => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { expectedVersion: _ignored, ...fresh } = ctx;
-        return await runReferral(fresh, { ...forward, now: now() });
-      } catch (error) {
-        if (!(isAppError(error) && error.code === 'STREAM_VERSION_CONFLICT') || attempt >= LINK_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
-      }
-    }
-  };
+  const linkForward = (ctx: CallContext, forward: Extract<ReferralCommand, { type: 'ForwardReferral' }>) =>
+    handleCommand({
+      store,
+      streamId: referralStreamId(forward.referralId),
+      decider: referralDecider,
+      command: forward,
+      codec: personalEventCodec<ReferralEvent>(keyStore),
+      metadata: metadataOf(ctx),
+      retriesOnConflict: LINK_RETRIES,
+    });
 
   return {
     /**
@@ -314,7 +313,7 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       );
       // The receiver of the original may pass the case on even before accepting it (the forward decision checks it is the receiver).
       send.client = { ...send.client, visibleToSender: send.client.status === 'active' };
-      const forward: ReferralCommand = {
+      const forward: Extract<ReferralCommand, { type: 'ForwardReferral' }> = {
         type: 'ForwardReferral',
         referralId: input.referralId,
         now: at,

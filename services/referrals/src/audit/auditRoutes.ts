@@ -11,6 +11,7 @@ import { actorOf } from '../http/actor.js';
 import { parseAsOf } from './asOf.js';
 import { loadCaseHistory } from './caseHistory.js';
 import { verifyCase } from './verifyCase.js';
+import { zeroFreedBytes } from './zeroFreedBytes.js';
 
 export interface AuditRoutesOptions {
   store: EventStore;
@@ -33,6 +34,9 @@ const clientParams = {
 export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (http, options) => {
   const { store, keyStore } = options;
   const auditorOnly = requireAuth({ roles: ['auditor'] });
+  // Registered at start-up on the service's read-model connection: from then on, the rows erasure
+  // deletes are zeroed in the file (main.ts registers no other hook for this; see zeroFreedBytes).
+  await zeroFreedBytes(options.db);
 
   const record = (request: FastifyRequest, clientId: string) =>
     recordAuditorRead(store, actorOf(request), { resource: 'client', resourceId: clientId }, request.correlationId);
@@ -72,5 +76,11 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (http, 
     },
   );
 
-  await http.register(reminderRoutes, options);
+  // Only the dependencies: `options` also carries the parent's prefix, which would apply twice.
+  await http.register(reminderRoutes, {
+    store,
+    db: options.db,
+    keyStore,
+    ...(options.projector ? { projector: options.projector } : {}),
+  });
 };

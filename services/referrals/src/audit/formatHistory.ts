@@ -34,7 +34,9 @@ export function formatHistory(history: CaseHistory): string {
   }
   const { client, needs, referrals, reminders, personal } = history.state;
   out.push('', `State ${when}:`);
-  out.push(`  client: ${client.status}${'organisations' in client ? ` (organisations ${client.organisations.join(', ')})` : ''}`);
+  out.push(
+    `  client: ${client.status}${'organisations' in client ? ` (organisations ${client.organisations.join(', ')})` : ''}`,
+  );
   if ('consents' in client)
     for (const c of client.consents)
       out.push(
@@ -50,7 +52,8 @@ export function formatHistory(history: CaseHistory): string {
           ? ` (${referral.senderOrganisationId} → ${referral.receiverOrganisationId}, ${referral.category})`
           : ''),
     );
-  for (const r of reminders) out.push(`  reminder: ${r.deadline} within ${r.thresholdDays} days (issued ${r.issuedAt})`);
+  for (const r of reminders)
+    out.push(`  reminder: ${r.deadline} within ${r.thresholdDays} days (issued ${r.issuedAt})`);
   out.push(`  ${personalLine(personal) ?? 'personal: none recorded yet'}`);
   return out.join('\n');
 }

@@ -89,7 +89,8 @@ export async function issueDueReminders(
       }
       const last = existing[existing.length - 1];
       await store.append(streamId, events, { expectedVersion: last ? last.revision : 'no-stream' });
-      for (const d of fresh) issued.push({ clientId, organisationId, deadline: d.deadline, thresholdDays: d.thresholdDays });
+      for (const d of fresh)
+        issued.push({ clientId, organisationId, deadline: d.deadline, thresholdDays: d.thresholdDays });
     } catch (error) {
       // Another scheduler issued them meanwhile, or the client was erased meanwhile: nothing to do.
       if (error instanceof StreamVersionConflictError || error instanceof ClientKeyErasedError) continue;

@@ -62,10 +62,10 @@ export const reminderRoutes: FastifyPluginAsync<ReminderRoutesOptions> = async (
           'SELECT status, erased_at FROM rf_clients WHERE client_id = $1',
           [clientId],
         );
-        const holds = await db.query('SELECT 1 AS x FROM rf_client_orgs WHERE client_id = $1 AND organisation_id = $2', [
-          clientId,
-          organisationId,
-        ]);
+        const holds = await db.query(
+          'SELECT 1 AS x FROM rf_client_orgs WHERE client_id = $1 AND organisation_id = $2',
+          [clientId, organisationId],
+        );
         // Existence is personal data: a client this organisation never held is "not found", erased or not.
         if (!client || holds.length === 0) throw new AppError('NOT_FOUND', `client ${clientId} not found`);
         if (client.status === 'erased')

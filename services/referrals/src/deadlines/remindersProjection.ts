@@ -1,5 +1,6 @@
 import type { Projection } from '@estia/infra/projections/projection.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { zeroFreedBytes } from '../audit/zeroFreedBytes.js';
 import { REMINDER_ISSUED, type DeadlineReminderIssued } from './reminderEvents.js';
 
 export const REMINDERS_PROJECTION = 'referrals.reminders';
@@ -19,6 +20,8 @@ const DDL = [
 ];
 
 async function migrate(db: SqlDatabase): Promise<void> {
+  // This projection deletes an erased client's rows too: their bytes must not stay in the file.
+  await zeroFreedBytes(db);
   for (let attempt = 1; ; attempt++) {
     try {
       for (const statement of DDL) await db.execute(statement);
@@ -45,7 +48,9 @@ export const remindersProjection: Projection = {
   async handle(tx, events) {
     for (const event of events) {
       if (event.type === 'ClientErased') {
-        await tx.execute('DELETE FROM rf_reminders WHERE client_id = $1', [(event.data as { clientId: string }).clientId]);
+        await tx.execute('DELETE FROM rf_reminders WHERE client_id = $1', [
+          (event.data as { clientId: string }).clientId,
+        ]);
         continue;
       }
       if (event.type !== REMINDER_ISSUED) continue;
@@ -53,7 +58,15 @@ export const remindersProjection: Projection = {
       await tx.execute(
         `INSERT INTO rf_reminders (reminder_id, client_id, organisation_id, deadline, threshold_days, issued_at, sealed_due_date)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (reminder_id) DO NOTHING`,
-        [d.reminderId, d.clientId, d.organisationId, d.deadline, d.thresholdDays, d.issuedAt, JSON.stringify(d.personal)],
+        [
+          d.reminderId,
+          d.clientId,
+          d.organisationId,
+          d.deadline,
+          d.thresholdDays,
+          d.issuedAt,
+          JSON.stringify(d.personal),
+        ],
       );
     }
   },

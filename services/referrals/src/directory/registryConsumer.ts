@@ -53,7 +53,9 @@ export async function applyRegistryEvent(tx: SqlExecutor, envelope: EventEnvelop
           d.category.term.code,
           JSON.stringify(d.eligibility.legalStatuses),
           JSON.stringify(d.languages),
-          JSON.stringify(d.serviceAreas.map((a) => ({ country: a.country, ...(a.region ? { region: a.region } : {}) }))),
+          JSON.stringify(
+            d.serviceAreas.map((a) => ({ country: a.country, ...(a.region ? { region: a.region } : {}) })),
+          ),
           JSON.stringify(d.locations.map((l) => ({ locality: l.address.locality, coordinates: l.coordinates }))),
           d.capacity.intakeStatus,
           d.capacity.available,

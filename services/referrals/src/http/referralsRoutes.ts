@@ -24,12 +24,18 @@ import {
   clientOverview,
   countsByStatus,
   inbox,
+  consentOverrides,
+  needOf,
   outbox,
+  overdueReferrals,
   referralById,
   referralMessages,
 } from '../projections/queries.js';
 import { hasRole } from '../domain/shared/actor.js';
+import { suggestServices } from '../directory/directoryQueries.js';
+import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { actorOf } from './actor.js';
+import { contractSchema, pathParams } from './contractSchemas.js';
 
 export interface ReferralsRoutesOptions {
   app: ReferralsApplication;
@@ -40,13 +46,14 @@ export interface ReferralsRoutesOptions {
   projector?: Projector;
 }
 
-// The deciders validate every field (with JSON pointers); the route schema only insists on an object.
-const objectBody = { body: { type: 'object' } } as const;
-const id = { type: 'string', minLength: 1, maxLength: 100 } as const;
-const params = (...names: string[]) =>
-  ({
-    params: { type: 'object', properties: Object.fromEntries(names.map((n) => [n, id])), required: names },
-  }) as const;
+// Schema-first: request shapes come from contracts/openapi/referrals.json (400 with /body/... pointers);
+// the deciders then check the rules a schema cannot (dates in order, consent, transitions).
+const body = (name: string) => ({ body: contractSchema(name) });
+const params = (...names: string[]) => ({ params: pathParams(...names) });
+/** For bodies the contract marks optional (transitions, withdrawal): no body reads as `{}`. */
+const optionalBody = async (request: FastifyRequest): Promise<void> => {
+  if (request.body === undefined || request.body === null) request.body = {};
+};
 
 type Req<P = { id: string }, B = Record<string, unknown>> = FastifyRequest<{ Params: P; Body: B }>;
 
@@ -118,14 +125,13 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     return reply.code(201).header('location', location).send(body);
   };
   const isAuditor = (request: FastifyRequest): boolean => hasRole(actorOf(request), 'auditor');
-  const requireClientAccess = async (request: FastifyRequest, clientId: string) => {
+  const requireClientAccess = async (
+    request: FastifyRequest,
+    clientId: string,
+    resource: 'client' | 'need-suggestions' = 'client',
+  ) => {
     if (isAuditor(request)) {
-      await recordAuditorRead(
-        store,
-        actorOf(request),
-        { resource: 'client', resourceId: clientId },
-        request.correlationId,
-      );
+      await recordAuditorRead(store, actorOf(request), { resource, resourceId: clientId }, request.correlationId);
       return { allowed: true, basis: 'auditor' as const, share: ['*'] };
     }
     const access = await clientAccess(db, actorOf(request).organisationId, clientId, new Date().toISOString());
@@ -146,26 +152,33 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
   };
 
   // ---- clients -------------------------------------------------------------------------------
-  http.post('/clients', { schema: objectBody, config: { idempotent: true } }, async (request: Req<object>, reply) => {
-    const body = request.body as { personal: never; confirmedNew?: boolean };
-    const clientId = randomUUID();
-    const result = await app.registerClient(ctxOf(request), {
-      clientId,
-      personal: body.personal,
-      ...(body.confirmedNew === undefined ? {} : { confirmedNew: body.confirmedNew }),
-    });
-    return created(request, reply, `/v1/clients/${clientId}`, { clientId }, result);
-  });
+  http.post(
+    '/clients',
+    { schema: body('RegisterClientRequest'), config: { idempotent: true } },
+    async (request: Req<object>, reply) => {
+      const body = request.body as { personal: never; confirmedNew?: boolean };
+      const clientId = randomUUID();
+      const result = await app.registerClient(ctxOf(request), {
+        clientId,
+        personal: body.personal,
+        ...(body.confirmedNew === undefined ? {} : { confirmedNew: body.confirmedNew }),
+      });
+      return created(request, reply, `/v1/clients/${clientId}`, { clientId }, result);
+    },
+  );
 
-  http.post('/clients/:id/links', { schema: { ...objectBody, ...params('id') } }, async (request: Req, reply) =>
-    done(
-      reply,
-      await app.linkRegistration(ctxOf(request), {
-        clientId: request.params.id,
-        // The data the officer holds: the link is allowed only if it matches this client.
-        personal: request.body.personal as never,
-      }),
-    ),
+  http.post(
+    '/clients/:id/links',
+    { schema: { ...body('LinkRegistrationRequest'), ...params('id') } },
+    async (request: Req, reply) =>
+      done(
+        reply,
+        await app.linkRegistration(ctxOf(request), {
+          clientId: request.params.id,
+          // The data the officer holds: the link is allowed only if it matches this client.
+          personal: request.body.personal as never,
+        }),
+      ),
   );
 
   http.get('/clients/:id', { schema: params('id') }, async (request: Req) => {
@@ -190,31 +203,37 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     };
   });
 
-  http.post('/clients/:id/personal-data', { schema: { ...objectBody, ...params('id') } }, async (request: Req, reply) =>
-    done(
-      reply,
-      await app.clientCommand(ctxOf(request), {
-        type: 'CorrectPersonalData',
-        clientId: request.params.id,
-        personal: request.body as never,
-      }),
-    ),
+  http.post(
+    '/clients/:id/personal-data',
+    { schema: { ...body('PersonalDataCorrection'), ...params('id') } },
+    async (request: Req, reply) =>
+      done(
+        reply,
+        await app.clientCommand(ctxOf(request), {
+          type: 'CorrectPersonalData',
+          clientId: request.params.id,
+          personal: request.body as never,
+        }),
+      ),
   );
 
-  http.post('/clients/:id/legal-status', { schema: { ...objectBody, ...params('id') } }, async (request: Req, reply) =>
-    done(
-      reply,
-      await app.clientCommand(ctxOf(request), {
-        type: 'ChangeLegalStatus',
-        clientId: request.params.id,
-        personal: { legalStatus: request.body as never },
-      }),
-    ),
+  http.post(
+    '/clients/:id/legal-status',
+    { schema: { ...body('LegalStatus'), ...params('id') } },
+    async (request: Req, reply) =>
+      done(
+        reply,
+        await app.clientCommand(ctxOf(request), {
+          type: 'ChangeLegalStatus',
+          clientId: request.params.id,
+          personal: { legalStatus: request.body as never },
+        }),
+      ),
   );
 
   http.post(
     '/clients/:id/consents',
-    { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
+    { schema: { ...body('GiveConsentRequest'), ...params('id') }, config: { idempotent: true } },
     async (request: Req, reply) => {
       const consentId = randomUUID();
       const b = request.body as unknown as ConsentBody;
@@ -234,7 +253,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
 
   http.post(
     '/clients/:id/consents/:consentId/withdraw',
-    { schema: { ...objectBody, ...params('id', 'consentId') } },
+    { schema: { ...body('WithdrawConsentRequest'), ...params('id', 'consentId') }, preValidation: optionalBody },
     async (request: Req<{ id: string; consentId: string }>, reply) =>
       done(
         reply,
@@ -253,7 +272,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
 
   http.post(
     '/clients/:id/needs',
-    { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
+    { schema: { ...body('AssessNeedRequest'), ...params('id') }, config: { idempotent: true } },
     async (request: Req, reply) => {
       const needId = randomUUID();
       const b = request.body as unknown as NeedBody;
@@ -272,7 +291,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
 
   http.post(
     '/clients/:id/needs/:needId/reassess',
-    { schema: { ...objectBody, ...params('id', 'needId') } },
+    { schema: { ...body('ReassessNeedRequest'), ...params('id', 'needId') } },
     async (request: Req<{ id: string; needId: string }>, reply) => {
       const b = request.body as unknown as NeedBody;
       return done(
@@ -291,7 +310,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
 
   http.post(
     '/clients/:id/needs/:needId/close',
-    { schema: { ...objectBody, ...params('id', 'needId') } },
+    { schema: { ...body('CloseNeedRequest'), ...params('id', 'needId') } },
     async (request: Req<{ id: string; needId: string }>, reply) =>
       done(
         reply,
@@ -304,36 +323,68 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
       ),
   );
 
+  http.get(
+    '/clients/:id/needs/:needId/suggestions',
+    { schema: params('id', 'needId') },
+    async (request: Req<{ id: string; needId: string }>) => {
+      const { id: clientId, needId } = request.params;
+      const access = await requireClientAccess(request, clientId, 'need-suggestions');
+      const need = await needOf(db, clientId, needId);
+      if (!need) throw notFound(`need ${needId}`);
+      if (need.status !== 'open')
+        throw new AppError('ILLEGAL_TRANSITION', `need ${needId} is ${need.status}: suggestions are for open needs`);
+      const profile = await loadClientProfile(store, keyStore, clientId);
+      if (!profile || profile.erased) throw notFound(`client ${clientId}`);
+      // Opened in memory for the filter only; the answer names services, never the client's data.
+      const seen = profileWithinScope(profile, access.share);
+      const items = await suggestServices(db, {
+        category: need.category,
+        legalStatus: seen.legalStatus?.status,
+        languages: (seen.languages ?? []).map((l) => l.language),
+        location: seen.location,
+        excludeOrganisationId: actorOf(request).organisationId,
+      });
+      return { needId, items };
+    },
+  );
+
   // ---- referrals -----------------------------------------------------------------------------
-  http.post('/referrals', { schema: objectBody, config: { idempotent: true } }, async (request: Req<object>, reply) => {
-    const b = request.body as unknown as SendBody;
-    const referralId = randomUUID();
-    const result = await app.sendReferral(ctxOf(request), {
-      referralId,
-      clientId: b.clientId,
-      serviceId: b.serviceId,
-      share: b.share,
-      ...(b.needId === undefined ? {} : { needId: b.needId }),
-      ...(b.message === undefined ? {} : { message: b.message }),
-      ...(b.consentOverride === undefined ? {} : { consentOverride: b.consentOverride }),
-    });
-    return created(request, reply, `/v1/referrals/${referralId}`, { referralId }, result);
-  });
+  http.post(
+    '/referrals',
+    { schema: body('SendReferralRequest'), config: { idempotent: true } },
+    async (request: Req<object>, reply) => {
+      const b = request.body as unknown as SendBody;
+      const referralId = randomUUID();
+      const result = await app.sendReferral(ctxOf(request), {
+        referralId,
+        clientId: b.clientId,
+        serviceId: b.serviceId,
+        share: b.share,
+        ...(b.needId === undefined ? {} : { needId: b.needId }),
+        ...(b.message === undefined ? {} : { message: b.message }),
+        ...(b.consentOverride === undefined ? {} : { consentOverride: b.consentOverride }),
+      });
+      return created(request, reply, `/v1/referrals/${referralId}`, { referralId }, result);
+    },
+  );
 
   http.get(
     '/referrals',
-    {
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { box: { enum: ['inbox', 'outbox'] }, status: { type: 'string', maxLength: 20 } },
-          additionalProperties: false,
-        },
-      },
-    },
-    async (request: FastifyRequest<{ Querystring: { box?: 'inbox' | 'outbox'; status?: ReferralStatus } }>) => {
+    { schema: { querystring: contractSchema('ReferralListQuery') } },
+    async (
+      request: FastifyRequest<{
+        Querystring: { box?: 'inbox' | 'outbox'; status?: ReferralStatus; overdue?: 'true' | 'false' };
+      }>,
+    ) => {
       const organisationId = actorOf(request).organisationId;
-      const { box = 'inbox', status } = request.query;
+      const { box = 'inbox', status, overdue } = request.query;
+      if (overdue === 'true') {
+        // Unanswered past the response time, on either side (the expiry scheduler closes them).
+        const items = await overdueReferrals(db, new Date().toISOString(), { organisationId });
+        const own = (r: { receiverOrganisationId: string; senderOrganisationId: string }) =>
+          box === 'inbox' ? r.receiverOrganisationId === organisationId : r.senderOrganisationId === organisationId;
+        return { items: items.filter(own) };
+      }
       return { items: await (box === 'inbox' ? inbox : outbox)(db, organisationId, status) };
     },
   );
@@ -359,23 +410,27 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     cancel: 'CancelReferral',
   } as const;
   for (const [action, type] of Object.entries(transitions))
-    http.post(`/referrals/:id/${action}`, { schema: { ...params('id') } }, async (request: Req, reply) => {
-      const b = (request.body ?? {}) as { reason?: Reason; outcome?: string; note?: string };
-      return done(
-        reply,
-        await app.referralCommand(ctxOf(request), {
-          type,
-          referralId: request.params.id,
-          ...(b.reason === undefined ? {} : { reason: b.reason }),
-          ...(b.outcome === undefined ? {} : { outcome: b.outcome }),
-          ...(b.note === undefined ? {} : { note: b.note }),
-        } as never),
-      );
-    });
+    http.post(
+      `/referrals/:id/${action}`,
+      { schema: { ...body('TransitionRequest'), ...params('id') }, preValidation: optionalBody },
+      async (request: Req, reply) => {
+        const b = (request.body ?? {}) as { reason?: Reason; outcome?: string; note?: string };
+        return done(
+          reply,
+          await app.referralCommand(ctxOf(request), {
+            type,
+            referralId: request.params.id,
+            ...(b.reason === undefined ? {} : { reason: b.reason }),
+            ...(b.outcome === undefined ? {} : { outcome: b.outcome }),
+            ...(b.note === undefined ? {} : { note: b.note }),
+          } as never),
+        );
+      },
+    );
 
   http.post(
     '/referrals/:id/forward',
-    { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
+    { schema: { ...body('ForwardReferralRequest'), ...params('id') }, config: { idempotent: true } },
     async (request: Req, reply) => {
       const b = request.body as unknown as ForwardBody;
       const newReferralId = randomUUID();
@@ -393,7 +448,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
 
   http.post(
     '/referrals/:id/messages',
-    { schema: { ...objectBody, ...params('id') }, config: { idempotent: true } },
+    { schema: { ...body('PostMessageRequest'), ...params('id') }, config: { idempotent: true } },
     async (request: Req, reply) => {
       const messageId = randomUUID();
       const result = await app.referralCommand(ctxOf(request), {
@@ -410,4 +465,30 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     await requireReferralAccess(request, request.params.id, 'referral-messages');
     return { items: await referralMessages(db, keyStore, request.params.id) };
   });
+
+  // ---- oversight -----------------------------------------------------------------------------
+  http.get<{ Querystring: { from?: string; to?: string } }>(
+    '/reports/consent-overrides',
+    {
+      schema: { querystring: contractSchema('ReportQuery') },
+      preHandler: requireAuth({ roles: ['auditor', 'network_admin'] }),
+    },
+    async (request) => {
+      if (isAuditor(request))
+        await recordAuditorRead(
+          store,
+          actorOf(request),
+          {
+            resource: 'consent-override-report',
+            resourceId: `${request.query.from ?? '-'}..${request.query.to ?? '-'}`,
+          },
+          request.correlationId,
+        );
+      const range = {
+        ...(request.query.from === undefined ? {} : { from: new Date(request.query.from).toISOString() }),
+        ...(request.query.to === undefined ? {} : { to: new Date(request.query.to).toISOString() }),
+      };
+      return { items: await consentOverrides(db, range) };
+    },
+  );
 };

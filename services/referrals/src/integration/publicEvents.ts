@@ -164,7 +164,9 @@ async function candidateProfileMessage(deps: RelayMapperDeps, event: StoredEvent
   // Withdrawal stops new sharing at once: a profile the relay reaches after the withdrawal stays home.
   const later = await deps.store.readStream(clientStreamId(shared.clientId), { fromRevision: event.revision + 1 });
   if (later.some((e) => e.type === 'ClientErased')) return skip('client erased');
-  if (later.some((e) => e.type === 'ConsentWithdrawn' && (e.data as { consentId: string }).consentId === shared.consentId))
+  if (
+    later.some((e) => e.type === 'ConsentWithdrawn' && (e.data as { consentId: string }).consentId === shared.consentId)
+  )
     return skip('consent withdrawn');
   // Erased keys read as the erased marker, so nothing personal can be published once the key is gone.
   const profile = await loadClientProfile(deps.store, deps.keyStore, shared.clientId, { toRevision: event.revision });

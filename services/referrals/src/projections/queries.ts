@@ -252,3 +252,46 @@ export async function referralMessages(db: SqlExecutor, keyStore: KeyStore, refe
   }
   return out;
 }
+
+/** An open (or closed) need of a client, for suggestions. */
+export async function needOf(
+  db: SqlExecutor,
+  clientId: string,
+  needId: string,
+): Promise<{ needId: string; category: string; status: string } | null> {
+  const [row] = await db.query<{ need_id: string; category: string; status: string }>(
+    'SELECT need_id, category, status FROM rf_needs WHERE need_id = $1 AND client_id = $2',
+    [needId, clientId],
+  );
+  return row ? { needId: row.need_id, category: row.category, status: row.status } : null;
+}
+
+/**
+ * Referrals sent without consent under the override (reason recorded): the report auditors and
+ * network administrators review. No client id: the report is about organisations' conduct, not people.
+ */
+export async function consentOverrides(db: SqlExecutor, range: { from?: string; to?: string } = {}) {
+  const rows = await db.query<{
+    referral_id: string;
+    sender_org: string;
+    receiver_org: string;
+    category: string;
+    status: string;
+    override_reason_code: string | null;
+    requested_at: string;
+  }>(
+    `SELECT referral_id, sender_org, receiver_org, category, status, override_reason_code, requested_at
+     FROM rf_referrals WHERE consent_overridden = 1 AND requested_at >= $1 AND requested_at < $2
+     ORDER BY requested_at, referral_id LIMIT 1000`,
+    [range.from ?? '0000', range.to ?? '9999'],
+  );
+  return rows.map((r) => ({
+    referralId: r.referral_id,
+    senderOrganisationId: r.sender_org,
+    receiverOrganisationId: r.receiver_org,
+    category: r.category,
+    status: r.status,
+    reasonCode: r.override_reason_code,
+    requestedAt: r.requested_at,
+  }));
+}

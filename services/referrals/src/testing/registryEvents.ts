@@ -11,7 +11,9 @@ export function registryEnvelope<T extends EventType>(type: T, data: EventDataBy
     id: randomUUID(),
     source: eventSource(type),
     type,
-    subject: (data as { serviceId?: string; organisationId: string }).serviceId ?? (data as { organisationId: string }).organisationId,
+    subject:
+      (data as { serviceId?: string; organisationId: string }).serviceId ??
+      (data as { organisationId: string }).organisationId,
     time: '2025-01-01T00:00:00.000Z',
     datacontenttype: 'application/json',
     dataschema: EVENT_SCHEMA_IDS[type],

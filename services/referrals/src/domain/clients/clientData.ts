@@ -59,8 +59,30 @@ export interface ClientLocation {
   maxTravelKm?: number;
 }
 
-export const DRIVING_LICENCES = ['AM', 'A1', 'A2', 'A', 'B', 'BE', 'C1', 'C1E', 'C', 'CE', 'D1', 'D1E', 'D', 'DE'] as const;
-export const OPPORTUNITY_KINDS = ['job', 'internship', 'traineeship', 'apprenticeship', 'volunteering', 'mentoring'] as const;
+export const DRIVING_LICENCES = [
+  'AM',
+  'A1',
+  'A2',
+  'A',
+  'B',
+  'BE',
+  'C1',
+  'C1E',
+  'C',
+  'CE',
+  'D1',
+  'D1E',
+  'D',
+  'DE',
+] as const;
+export const OPPORTUNITY_KINDS = [
+  'job',
+  'internship',
+  'traineeship',
+  'apprenticeship',
+  'volunteering',
+  'mentoring',
+] as const;
 
 export interface EmploymentProfile {
   /** ESCO 1.1.1 skill URIs. */

@@ -145,7 +145,13 @@ const reshare = (
   return [
     {
       type: 'CandidateProfileShared',
-      data: { clientId: state.clientId, consentId: consent.consentId, scope: [...consent.scope], trigger, sharedAt: now },
+      data: {
+        clientId: state.clientId,
+        consentId: consent.consentId,
+        scope: [...consent.scope],
+        trigger,
+        sharedAt: now,
+      },
     },
   ];
 };
@@ -300,10 +306,10 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
         );
       else
         problems.check(
-            JOB_MATCHING_REQUIRED_SCOPE.every((needed) => (command.scope ?? []).includes(needed)),
-            '/scope',
-            `must include ${JOB_MATCHING_REQUIRED_SCOPE.join(', ')} for job matching`,
-          );
+          JOB_MATCHING_REQUIRED_SCOPE.every((needed) => (command.scope ?? []).includes(needed)),
+          '/scope',
+          `must include ${JOB_MATCHING_REQUIRED_SCOPE.join(', ')} for job matching`,
+        );
       if (command.expiresAt !== null) {
         if (!isInstant(command.expiresAt)) problems.add('/expiresAt', 'must be a date-time or null');
         else problems.check(Date.parse(command.expiresAt) > Date.parse(now), '/expiresAt', 'must be in the future');

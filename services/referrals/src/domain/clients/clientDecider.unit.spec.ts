@@ -337,7 +337,10 @@ describe('client decider', () => {
     };
 
     it('shares the candidate profile when job matching consent is given, naming no personal data', () =>
-      spec.given([registered]).when(matchingConsent).then([matchingGiven, shared('consent_given')]));
+      spec
+        .given([registered])
+        .when(matchingConsent)
+        .then([matchingGiven, shared('consent_given')]));
 
     it('refuses a job matching consent without legal status, location and availability in scope', () =>
       spec
