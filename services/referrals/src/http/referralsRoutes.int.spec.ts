@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventEnvelope } from '@estia/contracts';
 import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
 import type { Role } from '@estia/infra/auth/principal.js';
 import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
