@@ -4,6 +4,7 @@
  * every other service; the only differences are that it verifies tokens with its own keys and that it
  * bootstraps the network (code of conduct v1, and the demo network when DEMO_DATA=true).
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { int, str } from '@estia/infra/config/configSchema.js';
 import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
@@ -66,10 +67,19 @@ await startService({
             waitForPeople: async (position) => projector.waitFor(position, 30_000),
           });
           logger.info({ organisations: demo.organisations, services: demo.services }, 'demo network seeded');
-          // Fictional accounts, printed on purpose: this is the demo's front door.
-          for (const c of demo.credentials)
-            console.log(`demo login: ${c.email} / ${c.password} (${c.roles.join(',')})`);
+          // Fictional accounts, printed on purpose: this is the demo's front door. A few on screen, all in a file.
+          const lines = demo.credentials.map((c) => `${c.email} / ${c.password} (${c.roles.join(',')})`);
+          const file = join(config.DATA_DIR, 'registry', 'demo-credentials.txt');
+          writeFileSync(
+            file,
+            [...lines, `API client: ${demo.apiClient.clientId} / ${demo.apiClient.clientSecret}`, ''].join('\n'),
+          );
+          const shown = demo.credentials
+            .filter((c, i) => i < 5)
+            .map((c) => `${c.email} / ${c.password} (${c.roles.join(',')})`);
+          for (const line of shown) console.log(`demo login: ${line}`);
           console.log(`demo API client: ${demo.apiClient.clientId} / ${demo.apiClient.clientSecret}`);
+          console.log(`all ${lines.length} demo logins (every role of ${demo.organisations} organisations): ${file}`);
         }
         const version = await ensureCodeOfConduct(ctx);
         logger.info({ codeOfConductVersion: version }, 'network bootstrapped');
