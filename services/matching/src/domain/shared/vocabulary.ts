@@ -1,14 +1,8 @@
-// Closed vocabularies of matching. The legal statuses and CEFR levels mirror the referrals service
-// (contracts/events/common.v1.schema.json), whose events feed candidate profiles.
+// Closed vocabularies of matching. Those shared with the other services come from the contracts
+// (generated from contracts/events/common.v1.schema.json), so they cannot drift apart.
+import { CEFR_LEVELS, DRIVING_LICENCE_CATEGORIES, LEGAL_STATUSES, OPPORTUNITY_KINDS } from '@estia/contracts';
 
-export const OPPORTUNITY_TYPES = [
-  'job',
-  'internship',
-  'traineeship',
-  'apprenticeship',
-  'volunteering',
-  'mentoring',
-] as const;
+export const OPPORTUNITY_TYPES = OPPORTUNITY_KINDS;
 export type OpportunityType = (typeof OPPORTUNITY_TYPES)[number];
 
 export const CONTRACT_TYPES = ['permanent', 'fixed_term', 'temporary', 'seasonal', 'freelance', 'unpaid'] as const;
@@ -17,36 +11,13 @@ export type ContractType = (typeof CONTRACT_TYPES)[number];
 export const PAY_PERIODS = ['hour', 'month', 'year', 'total'] as const;
 export type PayPeriod = (typeof PAY_PERIODS)[number];
 
-export const LEGAL_STATUSES = [
-  'asylum_seeker',
-  'refugee',
-  'subsidiary_protection',
-  'resettled',
-  'humanitarian_admission',
-  'other',
-] as const;
+export { LEGAL_STATUSES, CEFR_LEVELS };
 export type LegalStatusKind = (typeof LEGAL_STATUSES)[number];
 
-export const CEFR_LEVELS = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'] as const;
 export type CefrLevel = (typeof CEFR_LEVELS)[number];
 
 /** Driving licence categories of Directive 2006/126/EC. */
-export const DRIVING_LICENCES = [
-  'AM',
-  'A1',
-  'A2',
-  'A',
-  'B',
-  'BE',
-  'C1',
-  'C1E',
-  'C',
-  'CE',
-  'D1',
-  'D1E',
-  'D',
-  'DE',
-] as const;
+export const DRIVING_LICENCES = DRIVING_LICENCE_CATEGORIES;
 export type DrivingLicence = (typeof DRIVING_LICENCES)[number];
 
 export const isOneOf = <T extends string>(list: readonly T[], value: unknown): value is T =>
