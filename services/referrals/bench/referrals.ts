@@ -147,7 +147,7 @@ const views: Record<string, (k: number) => Promise<unknown>> = {
   'inbox requested': (k) => inbox(db, orgs[k % ORGS]!, 'requested'),
   outbox: (k) => outbox(db, orgs[k % ORGS]!),
   'outbox accepted': (k) => outbox(db, orgs[k % ORGS]!, 'accepted'),
-  overdue: (k) => overdueReferrals(db, new Date().toISOString(), { organisationId: orgs[k % ORGS]! }),
+  overdue: (k) => overdueReferrals(db, new Date().toISOString(), { organisationId: orgs[k % ORGS]!, side: 'receiver' }),
   'counts per status': (k) => countsByStatus(db, orgs[k % ORGS]!),
   'client overview': (k) => clientOverview(db, clientIds[k % clientIds.length]!),
 };

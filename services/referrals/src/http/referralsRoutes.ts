@@ -380,10 +380,8 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
       const { box = 'inbox', status, overdue } = request.query;
       if (overdue === 'true') {
         // Unanswered past the response time, on either side (the expiry scheduler closes them).
-        const items = await overdueReferrals(db, new Date().toISOString(), { organisationId });
-        const own = (r: { receiverOrganisationId: string; senderOrganisationId: string }) =>
-          box === 'inbox' ? r.receiverOrganisationId === organisationId : r.senderOrganisationId === organisationId;
-        return { items: items.filter(own) };
+        const side = box === 'inbox' ? 'receiver' : 'sender';
+        return { items: await overdueReferrals(db, new Date().toISOString(), { organisationId, side }) };
       }
       return { items: await (box === 'inbox' ? inbox : outbox)(db, organisationId, status) };
     },

@@ -81,23 +81,35 @@ export const inbox = (db: SqlExecutor, organisationId: string, status?: Referral
 export const outbox = (db: SqlExecutor, organisationId: string, status?: ReferralStatus) =>
   box(db, 'sender_org', organisationId, status);
 
-/** Unanswered referrals past their response time: what the expiry scheduler issues ExpireReferral for. */
+/**
+ * Unanswered referrals past their response time: what the expiry scheduler issues ExpireReferral for,
+ * and the officers' overdue view (one side at a time, so the (org, status, respond_by) index answers it).
+ */
 export async function overdueReferrals(
   db: SqlExecutor,
   now: string,
-  options: { organisationId?: string; limit?: number } = {},
+  options: { organisationId?: string; side?: 'receiver' | 'sender'; limit?: number } = {},
 ) {
-  const params: unknown[] = [now];
-  let where = `status = 'requested' AND respond_by <= $1`;
-  if (options.organisationId) {
-    params.push(options.organisationId);
-    where += ` AND (receiver_org = $2 OR sender_org = $2)`;
-  }
-  params.push(options.limit ?? 500);
-  const rows = await db.query<RawReferral>(
-    `SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE ${where} ORDER BY respond_by, referral_id LIMIT $${params.length}`,
-    params,
-  );
+  const limit = options.limit ?? 500;
+  const { organisationId, side } = options;
+  const one = (column: 'receiver_org' | 'sender_org') =>
+    db.query<RawReferral>(
+      `SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE ${column} = $1 AND status = 'requested' AND respond_by <= $2
+       ORDER BY respond_by, referral_id LIMIT $3`,
+      [organisationId, now, limit],
+    );
+  let rows: RawReferral[];
+  if (organisationId === undefined)
+    rows = await db.query<RawReferral>(
+      `SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE status = 'requested' AND respond_by <= $1
+       ORDER BY respond_by, referral_id LIMIT $2`,
+      [now, limit],
+    );
+  else if (side) rows = await one(side === 'receiver' ? 'receiver_org' : 'sender_org');
+  else
+    rows = [...(await one('receiver_org')), ...(await one('sender_org'))]
+      .sort((a, b) => a.respond_by.localeCompare(b.respond_by) || a.referral_id.localeCompare(b.referral_id))
+      .slice(0, limit);
   return rows.map(toReferral);
 }
 

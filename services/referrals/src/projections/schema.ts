@@ -86,6 +86,8 @@ const DDL = [
   `CREATE INDEX IF NOT EXISTS rf_referrals_receiver ON rf_referrals (receiver_org, status)`,
   `CREATE INDEX IF NOT EXISTS rf_referrals_sender ON rf_referrals (sender_org, status)`,
   `CREATE INDEX IF NOT EXISTS rf_referrals_due ON rf_referrals (status, respond_by)`,
+  `CREATE INDEX IF NOT EXISTS rf_referrals_receiver_due ON rf_referrals (receiver_org, status, respond_by)`,
+  `CREATE INDEX IF NOT EXISTS rf_referrals_sender_due ON rf_referrals (sender_org, status, respond_by)`,
   `CREATE INDEX IF NOT EXISTS rf_referrals_client ON rf_referrals (client_id)`,
   `CREATE TABLE IF NOT EXISTS rf_referral_messages (
     message_id TEXT PRIMARY KEY,

@@ -1,3 +1,4 @@
+import { ORGANISATION_KINDS } from '@estia/contracts';
 import type { Decider, DomainEvent } from '@estia/infra/decider/types.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { Actor } from '../shared/actor.js';
@@ -7,15 +8,8 @@ import { isRegionCode } from '../shared/regions.js';
 import { validateCoordinates, type Coordinates } from '../shared/geo.js';
 import { isAfter, isEmail, isUrl, Validation } from '../shared/validation.js';
 
-export const ORGANISATION_KINDS = [
-  'ngo',
-  'municipality',
-  'reception_centre',
-  'social_partner',
-  'public_employment_service',
-  'employer',
-  'government_agency',
-] as const;
+// The kinds are part of the public contract (common.v1): one list for every service.
+export { ORGANISATION_KINDS };
 export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 
 export interface OrganisationProfile {

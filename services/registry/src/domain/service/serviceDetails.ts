@@ -1,17 +1,12 @@
+import { INTAKE_STATUSES, LEGAL_STATUSES } from '@estia/contracts';
 import type { Coordinates } from '../shared/geo.js';
 
 /** What a service offers, to whom, where and when: validated in serviceValidation.ts. */
-export const LEGAL_STATUSES = [
-  'asylum_seeker',
-  'refugee',
-  'subsidiary_protection',
-  'resettled',
-  'humanitarian_admission',
-  'other',
-] as const;
+// Shared vocabularies come from the public contract (common.v1).
+export { LEGAL_STATUSES };
 export type LegalStatus = (typeof LEGAL_STATUSES)[number];
 
-export const INTAKE_STATES = ['open', 'waitlist', 'closed'] as const;
+export const INTAKE_STATES = INTAKE_STATUSES;
 export type Intake = (typeof INTAKE_STATES)[number];
 
 /** ISO 8601 weekday: 1 = Monday … 7 = Sunday; times are local wall-clock "HH:MM", opens < closes. */
