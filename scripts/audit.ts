@@ -1,5 +1,5 @@
 /**
- * `pnpm audit replay <clientId> [--as-of DATE]` and `pnpm audit verify [<clientId> | --all]`: the
+ * `pnpm run audit replay <clientId> [--as-of DATE]` and `pnpm run audit verify [<clientId> | --all]`: the
  * auditor's view of the referrals log, opened read-only where the service keeps it (see --help).
  */
 import { runAuditCli } from '../services/referrals/src/audit/auditCli.js';

@@ -231,7 +231,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Inbox or outbox, optionally by status or overdue */
+    /** Inbox or outbox, optionally by status or overdue; paged (limit, cursor) */
     get: operations['listReferrals'];
     put?: never;
     /** Send a referral (consent checked; override with reason) */
@@ -484,6 +484,8 @@ export interface components {
       needs: Record<string, unknown>[];
       /** @description Only what the caller may see (consent scope). */
       personal: Record<string, unknown>;
+      /** @description Applications and placements reported by matching (case history: a receiver sees them only with the case_history scope). */
+      placements: components['schemas']['Placement'][];
       referrals: components['schemas']['Referral'][];
     };
     ClientLocation: {
@@ -644,6 +646,34 @@ export interface components {
       nationalities?: string[];
       otherNames?: string[];
     };
+    /** @description One application of the client through matching, with its placement once hired and the follow-ups at 1, 3 and 6 months. */
+    Placement: {
+      applicationId: components['schemas']['Uuid'];
+      employerOrganisationId: components['schemas']['Uuid'];
+      opportunityId: components['schemas']['Uuid'];
+      /** @enum {string} */
+      opportunityKind: 'job' | 'internship' | 'traineeship' | 'apprenticeship' | 'volunteering' | 'mentoring';
+      placement: null | {
+        contractType: string | null;
+        followUps: {
+          /** @enum {integer} */
+          monthsAfterStart: 1 | 3 | 6;
+          reasonCode: string | null;
+          recordedAt: components['schemas']['DateTime'];
+          stillEmployed: boolean;
+        }[];
+        hiredAt: components['schemas']['DateTime'];
+        hoursPerWeek: number | null;
+        occupation: Record<string, unknown> | null;
+        placementId: components['schemas']['Uuid'];
+        startDate: components['schemas']['CalendarDate'];
+      };
+      reasonCode: string | null;
+      /** @enum {string} */
+      status:
+        'proposed' | 'interested' | 'application_sent' | 'interview' | 'offer' | 'hired' | 'not_hired' | 'withdrawn';
+      statusChangedAt: components['schemas']['DateTime'];
+    };
     PostMessageRequest: {
       text: string;
     };
@@ -710,10 +740,19 @@ export interface components {
     };
     ReferralList: {
       items: components['schemas']['Referral'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. Keyset on the list's sort key: pages do not shift when referrals arrive. */
+      nextCursor: string | null;
     };
     ReferralListQuery: {
       /** @enum {string} */
       box?: 'inbox' | 'outbox';
+      /** @description The nextCursor of the previous page, as given (opaque). */
+      cursor?: string;
+      /**
+       * @description Page size (default 50, at most 200).
+       * @default 50
+       */
+      limit: number;
       /** @enum {string} */
       overdue?: 'true' | 'false';
       status?: components['schemas']['ReferralStatus'];
@@ -1335,6 +1374,8 @@ export interface operations {
     parameters: {
       query?: {
         box?: 'inbox' | 'outbox';
+        cursor?: string;
+        limit?: number;
         overdue?: 'true' | 'false';
         status?: components['schemas']['ReferralStatus'];
       };

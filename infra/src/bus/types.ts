@@ -40,10 +40,24 @@ export interface BusConsumer {
   stop(): Promise<void>;
 }
 
+export interface ForgetOptions {
+  /**
+   * The envelope id of the message (already published under the same topic and key) that makes the
+   * earlier ones obsolete, e.g. `client.erased`. It stays, so consumers still learn of the erasure.
+   */
+  beforeEventId: string;
+}
+
 export interface Bus {
   readonly kind: 'embedded' | 'kafka';
   /** Resolves only when the bus acknowledged every message durably (acks=all on Kafka). */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /**
+   * Erasure (GDPR art. 17): removes every message of `topic` under `key` published before the message
+   * `beforeEventId`. Idempotent: the relay repeats it after a crash. Embedded: deleted at once and the
+   * bytes zeroed. Kafka: a tombstone, effective once the topic (cleanup.policy=compact,delete) compacts.
+   */
+  forget(topic: string, key: string, options: ForgetOptions): Promise<void>;
   consume(options: ConsumeOptions): Promise<BusConsumer>;
   ping(): Promise<void>;
   close(): Promise<void>;

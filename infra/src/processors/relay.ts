@@ -12,6 +12,11 @@ export interface RelayMessage {
   /** The aggregate id: the bus keeps order per key. */
   key: string;
   envelope: EventEnvelope;
+  /**
+   * Erasure: once the bus acknowledged this message, it forgets every earlier message of the same topic
+   * and key (Bus.forget), before the checkpoint moves, so a crash in between repeats the forget.
+   */
+  forgetEarlier?: true;
 }
 
 /**
@@ -34,7 +39,7 @@ export interface StartRelayOptions {
   /** Only to restrict reading to public event types (the mapper still decides). */
   types?: readonly string[];
   logger?: BusLogger;
-  /** Test seam: runs after the bus acknowledged a batch and before the checkpoint is written. */
+  /** Test seam: runs after the bus acknowledged a batch (and forgot what it made obsolete), before the checkpoint is written. */
   afterPublish?: (events: readonly StoredEvent[]) => void | Promise<void>;
 }
 
@@ -61,14 +66,18 @@ export async function startRelay(options: StartRelayOptions): Promise<Relay> {
 
   const publishBatch = async (events: StoredEvent[]): Promise<void> => {
     const byTopic = new Map<string, OutgoingMessage[]>();
+    const forgets: RelayMessage[] = [];
     for (const event of events) {
       const message = await map(event);
       if (message === null) continue;
       const list = byTopic.get(message.topic) ?? [];
       list.push({ key: message.key, value: message.envelope });
       byTopic.set(message.topic, list);
+      if (message.forgetEarlier) forgets.push(message);
     }
     for (const [topic, messages] of byTopic) await bus.publish(topic, messages);
+    // Only after the acknowledgement: the erasure message must be on the bus before what it replaces goes.
+    for (const { topic, key, envelope } of forgets) await bus.forget(topic, key, { beforeEventId: envelope.id });
     await options.afterPublish?.(events);
     const last = events[events.length - 1]!.position;
     await checkpointStore.save(db, name, last);

@@ -143,10 +143,16 @@ console.log(`\nprojected ${rows} referrals (${head} events) in ${(projectMs / 10
 // ---- officer views --------------------------------------------------------------------------------
 const SAMPLES = 400;
 const views: Record<string, (k: number) => Promise<unknown>> = {
-  inbox: (k) => inbox(db, orgs[k % ORGS]!),
-  'inbox requested': (k) => inbox(db, orgs[k % ORGS]!, 'requested'),
-  outbox: (k) => outbox(db, orgs[k % ORGS]!),
-  'outbox accepted': (k) => outbox(db, orgs[k % ORGS]!, 'accepted'),
+  inbox: async (k) => (await inbox(db, orgs[k % ORGS]!)).items,
+  'inbox requested': async (k) => (await inbox(db, orgs[k % ORGS]!, { status: 'requested' })).items,
+  outbox: async (k) => (await outbox(db, orgs[k % ORGS]!)).items,
+  'outbox accepted': async (k) => (await outbox(db, orgs[k % ORGS]!, { status: 'accepted' })).items,
+  // A deep page: keyset means it costs what the first page costs.
+  'inbox pages 1-5': async (k) => {
+    let page = await inbox(db, orgs[k % ORGS]!);
+    for (let i = 1; i < 5 && page.next; i++) page = await inbox(db, orgs[k % ORGS]!, { after: page.next });
+    return page.items;
+  },
   overdue: (k) => overdueReferrals(db, new Date().toISOString(), { organisationId: orgs[k % ORGS]!, side: 'receiver' }),
   'counts per status': (k) => countsByStatus(db, orgs[k % ORGS]!),
   'client overview': (k) => clientOverview(db, clientIds[k % clientIds.length]!),
@@ -224,7 +230,7 @@ for (let i = 0; i < total; i++) {
           { referralId, clientId: live[i % LIVE_CLIENTS]!, serviceId: services[receiver]!, share: ['needs'] },
         );
         await projector.waitFor(result.lastPosition!, 30_000);
-        const seen = await inbox(db, orgs[receiver]!, 'requested');
+        const seen = (await inbox(db, orgs[receiver]!, { status: 'requested' })).items;
         if (!seen.some((r) => r.referralId === referralId)) throw new Error('not in inbox after projection');
         latencies.push(performance.now() - t);
       } catch (error) {

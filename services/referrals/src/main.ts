@@ -16,6 +16,7 @@ import { auditRoutes } from './audit/auditRoutes.js';
 import { startDeadlineScheduler } from './deadlines/scheduler.js';
 import { REGISTRY_FACTS_GROUP, applyRegistryEvent } from './directory/registryConsumer.js';
 import { referralsRoutes } from './http/referralsRoutes.js';
+import { MATCHING_PLACEMENTS_GROUP, applyMatchingEvent } from './placements/matchingConsumer.js';
 import { createReferralsRelayMapper } from './integration/publicEvents.js';
 import { referralsReadModelProjection } from './projections/readModelProjection.js';
 
@@ -51,7 +52,11 @@ await startService({
         keyStore,
         onSkipped: (eventId, why) => logger.info({ eventId, why }, 'candidate profile not published'),
       }),
-      consumers: [{ group: REGISTRY_FACTS_GROUP, topics: [topicFor('registry')], handle: applyRegistryEvent }],
+      consumers: [
+        { group: REGISTRY_FACTS_GROUP, topics: [topicFor('registry')], handle: applyRegistryEvent },
+        // Hires and follow-ups shown on the client's case (issue 7).
+        { group: MATCHING_PLACEMENTS_GROUP, topics: [topicFor('matching')], handle: applyMatchingEvent },
+      ],
       routes: async (http, projector) => {
         await http.register(referralsRoutes, {
           prefix: '/v1',

@@ -83,6 +83,32 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
      ON CONFLICT (grp, topic) DO UPDATE SET next_offset = excluded.next_offset`,
   );
 
+  // CASE, not AND: SQLite may evaluate json_extract first, and a malformed value (kept for the
+  // dead-letter path) would make it throw.
+  const offsetOfEvent = db.prepare<[string, string, string], { offset: number | null }>(
+    `SELECT MAX(offset) AS offset FROM bus_log WHERE topic = ? AND key = ?
+       AND CASE WHEN json_valid(value) THEN json_extract(value, '$.id') END = ?`,
+  );
+  const deleteBefore = db.prepare<[string, string, number]>(
+    'DELETE FROM bus_log WHERE topic = ? AND key = ? AND offset < ?',
+  );
+  const forgetKey = db.transaction((topic: string, key: string, eventId: string): number => {
+    // The last copy: a relay that crashed before its checkpoint published the whole batch again, so the
+    // key's earlier messages may follow the first copy of the erasure too.
+    const before = offsetOfEvent.get(topic, key, eventId)?.offset ?? null;
+    // Not held: never published here, or forgotten since by a later forget of the key; either way
+    // nothing of what preceded it is left to delete.
+    return before === null ? 0 : deleteBefore.run(topic, key, before).changes;
+  });
+
+  const truncateWal = (topic: string, deleted: number): void => {
+    // A reader of another process still on an older snapshot makes it report busy (after busy_timeout);
+    // the next forget, or the last connection's close, finishes the job.
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+    if (result !== undefined && result.busy !== 0)
+      logger.warn({ topic, deleted, ...result }, 'bus: forget could not truncate the WAL yet');
+  };
+
   const published = new Waker();
   const consumers = new Set<EmbeddedConsumer>();
   let closed = false;
@@ -203,6 +229,14 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
       if (messages.length === 0) return;
       append.immediate(topic, messages);
       published.wakeAll();
+    },
+    async forget(topic, key, { beforeEventId }) {
+      if (closed) throw new Error('bus is closed');
+      // Offsets stay as they were: consumers read `offset >= position`, so the gap is simply passed over.
+      const deleted = forgetKey.immediate(topic, key, beforeEventId);
+      // secure_delete zeroed the cells in the pages written now, but the frames of the WAL still hold the
+      // pages as they were; TRUNCATE copies everything into the file and empties the WAL.
+      truncateWal(topic, deleted);
     },
     async consume(opts) {
       if (closed) throw new Error('bus is closed');

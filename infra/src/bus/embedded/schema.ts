@@ -18,6 +18,8 @@ CREATE TABLE IF NOT EXISTS bus_log (
   published_at INTEGER NOT NULL,
   PRIMARY KEY (topic, offset)
 ) WITHOUT ROWID;
+-- Erasure forgets one key of a topic; holds (topic, key, offset), nothing personal.
+CREATE INDEX IF NOT EXISTS bus_log_by_key ON bus_log (topic, key);
 CREATE TABLE IF NOT EXISTS bus_group_offsets (
   grp TEXT NOT NULL,
   topic TEXT NOT NULL,
@@ -41,5 +43,8 @@ export function openBusDatabase(db: Database.Database, busyTimeoutMs: number): v
   db.pragma('journal_mode = WAL');
   // FULL: in WAL mode every commit is fsynced, so publish() resolving means the message survives a crash.
   db.pragma('synchronous = FULL');
+  // On every connection, not only the one that forgets: a page split at publish time moves cells and
+  // would otherwise leave stale copies of a message in a page's free space, out of reach of a delete.
+  db.pragma('secure_delete = ON');
   db.transaction(() => db.exec(DDL)).immediate();
 }

@@ -35,17 +35,23 @@ export const parseKafkaValue = (raw: Buffer | null): EventEnvelope => {
  * partition or a stop leaves the rest uncommitted, so the next owner gets it again.
  */
 export async function processKafkaBatch(batch: KafkaBatchLike, deps: BatchProcessorDeps): Promise<void> {
-  const all: DeliveredMessage[] = batch.messages.map((m) => ({
-    topic: batch.topic,
-    partition: batch.partition,
-    offset: m.offset,
-    key: m.key?.toString('utf8') ?? '',
-    value: parseKafkaValue(m.value),
-  }));
-  for (let start = 0; start < all.length; start += deps.maxBatchSize) {
-    const slice = all.slice(start, start + deps.maxBatchSize);
+  const raw = batch.messages;
+  for (let start = 0; start < raw.length; start += deps.maxBatchSize) {
+    const rawSlice = raw.slice(start, start + deps.maxBatchSize);
+    // A null value is a tombstone written by forget(): it carries nothing to handle, only marks the key
+    // for compaction. It is committed past like any message, so a slice of tombstones only commits.
+    const slice: DeliveredMessage[] = rawSlice
+      .filter((m) => m.value !== null)
+      .map((m) => ({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: m.offset,
+        key: m.key?.toString('utf8') ?? '',
+        value: parseKafkaValue(m.value),
+      }));
     for (let failures = 0; ;) {
       if (!deps.canContinue()) return;
+      if (slice.length === 0) break;
       try {
         await deps.handler(slice);
         break;
@@ -55,7 +61,7 @@ export async function processKafkaBatch(batch: KafkaBatchLike, deps: BatchProces
         await deps.heartbeat();
       }
     }
-    const last = slice[slice.length - 1]!.offset;
+    const last = rawSlice[rawSlice.length - 1]!.offset;
     await deps.commit((BigInt(last) + 1n).toString(), last);
     await deps.heartbeat();
   }

@@ -73,4 +73,16 @@ describe('processKafkaBatch', () => {
       { topic: 'estia.registry', partition: 2, offset: '5', key: '', value: 'not json' },
     ]);
   });
+
+  it('passes tombstones (null values) over without handling them, yet commits past them', async () => {
+    const { log, deps } = recorder({ maxBatchSize: 2 });
+    const batch = batchOf([1, 2, 3, 4, 5]);
+    const tombstone = (offset: number) => ({ offset: String(offset), key: Buffer.from('k-gone'), value: null });
+    await processKafkaBatch(
+      { ...batch, messages: [batch.messages[0]!, tombstone(2), tombstone(3), tombstone(4), batch.messages[4]!] },
+      deps,
+    );
+    // Slices of two raw messages: [1, t2] handles 1; [t3, t4] only commits; [5] handles 5.
+    expect(log).toEqual(['handle 1', 'commit 3', 'commit 5', 'handle 5', 'commit 6']);
+  });
 });

@@ -1,5 +1,14 @@
-import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type LogEntry, type Producer } from 'kafkajs';
-import type { Bus, BusConsumer, ConsumeOptions } from '../types.js';
+import {
+  Kafka,
+  logLevel,
+  type Admin,
+  type ConfigResourceTypes,
+  type Consumer,
+  type KafkaConfig,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
+import { topicFor, type Bus, type BusConsumer, type ConsumeOptions } from '../types.js';
 import { silentLogger, type BusLogger } from '../logger.js';
 import { Waker } from '../wakeableSleep.js';
 import { cloudEventHeaders } from './cloudEventHeaders.js';
@@ -24,6 +33,16 @@ export interface KafkaBusOptions {
   readyTimeoutMs?: number;
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /**
+   * Topics the bus creates with cleanup.policy=compact,delete, so that forget() (a tombstone) takes
+   * effect. Default: the referrals topic, which carries clients' data and their erasure.
+   */
+  forgettableTopics?: readonly string[];
+  /**
+   * min.compaction.lag.ms of those topics: how long every message stays uncompacted, i.e. how far a
+   * consumer may lag and still see each message of a key (the erasure included). Default one day.
+   */
+  minCompactionLagMs?: number;
   logger?: BusLogger;
 }
 
@@ -59,6 +78,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   let producer: Promise<Producer> | undefined;
   let admin: Promise<Admin> | undefined;
   const knownTopics = new Map<string, Promise<void>>();
+  const forgettable = new Set(options.forgettableTopics ?? [topicFor('referrals')]);
+  const checkedCompaction = new Set<string>();
   const consumers = new Set<KafkaConsumer>();
   let closed = false;
 
@@ -96,6 +117,16 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
               topic,
               numPartitions: options.numPartitions ?? 3,
               replicationFactor: options.replicationFactor ?? -1,
+              ...(forgettable.has(topic)
+                ? {
+                    configEntries: [
+                      // compact: a forget tombstone drops the key's earlier payloads; delete: retention still
+                      // applies to everything else.
+                      { name: 'cleanup.policy', value: 'compact,delete' },
+                      { name: 'min.compaction.lag.ms', value: String(options.minCompactionLagMs ?? 86_400_000) },
+                    ],
+                  }
+                : {}),
             },
           ],
         });
@@ -106,6 +137,31 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       knownTopics.set(topic, known);
     }
     return known;
+  };
+
+  // kafkajs is CommonJS and its enum is not a named ESM export: the value of ConfigResourceTypes.TOPIC.
+  const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
+
+  /** A topic created before it was forgettable (or by hand) keeps its payloads: say so, once. */
+  const warnUnlessCompacted = async (topic: string): Promise<void> => {
+    if (checkedCompaction.has(topic)) return;
+    try {
+      const a = await getAdmin();
+      const described = await a.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['cleanup.policy'] }],
+      });
+      const policy = described.resources[0]?.configEntries.find((e) => e.configName === 'cleanup.policy');
+      checkedCompaction.add(topic);
+      if (!policy?.configValue.includes('compact'))
+        logger.warn(
+          { topic, cleanupPolicy: policy?.configValue },
+          'bus: forget on a topic that is not compacted: earlier payloads stay until retention deletes them ' +
+            '(kafka-configs --alter --add-config cleanup.policy=[compact,delete])',
+        );
+    } catch (error) {
+      logger.warn({ topic, err: error }, 'bus: could not read the cleanup.policy of the topic');
+    }
   };
 
   class KafkaConsumer implements BusConsumer {
@@ -200,6 +256,20 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
           headers: cloudEventHeaders(m.value),
         })),
       });
+    },
+    async forget(topic, key) {
+      if (closed) throw new Error('bus is closed');
+      await ensureTopic(topic);
+      // Kafka cannot delete a record. A tombstone (the key with a null value) is the latest record of the
+      // key, so log compaction drops every earlier record of it (the payloads with personal data) once
+      // they are older than min.compaction.lag.ms, and later the tombstone itself (delete.retention.ms).
+      // It follows the erasure message in the key's partition, so any consumer within the compaction lag
+      // reads the erasure first; one that starts after compaction finds nothing of the key, so it holds
+      // nothing to erase. Only `beforeEventId`'s position matters, and the tombstone comes after it
+      // anyway: a repeated forget adds one more tombstone, which compaction merges.
+      await warnUnlessCompacted(topic);
+      const p = await getProducer();
+      await p.send({ topic, acks: -1, messages: [{ key, value: null }] });
     },
     async consume(opts) {
       if (closed) throw new Error('bus is closed');

@@ -96,10 +96,14 @@ export class PostgresEventStore implements EventStore {
     return this.ready;
   }
 
-  private async query<Row extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<Row[]> {
+  private async query<Row extends pg.QueryResultRow>(
+    statement: string | pg.QueryConfig,
+    values?: unknown[],
+  ): Promise<Row[]> {
     if (this.closed) throw new Error('PostgresEventStore is closed');
     await this.init();
-    return (await this.pool.query<Row>(text, values)).rows;
+    const config = typeof statement === 'string' ? { text: statement, values } : { ...statement, values };
+    return (await this.pool.query<Row>(config)).rows;
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
@@ -162,32 +166,26 @@ export class PostgresEventStore implements EventStore {
     recordedAt: string,
   ): Promise<number | null> {
     const last = prepared[prepared.length - 1]!;
-    const columns = [
-      prepared.map((e) => e.revision),
-      prepared.map((e) => e.id),
-      prepared.map((e) => e.type),
-      prepared.map((e) => e.dataJson),
-      prepared.map((e) => e.metadataJson),
-      prepared.map((e) => e.hash),
-    ];
+    const values: unknown[] = [streamId, last.revision, last.hash, recordedAt];
+    let statement: pg.QueryConfig;
+    if (prepared.length === 1) {
+      // Most appends carry one event: scalar parameters spare both sides building and parsing arrays.
+      values.push(last.id, last.type, last.dataJson, last.metadataJson);
+      statement = head === null ? this.sql.createOne : this.sql.moveOne;
+    } else {
+      values.push(
+        prepared.map((e) => e.revision),
+        prepared.map((e) => e.id),
+        prepared.map((e) => e.type),
+        prepared.map((e) => e.dataJson),
+        prepared.map((e) => e.metadataJson),
+        prepared.map((e) => e.hash),
+      );
+      statement = head === null ? this.sql.create : this.sql.move;
+    }
+    if (head !== null) values.push(head.version);
     try {
-      const rows =
-        head === null
-          ? await this.query<{ last: string | null }>(this.sql.create, [
-              streamId,
-              last.revision,
-              last.hash,
-              recordedAt,
-              ...columns,
-            ])
-          : await this.query<{ last: string | null }>(this.sql.move, [
-              streamId,
-              last.revision,
-              last.hash,
-              recordedAt,
-              ...columns,
-              head.version,
-            ]);
+      const rows = await this.query<{ last: string | null }>(statement, values);
       const lastPosition = rows[0]?.last;
       return lastPosition === null || lastPosition === undefined ? null : Number(lastPosition);
     } catch (error) {

@@ -24,6 +24,9 @@ export const testEnvelope = (
   data,
 });
 
+/** The test stand-in for `client.erased`: the relay makes the bus forget the stream's earlier messages. */
+export const TEST_ERASED_TYPE = 'public.erased';
+
 /** Maps every stored event whose type starts with `public.` to `topic`; the rest is private. */
 export const testRelayMapper =
   (topic: string): RelayMapper =>
@@ -33,6 +36,7 @@ export const testRelayMapper =
           topic,
           key: event.streamId,
           envelope: testEnvelope(event.streamId, event.data as Record<string, unknown>, event.id),
+          ...(event.type === TEST_ERASED_TYPE ? { forgetEarlier: true as const } : {}),
         }
       : null;
 

@@ -205,8 +205,8 @@ for (const { name, skip, open } of readModelDatabases)
         { referralId, clientId, serviceId: HOUSING_AT_B, share: ['needs'], message: 'Family of four' },
       );
       await project();
-      expect((await inbox(db, ORG_B, 'requested')).map((r) => r.referralId)).toEqual([referralId]);
-      expect((await outbox(db, ORG_A)).map((r) => r.status)).toEqual(['requested']);
+      expect((await inbox(db, ORG_B, { status: 'requested' })).items.map((r) => r.referralId)).toEqual([referralId]);
+      expect((await outbox(db, ORG_A)).items.map((r) => r.status)).toEqual(['requested']);
       // Requested is not enough to see the client.
       expect((await clientAccess(db, ORG_B, clientId, clock.toISOString())).allowed).toBe(false);
       expect(await maySeeReferral(db, ORG_C, referralId)).toBe(false);
@@ -318,10 +318,10 @@ for (const { name, skip, open } of readModelDatabases)
         { referralId, newReferralId, serviceId: LEGAL_AT_C, share: ['needs'], reason: { code: 'better_suited' } },
       );
       await project();
-      expect((await inbox(db, ORG_C)).map((r) => [r.referralId, r.forwardedFrom, r.senderOrganisationId])).toEqual([
-        [newReferralId, referralId, ORG_B],
-      ]);
-      expect((await outbox(db, ORG_A)).map((r) => [r.status, r.reasonCode])).toEqual([['rejected', 'forwarded']]);
+      expect(
+        (await inbox(db, ORG_C)).items.map((r) => [r.referralId, r.forwardedFrom, r.senderOrganisationId]),
+      ).toEqual([[newReferralId, referralId, ORG_B]]);
+      expect((await outbox(db, ORG_A)).items.map((r) => [r.status, r.reasonCode])).toEqual([['rejected', 'forwarded']]);
     });
 
     it('expires unanswered referrals past their response time, and only those', async () => {

@@ -7,9 +7,9 @@ import { AuditSetupError, openAuditStores } from './openAuditStores.js';
 import { verifyAllStreams, verifyCase } from './verifyCase.js';
 
 export const AUDIT_USAGE = `usage:
-  pnpm audit replay <clientId> [--as-of YYYY-MM-DD | --as-of 2025-03-01T12:00:00Z]
-  pnpm audit verify <clientId>      hash chains of one client's case
-  pnpm audit verify [--all]         hash chains of every stream
+  pnpm run audit replay <clientId> [--as-of YYYY-MM-DD | --as-of 2025-03-01T12:00:00Z]
+  pnpm run audit verify <clientId>      hash chains of one client's case
+  pnpm run audit verify [--all]         hash chains of every stream
 Opens the referrals store named by DATA_DIR / EVENT_STORE / PG_URL (as the service does), read-only.
 Exit codes: 0 ok, 1 a hash chain is broken, 2 bad arguments or setup.`;
 
@@ -61,7 +61,7 @@ function parseArgs(argv: readonly string[]): Command {
 }
 
 /**
- * `pnpm audit`: replay a client's case as of a date, verify hash chains. Returns the exit code; every
+ * `pnpm run audit` (bare `pnpm audit` is pnpm's own vulnerability check): replay a client's case as of a date, verify hash chains. Returns the exit code; every
  * refusal is one line on stderr (no stack trace, nothing opened for writing).
  */
 export async function runAuditCli(

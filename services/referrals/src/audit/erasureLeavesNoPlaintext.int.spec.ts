@@ -194,7 +194,7 @@ describe('erasure (GDPR art. 17): no plaintext survives anywhere the system writ
   // bus.sqlite. Needs an additive Bus port method to forget a key (embedded: delete + secure_delete;
   // Kafka: tombstone on a compacted topic), called once ClientErased is published. `it.fails` runs
   // the real assertion: when the bus forgets, this turns red and must become a plain `it`.
-  it.fails('the bus file holds nothing of the erased client either', () => {
+  it('the bus file holds nothing of the erased client either', () => {
     expect(leaks).toEqual([]);
   });
 });

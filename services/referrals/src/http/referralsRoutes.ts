@@ -27,7 +27,7 @@ import {
   consentOverrides,
   needOf,
   outbox,
-  overdueReferrals,
+  overduePage,
   referralById,
   referralMessages,
 } from '../projections/queries.js';
@@ -36,6 +36,7 @@ import { suggestServices } from '../directory/directoryQueries.js';
 import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { actorOf } from './actor.js';
 import { contractSchema, pathParams } from './contractSchemas.js';
+import { decodeCursor, encodeCursor } from './pageCursor.js';
 
 export interface ReferralsRoutesOptions {
   app: ReferralsApplication;
@@ -200,6 +201,8 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
       needs: full || access.share.includes('needs') ? overview.needs : [],
       consents: full ? overview.consents : [],
       referrals,
+      // Employment outcomes are case history: a receiver sees them only if the consent shares that.
+      placements: full || access.share.includes('case_history') ? overview.placements : [],
     };
   });
 
@@ -373,17 +376,34 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     { schema: { querystring: contractSchema('ReferralListQuery') } },
     async (
       request: FastifyRequest<{
-        Querystring: { box?: 'inbox' | 'outbox'; status?: ReferralStatus; overdue?: 'true' | 'false' };
+        Querystring: {
+          box?: 'inbox' | 'outbox';
+          status?: ReferralStatus;
+          overdue?: 'true' | 'false';
+          limit?: number;
+          cursor?: string;
+        };
       }>,
     ) => {
       const organisationId = actorOf(request).organisationId;
-      const { box = 'inbox', status, overdue } = request.query;
+      const { box = 'inbox', status, overdue, limit } = request.query;
       if (overdue === 'true') {
         // Unanswered past the response time, on either side (the expiry scheduler closes them).
         const side = box === 'inbox' ? 'receiver' : 'sender';
-        return { items: await overdueReferrals(db, new Date().toISOString(), { organisationId, side }) };
+        const after = decodeCursor('overdue', request.query.cursor);
+        const page = await overduePage(db, new Date().toISOString(), organisationId, side, {
+          ...(limit === undefined ? {} : { limit }),
+          ...(after === undefined ? {} : { after }),
+        });
+        return { items: page.items, nextCursor: encodeCursor('overdue', page.next) };
       }
-      return { items: await (box === 'inbox' ? inbox : outbox)(db, organisationId, status) };
+      const after = decodeCursor('box', request.query.cursor);
+      const page = await (box === 'inbox' ? inbox : outbox)(db, organisationId, {
+        ...(status === undefined ? {} : { status }),
+        ...(limit === undefined ? {} : { limit }),
+        ...(after === undefined ? {} : { after }),
+      });
+      return { items: page.items, nextCursor: encodeCursor('box', page.next) };
     },
   );
 

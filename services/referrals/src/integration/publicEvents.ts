@@ -152,7 +152,11 @@ export const createReferralsRelayMapper =
   async (event) => {
     if (event.type === 'CandidateProfileShared') return candidateProfileMessage(deps, event);
     const mapped = toPublicEvent(event);
-    return mapped ? publicEvent(event, mapped.type, mapped.subject, mapped.data as never) : null;
+    if (!mapped) return null;
+    const message = publicEvent(event, mapped.type, mapped.subject, mapped.data as never);
+    // Erasure reaches the bus too: every earlier message keyed by this client (the candidate profile
+    // with its legal-status dates above all) is forgotten once the erasure itself is acknowledged.
+    return mapped.type === 'estia.referrals.client.erased.v1' ? { ...message, forgetEarlier: true } : message;
   };
 
 async function candidateProfileMessage(deps: RelayMapperDeps, event: StoredEvent): Promise<RelayMessage | null> {

@@ -215,6 +215,13 @@ describe('public events of the referrals service', () => {
     expect((await referralsRelayMapper(stored(clientEvents[1]!)))?.key).toBe(clientId);
     expect((await referralsRelayMapper(stored(referralEvents[0]!)))?.key).toBe(referralId);
   });
+
+  it('asks the bus to forget the earlier messages of an erased client, and only then', async () => {
+    const mapped = await Promise.all(all.map((e, i) => referralsRelayMapper(stored(e, i))));
+    expect(mapped.filter((m) => m?.forgetEarlier).map((m) => [m!.envelope.type, m!.key])).toEqual([
+      ['estia.referrals.client.erased.v1', clientId],
+    ]);
+  });
 });
 
 describe('candidate profile for job matching', () => {

@@ -4,6 +4,7 @@ import { openPersonalPart } from '../application/personalCodec.js';
 import type { Consent } from '../domain/consent/consent.js';
 import type { PersonKey } from '../domain/duplicates.js';
 import type { ReferralStatus } from '../domain/referrals/referralTypes.js';
+import { placementsOf } from '../placements/placementQueries.js';
 
 export interface ReferralRow {
   referralId: string;
@@ -59,27 +60,101 @@ const toReferral = (r: RawReferral): ReferralRow => ({
   forwardedFrom: r.forwarded_from,
 });
 
+/** Lists are pages: 50 rows unless asked, never more than 200 (an officer's screen, not an export). */
+export const PAGE_SIZE = { default: 50, max: 200 } as const;
+
+/** Keyset position: the sort key and the id of the last row of the previous page. */
+export interface PageCursor {
+  at: string;
+  id: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Where the next page starts; null on the last page. */
+  next: PageCursor | null;
+}
+
+export interface PageRequest {
+  limit?: number;
+  after?: PageCursor;
+}
+
+const pageLimit = (limit: number | undefined): number =>
+  Math.min(PAGE_SIZE.max, Math.max(1, Math.trunc(limit ?? PAGE_SIZE.default)));
+
+/** Rows were fetched with one extra: its presence says there is a next page. */
+const toPage = (rows: RawReferral[], limit: number, key: (r: RawReferral) => string): Page<ReferralRow> => {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(toReferral),
+    next: rows.length > limit && last ? { at: key(last), id: last.referral_id } : null,
+  };
+};
+
 const box = async (
   db: SqlExecutor,
   column: 'receiver_org' | 'sender_org',
   organisationId: string,
-  status?: ReferralStatus,
-): Promise<ReferralRow[]> => {
+  options: { status?: ReferralStatus } & PageRequest,
+): Promise<Page<ReferralRow>> => {
+  const limit = pageLimit(options.limit);
+  const params: unknown[] = [organisationId];
+  let where = `${column} = $1`;
+  if (options.status) {
+    params.push(options.status);
+    where += ` AND status = $${params.length}`;
+  }
+  // Keyset on the sort key (requested_at, referral_id), both descending so the (org, [status,]
+  // requested_at, referral_id) index answers it backwards: a page costs the same however deep.
+  if (options.after) {
+    params.push(options.after.at, options.after.id);
+    where += ` AND (requested_at, referral_id) < ($${params.length - 1}, $${params.length})`;
+  }
+  params.push(limit + 1);
   const rows = await db.query<RawReferral>(
-    `SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE ${column} = $1 ${status ? 'AND status = $2' : ''}
-     ORDER BY requested_at DESC, referral_id`,
-    status ? [organisationId, status] : [organisationId],
+    `SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE ${where}
+     ORDER BY requested_at DESC, referral_id DESC LIMIT $${params.length}`,
+    params,
   );
-  return rows.map(toReferral);
+  return toPage(rows, limit, (r) => r.requested_at);
 };
 
-/** Referrals an organisation received, newest first, optionally of one status. */
-export const inbox = (db: SqlExecutor, organisationId: string, status?: ReferralStatus) =>
-  box(db, 'receiver_org', organisationId, status);
+/** Referrals an organisation received, newest first, optionally of one status; one page. */
+export const inbox = (
+  db: SqlExecutor,
+  organisationId: string,
+  options: { status?: ReferralStatus } & PageRequest = {},
+) => box(db, 'receiver_org', organisationId, options);
 
-/** Referrals an organisation sent, newest first, optionally of one status. */
-export const outbox = (db: SqlExecutor, organisationId: string, status?: ReferralStatus) =>
-  box(db, 'sender_org', organisationId, status);
+/** Referrals an organisation sent, newest first, optionally of one status; one page. */
+export const outbox = (
+  db: SqlExecutor,
+  organisationId: string,
+  options: { status?: ReferralStatus } & PageRequest = {},
+) => box(db, 'sender_org', organisationId, options);
+
+/** The officers' overdue view of one side, most overdue first; one page (keyset on respond_by). */
+export async function overduePage(
+  db: SqlExecutor,
+  now: string,
+  organisationId: string,
+  side: 'receiver' | 'sender',
+  page: PageRequest = {},
+): Promise<Page<ReferralRow>> {
+  const limit = pageLimit(page.limit);
+  const column = side === 'receiver' ? 'receiver_org' : 'sender_org';
+  const after = page.after ? ' AND (respond_by, referral_id) > ($3, $4)' : '';
+  const params: unknown[] = page.after ? [organisationId, now, page.after.at, page.after.id] : [organisationId, now];
+  params.push(limit + 1);
+  const rows = await db.query<RawReferral>(
+    `SELECT ${REFERRAL_COLUMNS} FROM rf_referrals WHERE ${column} = $1 AND status = 'requested' AND respond_by <= $2
+     ${after} ORDER BY respond_by, referral_id LIMIT $${params.length}`,
+    params,
+  );
+  return toPage(rows, limit, (r) => r.respond_by);
+}
 
 /**
  * Unanswered referrals past their response time: what the expiry scheduler issues ExpireReferral for,
@@ -168,7 +243,10 @@ export async function consentsOf(db: SqlExecutor, clientId: string): Promise<Con
   }));
 }
 
-/** A client's case at a glance: needs (with assessment history), consents, referrals. No personal data. */
+/**
+ * A client's case at a glance: needs (with assessment history), consents, referrals, and the
+ * applications and placements matching reported. No personal data.
+ */
 export async function clientOverview(db: SqlExecutor, clientId: string) {
   const needs = await db.query<{
     need_id: string;
@@ -201,6 +279,7 @@ export async function clientOverview(db: SqlExecutor, clientId: string) {
     })),
     consents: await consentsOf(db, clientId),
     referrals: referrals.map(toReferral),
+    placements: await placementsOf(db, clientId),
   };
 }
 

@@ -3,6 +3,7 @@ import { isErased } from '@estia/infra/crypto/personalData.js';
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import { openPersonalPart } from '../application/personalCodec.js';
+import { purgePlacements } from '../placements/schema.js';
 import type { ClientPersonalData } from '../domain/clients/clientData.js';
 import type { ClientEvent } from '../domain/clients/clientDecider.js';
 import type { NeedsEvent } from '../domain/needs/needsDecider.js';
@@ -103,6 +104,7 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
       ]);
       await tx.execute('DELETE FROM rf_client_index WHERE client_id = $1', [clientId]);
       await tx.execute('DELETE FROM rf_referral_messages WHERE client_id = $1', [clientId]);
+      await purgePlacements(tx, clientId);
       return;
     }
 

@@ -1,5 +1,7 @@
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { zeroFreedBytes } from '../audit/zeroFreedBytes.js';
 import { ensureDirectoryTables } from '../directory/schema.js';
+import { ensurePlacementTables } from '../placements/schema.js';
 
 /**
  * Read models of the referrals service (rebuildable from the log). Identifying data appears only in
@@ -83,8 +85,14 @@ const DDL = [
     outcome TEXT,
     forwarded_from TEXT
   )`,
-  `CREATE INDEX IF NOT EXISTS rf_referrals_receiver ON rf_referrals (receiver_org, status)`,
-  `CREATE INDEX IF NOT EXISTS rf_referrals_sender ON rf_referrals (sender_org, status)`,
+  // Inbox/outbox pages walk these in (requested_at DESC, referral_id) order; they also answer the counts.
+  `CREATE INDEX IF NOT EXISTS rf_referrals_receiver_time ON rf_referrals (receiver_org, requested_at, referral_id)`,
+  `CREATE INDEX IF NOT EXISTS rf_referrals_sender_time ON rf_referrals (sender_org, requested_at, referral_id)`,
+  `CREATE INDEX IF NOT EXISTS rf_referrals_receiver_status_time ON rf_referrals (receiver_org, status, requested_at, referral_id)`,
+  `CREATE INDEX IF NOT EXISTS rf_referrals_sender_status_time ON rf_referrals (sender_org, status, requested_at, referral_id)`,
+  // Superseded by the *_status_time indexes (same prefix).
+  `DROP INDEX IF EXISTS rf_referrals_receiver`,
+  `DROP INDEX IF EXISTS rf_referrals_sender`,
   `CREATE INDEX IF NOT EXISTS rf_referrals_due ON rf_referrals (status, respond_by)`,
   `CREATE INDEX IF NOT EXISTS rf_referrals_receiver_due ON rf_referrals (receiver_org, status, respond_by)`,
   `CREATE INDEX IF NOT EXISTS rf_referrals_sender_due ON rf_referrals (sender_org, status, respond_by)`,
@@ -106,7 +114,11 @@ const DDL = [
 export async function ensureReferralsReadModels(db: SqlDatabase): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
+      // Before any row exists: erasure deletes rows, and their bytes must not stay in the file's free pages.
+      await zeroFreedBytes(db);
       for (const statement of DDL) await db.execute(statement);
+      // Placements are matching's facts (its consumer writes them); ClientErased purges them.
+      await ensurePlacementTables(db);
       // The registry facts are read by the deciders' callers and the suggestions; the consumer writes them.
       await ensureDirectoryTables(db);
       return;

@@ -65,6 +65,11 @@ const DDL = [
     service_id TEXT NOT NULL,
     PRIMARY KEY (region, service_id)
   )`,
+  // Replacing a service's children deletes by service_id: without these, every update scans the table.
+  `CREATE INDEX IF NOT EXISTS registry_service_categories_service ON registry_service_categories (service_id)`,
+  `CREATE INDEX IF NOT EXISTS registry_service_languages_service ON registry_service_languages (service_id)`,
+  `CREATE INDEX IF NOT EXISTS registry_service_legal_statuses_service ON registry_service_legal_statuses (service_id)`,
+  `CREATE INDEX IF NOT EXISTS registry_service_areas_service ON registry_service_areas (service_id)`,
   `CREATE TABLE IF NOT EXISTS registry_service_locations (
     id TEXT PRIMARY KEY,
     service_id TEXT NOT NULL,

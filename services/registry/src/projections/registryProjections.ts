@@ -5,6 +5,7 @@ import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
 import { ensureProcessorTables } from '@estia/infra/processors/schema.js';
 import { projectDirectoryEvent, DIRECTORY_EVENT_TYPES } from './directoryProjection.js';
 import { DIRECTORY_TABLES, ensureDirectoryTables } from './directorySchema.js';
+import { changedBy, ensureRevisionTables, resetRevisions, stampChanges } from './directoryRevisions.js';
 import { ensurePeopleTables, PEOPLE_EVENT_TYPES, PEOPLE_TABLES, projectPersonEvent } from './peopleProjection.js';
 
 const emptyTables = (tables: readonly string[]) => async (tx: SqlExecutor) => {
@@ -15,10 +16,21 @@ const emptyTables = (tables: readonly string[]) => async (tx: SqlExecutor) => {
 export const directoryProjection: Projection = {
   name: 'registry.directory',
   types: DIRECTORY_EVENT_TYPES,
-  migrate: ensureDirectoryTables,
-  reset: emptyTables(DIRECTORY_TABLES),
+  migrate: async (db) => {
+    await ensureDirectoryTables(db);
+    await ensureRevisionTables(db);
+  },
+  reset: async (tx) => {
+    await emptyTables(DIRECTORY_TABLES)(tx);
+    await resetRevisions(tx);
+  },
   handle: async (tx, events) => {
     for (const event of events) await projectDirectoryEvent(tx, event);
+    // Same transaction: the search index never sees a change the tables do not have, nor misses one.
+    await stampChanges(
+      tx,
+      events.map(changedBy).filter((c) => c !== null),
+    );
   },
 };
 

@@ -1,13 +1,12 @@
 import type { Consent } from '../consent/consent.js';
 import type { Actor } from '../shared/actor.js';
 import type { Reason } from '../shared/personal.js';
-import type { ConsentScope, ReferralOutcome, ServiceCategory } from '../shared/vocabulary.js';
+import type { ConsentScope, ReferralOutcome, ReferralStatus, ServiceCategory } from '../shared/vocabulary.js';
 
 export const referralStreamId = (referralId: string): string => `referral-${referralId}`;
 
-/** FHIR Task vocabulary for closed-loop referrals, plus expiry. */
-export type ReferralStatus =
-  'requested' | 'accepted' | 'rejected' | 'in-progress' | 'on-hold' | 'completed' | 'failed' | 'cancelled' | 'expired';
+/** FHIR Task vocabulary for closed-loop referrals, plus expiry (the contracts' list). */
+export type { ReferralStatus };
 
 export const TERMINAL_STATUSES: readonly ReferralStatus[] = ['rejected', 'completed', 'failed', 'cancelled', 'expired'];
 

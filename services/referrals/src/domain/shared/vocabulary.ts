@@ -1,37 +1,15 @@
-// Closed vocabularies shared with the integration contracts (contracts/events/common.v1.schema.json).
-// Kept as literal lists here so the domain imports nothing but the decider/error ports.
+import { CEFR_LEVELS, CONSENT_PURPOSES, LEGAL_STATUSES, REFERRAL_STATUSES, SERVICE_CATEGORIES } from '@estia/contracts';
 
-export const SERVICE_CATEGORIES = [
-  'housing',
-  'legal',
-  'psychosocial',
-  'counselling',
-  'medical',
-  'language',
-  'employment',
-  'education_training',
-  'mentoring',
-  'administrative',
-  'basic_needs',
-  'childcare',
-] as const;
+// The closed vocabularies other services speak too come from the contracts (generated from
+// contracts/events/common.v1.schema.json), so a term added there reaches the deciders unchanged.
+export { CEFR_LEVELS, CONSENT_PURPOSES, LEGAL_STATUSES, REFERRAL_STATUSES, SERVICE_CATEGORIES };
 export type ServiceCategory = (typeof SERVICE_CATEGORIES)[number];
-
-export const LEGAL_STATUSES = [
-  'asylum_seeker',
-  'refugee',
-  'subsidiary_protection',
-  'resettled',
-  'humanitarian_admission',
-  'other',
-] as const;
 export type LegalStatusKind = (typeof LEGAL_STATUSES)[number];
-
-export const CEFR_LEVELS = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'] as const;
 export type CefrLevel = (typeof CEFR_LEVELS)[number];
-
-export const CONSENT_PURPOSES = ['referral', 'job_matching', 'employer_sharing'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+// Referrals' own vocabularies (the event contracts restate them inline, not in common.v1).
 
 export const CONSENT_SCOPES = [
   'legal_status',
