@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { AppError } from '../../errors/appError.js';
 import { checkExpected, prepareEvents, toStoredEvent, validateAppend } from '../appendBatch.js';
@@ -39,6 +40,7 @@ const PAGE = 1000;
 const UNIQUE_VIOLATION = '23505';
 const ANY_RETRIES = 20;
 const HEAD_CACHE = 10_000;
+const NOTIFY_GAP_MS = 5;
 
 /**
  * PostgreSQL event store. An append is two round trips and no lock held across commit: read the
@@ -61,6 +63,12 @@ export class PostgresEventStore implements EventStore {
   private readonly heads = new Map<string, StreamHead>();
   private notifyInFlight = false;
   private notifyPending = false;
+  private notifyTimer: NodeJS.Timeout | undefined;
+  private notifyDone: Promise<void> = Promise.resolve();
+  /** NOTIFY payload: lets this instance's listener skip its own hints (local subscribers already woke). */
+  private readonly instanceId = randomUUID();
+  /** Round trips the append path made, for benchmarks (head reads avoided by the cache, hints coalesced). */
+  readonly stats = { appends: 0, headReads: 0, conflictRetries: 0, notifies: 0 };
   private closed = false;
 
   constructor(options: PostgresEventStoreOptions) {
@@ -119,6 +127,7 @@ export class PostgresEventStore implements EventStore {
       // A guess (cache, or "new stream" for 'no-stream') saves a round trip; the compare-and-set below
       // checks it, and a wrong guess only costs a retry with the real head.
       const guess = attempt === 0 ? this.guessHead(streamId, expected) : undefined;
+      if (guess === undefined) this.stats.headReads += 1;
       const head = guess === undefined ? await this.head(streamId) : guess;
       checkExpected(streamId, expected, head);
       const recordedAt = new Date().toISOString();
@@ -127,10 +136,12 @@ export class PostgresEventStore implements EventStore {
       if (lastPosition !== null) {
         const last = prepared[prepared.length - 1]!;
         this.remember(streamId, { version: last.revision, lastHash: last.hash });
+        this.stats.appends += 1;
         this.hint();
         return { nextExpectedVersion: last.revision, lastPosition };
       }
       this.heads.delete(streamId);
+      this.stats.conflictRetries += 1;
       // Someone moved the stream between our read and our write. Only 'any' (or a wrong guess) retries.
       if ((guess === undefined && expected !== 'any') || attempt >= ANY_RETRIES) {
         throw new StreamVersionConflictError(streamId, expected, await this.streamVersion(streamId));
@@ -194,26 +205,39 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** Wakes local subscriptions now and other processes' through NOTIFY (coalesced: one in flight). */
+  /** Wakes local subscriptions now and other processes' through NOTIFY (coalesced, see sendHint). */
   private hint(): void {
     this.changes.notify();
     if (this.notifyInFlight) {
       this.notifyPending = true;
       return;
     }
+    this.sendHint();
+  }
+
+  /**
+   * One NOTIFY in flight, then a short pause gathering the appends that follow into the next one:
+   * under load that is one NOTIFY transaction per few ms instead of one per append (each takes an
+   * xid and the global notify lock), for at most NOTIFY_GAP_MS more latency across processes.
+   */
+  private sendHint(): void {
     this.notifyInFlight = true;
+    this.notifyPending = false;
+    this.stats.notifies += 1;
     // Sent after our commit, in its own statement: pg_notify inside the append would take the
     // notify-queue lock through commit and serialise every append's fsync.
-    void this.pool
-      // A hint needs no durability: don't make it wait for (and compete for) an fsync of its own.
-      .query("SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)", [this.channel, ''])
-      .catch(() => undefined)
+    this.notifyDone = this.pool
+      .query({ ...this.sql.notify, values: [this.channel, this.instanceId] })
+      .then(
+        () => undefined,
+        () => undefined,
+      )
       .finally(() => {
-        this.notifyInFlight = false;
-        if (this.notifyPending && !this.closed) {
-          this.notifyPending = false;
-          this.hint();
-        }
+        this.notifyTimer = setTimeout(() => {
+          this.notifyTimer = undefined;
+          this.notifyInFlight = false;
+          if (this.notifyPending && !this.closed) this.sendHint();
+        }, NOTIFY_GAP_MS);
       });
   }
 
@@ -294,7 +318,9 @@ export class PostgresEventStore implements EventStore {
           setTimeout(() => void this.listen().catch(() => undefined), 1_000);
       };
       client.on('error', reset);
-      client.on('notification', () => this.changes.notify());
+      client.on('notification', (message) => {
+        if (message.payload !== this.instanceId) this.changes.notify();
+      });
       try {
         await client.connect();
         await client.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
@@ -340,6 +366,13 @@ export class PostgresEventStore implements EventStore {
     if (this.closed) return;
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
     this.closed = true;
+    // A hint still gathering appends goes out now: other processes should not wait for their poll.
+    clearTimeout(this.notifyTimer);
+    await this.notifyDone;
+    if (this.notifyPending) {
+      this.notifyPending = false;
+      await this.pool.query({ ...this.sql.notify, values: [this.channel, this.instanceId] }).catch(() => undefined);
+    }
     const listener = this.listener;
     this.listener = undefined;
     if (listener) await listener.then((c) => c.end()).catch(() => undefined);
@@ -347,34 +380,58 @@ export class PostgresEventStore implements EventStore {
   }
 }
 
+/**
+ * Named, so each pooled connection parses and plans the statement once instead of on every append.
+ * The name is derived from the text: stores on different schemas can share a pool without clashing.
+ */
+const named = (text: string): pg.QueryConfig => ({
+  name: `estia_es_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`,
+  text,
+});
+
 function statements(s: string) {
   // Qualify `ev.position` in WHERE/ORDER BY: a bare name would bind to this text alias and sort as text.
   const cols = 'position::text AS position, stream_id, revision, event_id, type, data, metadata, recorded_at, hash';
+  const position = `(pg_current_xact_id()::text::bigint << ${ORDINAL_BITS})`;
   // Events of the batch, in order, positioned from this transaction's id. $4 = recordedAt, $5…$10 arrays.
   const insertEvents = `
     INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, data, metadata, recorded_at, hash)
-    SELECT (pg_current_xact_id()::text::bigint << ${ORDINAL_BITS}) + e.ord, $1, e.revision, e.id, e.type, e.data, e.metadata, $4::timestamptz, e.hash
+    SELECT ${position} + e.ord, $1, e.revision, e.id, e.type, e.data, e.metadata, $4::timestamptz, e.hash
       FROM unnest($5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
            WITH ORDINALITY AS e(revision, id, type, data, metadata, hash, ord)
      WHERE EXISTS (SELECT 1 FROM moved)
      ORDER BY e.ord
     RETURNING position`;
-  const watermark = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${ORDINAL_BITS})`;
-  return {
-    head: `SELECT version::text AS version, last_hash FROM ${s}.streams WHERE stream_id = $1`,
-    // ON CONFLICT DO NOTHING waits for a concurrent creator and then yields no row: exactly one creator wins.
-    create: `
+  // One event: $2 = its revision, $3 = its hash, $5…$8 = id, type, data, metadata.
+  const insertOne = `
+    INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, data, metadata, recorded_at, hash)
+    SELECT ${position} + 1, $1, $2, $5, $6, $7, $8, $4::timestamptz, $3
+     WHERE EXISTS (SELECT 1 FROM moved)
+    RETURNING position`;
+  // ON CONFLICT DO NOTHING waits for a concurrent creator and then yields no row: exactly one creator wins.
+  const create = (insert: string): pg.QueryConfig =>
+    named(`
       WITH moved AS (
         INSERT INTO ${s}.streams (stream_id, version, last_hash) VALUES ($1, $2, $3)
         ON CONFLICT (stream_id) DO NOTHING RETURNING 1
-      ), ins AS (${insertEvents})
-      SELECT max(position)::text AS last FROM ins`,
-    // Under READ COMMITTED a concurrent update makes this re-check `version = $11` on the new row.
-    move: `
+      ), ins AS (${insert})
+      SELECT max(position)::text AS last FROM ins`);
+  // Under READ COMMITTED a concurrent update makes this re-check the expected version on the new row.
+  const move = (insert: string, expectedParam: string): pg.QueryConfig =>
+    named(`
       WITH moved AS (
-        UPDATE ${s}.streams SET version = $2, last_hash = $3 WHERE stream_id = $1 AND version = $11 RETURNING 1
-      ), ins AS (${insertEvents})
-      SELECT max(position)::text AS last FROM ins`,
+        UPDATE ${s}.streams SET version = $2, last_hash = $3 WHERE stream_id = $1 AND version = ${expectedParam} RETURNING 1
+      ), ins AS (${insert})
+      SELECT max(position)::text AS last FROM ins`);
+  const watermark = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${ORDINAL_BITS})`;
+  return {
+    // A hint needs no durability: don't make it wait for (and compete for) an fsync of its own.
+    notify: named("SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)"),
+    head: named(`SELECT version::text AS version, last_hash FROM ${s}.streams WHERE stream_id = $1`),
+    create: create(insertEvents),
+    move: move(insertEvents, '$11'),
+    createOne: create(insertOne),
+    moveOne: move(insertOne, '$9'),
     forwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision ASC LIMIT $3`,
     backwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND ($2::bigint IS NULL OR revision <= $2)
                 ORDER BY revision DESC LIMIT $3`,

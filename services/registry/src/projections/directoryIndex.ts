@@ -1,4 +1,4 @@
-import { boundingBox, distanceKm } from '../domain/shared/geo.js';
+import { boundingBox, distanceKm, type Coordinates } from '../domain/shared/geo.js';
 import type { ServiceSearch } from './directoryQueries.js';
 
 /**
@@ -46,9 +46,117 @@ interface OrganisationSlot {
   approved: boolean;
 }
 
-/** A service as the index holds it: with its organisation's slot. */
-interface Entry extends IndexedService {
-  organisation: OrganisationSlot;
+/**
+ * A service as the index holds it, with its organisation's slot. A class with every field assigned in
+ * the constructor, so all share one hidden class: entries built by object spread scanned 20-30× slower
+ * (measured with the bench's 20,000 services), and the scan is the whole cost of a search.
+ */
+class Entry {
+  readonly id: string;
+  readonly organisationId: string;
+  readonly name: string;
+  readonly nameLower: string;
+  readonly descriptionLower: string;
+  readonly active: boolean;
+  readonly intakeOpen: boolean;
+  readonly updatedAt: string;
+  /** Vocabulary codes (small integers compare faster than strings read from the database). */
+  readonly categories: number[];
+  readonly languages: number[];
+  readonly legalStatuses: number[];
+  readonly areas: number[];
+  readonly locations: IndexedLocation[];
+  constructor(
+    s: IndexedService,
+    readonly organisation: OrganisationSlot,
+    vocabulary: Vocabulary,
+  ) {
+    this.id = s.id;
+    this.organisationId = s.organisationId;
+    this.name = s.name;
+    this.nameLower = s.nameLower;
+    this.descriptionLower = s.descriptionLower;
+    this.active = s.active;
+    this.intakeOpen = s.intakeOpen;
+    this.updatedAt = s.updatedAt;
+    this.categories = s.categories.map((v) => vocabulary.code(v));
+    this.languages = s.languages.map((v) => vocabulary.code(v));
+    this.legalStatuses = s.legalStatuses.map((v) => vocabulary.code(v));
+    this.areas = s.areas.map((v) => vocabulary.code(v));
+    this.locations = s.locations.map((l) => ({ id: l.id, key: l.key, latitude: l.latitude, longitude: l.longitude }));
+  }
+}
+
+/** Values of the multi-valued attributes, numbered; one numbering for all of them (only equality matters). */
+class Vocabulary {
+  private readonly codes = new Map<string, number>();
+  code(value: string): number {
+    let code = this.codes.get(value);
+    if (code === undefined) {
+      code = this.codes.size;
+      this.codes.set(value, code);
+    }
+    return code;
+  }
+  /** NO_FILTER when absent; UNKNOWN (matches nothing) for a value no service has. */
+  filter(value: string | undefined): number {
+    if (!value) return NO_FILTER;
+    return this.codes.get(value) ?? UNKNOWN;
+  }
+}
+const NO_FILTER = -1;
+const UNKNOWN = -2;
+
+/** A search compiled to one fixed shape, so the per-service test stays monomorphic across requests. */
+interface Filter {
+  published: boolean;
+  intakeOpen: boolean;
+  organisationId: string | null;
+  category: number;
+  language: number;
+  legalStatus: number;
+  region: number;
+  modifiedAfter: string | null;
+  needle: string | null;
+}
+
+interface SearchArea {
+  centre: Coordinates;
+  radiusKm: number;
+  minLat: number;
+  maxLat: number;
+  minLon: number;
+  maxLon: number;
+}
+
+const searchArea = (near: NonNullable<ServiceSearch['near']>): SearchArea => ({
+  centre: { latitude: near.latitude, longitude: near.longitude },
+  radiusKm: near.radiusKm,
+  ...boundingBox(near, near.radiusKm),
+});
+
+/** The distance to a location within the radius, else null: the SQL's box test, then haversine. */
+function within(location: IndexedLocation, area: SearchArea): number | null {
+  if (location.latitude < area.minLat || location.latitude > area.maxLat) return null;
+  if (location.longitude < area.minLon || location.longitude > area.maxLon) return null;
+  const d = distanceKm(area.centre, location);
+  return d > area.radiusKm ? null : d;
+}
+
+const has = (codes: number[], code: number): boolean => code === NO_FILTER || codes.includes(code);
+
+function matches(s: Entry, f: Filter): boolean {
+  const o = s.organisation;
+  // Like the SQL join: a service whose organisation is not in the read model is never listed.
+  if (!o.present) return false;
+  if (f.published && !(s.active && o.approved)) return false;
+  if (f.intakeOpen && !s.intakeOpen) return false;
+  if (f.organisationId !== null && s.organisationId !== f.organisationId) return false;
+  if (!has(s.categories, f.category) || !has(s.languages, f.language)) return false;
+  if (!has(s.legalStatuses, f.legalStatus) || !has(s.areas, f.region)) return false;
+  if (f.modifiedAfter !== null && !(s.updatedAt > f.modifiedAfter)) return false;
+  if (f.needle === null) return true;
+  return s.nameLower.includes(f.needle) || s.descriptionLower.includes(f.needle) || o.nameLower.includes(f.needle);
 }
 
 export interface ServiceHit {
@@ -68,13 +176,12 @@ const byNameThenId = (a: { name: string; id: string }, b: { name: string; id: st
 const byDistanceThenId = (a: { d: number; id: string }, b: { d: number; id: string }): number =>
   a.d - b.d || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-type Predicate = (s: Entry) => boolean;
-
 export class DirectoryIndex {
   private readonly services = new Map<string, Entry>();
   private readonly organisations = new Map<string, OrganisationSlot>();
   /** Every service, ordered by (name, id): a filtered pass yields the default order without sorting. */
   private ordered: Entry[] = [];
+  private readonly vocabulary = new Vocabulary();
 
   get size(): number {
     return this.services.size;
@@ -99,7 +206,7 @@ export class DirectoryIndex {
   }
 
   private entry(service: IndexedService): Entry {
-    return { ...service, organisation: this.slot(service.organisationId) };
+    return new Entry(service, this.slot(service.organisationId), this.vocabulary);
   }
 
   putOrganisation(organisation: IndexedOrganisation): void {
@@ -139,49 +246,17 @@ export class DirectoryIndex {
     return lo;
   }
 
-  /**
-   * The filter as one function with the tests inline: it runs once per service per request, so it
-   * avoids closures per criterion and reads the organisation through the entry, not a map.
-   */
-  private predicate(search: ServiceSearch): Predicate {
-    const published = search.publishedOnly ?? true;
-    const category = search.category || undefined;
-    const language = search.language || undefined;
-    const legalStatus = search.legalStatus || undefined;
-    const region = search.region || undefined;
-    const organisationId = search.organisationId || undefined;
-    const intakeOpen = search.intakeOpen === true;
-    const needle = search.text ? search.text.toLowerCase() : undefined;
-    const modifiedAfter = search.modifiedAfter || undefined;
-    return (s) => {
-      const o = s.organisation;
-      // Like the SQL join: a service whose organisation is not in the read model is never listed.
-      if (!o.present) return false;
-      if (published && !(s.active && o.approved)) return false;
-      if (intakeOpen && !s.intakeOpen) return false;
-      if (organisationId !== undefined && s.organisationId !== organisationId) return false;
-      if (category !== undefined && !s.categories.includes(category)) return false;
-      if (language !== undefined && !s.languages.includes(language)) return false;
-      if (legalStatus !== undefined && !s.legalStatuses.includes(legalStatus)) return false;
-      if (region !== undefined && !s.areas.includes(region)) return false;
-      if (modifiedAfter !== undefined && !(s.updatedAt > modifiedAfter)) return false;
-      if (
-        needle !== undefined &&
-        !(s.nameLower.includes(needle) || s.descriptionLower.includes(needle) || o.nameLower.includes(needle))
-      )
-        return false;
-      return true;
-    };
-  }
-
-  /** Locations of `s` within the radius (the same box-then-haversine test as the SQL), with distances. */
-  private static within(near: NonNullable<ServiceSearch['near']>) {
-    const box = boundingBox(near, near.radiusKm);
-    return (location: IndexedLocation): number | null => {
-      if (location.latitude < box.minLat || location.latitude > box.maxLat) return null;
-      if (location.longitude < box.minLon || location.longitude > box.maxLon) return null;
-      const d = distanceKm(near, location);
-      return d > near.radiusKm ? null : d;
+  private filter(search: ServiceSearch): Filter {
+    return {
+      published: search.publishedOnly ?? true,
+      intakeOpen: search.intakeOpen === true,
+      organisationId: search.organisationId || null,
+      category: this.vocabulary.filter(search.category),
+      language: this.vocabulary.filter(search.language),
+      legalStatus: this.vocabulary.filter(search.legalStatus),
+      region: this.vocabulary.filter(search.region),
+      modifiedAfter: search.modifiedAfter || null,
+      needle: search.text ? search.text.toLowerCase() : null,
     };
   }
 
@@ -190,17 +265,17 @@ export class DirectoryIndex {
    * services with a location in the radius, by distance to their nearest location, then id.
    */
   searchServices(search: ServiceSearch, offset: number, limit: number): { hits: ServiceHit[]; total: number } {
-    const matches = this.predicate(search);
+    const filter = this.filter(search);
     if (search.near) {
-      const within = DirectoryIndex.within(search.near);
+      const area = searchArea(search.near);
       const found: { id: string; d: number }[] = [];
       for (const s of this.ordered) {
         let nearest = Number.POSITIVE_INFINITY;
         for (const location of s.locations) {
-          const d = within(location);
+          const d = within(location, area);
           if (d !== null && d < nearest) nearest = d;
         }
-        if (nearest !== Number.POSITIVE_INFINITY && matches(s)) found.push({ id: s.id, d: nearest });
+        if (nearest !== Number.POSITIVE_INFINITY && matches(s, filter)) found.push({ id: s.id, d: nearest });
       }
       found.sort(byDistanceThenId);
       return {
@@ -211,7 +286,7 @@ export class DirectoryIndex {
     const hits: ServiceHit[] = [];
     let total = 0;
     for (const s of this.ordered) {
-      if (!matches(s)) continue;
+      if (!matches(s, filter)) continue;
       if (total >= offset && hits.length < limit) hits.push({ id: s.id });
       total++;
     }
@@ -227,15 +302,15 @@ export class DirectoryIndex {
     offset: number,
     limit: number,
   ): { hits: LocationHit[]; total: number } {
-    const matches = this.predicate({ ...search, publishedOnly: true });
+    const filter = this.filter({ ...search, publishedOnly: true });
     if (search.near) {
-      const within = DirectoryIndex.within(search.near);
+      const area = searchArea(search.near);
       const found: { id: string; serviceId: string; d: number }[] = [];
       for (const s of this.ordered) {
         let checked: boolean | undefined;
         for (const location of s.locations) {
-          const d = within(location);
-          if (d === null || !(checked ??= matches(s))) continue;
+          const d = within(location, area);
+          if (d === null || !(checked ??= matches(s, filter))) continue;
           found.push({ id: location.id, serviceId: s.id, d });
         }
       }
@@ -250,7 +325,7 @@ export class DirectoryIndex {
     const hits: LocationHit[] = [];
     let total = 0;
     for (const s of this.ordered) {
-      if (s.locations.length === 0 || !matches(s)) continue;
+      if (s.locations.length === 0 || !matches(s, filter)) continue;
       for (const location of s.locations) {
         if (total >= offset && hits.length < limit) hits.push({ serviceId: s.id, locationId: location.id });
         total++;
