@@ -36,6 +36,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/audit/clients/{id}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A client's complete case history and its state as of a date (auditors; the read itself is recorded) */
+    get: operations['auditCaseHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/clients/{id}/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Verifies every hash chain of a client's case (auditors; the read itself is recorded) */
+    get: operations['auditVerifyCase'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/clients': {
     parameters: {
       query?: never;
@@ -447,6 +481,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reminders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Deadline reminders of the caller's organisation (permits expiring, reception exits) */
+    get: operations['listReminders'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/reports/consent-overrides': {
     parameters: {
       query?: never;
@@ -474,8 +525,26 @@ export interface components {
       /** @enum {string} */
       priority: 'low' | 'medium' | 'high' | 'urgent';
     };
+    AuditHistoryQuery: {
+      /** @description A date (end of that day, UTC) or an RFC 3339 date-time with a zone: the state as recorded up to then. */
+      asOf?: string;
+    };
     /** @description YYYY-MM-DD */
     CalendarDate: string;
+    /** @description Every event of the client's case in log order (time, organisation, user, correlation, causation), personal data opened for the auditor or marked erased, and the state as of `asOf`. */
+    CaseHistory: {
+      asOf?: string | null;
+      clientId: components['schemas']['Uuid'];
+      erasedAt?: string | null;
+      events: Record<string, unknown>[];
+      state?: Record<string, unknown>;
+    };
+    /** @description Hash-chain verification of every stream of the case; the first broken link when one is broken. */
+    CaseVerification: {
+      /** @description One verification per stream of the case. */
+      chains?: Record<string, unknown>[];
+      ok: boolean;
+    };
     Client: {
       /** @enum {string} */
       access: 'registered' | 'referral' | 'auditor';
@@ -773,6 +842,14 @@ export interface components {
       confirmedNew?: boolean;
       personal: components['schemas']['PersonalData'];
     };
+    /** @description Deadline reminders (permit expiry, reception exit) of the caller's organisation. */
+    ReminderList: {
+      items?: Record<string, unknown>[];
+    };
+    ReminderQuery: {
+      clientId?: components['schemas']['Uuid'];
+      limit?: number;
+    };
     ReportQuery: {
       from?: components['schemas']['DateTime'];
       to?: components['schemas']['DateTime'];
@@ -977,6 +1054,60 @@ export interface operations {
     responses: {
       200: components['responses']['Ready'];
       503: components['responses']['NotReady'];
+    };
+  };
+  auditCaseHistory: {
+    parameters: {
+      query?: {
+        asOf?: string;
+      };
+      header?: never;
+      path: {
+        id: components['schemas']['Uuid'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseHistory'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  auditVerifyCase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Uuid'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseVerification'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
     };
   };
   registerClient: {
@@ -1863,6 +1994,42 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+    };
+  };
+  listReminders: {
+    parameters: {
+      query?: {
+        clientId?: components['schemas']['Uuid'];
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReminderList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      /** @description The client was erased (erasedAt named). */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   consentOverrideReport: {

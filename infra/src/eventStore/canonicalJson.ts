@@ -10,12 +10,14 @@ export function canonicalJson(value: unknown): string {
   return out;
 }
 
+// Runs for every payload of every append (twice per event): string building instead of arrays and
+// join, and no sort when the keys already come in order (the usual case for literals written sorted).
 function write(value: unknown): string | undefined {
-  if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
-    case 'boolean':
       return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
     case 'number':
       // NaN/Infinity would silently become null in JSON.stringify and break the chain after a round trip.
       if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: non-finite number ${value}`);
@@ -29,14 +31,30 @@ function write(value: unknown): string | undefined {
     default:
       break;
   }
+  if (value === null) return 'null';
   const obj = value as { toJSON?: () => unknown };
   if (typeof obj.toJSON === 'function') return write(obj.toJSON());
-  if (Array.isArray(value)) return `[${value.map((item) => write(item) ?? 'null').join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(record).sort()) {
-    const member = write(record[key]);
-    if (member !== undefined) parts.push(`${JSON.stringify(key)}:${member}`);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + (write(value[i]) ?? 'null');
+    return `${out}]`;
   }
-  return `{${parts.join(',')}}`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (!isSorted(keys)) keys.sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = write(record[key]);
+    if (member === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${member}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** Same order as the default `sort()`: UTF-16 code units. */
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i += 1) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 }

@@ -6,7 +6,8 @@ import type { EventStore } from '@estia/infra/eventStore/types.js';
 import type { Projector } from '@estia/infra/projections/projector.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { recordAuditorRead } from '../application/auditReads.js';
-import { UUID_PATTERN, reminderRoutes } from '../deadlines/reminderRoutes.js';
+import { reminderRoutes } from '../deadlines/reminderRoutes.js';
+import { contractSchema } from '../http/contractSchemas.js';
 import { actorOf } from '../http/actor.js';
 import { parseAsOf } from './asOf.js';
 import { loadCaseHistory } from './caseHistory.js';
@@ -20,11 +21,8 @@ export interface AuditRoutesOptions {
   projector?: Projector;
 }
 
-const clientParams = {
-  type: 'object',
-  properties: { id: { type: 'string', pattern: UUID_PATTERN } },
-  required: ['id'],
-} as const;
+// Client ids are UUIDs (the referrals-wide `Id` is a looser slug), so a malformed id is a 400, not a 404.
+const clientParams = { type: 'object', properties: { id: contractSchema('Uuid') }, required: ['id'] };
 
 /**
  * The auditor's API (mounted under /v1) plus the deadline reminders of an organisation. Auditors read
@@ -47,11 +45,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (http, 
       preHandler: auditorOnly,
       schema: {
         params: clientParams,
-        querystring: {
-          type: 'object',
-          properties: { asOf: { type: 'string', minLength: 1, maxLength: 40 } },
-          additionalProperties: false,
-        },
+        querystring: contractSchema('AuditHistoryQuery'),
       },
     },
     async (request) => {

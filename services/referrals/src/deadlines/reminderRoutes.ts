@@ -1,3 +1,4 @@
+import { contractSchema } from '../http/contractSchemas.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
@@ -44,14 +45,7 @@ export const reminderRoutes: FastifyPluginAsync<ReminderRoutesOptions> = async (
     {
       preHandler: requireAuth({ roles: ['referral_officer', 'org_admin'] }),
       schema: {
-        querystring: {
-          type: 'object',
-          properties: {
-            clientId: { type: 'string', pattern: UUID_PATTERN },
-            limit: { type: 'integer', minimum: 1, maximum: 500 },
-          },
-          additionalProperties: false,
-        },
+        querystring: contractSchema('ReminderQuery'),
       },
     },
     async (request) => {
