@@ -41,6 +41,19 @@ const UNIQUE_VIOLATION = '23505';
 const ANY_RETRIES = 20;
 const HEAD_CACHE = 10_000;
 const NOTIFY_GAP_MS = 5;
+/** Append statements in flight before further appends queue up to go together. */
+const PIPELINE = 1;
+/** Appends per grouped statement (bounds its row locks and the statement's size). */
+const GROUP_MAX = 64;
+
+interface QueuedAppend {
+  streamId: string;
+  head: StreamHead | null;
+  prepared: PreparedEvent[];
+  recordedAt: string;
+  resolve: (lastPosition: number | null) => void;
+  reject: (error: unknown) => void;
+}
 
 /**
  * PostgreSQL event store. An append is two round trips and no lock held across commit: read the
@@ -68,7 +81,18 @@ export class PostgresEventStore implements EventStore {
   /** NOTIFY payload: lets this instance's listener skip its own hints (local subscribers already woke). */
   private readonly instanceId = randomUUID();
   /** Round trips the append path made, for benchmarks (head reads avoided by the cache, hints coalesced). */
-  readonly stats = { appends: 0, headReads: 0, conflictRetries: 0, notifies: 0 };
+  readonly stats = {
+    appends: 0,
+    headReads: 0,
+    conflictRetries: 0,
+    notifies: 0,
+    groups: 0,
+    groupedAppends: 0,
+    groupFallbacks: 0,
+  };
+  private inFlight = 0;
+  private queue: QueuedAppend[] = [];
+  private readonly busyStreams = new Set<string>();
   private closed = false;
 
   constructor(options: PostgresEventStoreOptions) {
@@ -169,13 +193,108 @@ export class PostgresEventStore implements EventStore {
     return row ? { version: Number(row.version), lastHash: row.last_hash } : null;
   }
 
-  /** The compare-and-set append; null when the head moved (nothing was written). */
-  private async tryAppend(
+  /**
+   * The compare-and-set append; null when the head moved (nothing was written). While PIPELINE
+   * statements are already in flight, appends wait and then go together as one statement (one
+   * transaction, one commit): under concurrent writers PostgreSQL spends most of an append on the
+   * per-transaction work, not on the rows.
+   */
+  private tryAppend(
     streamId: string,
     head: StreamHead | null,
     prepared: PreparedEvent[],
     recordedAt: string,
   ): Promise<number | null> {
+    const attempt: QueuedAppend = {
+      streamId,
+      head,
+      prepared,
+      recordedAt,
+      resolve: () => undefined,
+      reject: () => undefined,
+    };
+    if (this.inFlight < PIPELINE && !this.busyStreams.has(streamId))
+      return this.track([attempt], this.appendAlone(attempt));
+    return new Promise<number | null>((resolve, reject) => {
+      attempt.resolve = resolve;
+      attempt.reject = reject;
+      this.queue.push(attempt);
+    });
+  }
+
+  /** Runs one statement for `attempts`, then sends what queued meanwhile. */
+  private track<T>(attempts: QueuedAppend[], statement: Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    for (const a of attempts) this.busyStreams.add(a.streamId);
+    const finish = (): void => {
+      this.inFlight -= 1;
+      for (const a of attempts) this.busyStreams.delete(a.streamId);
+      this.drain();
+    };
+    statement.then(finish, finish);
+    return statement;
+  }
+
+  private drain(): void {
+    while (this.inFlight < PIPELINE && this.queue.length > 0) {
+      // One append per stream per statement (the next one's head depends on this one), and streams
+      // still in flight wait: statements of this process never wait on each other's row locks.
+      const group: QueuedAppend[] = [];
+      const rest: QueuedAppend[] = [];
+      const streams = new Set<string>();
+      let events = 0;
+      for (const a of this.queue) {
+        const fits = events + a.prepared.length <= MAX_BATCH && group.length < GROUP_MAX;
+        if (fits && !streams.has(a.streamId) && !this.busyStreams.has(a.streamId)) {
+          group.push(a);
+          streams.add(a.streamId);
+          events += a.prepared.length;
+        } else rest.push(a);
+      }
+      this.queue = rest;
+      if (group.length === 0) return;
+      if (group.length === 1) {
+        const a = group[0]!;
+        this.track(group, this.appendAlone(a)).then(a.resolve, a.reject);
+      } else {
+        void this.track(group, this.appendGroup(group));
+      }
+    }
+  }
+
+  /** Several appends (distinct streams) in one statement; each resolves with its position or null. */
+  private async appendGroup(group: QueuedAppend[]): Promise<void> {
+    this.stats.groups += 1;
+    this.stats.groupedAppends += group.length;
+    const values = [
+      group.map((a) => a.streamId),
+      group.map((a) => (a.head === null ? null : a.head.version)),
+      group.map((a) => a.prepared[a.prepared.length - 1]!.revision),
+      group.map((a) => a.prepared[a.prepared.length - 1]!.hash),
+      group.flatMap((a) => a.prepared.map(() => a.streamId)),
+      group.flatMap((a) => a.prepared.map((e) => e.revision)),
+      group.flatMap((a) => a.prepared.map((e) => e.id)),
+      group.flatMap((a) => a.prepared.map((e) => e.type)),
+      group.flatMap((a) => a.prepared.map((e) => e.dataJson)),
+      group.flatMap((a) => a.prepared.map((e) => e.metadataJson)),
+      group.flatMap((a) => a.prepared.map(() => a.recordedAt)),
+      group.flatMap((a) => a.prepared.map((e) => e.hash)),
+    ];
+    let rows: { stream_id: string; last: string }[];
+    try {
+      rows = await this.query<{ stream_id: string; last: string }>(this.sql.group, values);
+    } catch {
+      // A unique violation or a deadlock with another process's group: each append on its own
+      // decides (conflict → retry path, persistent failure → its own error).
+      this.stats.groupFallbacks += 1;
+      await Promise.all(group.map((a) => this.appendAlone(a).then(a.resolve, a.reject)));
+      return;
+    }
+    const last = new Map(rows.map((r) => [r.stream_id, Number(r.last)]));
+    for (const a of group) a.resolve(last.get(a.streamId) ?? null);
+  }
+
+  private async appendAlone({ streamId, head, prepared, recordedAt }: QueuedAppend): Promise<number | null> {
     const last = prepared[prepared.length - 1]!;
     const values: unknown[] = [streamId, last.revision, last.hash, recordedAt];
     let statement: pg.QueryConfig;
@@ -423,6 +542,36 @@ function statements(s: string) {
         UPDATE ${s}.streams SET version = $2, last_hash = $3 WHERE stream_id = $1 AND version = ${expectedParam} RETURNING 1
       ), ins AS (${insert})
       SELECT max(position)::text AS last FROM ins`);
+  // Several streams at once: $1 streams, $2 expected versions (null: create), $3 new versions, $4 last
+  // hashes; $5…$12 the events of all of them in order. Existing streams are all locked first (the
+  // InitPlan on `locked`), in stream_id order, and new ones inserted in that order, so two processes'
+  // groups do not deadlock on each other.
+  const group = named(`
+    WITH req AS (
+      SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[]) AS r(stream_id, expected, version, last_hash)
+    ), locked AS (
+      SELECT stream_id FROM ${s}.streams WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE
+    ), moved AS (
+      UPDATE ${s}.streams st SET version = r.version, last_hash = r.last_hash
+        FROM req r
+       WHERE st.stream_id = ANY($1::text[]) AND r.stream_id = st.stream_id AND st.version = r.expected
+         AND (SELECT count(*) FROM locked) >= 0
+      RETURNING st.stream_id
+    ), created AS (
+      INSERT INTO ${s}.streams (stream_id, version, last_hash)
+      SELECT stream_id, version, last_hash FROM req WHERE expected IS NULL ORDER BY stream_id
+      ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id
+    ), ok AS (SELECT stream_id FROM moved UNION ALL SELECT stream_id FROM created),
+    ins AS (
+      INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, data, metadata, recorded_at, hash)
+      SELECT ${position} + e.ord, e.stream_id, e.revision, e.id, e.type, e.data, e.metadata, e.recorded_at::timestamptz, e.hash
+        FROM unnest($5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+             WITH ORDINALITY AS e(stream_id, revision, id, type, data, metadata, recorded_at, hash, ord)
+       WHERE e.stream_id IN (SELECT stream_id FROM ok)
+       ORDER BY e.ord
+      RETURNING stream_id, position
+    )
+    SELECT stream_id, max(position)::text AS last FROM ins GROUP BY stream_id`);
   const watermark = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${ORDINAL_BITS})`;
   return {
     // A hint needs no durability: don't make it wait for (and compete for) an fsync of its own.
@@ -432,6 +581,7 @@ function statements(s: string) {
     move: move(insertEvents, '$11'),
     createOne: create(insertOne),
     moveOne: move(insertOne, '$9'),
+    group,
     forwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision ASC LIMIT $3`,
     backwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND ($2::bigint IS NULL OR revision <= $2)
                 ORDER BY revision DESC LIMIT $3`,
