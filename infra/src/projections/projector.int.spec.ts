@@ -80,7 +80,10 @@ describe('projector (SQLite store + SQLite read models)', () => {
 
   it('catchUpProjections brings a read model up to date and agrees with the live projector', async () => {
     const { store, db } = await open();
-    await store.append('a', [{ type: 'Added', data: {} }, { type: 'Added', data: {} }]);
+    await store.append('a', [
+      { type: 'Added', data: {} },
+      { type: 'Added', data: {} },
+    ]);
     await store.append('b', [{ type: 'Ignored', data: {} }]);
     expect(await catchUpProjections(store, db, [counter])).toBe(2);
     expect(await catchUpProjections(store, db, [counter])).toBe(0);

@@ -37,7 +37,8 @@ export const DeciderSpecification = {
                   produced = run();
                 } catch (error) {
                   if (!isAppError(error)) throw new Error(`expected AppError ${code}, got ${String(error)}`);
-                  if (error.code !== code) throw new Error(`expected error ${code}, got ${error.code}: ${error.message}`);
+                  if (error.code !== code)
+                    throw new Error(`expected error ${code}, got ${error.code}: ${error.message}`);
                   if (message && !message.test(error.message))
                     throw new Error(`error message "${error.message}" does not match ${message}`);
                   return;

@@ -20,15 +20,30 @@ const door: Decider<'open' | 'closed', Command, Event> = {
 
 describe('DeciderSpecification', () => {
   const spec = DeciderSpecification.for(door);
-  it('passes on the produced events', () => spec.given([]).when({ type: 'Open' }).then([{ type: 'Opened' }]));
+  it('passes on the produced events', () =>
+    spec
+      .given([])
+      .when({ type: 'Open' })
+      .then([{ type: 'Opened' }]));
   it('fails when events differ', () =>
-    expect(() => spec.given([]).when({ type: 'Open' }).then([{ type: 'Closed' }])).toThrow(/events differ/));
+    expect(() =>
+      spec
+        .given([])
+        .when({ type: 'Open' })
+        .then([{ type: 'Closed' }]),
+    ).toThrow(/events differ/));
   it('checks the error code', () =>
-    spec.given([{ type: 'Opened' }]).when({ type: 'Open' }).thenThrows('ILLEGAL_TRANSITION', /already open/));
+    spec
+      .given([{ type: 'Opened' }])
+      .when({ type: 'Open' })
+      .thenThrows('ILLEGAL_TRANSITION', /already open/));
   it('fails when a wrong error code is expected', () =>
-    expect(() => spec.given([{ type: 'Opened' }]).when({ type: 'Open' }).thenThrows('FORBIDDEN')).toThrow(
-      /expected error FORBIDDEN/,
-    ));
+    expect(() =>
+      spec
+        .given([{ type: 'Opened' }])
+        .when({ type: 'Open' })
+        .thenThrows('FORBIDDEN'),
+    ).toThrow(/expected error FORBIDDEN/));
   it('fails when an error is expected but events are produced', () =>
     expect(() => spec.given([]).when({ type: 'Open' }).thenThrows('ILLEGAL_TRANSITION')).toThrow(/produced/));
   it('thenNothing', () => spec.given([]).when({ type: 'Close' }).thenNothing());

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { int, str } from '@estia/infra/config/configSchema.js';
 import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { startService } from '@estia/infra/runtime/startService.js';
+import { searchServices } from './projections/directoryQueries.js';
 import { registryRelayMapper } from './application/relayMapper.js';
 import { defaultContext } from './application/context.js';
 import { apiClientHandlers } from './application/apiClientHandlers.js';
@@ -83,6 +84,8 @@ await startService({
         }
         const version = await ensureCodeOfConduct(ctx);
         logger.info({ codeOfConductVersion: version }, 'network bootstrapped');
+        // Load the in-memory directory index now, so the first search does not pay for it.
+        await searchServices(db, {}, { page: 1, perPage: 1 });
       },
     };
   },

@@ -72,8 +72,9 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
     for (const message of messages) insert.run(topic, offset++, message.key, JSON.stringify(message.value), now);
     setNextOffset.run(topic, offset);
   });
+  // Forgotten rows (value NULL) are passed over like a gap; the offset after the last row read still moves.
   const fetch = db.prepare<[string, number, number], LogRow>(
-    'SELECT offset, key, value FROM bus_log WHERE topic = ? AND offset >= ? ORDER BY offset LIMIT ?',
+    'SELECT offset, key, value FROM bus_log WHERE topic = ? AND offset >= ? AND value IS NOT NULL ORDER BY offset LIMIT ?',
   );
   const committed = db.prepare<[string, string], { next_offset: number }>(
     'SELECT next_offset FROM bus_group_offsets WHERE grp = ? AND topic = ?',
@@ -89,8 +90,9 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
     `SELECT MAX(offset) AS offset FROM bus_log WHERE topic = ? AND key = ?
        AND CASE WHEN json_valid(value) THEN json_extract(value, '$.id') END = ?`,
   );
-  const deleteBefore = db.prepare<[string, string, number]>(
-    'DELETE FROM bus_log WHERE topic = ? AND key = ? AND offset < ?',
+  // Blanked in place, never deleted: see schema.ts (a delete rebalances pages and leaves stale copies).
+  const blankBefore = db.prepare<[string, string, number]>(
+    'UPDATE bus_log SET value = NULL WHERE topic = ? AND key = ? AND offset < ? AND value IS NOT NULL',
   );
   const forgetKey = db.transaction((topic: string, key: string, eventId: string): number => {
     // The last copy: a relay that crashed before its checkpoint published the whole batch again, so the
@@ -98,15 +100,19 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
     const before = offsetOfEvent.get(topic, key, eventId)?.offset ?? null;
     // Not held: never published here, or forgotten since by a later forget of the key; either way
     // nothing of what preceded it is left to delete.
-    return before === null ? 0 : deleteBefore.run(topic, key, before).changes;
+    return before === null ? 0 : blankBefore.run(topic, key, before).changes;
   });
 
-  const truncateWal = (topic: string, deleted: number): void => {
+  /** A forget whose WAL truncation was refused: close() tries again before letting go of the file. */
+  let walHoldsForgotten = false;
+  const truncateWal = (context: Record<string, unknown>): boolean => {
     // A reader of another process still on an older snapshot makes it report busy (after busy_timeout);
-    // the next forget, or the last connection's close, finishes the job.
+    // the next forget, this handle's close, or SQLite's own checkpoint when the last handle closes (it
+    // then deletes the WAL) finishes the job.
     const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
-    if (result !== undefined && result.busy !== 0)
-      logger.warn({ topic, deleted, ...result }, 'bus: forget could not truncate the WAL yet');
+    const done = result === undefined || result.busy === 0;
+    if (!done) logger.warn({ ...context, ...result }, 'bus: forget could not truncate the WAL yet');
+    return done;
   };
 
   const published = new Waker();
@@ -232,11 +238,12 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
     },
     async forget(topic, key, { beforeEventId }) {
       if (closed) throw new Error('bus is closed');
-      // Offsets stay as they were: consumers read `offset >= position`, so the gap is simply passed over.
+      // Offsets stay as they were: the blanked rows are passed over by every consumer, like a gap.
       const deleted = forgetKey.immediate(topic, key, beforeEventId);
       // secure_delete zeroed the cells in the pages written now, but the frames of the WAL still hold the
       // pages as they were; TRUNCATE copies everything into the file and empties the WAL.
-      truncateWal(topic, deleted);
+      // A successful truncation also settles any earlier forget whose truncation was refused.
+      walHoldsForgotten = !truncateWal({ topic, deleted });
     },
     async consume(opts) {
       if (closed) throw new Error('bus is closed');
@@ -252,6 +259,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
       if (closed) return;
       await Promise.all([...consumers].map((c) => c.stop()));
       closed = true;
+      if (walHoldsForgotten) truncateWal({ closing: true });
       db.close();
     },
   };

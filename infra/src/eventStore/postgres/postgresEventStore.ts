@@ -34,6 +34,11 @@ export interface PostgresEventStoreOptions {
   poolSize?: number;
   /** Safety-net poll of live subscriptions (NOTIFY is the fast path). Default 250 ms. */
   pollIntervalMs?: number;
+  /**
+   * Append statements in flight at once; appends arriving meanwhile queue and then go together as one
+   * statement. Default 1: on a small server the commit is cheap next to the per-transaction work.
+   */
+  appendPipeline?: number;
 }
 
 const PAGE = 1000;
@@ -41,8 +46,6 @@ const UNIQUE_VIOLATION = '23505';
 const ANY_RETRIES = 20;
 const HEAD_CACHE = 10_000;
 const NOTIFY_GAP_MS = 5;
-/** Append statements in flight before further appends queue up to go together. */
-const PIPELINE = 1;
 /** Appends per grouped statement (bounds its row locks and the statement's size). */
 const GROUP_MAX = 64;
 
@@ -90,6 +93,7 @@ export class PostgresEventStore implements EventStore {
     groupedAppends: 0,
     groupFallbacks: 0,
   };
+  private readonly pipeline: number;
   private inFlight = 0;
   private queue: QueuedAppend[] = [];
   private readonly busyStreams = new Set<string>();
@@ -103,6 +107,7 @@ export class PostgresEventStore implements EventStore {
     // An idle client erroring (server restart) must not crash the process; the next query reconnects.
     if (this.ownsPool) this.pool.on('error', () => undefined);
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.pipeline = Math.max(1, options.appendPipeline ?? 1);
     this.channel = `estia_events.${this.schema}`;
     this.sql = statements(pg.escapeIdentifier(this.schema));
   }
@@ -194,7 +199,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
-   * The compare-and-set append; null when the head moved (nothing was written). While PIPELINE
+   * The compare-and-set append; null when the head moved (nothing was written). While `appendPipeline`
    * statements are already in flight, appends wait and then go together as one statement (one
    * transaction, one commit): under concurrent writers PostgreSQL spends most of an append on the
    * per-transaction work, not on the rows.
@@ -213,7 +218,7 @@ export class PostgresEventStore implements EventStore {
       resolve: () => undefined,
       reject: () => undefined,
     };
-    if (this.inFlight < PIPELINE && !this.busyStreams.has(streamId))
+    if (this.inFlight < this.pipeline && !this.busyStreams.has(streamId))
       return this.track([attempt], this.appendAlone(attempt));
     return new Promise<number | null>((resolve, reject) => {
       attempt.resolve = resolve;
@@ -236,7 +241,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private drain(): void {
-    while (this.inFlight < PIPELINE && this.queue.length > 0) {
+    while (this.inFlight < this.pipeline && this.queue.length > 0) {
       // One append per stream per statement (the next one's head depends on this one), and streams
       // still in flight wait: statements of this process never wait on each other's row locks.
       const group: QueuedAppend[] = [];
