@@ -32,7 +32,7 @@ export interface ServiceParts {
   routes: (app: FastifyInstance, projector: Projector) => Promise<void>;
   /** Overrides token verification (the registry verifies with its own keys). */
   verifier?: TokenVerifier;
-  /** Runs once everything is live (demo data, schedulers). */
+  /** Runs once projections, relay and consumers are live, before the HTTP server listens (demo data, schedulers). */
   afterStart?: (projector: Projector) => Promise<void>;
   closers?: readonly Closer[];
 }
@@ -102,6 +102,8 @@ export async function startService<S extends ConfigSchema>(
   for (const c of parts.consumers ?? [])
     consumers.push(await startConsumer({ ...c, bus: infra.bus, db: infra.db, logger: busLogger }));
 
+  // Before listening: /ready (and so `pnpm start`'s banner) means bootstrapping and demo data are done.
+  await parts.afterStart?.(projector);
   const running = await runService({
     app,
     port: config.PORT,
@@ -119,6 +121,5 @@ export async function startService<S extends ConfigSchema>(
     { url: running.url, topic: topicFor(definition.service) },
     `${definition.service} listening: ${infra.describe()}`,
   );
-  await parts.afterStart?.(projector);
   return running;
 }

@@ -59,10 +59,11 @@ interface QueuedAppend {
 }
 
 /**
- * PostgreSQL event store. An append is two round trips and no lock held across commit: read the
- * stream head, compute hashes in Node, then ONE statement that moves the stream row only if it is
- * still at that head (compare-and-set) and inserts the events — so commits of different streams run
- * in parallel and share fsyncs. The unique (stream_id, revision) is the last guard.
+ * PostgreSQL event store. An append is one round trip when the stream head is cached (else two) and
+ * no lock is held across commit: compute hashes in Node from the head, then ONE statement that moves
+ * the stream row only if it is still at that head (compare-and-set) and inserts the events. Appends
+ * that arrive while a statement is in flight go together in the next one (one transaction for many
+ * streams, each with its own compare-and-set). The unique (stream_id, revision) is the last guard.
  */
 export class PostgresEventStore implements EventStore {
   readonly kind = 'postgres' as const;
