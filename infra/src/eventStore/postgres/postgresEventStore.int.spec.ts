@@ -121,6 +121,60 @@ describe.skipIf(!pgUp)('PostgresEventStore', () => {
     }
   });
 
+  it('groups concurrent appends into one statement, each with its own version check', async () => {
+    const schema = randomSchemaName('es');
+    const store = new PostgresEventStore({ connectionString: PG_URL, schema });
+    try {
+      await store.append('taken', [{ type: 'A', data: {} }]);
+      await store.append('moved-on', [
+        { type: 'A', data: {} },
+        { type: 'A', data: {} },
+      ]);
+      // Not awaited one by one: the first goes alone, the rest queue behind it and go as one group.
+      const outcomes = await Promise.allSettled([
+        store.append('first', [{ type: 'A', data: {} }]),
+        ...['g1', 'g2', 'g3'].map((id) =>
+          store.append(id, [{ type: 'A', data: { id } }], { expectedVersion: 'no-stream' }),
+        ),
+        store.append('taken', [{ type: 'B', data: {} }], { expectedVersion: 'no-stream' }),
+        store.append('moved-on', [{ type: 'B', data: {} }], { expectedVersion: 0 }),
+        store.append('moved-on', [{ type: 'B', data: {} }], { expectedVersion: 1 }),
+        store.append(
+          'g4',
+          [
+            { type: 'A', data: {} },
+            { type: 'A', data: {} },
+          ],
+          { expectedVersion: 'no-stream' },
+        ),
+      ]);
+      expect(store.stats.groups).toBeGreaterThan(0);
+      expect(outcomes.map((o) => o.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect(outcomes[4]).toMatchObject({ reason: { code: 'STREAM_VERSION_CONFLICT' } });
+      expect(outcomes[5]).toMatchObject({ reason: { code: 'STREAM_VERSION_CONFLICT' } });
+      expect(outcomes[7]).toMatchObject({ value: { nextExpectedVersion: 1 } });
+      expect((await store.readStream('moved-on')).map((e) => e.type)).toEqual(['A', 'A', 'B']);
+      expect((await store.readStream('taken')).map((e) => e.type)).toEqual(['A']);
+      for (const id of ['first', 'g1', 'g2', 'g3', 'g4', 'moved-on'])
+        expect((await store.verifyStream(id)).ok).toBe(true);
+      const all = await store.readAll();
+      expect(all).toHaveLength(1 + 2 + 1 + 3 + 1 + 2);
+      expect(all.every((e, i) => i === 0 || e.position > all[i - 1]!.position)).toBe(true);
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+
   it('sees appends of another store instance (another process) through LISTEN/NOTIFY', async () => {
     const schema = randomSchemaName('es');
     const writer = new PostgresEventStore({ connectionString: PG_URL, schema });

@@ -189,11 +189,9 @@ describe('erasure (GDPR art. 17): no plaintext survives anywhere the system writ
     expect(leaks.filter((l) => !l.startsWith('/bus.sqlite'))).toEqual([]);
   });
 
-  // KNOWN DEFECT (infra bus): the embedded bus keeps every message forever, so the candidate profile
-  // shared with matching (legal-status dates, in plaintext by contract) outlives the erasure in
-  // bus.sqlite. Needs an additive Bus port method to forget a key (embedded: delete + secure_delete;
-  // Kafka: tombstone on a compacted topic), called once ClientErased is published. `it.fails` runs
-  // the real assertion: when the bus forgets, this turns red and must become a plain `it`.
+  // The bus too: the candidate profile shared with matching (legal-status dates, in plaintext by contract)
+  // went onto the embedded bus; the relay's forget for client.erased blanks it in place (bus_log is a
+  // rowid table so that no page split ever left a stale copy behind) and truncates the WAL.
   it('the bus file holds nothing of the erased client either', () => {
     expect(leaks).toEqual([]);
   });
