@@ -54,8 +54,8 @@ export interface Bus {
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
   /**
    * Erasure (GDPR art. 17): removes every message of `topic` under `key` published before the message
-   * `beforeEventId`. Idempotent: the relay repeats it after a crash. Embedded: deleted at once and the
-   * bytes zeroed. Kafka: a tombstone, effective once the topic (cleanup.policy=compact,delete) compacts.
+   * `beforeEventId`. Idempotent: the relay repeats it after a crash. Embedded: payloads blanked in place at
+   * once, their bytes zeroed. Kafka: a tombstone, effective once the topic (cleanup.policy=compact,delete) compacts.
    */
   forget(topic: string, key: string, options: ForgetOptions): Promise<void>;
   consume(options: ConsumeOptions): Promise<BusConsumer>;
