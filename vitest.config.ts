@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    reporters: ['default', './scripts/summaryReporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
