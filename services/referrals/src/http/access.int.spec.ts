@@ -1,26 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
+import type { TestIssuer } from '@estia/infra/auth/testIssuer.js';
 import type { Role } from '@estia/infra/auth/principal.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
-import { parseKeyEncryptionKey } from '@estia/infra/crypto/keyEncryptionKey.js';
-import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
-import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
-import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
-import { startProjector, type Projector } from '@estia/infra/projections/projector.js';
-import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
-import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import type { Projector } from '@estia/infra/projections/projector.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditReadsStreamId } from '../application/auditReads.js';
-import { createReferralsApplication, type ReferralsApplication } from '../application/referralsApplication.js';
+import type { ReferralsApplication } from '../application/referralsApplication.js';
 import type { Actor } from '../domain/shared/actor.js';
-import { referralsReadModelProjection } from '../projections/readModelProjection.js';
-import { applyRegistryFacts, membershipChanged, servicePublished } from '../testing/registryEvents.js';
-import { referralsRoutes } from './referralsRoutes.js';
+import { startReferralsHarness, type ReferralsHarness } from '../testing/referralsHarness.js';
+import { membershipChanged, servicePublished } from '../testing/registryEvents.js';
 
 /**
  * DESIGN §5 as a table: every route × every role × every relationship to the case. The routes come
@@ -242,10 +231,8 @@ const TABLE: Record<string, Row> = {
 };
 
 describe('access: route × role × relationship (DESIGN §5)', () => {
-  let dir: string;
+  let h: ReferralsHarness | undefined;
   let store: EventStore;
-  let db: SqlDatabase;
-  let keysDb: SqlDatabase;
   let projector: Projector;
   let http: FastifyInstance;
   let issuer: TestIssuer;
@@ -253,47 +240,28 @@ describe('access: route × role × relationship (DESIGN §5)', () => {
   const routes: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'referrals-access-'));
-    store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
-    db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
-    keysDb = await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
-    const keyStore = await createSqlKeyStore(keysDb, {
-      kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')),
+    h = await startReferralsHarness({
+      name: 'access',
+      facts: [
+        membershipChanged(ORG_A),
+        membershipChanged(ORG_B),
+        membershipChanged(ORG_C),
+        membershipChanged(ORG_D),
+        servicePublished({ serviceId: HOUSING_AT_D, organisationId: ORG_D, category: 'housing' }),
+        servicePublished({ serviceId: HOUSING_AT_B, organisationId: ORG_B, category: 'housing' }),
+        servicePublished({ serviceId: HOUSING_AT_C, organisationId: ORG_C, category: 'housing' }),
+      ],
+      beforeRoutes: (server) => {
+        server.addHook('onRoute', (route) => {
+          if (route.config?.public) return;
+          for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+        });
+      },
     });
-    projector = await startProjector({ store, db, projections: [referralsReadModelProjection(keyStore)] });
-    await applyRegistryFacts(db, [
-      membershipChanged(ORG_A),
-      membershipChanged(ORG_B),
-      membershipChanged(ORG_C),
-      membershipChanged(ORG_D),
-      servicePublished({ serviceId: HOUSING_AT_D, organisationId: ORG_D, category: 'housing' }),
-      servicePublished({ serviceId: HOUSING_AT_B, organisationId: ORG_B, category: 'housing' }),
-      servicePublished({ serviceId: HOUSING_AT_C, organisationId: ORG_C, category: 'housing' }),
-    ]);
-    issuer = await createTestIssuer();
-    http = await createHttpApp({
-      service: 'referrals-test',
-      auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
-      db,
-      rateLimit: false,
-    });
-    http.addHook('onRoute', (route) => {
-      if (route.config?.public) return;
-      for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
-    });
-    app = createReferralsApplication({ store, db, keyStore });
-    await http.register(referralsRoutes, { prefix: '/v1', app, store, db, keyStore, projector });
-    await http.ready();
+    ({ store, projector, http, issuer, app } = h);
   });
 
-  afterAll(async () => {
-    await http?.close();
-    await projector?.stop();
-    await store?.close();
-    await db?.close();
-    await keysDb?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => h?.close());
 
   /** A fresh case per row, so an allowed change never spoils the next one. */
   const freshCase = async (stage: Stage): Promise<Case> => {

@@ -1,24 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
-import { parseKeyEncryptionKey } from '@estia/infra/crypto/keyEncryptionKey.js';
-import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
-import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
-import type { EventStore } from '@estia/infra/eventStore/types.js';
-import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
-import { createLogger } from '@estia/infra/http/logger.js';
-import { startProjector, type Projector } from '@estia/infra/projections/projector.js';
-import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
+import { randomUUID } from 'node:crypto';
+import type { TestIssuer } from '@estia/infra/auth/testIssuer.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReferralsApplication } from '../application/referralsApplication.js';
-import { referralsReadModelProjection } from '../projections/readModelProjection.js';
 import { PAGE_SIZE, inbox } from '../projections/queries.js';
-import { referralsRoutes } from './referralsRoutes.js';
+import { startReferralsHarness, type ReferralsHarness } from '../testing/referralsHarness.js';
 
 const SENDER = randomUUID();
 const RECEIVER = randomUUID();
@@ -34,36 +20,16 @@ const insertReferral = (db: SqlDatabase, receiver: string, requestedAt: string, 
   );
 
 describe('inbox/outbox paging: limit + keyset cursor', () => {
-  let dir: string;
-  let store: EventStore;
+  let h: ReferralsHarness | undefined;
   let db: SqlDatabase;
-  let keysDb: SqlDatabase;
-  let projector: Projector;
   let http: FastifyInstance;
   let issuer: TestIssuer;
   const ids: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'referrals-paging-'));
-    store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
-    db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
-    keysDb = await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
-    const keyStore = await createSqlKeyStore(keysDb, {
-      kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')),
-    });
-    projector = await startProjector({ store, db, projections: [referralsReadModelProjection(keyStore)] });
-    await projector.caughtUp;
-    issuer = await createTestIssuer();
-    http = await createHttpApp({
-      service: 'referrals-test',
-      logger: createLogger({ service: 'referrals-test', level: 'warn' }),
-      auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
-      db,
-      rateLimit: false,
-    });
-    const app = createReferralsApplication({ store, db, keyStore });
-    await http.register(referralsRoutes, { prefix: '/v1', app, store, db, keyStore, projector });
-    await http.ready();
+    h = await startReferralsHarness({ name: 'paging', logLevel: 'warn' });
+    ({ db, http, issuer } = h);
+    await h.projector.caughtUp;
     // Five received referrals, two of them at the same instant (the id breaks the tie).
     for (const at of ['01', '02', '03', '03', '04']) await insertReferral(db, RECEIVER, `2025-03-${at}T10:00:00.000Z`);
     ids.push(
@@ -76,14 +42,7 @@ describe('inbox/outbox paging: limit + keyset cursor', () => {
     );
   });
 
-  afterAll(async () => {
-    await http?.close();
-    await projector?.stop();
-    await store?.close();
-    await db?.close();
-    await keysDb?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => h?.close());
 
   const get = async (query: string, organisationId = RECEIVER) =>
     http.inject({

@@ -1,25 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
+import { randomUUID } from 'node:crypto';
+import type { TestIssuer } from '@estia/infra/auth/testIssuer.js';
 import type { Role } from '@estia/infra/auth/principal.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
-import { parseKeyEncryptionKey } from '@estia/infra/crypto/keyEncryptionKey.js';
-import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
-import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
-import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
-import { createLogger } from '@estia/infra/http/logger.js';
-import { startProjector, type Projector } from '@estia/infra/projections/projector.js';
-import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
-import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReferralsApplication } from '../application/referralsApplication.js';
-import { applyRegistryFacts, membershipChanged, servicePublished } from '../testing/registryEvents.js';
-import { referralsReadModelProjection } from '../projections/readModelProjection.js';
-import { referralsRoutes } from './referralsRoutes.js';
+import { startReferralsHarness, type ReferralsHarness } from '../testing/referralsHarness.js';
+import { membershipChanged, servicePublished } from '../testing/registryEvents.js';
 
 const ORG_A = randomUUID();
 const ORG_B = randomUUID();
@@ -36,59 +22,36 @@ const personal = {
 };
 
 describe('referrals HTTP API (SQLite, real tokens, projector)', () => {
-  let dir: string;
+  let h: ReferralsHarness | undefined;
   let store: EventStore;
-  let db: SqlDatabase;
-  let keysDb: SqlDatabase;
-  let projector: Projector;
   let http: FastifyInstance;
   let issuer: TestIssuer;
-  const logLines: string[] = [];
+  let logLines: string[];
 
   const as = async (organisationId: string, roles: Role[] = ['referral_officer']) => ({
     authorization: `Bearer ${await issuer.sign({ organisationId, roles, subject: `user-${organisationId.slice(0, 4)}` })}`,
   });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'referrals-http-'));
-    store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
-    db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
-    keysDb = await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
-    const keyStore = await createSqlKeyStore(keysDb, {
-      kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')),
+    h = await startReferralsHarness({
+      name: 'http',
+      facts: [
+        membershipChanged(ORG_A),
+        membershipChanged(ORG_B),
+        servicePublished({
+          serviceId: HOUSING_AT_B,
+          organisationId: ORG_B,
+          category: 'housing',
+          responseTimeHours: 72,
+        }),
+      ],
+      logLevel: 'info',
+      captureLogs: true,
     });
-    projector = await startProjector({ store, db, projections: [referralsReadModelProjection(keyStore)] });
-    await applyRegistryFacts(db, [
-      membershipChanged(ORG_A),
-      membershipChanged(ORG_B),
-      servicePublished({ serviceId: HOUSING_AT_B, organisationId: ORG_B, category: 'housing', responseTimeHours: 72 }),
-    ]);
-    issuer = await createTestIssuer();
-    const logger = createLogger({
-      service: 'referrals-test',
-      level: 'info',
-      destination: { write: (line: string) => void logLines.push(line) },
-    });
-    http = await createHttpApp({
-      service: 'referrals-test',
-      logger,
-      auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
-      db,
-      rateLimit: false,
-    });
-    const app = createReferralsApplication({ store, db, keyStore });
-    await http.register(referralsRoutes, { prefix: '/v1', app, store, db, keyStore, projector });
-    await http.ready();
+    ({ store, http, issuer, logLines } = h);
   });
 
-  afterAll(async () => {
-    await http?.close();
-    await projector?.stop();
-    await store?.close();
-    await db?.close();
-    await keysDb?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => h?.close());
 
   it('runs a case end to end: register, consent, refer, accept, message, read within scope, erase', async () => {
     const headersA = await as(ORG_A);

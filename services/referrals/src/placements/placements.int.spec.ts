@@ -1,26 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { EventDataByType, EventType } from '@estia/contracts';
-import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
-import { parseKeyEncryptionKey } from '@estia/infra/crypto/keyEncryptionKey.js';
-import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
-import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
-import type { EventStore, StoredEvent } from '@estia/infra/eventStore/types.js';
-import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
-import { createLogger } from '@estia/infra/http/logger.js';
+import type { TestIssuer } from '@estia/infra/auth/testIssuer.js';
+import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import { publicEvent } from '@estia/infra/processors/publicEvent.js';
-import { startProjector, type Projector } from '@estia/infra/projections/projector.js';
-import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
+import type { Projector } from '@estia/infra/projections/projector.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReferralsApplication, type ReferralsApplication } from '../application/referralsApplication.js';
-import { referralsRoutes } from '../http/referralsRoutes.js';
-import { referralsReadModelProjection } from '../projections/readModelProjection.js';
-import { applyRegistryFacts, membershipChanged } from '../testing/registryEvents.js';
+import type { ReferralsApplication } from '../application/referralsApplication.js';
+import { startReferralsHarness, type ReferralsHarness } from '../testing/referralsHarness.js';
+import { membershipChanged } from '../testing/registryEvents.js';
 import { applyMatchingEvent } from './matchingConsumer.js';
 import { placementsOf } from './placementQueries.js';
 
@@ -46,46 +35,19 @@ function matchingEnvelope<T extends EventType>(type: T, subject: string, data: E
 }
 
 describe('placements from matching on the client overview (issue 7)', () => {
-  let dir: string;
-  let store: EventStore;
+  let h: ReferralsHarness | undefined;
   let db: SqlDatabase;
-  let keysDb: SqlDatabase;
   let projector: Projector;
   let http: FastifyInstance;
   let issuer: TestIssuer;
   let app: ReferralsApplication;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'referrals-placements-'));
-    store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
-    db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
-    keysDb = await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
-    const keyStore = await createSqlKeyStore(keysDb, {
-      kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')),
-    });
-    projector = await startProjector({ store, db, projections: [referralsReadModelProjection(keyStore)] });
-    await applyRegistryFacts(db, [membershipChanged(ORG_A)]);
-    issuer = await createTestIssuer();
-    http = await createHttpApp({
-      service: 'referrals-test',
-      logger: createLogger({ service: 'referrals-test', level: 'warn' }),
-      auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
-      db,
-      rateLimit: false,
-    });
-    app = createReferralsApplication({ store, db, keyStore });
-    await http.register(referralsRoutes, { prefix: '/v1', app, store, db, keyStore, projector });
-    await http.ready();
+    h = await startReferralsHarness({ name: 'placements', facts: [membershipChanged(ORG_A)], logLevel: 'warn' });
+    ({ db, projector, http, issuer, app } = h);
   });
 
-  afterAll(async () => {
-    await http?.close();
-    await projector?.stop();
-    await store?.close();
-    await db?.close();
-    await keysDb?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => h?.close());
 
   const registered = async (): Promise<string> => {
     const clientId = randomUUID();
