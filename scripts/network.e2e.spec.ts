@@ -48,7 +48,7 @@ async function signIn(email: string): Promise<{ token: string; organisationId: s
 const publishOpportunity = (token: string) => {
   const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
   const inTenDays = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
-  return fetch(`${url.matching}/opportunities`, {
+  return fetch(`${url.matching}/v1/opportunities`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(carpenterJob({ startDate: inTwoWeeks, closingDate: inTenDays })),
@@ -140,7 +140,7 @@ describe('pnpm start: the network end to end', () => {
   it('keeps everything on disk: after a restart the data is there and the demo is not seeded twice', async () => {
     await startNetwork();
     expect(output).not.toContain('demo login:');
-    const res = await fetch(`${url.matching}/opportunities/${opportunityId}`, {
+    const res = await fetch(`${url.matching}/v1/opportunities/${opportunityId}`, {
       headers: { authorization: `Bearer ${coachToken}` },
     });
     expect(res.status).toBe(200);

@@ -2,74 +2,6 @@
 // Edit the JSON Schema / OpenAPI sources under contracts/ and regenerate.
 
 export interface paths {
-  '/candidates/{clientId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A candidate profile (the organisation that shared it, or auditors) */
-    get: operations['getCandidate'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/candidates/{clientId}/matches': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Best opportunities for a candidate, explained */
-    get: operations['matchOpportunities'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/esco/occupations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Autocomplete ESCO occupations */
-    get: operations['suggestEscoOccupations'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/esco/skills': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Autocomplete ESCO skills */
-    get: operations['suggestEscoSkills'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/health': {
     parameters: {
       query?: never;
@@ -87,7 +19,92 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/opportunities': {
+  '/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Readiness (event store, bus) */
+    get: operations['getReady'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/candidates/{clientId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A candidate profile (the organisation that shared it, or auditors) */
+    get: operations['getCandidate'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/candidates/{clientId}/matches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Best opportunities for a candidate, explained */
+    get: operations['matchOpportunities'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/esco/occupations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Autocomplete ESCO occupations */
+    get: operations['suggestEscoOccupations'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/esco/skills': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Autocomplete ESCO skills */
+    get: operations['suggestEscoSkills'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/opportunities': {
     parameters: {
       query?: never;
       header?: never;
@@ -105,7 +122,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/opportunities/{id}': {
+  '/v1/opportunities/{id}': {
     parameters: {
       query?: never;
       header?: never;
@@ -123,7 +140,7 @@ export interface paths {
     patch: operations['reviseOpportunity'];
     trace?: never;
   };
-  '/opportunities/{id}/close': {
+  '/v1/opportunities/{id}/close': {
     parameters: {
       query?: never;
       header?: never;
@@ -140,7 +157,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/opportunities/{id}/fill': {
+  '/v1/opportunities/{id}/fill': {
     parameters: {
       query?: never;
       header?: never;
@@ -157,7 +174,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/opportunities/{id}/matches': {
+  '/v1/opportunities/{id}/matches': {
     parameters: {
       query?: never;
       header?: never;
@@ -174,7 +191,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/opportunities/{id}/pause': {
+  '/v1/opportunities/{id}/pause': {
     parameters: {
       query?: never;
       header?: never;
@@ -191,7 +208,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/opportunities/{id}/resume': {
+  '/v1/opportunities/{id}/resume': {
     parameters: {
       query?: never;
       header?: never;
@@ -208,7 +225,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/placements': {
+  '/v1/placements': {
     parameters: {
       query?: never;
       header?: never;
@@ -225,7 +242,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/placements/{id}': {
+  '/v1/placements/{id}': {
     parameters: {
       query?: never;
       header?: never;
@@ -242,7 +259,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/placements/{id}/application': {
+  '/v1/placements/{id}/application': {
     parameters: {
       query?: never;
       header?: never;
@@ -259,7 +276,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/placements/{id}/follow-ups': {
+  '/v1/placements/{id}/follow-ups': {
     parameters: {
       query?: never;
       header?: never;
@@ -276,7 +293,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/placements/{id}/hire': {
+  '/v1/placements/{id}/hire': {
     parameters: {
       query?: never;
       header?: never;
@@ -293,7 +310,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/placements/{id}/interest': {
+  '/v1/placements/{id}/interest': {
     parameters: {
       query?: never;
       header?: never;
@@ -310,7 +327,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/placements/{id}/interview': {
+  '/v1/placements/{id}/interview': {
     parameters: {
       query?: never;
       header?: never;
@@ -327,7 +344,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/placements/{id}/not-hired': {
+  '/v1/placements/{id}/not-hired': {
     parameters: {
       query?: never;
       header?: never;
@@ -344,7 +361,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/placements/{id}/offer': {
+  '/v1/placements/{id}/offer': {
     parameters: {
       query?: never;
       header?: never;
@@ -355,23 +372,6 @@ export interface paths {
     put?: never;
     /** Record an offer */
     post: operations['recordOffer'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Readiness (event store, bus) */
-    get: operations['getReady'];
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -715,6 +715,31 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  getHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: components['responses']['Health'];
+    };
+  };
+  getReady: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: components['responses']['Ready'];
+      503: components['responses']['NotReady'];
+    };
+  };
   getCandidate: {
     parameters: {
       query?: never;
@@ -823,18 +848,6 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
-    };
-  };
-  getHealth: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: components['responses']['Health'];
     };
   };
   listOpportunities: {
@@ -1555,19 +1568,6 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-    };
-  };
-  getReady: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: components['responses']['Ready'];
-      503: components['responses']['NotReady'];
     };
   };
 }

@@ -9,6 +9,7 @@ import type { EscoCatalogue } from './esco/catalogue.js';
 import { sharedEsco } from './esco/loadEsco.js';
 import { createPseudonymiser } from './http/access.js';
 import { candidateRoutes } from './http/candidateRoutes.js';
+import { API_PREFIX } from './http/contractSchemas.js';
 import { escoRoutes } from './http/escoRoutes.js';
 import { opportunityRoutes } from './http/opportunityRoutes.js';
 import { placementRoutes } from './http/placementRoutes.js';
@@ -58,10 +59,8 @@ export async function buildMatching(infra: MatchingInfrastructure) {
     consumers: [registryConsumer(), referralsConsumer({ commands, engine, esco, logger })],
     routes: async (app, projector) => {
       const ctx: RouteContext = { commands, queries, engine, esco, autocomplete, projector, pseudonym, clock };
-      await app.register(escoRoutes, { ctx });
-      await app.register(opportunityRoutes, { ctx });
-      await app.register(candidateRoutes, { ctx });
-      await app.register(placementRoutes, { ctx });
+      for (const plugin of [escoRoutes, opportunityRoutes, candidateRoutes, placementRoutes])
+        await app.register(plugin, { ctx, prefix: API_PREFIX });
     },
   };
   return { parts, engine, commands, queries, esco };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '@estia/contracts';
-import { validateEnvelope } from '@estia/contracts';
+import { loadOpenApi, validateEnvelope } from '@estia/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opportunityStreamId } from '../domain/opportunities/opportunityDecider.js';
 import { applicationStreamId } from '../domain/pipeline/pipelineDecider.js';
@@ -138,40 +138,55 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
   const clientId = randomUUID();
 
   it('autocompletes ESCO occupations for authenticated callers only', async () => {
-    const res = await inject('GET', '/esco/occupations?q=carpent&limit=5', coach);
+    const res = await inject('GET', '/v1/esco/occupations?q=carpent&limit=5', coach);
     expect(res.statusCode).toBe(200);
     expect(res.json().items.map((s: { id: string }) => s.id)).toContain(ESCO.carpenter);
-    expect((await h.app.inject({ method: 'GET', url: '/esco/skills?q=wood' })).statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/esco/skills?q=wood' })).statusCode).toBe(401);
+  });
+
+  it('serves the API under /v1 only, as registry and referrals do; operations stay at the root', async () => {
+    expect((await inject('GET', '/esco/occupations?q=carpent', coach)).statusCode).toBe(404);
+    expect((await inject('GET', '/opportunities', coach)).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    // Every operation of the contract is routed where the contract says, so /openapi.json cannot drift.
+    const paths = (loadOpenApi('matching') as { paths: Record<string, Record<string, unknown>> }).paths;
+    const operations = Object.entries(paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => ({ method: method.toUpperCase(), url: path.replace(/\{(\w+)\}/g, ':$1') })),
+    );
+    expect(operations.filter((o) => !o.url.startsWith('/v1/')).map((o) => o.url)).toEqual(['/health', '/ready']);
+    expect(operations.filter((o) => !h.app.hasRoute(o as Parameters<typeof h.app.hasRoute>[0]))).toEqual([]);
   });
 
   it('publishes an opportunity of an approved organisation, refuses one that is not approved', async () => {
     const before = await eventCount();
-    const refused = await inject('POST', '/opportunities', pending, job());
+    const refused = await inject('POST', '/v1/opportunities', pending, job());
     expect(refused.statusCode).toBe(403);
     expect(await eventCount()).toBe(before);
 
-    const res = await inject('POST', '/opportunities', employer, job());
+    const res = await inject('POST', '/v1/opportunities', employer, job());
     expect(res.statusCode).toBe(201);
     expect(res.headers.etag).toBe('"0"');
     opportunityId = res.json().id;
+    expect(res.headers.location).toBe(`/v1/opportunities/${opportunityId}`);
     expect(res.json()).toMatchObject({ status: 'open', organisationId: EMPLOYER });
-    expect((await inject('GET', `/opportunities/${opportunityId}`, auditor)).json().details.title).toBe(job().title);
+    expect((await inject('GET', `/v1/opportunities/${opportunityId}`, auditor)).json().details.title).toBe(job().title);
 
     // A partner retrying with the same Idempotency-Key creates nothing twice.
     const key = { 'idempotency-key': randomUUID() };
-    const first = await inject('POST', '/opportunities', employer, job(), key);
+    const first = await inject('POST', '/v1/opportunities', employer, job(), key);
     const count = await eventCount();
-    const retry = await inject('POST', '/opportunities', employer, job(), key);
+    const retry = await inject('POST', '/v1/opportunities', employer, job(), key);
     expect(retry.statusCode).toBe(201);
     expect(retry.json().id).toBe(first.json().id);
     expect(await eventCount()).toBe(count);
     expect(
-      (await inject('POST', `/opportunities/${first.json().id}/close`, employer, { reason: 'duplicate' })).statusCode,
+      (await inject('POST', `/v1/opportunities/${first.json().id}/close`, employer, { reason: 'duplicate' }))
+        .statusCode,
     ).toBe(200);
   });
 
   it('revises with a merge patch under If-Match', async () => {
-    const url = `/opportunities/${opportunityId}`;
+    const url = `/v1/opportunities/${opportunityId}`;
     const revised = await inject('PATCH', url, employer, { positions: 3 }, { 'if-match': '"0"' });
     expect(revised.statusCode).toBe(200);
     expect(revised.headers.etag).toBe('"1"');
@@ -182,7 +197,7 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
 
   it('rejects bad input with problem+json naming the field, and writes nothing', async () => {
     const before = await eventCount();
-    const unknownSkill = await inject('POST', '/opportunities', employer, {
+    const unknownSkill = await inject('POST', '/v1/opportunities', employer, {
       ...job(),
       optionalSkills: [ESCO.skills.crosscutSaw, 'not-an-esco-skill'],
     });
@@ -192,7 +207,7 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
       pointer: '/body/optionalSkills/1',
       detail: 'unknown ESCO skill "not-an-esco-skill"',
     });
-    const badCoordinates = await inject('POST', '/opportunities', employer, {
+    const badCoordinates = await inject('POST', '/v1/opportunities', employer, {
       ...job(),
       location: { remote: false, latitude: 123, longitude: 23.6 },
     });
@@ -200,11 +215,11 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect(badCoordinates.json().errors.map((e: { pointer: string }) => e.pointer)).toContain(
       '/body/location/latitude',
     );
-    const unknownField = await inject('POST', '/opportunities', employer, { ...job(), salary: 'lots' });
+    const unknownField = await inject('POST', '/v1/opportunities', employer, { ...job(), salary: 'lots' });
     expect(unknownField.statusCode).toBe(400);
     expect(await eventCount()).toBe(before);
 
-    const patch = await inject('PATCH', `/opportunities/${opportunityId}`, employer, { occupation: 'nope' });
+    const patch = await inject('PATCH', `/v1/opportunities/${opportunityId}`, employer, { occupation: 'nope' });
     expect(patch.statusCode).toBe(400);
     expect(patch.json().detail).toContain('unknown ESCO occupation "nope"');
     expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(1);
@@ -212,7 +227,7 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
 
   it('matches a consenting candidate both ways; the employer sees a pseudonym', async () => {
     await consentingCarpenter(clientId);
-    const mine = await inject('GET', `/candidates/${clientId}/matches`, coach);
+    const mine = await inject('GET', `/v1/candidates/${clientId}/matches`, coach);
     expect(mine.statusCode).toBe(200);
     const match = mine.json().items[0];
     expect(match).toMatchObject({ opportunityId, candidateId: clientId });
@@ -222,72 +237,74 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     ]);
     expect(match.rightToWork.allowed).toBe(true);
 
-    const theirs = await inject('GET', `/opportunities/${opportunityId}/matches`, employer);
+    const theirs = await inject('GET', `/v1/opportunities/${opportunityId}/matches`, employer);
     const seen = theirs.json().items[0];
     expect(seen.pseudonymous).toBe(true);
     expect(seen.candidateId).not.toBe(clientId);
     expect(JSON.stringify(theirs.json())).not.toContain(clientId);
-    expect((await inject('GET', `/candidates/${clientId}`, employer)).statusCode).toBe(404);
-    expect((await inject('GET', `/candidates/${clientId}`, coach)).json().profile.skills).toHaveLength(3);
+    expect((await inject('GET', `/v1/candidates/${clientId}`, employer)).statusCode).toBe(404);
+    expect((await inject('GET', `/v1/candidates/${clientId}`, coach)).json().profile.skills).toHaveLength(3);
   });
 
   it('runs the pipeline to a published hire and follow-up, refusing illegal steps without writing', async () => {
-    const proposed = await inject('POST', '/placements', coach, { clientId, opportunityId });
+    const proposed = await inject('POST', '/v1/placements', coach, { clientId, opportunityId });
     expect(proposed.statusCode).toBe(201);
     placementId = proposed.json().id;
+    expect(proposed.headers.location).toBe(`/v1/placements/${placementId}`);
     const stream = applicationStreamId(placementId);
-    expect((await inject('GET', `/placements/${placementId}`, employer)).json().clientId).not.toBe(clientId);
+    expect((await inject('GET', `/v1/placements/${placementId}`, employer)).json().clientId).not.toBe(clientId);
     expect(
-      (await inject('POST', `/placements/${placementId}/interest`, employer, { interested: true })).statusCode,
+      (await inject('POST', `/v1/placements/${placementId}/interest`, employer, { interested: true })).statusCode,
     ).toBe(403);
-    expect((await inject('POST', `/placements/${placementId}/interest`, coach, { interested: true })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await inject('POST', `/v1/placements/${placementId}/interest`, coach, { interested: true })).statusCode,
+    ).toBe(200);
     // The client agreed to apply: the employer may now know who it is.
-    expect((await inject('GET', `/placements/${placementId}`, employer)).json().clientId).toBe(clientId);
+    expect((await inject('GET', `/v1/placements/${placementId}`, employer)).json().clientId).toBe(clientId);
 
-    const tooMuch = await inject('POST', `/placements/${placementId}/application`, coach, {
+    const tooMuch = await inject('POST', `/v1/placements/${placementId}/application`, coach, {
       fields: ['skills', 'availability'],
     });
     expect(tooMuch.statusCode).toBe(422);
     expect(tooMuch.json().detail).toContain('availability');
     expect(await h.store.streamVersion(stream)).toBe(1);
     expect(
-      (await inject('POST', `/placements/${placementId}/application`, coach, { fields: ['skills', 'languages'] }))
+      (await inject('POST', `/v1/placements/${placementId}/application`, coach, { fields: ['skills', 'languages'] }))
         .statusCode,
     ).toBe(200);
-    const interview = await inject('POST', `/placements/${placementId}/interview`, employer, {
+    const interview = await inject('POST', `/v1/placements/${placementId}/interview`, employer, {
       at: `${addDays(today, 3)}T10:00:00Z`,
     });
     expect(interview.statusCode).toBe(200);
-    expect((await inject('POST', `/placements/${placementId}/offer`, employer, {})).statusCode).toBe(200);
+    expect((await inject('POST', `/v1/placements/${placementId}/offer`, employer, {})).statusCode).toBe(200);
     const startDate = addMonths(today, -2);
-    const hired = await inject('POST', `/placements/${placementId}/hire`, employer, { startDate });
+    const hired = await inject('POST', `/v1/placements/${placementId}/hire`, employer, { startDate });
     expect(hired.statusCode).toBe(200);
     expect(hired.json()).toMatchObject({ status: 'hired', startDate });
 
-    const illegal = await inject('POST', `/placements/${placementId}/offer`, employer, {});
+    const illegal = await inject('POST', `/v1/placements/${placementId}/offer`, employer, {});
     expect(illegal.statusCode).toBe(409);
     expect(illegal.json()).toMatchObject({ code: 'ILLEGAL_TRANSITION' });
     expect(illegal.json().detail).toContain('hired');
     const versionAfterHire = await h.store.streamVersion(stream);
 
-    const noReason = await inject('POST', `/placements/${placementId}/follow-ups`, coach, {
+    const noReason = await inject('POST', `/v1/placements/${placementId}/follow-ups`, coach, {
       month: 1,
       stillEmployed: false,
     });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().errors[0].pointer).toBe('/body/reasonCode');
     expect(await h.store.streamVersion(stream)).toBe(versionAfterHire);
-    const followUp = await inject('POST', `/placements/${placementId}/follow-ups`, coach, {
+    const followUp = await inject('POST', `/v1/placements/${placementId}/follow-ups`, coach, {
       month: 1,
       stillEmployed: true,
     });
     expect(followUp.statusCode).toBe(200);
     expect(followUp.json().followUps).toEqual([1]);
     expect(
-      (await inject('POST', `/placements/${placementId}/follow-ups`, coach, { month: 3, stillEmployed: true })).json()
-        .code,
+      (
+        await inject('POST', `/v1/placements/${placementId}/follow-ups`, coach, { month: 3, stillEmployed: true })
+      ).json().code,
     ).toBe('BUSINESS_RULE_VIOLATED');
 
     const messages = await publicMessages(stream);
@@ -318,7 +335,7 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
   });
 
   it('keeps the opportunity lifecycle with ETag / If-Match, naming the state on an illegal transition', async () => {
-    const url = `/opportunities/${opportunityId}`;
+    const url = `/v1/opportunities/${opportunityId}`;
     const paused = await inject('POST', `${url}/pause`, employer, {}, { 'if-match': '"1"' });
     expect(paused.statusCode).toBe(200);
     expect(paused.headers.etag).toBe('"2"');
@@ -335,14 +352,14 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
   });
 
   it('drops a candidate from matching at once when consent is withdrawn, and withdraws open applications', async () => {
-    const other = await inject('POST', '/opportunities', employer, job());
+    const other = await inject('POST', '/v1/opportunities', employer, job());
     const otherId = other.json().id as string;
     const client2 = randomUUID();
     const consentId = await consentingCarpenter(client2);
-    const proposal = await inject('POST', '/placements', coach, { clientId: client2, opportunityId: otherId });
+    const proposal = await inject('POST', '/v1/placements', coach, { clientId: client2, opportunityId: otherId });
     expect(proposal.statusCode).toBe(201);
     const ids = async () =>
-      (await inject('GET', `/opportunities/${otherId}/matches`, auditor))
+      (await inject('GET', `/v1/opportunities/${otherId}/matches`, auditor))
         .json()
         .items.map((m: { candidateId: string }) => m.candidateId);
     expect(await ids()).toContain(client2);
@@ -366,8 +383,8 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect(await ids()).not.toContain(client2);
     await h.resumeProjections();
     await h.settle();
-    expect((await inject('GET', `/candidates/${client2}`, coach)).statusCode).toBe(404);
-    expect((await inject('GET', `/placements/${proposal.json().id}`, coach)).json().status).toBe('withdrawn');
+    expect((await inject('GET', `/v1/candidates/${client2}`, coach)).statusCode).toBe(404);
+    expect((await inject('GET', `/v1/placements/${proposal.json().id}`, coach)).json().status).toBe('withdrawn');
     const removed = (await publicMessages(`candidate-${client2}`)).map((m) => m.envelope);
     expect(removed).toMatchObject([
       { type: 'estia.matching.candidate-profile.removed.v1', data: { reason: 'consent_withdrawn' } },
@@ -385,7 +402,7 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
   it('forgets an erased client everywhere and publishes the removal', async () => {
     const client3 = randomUUID();
     await consentingCarpenter(client3);
-    expect((await inject('GET', `/candidates/${client3}`, coach)).statusCode).toBe(200);
+    expect((await inject('GET', `/v1/candidates/${client3}`, coach)).statusCode).toBe(200);
     await h.deliver(
       'estia.referrals.client.erased.v1',
       client3,
@@ -393,7 +410,7 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
       NGO,
     );
     await h.settle();
-    expect((await inject('GET', `/candidates/${client3}`, auditor)).statusCode).toBe(404);
+    expect((await inject('GET', `/v1/candidates/${client3}`, auditor)).statusCode).toBe(404);
     expect(await h.db.query('SELECT * FROM matching_sharing_consents WHERE client_id = $1', [client3])).toEqual([]);
     const removed = (await publicMessages(`candidate-${client3}`)).map((m) => m.envelope);
     expect(removed).toMatchObject([

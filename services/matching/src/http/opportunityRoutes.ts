@@ -8,7 +8,7 @@ import type { OpportunityAction } from '../application/matchingCommands.js';
 import type { OpportunityView } from '../application/queries.js';
 import type { OpportunityDetails } from '../domain/opportunities/opportunity.js';
 import { isAuditor, requireMember } from './access.js';
-import { contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
+import { API_PREFIX, contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
 import { caughtUp, type RouteContext } from './routeContext.js';
 
 type Schemas = components['schemas'];
@@ -59,7 +59,7 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
         request.body as OpportunityDetails,
         eventMetadataFor(request),
       );
-      reply.header('location', `/opportunities/${result.opportunityId}`);
+      reply.header('location', `${API_PREFIX}/opportunities/${result.opportunityId}`);
       return answer(reply, result.opportunityId, result.position, 201);
     },
   );

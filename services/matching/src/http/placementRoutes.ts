@@ -8,7 +8,7 @@ import { eventMetadataFor } from '@estia/infra/http/requestContext.js';
 import type { PipelineStep } from '../application/matchingCommands.js';
 import { AGREED_STATUSES, type PlacementView } from '../application/queries.js';
 import { holdsCandidate, isAuditor, requireMember } from './access.js';
-import { contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
+import { API_PREFIX, contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
 import { caughtUp, type RouteContext } from './routeContext.js';
 
 type Schemas = components['schemas'];
@@ -104,7 +104,7 @@ export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
         request.body.opportunityId,
         eventMetadataFor(request),
       );
-      reply.header('location', `/placements/${result.applicationId}`);
+      reply.header('location', `${API_PREFIX}/placements/${result.applicationId}`);
       return answer(reply, result.applicationId, principal, result.position, 201);
     },
   );
