@@ -175,9 +175,13 @@ describe('referrals HTTP API (SQLite, real tokens, projector)', () => {
       headers: await as(ORG_A, ['org_admin']),
     });
     expect(erased.statusCode, erased.body).toBe(204);
-    expect((await http.inject({ method: 'GET', url: `/v1/clients/${clientId}`, headers: headersA })).statusCode).toBe(
-      404,
-    );
+    // The registering organisation learns that and when the client was erased; the receiver learns nothing.
+    const gone = await http.inject({ method: 'GET', url: `/v1/clients/${clientId}`, headers: headersA });
+    expect(gone.statusCode).toBe(410);
+    expect(gone.headers['content-type']).toMatch(/problem\+json/);
+    expect(gone.json()).toMatchObject({ code: 'GONE', erasedAt: expect.any(String) });
+    const stranger = await http.inject({ method: 'GET', url: `/v1/clients/${clientId}`, headers: headersB });
+    expect(stranger.statusCode).toBe(404);
     const threadAfter = await http.inject({
       method: 'GET',
       url: `/v1/referrals/${referralId}/messages`,

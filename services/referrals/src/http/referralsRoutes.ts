@@ -136,6 +136,10 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
       return { allowed: true, basis: 'auditor' as const, share: ['*'] };
     }
     const access = await clientAccess(db, actorOf(request).organisationId, clientId, new Date().toISOString());
+    if (access.erasedAt)
+      throw new AppError('GONE', `client ${clientId} was erased at ${access.erasedAt}`, {
+        extensions: { clientId, erasedAt: access.erasedAt },
+      });
     if (!access.allowed) throw notFound(`client ${clientId}`);
     return access;
   };

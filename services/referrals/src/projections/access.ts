@@ -9,6 +9,8 @@ export interface ClientAccess {
   basis: 'registered' | 'referral' | null;
   /** For 'referral': what the consent lets this organisation see. */
   share: string[];
+  /** Set when the client was erased and this organisation had registered them: it may learn when. */
+  erasedAt?: string;
 }
 
 /**
@@ -23,12 +25,19 @@ export async function clientAccess(
   now: string,
 ): Promise<ClientAccess> {
   const denied: ClientAccess = { allowed: false, basis: null, share: [] };
-  const [client] = await db.query<{ status: string }>('SELECT status FROM rf_clients WHERE client_id = $1', [clientId]);
-  if (!client || client.status !== 'active') return denied;
+  const [client] = await db.query<{ status: string; erased_at: string | null }>(
+    'SELECT status, erased_at FROM rf_clients WHERE client_id = $1',
+    [clientId],
+  );
+  if (!client) return denied;
   const registered = await db.query('SELECT 1 AS x FROM rf_client_orgs WHERE client_id = $1 AND organisation_id = $2', [
     clientId,
     organisationId,
   ]);
+  // Existence is personal data: only an organisation that held the client learns that it was erased.
+  if (client.status === 'erased')
+    return registered.length > 0 && client.erased_at ? { ...denied, erasedAt: client.erased_at } : denied;
+  if (client.status !== 'active') return denied;
   if (registered.length > 0) return { allowed: true, basis: 'registered', share: ['*'] };
   const rows = await db.query<{ share: string; consent_overridden: number | boolean }>(
     `SELECT r.share, r.consent_overridden FROM rf_referrals r
