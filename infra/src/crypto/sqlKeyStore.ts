@@ -4,6 +4,7 @@ import type { KeyEncryptionKey } from './keyEncryptionKey.js';
 import type { ClientKey, KeyStore } from './keyStore.js';
 import { newDataKey, unwrapKey, wrapKey } from './keyWrapping.js';
 import type { Sealed } from './sealed.js';
+import { applyDdl } from '../sql/applyDdl.js';
 
 const DDL = `CREATE TABLE IF NOT EXISTS estia_client_keys (
   client_id TEXT PRIMARY KEY,
@@ -89,14 +90,5 @@ export const createSqlKeyStore = async (db: SqlDatabase, options: SqlKeyStoreOpt
 };
 
 async function createTable(db: SqlDatabase): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db.execute(DDL);
-      return;
-    } catch (error) {
-      // PostgreSQL: concurrent CREATE TABLE IF NOT EXISTS may still collide on the catalogue.
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
+  await applyDdl(db, [DDL]);
 }

@@ -1,4 +1,5 @@
 import type { SqlDatabase } from '../sql/types.js';
+import { applyDdl } from '../sql/applyDdl.js';
 
 /**
  * Tables the processors keep in the service's own database, next to its read models, so that a
@@ -43,14 +44,5 @@ const DDL = [
 
 /** Idempotent; safe when several processes of one service start together. */
 export async function ensureProcessorTables(db: SqlDatabase): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      for (const statement of DDL) await db.execute(statement);
-      return;
-    } catch (error) {
-      // PostgreSQL: two concurrent CREATE TABLE IF NOT EXISTS can still collide on the catalogue.
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
+  await applyDdl(db, DDL);
 }

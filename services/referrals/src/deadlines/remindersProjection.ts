@@ -2,6 +2,7 @@ import type { Projection } from '@estia/infra/projections/projection.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { zeroFreedBytes } from '../audit/zeroFreedBytes.js';
 import { REMINDER_ISSUED, type DeadlineReminderIssued } from './reminderEvents.js';
+import { applyDdl } from '@estia/infra/sql/applyDdl.js';
 
 export const REMINDERS_PROJECTION = 'referrals.reminders';
 
@@ -22,16 +23,7 @@ const DDL = [
 async function migrate(db: SqlDatabase): Promise<void> {
   // This projection deletes an erased client's rows too: their bytes must not stay in the file.
   await zeroFreedBytes(db);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      for (const statement of DDL) await db.execute(statement);
-      return;
-    } catch (error) {
-      // PostgreSQL: concurrent CREATE ... IF NOT EXISTS may still collide on the catalogue.
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
+  await applyDdl(db, DDL);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { applyDdl } from '@estia/infra/sql/applyDdl.js';
 
 /**
  * The local copy of the registry's directory, fed only by its integration events (never its tables):
@@ -34,14 +35,5 @@ const DDL = [
 ];
 
 export async function ensureDirectoryTables(db: SqlDatabase): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      for (const statement of DDL) await db.execute(statement);
-      return;
-    } catch (error) {
-      // PostgreSQL: concurrent CREATE TABLE IF NOT EXISTS may still collide on the catalogue.
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
+  await applyDdl(db, DDL);
 }

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
+import { applyDdl } from '@estia/infra/sql/applyDdl.js';
 
 /**
  * The client's placements as matching publishes them (applications, hires, follow-ups). Fed by the
@@ -39,7 +40,7 @@ const DDL = [
 export const PLACEMENT_TABLES = ['rf_placements', 'rf_placement_follow_ups'] as const;
 
 export async function ensurePlacementTables(db: SqlExecutor): Promise<void> {
-  for (const statement of DDL) await db.execute(statement);
+  await applyDdl(db, DDL);
 }
 
 /** Erasure: the person's employment history goes with the rest of their case. */

@@ -2,6 +2,7 @@ import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { zeroFreedBytes } from '../audit/zeroFreedBytes.js';
 import { ensureDirectoryTables } from '../directory/schema.js';
 import { ensurePlacementTables } from '../placements/schema.js';
+import { applyDdl } from '@estia/infra/sql/applyDdl.js';
 
 /**
  * Read models of the referrals service (rebuildable from the log). Identifying data appears only in
@@ -112,22 +113,13 @@ const DDL = [
 
 /** Idempotent; safe when several processes start together. */
 export async function ensureReferralsReadModels(db: SqlDatabase): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // Before any row exists: erasure deletes rows, and their bytes must not stay in the file's free pages.
-      await zeroFreedBytes(db);
-      for (const statement of DDL) await db.execute(statement);
-      // Placements are matching's facts (its consumer writes them); ClientErased purges them.
-      await ensurePlacementTables(db);
-      // The registry facts are read by the deciders' callers and the suggestions; the consumer writes them.
-      await ensureDirectoryTables(db);
-      return;
-    } catch (error) {
-      // PostgreSQL: concurrent CREATE TABLE IF NOT EXISTS may still collide on the catalogue.
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    }
-  }
+  // Before any row exists: erasure deletes rows, and their bytes must not stay in the file's free pages.
+  await zeroFreedBytes(db);
+  await applyDdl(db, DDL);
+  // Placements are matching's facts (its consumer writes them); ClientErased purges them.
+  await ensurePlacementTables(db);
+  // The registry facts are read by the deciders' callers and the suggestions; the consumer writes them.
+  await ensureDirectoryTables(db);
 }
 
 export const READ_MODEL_TABLES = [
