@@ -78,7 +78,10 @@ const urls = SERVICES.map((s) => ({ name: s.name, url: `http://${host}:${portFor
 try {
   await Promise.all(urls.map((u) => waitReady(u.name, u.url)));
   if (!stopping) {
-    console.log('\nESTIA network is running (embedded mode, data in %s):', dataDir);
+    const store = process.env.EVENT_STORE ?? 'sqlite';
+    const bus = process.env.BUS ?? 'embedded';
+    const mode = store === 'sqlite' && bus === 'embedded' ? 'embedded mode' : `${store} event store, ${bus} bus`;
+    console.log('\nESTIA network is running (%s, data in %s):', mode, dataDir);
     for (const u of urls) console.log(`  ${u.name.padEnd(10)} ${u.url}   API docs: ${u.url}/docs`);
     console.log(`  directory  ${urls[0]!.url}/hsds/services   (public HSDS 3.0 API)`);
     console.log('Press Ctrl-C to stop.\n');
