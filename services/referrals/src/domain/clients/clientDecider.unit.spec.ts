@@ -110,13 +110,13 @@ describe('client decider', () => {
       } catch (error) {
         expect(error).toMatchObject({ code: 'VALIDATION_FAILED' });
         expect((error as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual([
-          '/personal/givenNames',
-          '/personal/dateOfBirth',
-          '/personal/nationalities/0',
-          '/personal/languages/0/language',
-          '/personal/languages/0/level',
-          '/personal/legalStatus/status',
-          '/personal/legalStatus/decisionDate',
+          '/body/personal/givenNames',
+          '/body/personal/dateOfBirth',
+          '/body/personal/nationalities/0',
+          '/body/personal/languages/0/language',
+          '/body/personal/languages/0/level',
+          '/body/personal/legalStatus/status',
+          '/body/personal/legalStatus/decisionDate',
         ]);
       }
     });

@@ -1,11 +1,15 @@
 import { AppError, type FieldError } from '@estia/infra/errors/appError.js';
 
-/** Collects field errors so that a command is refused once, naming every failing field (RFC 9457). */
+/**
+ * Collects field errors so that a command is refused once, naming every failing field (RFC 9457).
+ * Commands mirror the request bodies, so a pointer into the command is reported under /body, as the
+ * schema validator reports its own (and as the other services do).
+ */
 export class Problems {
   private readonly errors: FieldError[] = [];
 
   add(pointer: string, detail: string): this {
-    this.errors.push({ pointer, detail });
+    this.errors.push({ pointer: `/body${pointer}`, detail });
     return this;
   }
 
