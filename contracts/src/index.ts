@@ -15,6 +15,7 @@ export type EventEnvelope<TData = unknown> = Omit<GeneratedEnvelope, 'data'> & {
 export * from './generated/eventCatalogue.js';
 // Runtime lists of the closed vocabularies (LEGAL_STATUSES, CEFR_LEVELS, SERVICE_CATEGORIES, ...).
 export * from './generated/vocabulary.js';
+export { COUNTRY_CODES, isCountryCode } from './vocabulary/countries.js';
 
 export {
   ENVELOPE_SCHEMA_ID,
