@@ -9,16 +9,8 @@ import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { recordAuditorRead } from '../application/auditReads.js';
 import { loadClientProfile, profileWithinScope } from '../application/clientProfile.js';
 import type { CallContext, ReferralsApplication } from '../application/referralsApplication.js';
-import type { ConsentRecipient } from '../domain/consent/consent.js';
 import { referralStreamId, type ReferralStatus } from '../domain/referrals/referralTypes.js';
 import type { Reason } from '../domain/shared/personal.js';
-import type {
-  ConsentMethod,
-  ConsentPurpose,
-  ConsentScope,
-  NeedPriority,
-  ServiceCategory,
-} from '../domain/shared/vocabulary.js';
 import { clientAccess, maySeeReferral } from '../projections/access.js';
 import {
   clientOverview,
@@ -37,6 +29,7 @@ import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { actorOf } from './actor.js';
 import { contractSchema, pathParams } from './contractSchemas.js';
 import { decodeCursor, encodeCursor } from './pageCursor.js';
+import type { components } from '@estia/contracts/generated/openapi.referrals.js';
 
 export interface ReferralsRoutesOptions {
   app: ReferralsApplication;
@@ -58,34 +51,14 @@ const optionalBody = async (request: FastifyRequest): Promise<void> => {
 
 type Req<P = { id: string }, B = Record<string, unknown>> = FastifyRequest<{ Params: P; Body: B }>;
 
-// Bodies as callers send them; the deciders check every field and name the failing ones.
-interface ConsentBody {
-  purpose: ConsentPurpose;
-  recipient?: ConsentRecipient;
-  scope: ConsentScope[];
-  method: ConsentMethod;
-  expiresAt?: string | null;
-}
-interface NeedBody {
-  category: ServiceCategory;
-  priority: NeedPriority;
-  notes?: string;
-  assessmentId?: string;
-}
-interface SendBody {
-  clientId: string;
-  serviceId: string;
-  share: ConsentScope[];
-  needId?: string;
-  message?: string;
-  consentOverride?: Reason;
-}
-interface ForwardBody {
-  serviceId: string;
-  share: ConsentScope[];
-  reason: Reason;
-  message?: string;
-}
+// Bodies as the contract types them (generated from contracts/openapi/referrals.json); the route schema
+// validated their shape, the deciders check the rules and name the failing fields.
+type Body<Name extends keyof components['schemas']> = components['schemas'][Name];
+type ConsentBody = Body<'GiveConsentRequest'>;
+type NeedBody = Body<'AssessNeedRequest'>;
+type ReassessBody = Body<'ReassessNeedRequest'>;
+type SendBody = Body<'SendReferralRequest'>;
+type ForwardBody = Body<'ForwardReferralRequest'>;
 
 const ctxOf = (request: FastifyRequest): CallContext => {
   const expectedVersion = expectedVersionFromIfMatch(request);
@@ -300,7 +273,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     '/clients/:id/needs/:needId/reassess',
     { schema: { ...body('ReassessNeedRequest'), ...params('id', 'needId') } },
     async (request: Req<{ id: string; needId: string }>, reply) => {
-      const b = request.body as unknown as NeedBody;
+      const b = request.body as unknown as ReassessBody;
       return done(
         reply,
         await app.needsCommand(ctxOf(request), {
