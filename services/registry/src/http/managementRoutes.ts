@@ -10,6 +10,7 @@ import type { Capacity, ServiceDetails } from '../domain/service/serviceDetails.
 import type { Permission, Role } from '../domain/shared/actor.js';
 import { actorOf } from './actor.js';
 import { contractSchema } from './contractSchemas.js';
+import type { components } from '@estia/contracts/generated/openapi.registry.js';
 
 export interface ManagementRoutesOptions {
   organisations: ReturnType<typeof organisationHandlers>;
@@ -27,6 +28,8 @@ const idParams = {
 const withId = (name: string) => ({ ...body(name), ...idParams });
 
 type Req<B = Record<string, unknown>> = FastifyRequest<{ Params: { id: string }; Body: B }>;
+// Bodies as the contract types them (generated from contracts/openapi/registry.json), never restated here.
+type Body<Name extends keyof components['schemas']> = components['schemas'][Name];
 
 const options = (request: FastifyRequest) => {
   const expectedVersion = expectedVersionFromIfMatch(request);
@@ -67,32 +70,26 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   app.get<{ Params: { id: string } }>('/organisations/:id/exchange-status', { schema: idParams }, async (request) =>
     organisations.exchangeStatus(request.params.id),
   );
-  app.post(
-    '/organisations/:id/approve',
-    { schema: withId('Licence') },
-    async (request: Req<{ licenceNumber: string; licenceValidUntil: string }>, reply) =>
-      done(
-        reply,
-        (await organisations.approve(actorOf(request), request.params.id, request.body, options(request)))
-          .nextExpectedVersion,
-      ),
+  app.post('/organisations/:id/approve', { schema: withId('Licence') }, async (request: Req<Body<'Licence'>>, reply) =>
+    done(
+      reply,
+      (await organisations.approve(actorOf(request), request.params.id, request.body, options(request)))
+        .nextExpectedVersion,
+    ),
   );
-  app.post('/organisations/:id/reject', { schema: withId('Reason') }, async (request: Req<{ reason: string }>, reply) =>
+  app.post('/organisations/:id/reject', { schema: withId('Reason') }, async (request: Req<Body<'Reason'>>, reply) =>
     done(
       reply,
       (await organisations.reject(actorOf(request), request.params.id, request.body.reason, options(request)))
         .nextExpectedVersion,
     ),
   );
-  app.post(
-    '/organisations/:id/suspend',
-    { schema: withId('Reason') },
-    async (request: Req<{ reason: string }>, reply) =>
-      done(
-        reply,
-        (await organisations.suspend(actorOf(request), request.params.id, request.body.reason, options(request)))
-          .nextExpectedVersion,
-      ),
+  app.post('/organisations/:id/suspend', { schema: withId('Reason') }, async (request: Req<Body<'Reason'>>, reply) =>
+    done(
+      reply,
+      (await organisations.suspend(actorOf(request), request.params.id, request.body.reason, options(request)))
+        .nextExpectedVersion,
+    ),
   );
   app.post('/organisations/:id/reinstate', { schema: idParams }, async (request: Req, reply) =>
     done(
@@ -103,27 +100,24 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   app.post(
     '/organisations/:id/withdraw',
     { schema: withId('OptionalReason') },
-    async (request: Req<{ reason?: string }>, reply) =>
+    async (request: Req<Body<'OptionalReason'>>, reply) =>
       done(
         reply,
         (await organisations.withdraw(actorOf(request), request.params.id, request.body?.reason, options(request)))
           .nextExpectedVersion,
       ),
   );
-  app.put(
-    '/organisations/:id/licence',
-    { schema: withId('Licence') },
-    async (request: Req<{ licenceNumber: string; licenceValidUntil: string }>, reply) =>
-      done(
-        reply,
-        (await organisations.renewLicence(actorOf(request), request.params.id, request.body, options(request)))
-          .nextExpectedVersion,
-      ),
+  app.put('/organisations/:id/licence', { schema: withId('Licence') }, async (request: Req<Body<'Licence'>>, reply) =>
+    done(
+      reply,
+      (await organisations.renewLicence(actorOf(request), request.params.id, request.body, options(request)))
+        .nextExpectedVersion,
+    ),
   );
   app.post(
     '/organisations/:id/code-of-conduct-acceptance',
     { schema: withId('CodeOfConductAcceptance') },
-    async (request: Req<{ version: number }>, reply) =>
+    async (request: Req<Body<'CodeOfConductAcceptance'>>, reply) =>
       done(
         reply,
         (
@@ -187,7 +181,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   app.post(
     '/services/:id/withdraw',
     { schema: withId('OptionalReason') },
-    async (request: Req<{ reason?: string }>, reply) =>
+    async (request: Req<Body<'OptionalReason'>>, reply) =>
       done(
         reply,
         (await services.withdraw(actorOf(request), request.params.id, request.body?.reason, options(request)))
@@ -215,32 +209,29 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
       config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
       schema: withId('InvitationAcceptance'),
     },
-    async (request: Req<{ token: string; password: string }>, reply) => {
+    async (request: Req<Body<'InvitationAcceptance'>>, reply) => {
       await people.acceptInvitation(request.params.id, request.body.token, request.body.password);
       return reply.code(204).send();
     },
   );
-  app.put(
-    '/people/:id/roles',
-    { schema: withId('RolesChange') },
-    async (request: Req<{ roles: Role[]; permissions?: Permission[] }>, reply) =>
-      done(
-        reply,
-        (
-          await people.changeRoles(
-            actorOf(request),
-            request.params.id,
-            request.body.roles,
-            request.body.permissions ?? [],
-            options(request),
-          )
-        ).nextExpectedVersion,
-      ),
+  app.put('/people/:id/roles', { schema: withId('RolesChange') }, async (request: Req<Body<'RolesChange'>>, reply) =>
+    done(
+      reply,
+      (
+        await people.changeRoles(
+          actorOf(request),
+          request.params.id,
+          request.body.roles,
+          request.body.permissions ?? [],
+          options(request),
+        )
+      ).nextExpectedVersion,
+    ),
   );
   app.post(
     '/people/:id/deactivate',
     { schema: withId('OptionalReason') },
-    async (request: Req<{ reason?: string }>, reply) =>
+    async (request: Req<Body<'OptionalReason'>>, reply) =>
       done(
         reply,
         (await people.deactivate(actorOf(request), request.params.id, request.body?.reason, options(request)))
@@ -267,7 +258,7 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
   app.post(
     '/api-clients/:id/revoke',
     { schema: withId('OptionalReason') },
-    async (request: Req<{ reason?: string }>, reply) =>
+    async (request: Req<Body<'OptionalReason'>>, reply) =>
       done(
         reply,
         (await clients.revoke(actorOf(request), request.params.id, request.body?.reason, options(request)))
