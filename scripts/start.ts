@@ -1,10 +1,12 @@
 /**
  * `pnpm start`: the whole network on the embedded default (SQLite stores + embedded bus under data/),
- * each service its own process, as in production. Prints where to go; Ctrl-C stops all of them cleanly.
+ * each service its own process, as in production, and the web console in front of them. Prints where
+ * to go; Ctrl-C stops all of them cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ensureSpaBuilt } from '../services/console/src/build/spaBuild.js';
 import { SERVICES } from './services.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -18,7 +20,13 @@ let stopping = false;
 const portFor = (name: string, fallback: number): number =>
   Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
 
-for (const spec of SERVICES) {
+// On a fresh clone or after a change to the page, build it first (a few seconds; skipped when current).
+await ensureSpaBuilt();
+
+const CONSOLE = { name: 'console', port: 3000, entry: 'services/console/src/main.ts' } as const;
+const serviceUrl = (name: string, port: number) => `http://${host}:${portFor(name, port)}`;
+
+for (const spec of [...SERVICES, CONSOLE]) {
   const port = portFor(spec.name, spec.port);
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, spec.entry)], {
     cwd: root,
@@ -31,6 +39,9 @@ for (const spec of SERVICES) {
       DEMO_DATA: process.env.DEMO_DATA ?? 'true',
       REGISTRY_URL: process.env.REGISTRY_URL ?? `http://${host}:${portFor('registry', 3001)}`,
       JWKS_URL: process.env.JWKS_URL ?? `http://${host}:${portFor('registry', 3001)}/.well-known/jwks.json`,
+      // The console calls the three services with the signed-in person's token.
+      REFERRALS_URL: process.env.REFERRALS_URL ?? serviceUrl('referrals', 3002),
+      MATCHING_URL: process.env.MATCHING_URL ?? serviceUrl('matching', 3003),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -75,13 +86,15 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 const urls = SERVICES.map((s) => ({ name: s.name, url: `http://${host}:${portFor(s.name, s.port)}` }));
+const consoleUrl = serviceUrl(CONSOLE.name, CONSOLE.port);
 try {
-  await Promise.all(urls.map((u) => waitReady(u.name, u.url)));
+  await Promise.all([...urls, { name: CONSOLE.name, url: consoleUrl }].map((u) => waitReady(u.name, u.url)));
   if (!stopping) {
     const store = process.env.EVENT_STORE ?? 'sqlite';
     const bus = process.env.BUS ?? 'embedded';
     const mode = store === 'sqlite' && bus === 'embedded' ? 'embedded mode' : `${store} event store, ${bus} bus`;
     console.log('\nESTIA network is running (%s, data in %s):', mode, dataDir);
+    console.log(`  ${CONSOLE.name.padEnd(10)} ${consoleUrl}   the web console: start here`);
     for (const u of urls) console.log(`  ${u.name.padEnd(10)} ${u.url}   API docs: ${u.url}/docs`);
     console.log(`  directory  ${urls[0]!.url}/hsds/services   (public HSDS 3.0 API)`);
     console.log('Press Ctrl-C to stop.\n');

@@ -1,0 +1,145 @@
+import type { QueryClient } from '@tanstack/react-query';
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  redirect,
+} from '@tanstack/react-router';
+import { sessionQuery } from './api/queries';
+import { Shell } from './components/Shell';
+import { SignIn } from './screens/SignIn';
+import { REFERRAL_STATUSES } from './vocabulary';
+
+export interface DirectorySearch {
+  q?: string | undefined;
+  category?: string | undefined;
+  language?: string | undefined;
+  region?: string | undefined;
+  open?: boolean | undefined;
+  page?: number | undefined;
+}
+
+interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({ component: Shell });
+
+const indexRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/',
+  beforeLoad: async ({ context }) => {
+    const session = await context.queryClient.ensureQueryData(sessionQuery);
+    throw redirect({ to: session ? '/caseload' : '/directory' });
+  },
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/sign-in',
+  validateSearch: (search: Record<string, unknown>): { redirect?: string } =>
+    typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
+  component: SignIn,
+});
+
+const directoryRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/directory',
+  validateSearch: (search: Record<string, unknown>): DirectorySearch => ({
+    ...(typeof search.q === 'string' && search.q ? { q: search.q } : {}),
+    ...(typeof search.category === 'string' && search.category ? { category: search.category } : {}),
+    ...(typeof search.language === 'string' && search.language ? { language: search.language } : {}),
+    ...(typeof search.region === 'string' && search.region ? { region: search.region } : {}),
+    ...(search.open === true || search.open === 'true' ? { open: true } : {}),
+    ...(typeof search.page === 'number' && search.page > 1 ? { page: search.page } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./screens/Directory'), 'Directory'),
+});
+
+/** Everything below needs a session: without one, sign in first and come back. */
+const signedInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'signed-in',
+  beforeLoad: async ({ context, location }) => {
+    const session = await context.queryClient.ensureQueryData(sessionQuery);
+    if (!session) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+    return { session };
+  },
+});
+
+const caseloadRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/caseload',
+  component: lazyRouteComponent(() => import('./screens/Caseload'), 'Caseload'),
+});
+
+const registerRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/clients/new',
+  component: lazyRouteComponent(() => import('./screens/RegisterClient'), 'RegisterClient'),
+});
+
+const clientRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/clients/$clientId',
+  component: lazyRouteComponent(() => import('./screens/ClientPage'), 'ClientPage'),
+});
+
+const suggestionsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/clients/$clientId/needs/$needId/suggestions',
+  component: lazyRouteComponent(() => import('./screens/Suggestions'), 'Suggestions'),
+});
+
+const referRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/clients/$clientId/refer',
+  validateSearch: (search: Record<string, unknown>): { serviceId: string; needId?: string } => ({
+    serviceId: typeof search.serviceId === 'string' ? search.serviceId : '',
+    ...(typeof search.needId === 'string' ? { needId: search.needId } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./screens/SendReferral'), 'SendReferral'),
+});
+
+type Status = (typeof REFERRAL_STATUSES)[number];
+const referralsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/referrals',
+  validateSearch: (search: Record<string, unknown>): { box: 'inbox' | 'outbox'; status?: Status; overdue?: boolean } => ({
+    box: search.box === 'outbox' ? 'outbox' : 'inbox',
+    ...((REFERRAL_STATUSES as readonly string[]).includes(search.status as string) ? { status: search.status as Status } : {}),
+    ...(search.overdue === true || search.overdue === 'true' ? { overdue: true } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./screens/ReferralBoxes'), 'ReferralBoxes'),
+});
+
+const referralRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/referrals/$referralId',
+  component: lazyRouteComponent(() => import('./screens/ReferralPage'), 'ReferralPage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  indexRoute,
+  signInRoute,
+  directoryRoute,
+  signedInRoute.addChildren([
+    caseloadRoute,
+    registerRoute,
+    clientRoute,
+    suggestionsRoute,
+    referRoute,
+    referralsRoute,
+    referralRoute,
+  ]),
+]);
+
+export const createConsoleRouter = (queryClient: QueryClient) =>
+  createRouter({ routeTree, context: { queryClient }, defaultPreload: 'intent', scrollRestoration: true });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof createConsoleRouter>;
+  }
+}
