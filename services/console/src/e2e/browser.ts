@@ -48,8 +48,10 @@ export const newPage = async (
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
   page.on('console', (message) => {
-    // A CSP violation or a failed script shows up here; 401s of the session probe are expected.
-    if (message.type() === 'error' && !/401|Unauthorized/.test(message.text())) errors.push(message.text());
+    // A CSP violation or a failing script shows up here. The browser also logs every 4xx answer the
+    // page handled itself (a field error, the session probe before sign-in): those are not failures.
+    if (message.type() === 'error' && !/the server responded with a status of 4\d\d/.test(message.text()))
+      errors.push(message.text());
   });
   return { context, page, errors };
 };

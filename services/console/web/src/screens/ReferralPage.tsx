@@ -367,7 +367,9 @@ function Messages(props: { referral: Referral }) {
       ),
     onSuccess: async () => {
       setText('');
+      // A message is an event on the referral: its version (the ETag of the next step) moved on too.
       await queryClient.invalidateQueries({ queryKey: ['messages', id] });
+      await queryClient.invalidateQueries({ queryKey: ['referral', id] });
     },
   });
   return (

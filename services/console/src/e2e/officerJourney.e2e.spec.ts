@@ -1,0 +1,147 @@
+/**
+ * The console as people use it: the real network (`pnpm start`: three services and the console, embedded
+ * stores in a temporary DATA_DIR, random ports) driven through Debian's Chromium. One browser for the file.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations, type AxeViolation } from './accessibility.js';
+import { launchBrowser, newPage, type ConsoleBrowser } from './browser.js';
+import { startNetwork, type RunningNetwork } from './network.js';
+import { receiverCompletesInArabic, RECEIVING_SERVICE, senderRefers } from './officerJourney.js';
+
+let network: RunningNetwork;
+let chromium: ConsoleBrowser;
+const violations: Record<string, AxeViolation[]> = {};
+const axeAt = async (name: string, page: Page) => {
+  violations[name] = await seriousViolations(page);
+};
+let sender: Awaited<ReturnType<typeof senderRefers>>;
+
+beforeAll(async () => {
+  [network, chromium] = await Promise.all([startNetwork(), launchBrowser()]);
+}, 180_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  await network?.stop();
+});
+
+describe('the console, end to end in a browser', () => {
+  it('prints its URL first, like the services', () => {
+    const lines = network.output().split('\n');
+    const first = lines.findIndex((l) => /^\s+\w+\s+http:\/\//.test(l));
+    expect(lines[first]).toMatch(/^\s+console\s+http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('an officer registers a client, records consent, refers and writes — with the keyboard alone', async () => {
+    sender = await senderRefers(chromium.browser, network.console, axeAt);
+    expect(sender.referralUrl).toMatch(/\/referrals\/[0-9a-f-]{36}$/);
+    expect(sender.errors).toEqual([]);
+  }, 180_000);
+
+  it('the receiver works it in Arabic, right to left: accepts, starts, answers, completes', async () => {
+    const receiver = await receiverCompletesInArabic(chromium.browser, network.console, axeAt);
+    const page = receiver.page;
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+    // Mirrored: the brand sits at the right edge, the navigation to its left, text starts on the right.
+    const width = page.viewportSize()!.width;
+    const brand = (await page.locator('.brand').boundingBox())!;
+    const nav = (await page.getByRole('navigation').first().boundingBox())!;
+    expect(brand.x + brand.width).toBeGreaterThan(width - 60);
+    expect(nav.x + nav.width).toBeLessThan(brand.x);
+    expect(await page.locator('h1').evaluate((h) => getComputedStyle(h).direction)).toBe('rtl');
+    expect(receiver.errors).toEqual([]);
+    await receiver.context.close();
+  }, 120_000);
+
+  it('the sender sees the loop closed: completed, with the receiver’s answer in the thread', async () => {
+    const page = sender.page;
+    await page.goto(sender.referralUrl);
+    await page.locator('.page-header .badge', { hasText: 'Completed' }).waitFor({ timeout: 15_000 });
+    await page.getByText('استلمنا الإحالة، الموعد يوم الاثنين.').waitFor();
+    await page.getByText('Need met').first().waitFor();
+    await page.goto('/referrals?box=outbox&status=completed');
+    await page.getByRole('button', { name: /Completed\s*1/ }).waitFor();
+  }, 60_000);
+
+  it('every screen has no serious or critical accessibility violation (axe-core)', () => {
+    expect(Object.keys(violations).length).toBeGreaterThanOrEqual(12);
+    const found = Object.entries(violations).filter(([, list]) => list.length > 0);
+    expect(found, JSON.stringify(found, null, 2)).toEqual([]);
+  });
+
+  it('the public directory is searchable without signing in: category, language, area, intake', async () => {
+    const { context, page, errors } = await newPage(chromium.browser, { baseURL: network.console });
+    await page.goto('/directory');
+    const filters = page.getByRole('form', { name: 'Search services' });
+    await filters.getByLabel('Category').selectOption({ label: 'Legal aid' });
+    await filters.getByLabel('Language spoken').selectOption({ label: 'Arabic' });
+    await filters.getByLabel('Area').selectOption({ label: 'Attica' });
+    await filters.getByLabel('Only services taking clients now').check();
+    await page.getByRole('heading', { name: RECEIVING_SERVICE }).waitFor();
+    await page.getByText('Open Doors Athens (demo)').first().waitFor();
+    expect(page.url()).toMatch(/category=legal.*language=ar.*region=EL30.*open=true/);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('the language is chosen with the control labelled "Language" and remembered', async () => {
+    const page = sender.page;
+    await page.goto('/caseload');
+    await page.getByLabel('Language', { exact: true }).selectOption({ label: 'Français' });
+    await page.getByRole('heading', { name: 'Dossiers' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dossiers' }).waitFor();
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['fr', 'ltr']);
+    await page.getByLabel('Langue', { exact: true }).selectOption({ label: 'فارسی' });
+    await page.getByRole('heading', { name: 'پرونده‌ها' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    await page.getByLabel('زبان', { exact: true }).selectOption({ label: 'English' });
+  }, 60_000);
+
+  it('keeps the token on the server: httpOnly SameSite=Strict cookie, CSRF and Origin checks, CSP without inline code', async () => {
+    const page = sender.page;
+    const cookies = await sender.context.cookies();
+    const session = cookies.find((c) => c.name === 'estia_session')!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(await page.evaluate(() => document.cookie)).not.toContain('estia_session');
+    const answer = await page.evaluate(async () => {
+      const session = await (await fetch('/api/session')).text();
+      const noToken = await fetch('/api/referrals/v1/clients', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      return { session, noTokenStatus: noToken.status };
+    });
+    expect(answer.session).not.toMatch(/access_token|eyJ[A-Za-z0-9_-]+\./);
+    expect(answer.noTokenStatus).toBe(403);
+    const foreign = await fetch(`${network.console}/api/referrals/v1/clients`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', cookie: `estia_session=${session.value}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(foreign.status).toBe(403);
+    const headers = (await fetch(`${network.console}/caseload`)).headers;
+    const csp = headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    // Only the contract's operations pass: a service's docs or metrics are not reachable through the console.
+    expect((await fetch(`${network.console}/api/referrals/docs`)).status).toBe(404);
+  }, 60_000);
+
+  it('signing out ends the session on the server', async () => {
+    const page = sender.page;
+    const cookie = (await sender.context.cookies()).find((c) => c.name === 'estia_session')!.value;
+    await page.goto('/caseload');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL('**/sign-in');
+    const replay = await fetch(`${network.console}/api/session`, { headers: { cookie: `estia_session=${cookie}` } });
+    expect(replay.status).toBe(401);
+    await page.goto('/caseload');
+    await page.waitForURL('**/sign-in?**');
+    expect(sender.errors).toEqual([]);
+    await sender.context.close();
+  }, 60_000);
+});
