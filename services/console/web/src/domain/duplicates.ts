@@ -16,7 +16,7 @@ export const duplicateAnswerOf = (error: unknown): DuplicateAnswer | null => {
   const candidates = Array.isArray(problem.candidates)
     ? (problem.candidates as { clientId: string; score?: number }[])
     : [];
-  const named = candidates.length > 0 || /duplicate|already.known/i.test(`${problem.type ?? ''} ${problem.detail ?? ''}`);
+  const named = candidates.length > 0 || /duplicate|already (be )?known/i.test(`${problem.type ?? ''} ${problem.detail ?? ''}`);
   if (!named) return null;
   return { candidates: [...candidates].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)) };
 };
