@@ -3,7 +3,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'bench/results/**', '**/*.generated.ts', '**/generated/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'data/**',
+      'bench/results/**',
+      '**/*.generated.ts',
+      '**/generated/**',
+      'services/console/dist/**',
+      'services/console/.tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,6 +23,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  {
+    // The console's page runs in the browser.
+    files: ['services/console/web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // The domain stays pure: no adapters, no web framework.

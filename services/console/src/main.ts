@@ -16,7 +16,9 @@ import { existsSync } from 'node:fs';
 const config = loadConfigOrExit(consoleConfigSchema);
 const logger = createLogger({ service: 'console', level: config.LOG_LEVEL });
 if (!existsSync(join(DIST_DIR, 'index.html'))) {
-  process.stderr.write(`config error: the console page is not built (${DIST_DIR}): run pnpm --filter @estia/console build\n`);
+  process.stderr.write(
+    `config error: the console page is not built (${DIST_DIR}): run pnpm --filter @estia/console build\n`,
+  );
   process.exit(2);
 }
 const idleMs = config.CONSOLE_IDLE_MINUTES * 60_000;
@@ -33,4 +35,9 @@ const app = await buildConsoleApp({
   distDir: DIST_DIR,
   logger,
 });
-await runService({ app, port: config.PORT, host: config.HOST, closers: [{ name: 'sessions', close: () => sessions.close() }] });
+await runService({
+  app,
+  port: config.PORT,
+  host: config.HOST,
+  closers: [{ name: 'sessions', close: () => sessions.close() }],
+});

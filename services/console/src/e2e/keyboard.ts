@@ -20,11 +20,20 @@ export const keyFill = async (page: Page, target: Locator, text: string): Promis
   await page.keyboard.type(text);
 };
 
-/** A date field in a dd/mm/yyyy locale: the segments are typed in order. */
+/**
+ * A date field: its segments are typed in order. Chromium orders them by its own locale, which the
+ * page cannot set, so day-first is tried, then (Shift+Tab back to the first segment) month-first.
+ */
 export const keyDate = async (page: Page, target: Locator, isoDate: string): Promise<void> => {
   const [year, month, day] = isoDate.split('-');
   await tabTo(page, target);
   await page.keyboard.type(`${day}${month}${year}`);
+  if ((await target.inputValue()) === isoDate) return;
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.type(`${month}${day}${year}`);
+  const value = await target.inputValue();
+  if (value !== isoDate) throw new Error(`typing ${isoDate} into a date field gave "${value}"`);
 };
 
 /** A closed <select> chooses by typing the start of an option's label, as people do. */

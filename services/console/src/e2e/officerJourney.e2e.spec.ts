@@ -42,7 +42,10 @@ describe('the console, end to end in a browser', () => {
   it('the receiver works it in Arabic, right to left: accepts, starts, answers, completes', async () => {
     const receiver = await receiverCompletesInArabic(chromium.browser, network.console, axeAt);
     const page = receiver.page;
-    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
+      'ar',
+      'rtl',
+    ]);
     // Mirrored: the brand sits at the right edge, the navigation to its left, text starts on the right.
     const width = page.viewportSize()!.width;
     const brand = (await page.locator('.brand').boundingBox())!;
@@ -93,7 +96,10 @@ describe('the console, end to end in a browser', () => {
     await page.getByRole('heading', { name: 'Dossiers' }).waitFor();
     await page.reload();
     await page.getByRole('heading', { name: 'Dossiers' }).waitFor();
-    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['fr', 'ltr']);
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
+      'fr',
+      'ltr',
+    ]);
     await page.getByLabel('Langue', { exact: true }).selectOption({ label: 'فارسی' });
     await page.getByRole('heading', { name: 'پرونده‌ها' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
@@ -119,7 +125,11 @@ describe('the console, end to end in a browser', () => {
     expect(answer.noTokenStatus).toBe(403);
     const foreign = await fetch(`${network.console}/api/referrals/v1/clients`, {
       method: 'POST',
-      headers: { origin: 'https://evil.example', cookie: `estia_session=${session.value}`, 'content-type': 'application/json' },
+      headers: {
+        origin: 'https://evil.example',
+        cookie: `estia_session=${session.value}`,
+        'content-type': 'application/json',
+      },
       body: '{}',
     });
     expect(foreign.status).toBe(403);

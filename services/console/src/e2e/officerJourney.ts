@@ -87,7 +87,11 @@ export const senderRefers = async (browser: Browser, baseURL: string, checkpoint
   await keyPress(page, page.getByRole('link', { name: `Refer to ${RECEIVING_SERVICE}` }));
   await page.waitForURL('**/refer?**');
   await waitForText(page, /Covered by the consent given on/);
-  await keyFill(page, page.getByLabel('Message to the receiver'), 'Needs advice on family reunification; speaks Arabic.');
+  await keyFill(
+    page,
+    page.getByLabel('Message to the receiver'),
+    'Needs advice on family reunification; speaks Arabic.',
+  );
   await checkpoint('refer', page);
   await keyPress(page, page.getByRole('button', { name: 'Send the referral' }));
   await page.waitForURL(/\/referrals\/[0-9a-f-]{36}$/);

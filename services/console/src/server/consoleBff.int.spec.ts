@@ -39,8 +39,17 @@ beforeAll(async () => {
   upstream.post('/auth/sign-in', async (request, reply) => {
     const { password } = request.body as { password: string };
     if (password !== 'right password')
-      return reply.code(401).send({ type: 'about:blank', title: 'Authentication required', status: 401, detail: 'wrong e-mail or password' });
-    return { access_token: await issuer.sign({ organisationId: 'org-a', roles: ['referral_officer'] }), token_type: 'Bearer', expires_in: 600 };
+      return reply.code(401).send({
+        type: 'about:blank',
+        title: 'Authentication required',
+        status: 401,
+        detail: 'wrong e-mail or password',
+      });
+    return {
+      access_token: await issuer.sign({ organisationId: 'org-a', roles: ['referral_officer'] }),
+      token_type: 'Bearer',
+      expires_in: 600,
+    };
   });
   upstream.get('/v1/referrals/counts', async (_request, reply) =>
     answerUnauthorized ? reply.code(401).send({ status: 401 }) : { received: {}, sent: { requested: 2 } },
@@ -80,7 +89,12 @@ const signIn = async () => {
   });
   expect(res.statusCode).toBe(201);
   const cookie = res.cookies.find((c) => c.name === 'estia_session')!;
-  return { res, cookie: `estia_session=${cookie.value}`, csrf: (res.json() as { csrfToken: string }).csrfToken, raw: cookie };
+  return {
+    res,
+    cookie: `estia_session=${cookie.value}`,
+    csrf: (res.json() as { csrfToken: string }).csrfToken,
+    raw: cookie,
+  };
 };
 
 describe('the console back end', () => {
@@ -198,7 +212,11 @@ describe('the console back end', () => {
 
   it('sign-out forgets the session on the server', async () => {
     const { cookie, csrf } = await signIn();
-    const out = await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie, origin: ORIGIN, 'x-csrf-token': csrf } });
+    const out = await app.inject({
+      method: 'DELETE',
+      url: '/api/session',
+      headers: { cookie, origin: ORIGIN, 'x-csrf-token': csrf },
+    });
     expect(out.statusCode).toBe(204);
     expect((await app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).statusCode).toBe(401);
   });

@@ -42,7 +42,9 @@ const sourceFiles = (dir: string): string[] =>
 
 describe('translation catalogues', () => {
   it('there is one catalogue per language of the Language control, and no other', () => {
-    const files = readdirSync(LOCALES).map((f) => f.replace(/\.json$/, '')).sort();
+    const files = readdirSync(LOCALES)
+      .map((f) => f.replace(/\.json$/, ''))
+      .sort();
     expect(files).toEqual(LANGUAGES.map((l) => l.code).sort());
   });
 

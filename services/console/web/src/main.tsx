@@ -2,9 +2,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
-import { isApiError } from './api/problems';
-import { initI18n } from './i18n/i18n';
-import { createConsoleRouter } from './router';
+import { isApiError } from './api/problems.js';
+import { initI18n } from './i18n/i18n.js';
+import { createConsoleRouter } from './router.js';
 import './styles.css';
 
 const queryClient = new QueryClient({

@@ -6,10 +6,10 @@ import {
   lazyRouteComponent,
   redirect,
 } from '@tanstack/react-router';
-import { sessionQuery } from './api/queries';
-import { Shell } from './components/Shell';
-import { SignIn } from './screens/SignIn';
-import { REFERRAL_STATUSES } from './vocabulary';
+import { sessionQuery } from './api/queries.js';
+import { Shell } from './components/Shell.js';
+import { SignIn } from './screens/SignIn.js';
+import { REFERRAL_STATUSES } from './vocabulary.js';
 
 export interface DirectorySearch {
   q?: string | undefined;
@@ -106,9 +106,13 @@ type Status = (typeof REFERRAL_STATUSES)[number];
 const referralsRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: '/referrals',
-  validateSearch: (search: Record<string, unknown>): { box: 'inbox' | 'outbox'; status?: Status; overdue?: boolean } => ({
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { box: 'inbox' | 'outbox'; status?: Status; overdue?: boolean } => ({
     box: search.box === 'outbox' ? 'outbox' : 'inbox',
-    ...((REFERRAL_STATUSES as readonly string[]).includes(search.status as string) ? { status: search.status as Status } : {}),
+    ...((REFERRAL_STATUSES as readonly string[]).includes(search.status as string)
+      ? { status: search.status as Status }
+      : {}),
     ...(search.overdue === true || search.overdue === 'true' ? { overdue: true } : {}),
   }),
   component: lazyRouteComponent(() => import('./screens/ReferralBoxes'), 'ReferralBoxes'),

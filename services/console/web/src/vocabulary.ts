@@ -3,6 +3,8 @@ import type { components as Referrals } from '@estia/contracts/generated/openapi
 // Closed vocabularies: the network-wide ones come from the contracts at run time; the referrals API's
 // own enums are listed here and checked against its generated types, so a term added to the contract
 // fails the type check until it is offered (and translated: the catalogue test walks these lists).
+import type { CONSENT_PURPOSES as Purposes } from '@estia/contracts/generated/vocabulary.js';
+
 export {
   CEFR_LEVELS,
   CONSENT_PURPOSES,
@@ -35,9 +37,18 @@ export const CONSENT_SCOPES = exhaustive<Schemas['ConsentScope']>()([
 ]);
 export type ConsentScope = Schemas['ConsentScope'];
 
-export const CONSENT_METHODS = exhaustive<Schemas['GiveConsentRequest']['method']>()(['written', 'verbal', 'electronic']);
+export const CONSENT_METHODS = exhaustive<Schemas['GiveConsentRequest']['method']>()([
+  'written',
+  'verbal',
+  'electronic',
+]);
 
-export const NEED_PRIORITIES = exhaustive<Schemas['AssessNeedRequest']['priority']>()(['low', 'medium', 'high', 'urgent']);
+export const NEED_PRIORITIES = exhaustive<Schemas['AssessNeedRequest']['priority']>()([
+  'low',
+  'medium',
+  'high',
+  'urgent',
+]);
 
 export const REFERRAL_OUTCOMES = exhaustive<NonNullable<Schemas['TransitionRequest']['outcome']>>()([
   'need_met',
@@ -82,10 +93,26 @@ export const REGIONS = [
 ] as const;
 
 /** Languages a service may be offered in, for the directory filter (ISO 639-1; names come from Intl). */
-export const SERVICE_LANGUAGES = ['el', 'en', 'ar', 'fa', 'prs', 'fr', 'ln', 'kmr', 'ckb', 'ps', 'ur', 'ti', 'so', 'uk', 'ru'];
+export const SERVICE_LANGUAGES = [
+  'el',
+  'en',
+  'ar',
+  'fa',
+  'prs',
+  'fr',
+  'ln',
+  'kmr',
+  'ckb',
+  'ps',
+  'ur',
+  'ti',
+  'so',
+  'uk',
+  'ru',
+];
 
 /** Scopes a purpose cannot do without (the referrals API refuses a job-matching consent without them). */
-export const REQUIRED_SCOPES: Record<(typeof import('@estia/contracts/generated/vocabulary.js'))['CONSENT_PURPOSES'][number], readonly ConsentScope[]> = {
+export const REQUIRED_SCOPES: Record<(typeof Purposes)[number], readonly ConsentScope[]> = {
   referral: [],
   job_matching: ['legal_status', 'location', 'availability'],
   employer_sharing: [],
@@ -94,6 +121,14 @@ export const REQUIRED_SCOPES: Record<(typeof import('@estia/contracts/generated/
 /** What the form pre-selects for a purpose: the minimum that purpose usually needs. */
 export const SUGGESTED_SCOPES: Record<keyof typeof REQUIRED_SCOPES, readonly ConsentScope[]> = {
   referral: ['legal_status', 'languages', 'needs'],
-  job_matching: ['legal_status', 'legal_status_dates', 'location', 'availability', 'languages', 'skills', 'occupations'],
+  job_matching: [
+    'legal_status',
+    'legal_status_dates',
+    'location',
+    'availability',
+    'languages',
+    'skills',
+    'occupations',
+  ],
   employer_sharing: ['languages', 'skills', 'occupations', 'availability'],
 };

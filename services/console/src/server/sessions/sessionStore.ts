@@ -56,7 +56,8 @@ export const openSessionStore = async (options: SessionStoreOptions): Promise<Se
   await db.execute(DDL);
   // SQLite gives -wal/-shm the database file's mode; make sure of it for files left by older runs.
   if (options.path !== ':memory:')
-    for (const suffix of ['-wal', '-shm']) if (existsSync(options.path + suffix)) chmodSync(options.path + suffix, 0o600);
+    for (const suffix of ['-wal', '-shm'])
+      if (existsSync(options.path + suffix)) chmodSync(options.path + suffix, 0o600);
 
   const aad = (id: string) => `console-session/${id}`;
   const endOf = (row: { token_expires_at: number; last_seen_at: number }) =>

@@ -2,8 +2,8 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths as MatchingPaths } from '@estia/contracts/generated/openapi.matching.js';
 import type { paths as ReferralsPaths } from '@estia/contracts/generated/openapi.referrals.js';
 import type { paths as RegistryPaths } from '@estia/contracts/generated/openapi.registry.js';
-import { ApiError } from './problems';
-import { announceSessionEnded, currentCsrfToken } from './session';
+import { ApiError } from './problems.js';
+import { announceSessionEnded, currentCsrfToken } from './session.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import type { components as Referrals } from '@estia/contracts/generated/openapi.referrals.js';
-import { referrals, registry, unwrap } from './clients';
-import { fetchSession } from './session';
+import { referrals, registry, unwrap } from './clients.js';
+import { fetchSession } from './session.js';
 
 export type Referral = Referrals['schemas']['Referral'];
 export type ReferralStatus = Referrals['schemas']['ReferralStatus'];
@@ -68,11 +68,8 @@ export const useOrganisation = (organisationId: string | null | undefined) =>
     enabled: Boolean(organisationId),
     staleTime: Infinity,
     queryFn: async () =>
-      (
-        await unwrap(
-          registry.GET('/hsds/organizations/{id}', { params: { path: { id: organisationId! } } }),
-        )
-      ).data as unknown as HsdsNamed,
+      (await unwrap(registry.GET('/hsds/organizations/{id}', { params: { path: { id: organisationId! } } })))
+        .data as unknown as HsdsNamed,
   });
 
 export const useService = (serviceId: string | null | undefined) =>

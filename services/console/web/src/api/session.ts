@@ -1,5 +1,5 @@
-import type { SessionView } from '../../../src/server/sessions/sessionView';
-import { ApiError } from './problems';
+import type { SessionView } from '../../../src/server/sessions/sessionView.js';
+import { ApiError } from './problems.js';
 
 export type { SessionView };
 

@@ -2,10 +2,18 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { components as Referrals } from '@estia/contracts/generated/openapi.referrals.js';
-import { idempotencyKey, referrals, registry, unwrap } from '../api/clients';
-import type { HsdsPage } from '../api/queries';
-import { CONSENT_METHODS, CONSENT_PURPOSES, CONSENT_SCOPES, REQUIRED_SCOPES, SERVICE_CATEGORIES, SUGGESTED_SCOPES, type ConsentScope } from '../vocabulary';
-import { CheckboxGroup, Form, SelectField, TextField } from './form';
+import { idempotencyKey, referrals, registry, unwrap } from '../api/clients.js';
+import type { HsdsPage } from '../api/queries.js';
+import {
+  CONSENT_METHODS,
+  CONSENT_PURPOSES,
+  CONSENT_SCOPES,
+  REQUIRED_SCOPES,
+  SERVICE_CATEGORIES,
+  SUGGESTED_SCOPES,
+  type ConsentScope,
+} from '../vocabulary.js';
+import { CheckboxGroup, Form, SelectField, TextField } from './form.js';
 
 type Purpose = Referrals['schemas']['GiveConsentRequest']['purpose'];
 type Method = Referrals['schemas']['GiveConsentRequest']['method'];
@@ -23,11 +31,18 @@ export interface ConsentDraft {
  * Recording a consent: each scope says what it shares, the purpose pre-selects what it needs (and the
  * scopes it cannot do without cannot be unticked), the recipient is an organisation or a kind of service.
  */
-export function ConsentForm(props: { clientId: string; initial?: Partial<ConsentDraft>; onDone: () => void; onCancel?: () => void }) {
+export function ConsentForm(props: {
+  clientId: string;
+  initial?: Partial<ConsentDraft>;
+  onDone: () => void;
+  onCancel?: () => void;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [purpose, setPurpose] = useState<Purpose>(props.initial?.purpose ?? 'referral');
-  const [scope, setScope] = useState<ConsentScope[]>(props.initial?.scope ?? [...SUGGESTED_SCOPES[props.initial?.purpose ?? 'referral']]);
+  const [scope, setScope] = useState<ConsentScope[]>(
+    props.initial?.scope ?? [...SUGGESTED_SCOPES[props.initial?.purpose ?? 'referral']],
+  );
   const [recipientKind, setRecipientKind] = useState<'organisation' | 'category'>(
     props.initial?.serviceCategory && !props.initial.organisationId ? 'category' : 'organisation',
   );
@@ -45,7 +60,9 @@ export function ConsentForm(props: { clientId: string; initial?: Partial<Consent
     queryFn: async () =>
       (
         await unwrap(
-          registry.GET('/hsds/organizations', { params: { query: { per_page: 50, ...(orgSearch ? { search: orgSearch } : {}) } } }),
+          registry.GET('/hsds/organizations', {
+            params: { query: { per_page: 50, ...(orgSearch ? { search: orgSearch } : {}) } },
+          }),
         )
       ).data as unknown as HsdsPage<{ id: string; name: string }>,
   });
@@ -64,7 +81,10 @@ export function ConsentForm(props: { clientId: string; initial?: Partial<Consent
         ? undefined
         : recipientKind === 'organisation'
           ? organisationId
-            ? { organisationId, ...(props.initial?.serviceCategory ? { serviceCategory: props.initial.serviceCategory } : {}) }
+            ? {
+                organisationId,
+                ...(props.initial?.serviceCategory ? { serviceCategory: props.initial.serviceCategory } : {}),
+              }
             : {}
           : serviceCategory
             ? { serviceCategory: serviceCategory as Category }
@@ -123,14 +143,31 @@ export function ConsentForm(props: { clientId: string; initial?: Partial<Consent
         <fieldset className="group">
           <legend>{t('consent.recipient')}</legend>
           <div className="radios">
-            <input type="radio" id="recipient-organisation" name="recipient-kind" checked={recipientKind === 'organisation'} onChange={() => setRecipientKind('organisation')} />
+            <input
+              type="radio"
+              id="recipient-organisation"
+              name="recipient-kind"
+              checked={recipientKind === 'organisation'}
+              onChange={() => setRecipientKind('organisation')}
+            />
             <label htmlFor="recipient-organisation">{t('consent.recipientOrganisation')}</label>
-            <input type="radio" id="recipient-category" name="recipient-kind" checked={recipientKind === 'category'} onChange={() => setRecipientKind('category')} />
+            <input
+              type="radio"
+              id="recipient-category"
+              name="recipient-kind"
+              checked={recipientKind === 'category'}
+              onChange={() => setRecipientKind('category')}
+            />
             <label htmlFor="recipient-category">{t('consent.recipientCategory')}</label>
           </div>
           {recipientKind === 'organisation' ? (
             <>
-              <TextField label={t('consent.findOrganisation')} type="search" value={orgSearch} onChange={setOrgSearch} />
+              <TextField
+                label={t('consent.findOrganisation')}
+                type="search"
+                value={orgSearch}
+                onChange={setOrgSearch}
+              />
               <SelectField
                 label={t('consent.organisation')}
                 pointer="/recipient/organisationId"
@@ -173,7 +210,14 @@ export function ConsentForm(props: { clientId: string; initial?: Partial<Consent
           options={CONSENT_METHODS.map((m) => ({ value: m, label: t(`vocab.consentMethod.${m}`) }))}
           onChange={(v) => setMethod(v as Method)}
         />
-        <TextField label={t('consent.expiresOn')} type="date" pointer="/expiresAt" value={expiresOn} onChange={setExpiresOn} hint={t('consent.expiresHint')} />
+        <TextField
+          label={t('consent.expiresOn')}
+          type="date"
+          pointer="/expiresAt"
+          value={expiresOn}
+          onChange={setExpiresOn}
+          hint={t('consent.expiresHint')}
+        />
       </div>
     </Form>
   );

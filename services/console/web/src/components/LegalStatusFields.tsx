@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import type { LegalStatus } from '../api/queries';
-import { LEGAL_STATUSES } from '../vocabulary';
-import { SelectField, TextField } from './form';
+import type { LegalStatus } from '../api/queries.js';
+import { LEGAL_STATUSES } from '../vocabulary.js';
+import { SelectField, TextField } from './form.js';
 
 type Period = NonNullable<LegalStatus['residencePermit']>;
 
@@ -36,8 +36,20 @@ export function LegalStatusFields(props: { value: LegalStatus; onChange: (value:
         onChange={(v) => onChange({ ...value, status: v as LegalStatus['status'] })}
       />
       <div className="row">
-        <TextField label={t('client.applicationDate')} type="date" pointer={`${base}/applicationDate`} value={value.applicationDate ?? ''} onChange={date('applicationDate')} />
-        <TextField label={t('client.decisionDate')} type="date" pointer={`${base}/decisionDate`} value={value.decisionDate ?? ''} onChange={date('decisionDate')} />
+        <TextField
+          label={t('client.applicationDate')}
+          type="date"
+          pointer={`${base}/applicationDate`}
+          value={value.applicationDate ?? ''}
+          onChange={date('applicationDate')}
+        />
+        <TextField
+          label={t('client.decisionDate')}
+          type="date"
+          pointer={`${base}/decisionDate`}
+          value={value.decisionDate ?? ''}
+          onChange={date('decisionDate')}
+        />
       </div>
       <div className="row">
         <TextField

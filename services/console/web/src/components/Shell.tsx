@@ -2,11 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate } from '@tanstack/react-router';
-import { onSessionEnded, signOut } from '../api/session';
-import { sessionQuery, useSession } from '../api/queries';
-import { changeLanguage } from '../i18n/i18n';
-import { isLanguage, LANGUAGES } from '../i18n/languages';
-import { SignInForm } from '../screens/SignIn';
+import { onSessionEnded, signOut } from '../api/session.js';
+import { sessionQuery, useSession } from '../api/queries.js';
+import { changeLanguage } from '../i18n/i18n.js';
+import { isLanguage, LANGUAGES } from '../i18n/languages.js';
+import { SignInForm } from '../screens/SignIn.js';
 
 function LanguageSelect() {
   const { t, i18n } = useTranslation();

@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UseQueryResult } from '@tanstack/react-query';
-import { useOrganisation } from '../api/queries';
-import { problemText } from './form';
+import { useOrganisation } from '../api/queries.js';
+import { problemText } from './form.js';
 
 export function StatusBadge(props: { status: string }) {
   const { t } = useTranslation();
@@ -18,13 +18,19 @@ export function OrganisationName(props: { id: string | null | undefined }) {
   const { t } = useTranslation();
   const organisation = useOrganisation(props.id);
   if (!props.id) return <>—</>;
-  return <>{organisation.data?.name ?? (organisation.isError ? t('common.unknownOrganisation') : '…')}</>;
+  // Names keep their own direction inside a right-to-left page (and the reverse).
+  return <bdi>{organisation.data?.name ?? (organisation.isError ? t('common.unknownOrganisation') : '…')}</bdi>;
 }
 
 /** Loading and failure of a query in words; the content once there. */
 export function QueryState<T>(props: { query: UseQueryResult<T>; children: (data: T) => ReactNode }) {
   const { t } = useTranslation();
-  if (props.query.isPending) return <p className="muted" role="status">{t('common.loading')}</p>;
+  if (props.query.isPending)
+    return (
+      <p className="muted" role="status">
+        {t('common.loading')}
+      </p>
+    );
   if (props.query.isError)
     return (
       <div className="alert alert-error" role="alert">

@@ -1,6 +1,6 @@
 import { createContext, useContext, useId, useRef, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { fieldErrorsOf, isApiError, unclaimedErrors } from '../api/problems';
+import { fieldErrorsOf, isApiError, unclaimedErrors } from '../api/problems.js';
 
 interface FormErrors {
   errors: Map<string, string[]>;
@@ -85,11 +85,23 @@ export const problemText = (error: unknown, t: (key: string) => string): string 
     429: 'error.rateLimited',
     503: 'error.unavailable',
   };
-  const sentence = known[error.status] ? t(known[error.status]!) : t('error.failed');
+  const sentence =
+    (error.status === 400 || error.status === 422) && (error.problem.errors?.length ?? 0) > 0
+      ? t('error.invalid')
+      : known[error.status]
+        ? t(known[error.status]!)
+        : t('error.failed');
   return detail && detail !== 'network' ? `${sentence} ${detail}` : sentence;
 };
 
-function FieldFrame(props: { id: string; label: string; hint?: ReactNode; errors: string[]; children: ReactNode; required?: boolean }) {
+function FieldFrame(props: {
+  id: string;
+  label: string;
+  hint?: ReactNode;
+  errors: string[];
+  children: ReactNode;
+  required?: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <div className={`field${props.errors.length ? ' field-invalid' : ''}`}>
@@ -202,7 +214,11 @@ export function CheckboxGroup<V extends string>(props: {
   const toggle = (value: V, on: boolean) =>
     props.onChange(on ? [...props.selected, value] : props.selected.filter((v) => v !== value));
   return (
-    <fieldset className={`field checkboxes${errors.length ? ' field-invalid' : ''}`} id={id} aria-describedby={describedBy(id, props.hint, errors)}>
+    <fieldset
+      className={`field checkboxes${errors.length ? ' field-invalid' : ''}`}
+      id={id}
+      aria-describedby={describedBy(id, props.hint, errors)}
+    >
       <legend>{props.legend}</legend>
       {props.hint && (
         <p className="hint" id={`${id}-hint`}>

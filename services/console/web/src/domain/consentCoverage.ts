@@ -1,4 +1,4 @@
-import type { ConsentScope } from '../vocabulary';
+import type { ConsentScope } from '../vocabulary.js';
 
 /** The members of a consent the check needs (a case's consent as the referrals service lists it). */
 export interface ConsentLike {
@@ -20,8 +20,7 @@ const specificity = (c: ConsentLike): number =>
   (c.recipient?.organisationId === undefined ? 0 : 2) + (c.recipient?.serviceCategory === undefined ? 0 : 1);
 
 export type Coverage =
-  | { covered: true; consent: ConsentLike }
-  | { covered: false; missing: ConsentScope[]; nearest: ConsentLike | null };
+  { covered: true; consent: ConsentLike } | { covered: false; missing: ConsentScope[]; nearest: ConsentLike | null };
 
 /**
  * Does a referral consent in force cover this receiver (by organisation, or by the service's category)
@@ -43,7 +42,8 @@ export const referralCoverage = (
         (c.recipient?.serviceCategory === undefined || c.recipient.serviceCategory === receiver.category),
     )
     .sort((a, b) => specificity(b) - specificity(a));
-  for (const consent of candidates) if (share.every((s) => consent.scope.includes(s))) return { covered: true, consent };
+  for (const consent of candidates)
+    if (share.every((s) => consent.scope.includes(s))) return { covered: true, consent };
   const nearest = candidates[0] ?? null;
   return { covered: false, missing: share.filter((s) => !nearest?.scope.includes(s)), nearest };
 };

@@ -1,4 +1,4 @@
-import { isApiError } from '../api/problems';
+import { isApiError } from '../api/problems.js';
 
 export interface DuplicateAnswer {
   /** Cases the network found likely to be this person, best first (empty when the API names none). */
@@ -16,7 +16,8 @@ export const duplicateAnswerOf = (error: unknown): DuplicateAnswer | null => {
   const candidates = Array.isArray(problem.candidates)
     ? (problem.candidates as { clientId: string; score?: number }[])
     : [];
-  const named = candidates.length > 0 || /duplicate|already (be )?known/i.test(`${problem.type ?? ''} ${problem.detail ?? ''}`);
+  const named =
+    candidates.length > 0 || /duplicate|already (be )?known/i.test(`${problem.type ?? ''} ${problem.detail ?? ''}`);
   if (!named) return null;
   return { candidates: [...candidates].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)) };
 };

@@ -1,6 +1,6 @@
-import { referrals, unwrap } from '../api/clients';
-import type { PersonalData } from '../api/queries';
-import type { DuplicateAnswer } from './duplicates';
+import { referrals, unwrap } from '../api/clients.js';
+import type { PersonalData } from '../api/queries.js';
+import type { DuplicateAnswer } from './duplicates.js';
 
 /**
  * Asks for access to a case the network already holds for this person. The one place the registration

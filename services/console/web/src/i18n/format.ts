@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 /** Dates, times and numbers in the reader's language, through Intl (Arabic and Farsi digits included). */
 export const useFormat = () => {
   const { i18n } = useTranslation();
-  const locale = i18n.resolvedLanguage ?? i18n.language;
+  const language = i18n.resolvedLanguage ?? i18n.language;
+  // The network is European: English dates read day-month-year, as in the other five languages.
+  const locale = language === 'en' ? 'en-GB' : language;
   const calendarDate = (value: string | null | undefined): string => {
     if (!value) return '—';
     // YYYY-MM-DD is a calendar date, not an instant: show it as written, whatever the time zone.

@@ -1,6 +1,6 @@
 import i18next, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { directionOf, FALLBACK_LANGUAGE, isLanguage, LANGUAGES, type LanguageCode } from './languages';
+import { directionOf, FALLBACK_LANGUAGE, isLanguage, LANGUAGES, type LanguageCode } from './languages.js';
 
 const STORAGE_KEY = 'estia.language';
 

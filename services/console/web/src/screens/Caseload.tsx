@@ -2,11 +2,11 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
-import { referrals, unwrap } from '../api/clients';
-import { clientQuery, countsQuery, personalOf, type Referral } from '../api/queries';
-import { isOverdue, QueryState, StatusBadge } from '../components/display';
-import { TextField } from '../components/form';
-import { useFormat } from '../i18n/format';
+import { referrals, unwrap } from '../api/clients.js';
+import { clientQuery, countsQuery, personalOf, type Referral } from '../api/queries.js';
+import { isOverdue, QueryState, StatusBadge } from '../components/display.js';
+import { TextField } from '../components/form.js';
+import { useFormat } from '../i18n/format.js';
 
 const OPEN = new Set(['requested', 'accepted', 'in-progress', 'on-hold']);
 
@@ -23,8 +23,9 @@ export function Caseload() {
     queryKey: ['caseload-referrals'],
     queryFn: async () => {
       const [inbox, outbox] = await Promise.all(
-        (['inbox', 'outbox'] as const).map(async (box) =>
-          (await unwrap(referrals.GET('/v1/referrals', { params: { query: { box, limit: 100 } } }))).data.items,
+        (['inbox', 'outbox'] as const).map(
+          async (box) =>
+            (await unwrap(referrals.GET('/v1/referrals', { params: { query: { box, limit: 100 } } }))).data.items,
         ),
       );
       return [...inbox!, ...outbox!];

@@ -2,16 +2,25 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { idempotencyKey, referrals, unwrap } from '../api/clients';
-import { clientQuery, consentsOf, needsOf, personalOf, type ClientCase, type ConsentView, type LegalStatus, type NeedView } from '../api/queries';
-import { ConsentForm } from '../components/ConsentForm';
-import { isOverdue, OrganisationName, QueryState, Section, StatusBadge } from '../components/display';
-import { Form, SelectField, TextField } from '../components/form';
-import { LegalStatusFields } from '../components/LegalStatusFields';
-import { consentInForce } from '../domain/consentCoverage';
-import { useFormat } from '../i18n/format';
-import { NEED_PRIORITIES, REASONS, SERVICE_CATEGORIES } from '../vocabulary';
-import { ReminderList, type ReminderView } from './Caseload';
+import { idempotencyKey, referrals, unwrap } from '../api/clients.js';
+import {
+  clientQuery,
+  consentsOf,
+  needsOf,
+  personalOf,
+  type ClientCase,
+  type ConsentView,
+  type LegalStatus,
+  type NeedView,
+} from '../api/queries.js';
+import { ConsentForm } from '../components/ConsentForm.js';
+import { isOverdue, OrganisationName, QueryState, Section, StatusBadge } from '../components/display.js';
+import { Form, SelectField, TextField } from '../components/form.js';
+import { LegalStatusFields } from '../components/LegalStatusFields.js';
+import { consentInForce } from '../domain/consentCoverage.js';
+import { useFormat } from '../i18n/format.js';
+import { NEED_PRIORITIES, REASONS, SERVICE_CATEGORIES } from '../vocabulary.js';
+import { ReminderList, type ReminderView } from './Caseload.js';
 
 export function ClientPage() {
   const { clientId } = useParams({ from: '/signed-in/clients/$clientId' });
@@ -112,9 +121,16 @@ function PersonalSection(props: { client: ClientCase }) {
             .join(', ') || '—'}
         </dd>
         <dt>{t('client.region')}</dt>
-        <dd>{personal.location ? t(`vocab.region.${personal.location.region}`, { defaultValue: personal.location.region }) : '—'}</dd>
+        <dd>
+          {personal.location
+            ? t(`vocab.region.${personal.location.region}`, { defaultValue: personal.location.region })
+            : '—'}
+        </dd>
         <dt>{t('client.contact')}</dt>
-        <dd>{[personal.contact?.phone, personal.contact?.email, personal.contact?.address].filter(Boolean).join(' · ') || '—'}</dd>
+        <dd>
+          {[personal.contact?.phone, personal.contact?.email, personal.contact?.address].filter(Boolean).join(' · ') ||
+            '—'}
+        </dd>
       </dl>
       {editing && (
         <Form
@@ -130,9 +146,26 @@ function PersonalSection(props: { client: ClientCase }) {
             </>
           }
         >
-          <TextField label={t('client.phone')} type="tel" pointer="/contact/phone" value={contact.phone ?? ''} onChange={(v) => setContact({ ...contact, phone: v })} />
-          <TextField label={t('client.email')} type="email" pointer="/contact/email" value={contact.email ?? ''} onChange={(v) => setContact({ ...contact, email: v })} />
-          <TextField label={t('client.address')} pointer="/contact/address" value={contact.address ?? ''} onChange={(v) => setContact({ ...contact, address: v })} />
+          <TextField
+            label={t('client.phone')}
+            type="tel"
+            pointer="/contact/phone"
+            value={contact.phone ?? ''}
+            onChange={(v) => setContact({ ...contact, phone: v })}
+          />
+          <TextField
+            label={t('client.email')}
+            type="email"
+            pointer="/contact/email"
+            value={contact.email ?? ''}
+            onChange={(v) => setContact({ ...contact, email: v })}
+          />
+          <TextField
+            label={t('client.address')}
+            pointer="/contact/address"
+            value={contact.address ?? ''}
+            onChange={(v) => setContact({ ...contact, address: v })}
+          />
         </Form>
       )}
     </Section>
@@ -156,7 +189,12 @@ function LegalSection(props: { client: ClientCase }) {
   });
   const change = useMutation({
     mutationFn: () =>
-      unwrap(referrals.POST('/v1/clients/{clientId}/legal-status', { params: { path: { clientId: props.client.clientId } }, body: draft })),
+      unwrap(
+        referrals.POST('/v1/clients/{clientId}/legal-status', {
+          params: { path: { clientId: props.client.clientId } },
+          body: draft,
+        }),
+      ),
     onSuccess: async () => {
       await refresh();
       setEditing(false);
@@ -302,10 +340,19 @@ function NeedsSection(props: { client: ClientCase }) {
               onChange={(v) => setPriority(v as NeedView['priority'])}
             />
           </div>
-          <TextField label={t('needs.notes')} pointer="/notes" multiline value={notes} onChange={setNotes} hint={t('needs.notesHint')} />
+          <TextField
+            label={t('needs.notes')}
+            pointer="/notes"
+            multiline
+            value={notes}
+            onChange={setNotes}
+            hint={t('needs.notesHint')}
+          />
         </Form>
       )}
-      <p className="hint">{format.number(needs.filter((n) => n.status === 'open').length)} {t('needs.openCount')}</p>
+      <p className="hint">
+        {t('needs.openCount', { n: format.number(needs.filter((n) => n.status === 'open').length) })}
+      </p>
     </Section>
   );
 }
@@ -347,7 +394,9 @@ function NeedItem(props: { need: NeedView; clientId: string }) {
       <div className="need-head">
         <strong>{t(`vocab.category.${need.category}`)}</strong>
         <span className={`badge priority-${need.priority}`}>{t(`vocab.priority.${need.priority}`)}</span>
-        <span className={`badge ${need.status === 'open' ? 'badge-open' : 'badge-closed'}`}>{t(`needs.status.${need.status}`)}</span>
+        <span className={`badge ${need.status === 'open' ? 'badge-open' : 'badge-closed'}`}>
+          {t(`needs.status.${need.status}`)}
+        </span>
         <span className="muted">{t('needs.since', { date: format.calendarDate(need.openedAt) })}</span>
       </div>
       {need.history && need.history.length > 0 && (
@@ -364,7 +413,11 @@ function NeedItem(props: { need: NeedView; clientId: string }) {
       )}
       {need.status === 'open' && (
         <div className="actions">
-          <Link className="button-link" to="/clients/$clientId/needs/$needId/suggestions" params={{ clientId: props.clientId, needId: need.needId }}>
+          <Link
+            className="button-link"
+            to="/clients/$clientId/needs/$needId/suggestions"
+            params={{ clientId: props.clientId, needId: need.needId }}
+          >
             {t('needs.findServices')}
           </Link>
           <button type="button" className="button-secondary" onClick={() => setAction('reassess')}>
@@ -419,7 +472,13 @@ function NeedItem(props: { need: NeedView; clientId: string }) {
   );
 }
 
-export function ReasonSelect(props: { pointer: string; codes: readonly string[]; value: string; onChange: (v: string) => void; label?: string }) {
+export function ReasonSelect(props: {
+  pointer: string;
+  codes: readonly string[];
+  value: string;
+  onChange: (v: string) => void;
+  label?: string;
+}) {
   const { t } = useTranslation();
   return (
     <SelectField
@@ -459,7 +518,13 @@ function ConsentsSection(props: { client: ClientCase }) {
           ))}
         </ul>
       )}
-      {adding && <ConsentForm clientId={props.client.clientId} onDone={() => setAdding(false)} onCancel={() => setAdding(false)} />}
+      {adding && (
+        <ConsentForm
+          clientId={props.client.clientId}
+          onDone={() => setAdding(false)}
+          onCancel={() => setAdding(false)}
+        />
+      )}
     </Section>
   );
 }
@@ -501,7 +566,10 @@ function ConsentItem(props: { consent: ConsentView; clientId: string }) {
         {t('consent.shares.title')}: {consent.scope.map((s) => t(`vocab.scope.${s}`)).join(', ')}
       </p>
       <p className="muted">
-        {t('consent.given', { date: format.dateTime(consent.givenAt), method: t(`vocab.consentMethod.${consent.method}`) })}
+        {t('consent.given', {
+          date: format.dateTime(consent.givenAt),
+          method: t(`vocab.consentMethod.${consent.method}`),
+        })}
         {consent.expiresAt && ` · ${t('consent.expires', { date: format.calendarDate(consent.expiresAt) })}`}
         {consent.withdrawnAt && ` · ${t('consent.withdrawnOn', { date: format.dateTime(consent.withdrawnAt) })}`}
       </p>
@@ -564,7 +632,8 @@ function ReferralsSection(props: { client: ClientCase }) {
                   <OrganisationName id={r.receiverOrganisationId} />
                 </td>
                 <td>
-                  <StatusBadge status={r.status} /> {isOverdue(r) && <span className="badge badge-overdue">{t('referrals.overdue')}</span>}
+                  <StatusBadge status={r.status} />{' '}
+                  {isOverdue(r) && <span className="badge badge-overdue">{t('referrals.overdue')}</span>}
                 </td>
                 <td>{format.calendarDate(r.requestedAt)}</td>
               </tr>

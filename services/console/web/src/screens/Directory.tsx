@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { registry, unwrap } from '../api/clients';
-import { useService, type HsdsPage, type HsdsService } from '../api/queries';
-import { QueryState } from '../components/display';
-import { Form, SelectField, TextField } from '../components/form';
-import { useFormat } from '../i18n/format';
-import { REGIONS, SERVICE_CATEGORIES, SERVICE_LANGUAGES } from '../vocabulary';
+import { registry, unwrap } from '../api/clients.js';
+import { useService, type HsdsPage, type HsdsService } from '../api/queries.js';
+import { QueryState } from '../components/display.js';
+import { Form, SelectField, TextField } from '../components/form.js';
+import { useFormat } from '../i18n/format.js';
+import { REGIONS, SERVICE_CATEGORIES, SERVICE_LANGUAGES } from '../vocabulary.js';
 
 const PER_PAGE = 10;
 
@@ -44,7 +44,11 @@ function ServiceCard(props: { service: HsdsService }) {
         {detail?.service_areas && (
           <>
             <dt>{t('directory.area')}</dt>
-            <dd>{detail.service_areas.map((a) => t(`vocab.region.${a.extent}`, { defaultValue: a.name ?? a.extent })).join(', ')}</dd>
+            <dd>
+              {detail.service_areas
+                .map((a) => t(`vocab.region.${a.extent}`, { defaultValue: a.name ?? a.extent }))
+                .join(', ')}
+            </dd>
           </>
         )}
       </dl>
@@ -142,10 +146,16 @@ export function Directory() {
               </ul>
               {data.total_pages > 1 && (
                 <nav className="pager" aria-label={t('common.pages')}>
-                  <button type="button" disabled={page <= 1} onClick={() => void navigate({ search: { ...search, page: page - 1 } })}>
+                  <button
+                    type="button"
+                    disabled={page <= 1}
+                    onClick={() => void navigate({ search: { ...search, page: page - 1 } })}
+                  >
                     {t('common.previous')}
                   </button>
-                  <span>{t('common.pageOf', { page: format.number(page), pages: format.number(data.total_pages) })}</span>
+                  <span>
+                    {t('common.pageOf', { page: format.number(page), pages: format.number(data.total_pages) })}
+                  </span>
                   <button
                     type="button"
                     disabled={page >= data.total_pages}

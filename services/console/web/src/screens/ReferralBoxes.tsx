@@ -1,24 +1,32 @@
 import { useTranslation } from 'react-i18next';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
-import { referrals, unwrap } from '../api/clients';
-import { countsQuery } from '../api/queries';
-import { isOverdue, OrganisationName, QueryState, StatusBadge } from '../components/display';
-import { useFormat } from '../i18n/format';
-import { REFERRAL_STATUSES } from '../vocabulary';
+import { referrals, unwrap } from '../api/clients.js';
+import { countsQuery } from '../api/queries.js';
+import { isOverdue, OrganisationName, QueryState, StatusBadge } from '../components/display.js';
+import { useFormat } from '../i18n/format.js';
+import { REFERRAL_STATUSES } from '../vocabulary.js';
 
 /** Inbox and outbox: by status, or only the overdue ones, with counts per status and pages on demand. */
 export function ReferralBoxes() {
   const { t } = useTranslation();
   const format = useFormat();
-  const search = useSearch({ strict: false }) as { box: 'inbox' | 'outbox'; status?: (typeof REFERRAL_STATUSES)[number]; overdue?: boolean };
+  const search = useSearch({ strict: false }) as {
+    box: 'inbox' | 'outbox';
+    status?: (typeof REFERRAL_STATUSES)[number];
+    overdue?: boolean;
+  };
   const navigate = useNavigate();
   const counts = useQuery(countsQuery);
   const side = search.box === 'inbox' ? counts.data?.received : counts.data?.sent;
   const overdueCount = useQuery({
     queryKey: ['overdue-count', search.box],
     queryFn: async () =>
-      (await unwrap(referrals.GET('/v1/referrals', { params: { query: { box: search.box, overdue: 'true', limit: 200 } } }))).data.items.length,
+      (
+        await unwrap(
+          referrals.GET('/v1/referrals', { params: { query: { box: search.box, overdue: 'true', limit: 200 } } }),
+        )
+      ).data.items.length,
   });
   const list = useInfiniteQuery({
     queryKey: ['referrals', search],
@@ -42,23 +50,47 @@ export function ReferralBoxes() {
       ).data,
   });
   const total = Object.values(side ?? {}).reduce((n, c) => n + c, 0);
-  const go = (patch: Partial<typeof search>) => void navigate({ to: '/referrals', search: { box: search.box, ...patch } });
+  const go = (patch: Partial<typeof search>) =>
+    void navigate({ to: '/referrals', search: { box: search.box, ...patch } });
   return (
     <div>
       <h1>{t('referrals.title')}</h1>
       <div className="tabs" role="group" aria-label={t('referrals.boxes')}>
         {(['inbox', 'outbox'] as const).map((box) => (
-          <Link key={box} to="/referrals" search={{ box }} className={`tab${search.box === box ? ' tab-active' : ''}`} aria-current={search.box === box ? 'page' : undefined}>
+          <Link
+            key={box}
+            to="/referrals"
+            search={{ box }}
+            className={`tab${search.box === box ? ' tab-active' : ''}`}
+            aria-current={search.box === box ? 'page' : undefined}
+          >
             {t(`referrals.${box}`)}{' '}
-            <span className="count">{format.number(Object.values((box === 'inbox' ? counts.data?.received : counts.data?.sent) ?? {}).reduce((n, c) => n + c, 0))}</span>
+            <span className="count">
+              {format.number(
+                Object.values((box === 'inbox' ? counts.data?.received : counts.data?.sent) ?? {}).reduce(
+                  (n, c) => n + c,
+                  0,
+                ),
+              )}
+            </span>
           </Link>
         ))}
       </div>
       <div className="chips" role="group" aria-label={t('referrals.filterByStatus')}>
-        <button type="button" className={`chip${!search.status && !search.overdue ? ' chip-active' : ''}`} aria-pressed={!search.status && !search.overdue} onClick={() => go({})}>
+        <button
+          type="button"
+          className={`chip${!search.status && !search.overdue ? ' chip-active' : ''}`}
+          aria-pressed={!search.status && !search.overdue}
+          onClick={() => go({})}
+        >
           {t('referrals.all')} <span className="count">{format.number(total)}</span>
         </button>
-        <button type="button" className={`chip chip-overdue${search.overdue ? ' chip-active' : ''}`} aria-pressed={search.overdue === true} onClick={() => go({ overdue: true })}>
+        <button
+          type="button"
+          className={`chip chip-overdue${search.overdue ? ' chip-active' : ''}`}
+          aria-pressed={search.overdue === true}
+          onClick={() => go({ overdue: true })}
+        >
           {t('referrals.overdue')} <span className="count">{format.number(overdueCount.data ?? 0)}</span>
         </button>
         {REFERRAL_STATUSES.map((status) => (
@@ -97,10 +129,14 @@ export function ReferralBoxes() {
                         <Link to="/referrals/$referralId" params={{ referralId: r.referralId }}>
                           {t(`vocab.category.${r.category}`)}
                         </Link>
-                        {r.consentOverridden && <span className="badge badge-warning">{t('referrals.overridden')}</span>}
+                        {r.consentOverridden && (
+                          <span className="badge badge-warning">{t('referrals.overridden')}</span>
+                        )}
                       </td>
                       <td>
-                        <OrganisationName id={search.box === 'inbox' ? r.senderOrganisationId : r.receiverOrganisationId} />
+                        <OrganisationName
+                          id={search.box === 'inbox' ? r.senderOrganisationId : r.receiverOrganisationId}
+                        />
                       </td>
                       <td>
                         <StatusBadge status={r.status} />
@@ -113,7 +149,12 @@ export function ReferralBoxes() {
                 </tbody>
               </table>
               {list.hasNextPage && (
-                <button type="button" className="button-secondary" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
+                <button
+                  type="button"
+                  className="button-secondary"
+                  onClick={() => void list.fetchNextPage()}
+                  disabled={list.isFetchingNextPage}
+                >
                   {t('common.more')}
                 </button>
               )}

@@ -2,13 +2,20 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
-import { idempotencyKey, referrals, registry, unwrap } from '../api/clients';
-import { referralQuery, useService, useSession, type HsdsPage, type HsdsService, type Referral } from '../api/queries';
-import { isOverdue, OrganisationName, QueryState, Section, StatusBadge } from '../components/display';
-import { CheckboxGroup, Form, SelectField, TextField } from '../components/form';
-import { useFormat } from '../i18n/format';
-import { CONSENT_SCOPES, REASONS, REFERRAL_OUTCOMES, SUGGESTED_SCOPES, type ConsentScope } from '../vocabulary';
-import { ReasonSelect } from './ClientPage';
+import { idempotencyKey, referrals, registry, unwrap } from '../api/clients.js';
+import {
+  referralQuery,
+  useService,
+  useSession,
+  type HsdsPage,
+  type HsdsService,
+  type Referral,
+} from '../api/queries.js';
+import { isOverdue, OrganisationName, QueryState, Section, StatusBadge } from '../components/display.js';
+import { CheckboxGroup, Form, SelectField, TextField } from '../components/form.js';
+import { useFormat } from '../i18n/format.js';
+import { CONSENT_SCOPES, REASONS, REFERRAL_OUTCOMES, SUGGESTED_SCOPES, type ConsentScope } from '../vocabulary.js';
+import { ReasonSelect } from './ClientPage.js';
 
 type Step = 'accept' | 'reject' | 'start' | 'hold' | 'resume' | 'complete' | 'fail' | 'cancel';
 type Outcome = (typeof REFERRAL_OUTCOMES)[number];
@@ -33,12 +40,15 @@ const stepsFor = (referral: Referral, side: 'receiver' | 'sender' | 'other'): St
   }
 };
 
-const needsReason = (step: Step): step is 'reject' | 'hold' | 'fail' | 'cancel' => ['reject', 'hold', 'fail', 'cancel'].includes(step);
+const needsReason = (step: Step): step is 'reject' | 'hold' | 'fail' | 'cancel' =>
+  ['reject', 'hold', 'fail', 'cancel'].includes(step);
 
 export function ReferralPage() {
   const { referralId } = useParams({ strict: false }) as { referralId: string };
   const query = useQuery(referralQuery(referralId));
-  return <QueryState query={query}>{({ referral, etag }) => <ReferralView referral={referral} etag={etag} />}</QueryState>;
+  return (
+    <QueryState query={query}>{({ referral, etag }) => <ReferralView referral={referral} etag={etag} />}</QueryState>
+  );
 }
 
 function ReferralView(props: { referral: Referral; etag: string | null }) {
@@ -57,7 +67,7 @@ function ReferralView(props: { referral: Referral; etag: string | null }) {
     <div>
       <p>
         <Link to="/referrals" search={{ box: side === 'sender' ? 'outbox' : 'inbox' }}>
-          ← {t('referral.back')}
+          <span className="back">{t('referral.back')}</span>
         </Link>
       </p>
       <div className="page-header">
@@ -230,7 +240,12 @@ function Steps(props: { referral: Referral; etag: string | null; side: 'receiver
           </button>
         ))}
         {mayForward && (
-          <button type="button" className="button-secondary" aria-expanded={step === 'forward'} onClick={() => setStep('forward')}>
+          <button
+            type="button"
+            className="button-secondary"
+            aria-expanded={step === 'forward'}
+            onClick={() => setStep('forward')}
+          >
             {t('referral.step.forward')}
           </button>
         )}
@@ -265,7 +280,14 @@ function Steps(props: { referral: Referral; etag: string | null; side: 'receiver
               onChange={(v) => setOutcome(v as Outcome)}
             />
           )}
-          <TextField label={t('referral.note')} pointer="/note" multiline value={note} onChange={setNote} hint={t('referral.noteHint')} />
+          <TextField
+            label={t('referral.note')}
+            pointer="/note"
+            multiline
+            value={note}
+            onChange={setNote}
+            hint={t('referral.noteHint')}
+          />
         </Form>
       )}
       {step === 'forward' && <ForwardForm referral={referral} onDone={() => setStep(null)} />}
@@ -296,7 +318,10 @@ function ForwardForm(props: { referral: Referral; onDone: () => void }) {
       (
         await unwrap(
           referrals.POST('/v1/referrals/{referralId}/forward', {
-            params: { path: { referralId: props.referral.referralId }, header: { 'Idempotency-Key': idempotencyKey() } },
+            params: {
+              path: { referralId: props.referral.referralId },
+              header: { 'Idempotency-Key': idempotencyKey() },
+            },
             body: { serviceId, share, reason: { code: reason }, ...(message ? { message } : {}) },
           }),
         )
@@ -355,7 +380,8 @@ function Messages(props: { referral: Referral }) {
   const messages = useQuery({
     queryKey: ['messages', id],
     queryFn: async () =>
-      (await unwrap(referrals.GET('/v1/referrals/{referralId}/messages', { params: { path: { referralId: id } } }))).data,
+      (await unwrap(referrals.GET('/v1/referrals/{referralId}/messages', { params: { path: { referralId: id } } })))
+        .data,
   });
   const post = useMutation({
     mutationFn: () =>
@@ -384,9 +410,14 @@ function Messages(props: { referral: Referral }) {
                 <li key={m.messageId}>
                   <p className="meta">
                     <strong>
-                      <OrganisationName id={(m.by as { organisationId?: string } | undefined)?.organisationId} />
+                      <bdi>
+                        <OrganisationName id={(m.by as { organisationId?: string } | undefined)?.organisationId} />
+                      </bdi>
                     </strong>{' '}
-                    · <time dateTime={m.at}>{format.dateTime(m.at)}</time>
+                    ·{' '}
+                    <time dateTime={m.at}>
+                      <bdi>{format.dateTime(m.at)}</bdi>
+                    </time>
                   </p>
                   <p className="message-text">{m.text ?? t('referral.messageErased')}</p>
                 </li>
@@ -405,7 +436,14 @@ function Messages(props: { referral: Referral }) {
           </button>
         }
       >
-        <TextField label={t('referral.write')} pointer="/text" multiline value={text} onChange={setText} hint={t('referral.writeHint')} />
+        <TextField
+          label={t('referral.write')}
+          pointer="/text"
+          multiline
+          value={text}
+          onChange={setText}
+          hint={t('referral.writeHint')}
+        />
       </Form>
     </Section>
   );

@@ -3,18 +3,39 @@ import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { COUNTRY_CODES } from '@estia/contracts/vocabulary/countries.js';
-import { idempotencyKey, referrals, unwrap } from '../api/clients';
-import type { LegalStatus, PersonalData } from '../api/queries';
-import { FieldErrors, Form, SelectField, TextField } from '../components/form';
-import { LegalStatusFields } from '../components/LegalStatusFields';
-import { duplicateAnswerOf, type DuplicateAnswer } from '../domain/duplicates';
-import { requestAccess } from '../domain/requestAccess';
-import { useFormat } from '../i18n/format';
-import { CEFR_LEVELS, REGIONS } from '../vocabulary';
+import { idempotencyKey, referrals, unwrap } from '../api/clients.js';
+import type { LegalStatus, PersonalData } from '../api/queries.js';
+import { FieldErrors, Form, SelectField, TextField } from '../components/form.js';
+import { LegalStatusFields } from '../components/LegalStatusFields.js';
+import { duplicateAnswerOf, type DuplicateAnswer } from '../domain/duplicates.js';
+import { requestAccess } from '../domain/requestAccess.js';
+import { useFormat } from '../i18n/format.js';
+import { CEFR_LEVELS, REGIONS } from '../vocabulary.js';
 
 type LanguageSkill = PersonalData['languages'][number];
 
-const CLIENT_LANGUAGES = ['ar', 'fa', 'prs', 'ps', 'ur', 'kmr', 'ckb', 'ti', 'so', 'am', 'fr', 'en', 'el', 'uk', 'ru', 'tr', 'ln', 'sw', 'es', 'de'];
+const CLIENT_LANGUAGES = [
+  'ar',
+  'fa',
+  'prs',
+  'ps',
+  'ur',
+  'kmr',
+  'ckb',
+  'ti',
+  'so',
+  'am',
+  'fr',
+  'en',
+  'el',
+  'uk',
+  'ru',
+  'tr',
+  'ln',
+  'sw',
+  'es',
+  'de',
+];
 
 const emptyDraft = (): { personal: PersonalData; contact: { phone: string; email: string; address: string } } => ({
   personal: {
@@ -51,7 +72,8 @@ export function RegisterClient() {
   const [draft, setDraft] = useState(emptyDraft);
   const [duplicate, setDuplicate] = useState<DuplicateAnswer | null>(null);
   const personal = draft.personal;
-  const setPersonal = (patch: Partial<PersonalData>) => setDraft((d) => ({ ...d, personal: { ...d.personal, ...patch } }));
+  const setPersonal = (patch: Partial<PersonalData>) =>
+    setDraft((d) => ({ ...d, personal: { ...d.personal, ...patch } }));
   const setLanguage = (index: number, patch: Partial<LanguageSkill>) =>
     setPersonal({ languages: personal.languages.map((l, i) => (i === index ? { ...l, ...patch } : l)) });
 
@@ -123,12 +145,36 @@ export function RegisterClient() {
           <fieldset className="group">
             <legend>{t('client.identity')}</legend>
             <div className="row">
-              <TextField label={t('client.givenNames')} pointer="/personal/givenNames" value={personal.givenNames} onChange={(v) => setPersonal({ givenNames: v })} required />
-              <TextField label={t('client.familyName')} pointer="/personal/familyName" value={personal.familyName} onChange={(v) => setPersonal({ familyName: v })} required />
+              <TextField
+                label={t('client.givenNames')}
+                pointer="/personal/givenNames"
+                value={personal.givenNames}
+                onChange={(v) => setPersonal({ givenNames: v })}
+                required
+              />
+              <TextField
+                label={t('client.familyName')}
+                pointer="/personal/familyName"
+                value={personal.familyName}
+                onChange={(v) => setPersonal({ familyName: v })}
+                required
+              />
             </div>
             <div className="row">
-              <TextField label={t('client.dateOfBirth')} type="date" pointer="/personal/dateOfBirth" value={personal.dateOfBirth} onChange={(v) => setPersonal({ dateOfBirth: v })} required />
-              <TextField label={t('client.gender')} pointer="/personal/gender" value={personal.gender ?? ''} onChange={(v) => setPersonal({ gender: v })} />
+              <TextField
+                label={t('client.dateOfBirth')}
+                type="date"
+                pointer="/personal/dateOfBirth"
+                value={personal.dateOfBirth}
+                onChange={(v) => setPersonal({ dateOfBirth: v })}
+                required
+              />
+              <TextField
+                label={t('client.gender')}
+                pointer="/personal/gender"
+                value={personal.gender ?? ''}
+                onChange={(v) => setPersonal({ gender: v })}
+              />
             </div>
             {personal.nationalities.map((n, i) => (
               <SelectField
@@ -139,11 +185,17 @@ export function RegisterClient() {
                 placeholder={t('common.choose')}
                 options={countries}
                 required={i === 0}
-                onChange={(v) => setPersonal({ nationalities: personal.nationalities.map((x, j) => (j === i ? v : x)) })}
+                onChange={(v) =>
+                  setPersonal({ nationalities: personal.nationalities.map((x, j) => (j === i ? v : x)) })
+                }
               />
             ))}
             <FieldErrors pointer="/personal/nationalities" />
-            <button type="button" className="button-secondary" onClick={() => setPersonal({ nationalities: [...personal.nationalities, ''] })}>
+            <button
+              type="button"
+              className="button-secondary"
+              onClick={() => setPersonal({ nationalities: [...personal.nationalities, ''] })}
+            >
               {t('client.addNationality')}
             </button>
           </fieldset>
@@ -168,18 +220,31 @@ export function RegisterClient() {
                   onChange={(v) => setLanguage(i, { level: v as LanguageSkill['level'] })}
                 />
                 <div className="checkbox">
-                  <input type="checkbox" id={`native-${i}`} checked={l.native ?? false} onChange={(e) => setLanguage(i, { native: e.target.checked })} />
+                  <input
+                    type="checkbox"
+                    id={`native-${i}`}
+                    checked={l.native ?? false}
+                    onChange={(e) => setLanguage(i, { native: e.target.checked })}
+                  />
                   <label htmlFor={`native-${i}`}>{t('client.native')}</label>
                 </div>
               </div>
             ))}
             <FieldErrors pointer="/personal/languages" />
-            <button type="button" className="button-secondary" onClick={() => setPersonal({ languages: [...personal.languages, { language: '', level: 'A1' }] })}>
+            <button
+              type="button"
+              className="button-secondary"
+              onClick={() => setPersonal({ languages: [...personal.languages, { language: '', level: 'A1' }] })}
+            >
               {t('client.addLanguage')}
             </button>
           </fieldset>
 
-          <LegalStatusFields base="/personal/legalStatus" value={personal.legalStatus} onChange={(legalStatus: LegalStatus) => setPersonal({ legalStatus })} />
+          <LegalStatusFields
+            base="/personal/legalStatus"
+            value={personal.legalStatus}
+            onChange={(legalStatus: LegalStatus) => setPersonal({ legalStatus })}
+          />
 
           <fieldset className="group">
             <legend>{t('client.whereabouts')}</legend>
@@ -202,9 +267,26 @@ export function RegisterClient() {
                 }}
               />
             </div>
-            <TextField label={t('client.phone')} type="tel" pointer="/personal/contact/phone" value={draft.contact.phone} onChange={(v) => setDraft((d) => ({ ...d, contact: { ...d.contact, phone: v } }))} />
-            <TextField label={t('client.email')} type="email" pointer="/personal/contact/email" value={draft.contact.email} onChange={(v) => setDraft((d) => ({ ...d, contact: { ...d.contact, email: v } }))} />
-            <TextField label={t('client.address')} pointer="/personal/contact/address" value={draft.contact.address} onChange={(v) => setDraft((d) => ({ ...d, contact: { ...d.contact, address: v } }))} />
+            <TextField
+              label={t('client.phone')}
+              type="tel"
+              pointer="/personal/contact/phone"
+              value={draft.contact.phone}
+              onChange={(v) => setDraft((d) => ({ ...d, contact: { ...d.contact, phone: v } }))}
+            />
+            <TextField
+              label={t('client.email')}
+              type="email"
+              pointer="/personal/contact/email"
+              value={draft.contact.email}
+              onChange={(v) => setDraft((d) => ({ ...d, contact: { ...d.contact, email: v } }))}
+            />
+            <TextField
+              label={t('client.address')}
+              pointer="/personal/contact/address"
+              value={draft.contact.address}
+              onChange={(v) => setDraft((d) => ({ ...d, contact: { ...d.contact, address: v } }))}
+            />
           </fieldset>
         </Form>
       )}

@@ -2,15 +2,15 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
-import { idempotencyKey, referrals, unwrap } from '../api/clients';
-import { clientQuery, consentsOf, needsOf, useService, useSession } from '../api/queries';
-import { ConsentForm } from '../components/ConsentForm';
-import { QueryState } from '../components/display';
-import { CheckboxGroup, Form, TextField } from '../components/form';
-import { referralCoverage } from '../domain/consentCoverage';
-import { useFormat } from '../i18n/format';
-import { CONSENT_SCOPES, REASONS, SERVICE_CATEGORIES, SUGGESTED_SCOPES, type ConsentScope } from '../vocabulary';
-import { ReasonSelect } from './ClientPage';
+import { idempotencyKey, referrals, unwrap } from '../api/clients.js';
+import { clientQuery, consentsOf, needsOf, useService, useSession } from '../api/queries.js';
+import { ConsentForm } from '../components/ConsentForm.js';
+import { QueryState } from '../components/display.js';
+import { CheckboxGroup, Form, TextField } from '../components/form.js';
+import { referralCoverage } from '../domain/consentCoverage.js';
+import { useFormat } from '../i18n/format.js';
+import { CONSENT_SCOPES, REASONS, SERVICE_CATEGORIES, SUGGESTED_SCOPES, type ConsentScope } from '../vocabulary.js';
+import { ReasonSelect } from './ClientPage.js';
 
 type Category = (typeof SERVICE_CATEGORIES)[number];
 
@@ -36,9 +36,10 @@ export function SendReferral() {
   const receiver = service.data
     ? {
         organisationId: service.data.organization_id,
-        category: (service.data.attributes?.[0]?.taxonomy_term?.code && SERVICE_CATEGORIES.includes(service.data.attributes[0].taxonomy_term.code as Category)
+        category: (service.data.attributes?.[0]?.taxonomy_term?.code &&
+        SERVICE_CATEGORIES.includes(service.data.attributes[0].taxonomy_term.code as Category)
           ? service.data.attributes[0].taxonomy_term.code
-          : need?.category ?? '') as string,
+          : (need?.category ?? '')) as string,
       }
     : null;
   const coverage = client.data && receiver ? referralCoverage(consentsOf(client.data), receiver, share) : null;
@@ -70,7 +71,7 @@ export function SendReferral() {
     <div className="narrow">
       <p>
         <Link to="/clients/$clientId" params={{ clientId }}>
-          ← {t('suggestions.back')}
+          <span className="back">{t('suggestions.back')}</span>
         </Link>
       </p>
       <h1>{t('refer.title')}</h1>
@@ -97,7 +98,11 @@ export function SendReferral() {
           legend={t('refer.share')}
           pointer="/share"
           hint={t('refer.shareHint')}
-          options={CONSENT_SCOPES.map((s) => ({ value: s, label: t(`vocab.scope.${s}`), hint: t(`consent.shares.${s}`) }))}
+          options={CONSENT_SCOPES.map((s) => ({
+            value: s,
+            label: t(`vocab.scope.${s}`),
+            hint: t(`consent.shares.${s}`),
+          }))}
           selected={share}
           onChange={setShare}
         />
@@ -110,7 +115,9 @@ export function SendReferral() {
             <>
               <p>{t('refer.notCovered')}</p>
               {coverage.missing.length > 0 && coverage.nearest && (
-                <p>{t('refer.missingScopes', { scopes: coverage.missing.map((s) => t(`vocab.scope.${s}`)).join(', ') })}</p>
+                <p>
+                  {t('refer.missingScopes', { scopes: coverage.missing.map((s) => t(`vocab.scope.${s}`)).join(', ') })}
+                </p>
               )}
               {!recordingConsent && (
                 <button type="button" className="button-secondary" onClick={() => setRecordingConsent(true)}>
@@ -127,11 +134,25 @@ export function SendReferral() {
               <input type="checkbox" id="override" checked={override} onChange={(e) => setOverride(e.target.checked)} />
               <label htmlFor="override">{t('refer.overrideLabel')}</label>
             </div>
-            {override && <ReasonSelect pointer="/consentOverride/code" codes={REASONS.override} value={overrideReason} onChange={setOverrideReason} />}
+            {override && (
+              <ReasonSelect
+                pointer="/consentOverride/code"
+                codes={REASONS.override}
+                value={overrideReason}
+                onChange={setOverrideReason}
+              />
+            )}
             <p className="hint">{t('refer.overrideHint')}</p>
           </fieldset>
         )}
-        <TextField label={t('refer.message')} pointer="/message" multiline value={message} onChange={setMessage} hint={t('refer.messageHint')} />
+        <TextField
+          label={t('refer.message')}
+          pointer="/message"
+          multiline
+          value={message}
+          onChange={setMessage}
+          hint={t('refer.messageHint')}
+        />
       </Form>
       {recordingConsent && receiver && (
         <section className="card" aria-labelledby="consent-heading">

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { signIn, type SessionView } from '../api/session';
-import { sessionQuery } from '../api/queries';
-import { Form, TextField } from '../components/form';
+import { signIn, type SessionView } from '../api/session.js';
+import { sessionQuery } from '../api/queries.js';
+import { Form, TextField } from '../components/form.js';
 
 export function SignInForm(props: { onSignedIn: (session: SessionView) => void | Promise<void> }) {
   const { t } = useTranslation();
@@ -30,7 +30,15 @@ export function SignInForm(props: { onSignedIn: (session: SessionView) => void |
         </button>
       }
     >
-      <TextField label={t('signIn.email')} pointer="/email" type="email" autoComplete="username" value={email} onChange={setEmail} required />
+      <TextField
+        label={t('signIn.email')}
+        pointer="/email"
+        type="email"
+        autoComplete="username"
+        value={email}
+        onChange={setEmail}
+        required
+      />
       <TextField
         label={t('signIn.password')}
         pointer="/password"
@@ -54,7 +62,10 @@ export function SignIn() {
       <p>{t('signIn.intro')}</p>
       <SignInForm
         onSignedIn={async () => {
-          const target = search.redirect && search.redirect.startsWith('/') && !search.redirect.startsWith('//') ? search.redirect : '/caseload';
+          const target =
+            search.redirect && search.redirect.startsWith('/') && !search.redirect.startsWith('//')
+              ? search.redirect
+              : '/caseload';
           await navigate({ to: target });
         }}
       />

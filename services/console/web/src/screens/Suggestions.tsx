@@ -1,10 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
-import { referrals, unwrap } from '../api/clients';
-import { clientQuery, needsOf } from '../api/queries';
-import { QueryState } from '../components/display';
-import { useFormat } from '../i18n/format';
+import { referrals, unwrap } from '../api/clients.js';
+import { clientQuery, needsOf } from '../api/queries.js';
+import { QueryState } from '../components/display.js';
+import { useFormat } from '../i18n/format.js';
 
 /** Services for an open need: eligible, open for intake, in the client's languages and area, nearest first. */
 export function Suggestions() {
@@ -18,7 +18,9 @@ export function Suggestions() {
     queryFn: async () =>
       (
         await unwrap(
-          referrals.GET('/v1/clients/{clientId}/needs/{needId}/suggestions', { params: { path: { clientId, needId } } }),
+          referrals.GET('/v1/clients/{clientId}/needs/{needId}/suggestions', {
+            params: { path: { clientId, needId } },
+          }),
         )
       ).data,
   });
@@ -26,7 +28,7 @@ export function Suggestions() {
     <div>
       <p>
         <Link to="/clients/$clientId" params={{ clientId }}>
-          ← {t('suggestions.back')}
+          <span className="back">{t('suggestions.back')}</span>
         </Link>
       </p>
       <h1>{t('suggestions.title', { category: need ? t(`vocab.category.${need.category}`) : '…' })}</h1>
