@@ -419,7 +419,9 @@ function Messages(props: { referral: Referral }) {
                       <bdi>{format.dateTime(m.at)}</bdi>
                     </time>
                   </p>
-                  <p className="message-text">{m.text ?? t('referral.messageErased')}</p>
+                  <p className="message-text" dir="auto">
+                    {m.text ?? t('referral.messageErased')}
+                  </p>
                 </li>
               ))}
             </ol>
