@@ -265,3 +265,18 @@ export function FieldErrors(props: { pointer: string }) {
     </>
   );
 }
+
+/** The buttons of most forms: do it, or leave without doing it. */
+export function SubmitOrCancel(props: { label: string; onCancel: () => void; pending?: boolean; danger?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <button type="submit" disabled={props.pending} className={props.danger ? 'button-danger' : undefined}>
+        {props.label}
+      </button>
+      <button type="button" className="button-secondary" onClick={props.onCancel}>
+        {t('common.cancel')}
+      </button>
+    </>
+  );
+}

@@ -15,7 +15,7 @@ import {
 } from '../api/queries.js';
 import { ConsentForm } from '../components/ConsentForm.js';
 import { isOverdue, OrganisationName, QueryState, Section, StatusBadge } from '../components/display.js';
-import { Form, SelectField, TextField } from '../components/form.js';
+import { Form, SelectField, TextField, SubmitOrCancel } from '../components/form.js';
 import { LegalStatusFields } from '../components/LegalStatusFields.js';
 import { consentInForce } from '../domain/consentCoverage.js';
 import { useFormat } from '../i18n/format.js';
@@ -137,14 +137,7 @@ function PersonalSection(props: { client: ClientCase }) {
           label={t('client.correctContact')}
           onSubmit={() => correct.mutate()}
           error={correct.error}
-          actions={
-            <>
-              <button type="submit">{t('common.save')}</button>
-              <button type="button" className="button-secondary" onClick={() => setEditing(false)}>
-                {t('common.cancel')}
-              </button>
-            </>
-          }
+          actions={<SubmitOrCancel label={t('common.save')} onCancel={() => setEditing(false)} />}
         >
           <TextField
             label={t('client.phone')}
@@ -245,14 +238,7 @@ function LegalSection(props: { client: ClientCase }) {
           label={t('client.changeLegalStatus')}
           onSubmit={() => change.mutate()}
           error={change.error}
-          actions={
-            <>
-              <button type="submit">{t('common.save')}</button>
-              <button type="button" className="button-secondary" onClick={() => setEditing(false)}>
-                {t('common.cancel')}
-              </button>
-            </>
-          }
+          actions={<SubmitOrCancel label={t('common.save')} onCancel={() => setEditing(false)} />}
         >
           <LegalStatusFields base="" value={draft} onChange={setDraft} />
         </Form>
@@ -312,14 +298,7 @@ function NeedsSection(props: { client: ClientCase }) {
           onSubmit={() => assess.mutate()}
           error={assess.error}
           actions={
-            <>
-              <button type="submit" disabled={assess.isPending}>
-                {t('needs.record')}
-              </button>
-              <button type="button" className="button-secondary" onClick={() => setAdding(false)}>
-                {t('common.cancel')}
-              </button>
-            </>
+            <SubmitOrCancel label={t('needs.record')} onCancel={() => setAdding(false)} pending={assess.isPending} />
           }
         >
           <div className="row">
@@ -433,14 +412,7 @@ function NeedItem(props: { need: NeedView; clientId: string }) {
           label={t('needs.reassess')}
           onSubmit={() => reassess.mutate()}
           error={reassess.error}
-          actions={
-            <>
-              <button type="submit">{t('common.save')}</button>
-              <button type="button" className="button-secondary" onClick={() => setAction(null)}>
-                {t('common.cancel')}
-              </button>
-            </>
-          }
+          actions={<SubmitOrCancel label={t('common.save')} onCancel={() => setAction(null)} />}
         >
           <SelectField
             label={t('needs.priority')}
@@ -456,14 +428,7 @@ function NeedItem(props: { need: NeedView; clientId: string }) {
           label={t('needs.close')}
           onSubmit={() => close.mutate()}
           error={close.error}
-          actions={
-            <>
-              <button type="submit">{t('needs.close')}</button>
-              <button type="button" className="button-secondary" onClick={() => setAction(null)}>
-                {t('common.cancel')}
-              </button>
-            </>
-          }
+          actions={<SubmitOrCancel label={t('needs.close')} onCancel={() => setAction(null)} />}
         >
           <ReasonSelect pointer="/reason/code" codes={REASONS.closeNeed} value={reason} onChange={setReason} />
         </Form>
@@ -583,16 +548,7 @@ function ConsentItem(props: { consent: ConsentView; clientId: string }) {
           label={t('consent.withdraw')}
           onSubmit={() => withdraw.mutate()}
           error={withdraw.error}
-          actions={
-            <>
-              <button type="submit" className="button-danger">
-                {t('consent.withdrawNow')}
-              </button>
-              <button type="button" className="button-secondary" onClick={() => setWithdrawing(false)}>
-                {t('common.cancel')}
-              </button>
-            </>
-          }
+          actions={<SubmitOrCancel label={t('consent.withdrawNow')} onCancel={() => setWithdrawing(false)} danger />}
         >
           <p>{t('consent.withdrawWarning')}</p>
           <ReasonSelect pointer="/reason/code" codes={REASONS.withdrawConsent} value={reason} onChange={setReason} />

@@ -12,7 +12,7 @@ import {
   type Referral,
 } from '../api/queries.js';
 import { isOverdue, OrganisationName, QueryState, Section, StatusBadge } from '../components/display.js';
-import { CheckboxGroup, Form, SelectField, TextField } from '../components/form.js';
+import { CheckboxGroup, Form, SelectField, TextField, SubmitOrCancel } from '../components/form.js';
 import { useFormat } from '../i18n/format.js';
 import { CONSENT_SCOPES, REASONS, REFERRAL_OUTCOMES, SUGGESTED_SCOPES, type ConsentScope } from '../vocabulary.js';
 import { ReasonSelect } from './ClientPage.js';
@@ -337,14 +337,7 @@ function ForwardForm(props: { referral: Referral; onDone: () => void }) {
       onSubmit={() => forward.mutate()}
       error={forward.error}
       actions={
-        <>
-          <button type="submit" disabled={forward.isPending}>
-            {t('referral.step.forward')}
-          </button>
-          <button type="button" className="button-secondary" onClick={props.onDone}>
-            {t('common.cancel')}
-          </button>
-        </>
+        <SubmitOrCancel label={t('referral.step.forward')} onCancel={props.onDone} pending={forward.isPending} />
       }
     >
       <SelectField
