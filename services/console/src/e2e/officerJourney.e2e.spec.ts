@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations, type AxeViolation } from './accessibility.js';
 import { launchBrowser, newPage, type ConsoleBrowser } from './browser.js';
 import { startNetwork, type RunningNetwork } from './network.js';
-import { receiverCompletesInArabic, RECEIVING_SERVICE, senderRefers } from './officerJourney.js';
+import {
+  DEMO_PASSWORD,
+  RECEIVER,
+  receiverCompletesInArabic,
+  RECEIVING_SERVICE,
+  senderRefers,
+} from './officerJourney.js';
 
 let network: RunningNetwork;
 let chromium: ConsoleBrowser;
@@ -65,6 +71,32 @@ describe('the console, end to end in a browser', () => {
     await page.getByText('Need met').first().waitFor();
     await page.goto('/referrals?box=outbox&status=completed');
     await page.getByRole('button', { name: /Completed\s*1/ }).waitFor();
+  }, 60_000);
+
+  it('another member registering the same person is told they may already be known, and asks for access', async () => {
+    const { context, page, errors } = await newPage(chromium.browser, { baseURL: network.console });
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(RECEIVER);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/caseload');
+    await page.goto('/clients/new');
+    const form = page.getByRole('form', { name: 'Register a client' });
+    await form.getByLabel('Given names').fill('Amira');
+    await form.getByLabel('Family name').fill('Haddad');
+    await form.getByLabel('Date of birth').fill('1990-03-15');
+    await form.getByLabel('Nationality').selectOption('SY');
+    await form.getByLabel('Language', { exact: true }).selectOption('ar');
+    await form.getByLabel('Status').selectOption('refugee');
+    await form.getByRole('button', { name: 'Register' }).click();
+    await page.getByRole('heading', { name: 'This person may already be known in the network' }).waitFor();
+    await axeAt('register-duplicate', page);
+    await page.getByRole('button', { name: 'Request access' }).click();
+    await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+    expect(page.url()).toBe(sender.clientUrl);
+    await page.getByText('Your organisation holds this case').waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
   }, 60_000);
 
   it('every screen has no serious or critical accessibility violation (axe-core)', () => {
