@@ -3,14 +3,15 @@
  * each service its own process, as in production. Prints where to go; Ctrl-C stops all of them cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { ensurePrivateDirectory } from '../infra/src/sql/privateFiles.js';
 import { resolve } from 'node:path';
 import { SERVICES } from './services.js';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = resolve(root, process.env.DATA_DIR ?? 'data');
 const host = process.env.HOST ?? '127.0.0.1';
-mkdirSync(dataDir, { recursive: true });
+// Owner-only: everything under it is case data, keys or credentials.
+ensurePrivateDirectory(dataDir);
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;

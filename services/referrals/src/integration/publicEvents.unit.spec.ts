@@ -62,7 +62,7 @@ const clientEvents: ClientEvent[] = decideAll(clientDecider, [
     now,
     actor: officerA,
     organisation: { approved: true },
-    duplicateReview: { candidates: [], confirmedNew: true },
+    duplicateReview: { candidates: [], network: null, confirmedNew: true },
     personal: {
       givenNames: 'Amira',
       familyName: 'Haddad',
@@ -234,7 +234,7 @@ describe('candidate profile for job matching', () => {
       now,
       actor: officerA,
       organisation: { approved: true },
-      duplicateReview: { candidates: [], confirmedNew: true },
+      duplicateReview: { candidates: [], network: null, confirmedNew: true },
       personal: {
         givenNames: 'Amira',
         familyName: 'Haddad',
