@@ -103,7 +103,7 @@ export async function reviewDuplicates(
   } satisfies TokenPayload);
   return {
     candidates: likely.filter((c) => own.has(c.clientId)).map(({ clientId, score }) => ({ clientId, score })),
-    network: elsewhere ? { accessRequestToken: token, expiresAt: new Date(expiresAt).toISOString() } : null,
+    network: elsewhere ? { token: token, expiresAt: new Date(expiresAt).toISOString() } : null,
   };
 }
 

@@ -185,11 +185,9 @@ for (const { name, skip, open } of readModelDatabases)
       const refused = await app
         .registerClient({ actor }, { clientId: randomUUID(), personal })
         .then(() => expect.unreachable('registered a likely duplicate'))
-        .catch(
-          (error: unknown) => error as { extensions: { rule: string; accessRequest: { accessRequestToken: string } } },
-        );
+        .catch((error: unknown) => error as { extensions: { rule: string; accessRequest: { token: string } } });
       expect(refused.extensions.rule).toBe('possibly_known_in_network');
-      return refused.extensions.accessRequest.accessRequestToken;
+      return refused.extensions.accessRequest.token;
     };
 
     it('tells another organisation only that the person may be known, and no id, data or score', async () => {

@@ -193,7 +193,8 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     const erased = await h.http.inject({
       method: 'DELETE',
       url: `/v1/clients/${clientId}`,
-      headers: await h.headers(h.orgA, ['org_admin']),
+      headers: await h.headers(h.orgA, ['data_protection_officer']),
+      payload: { reason: { code: 'data_subject_request' } },
     });
     expect(erased.statusCode, erased.body).toBe(204);
     const replay = cli('replay', clientId);

@@ -141,7 +141,8 @@ describe('erasure (GDPR art. 17): no plaintext survives anywhere the system writ
     const erased = await h.http.inject({
       method: 'DELETE',
       url: `/v1/clients/${clientId}`,
-      headers: await h.headers(h.orgA, ['org_admin']),
+      headers: await h.headers(h.orgA, ['data_protection_officer']),
+      payload: { reason: { code: 'data_subject_request' } },
     });
     expect(erased.statusCode, erased.body).toBe(204);
     await waitForRelay(h);

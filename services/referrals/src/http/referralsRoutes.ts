@@ -101,6 +101,11 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     return reply.code(201).header('location', location).send(body);
   };
   const isAuditor = (request: FastifyRequest): boolean => hasRole(actorOf(request), 'auditor');
+  // Referrals are case work: officers (and auditors, for single reads), not administrators or coaches.
+  const requireOfficer = (request: FastifyRequest): void => {
+    if (!hasRole(actorOf(request), 'referral_officer'))
+      throw new AppError('FORBIDDEN', 'referrals are read by referral officers (and auditors)');
+  };
   const requireClientAccess = async (
     request: FastifyRequest,
     clientId: string,
@@ -122,6 +127,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     referralId: string,
     resource: 'referral' | 'referral-messages',
   ) => {
+    if (!isAuditor(request)) requireOfficer(request);
     if (isAuditor(request)) {
       if (!(await referralById(db, referralId))) throw hidden('referral');
       await recordAuditorRead(store, actorOf(request), { resource, resourceId: referralId }, request.correlationId);
@@ -311,6 +317,8 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     async (request: Req<{ id: string; needId: string }>) => {
       const { id: clientId, needId } = request.params;
       const access = await requireClientAccess(request, clientId, 'need-suggestions');
+      // The client's needs are not part of what a job-matching consent shares.
+      if (access.basis === 'job_matching') throw hidden('need');
       const need = await needOf(db, clientId, needId);
       if (!need) throw hidden('need');
       if (need.status !== 'open')
@@ -364,6 +372,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
         };
       }>,
     ) => {
+      requireOfficer(request);
       const organisationId = actorOf(request).organisationId;
       const { box = 'inbox', status, overdue, limit } = request.query;
       if (overdue === 'true') {

@@ -75,7 +75,7 @@ export interface DuplicateReview {
    * A likely duplicate held by another organisation: only this hint (no id, no data, no score) and an
    * opaque, short-lived token bound to the officer, with which they may ask the holder for access.
    */
-  network: { accessRequestToken: string; expiresAt: string } | null;
+  network: { token: string; expiresAt: string } | null;
   confirmedNew: boolean;
 }
 

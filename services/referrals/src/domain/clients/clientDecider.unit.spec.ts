@@ -142,7 +142,7 @@ describe('client decider', () => {
     });
 
     it('says only "may already be known" of another organisation\'s client, with a token to ask for access', () => {
-      const network = { accessRequestToken: 'opaque', expiresAt: '2025-06-01T10:15:00.000Z' };
+      const network = { token: 'opaque', expiresAt: '2025-06-01T10:15:00.000Z' };
       try {
         clientDecider.decide(
           register({ duplicateReview: { candidates: [], network, confirmedNew: false } }),
