@@ -146,7 +146,7 @@ export function createReferralsApplication(deps: ReferralsDeps) {
 
   /** Builds SendReferral with its facts (also used by forwarding). */
   const prepareSend = async (ctx: CallContext, input: SendInput, at: string): Promise<SendReferral> => {
-    if (input.forwardedFrom === undefined) await requireRelationship(ctx.actor, input.clientId, at);
+    const gate = input.forwardedFrom === undefined ? await requireRelationship(ctx.actor, input.clientId, at) : null;
     const service = await serviceFacts(db, input.serviceId);
     if (!service) throw new AppError('NOT_FOUND', `service ${input.serviceId} is not (or no longer) offered`);
     const [sender, receiver, client, consents] = await Promise.all([
@@ -168,7 +168,9 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       ...(input.needId === undefined ? {} : { needId: input.needId }),
       share: input.share,
       responseTimeHours: service.responseTimeHours,
-      client: { status: client.status, visibleToSender: client.access?.allowed === true },
+      client: gate?.allowed
+        ? { status: 'active', visibleToSender: true }
+        : { status: client.status, visibleToSender: client.access?.allowed === true },
       consents,
       ...(input.consentOverride === undefined ? {} : { consentOverride: input.consentOverride }),
       ...(input.forwardedFrom === undefined ? {} : { forwardedFrom: input.forwardedFrom }),
@@ -262,8 +264,10 @@ export function createReferralsApplication(deps: ReferralsDeps) {
 
     async needsCommand(ctx: CallContext, command: WithoutFacts<NeedsCommand, 'client'>) {
       const at = now();
-      await requireRelationship(ctx.actor, command.clientId, at);
-      const { status, access } = await clientFacts(ctx.actor, command.clientId, at);
+      // Past the gate the client is active and visible (the read models may not have seen it yet); only
+      // an auditor passes without access, to be refused by role.
+      const access = await requireRelationship(ctx.actor, command.clientId, at);
+      const status = access.allowed ? 'active' : await clientStatus(db, command.clientId);
       return handleCommand({
         store,
         streamId: needsStreamId(command.clientId),
@@ -272,7 +276,7 @@ export function createReferralsApplication(deps: ReferralsDeps) {
           ...command,
           now: at,
           actor: ctx.actor,
-          client: { status, visibleToActor: access?.allowed === true },
+          client: { status, visibleToActor: access.allowed },
         } as NeedsCommand,
         codec: personalEventCodec<NeedsEvent>(keyStore),
         metadata: metadataOf(ctx),

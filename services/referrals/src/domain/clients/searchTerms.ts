@@ -16,9 +16,15 @@ export interface FieldTerm {
   term: string;
 }
 
-/** A name token (folded, transliterated), its consonant skeleton, and its first letters (for near misses). */
+/** Doubled letters are what transliterations disagree on after vowels (Ioanna/Ioana, Hassan/Hasan). */
+const single = (token: string): string => token.replace(/(.)\1+/g, '$1');
+
+/**
+ * A name token (folded, transliterated), its form with doubled letters single, its consonant skeleton,
+ * and its first letters (for near misses in duplicate detection).
+ */
 const tokenTerms = (token: string): string[] => {
-  const terms = [`tok:${token}`];
+  const terms = [`tok:${token}`, `one:${single(token)}`];
   const skel = skeleton(token);
   if (skel.length >= 2) terms.push(`skel:${skel}`);
   if (token.length >= 3) terms.push(`pre:${token.slice(0, 3)}`);
@@ -68,8 +74,9 @@ const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * A caseload search: a date of birth (YYYY-MM-DD), or name tokens. Each token must match one of the
- * client's names by its folded form or its consonant skeleton, so "Mohammed Hasan", "Muhammad Hassan"
- * and "Μοχάμεντ Χασάν" find the same person. Returns null when the query holds nothing searchable.
+ * client's names by its folded form, its form with doubled letters single, or its consonant skeleton,
+ * so "Mohammed Hasan", "Muhammad Hassan" and "Μωχάμεντ Χασάν" find the same person. Returns null when
+ * the query holds nothing searchable.
  */
 export function searchQuery(q: string): { allOf: string[][] } | null {
   const trimmed = q.trim();
@@ -79,7 +86,7 @@ export function searchQuery(q: string): { allOf: string[][] } | null {
   return {
     allOf: tokens.map((token) => {
       const skel = skeleton(token);
-      return skel.length >= 2 ? [`tok:${token}`, `skel:${skel}`] : [`tok:${token}`];
+      return [`tok:${token}`, `one:${single(token)}`, ...(skel.length >= 2 ? [`skel:${skel}`] : [])];
     }),
   };
 }
