@@ -10,8 +10,7 @@ import {
   type AccessRequestEvent,
 } from '../domain/accessRequests/accessRequestDecider.js';
 import type { Actor } from '../domain/shared/actor.js';
-import type { Reason } from '../domain/shared/personal.js';
-import type { ConsentMethod, ConsentScope } from '../domain/shared/vocabulary.js';
+import type { ConsentScope } from '../domain/shared/vocabulary.js';
 import { organisationFacts } from '../directory/directoryQueries.js';
 import { clientAccess } from '../projections/access.js';
 import { clientStatus } from '../projections/queries.js';
@@ -30,6 +29,14 @@ export interface AccessRequestDeps {
   now: () => string;
   metadataOf: (ctx: { actor: Actor; correlationId?: string }) => EventMetadata;
 }
+
+/** An answer as a caller gives it: the clock, the actor and whether it holds the case are added here. */
+export type Answer =
+  Exclude<AccessRequestCommand, { type: 'RequestAccess' }> extends infer C
+    ? C extends unknown
+      ? Omit<C, 'now' | 'actor' | 'actorIsHolder'>
+      : never
+    : never;
 
 interface Ctx {
   actor: Actor;
@@ -105,57 +112,13 @@ export function accessRequestCommands(deps: AccessRequestDeps) {
       });
     },
 
-    async approveAccessRequest(
-      ctx: Ctx,
-      input: {
-        accessRequestId: string;
-        consentId: string;
-        consent: { purpose: string; scope: ConsentScope[]; method: ConsentMethod; expiresAt?: string | null };
-      },
-    ) {
-      const { isHolder } = await visibleRequest(ctx.actor, input.accessRequestId);
-      return run(ctx, {
-        type: 'ApproveAccessRequest',
-        accessRequestId: input.accessRequestId,
-        now: now(),
-        actor: ctx.actor,
-        actorIsHolder: isHolder,
-        consent: { ...input.consent, consentId: input.consentId, expiresAt: input.consent.expiresAt ?? null },
-      });
-    },
-
-    async declineAccessRequest(ctx: Ctx, input: { accessRequestId: string; reason: Reason }) {
-      const { isHolder } = await visibleRequest(ctx.actor, input.accessRequestId);
-      return run(ctx, {
-        type: 'DeclineAccessRequest',
-        accessRequestId: input.accessRequestId,
-        now: now(),
-        actor: ctx.actor,
-        actorIsHolder: isHolder,
-        reason: input.reason,
-      });
-    },
-
-    async withdrawAccessRequest(ctx: Ctx, input: { accessRequestId: string }) {
-      await visibleRequest(ctx.actor, input.accessRequestId);
-      return run(ctx, {
-        type: 'WithdrawAccessRequest',
-        accessRequestId: input.accessRequestId,
-        now: now(),
-        actor: ctx.actor,
-      });
-    },
-
-    async revokeAccess(ctx: Ctx, input: { accessRequestId: string; reason: Reason }) {
-      const { isHolder } = await visibleRequest(ctx.actor, input.accessRequestId);
-      return run(ctx, {
-        type: 'RevokeAccess',
-        accessRequestId: input.accessRequestId,
-        now: now(),
-        actor: ctx.actor,
-        actorIsHolder: isHolder,
-        reason: input.reason,
-      });
+    /**
+     * Approve (recording the client's consent), decline, revoke — the holder's — or withdraw — the
+     * requester's. Whether the actor holds the case is read from the log; anyone else is told 404.
+     */
+    async answerAccessRequest(ctx: Ctx, command: Answer) {
+      const { isHolder } = await visibleRequest(ctx.actor, command.accessRequestId);
+      return run(ctx, { ...command, now: now(), actor: ctx.actor, actorIsHolder: isHolder } as AccessRequestCommand);
     },
   };
 }

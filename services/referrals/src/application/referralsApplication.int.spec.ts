@@ -238,21 +238,33 @@ for (const { name, skip, open } of readModelDatabases)
       ).rejects.toMatchObject({ code: 'CONFLICT' });
       // Only the holder answers; anyone else is told the request does not exist.
       await expect(
-        app.approveAccessRequest(
+        app.answerAccessRequest(
           { actor: officerB },
           {
+            type: 'ApproveAccessRequest',
             accessRequestId,
-            consentId: randomUUID(),
-            consent: { purpose: 'continuity_of_care', scope: ['needs'], method: 'written' },
+            consent: {
+              consentId: randomUUID(),
+              purpose: 'continuity_of_care',
+              scope: ['needs'],
+              method: 'written',
+              expiresAt: null,
+            },
           },
         ),
       ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'access request not found' });
-      await app.approveAccessRequest(
+      await app.answerAccessRequest(
         { actor: officerA },
         {
+          type: 'ApproveAccessRequest',
           accessRequestId,
-          consentId: randomUUID(),
-          consent: { purpose: 'continuity_of_care', scope: ['needs'], method: 'verbal' },
+          consent: {
+            consentId: randomUUID(),
+            purpose: 'continuity_of_care',
+            scope: ['needs'],
+            method: 'verbal',
+            expiresAt: null,
+          },
         },
       );
       await project();
@@ -269,7 +281,10 @@ for (const { name, skip, open } of readModelDatabases)
         ),
       ).rejects.toMatchObject({ code: 'FORBIDDEN' });
       // The holder revokes (the client withdrew that consent): access ends at once.
-      await app.revokeAccess({ actor: officerA }, { accessRequestId, reason: { code: 'consent_withdrawn' } });
+      await app.answerAccessRequest(
+        { actor: officerA },
+        { type: 'RevokeAccess', accessRequestId, reason: { code: 'consent_withdrawn' } },
+      );
       await project();
       expect((await clientAccess(db, ORG_C, clientId, clock.toISOString())).allowed).toBe(false);
       const types = (await store.readStream(`access-request-${accessRequestId}`)).map((e) => e.type);
@@ -284,9 +299,13 @@ for (const { name, skip, open } of readModelDatabases)
         { actor: officerC },
         { accessRequestId, token, purpose: 'legal_assistance', scope: ['needs'] },
       );
-      await app.declineAccessRequest(
+      await app.answerAccessRequest(
         { actor: officerA },
-        { accessRequestId, reason: { code: 'client_refused', note: 'does not want to share with C' } },
+        {
+          type: 'DeclineAccessRequest',
+          accessRequestId,
+          reason: { code: 'client_refused', note: 'does not want to share with C' },
+        },
       );
       await project();
       expect((await clientAccess(db, ORG_C, clientId, clock.toISOString())).allowed).toBe(false);

@@ -460,10 +460,16 @@ describe('access: route × role × relationship (DESIGN §5)', () => {
       scope: ['needs', 'languages'],
     });
     if (accessRequest === 'approved')
-      answered = await app.approveAccessRequest(a, {
+      answered = await app.answerAccessRequest(a, {
+        type: 'ApproveAccessRequest',
         accessRequestId,
-        consentId: randomUUID(),
-        consent: { purpose: 'continuity_of_care', scope: ['needs', 'languages'], method: 'written' },
+        consent: {
+          consentId: randomUUID(),
+          purpose: 'continuity_of_care',
+          scope: ['needs', 'languages'],
+          method: 'written',
+          expiresAt: null,
+        },
       });
     await projector.waitFor(answered.lastPosition!);
     return { clientId, consentId, needId, referralId, accessRequestId, personal: p };

@@ -168,10 +168,14 @@ export async function accessRoutes(http: FastifyInstance, options: AccessRoutesO
     async (request, reply) =>
       done(
         reply,
-        await app.approveAccessRequest(ctxOf(request), {
+        await app.answerAccessRequest(ctxOf(request), {
+          type: 'ApproveAccessRequest',
           accessRequestId: request.params.id,
-          consentId: randomUUID(),
-          consent: request.body.consent,
+          consent: {
+            ...request.body.consent,
+            consentId: randomUUID(),
+            expiresAt: request.body.consent.expiresAt ?? null,
+          },
         }),
       ),
   );
@@ -180,17 +184,24 @@ export async function accessRoutes(http: FastifyInstance, options: AccessRoutesO
     http.post<{ Params: { id: string }; Body: Body<'AccessRequestAnswer'> }>(
       `/access-requests/:id/${action}`,
       { schema: { ...idParam, body: contractSchema('AccessRequestAnswer') } },
-      async (request, reply) => {
-        const input = { accessRequestId: request.params.id, reason: request.body.reason };
-        const ctx = ctxOf(request);
-        return done(
+      async (request, reply) =>
+        done(
           reply,
-          action === 'decline' ? await app.declineAccessRequest(ctx, input) : await app.revokeAccess(ctx, input),
-        );
-      },
+          await app.answerAccessRequest(ctxOf(request), {
+            type: action === 'decline' ? 'DeclineAccessRequest' : 'RevokeAccess',
+            accessRequestId: request.params.id,
+            reason: request.body.reason,
+          }),
+        ),
     );
 
   http.post<{ Params: { id: string } }>('/access-requests/:id/withdraw', { schema: idParam }, async (request, reply) =>
-    done(reply, await app.withdrawAccessRequest(ctxOf(request), { accessRequestId: request.params.id })),
+    done(
+      reply,
+      await app.answerAccessRequest(ctxOf(request), {
+        type: 'WithdrawAccessRequest',
+        accessRequestId: request.params.id,
+      }),
+    ),
   );
 }
