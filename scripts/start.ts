@@ -4,7 +4,7 @@
  * to go; Ctrl-C stops all of them cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { ensurePrivateDirectory } from '../infra/src/sql/privateFiles.js';
 import { resolve } from 'node:path';
 import { ensureSpaBuilt } from '../services/console/src/build/spaBuild.js';
 import { SERVICES } from './services.js';
@@ -12,7 +12,8 @@ import { SERVICES } from './services.js';
 const root = resolve(import.meta.dirname, '..');
 const dataDir = resolve(root, process.env.DATA_DIR ?? 'data');
 const host = process.env.HOST ?? '127.0.0.1';
-mkdirSync(dataDir, { recursive: true });
+// Owner-only: everything under it is case data, keys or credentials.
+ensurePrivateDirectory(dataDir);
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;

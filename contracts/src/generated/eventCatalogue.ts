@@ -3,6 +3,7 @@
 
 import type { components } from './events.js';
 
+export type AccessRequestStatusChangedV1 = components['schemas']['AccessRequestStatusChangedV1'];
 export type ApplicationStatus = components['schemas']['ApplicationStatus'];
 export type ApplicationStatusChangedV1 = components['schemas']['ApplicationStatusChangedV1'];
 export type CalendarDate = components['schemas']['CalendarDate'];
@@ -53,6 +54,7 @@ export const EVENT_TYPES = [
   'estia.matching.candidate-profile.removed.v1',
   'estia.matching.placement.follow-up-recorded.v1',
   'estia.matching.placement.hired.v1',
+  'estia.referrals.access-request.status-changed.v1',
   'estia.referrals.client.candidate-profile-shared.v1',
   'estia.referrals.client.consent-given.v1',
   'estia.referrals.client.consent-withdrawn.v1',
@@ -75,6 +77,7 @@ export interface EventDataByType {
   'estia.matching.candidate-profile.removed.v1': components['schemas']['CandidateProfileRemovedV1'];
   'estia.matching.placement.follow-up-recorded.v1': components['schemas']['PlacementFollowUpRecordedV1'];
   'estia.matching.placement.hired.v1': components['schemas']['PlacementHiredV1'];
+  'estia.referrals.access-request.status-changed.v1': components['schemas']['AccessRequestStatusChangedV1'];
   'estia.referrals.client.candidate-profile-shared.v1': components['schemas']['ClientCandidateProfileSharedV1'];
   'estia.referrals.client.consent-given.v1': components['schemas']['ClientConsentGivenV1'];
   'estia.referrals.client.consent-withdrawn.v1': components['schemas']['ClientConsentWithdrawnV1'];
@@ -98,6 +101,8 @@ export const EVENT_SCHEMA_IDS = {
   'estia.matching.placement.follow-up-recorded.v1':
     'https://estia.network/schemas/events/matching/placement.follow-up-recorded.v1.schema.json',
   'estia.matching.placement.hired.v1': 'https://estia.network/schemas/events/matching/placement.hired.v1.schema.json',
+  'estia.referrals.access-request.status-changed.v1':
+    'https://estia.network/schemas/events/referrals/access-request.status-changed.v1.schema.json',
   'estia.referrals.client.candidate-profile-shared.v1':
     'https://estia.network/schemas/events/referrals/client.candidate-profile-shared.v1.schema.json',
   'estia.referrals.client.consent-given.v1':
@@ -128,6 +133,7 @@ export const EVENT_TYPE_NAMES = {
   'estia.matching.candidate-profile.removed.v1': 'CandidateProfileRemovedV1',
   'estia.matching.placement.follow-up-recorded.v1': 'PlacementFollowUpRecordedV1',
   'estia.matching.placement.hired.v1': 'PlacementHiredV1',
+  'estia.referrals.access-request.status-changed.v1': 'AccessRequestStatusChangedV1',
   'estia.referrals.client.candidate-profile-shared.v1': 'ClientCandidateProfileSharedV1',
   'estia.referrals.client.consent-given.v1': 'ClientConsentGivenV1',
   'estia.referrals.client.consent-withdrawn.v1': 'ClientConsentWithdrawnV1',

@@ -6,6 +6,18 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     /**
+     * AccessRequestStatusChangedV1
+     * @description An organisation's request for access to a case held by another organisation was made or answered, so that the requester's systems learn the answer. Names neither the client nor the holding organisation (an answer must not tell whom the requester's person is known to); a reason code on declined and revoked.
+     */
+    AccessRequestStatusChangedV1: {
+      accessRequestId: components['schemas']['Uuid'];
+      changedAt: components['schemas']['DateTime'];
+      reasonCode?: components['schemas']['ReasonCode'];
+      requesterOrganisationId: components['schemas']['Uuid'];
+      /** @enum {string} */
+      status: 'requested' | 'approved' | 'declined' | 'withdrawn' | 'revoked';
+    };
+    /**
      * @description Matching pipeline stage; withdrawn = the candidate or their consent left the process.
      * @enum {string}
      */

@@ -36,6 +36,109 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/access-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Access requests: incoming (for clients the caller's organisation holds) or outgoing (its own); newest first, by status; paged */
+    get: operations['listAccessRequests'];
+    put?: never;
+    /** Ask the organisation holding a possible duplicate for access to the case, with the token of the registration answer (never a client id) */
+    post: operations['createAccessRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/access-requests/{accessRequestId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One access request (its requester or the case's holder; anyone else: 404) */
+    get: operations['getAccessRequest'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/access-requests/{accessRequestId}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve (the holder's officer), recording the client's consent: purpose, scope; the requester gets access to that scope */
+    post: operations['approveAccessRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/access-requests/{accessRequestId}/decline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Decline with a reason (the holder's officer) */
+    post: operations['declineAccessRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/access-requests/{accessRequestId}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Revoke granted access, e.g. when the client withdraws that consent (the holder's officer) */
+    post: operations['revokeAccessRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/access-requests/{accessRequestId}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw a waiting request (the requester) */
+    post: operations['withdrawAccessRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/audit/clients/{id}/history': {
     parameters: {
       query?: never;
@@ -77,9 +180,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * Search the caller's own caseload by name tokens (tolerant of transliteration and spelling variants) or a date of birth (YYYY-MM-DD); paged
+     * @description Only clients the caller's organisation registered or was granted access to (approved access request). Runs on keyed blind indexes; names and dates are opened in memory for the page. Referral officers and data protection officers.
+     */
+    get: operations['searchClients'];
     put?: never;
-    /** Register a client (likely duplicates → 422 with candidates) */
+    /** Register a client (likely duplicates in the own caseload → 422 naming them; possibly known elsewhere → 422 with an access-request token only) */
     post: operations['registerClient'];
     delete?: never;
     options?: never;
@@ -98,7 +205,7 @@ export interface paths {
     get: operations['getClient'];
     put?: never;
     post?: never;
-    /** Erase a client (GDPR art. 17): destroys the key */
+    /** Erase a client (GDPR art. 17): the holder's data protection officer, with a reason; destroys the key and tells the other holders */
     delete: operations['eraseClient'];
     options?: never;
     head?: never;
@@ -150,23 +257,6 @@ export interface paths {
     put?: never;
     /** Record a legal status change */
     post: operations['changeLegalStatus'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/clients/{clientId}/links': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Link the caller's organisation to an existing client (duplicate match required) */
-    post: operations['linkRegistration'];
     delete?: never;
     options?: never;
     head?: never;
@@ -252,6 +342,23 @@ export interface paths {
     put?: never;
     /** Correct personal data */
     post: operations['correctPersonalData'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/erasure-notices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Clients erased by their holder whose case the caller's organisation held or worked (GDPR art. 19), newest first; paged */
+    get: operations['listErasureNotices'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -519,6 +626,62 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AccessRequest: {
+      accessRequestId: components['schemas']['Uuid'];
+      /** @description The holder that answered; the requester learns it only from an approval. */
+      answeredByOrganisationId?: components['schemas']['Uuid'];
+      /** @description Shown to the holder; to the requester only once access was granted. */
+      clientId?: components['schemas']['Uuid'];
+      consent?: {
+        consentId: components['schemas']['Uuid'];
+        expiresAt: components['schemas']['DateTime'] | null;
+        method: string;
+        purpose: string;
+        scope: components['schemas']['ConsentScope'][];
+      };
+      expiresAt: components['schemas']['DateTime'];
+      purpose: string;
+      reasonCode?: string;
+      requestedAt: components['schemas']['DateTime'];
+      requesterOrganisationId: components['schemas']['Uuid'];
+      scope: components['schemas']['ConsentScope'][];
+      status: components['schemas']['AccessRequestStatus'];
+      updatedAt: components['schemas']['DateTime'];
+    };
+    AccessRequestAnswer: {
+      reason: components['schemas']['Reason'];
+    };
+    AccessRequestList: {
+      items: components['schemas']['AccessRequest'][];
+      nextCursor: string | null;
+    };
+    AccessRequestListQuery: {
+      /**
+       * @default incoming
+       * @enum {string}
+       */
+      box: 'incoming' | 'outgoing';
+      /** @description The nextCursor of the previous page, as given (opaque). */
+      cursor?: string;
+      /**
+       * @description Page size (default 50, at most 200).
+       * @default 50
+       */
+      limit: number;
+      status?: components['schemas']['AccessRequestStatus'];
+    };
+    /** @enum {string} */
+    AccessRequestStatus: 'requested' | 'approved' | 'declined' | 'withdrawn' | 'revoked' | 'expired';
+    ApproveAccessRequest: {
+      /** @description The client's consent, recorded with the approval: purpose, scope (at most what was asked), how it was given; the recipient is the requesting organisation. */
+      consent: {
+        expiresAt?: components['schemas']['DateTime'] | null;
+        /** @enum {string} */
+        method: 'written' | 'verbal' | 'electronic';
+        purpose: string;
+        scope: components['schemas']['ConsentScope'][];
+      };
+    };
     AssessNeedRequest: {
       category: components['schemas']['ServiceCategory'];
       notes?: string;
@@ -546,8 +709,11 @@ export interface components {
       ok: boolean;
     };
     Client: {
-      /** @enum {string} */
-      access: 'registered' | 'referral' | 'auditor';
+      /**
+       * @description registered: the caller's organisation registered the client; referral / access_request: what the consent shares; job_matching: a job coach, what the job-matching consent shares; auditor: everything (the read is recorded).
+       * @enum {string}
+       */
+      access: 'registered' | 'referral' | 'access_request' | 'job_matching' | 'auditor';
       clientId: components['schemas']['Uuid'];
       consents: Record<string, unknown>[];
       needs: Record<string, unknown>[];
@@ -562,6 +728,31 @@ export interface components {
       country: string;
       maxTravelKm?: number;
       region: string;
+    };
+    ClientSearchQuery: {
+      /** @description The nextCursor of the previous page, as given (opaque). */
+      cursor?: string;
+      /**
+       * @description Page size (default 50, at most 200).
+       * @default 50
+       */
+      limit: number;
+      /** @description Name tokens, or a date of birth (YYYY-MM-DD). Without it: the whole caseload. */
+      q?: string;
+    };
+    ClientSearchResult: {
+      items: components['schemas']['ClientSummary'][];
+      /** @description Pass as `cursor` for the next page; null on the last page. */
+      nextCursor: string | null;
+    };
+    ClientSummary: {
+      /** @enum {string} */
+      access: 'registered' | 'access_request';
+      clientId: components['schemas']['Uuid'];
+      dateOfBirth: components['schemas']['CalendarDate'];
+      familyName: string;
+      givenNames: string;
+      otherNames?: string[];
     };
     CloseNeedRequest: {
       reason: components['schemas']['Reason'];
@@ -595,7 +786,16 @@ export interface components {
       lat: number;
       lon: number;
     };
+    CreateAccessRequest: {
+      /** @description Why the case is needed (a code, e.g. continuity_of_care). */
+      purpose: string;
+      /** @description The kinds of data asked for. */
+      scope: components['schemas']['ConsentScope'][];
+      /** @description accessRequest.token of the registration's 'possibly known in the network' answer (opaque; bound to the caller; 15 minutes). */
+      token: string;
+    };
     Created: {
+      accessRequestId?: components['schemas']['Uuid'];
       clientId?: components['schemas']['Uuid'];
       consentId?: components['schemas']['Uuid'];
       messageId?: components['schemas']['Uuid'];
@@ -619,6 +819,22 @@ export interface components {
         iscoCode?: string;
       }[];
       skills: string[];
+    };
+    EraseClientRequest: {
+      /** @description Why (a code for reports). Required: without it the answer is 422 naming /body/reason. */
+      reason?: {
+        /** @example data_subject_request */
+        code: string;
+      };
+    };
+    ErasureNoticeList: {
+      items: {
+        clientId: components['schemas']['Uuid'];
+        erasedAt: components['schemas']['DateTime'];
+        erasedByOrganisationId: components['schemas']['Uuid'];
+        reasonCode: string;
+      }[];
+      nextCursor: string | null;
     };
     FieldError: {
       /** @description What is wrong, e.g. "must be one of asylum_seeker, refugee, ...". */
@@ -666,9 +882,6 @@ export interface components {
     /** @enum {string} */
     LegalStatusKind:
       'asylum_seeker' | 'refugee' | 'subsidiary_protection' | 'resettled' | 'humanitarian_admission' | 'other';
-    LinkRegistrationRequest: {
-      personal: components['schemas']['PersonalData'];
-    };
     Messages: {
       items: {
         at?: components['schemas']['DateTime'];
@@ -676,6 +889,15 @@ export interface components {
         messageId?: components['schemas']['Uuid'];
         text?: string | null;
       }[];
+    };
+    PageQuery: {
+      /** @description The nextCursor of the previous page, as given (opaque). */
+      cursor?: string;
+      /**
+       * @description Page size (default 50, at most 200).
+       * @default 50
+       */
+      limit: number;
     };
     Period: {
       validFrom: components['schemas']['CalendarDate'];
@@ -1016,6 +1238,7 @@ export interface components {
     };
   };
   parameters: {
+    accessRequestId: components['schemas']['Id'];
     clientId: components['schemas']['Id'];
     consentId: components['schemas']['Id'];
     /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
@@ -1054,6 +1277,232 @@ export interface operations {
     responses: {
       200: components['responses']['Ready'];
       503: components['responses']['NotReady'];
+    };
+  };
+  listAccessRequests: {
+    parameters: {
+      query?: {
+        box?: 'incoming' | 'outgoing';
+        cursor?: string;
+        limit?: number;
+        status?: components['schemas']['AccessRequestStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccessRequestList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  createAccessRequest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateAccessRequest'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Created'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  getAccessRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        accessRequestId: components['parameters']['accessRequestId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AccessRequest'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  approveAccessRequest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        accessRequestId: components['parameters']['accessRequestId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApproveAccessRequest'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  declineAccessRequest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        accessRequestId: components['parameters']['accessRequestId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AccessRequestAnswer'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  revokeAccessRequest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        accessRequestId: components['parameters']['accessRequestId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AccessRequestAnswer'];
+      };
+    };
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
+    };
+  };
+  withdrawAccessRequest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
+      path: {
+        accessRequestId: components['parameters']['accessRequestId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done (ETag: the stream revision) */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      410: components['responses']['Gone'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['UnprocessableContent'];
     };
   };
   auditCaseHistory: {
@@ -1110,6 +1559,34 @@ export interface operations {
       404: components['responses']['NotFound'];
     };
   };
+  searchClients: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+        q?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ClientSearchResult'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
   registerClient: {
     parameters: {
       query?: never;
@@ -1142,7 +1619,15 @@ export interface operations {
       409: components['responses']['Conflict'];
       410: components['responses']['Gone'];
       412: components['responses']['PreconditionFailed'];
-      422: components['responses']['UnprocessableContent'];
+      /** @description A business rule refused the registration. `rule: likely_duplicates`: `candidates` of the caller's own caseload (id, score). `rule: possibly_known_in_network`: another organisation may hold this person; no id, data or score, only `accessRequest.token` (bound to the caller, 15 minutes) for POST /v1/access-requests. Send `confirmedNew: true` to register anyway. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   getClient: {
@@ -1169,7 +1654,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
-      /** @description The client was erased; only the registering organisation is told, with erasedAt. */
+      /** @description The client was erased; only organisations that held or worked the case are told, with erasedAt. */
       410: {
         headers: {
           [name: string]: unknown;
@@ -1189,7 +1674,11 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['EraseClientRequest'];
+      };
+    };
     responses: {
       /** @description Done (ETag: the stream revision) */
       204: {
@@ -1205,7 +1694,15 @@ export interface operations {
       409: components['responses']['Conflict'];
       410: components['responses']['Gone'];
       412: components['responses']['PreconditionFailed'];
-      422: components['responses']['UnprocessableContent'];
+      /** @description No reason given (errors name /body/reason). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   giveConsent: {
@@ -1293,38 +1790,6 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['LegalStatus'];
-      };
-    };
-    responses: {
-      /** @description Done (ETag: the stream revision) */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      400: components['responses']['BadRequest'];
-      401: components['responses']['Unauthorized'];
-      403: components['responses']['Forbidden'];
-      404: components['responses']['NotFound'];
-      409: components['responses']['Conflict'];
-      410: components['responses']['Gone'];
-      412: components['responses']['PreconditionFailed'];
-      422: components['responses']['UnprocessableContent'];
-    };
-  };
-  linkRegistration: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        clientId: components['parameters']['clientId'];
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LinkRegistrationRequest'];
       };
     };
     responses: {
@@ -1508,6 +1973,33 @@ export interface operations {
       410: components['responses']['Gone'];
       412: components['responses']['PreconditionFailed'];
       422: components['responses']['UnprocessableContent'];
+    };
+  };
+  listErasureNotices: {
+    parameters: {
+      query?: {
+        cursor?: string;
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErasureNoticeList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
     };
   };
   listReferrals: {

@@ -654,6 +654,7 @@ export interface components {
       | 'referrals:write'
       | 'clients:read'
       | 'clients:write'
+      | 'clients:erase'
       | 'matching:read'
       | 'matching:write';
     /** @description available ≤ maximum; intake open needs available > 0. */
@@ -805,7 +806,7 @@ export interface components {
     /** @description NUTS code where available, e.g. EL30. */
     RegionCode: string;
     /** @enum {string} */
-    Role: 'org_admin' | 'referral_officer' | 'job_coach' | 'network_admin' | 'auditor';
+    Role: 'org_admin' | 'referral_officer' | 'job_coach' | 'data_protection_officer' | 'network_admin' | 'auditor';
     RolesChange: {
       permissions?: components['schemas']['Permission'][];
       roles: components['schemas']['Role'][];

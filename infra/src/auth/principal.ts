@@ -6,6 +6,8 @@ export const ROLES = [
   'network_admin',
   'auditor',
   'consent_override',
+  // Of the organisation holding a case: erases clients on their request (and handles their other rights).
+  'data_protection_officer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { SqlDatabase, SqlExecutor } from './types.js';
 import { AsyncMutex } from './asyncMutex.js';
 import { toSqlitePlaceholders } from './placeholders.js';
+import { preparePrivateDatabaseFile } from './privateFiles.js';
 
 export interface SqliteDatabaseOptions {
   /** File path, or ':memory:' for a private in-memory database (tests). */
@@ -22,7 +21,7 @@ const STATEMENT_CACHE_SIZE = 200;
  * async callers never interleave inside a transaction.
  */
 export const createSqliteDatabase = async (options: SqliteDatabaseOptions): Promise<SqlDatabase> => {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  preparePrivateDatabaseFile(options.path);
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

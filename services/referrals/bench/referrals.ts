@@ -16,6 +16,7 @@ import { checkpointStore } from '@estia/infra/processors/checkpointStore.js';
 import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
 import { startProjector } from '@estia/infra/projections/projector.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
+import { createBlindIndex } from '../src/application/blindIndex.js';
 import { createReferralsApplication } from '../src/application/referralsApplication.js';
 import { referralDecider } from '../src/domain/referrals/referralDecider.js';
 import type { ReferralCommand, ReferralEvent } from '../src/domain/referrals/referralTypes.js';
@@ -32,7 +33,8 @@ const store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
 const db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
 const keysDb = await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
 const keyStore = await createSqlKeyStore(keysDb, { kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')) });
-const projection = referralsReadModelProjection(keyStore);
+const blindIndex = createBlindIndex(randomBytes(32));
+const projection = referralsReadModelProjection(keyStore, blindIndex);
 await projection.migrate(db);
 
 const orgs = Array.from({ length: ORGS }, () => randomUUID());
@@ -177,8 +179,10 @@ for (const [name, run] of Object.entries(views)) {
 // ---- live: send through the real command handler at 100/s, wait until the receiver's inbox shows it --
 const projector = await startProjector({ store, db, projections: [projection] });
 await projector.caughtUp;
-const app = createReferralsApplication({ store, db, keyStore });
+const app = createReferralsApplication({ store, db, keyStore, blindIndex });
 const LIVE_CLIENTS = 50;
+/** Letters only: names are compared by their letters, so each live client is told apart from the others. */
+const benchName = (c: number): string => `${'abcdefghij'[c % 10]}${'klmnopqrst'[Math.floor(c / 10) % 10]}x`;
 const live: string[] = [];
 for (let c = 0; c < LIVE_CLIENTS; c++) {
   const clientId = randomUUID();
@@ -187,9 +191,9 @@ for (let c = 0; c < LIVE_CLIENTS; c++) {
     clientId,
     confirmedNew: true,
     personal: {
-      givenNames: `Bench${c}`,
+      givenNames: `Bench ${benchName(c)}`,
       familyName: 'Client',
-      dateOfBirth: '1990-01-01',
+      dateOfBirth: `19${60 + (c % 40)}-0${1 + (c % 9)}-1${c % 10}`,
       nationalities: ['SY'],
       languages: [],
       legalStatus: { status: 'asylum_seeker' },
@@ -246,6 +250,38 @@ const visible = summary(latencies);
 console.log(
   `sent→inbox at ${RATE}/s (achieved ${achievedRate.toFixed(1)}/s, ${failures} failed): p50 ${visible.p50} ms  p95 ${visible.p95} ms  p99 ${visible.p99} ms`,
 );
+
+// ---- registration answer: "may already be known" vs a new client, by an officer of another organisation --
+// The duplicate check opens the same number of profiles either way; this measures what the caller sees.
+const REGISTRATIONS = Number(process.env.BENCH_REGISTRATIONS ?? 200);
+const known: number[] = [];
+const unknown: number[] = [];
+const stranger = { actor: officer(1) };
+for (let i = 0; i < REGISTRATIONS; i++) {
+  const c = i % LIVE_CLIENTS;
+  const knownPerson = {
+    givenNames: `Bench ${benchName(c)}`,
+    familyName: 'Client',
+    dateOfBirth: `19${60 + (c % 40)}-0${1 + (c % 9)}-1${c % 10}`,
+    nationalities: ['SY'],
+    languages: [],
+    legalStatus: { status: 'asylum_seeker' as const },
+  };
+  const newPerson = { ...knownPerson, givenNames: `Novel ${benchName(i)}q`, familyName: `Person${'wxyz'[i % 4]}` };
+  for (const [person, samples] of [
+    [knownPerson, known],
+    [newPerson, unknown],
+  ] as const) {
+    const t = performance.now();
+    await app.registerClient(stranger, { clientId: randomUUID(), personal: person }).catch(() => undefined);
+    samples.push(performance.now() - t);
+  }
+}
+const registrationAnswer = { knownInNetwork: summary(known), newClient: summary(unknown) };
+console.log(
+  `registration answer: known p50 ${registrationAnswer.knownInNetwork.p50} ms p95 ${registrationAnswer.knownInNetwork.p95} ms; ` +
+    `new p50 ${registrationAnswer.newClient.p50} ms p95 ${registrationAnswer.newClient.p95} ms (the new one also appends)`,
+);
 await projector.stop();
 
 const targetMs = 20;
@@ -265,6 +301,7 @@ const result = {
   viewsTargetP95Ms: targetMs,
   viewsMeetTarget: Object.values(viewResults).every((v) => v.p95 <= targetMs),
   sentToInbox: { ratePerSecond: RATE, achievedRate, failures, ...visible },
+  registrationAnswer,
 };
 const out = join(root, 'bench', 'results', 'referrals.json');
 mkdirSync(dirname(out), { recursive: true });

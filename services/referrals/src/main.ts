@@ -10,7 +10,8 @@ import { startService } from '@estia/infra/runtime/startService.js';
 import { createPostgresDatabase } from '@estia/infra/sql/postgresDatabase.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import { startExpiryScheduler } from './application/expiryScheduler.js';
-import { loadMasterKey } from './application/masterKey.js';
+import { createBlindIndex } from './application/blindIndex.js';
+import { loadBlindIndexKey, loadMasterKey } from './application/masterKey.js';
 import { createReferralsApplication } from './application/referralsApplication.js';
 import { auditRoutes } from './audit/auditRoutes.js';
 import { startDeadlineScheduler } from './deadlines/scheduler.js';
@@ -26,12 +27,17 @@ await startService({
   config: {
     PG_SCHEMA: str().withDefault('referrals'),
     KEY_ENCRYPTION_KEY: str().optionalField(),
+    BLIND_INDEX_KEY: str().optionalField(),
   },
   async build({ config, logger, infra }) {
     const dir = join(config.DATA_DIR, 'referrals');
     // Production (PostgreSQL) refuses to start without KEY_ENCRYPTION_KEY; embedded mode generates
     // DATA_DIR/referrals/master.key (0600) once and warns.
     const kek = loadMasterKey(config, config.PG_URL ? null : join(dir, 'master.key'), (m) => logger.warn(m));
+    // The network secret of the search indexes, kept like the master key (DATA_DIR/referrals/blind-index.key).
+    const blindIndex = createBlindIndex(
+      loadBlindIndexKey(config, config.PG_URL ? null : join(dir, 'blind-index.key'), (m) => logger.warn(m)).bytes,
+    );
     // Keys live apart from the read models (own file / schema): a different backup policy, and the
     // projector's transaction never waits on the key store's connection.
     const keysDb = config.PG_URL
@@ -42,11 +48,11 @@ await startService({
         })
       : await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
     const keyStore = await createSqlKeyStore(keysDb, { kek });
-    const app = createReferralsApplication({ store: infra.store, db: infra.db, keyStore });
+    const app = createReferralsApplication({ store: infra.store, db: infra.db, keyStore, blindIndex });
     const stoppers: { name: string; close: () => Promise<void> }[] = [];
 
     return {
-      projections: [referralsReadModelProjection(keyStore)],
+      projections: [referralsReadModelProjection(keyStore, blindIndex)],
       publicEvents: createReferralsRelayMapper({
         store: infra.store,
         keyStore,
@@ -64,6 +70,7 @@ await startService({
           store: infra.store,
           db: infra.db,
           keyStore,
+          blindIndex,
           projector,
         });
         await http.register(auditRoutes, { prefix: '/v1', store: infra.store, db: infra.db, keyStore, projector });

@@ -4,9 +4,9 @@
  * every other service; the only differences are that it verifies tokens with its own keys and that it
  * bootstraps the network (code of conduct v1, and the demo network when DEMO_DATA=true).
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { int, str } from '@estia/infra/config/configSchema.js';
+import { writePrivateFile } from '@estia/infra/sql/privateFiles.js';
 import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { startService } from '@estia/infra/runtime/startService.js';
 import { searchServices } from './projections/directoryQueries.js';
@@ -71,13 +71,15 @@ await startService({
           // Fictional accounts, printed on purpose: this is the demo's front door. A few on screen, all in a file.
           const lines = demo.credentials.map((c) => `${c.email} / ${c.password} (${c.roles.join(',')})`);
           const file = join(config.DATA_DIR, 'registry', 'demo-credentials.txt');
-          writeFileSync(
+          writePrivateFile(
             file,
             [...lines, `API client: ${demo.apiClient.clientId} / ${demo.apiClient.clientSecret}`, ''].join('\n'),
           );
-          const shown = demo.credentials
-            .filter((c, i) => i < 5)
-            .map((c) => `${c.email} / ${c.password} (${c.roles.join(',')})`);
+          // One login per role on screen (the first person holding it), every login in the owner-only file.
+          const firstOfEachRole = demo.credentials.filter(
+            (c, i) => demo.credentials.findIndex((d) => d.roles.join(',') === c.roles.join(',')) === i,
+          );
+          const shown = firstOfEachRole.map((c) => `${c.email} / ${c.password} (${c.roles.join(',')})`);
           for (const line of shown) console.log(`demo login: ${line}`);
           console.log(`demo API client: ${demo.apiClient.clientId} / ${demo.apiClient.clientSecret}`);
           console.log(`all ${lines.length} demo logins (every role of ${demo.organisations} organisations): ${file}`);

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { EventEnvelope } from '@estia/contracts';
 import type { Bus, BusConsumer, ConsumeOptions, DeliveredMessage, OutgoingMessage } from '../types.js';
 import { silentLogger, type BusLogger } from '../logger.js';
 import { Waker } from '../wakeableSleep.js';
+import { preparePrivateDatabaseFile } from '../../sql/privateFiles.js';
 import { openBusDatabase } from './schema.js';
 import { GroupLeases } from './groupLease.js';
 
@@ -53,7 +52,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
   const retryMaxMs = options.retryMaxMs ?? 5_000;
   const logger = options.logger ?? silentLogger;
 
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  preparePrivateDatabaseFile(options.path);
   const db = new Database(options.path);
   openBusDatabase(db, options.busyTimeoutMs ?? 5_000);
 

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { checkExpected, prepareEvents, toStoredEvent, validateAppend } from '../appendBatch.js';
 import type { EventRow, StreamHead } from '../appendBatch.js';
@@ -7,6 +5,7 @@ import { ChangeSignal } from '../changeSignal.js';
 import { verifyChain } from '../hashChain.js';
 import { runSubscription, START } from '../subscription.js';
 import type { LogPage } from '../subscription.js';
+import { preparePrivateDatabaseFile } from '../../sql/privateFiles.js';
 import { SQLITE_SCHEMA } from './schema.js';
 import type {
   AppendOptions,
@@ -65,7 +64,7 @@ export class SqliteEventStore implements EventStore {
   private readonly stmt: ReturnType<SqliteEventStore['prepare']>;
 
   constructor(options: SqliteEventStoreOptions) {
-    mkdirSync(dirname(options.path), { recursive: true });
+    preparePrivateDatabaseFile(options.path);
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 5_000 });
     this.db.pragma('journal_mode = WAL');

@@ -11,9 +11,11 @@ type Schemas = components['schemas'];
 const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'] });
 
 /**
- * Candidate profiles are seen by the organisation holding the client's case (it recorded the consent or
- * shared the profile) and by auditors. Anyone else gets the same 404 as for a client who is not a
- * candidate, so the answer does not reveal whether someone is looking for work.
+ * Candidate profiles (only what the client's job-matching consent shares) are seen by the job coaches
+ * and officers of the organisation holding the client's case (it recorded the consent or shared the
+ * profile) and by auditors; its administrators manage the organisation, not its cases. Anyone else
+ * gets the same 404 as for a client who is not a candidate, so the answer does not reveal whether
+ * someone is looking for work.
  */
 export const candidateRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async (app, { ctx }) => {
   const params = parametersSchema('/candidates/{clientId}', 'get', 'path');
@@ -23,7 +25,8 @@ export const candidateRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
   ): Promise<CandidateView> => {
     const principal = request.principal!;
     const candidate = await ctx.queries.candidate(request.params.clientId);
-    if (!candidate || !(isAuditor(principal) || holdsCandidate(principal, candidate)))
+    const worksCases = principal.roles.includes('job_coach') || principal.roles.includes('referral_officer');
+    if (!candidate || !(isAuditor(principal) || (worksCases && holdsCandidate(principal, candidate))))
       throw new AppError('NOT_FOUND', `no candidate profile ${request.params.clientId} visible to your organisation`);
     return candidate;
   };

@@ -244,6 +244,13 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect(JSON.stringify(theirs.json())).not.toContain(clientId);
     expect((await inject('GET', `/v1/candidates/${clientId}`, employer)).statusCode).toBe(404);
     expect((await inject('GET', `/v1/candidates/${clientId}`, coach)).json().profile.skills).toHaveLength(3);
+    // The holding organisation's administrator reads no case: the answer of a client who is no candidate.
+    const ngoAdmin = await h.token(NGO, ['org_admin']);
+    for (const url of [`/v1/candidates/${clientId}`, `/v1/candidates/${clientId}/matches`]) {
+      const refused = await inject('GET', url, ngoAdmin);
+      expect(refused.statusCode).toBe(404);
+      expect(refused.json()).toMatchObject({ code: 'NOT_FOUND' });
+    }
   });
 
   it('runs the pipeline to a published hire and follow-up, refusing illegal steps without writing', async () => {

@@ -46,9 +46,30 @@ export function profileWithinScope(profile: ClientProfile, share: readonly strin
   if (share.includes('languages') && profile.languages) out.languages = profile.languages;
   if (share.includes('contact_details') && profile.contact) out.contact = profile.contact;
   if (share.includes('location') && profile.location) out.location = profile.location;
+  const employment = employmentWithinScope(profile.employment, share);
+  if (employment) out.employment = employment;
   if (profile.legalStatus && (share.includes('legal_status') || share.includes('legal_status_dates'))) {
     const { status, ...dates } = profile.legalStatus;
     out.legalStatus = (share.includes('legal_status_dates') ? { status, ...dates } : { status }) as LegalStatusRecord;
   }
   return out;
+}
+
+/** The parts of the employment profile a consent's scope names (skills, occupations, education, ...). */
+function employmentWithinScope(
+  employment: ClientProfile['employment'],
+  share: readonly string[],
+): ClientProfile['employment'] | undefined {
+  const parts = ['skills', 'occupations', 'education', 'driving_licences', 'availability'];
+  if (!employment || !parts.some((p) => share.includes(p))) return undefined;
+  return {
+    skills: share.includes('skills') ? employment.skills : [],
+    occupations: share.includes('occupations') ? employment.occupations : [],
+    ...(share.includes('education') && employment.educationLevel !== undefined
+      ? { educationLevel: employment.educationLevel }
+      : {}),
+    drivingLicences: share.includes('driving_licences') ? employment.drivingLicences : [],
+    // Not shared, not shown: the profile is partial here (what the person may see of it).
+    ...(share.includes('availability') ? { availability: employment.availability } : {}),
+  } as NonNullable<ClientProfile['employment']>;
 }

@@ -28,6 +28,7 @@ import { referralsReadModelProjection } from '../projections/readModelProjection
 import { openPersonalPart, personalPartIsSealed } from './personalCodec.js';
 import { expireOverdue } from './expiryScheduler.js';
 import { createReferralsApplication, type ReferralsApplication } from './referralsApplication.js';
+import { createBlindIndex } from './blindIndex.js';
 import { applyRegistryFacts, membershipChanged, servicePublished } from '../testing/registryEvents.js';
 
 const ORG_A = randomUUID();
@@ -42,6 +43,7 @@ const officerA: Actor = { organisationId: ORG_A, userId: 'u-a', roles: ['referra
 const officerB: Actor = { organisationId: ORG_B, userId: 'u-b', roles: ['referral_officer'] };
 const officerC: Actor = { organisationId: ORG_C, userId: 'u-c', roles: ['referral_officer'] };
 const adminA: Actor = { organisationId: ORG_A, userId: 'u-admin', roles: ['org_admin'] };
+const dpoA: Actor = { organisationId: ORG_A, userId: 'u-dpo', roles: ['data_protection_officer'] };
 
 const amira: ClientPersonalData = {
   givenNames: 'Amira',
@@ -93,7 +95,8 @@ for (const { name, skip, open } of readModelDatabases)
     let keyStore: KeyStore;
     let clock: Date;
     let app: ReferralsApplication;
-    const project = () => catchUpProjections(store, db, [referralsReadModelProjection(keyStore)]);
+    const blindIndex = createBlindIndex(randomBytes(32));
+    const project = () => catchUpProjections(store, db, [referralsReadModelProjection(keyStore, blindIndex)]);
 
     beforeEach(async () => {
       dir = mkdtempSync(join(tmpdir(), 'referrals-app-'));
@@ -102,8 +105,8 @@ for (const { name, skip, open } of readModelDatabases)
       // As in production: keys on their own connection (the projection opens keys inside its transaction).
       keyStore = await createSqlKeyStore(keysDb, { kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')) });
       clock = new Date('2025-06-01T10:00:00.000Z');
-      app = createReferralsApplication({ store, db, keyStore, clock: () => clock });
-      await referralsReadModelProjection(keyStore).migrate(db);
+      app = createReferralsApplication({ store, db, keyStore, blindIndex, clock: () => clock });
+      await referralsReadModelProjection(keyStore, blindIndex).migrate(db);
       await applyRegistryFacts(db, [
         membershipChanged(ORG_A),
         membershipChanged(ORG_B),
@@ -161,40 +164,160 @@ for (const { name, skip, open } of readModelDatabases)
       });
     });
 
-    it('finds a likely duplicate across spellings and lets the officer confirm a new client', async () => {
-      await registerAmira();
+    it('names likely duplicates of the own caseload across spellings; the officer may confirm a new client', async () => {
+      const clientId = await registerAmira();
       const lookalike = { ...amira, givenNames: 'Ameera', familyName: 'Al-Haddad' };
       await expect(
-        app.registerClient({ actor: officerC }, { clientId: randomUUID(), personal: lookalike }),
+        app.registerClient({ actor: officerA }, { clientId: randomUUID(), personal: lookalike }),
       ).rejects.toMatchObject({
         code: 'BUSINESS_RULE_VIOLATED',
-        extensions: { candidates: [expect.objectContaining({ score: expect.any(Number) })] },
+        extensions: { rule: 'likely_duplicates', candidates: [{ clientId, score: expect.any(Number) }] },
       });
       const confirmed = await app.registerClient(
-        { actor: officerC },
+        { actor: officerA },
         { clientId: randomUUID(), personal: lookalike, confirmedNew: true },
       );
       expect(confirmed.events[0]!.type).toBe('ClientRegistered');
     });
 
-    it('links another organisation to an existing client only when its data matches', async () => {
+    /** officerC meets Amira (registered by A): the answer, the token, the request. */
+    const tokenFor = async (actor: Actor, personal: ClientPersonalData = amira): Promise<string> => {
+      const refused = await app
+        .registerClient({ actor }, { clientId: randomUUID(), personal })
+        .then(() => expect.unreachable('registered a likely duplicate'))
+        .catch((error: unknown) => error as { extensions: { rule: string; accessRequest: { token: string } } });
+      expect(refused.extensions.rule).toBe('possibly_known_in_network');
+      return refused.extensions.accessRequest.token;
+    };
+
+    it('tells another organisation only that the person may be known, and no id, data or score', async () => {
       const clientId = await registerAmira();
-      const stranger = {
-        ...amira,
-        givenNames: 'Olena',
-        familyName: 'Koval',
-        dateOfBirth: '1975-01-30',
-        nationalities: ['UA'],
-      };
-      await expect(app.linkRegistration({ actor: officerC }, { clientId, personal: stranger })).rejects.toMatchObject({
-        code: 'FORBIDDEN',
+      const lookalike = { ...amira, givenNames: 'Ameera', familyName: 'Al-Haddad' };
+      const error = (await app
+        .registerClient({ actor: officerC }, { clientId: randomUUID(), personal: lookalike })
+        .then(
+          () => expect.unreachable('registered a likely duplicate'),
+          (e: unknown) => e,
+        )) as { code: string; message: string; extensions: Record<string, unknown> };
+      expect(error).toMatchObject({
+        code: 'BUSINESS_RULE_VIOLATED',
+        extensions: { rule: 'possibly_known_in_network' },
       });
-      await app.linkRegistration({ actor: officerC }, { clientId, personal: { ...amira, givenNames: 'Ameera' } });
+      const told = JSON.stringify({ message: error.message, extensions: error.extensions });
+      for (const secret of [clientId, 'Amira', 'Haddad', '1990', 'score', ORG_A]) expect(told).not.toContain(secret);
+      // Unrelated data: no hint at all, and the registration goes through.
+      const other = { ...amira, givenNames: 'Olena', familyName: 'Koval', dateOfBirth: '1975-01-30' };
+      await app.registerClient({ actor: officerC }, { clientId: randomUUID(), personal: other });
       await project();
-      expect(await clientAccess(db, ORG_C, clientId, clock.toISOString())).toMatchObject({
+      expect((await clientAccess(db, ORG_C, clientId, clock.toISOString())).allowed).toBe(false);
+    });
+
+    it('turns the token into an access request; the holder approves with the client consent, access follows its scope', async () => {
+      const clientId = await registerAmira();
+      const token = await tokenFor(officerC);
+      // Bound to whom it was issued to: another organisation's officer cannot use it.
+      await expect(
+        app.requestAccess(
+          { actor: officerB },
+          { accessRequestId: randomUUID(), token, purpose: 'continuity_of_care', scope: ['needs'] },
+        ),
+      ).rejects.toMatchObject({ code: 'BUSINESS_RULE_VIOLATED', errors: [{ pointer: '/body/token' }] });
+      const accessRequestId = randomUUID();
+      await app.requestAccess(
+        { actor: officerC },
+        { accessRequestId, token, purpose: 'continuity_of_care', scope: ['needs', 'languages'] },
+      );
+      await project();
+      // Requested is not access; and one request at a time.
+      expect((await clientAccess(db, ORG_C, clientId, clock.toISOString())).allowed).toBe(false);
+      await expect(
+        app.requestAccess(
+          { actor: officerC },
+          { accessRequestId: randomUUID(), token, purpose: 'x', scope: ['needs'] },
+        ),
+      ).rejects.toMatchObject({ code: 'CONFLICT' });
+      // Only the holder answers; anyone else is told the request does not exist.
+      await expect(
+        app.answerAccessRequest(
+          { actor: officerB },
+          {
+            type: 'ApproveAccessRequest',
+            accessRequestId,
+            consent: {
+              consentId: randomUUID(),
+              purpose: 'continuity_of_care',
+              scope: ['needs'],
+              method: 'written',
+              expiresAt: null,
+            },
+          },
+        ),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'access request not found' });
+      await app.answerAccessRequest(
+        { actor: officerA },
+        {
+          type: 'ApproveAccessRequest',
+          accessRequestId,
+          consent: {
+            consentId: randomUUID(),
+            purpose: 'continuity_of_care',
+            scope: ['needs'],
+            method: 'verbal',
+            expiresAt: null,
+          },
+        },
+      );
+      await project();
+      expect(await clientAccess(db, ORG_C, clientId, clock.toISOString())).toEqual({
         allowed: true,
-        basis: 'registered',
+        basis: 'access_request',
+        share: ['needs'],
       });
+      // Access, not holding: the requester cannot correct the case or record consents.
+      await expect(
+        app.clientCommand(
+          { actor: officerC },
+          { type: 'CorrectPersonalData', clientId, personal: { familyName: 'X' } },
+        ),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      // The holder revokes (the client withdrew that consent): access ends at once.
+      await app.answerAccessRequest(
+        { actor: officerA },
+        { type: 'RevokeAccess', accessRequestId, reason: { code: 'consent_withdrawn' } },
+      );
+      await project();
+      expect((await clientAccess(db, ORG_C, clientId, clock.toISOString())).allowed).toBe(false);
+      const types = (await store.readStream(`access-request-${accessRequestId}`)).map((e) => e.type);
+      expect(types).toEqual(['AccessRequested', 'AccessRequestApproved', 'AccessRevoked']);
+    });
+
+    it('a declined or expired request grants nothing; an expired token is refused', async () => {
+      const clientId = await registerAmira();
+      const token = await tokenFor(officerC);
+      const accessRequestId = randomUUID();
+      await app.requestAccess(
+        { actor: officerC },
+        { accessRequestId, token, purpose: 'legal_assistance', scope: ['needs'] },
+      );
+      await app.answerAccessRequest(
+        { actor: officerA },
+        {
+          type: 'DeclineAccessRequest',
+          accessRequestId,
+          reason: { code: 'client_refused', note: 'does not want to share with C' },
+        },
+      );
+      await project();
+      expect((await clientAccess(db, ORG_C, clientId, clock.toISOString())).allowed).toBe(false);
+      const declined = (await store.readStream(`access-request-${accessRequestId}`)).at(-1)!;
+      expect(JSON.stringify(declined.data)).not.toContain('does not want');
+      clock = new Date(clock.getTime() + 16 * 60_000);
+      await expect(
+        app.requestAccess(
+          { actor: officerC },
+          { accessRequestId: randomUUID(), token, purpose: 'x', scope: ['needs'] },
+        ),
+      ).rejects.toMatchObject({ code: 'BUSINESS_RULE_VIOLATED', errors: [{ pointer: '/body/token' }] });
     });
 
     it('runs the closed loop: consent-checked send, inbox, accept opens access, thread, completion', async () => {
@@ -259,7 +382,7 @@ for (const { name, skip, open } of readModelDatabases)
           { actor: officerC },
           { referralId: randomUUID(), clientId, serviceId: HOUSING_AT_B, share: ['needs'] },
         ),
-      ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'client not found' });
       expect(await store.listStreams({ prefix: 'referral-' })).toEqual([]);
     });
 
@@ -382,14 +505,37 @@ for (const { name, skip, open } of readModelDatabases)
         },
       );
       await project();
-      expect(await db.query('SELECT client_id FROM rf_client_index WHERE client_id = $1', [clientId])).toHaveLength(1);
+      expect(
+        (await db.query('SELECT client_id FROM rf_client_terms WHERE client_id = $1', [clientId])).length,
+      ).toBeGreaterThan(3);
 
-      await expect(app.eraseClient({ actor: officerA }, { clientId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-      await app.eraseClient({ actor: adminA }, { clientId });
+      const reason = { code: 'data_subject_request' };
+      await expect(app.eraseClient({ actor: officerA }, { clientId, reason })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
+      await expect(app.eraseClient({ actor: adminA }, { clientId, reason })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      });
+      await expect(
+        app.eraseClient({ actor: { ...dpoA, organisationId: ORG_C } }, { clientId, reason }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'client not found' });
+      await app.eraseClient({ actor: dpoA }, { clientId, reason });
       await project();
 
       expect((await keyStore.getKey(clientId))?.status).toBe('erased');
-      expect(await db.query('SELECT * FROM rf_client_index WHERE client_id = $1', [clientId])).toEqual([]);
+      expect(await db.query('SELECT * FROM rf_client_terms WHERE client_id = $1', [clientId])).toEqual([]);
+      // The receiver of the referral is told (GDPR art. 19), and only it learns the client is gone.
+      expect(
+        await db.query('SELECT organisation_id, reason_code FROM rf_erasure_notices WHERE client_id = $1', [clientId]),
+      ).toEqual([{ organisation_id: ORG_B, reason_code: 'data_subject_request' }]);
+      expect(await clientAccess(db, ORG_B, clientId, clock.toISOString())).toMatchObject({
+        erasedAt: expect.any(String),
+      });
+      expect(await clientAccess(db, ORG_C, clientId, clock.toISOString())).toEqual({
+        allowed: false,
+        basis: null,
+        share: [],
+      });
       expect(await referralMessages(db, keyStore, referralId)).toEqual([]);
       const registered = (await store.readStream(`client-${clientId}`))[0]!;
       expect(await openPersonalPart(keyStore, registered)).toMatchObject({ erased: true });
@@ -425,10 +571,12 @@ for (const { name, skip, open } of readModelDatabases)
       );
       await project();
       const before = await clientOverview(db, clientId);
-      for (const table of ['rf_clients', 'rf_client_orgs', 'rf_client_index', 'rf_consents', 'rf_referrals'])
+      const terms = await db.query('SELECT * FROM rf_client_terms ORDER BY client_id, field, term');
+      for (const table of ['rf_clients', 'rf_client_orgs', 'rf_client_terms', 'rf_consents', 'rf_referrals'])
         await db.execute(`DELETE FROM ${table}`);
       await db.execute(`DELETE FROM estia_checkpoints`);
       expect(await project()).toBeGreaterThan(0);
       expect(await clientOverview(db, clientId)).toEqual(before);
+      expect(await db.query('SELECT * FROM rf_client_terms ORDER BY client_id, field, term')).toEqual(terms);
     });
   });

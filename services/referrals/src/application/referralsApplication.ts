@@ -11,7 +11,6 @@ import {
   type ClientEvent,
   type ClientState,
 } from '../domain/clients/clientDecider.js';
-import { findLikelyDuplicates } from '../domain/duplicates.js';
 import { needsDecider, needsStreamId, type NeedsCommand, type NeedsEvent } from '../domain/needs/needsDecider.js';
 import { referralDecider } from '../domain/referrals/referralDecider.js';
 import {
@@ -21,19 +20,26 @@ import {
   type ReferralState,
   type SendReferral,
 } from '../domain/referrals/referralTypes.js';
-import type { Actor } from '../domain/shared/actor.js';
+import { hasRole, type Actor } from '../domain/shared/actor.js';
 import type { Reason } from '../domain/shared/personal.js';
 import type { ConsentScope, ServiceCategory } from '../domain/shared/vocabulary.js';
-import { clientAccess } from '../projections/access.js';
-import { clientStatus, consentsOf, duplicateIndex } from '../projections/queries.js';
+import { clientAccess, otherHoldersOf } from '../projections/access.js';
+import { clientStatus, consentsOf } from '../projections/queries.js';
 import { personalEventCodec } from './personalCodec.js';
 import { organisationFacts, serviceFacts } from '../directory/directoryQueries.js';
+import { accessRequestCommands } from './accessRequests.js';
+import type { BlindIndex } from './blindIndex.js';
+import { reviewDuplicates } from './duplicateReview.js';
+import { erasedClient, hidden } from './hidden.js';
+import { clientStateOf, referralParties } from './relationships.js';
 
 export interface ReferralsDeps {
   store: EventStore;
   /** The service's read-model database (facts for the deciders come from here). */
   db: SqlDatabase;
   keyStore: KeyStore;
+  /** Blind indexes and sealed tokens under the network secret (BLIND_INDEX_KEY). */
+  blindIndex: BlindIndex;
   clock?: () => Date;
 }
 
@@ -106,8 +112,41 @@ export function createReferralsApplication(deps: ReferralsDeps) {
     return { status, access };
   };
 
+  /**
+   * Before any rule runs: an organisation without a relationship to the client gets the answer a
+   * client that does not exist gets (404, same body); one that held the case learns of its erasure (410).
+   * `erased: 'pass'` lets a former registrar's command through to the decider (erasure is idempotent).
+   */
+  const requireRelationship = async (actor: Actor, clientId: string, at: string, erased: 'gone' | 'pass' = 'gone') => {
+    const access = await clientAccess(db, actor.organisationId, clientId, at);
+    if (access.erasedAt !== undefined) {
+      if (erased === 'pass') return access;
+      throw erasedClient(clientId, access.erasedAt);
+    }
+    if (access.allowed) return access;
+    // A registration the read models have not seen yet: the client's stream names its registrars.
+    const state = await clientStateOf(store, clientId);
+    if (state.status === 'active' && state.organisations.includes(actor.organisationId))
+      return { allowed: true, basis: 'registered' as const, share: ['*'] };
+    // Auditors know every case (and the deciders refuse their writes by role).
+    if (hasRole(actor, 'auditor') && state.status !== 'none') return access;
+    throw hidden('client');
+  };
+
+  /** Only the sender and the receiver know a referral exists. */
+  const requireReferralParty = async (actor: Actor, referralId: string): Promise<void> => {
+    const parties = await referralParties(store, referralId);
+    if (parties !== null && hasRole(actor, 'auditor')) return;
+    if (
+      parties?.senderOrganisationId !== actor.organisationId &&
+      parties?.receiverOrganisationId !== actor.organisationId
+    )
+      throw hidden('referral');
+  };
+
   /** Builds SendReferral with its facts (also used by forwarding). */
   const prepareSend = async (ctx: CallContext, input: SendInput, at: string): Promise<SendReferral> => {
+    const gate = input.forwardedFrom === undefined ? await requireRelationship(ctx.actor, input.clientId, at) : null;
     const service = await serviceFacts(db, input.serviceId);
     if (!service) throw new AppError('NOT_FOUND', `service ${input.serviceId} is not (or no longer) offered`);
     const [sender, receiver, client, consents] = await Promise.all([
@@ -129,7 +168,9 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       ...(input.needId === undefined ? {} : { needId: input.needId }),
       share: input.share,
       responseTimeHours: service.responseTimeHours,
-      client: { status: client.status, visibleToSender: client.access?.allowed === true },
+      client: gate?.allowed
+        ? { status: 'active', visibleToSender: true }
+        : { status: client.status, visibleToSender: client.access?.allowed === true },
       consents,
       ...(input.consentOverride === undefined ? {} : { consentOverride: input.consentOverride }),
       ...(input.forwardedFrom === undefined ? {} : { forwardedFrom: input.forwardedFrom }),
@@ -151,8 +192,9 @@ export function createReferralsApplication(deps: ReferralsDeps) {
 
   return {
     /**
-     * Registers a client after duplicate detection. Without `confirmedNew`, likely duplicates refuse
-     * the registration (422, candidates in the problem's extensions); the officer then links or confirms.
+     * Registers a client after duplicate detection (on blind indexes, scored in memory). Without
+     * `confirmedNew`, likely duplicates in the officer's caseload refuse the registration (422 naming
+     * them); one held elsewhere refuses it with "may already be known" and an access-request token.
      */
     async registerClient(
       ctx: CallContext,
@@ -160,12 +202,7 @@ export function createReferralsApplication(deps: ReferralsDeps) {
     ) {
       const at = now();
       const org = await organisationFacts(db, ctx.actor.organisationId);
-      const candidates =
-        typeof input.personal?.dateOfBirth === 'string'
-          ? findLikelyDuplicates(input.personal, await duplicateIndex(db, input.personal.dateOfBirth)).filter(
-              (c) => c.clientId !== input.clientId,
-            )
-          : [];
+      const review = await reviewDuplicates(deps, ctx.actor, input.personal, at);
       return runClient(ctx, {
         type: 'RegisterClient',
         clientId: input.clientId,
@@ -173,32 +210,11 @@ export function createReferralsApplication(deps: ReferralsDeps) {
         actor: ctx.actor,
         organisation: { approved: org.approved },
         duplicateReview: {
-          candidates: candidates.map(({ clientId, score }) => ({ clientId, score })),
+          candidates: review.candidates.filter((c) => c.clientId !== input.clientId),
+          network: review.network,
           confirmedNew: input.confirmedNew === true,
         },
         personal: input.personal,
-      });
-    },
-
-    /**
-     * Links the officer's organisation to an existing client instead of registering a duplicate. The
-     * officer submits the data they hold; only a likely-duplicate match on it allows the link.
-     */
-    async linkRegistration(ctx: CallContext, input: { clientId: string; personal: ClientPersonalData }) {
-      const org = await organisationFacts(db, ctx.actor.organisationId);
-      const match =
-        typeof input.personal?.dateOfBirth === 'string'
-          ? findLikelyDuplicates(input.personal, await duplicateIndex(db, input.personal.dateOfBirth), {
-              limit: 50,
-            }).find((c) => c.clientId === input.clientId)
-          : undefined;
-      return runClient(ctx, {
-        type: 'LinkRegistration',
-        clientId: input.clientId,
-        now: now(),
-        actor: ctx.actor,
-        organisation: { approved: org.approved },
-        duplicateMatch: match ? { score: match.score } : null,
       });
     },
 
@@ -210,12 +226,14 @@ export function createReferralsApplication(deps: ReferralsDeps) {
         { type: 'CorrectPersonalData' | 'ChangeLegalStatus' | 'GiveConsent' }
       >,
     ) {
-      return runClient(ctx, { ...command, now: now(), actor: ctx.actor } as ClientCommand);
+      const at = now();
+      await requireRelationship(ctx.actor, command.clientId, at);
+      return runClient(ctx, { ...command, now: at, actor: ctx.actor } as ClientCommand);
     },
 
     async withdrawConsent(ctx: CallContext, input: { clientId: string; consentId: string; reason?: Reason }) {
       const at = now();
-      const { access } = await clientFacts(ctx.actor, input.clientId, at);
+      const access = await requireRelationship(ctx.actor, input.clientId, at);
       return runClient(ctx, {
         type: 'WithdrawConsent',
         ...input,
@@ -225,13 +243,20 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       });
     },
 
-    /** GDPR art. 17: records ClientErased, then destroys the key (the projection repeats it if we crash here). */
-    async eraseClient(ctx: CallContext, input: { clientId: string }) {
+    /**
+     * GDPR art. 17: records ClientErased naming the other organisations that held or worked the case
+     * (they are told, art. 19), then destroys the key (the projection repeats it if we crash here).
+     */
+    async eraseClient(ctx: CallContext, input: { clientId: string; reason?: { code: string } }) {
+      const at = now();
+      await requireRelationship(ctx.actor, input.clientId, at, 'pass');
       const result = await runClient(ctx, {
         type: 'EraseClient',
         clientId: input.clientId,
-        now: now(),
+        now: at,
         actor: ctx.actor,
+        reason: input.reason,
+        otherHolders: await otherHoldersOf(db, input.clientId),
       });
       if (result.state.status === 'erased') await keyStore.destroyKey(input.clientId, result.state.erasedAt);
       return result;
@@ -239,7 +264,10 @@ export function createReferralsApplication(deps: ReferralsDeps) {
 
     async needsCommand(ctx: CallContext, command: WithoutFacts<NeedsCommand, 'client'>) {
       const at = now();
-      const { status, access } = await clientFacts(ctx.actor, command.clientId, at);
+      // Past the gate the client is active and visible (the read models may not have seen it yet); only
+      // an auditor passes without access, to be refused by role.
+      const access = await requireRelationship(ctx.actor, command.clientId, at);
+      const status = access.allowed ? 'active' : await clientStatus(db, command.clientId);
       return handleCommand({
         store,
         streamId: needsStreamId(command.clientId),
@@ -248,7 +276,7 @@ export function createReferralsApplication(deps: ReferralsDeps) {
           ...command,
           now: at,
           actor: ctx.actor,
-          client: { status, visibleToActor: access?.allowed === true },
+          client: { status, visibleToActor: access.allowed },
         } as NeedsCommand,
         codec: personalEventCodec<NeedsEvent>(keyStore),
         metadata: metadataOf(ctx),
@@ -267,6 +295,7 @@ export function createReferralsApplication(deps: ReferralsDeps) {
         'actorOrganisation'
       >,
     ) {
+      await requireReferralParty(ctx.actor, command.referralId);
       const org = await organisationFacts(db, ctx.actor.organisationId);
       return runReferral(ctx, {
         ...command,
@@ -292,13 +321,14 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       },
     ) {
       const at = now();
+      await requireReferralParty(ctx.actor, input.referralId);
       const org = await organisationFacts(db, ctx.actor.organisationId);
       const originalEvents = await store.readStream(referralStreamId(input.referralId));
       const original = originalEvents.reduce(
         (s, e) => referralDecider.evolve(s, { type: e.type, data: e.data } as ReferralEvent),
         referralDecider.initialState() as ReferralState,
       );
-      if (original.status === 'none') throw new AppError('NOT_FOUND', `referral ${input.referralId} does not exist`);
+      if (original.status === 'none') throw hidden('referral');
       const send = await prepareSend(
         ctx,
         {
@@ -332,6 +362,8 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       const forwarded = await linkForward(ctx, forward);
       return { created, forwarded };
     },
+    ...accessRequestCommands({ ...deps, now, metadataOf }),
+
     /** Scheduler: expire one referral (refused if answered meanwhile or not yet due). */
     async expireReferral(referralId: string, at = now()) {
       return runReferral(null, { type: 'ExpireReferral', referralId, now: at });

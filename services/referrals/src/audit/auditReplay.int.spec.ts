@@ -126,6 +126,69 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     });
   });
 
+  it('shows the access requests made for the case: who asked, for what, and the answer with its reason', async () => {
+    // Organisation B meets the same person: "may already be known", and a token to ask A for access.
+    const officerB = await h.headers(h.orgB);
+    const answer = await h.http.inject({
+      method: 'POST',
+      url: '/v1/clients',
+      headers: officerB,
+      payload: { personal: { ...personal, familyName: 'Newsurname' } },
+    });
+    expect(answer.statusCode, answer.body).toBe(422);
+    const { accessRequest } = answer.json<{ accessRequest: { token: string } }>();
+    const asked = await h.http.inject({
+      method: 'POST',
+      url: '/v1/access-requests',
+      headers: officerB,
+      payload: { token: accessRequest.token, purpose: 'continuity_of_care', scope: ['needs'] },
+    });
+    expect(asked.statusCode, asked.body).toBe(201);
+    const { accessRequestId } = asked.json<{ accessRequestId: string }>();
+    const declined = await h.http.inject({
+      method: 'POST',
+      url: `/v1/access-requests/${accessRequestId}/decline`,
+      headers: await h.headers(h.orgA),
+      payload: { reason: { code: 'client_refused' } },
+    });
+    expect(declined.statusCode, declined.body).toBe(204);
+
+    const auditor = await h.headers(h.orgB, ['auditor']);
+    const res = await h.http.inject({ method: 'GET', url: `/v1/audit/clients/${clientId}/history`, headers: auditor });
+    const history = res.json<{
+      streams: string[];
+      timeline: { type: string; organisationId: string; facts: Record<string, unknown> }[];
+      state: { accessRequests: Record<string, { status: string; requesterOrganisationId: string }> };
+    }>();
+    expect(history.streams).toContain(`access-request-${accessRequestId}`);
+    const steps = history.timeline.filter((e) => e.type.startsWith('AccessRequest'));
+    expect(steps.map((e) => [e.type, e.organisationId])).toEqual([
+      ['AccessRequested', h.orgB],
+      ['AccessRequestDeclined', h.orgA],
+    ]);
+    expect(steps[1]!.facts).toMatchObject({ reasonCode: 'client_refused' });
+    expect(history.state.accessRequests[`access-request-${accessRequestId}`]).toMatchObject({
+      status: 'declined',
+      requesterOrganisationId: h.orgB,
+    });
+    const replay = cli('replay', clientId);
+    expect(replay.code, replay.err).toBe(0);
+    expect(replay.out).toContain(`access-request-${accessRequestId}: declined (asked by ${h.orgB})`);
+  });
+
+  it('does not record a read that is refused or finds nothing', async () => {
+    const auditor = await h.headers(h.orgB, ['auditor']);
+    const reads = async () => (await h.store.readAll()).filter((e) => e.type === 'AuditorRead').length;
+    const before = await reads();
+    const unknown = '00000000-0000-4000-8000-00000000abcd';
+    for (const url of [`/v1/audit/clients/${unknown}/history`, `/v1/audit/clients/${unknown}/verify`])
+      expect((await h.http.inject({ method: 'GET', url, headers: auditor })).statusCode).toBe(404);
+    expect((await h.http.inject({ method: 'GET', url: `/v1/clients/${unknown}`, headers: auditor })).statusCode).toBe(
+      404,
+    );
+    expect(await reads()).toBe(before);
+  });
+
   it('answers bad input with problem+json and unknown clients with 404', async () => {
     const auditor = await h.headers(h.orgB, ['auditor']);
     const get = (url: string) => h.http.inject({ method: 'GET', url, headers: auditor });
@@ -140,7 +203,7 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     expect(unknown.headers['content-type']).toMatch(/problem\+json/);
     const verified = await get(`/v1/audit/clients/${clientId}/verify`);
     expect(verified.json<{ ok: boolean; chains: unknown[] }>()).toMatchObject({ ok: true, chains: expect.any(Array) });
-    expect(verified.json<{ chains: unknown[] }>().chains).toHaveLength(2);
+    expect(verified.json<{ chains: unknown[] }>().chains).toHaveLength(3); // client, referral, access request
   });
 
   it('CLI: prints the timeline (now and as of a date), refuses bad arguments in one line', () => {
@@ -193,7 +256,8 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     const erased = await h.http.inject({
       method: 'DELETE',
       url: `/v1/clients/${clientId}`,
-      headers: await h.headers(h.orgA, ['org_admin']),
+      headers: await h.headers(h.orgA, ['data_protection_officer']),
+      payload: { reason: { code: 'data_subject_request' } },
     });
     expect(erased.statusCode, erased.body).toBe(204);
     const replay = cli('replay', clientId);

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
-import { AppError } from '@estia/infra/errors/appError.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
 import type { Projector } from '@estia/infra/projections/projector.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { recordAuditorRead } from '../application/auditReads.js';
+import { hidden } from '../application/hidden.js';
+import { clientStreamId } from '../domain/clients/clientDecider.js';
 import { reminderRoutes } from '../deadlines/reminderRoutes.js';
 import { contractSchema } from '../http/contractSchemas.js';
 import { actorOf } from '../http/actor.js';
@@ -36,8 +37,16 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (http, 
   // deletes are zeroed in the file (main.ts registers no other hook for this; see zeroFreedBytes).
   await zeroFreedBytes(options.db);
 
-  const record = (request: FastifyRequest, clientId: string) =>
-    recordAuditorRead(store, actorOf(request), { resource: 'client', resourceId: clientId }, request.correlationId);
+  // Recorded once the read is sure to happen: a refused read, or one of nothing, is not a read.
+  const record = async (request: FastifyRequest, clientId: string) => {
+    if ((await store.streamVersion(clientStreamId(clientId))) === null) throw hidden('client');
+    await recordAuditorRead(
+      store,
+      actorOf(request),
+      { resource: 'client', resourceId: clientId },
+      request.correlationId,
+    );
+  };
 
   http.get<{ Params: { id: string }; Querystring: { asOf?: string } }>(
     '/audit/clients/:id/history',
@@ -53,7 +62,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (http, 
       const asOf = request.query.asOf === undefined ? undefined : parseAsOf(request.query.asOf, '/querystring/asOf');
       await record(request, clientId);
       const history = await loadCaseHistory(store, keyStore, clientId, asOf === undefined ? {} : { asOf });
-      if (!history) throw new AppError('NOT_FOUND', `client ${clientId} not found`);
+      if (!history) throw hidden('client');
       return history;
     },
   );
@@ -65,7 +74,7 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (http, 
       const clientId = request.params.id;
       await record(request, clientId);
       const result = await verifyCase(store, clientId);
-      if (!result) throw new AppError('NOT_FOUND', `client ${clientId} not found`);
+      if (!result) throw hidden('client');
       return result;
     },
   );

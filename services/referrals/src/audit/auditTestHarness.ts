@@ -25,6 +25,7 @@ import { startProjector, type Projector } from '@estia/infra/projections/project
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { FastifyInstance } from 'fastify';
+import { createBlindIndex, type BlindIndex } from '../application/blindIndex.js';
 import { createReferralsApplication, type ReferralsApplication } from '../application/referralsApplication.js';
 import { remindersProjection } from '../deadlines/remindersProjection.js';
 import { referralsRoutes } from '../http/referralsRoutes.js';
@@ -42,6 +43,7 @@ export interface AuditHarness {
   db: SqlDatabase;
   keysDb: SqlDatabase;
   keyStore: KeyStore;
+  blindIndex: BlindIndex;
   app: ReferralsApplication;
   projector: Projector;
   http: FastifyInstance;
@@ -67,11 +69,12 @@ export async function startAuditHarness(options: { relay?: boolean; registerRemi
   const db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
   const keysDb = await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
   const keyStore = await createSqlKeyStore(keysDb, { kek: parseKeyEncryptionKey(kekBase64) });
+  const blindIndex = createBlindIndex(randomBytes(32));
   const projector = await startProjector({
     store,
     db,
     projections: [
-      referralsReadModelProjection(keyStore),
+      referralsReadModelProjection(keyStore, blindIndex),
       ...(options.registerReminders === false ? [] : [remindersProjection]),
     ],
   });
@@ -97,8 +100,8 @@ export async function startAuditHarness(options: { relay?: boolean; registerRemi
     db,
     rateLimit: false,
   });
-  const app = createReferralsApplication({ store, db, keyStore });
-  await http.register(referralsRoutes, { prefix: '/v1', app, store, db, keyStore, projector });
+  const app = createReferralsApplication({ store, db, keyStore, blindIndex });
+  await http.register(referralsRoutes, { prefix: '/v1', app, store, db, keyStore, blindIndex, projector });
   await http.register(auditRoutes, { prefix: '/v1', store, db, keyStore, projector });
   await http.ready();
 
@@ -136,6 +139,7 @@ export async function startAuditHarness(options: { relay?: boolean; registerRemi
     db,
     keysDb,
     keyStore,
+    blindIndex,
     app,
     projector,
     http,

@@ -2,6 +2,11 @@ import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import { isErased } from '@estia/infra/crypto/personalData.js';
 import type { EventStore, StoredEvent } from '@estia/infra/eventStore/types.js';
 import { openPersonalPart } from '../application/personalCodec.js';
+import {
+  accessRequestDecider,
+  accessRequestStreamId,
+  type AccessRequestState,
+} from '../domain/accessRequests/accessRequestDecider.js';
 import { clientDecider, type ClientState } from '../domain/clients/clientDecider.js';
 import { needsDecider } from '../domain/needs/needsDecider.js';
 import { referralDecider } from '../domain/referrals/referralDecider.js';
@@ -38,6 +43,8 @@ export interface CaseState {
   client: ClientState;
   needs: NeedsState;
   referrals: Record<string, ReferralState>;
+  /** Who asked the holder for access to the case, and what became of it. */
+  accessRequests: Record<string, AccessRequestState>;
   reminders: { deadline: string; thresholdDays: number; issuedAt: string }[];
   /** The person as recorded at that date (opened with their key), or the erasure marker. */
   personal: PersonalView;
@@ -99,6 +106,7 @@ export async function loadCaseHistory(
   let client = clientDecider.initialState();
   let needs = needsDecider.initialState();
   const referrals: Record<string, ReferralState> = {};
+  const accessRequests: Record<string, AccessRequestState> = {};
   const reminders: CaseState['reminders'] = [];
   let profile: Record<string, unknown> | null = null;
   let personalState: PersonalView = { status: 'none' };
@@ -129,7 +137,12 @@ export async function loadCaseHistory(
     else if (event.type === REMINDER_ISSUED) {
       const d = event.data as { deadline: string; thresholdDays: number; issuedAt: string };
       reminders.push({ deadline: d.deadline, thresholdDays: d.thresholdDays, issuedAt: d.issuedAt });
-    } else
+    } else if (event.streamId.startsWith(accessRequestStreamId('')))
+      accessRequests[event.streamId] = accessRequestDecider.evolve(
+        accessRequests[event.streamId] ?? accessRequestDecider.initialState(),
+        opaque,
+      );
+    else
       referrals[event.streamId] =
         referralDecider.evolve(referrals[event.streamId] ?? referralDecider.initialState(), opaque) ??
         referrals[event.streamId]!;
@@ -149,6 +162,6 @@ export async function loadCaseHistory(
     erasedAt,
     streams: streams.filter((s) => all.some((e) => e.streamId === s)),
     timeline,
-    state: { client, needs, referrals, reminders, personal: personalState },
+    state: { client, needs, referrals, accessRequests, reminders, personal: personalState },
   };
 }

@@ -53,12 +53,30 @@ const PLAINTEXT = [
   needNotes,
 ];
 
+// Someone who stays: found through the caseload search, and still nowhere in plaintext at rest.
+const live = {
+  givenNames: 'Ioanna Perpetua',
+  familyName: 'Vrettakouli',
+  dateOfBirth: '1979-12-03',
+  nationalities: ['GR'],
+  languages: [{ language: 'el', level: 'C2' }],
+  legalStatus: { status: 'refugee' },
+};
+
 /** Every file under `dir` (databases, WAL/SHM files, key files), recursively. */
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
+/** Every folder under `dir`, itself included. */
+const foldersUnder = (dir: string): string[] => [
+  dir,
+  ...readdirSync(dir)
+    .map((name) => join(dir, name))
+    .filter((path) => statSync(path).isDirectory())
+    .flatMap(foldersUnder),
+];
 
 describe('erasure (GDPR art. 17): no plaintext survives anywhere the system writes', () => {
   let h: AuditHarness;
@@ -70,6 +88,20 @@ describe('erasure (GDPR art. 17): no plaintext survives anywhere the system writ
     const officerA = await h.headers(h.orgA);
     const officerB = await h.headers(h.orgB);
     const clientId = await registerClient(h, personal);
+    const liveId = await registerClient(h, live);
+    // Found by a transliterated name and by the date of birth, though no table holds either.
+    for (const q of ['Βρεττακούλη', 'vretakouli ioana', live.dateOfBirth]) {
+      const found = await h.http.inject({
+        method: 'GET',
+        url: `/v1/clients?q=${encodeURIComponent(q)}`,
+        headers: officerA,
+      });
+      expect(found.statusCode, found.body).toBe(200);
+      expect(
+        found.json<{ items: { clientId: string }[] }>().items.map((c) => c.clientId),
+        q,
+      ).toEqual([liveId]);
+    }
 
     const need = await h.http.inject({
       method: 'POST',
@@ -141,7 +173,8 @@ describe('erasure (GDPR art. 17): no plaintext survives anywhere the system writ
     const erased = await h.http.inject({
       method: 'DELETE',
       url: `/v1/clients/${clientId}`,
-      headers: await h.headers(h.orgA, ['org_admin']),
+      headers: await h.headers(h.orgA, ['data_protection_officer']),
+      payload: { reason: { code: 'data_subject_request' } },
     });
     expect(erased.statusCode, erased.body).toBe(204);
     await waitForRelay(h);
@@ -181,9 +214,17 @@ describe('erasure (GDPR art. 17): no plaintext survives anywhere the system writ
     );
     for (const file of files) {
       const bytes = readFileSync(file);
-      for (const value of PLAINTEXT)
+      for (const value of [...PLAINTEXT, live.familyName, live.dateOfBirth])
         if (bytes.includes(value, 0, 'utf8')) leaks.push(`${file.slice(h.dataDir.length)}: ${value}`);
     }
+    // Readable by the service's user only: every file 0600, every folder 0700.
+    const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
+    expect(files.filter((f) => mode(f) !== '600').map((f) => `${f} ${mode(f)}`)).toEqual([]);
+    expect(
+      foldersUnder(h.dataDir)
+        .filter((d) => mode(d) !== '700')
+        .map((d) => `${d} ${mode(d)}`),
+    ).toEqual([]);
     for (const value of PLAINTEXT) if (logs.includes(value)) leaks.push(`log: ${value}`);
     expect(h.logLines.length).toBeGreaterThan(10);
     expect(leaks.filter((l) => !l.startsWith('/bus.sqlite'))).toEqual([]);

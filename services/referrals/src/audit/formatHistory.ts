@@ -32,7 +32,7 @@ export function formatHistory(history: CaseHistory): string {
     const personal = personalLine(e.personal);
     if (personal) out.push(`    ${personal}`);
   }
-  const { client, needs, referrals, reminders, personal } = history.state;
+  const { client, needs, referrals, accessRequests, reminders, personal } = history.state;
   out.push('', `State ${when}:`);
   out.push(
     `  client: ${client.status}${'organisations' in client ? ` (organisations ${client.organisations.join(', ')})` : ''}`,
@@ -51,6 +51,11 @@ export function formatHistory(history: CaseHistory): string {
         ('receiverOrganisationId' in referral
           ? ` (${referral.senderOrganisationId} → ${referral.receiverOrganisationId}, ${referral.category})`
           : ''),
+    );
+  for (const [streamId, request] of Object.entries(accessRequests))
+    out.push(
+      `  ${streamId}: ${request.status}` +
+        ('requesterOrganisationId' in request ? ` (asked by ${request.requesterOrganisationId})` : ''),
     );
   for (const r of reminders)
     out.push(`  reminder: ${r.deadline} within ${r.thresholdDays} days (issued ${r.issuedAt})`);

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import { isErased } from '@estia/infra/crypto/personalData.js';
-import { AppError } from '@estia/infra/errors/appError.js';
+import { erasedClient, hidden } from '../application/hidden.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
 import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
 import type { Projector } from '@estia/infra/projections/projector.js';
@@ -43,7 +43,8 @@ export const reminderRoutes: FastifyPluginAsync<ReminderRoutesOptions> = async (
   http.get<{ Querystring: Query }>(
     '/reminders',
     {
-      preHandler: requireAuth({ roles: ['referral_officer', 'org_admin'] }),
+      // Permit and reception dates are case data: officers', not administrators'.
+      preHandler: requireAuth({ roles: ['referral_officer'] }),
       schema: {
         querystring: contractSchema('ReminderQuery'),
       },
@@ -61,11 +62,8 @@ export const reminderRoutes: FastifyPluginAsync<ReminderRoutesOptions> = async (
           [clientId, organisationId],
         );
         // Existence is personal data: a client this organisation never held is "not found", erased or not.
-        if (!client || holds.length === 0) throw new AppError('NOT_FOUND', `client ${clientId} not found`);
-        if (client.status === 'erased')
-          throw new AppError('GONE', `client ${clientId} was erased at ${client.erased_at}`, {
-            extensions: { clientId, erasedAt: client.erased_at },
-          });
+        if (!client || holds.length === 0) throw hidden('client');
+        if (client.status === 'erased') throw erasedClient(clientId, client.erased_at ?? '');
       }
       await ensureCurrent();
       const rows = await db.query<{

@@ -47,7 +47,8 @@ describe('deadline reminders (SQLite, sealed dates, idempotent)', () => {
     const gone = await h.http.inject({
       method: 'DELETE',
       url: `/v1/clients/${erased}`,
-      headers: await h.headers(h.orgA, ['org_admin']),
+      headers: await h.headers(h.orgA, ['data_protection_officer']),
+      payload: { reason: { code: 'data_subject_request' } },
     });
     expect(gone.statusCode, gone.body).toBe(204);
     await h.projector.waitFor((await h.store.readAll()).at(-1)!.position);

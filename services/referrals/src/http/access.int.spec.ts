@@ -22,12 +22,37 @@ const HOUSING_AT_B = randomUUID();
 const HOUSING_AT_C = randomUUID();
 const ORG_D = randomUUID(); // a member the case may be referred on to
 const HOUSING_AT_D = randomUUID();
+const ORG_E = randomUUID(); // met the client too: asked the holder for access, which was approved
 
-type Who = 'registrar' | 'receiver' | 'stranger' | 'auditor' | 'networkAdmin';
-const WHO: readonly Who[] = ['registrar', 'receiver', 'stranger', 'auditor', 'networkAdmin'];
+type Who =
+  | 'registrar'
+  | 'registrarAdmin'
+  | 'registrarDpo'
+  | 'registrarCoach'
+  | 'receiver'
+  | 'granted'
+  | 'stranger'
+  | 'auditor'
+  | 'networkAdmin';
+const WHO: readonly Who[] = [
+  'registrar',
+  'registrarAdmin',
+  'registrarDpo',
+  'registrarCoach',
+  'receiver',
+  'granted',
+  'stranger',
+  'auditor',
+  'networkAdmin',
+];
 const principal: Record<Who, { organisationId: string; roles: Role[] }> = {
-  registrar: { organisationId: ORG_A, roles: ['referral_officer', 'org_admin'] },
+  registrar: { organisationId: ORG_A, roles: ['referral_officer'] },
+  // The same organisation, other roles: administration, erasure and job coaching are not case work.
+  registrarAdmin: { organisationId: ORG_A, roles: ['org_admin'] },
+  registrarDpo: { organisationId: ORG_A, roles: ['data_protection_officer'] },
+  registrarCoach: { organisationId: ORG_A, roles: ['job_coach'] },
   receiver: { organisationId: ORG_B, roles: ['referral_officer'] },
+  granted: { organisationId: ORG_E, roles: ['referral_officer'] },
   stranger: { organisationId: ORG_C, roles: ['referral_officer', 'org_admin'] },
   auditor: { organisationId: randomUUID(), roles: ['auditor'] },
   networkAdmin: { organisationId: randomUUID(), roles: ['network_admin'] },
@@ -38,10 +63,15 @@ const actor = (who: Who): Actor => ({
   roles: principal[who].roles,
 });
 
+/** Letters only (names are compared by their letters): a family name no other case shares. */
+const uniqueName = (): string =>
+  [...randomBytes(6)].map((b, i) => String.fromCharCode((i === 0 ? 65 : 97) + (b % 26))).join('');
 const personal = () => ({
-  givenNames: `Amira${randomBytes(3).toString('hex')}`,
-  familyName: 'Haddad',
-  dateOfBirth: '1990-05-04',
+  givenNames: 'Amira',
+  familyName: uniqueName(),
+  dateOfBirth: new Date(Date.UTC(1950, 0, 1) + (randomBytes(2).readUInt16BE() % 18_000) * 86_400_000)
+    .toISOString()
+    .slice(0, 10),
   nationalities: ['SY'],
   languages: [{ language: 'ar', level: 'C2' }],
   legalStatus: { status: 'asylum_seeker' },
@@ -54,15 +84,20 @@ interface Case {
   consentId: string;
   needId: string;
   referralId: string;
+  /** ORG_E's request: approved, unless the row asks for it to be left waiting. */
+  accessRequestId: string;
   personal: ReturnType<typeof personal>;
 }
 type Request = { method: 'GET' | 'POST' | 'DELETE'; url: string; payload?: unknown };
 type Allowed = readonly Who[];
 interface Row {
   stage?: Stage;
-  request: (c: Case) => Request;
-  /** Who gets a 2xx; everyone else gets 403/404 (a hidden case reads as not found). */
+  /** Leave ORG_E's access request waiting for an answer. */
+  accessRequest?: 'requested';
+  request: (c: Case, who: Who) => Request | Promise<Request>;
+  /** Who gets a 2xx; everyone else gets 403/404 (a hidden case reads as not found), unless `refusedWith` says. */
   allowed: Allowed;
+  refusedWith?: Partial<Record<Who, number>>;
   /** A read of a case: an auditor's read of it must be recorded. */
   auditedRead?: true;
   /** Extra check on allowed answers (lists: only the caller's own referrals). */
@@ -71,27 +106,112 @@ interface Row {
 
 const reason = { reason: { code: 'test_reason' } };
 const ALL = WHO;
-const CASE_READERS: Allowed = ['registrar', 'receiver', 'auditor'];
-const PARTIES: Allowed = ['registrar', 'receiver'];
+const CASE_READERS: Allowed = ['registrar', 'receiver', 'granted', 'auditor'];
+const PARTIES: Allowed = ['registrar', 'receiver', 'granted'];
+const OFFICERS: Allowed = ['registrar', 'receiver', 'granted', 'stranger'];
+/** A referral is seen by its sender and its receiver (and auditors), not by others with access to the client. */
+const REFERRAL_READERS: Allowed = ['registrar', 'receiver', 'auditor'];
+const REFERRAL_PARTIES: Allowed = ['registrar', 'receiver'];
+
+/** Set once the app is up (the table below is built before). */
+let tokenOfRef: (who: Who, p: ReturnType<typeof personal>) => Promise<string> = () => {
+  throw new Error('the app is not started');
+};
+const tokenOf = (who: Who, p: ReturnType<typeof personal>) => tokenOfRef(who, p);
+
+/** Lists are the caller's own: the case's row shows for exactly these. */
+const listedFor =
+  (whom: readonly Who[], id: (c: Case) => string, field: 'clientId' | 'accessRequestId') =>
+  (who: Who, body: unknown, c: Case) => {
+    const ids = (body as { items: Record<string, string>[] }).items.map((r) => r[field]);
+    expect(ids.includes(id(c)), `${who} sees ${field}`).toBe(whom.includes(who));
+  };
 
 const TABLE: Record<string, Row> = {
   'POST /v1/clients': {
     request: () => ({ method: 'POST', url: '/v1/clients', payload: { personal: personal(), confirmedNew: true } }),
-    allowed: ['registrar', 'receiver', 'stranger'],
+    allowed: OFFICERS,
+  },
+  // The caseload search finds only the organisation's own clients (registered, or access granted).
+  'GET /v1/clients': {
+    request: (c) => ({ method: 'GET', url: `/v1/clients?q=${encodeURIComponent(c.personal.familyName)}` }),
+    allowed: [...OFFICERS, 'registrarDpo'],
+    check: listedFor(['registrar', 'registrarDpo', 'granted'], (c) => c.clientId, 'clientId'),
   },
   'GET /v1/clients/:id': {
     request: (c) => ({ method: 'GET', url: `/v1/clients/${c.clientId}` }),
-    allowed: CASE_READERS,
+    // The job coach: only what the job-matching consent shares.
+    allowed: [...CASE_READERS, 'registrarCoach'],
     auditedRead: true,
+    check: (who, body) => {
+      const view = body as {
+        access: string;
+        personal: Record<string, unknown>;
+        needs: unknown[];
+        referrals: unknown[];
+      };
+      if (who !== 'registrarCoach') return;
+      expect(view.access).toBe('job_matching');
+      expect(Object.keys(view.personal).sort()).toEqual(
+        ['dateOfBirth', 'familyName', 'givenNames', 'legalStatus', 'location'].sort(),
+      );
+      expect([view.needs, view.referrals]).toEqual([[], []]);
+    },
   },
   'DELETE /v1/clients/:id': {
-    request: (c) => ({ method: 'DELETE', url: `/v1/clients/${c.clientId}` }),
+    request: (c) => ({
+      method: 'DELETE',
+      url: `/v1/clients/${c.clientId}`,
+      payload: { reason: { code: 'data_subject_request' } },
+    }),
+    allowed: ['registrarDpo'],
+  },
+  'GET /v1/erasure-notices': {
+    request: () => ({ method: 'GET', url: '/v1/erasure-notices' }),
+    allowed: [...OFFICERS, 'registrarDpo'],
+  },
+  // With the token of the registration answer, issued to this very officer.
+  'POST /v1/access-requests': {
+    request: async (c, who) => ({
+      method: 'POST',
+      url: '/v1/access-requests',
+      payload: { token: await tokenOf(who, c.personal), purpose: 'continuity_of_care', scope: ['needs'] },
+    }),
+    // Officers that do not hold the case get a token; the holder and ORG_E (granted) are told of their own candidate.
+    allowed: ['receiver', 'stranger'],
+    refusedWith: { registrar: 422, granted: 422 },
+  },
+  'GET /v1/access-requests': {
+    request: () => ({ method: 'GET', url: '/v1/access-requests?box=incoming' }),
+    allowed: OFFICERS,
+    check: listedFor(['registrar'], (c) => c.accessRequestId, 'accessRequestId'),
+  },
+  'GET /v1/access-requests/:id': {
+    request: (c) => ({ method: 'GET', url: `/v1/access-requests/${c.accessRequestId}` }),
+    allowed: ['registrar', 'granted'],
+  },
+  'POST /v1/access-requests/:id/approve': {
+    accessRequest: 'requested',
+    request: (c) => ({
+      method: 'POST',
+      url: `/v1/access-requests/${c.accessRequestId}/approve`,
+      payload: { consent: { purpose: 'continuity_of_care', scope: ['needs'], method: 'written' } },
+    }),
     allowed: ['registrar'],
   },
-  // By design: whoever holds data that matches the client may link (that is duplicate resolution).
-  'POST /v1/clients/:id/links': {
-    request: (c) => ({ method: 'POST', url: `/v1/clients/${c.clientId}/links`, payload: { personal: c.personal } }),
-    allowed: ['registrar', 'receiver', 'stranger'],
+  'POST /v1/access-requests/:id/decline': {
+    accessRequest: 'requested',
+    request: (c) => ({ method: 'POST', url: `/v1/access-requests/${c.accessRequestId}/decline`, payload: reason }),
+    allowed: ['registrar'],
+  },
+  'POST /v1/access-requests/:id/withdraw': {
+    accessRequest: 'requested',
+    request: (c) => ({ method: 'POST', url: `/v1/access-requests/${c.accessRequestId}/withdraw` }),
+    allowed: ['granted'],
+  },
+  'POST /v1/access-requests/:id/revoke': {
+    request: (c) => ({ method: 'POST', url: `/v1/access-requests/${c.accessRequestId}/revoke`, payload: reason }),
+    allowed: ['registrar'],
   },
   'POST /v1/clients/:id/personal-data': {
     request: (c) => ({
@@ -115,7 +235,8 @@ const TABLE: Record<string, Row> = {
   },
   'POST /v1/clients/:id/consents/:consentId/withdraw': {
     request: (c) => ({ method: 'POST', url: `/v1/clients/${c.clientId}/consents/${c.consentId}/withdraw` }),
-    allowed: PARTIES,
+    // The receiver of the accepted referral may record the client's withdrawal; access alone does not.
+    allowed: REFERRAL_PARTIES,
   },
   'POST /v1/clients/:id/needs': {
     request: (c) => ({
@@ -148,12 +269,12 @@ const TABLE: Record<string, Row> = {
       url: '/v1/referrals',
       payload: { clientId: c.clientId, serviceId: HOUSING_AT_D, share: ['needs'] },
     }),
-    // The receiver sees the client and the housing consent covers D: it may refer on (as with forward).
-    allowed: ['registrar', 'receiver'],
+    // Receiver and granted organisation see the client and the housing consent covers D: they may refer on.
+    allowed: ['registrar', 'receiver', 'granted'],
   },
   'GET /v1/referrals': {
     request: () => ({ method: 'GET', url: '/v1/referrals?box=outbox' }),
-    allowed: ALL,
+    allowed: OFFICERS,
     check: (who, body, c) => {
       const ids = (body as { items: { referralId: string }[] }).items.map((r) => r.referralId);
       expect(ids.includes(c.referralId), `${who} outbox`).toBe(who === 'registrar');
@@ -162,7 +283,7 @@ const TABLE: Record<string, Row> = {
   'GET /v1/referrals/counts': { request: () => ({ method: 'GET', url: '/v1/referrals/counts' }), allowed: ALL },
   'GET /v1/referrals/:id': {
     request: (c) => ({ method: 'GET', url: `/v1/referrals/${c.referralId}` }),
-    allowed: CASE_READERS,
+    allowed: REFERRAL_READERS,
     auditedRead: true,
   },
   'POST /v1/referrals/:id/accept': {
@@ -216,11 +337,11 @@ const TABLE: Record<string, Row> = {
   },
   'POST /v1/referrals/:id/messages': {
     request: (c) => ({ method: 'POST', url: `/v1/referrals/${c.referralId}/messages`, payload: { text: 'hello' } }),
-    allowed: PARTIES,
+    allowed: REFERRAL_PARTIES,
   },
   'GET /v1/referrals/:id/messages': {
     request: (c) => ({ method: 'GET', url: `/v1/referrals/${c.referralId}/messages` }),
-    allowed: CASE_READERS,
+    allowed: REFERRAL_READERS,
     auditedRead: true,
   },
   'GET /v1/reports/consent-overrides': {
@@ -247,6 +368,7 @@ describe('access: route × role × relationship (DESIGN §5)', () => {
         membershipChanged(ORG_B),
         membershipChanged(ORG_C),
         membershipChanged(ORG_D),
+        membershipChanged(ORG_E),
         servicePublished({ serviceId: HOUSING_AT_D, organisationId: ORG_D, category: 'housing' }),
         servicePublished({ serviceId: HOUSING_AT_B, organisationId: ORG_B, category: 'housing' }),
         servicePublished({ serviceId: HOUSING_AT_C, organisationId: ORG_C, category: 'housing' }),
@@ -263,8 +385,25 @@ describe('access: route × role × relationship (DESIGN §5)', () => {
 
   afterAll(async () => h?.close());
 
+  const as = async (who: Who) => ({
+    authorization: `Bearer ${await issuer.sign({ ...principal[who], subject: `user-${who}` })}`,
+  });
+
+  /** The access-request token the registration answer gives `who` for this person, if it gives one. */
+  const tokenOf = async (who: Who, p: ReturnType<typeof personal>): Promise<string> => {
+    const answer = await http.inject({
+      method: 'POST',
+      url: '/v1/clients',
+      headers: await as(who),
+      payload: { personal: p },
+    });
+    const token = answer.json<{ accessRequest?: { token?: string } }>().accessRequest?.token;
+    return token ?? 'no-token-was-given-to-this-caller';
+  };
+  tokenOfRef = tokenOf;
+
   /** A fresh case per row, so an allowed change never spoils the next one. */
-  const freshCase = async (stage: Stage): Promise<Case> => {
+  const freshCase = async (stage: Stage, accessRequest: 'requested' | 'approved'): Promise<Case> => {
     const a = { actor: actor('registrar') };
     const b = { actor: actor('receiver') };
     const clientId = randomUUID();
@@ -278,6 +417,17 @@ describe('access: route × role × relationship (DESIGN §5)', () => {
       purpose: 'referral',
       recipient: { serviceCategory: 'housing' },
       scope: ['needs', 'languages', 'location', 'legal_status'],
+      method: 'written',
+      expiresAt: null,
+    });
+    // What a job coach of the registering organisation may see.
+    await app.clientCommand(a, {
+      type: 'GiveConsent',
+      clientId,
+      consentId: randomUUID(),
+      purpose: 'job_matching',
+      recipient: {},
+      scope: ['legal_status', 'location', 'availability'],
       method: 'written',
       expiresAt: null,
     });
@@ -300,7 +450,29 @@ describe('access: route × role × relationship (DESIGN §5)', () => {
     if (stage === 'in-progress' || stage === 'on-hold') await step('StartReferral');
     if (stage === 'on-hold') await step('PutReferralOnHold', { reason: { code: 'waiting' } });
     await projector.waitFor(last.lastPosition!);
-    return { clientId, consentId, needId, referralId, personal: p };
+    // ORG_E met the same person: told "may already be known", it asked A for access.
+    const e = { actor: actor('granted') };
+    const accessRequestId = randomUUID();
+    let answered: { lastPosition?: number } = await app.requestAccess(e, {
+      accessRequestId,
+      token: await tokenOf('granted', p),
+      purpose: 'continuity_of_care',
+      scope: ['needs', 'languages'],
+    });
+    if (accessRequest === 'approved')
+      answered = await app.answerAccessRequest(a, {
+        type: 'ApproveAccessRequest',
+        accessRequestId,
+        consent: {
+          consentId: randomUUID(),
+          purpose: 'continuity_of_care',
+          scope: ['needs', 'languages'],
+          method: 'written',
+          expiresAt: null,
+        },
+      });
+    await projector.waitFor(answered.lastPosition!);
+    return { clientId, consentId, needId, referralId, accessRequestId, personal: p };
   };
 
   it('has rows for every route the app serves, and every role and relationship in each', () => {
@@ -314,24 +486,24 @@ describe('access: route × role × relationship (DESIGN §5)', () => {
   );
 
   it.each(cases)('$route as $who → allowed: $allowed', async ({ who, row, allowed }) => {
-    const c = await freshCase(row.stage ?? 'accepted');
-    const token = await issuer.sign({ ...principal[who], subject: `user-${who}` });
+    const c = await freshCase(row.stage ?? 'accepted', row.accessRequest ?? 'approved');
     const auditTrail = auditReadsStreamId(`user-${who}`);
     const readsBefore = (await store.readStream(auditTrail)).length;
-    const { method, url, payload } = row.request(c);
+    const { method, url, payload } = await row.request(c, who);
     const response = await http.inject({
       method,
       url,
-      headers: { authorization: `Bearer ${token}`, 'idempotency-key': randomUUID() },
+      headers: { ...(await as(who)), 'idempotency-key': randomUUID() },
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
     if (allowed) {
       expect(response.statusCode, response.body).toBeLessThan(300);
       row.check?.(who, response.json(), c);
     } else {
-      expect([403, 404], response.body).toContain(response.statusCode);
+      const refused = row.refusedWith?.[who];
+      expect(refused === undefined ? [403, 404] : [refused], response.body).toContain(response.statusCode);
       expect(response.headers['content-type']).toMatch(/problem\+json/);
-      expect(response.body).not.toContain(c.personal.givenNames);
+      expect(response.body).not.toContain(c.personal.familyName);
     }
     // Every read an auditor makes of a case is itself recorded, before the answer leaves.
     if (who === 'auditor' && row.auditedRead)

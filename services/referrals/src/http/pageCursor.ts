@@ -2,7 +2,7 @@ import { AppError } from '@estia/infra/errors/appError.js';
 import type { PageCursor } from '../projections/queries.js';
 
 /** Which list a cursor belongs to: a cursor of one list must not be replayed against another's keys. */
-export type CursorList = 'box' | 'overdue';
+export type CursorList = 'box' | 'overdue' | 'caseload' | 'access-requests' | 'erasure-notices';
 
 /** Opaque to callers (base64url JSON): the keyset may change without breaking their code. */
 export const encodeCursor = (list: CursorList, cursor: PageCursor | null): string | null =>

@@ -165,22 +165,35 @@ describe('referrals HTTP API (SQLite, real tokens, projector)', () => {
     });
     expect(auditorCancel.statusCode).toBe(403);
 
-    // Erasure needs an org_admin (or DPO) of the registering organisation.
-    expect(
-      (await http.inject({ method: 'DELETE', url: `/v1/clients/${clientId}`, headers: headersA })).statusCode,
-    ).toBe(403);
-    const erased = await http.inject({
-      method: 'DELETE',
-      url: `/v1/clients/${clientId}`,
-      headers: await as(ORG_A, ['org_admin']),
-    });
+    // Erasure is the registering organisation's data protection officer's, with a reason.
+    const dpoA = await as(ORG_A, ['data_protection_officer']);
+    const erase = (headers: Record<string, string>, payload?: object) =>
+      http.inject({ method: 'DELETE', url: `/v1/clients/${clientId}`, headers, ...(payload ? { payload } : {}) });
+    const reason = { reason: { code: 'data_subject_request' } };
+    expect((await erase(headersA, reason)).statusCode).toBe(403);
+    expect((await erase(await as(ORG_A, ['org_admin']), reason)).statusCode).toBe(403);
+    const noReason = await erase(dpoA);
+    expect(noReason.statusCode, noReason.body).toBe(422);
+    expect(noReason.json()).toMatchObject({ errors: [{ pointer: '/body/reason' }] });
+    const erased = await erase(dpoA, reason);
     expect(erased.statusCode, erased.body).toBe(204);
-    // The registering organisation learns that and when the client was erased; the receiver learns nothing.
-    const gone = await http.inject({ method: 'GET', url: `/v1/clients/${clientId}`, headers: headersA });
-    expect(gone.statusCode).toBe(410);
-    expect(gone.headers['content-type']).toMatch(/problem\+json/);
-    expect(gone.json()).toMatchObject({ code: 'GONE', erasedAt: expect.any(String) });
-    const stranger = await http.inject({ method: 'GET', url: `/v1/clients/${clientId}`, headers: headersB });
+    expect((await erase(dpoA, reason)).statusCode).toBe(204);
+    // The organisations that held or worked the case learn that and when the client was erased; others nothing.
+    for (const holder of [headersA, headersB]) {
+      const gone = await http.inject({ method: 'GET', url: `/v1/clients/${clientId}`, headers: holder });
+      expect(gone.statusCode).toBe(410);
+      expect(gone.headers['content-type']).toMatch(/problem\+json/);
+      expect(gone.json()).toMatchObject({ code: 'GONE', erasedAt: expect.any(String) });
+    }
+    const notices = await http.inject({ method: 'GET', url: '/v1/erasure-notices', headers: headersB });
+    expect(notices.json()).toMatchObject({
+      items: [{ clientId, erasedByOrganisationId: ORG_A, reasonCode: 'data_subject_request' }],
+    });
+    const stranger = await http.inject({
+      method: 'GET',
+      url: `/v1/clients/${clientId}`,
+      headers: await as(randomUUID()),
+    });
     expect(stranger.statusCode).toBe(404);
     const threadAfter = await http.inject({
       method: 'GET',

@@ -11,7 +11,9 @@ import { loadClientProfile, profileWithinScope } from '../application/clientProf
 import type { CallContext, ReferralsApplication } from '../application/referralsApplication.js';
 import { referralStreamId, type ReferralStatus } from '../domain/referrals/referralTypes.js';
 import type { Reason } from '../domain/shared/personal.js';
-import { clientAccess, maySeeReferral } from '../projections/access.js';
+import type { BlindIndex } from '../application/blindIndex.js';
+import { erasedClient, hidden } from '../application/hidden.js';
+import { clientAccessFor, maySeeReferral } from '../projections/access.js';
 import {
   clientOverview,
   countsByStatus,
@@ -22,6 +24,7 @@ import {
   overduePage,
   referralById,
   referralMessages,
+  clientStatus,
 } from '../projections/queries.js';
 import { hasRole } from '../domain/shared/actor.js';
 import { suggestServices } from '../directory/directoryQueries.js';
@@ -29,6 +32,7 @@ import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { actorOf } from './actor.js';
 import { contractSchema, pathParams } from './contractSchemas.js';
 import { decodeCursor, encodeCursor } from './pageCursor.js';
+import { accessRoutes } from './accessRoutes.js';
 import type { components } from '@estia/contracts/generated/openapi.referrals.js';
 
 export interface ReferralsRoutesOptions {
@@ -36,6 +40,7 @@ export interface ReferralsRoutesOptions {
   store: EventStore;
   db: SqlDatabase;
   keyStore: KeyStore;
+  blindIndex: BlindIndex;
   /** For read-your-writes: a command's answer waits until the read models saw its events. */
   projector?: Projector;
 }
@@ -69,15 +74,12 @@ const ctxOf = (request: FastifyRequest): CallContext => {
   };
 };
 
-/** Hides what the caller may not see as "not found": existence itself is personal data here. */
-const notFound = (what: string): AppError => new AppError('NOT_FOUND', `${what} not found`);
-
 /**
  * The referrals API (mounted under /v1). Thin: actor from the token, facts and rules in the
  * application and deciders, access rules on every read, ETag out.
  */
 export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async (http, options) => {
-  const { app, store, db, keyStore, projector } = options;
+  const { app, store, db, keyStore, blindIndex, projector } = options;
 
   const settle = async (result: { lastPosition?: number }): Promise<void> => {
     if (projector && result.lastPosition !== undefined) await projector.waitFor(result.lastPosition);
@@ -99,21 +101,25 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     return reply.code(201).header('location', location).send(body);
   };
   const isAuditor = (request: FastifyRequest): boolean => hasRole(actorOf(request), 'auditor');
+  // Referrals are case work: officers (and auditors, for single reads), not administrators or coaches.
+  const requireOfficer = (request: FastifyRequest): void => {
+    if (!hasRole(actorOf(request), 'referral_officer'))
+      throw new AppError('FORBIDDEN', 'referrals are read by referral officers (and auditors)');
+  };
   const requireClientAccess = async (
     request: FastifyRequest,
     clientId: string,
     resource: 'client' | 'need-suggestions' = 'client',
   ) => {
     if (isAuditor(request)) {
+      // Recorded only once it is sure to be answered: a refused or empty read is not a read.
+      if ((await clientStatus(db, clientId)) === 'unknown') throw hidden('client');
       await recordAuditorRead(store, actorOf(request), { resource, resourceId: clientId }, request.correlationId);
       return { allowed: true, basis: 'auditor' as const, share: ['*'] };
     }
-    const access = await clientAccess(db, actorOf(request).organisationId, clientId, new Date().toISOString());
-    if (access.erasedAt)
-      throw new AppError('GONE', `client ${clientId} was erased at ${access.erasedAt}`, {
-        extensions: { clientId, erasedAt: access.erasedAt },
-      });
-    if (!access.allowed) throw notFound(`client ${clientId}`);
+    const access = await clientAccessFor(db, actorOf(request), clientId, new Date().toISOString());
+    if (access.erasedAt) throw erasedClient(clientId, access.erasedAt);
+    if (!access.allowed) throw hidden('client');
     return access;
   };
   const requireReferralAccess = async (
@@ -121,12 +127,13 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     referralId: string,
     resource: 'referral' | 'referral-messages',
   ) => {
+    if (!isAuditor(request)) requireOfficer(request);
     if (isAuditor(request)) {
+      if (!(await referralById(db, referralId))) throw hidden('referral');
       await recordAuditorRead(store, actorOf(request), { resource, resourceId: referralId }, request.correlationId);
       return;
     }
-    if (!(await maySeeReferral(db, actorOf(request).organisationId, referralId)))
-      throw notFound(`referral ${referralId}`);
+    if (!(await maySeeReferral(db, actorOf(request).organisationId, referralId))) throw hidden('referral');
   };
 
   // ---- clients -------------------------------------------------------------------------------
@@ -145,41 +152,33 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     },
   );
 
-  http.post(
-    '/clients/:id/links',
-    { schema: { ...body('LinkRegistrationRequest'), ...params('id') } },
-    async (request: Req, reply) =>
-      done(
-        reply,
-        await app.linkRegistration(ctxOf(request), {
-          clientId: request.params.id,
-          // The data the officer holds: the link is allowed only if it matches this client.
-          personal: request.body.personal as never,
-        }),
-      ),
-  );
+  await accessRoutes(http, { app, store, db, keyStore, blindIndex, ctxOf, created, done });
 
   http.get('/clients/:id', { schema: params('id') }, async (request: Req) => {
     const clientId = request.params.id;
     const access = await requireClientAccess(request, clientId);
     const profile = await loadClientProfile(store, keyStore, clientId);
-    if (!profile) throw notFound(`client ${clientId}`);
+    if (!profile) throw hidden('client');
     const overview = await clientOverview(db, clientId);
     // A receiving organisation sees its own referrals of this client, not the whole case history.
     const own = actorOf(request).organisationId;
     const full = access.basis === 'registered' || access.basis === 'auditor';
+    // A job coach works the client's job search: the consented profile and its outcomes, not the case.
+    const coach = access.basis === 'job_matching';
     const referrals = full
       ? overview.referrals
-      : overview.referrals.filter((r) => r.senderOrganisationId === own || r.receiverOrganisationId === own);
+      : coach
+        ? []
+        : overview.referrals.filter((r) => r.senderOrganisationId === own || r.receiverOrganisationId === own);
     return {
       clientId,
       access: access.basis,
       personal: profileWithinScope(profile, access.share),
-      needs: full || access.share.includes('needs') ? overview.needs : [],
-      consents: full ? overview.consents : [],
+      needs: full || (!coach && access.share.includes('needs')) ? overview.needs : [],
+      consents: full ? overview.consents : coach ? overview.consents.filter((c) => c.purpose === 'job_matching') : [],
       referrals,
       // Employment outcomes are case history: a receiver sees them only if the consent shares that.
-      placements: full || access.share.includes('case_history') ? overview.placements : [],
+      placements: full || coach || access.share.includes('case_history') ? overview.placements : [],
     };
   });
 
@@ -245,9 +244,18 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
       ),
   );
 
-  // GDPR art. 17. 204 even when already erased (idempotent).
-  http.delete('/clients/:id', { schema: params('id') }, async (request: Req, reply) =>
-    done(reply, await app.eraseClient(ctxOf(request), { clientId: request.params.id })),
+  // GDPR art. 17, by the holder's data protection officer, with a reason. 204 even when already erased (idempotent).
+  http.delete(
+    '/clients/:id',
+    { schema: { ...body('EraseClientRequest'), ...params('id') }, preValidation: optionalBody },
+    async (request: Req, reply) =>
+      done(
+        reply,
+        await app.eraseClient(ctxOf(request), {
+          clientId: request.params.id,
+          ...(request.body.reason === undefined ? {} : { reason: request.body.reason as { code: string } }),
+        }),
+      ),
   );
 
   http.post(
@@ -309,12 +317,14 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     async (request: Req<{ id: string; needId: string }>) => {
       const { id: clientId, needId } = request.params;
       const access = await requireClientAccess(request, clientId, 'need-suggestions');
+      // The client's needs are not part of what a job-matching consent shares.
+      if (access.basis === 'job_matching') throw hidden('need');
       const need = await needOf(db, clientId, needId);
-      if (!need) throw notFound(`need ${needId}`);
+      if (!need) throw hidden('need');
       if (need.status !== 'open')
         throw new AppError('ILLEGAL_TRANSITION', `need ${needId} is ${need.status}: suggestions are for open needs`);
       const profile = await loadClientProfile(store, keyStore, clientId);
-      if (!profile || profile.erased) throw notFound(`client ${clientId}`);
+      if (!profile || profile.erased) throw hidden('client');
       // Opened in memory for the filter only; the answer names services, never the client's data.
       const seen = profileWithinScope(profile, access.share);
       const items = await suggestServices(db, {
@@ -362,6 +372,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
         };
       }>,
     ) => {
+      requireOfficer(request);
       const organisationId = actorOf(request).organisationId;
       const { box = 'inbox', status, overdue, limit } = request.query;
       if (overdue === 'true') {
@@ -389,7 +400,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
   http.get('/referrals/:id', { schema: params('id') }, async (request: Req, reply) => {
     await requireReferralAccess(request, request.params.id, 'referral');
     const row = await referralById(db, request.params.id);
-    if (!row) throw notFound(`referral ${request.params.id}`);
+    if (!row) throw hidden('referral');
     setEtag(reply, await store.streamVersion(referralStreamId(request.params.id)));
     return row;
   });

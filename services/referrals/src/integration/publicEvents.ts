@@ -4,13 +4,22 @@ import type { EventStore, StoredEvent } from '@estia/infra/eventStore/types.js';
 import { publicEvent } from '@estia/infra/processors/publicEvent.js';
 import type { RelayMapper, RelayMessage } from '@estia/infra/processors/relay.js';
 import { loadClientProfile } from '../application/clientProfile.js';
+import type { AccessRequestEvent } from '../domain/accessRequests/accessRequestDecider.js';
 import { clientStreamId, type ClientEvent } from '../domain/clients/clientDecider.js';
 import type { NeedsEvent } from '../domain/needs/needsDecider.js';
 import type { Opaque } from '../domain/shared/personal.js';
 import type { ReferralEvent } from '../domain/referrals/referralTypes.js';
 import { candidateProfileData } from './candidateProfile.js';
 
-type Domain = Opaque<ClientEvent> | Opaque<NeedsEvent> | Opaque<ReferralEvent>;
+type Domain = Opaque<ClientEvent> | Opaque<NeedsEvent> | Opaque<ReferralEvent> | Opaque<AccessRequestEvent>;
+
+const ACCESS_REQUEST_STATUS = {
+  AccessRequested: 'requested',
+  AccessRequestApproved: 'approved',
+  AccessRequestDeclined: 'declined',
+  AccessRequestWithdrawn: 'withdrawn',
+  AccessRevoked: 'revoked',
+} as const;
 
 const STATUS_OF: Partial<Record<Domain['type'], string>> = {
   ReferralRequested: 'requested',
@@ -126,6 +135,28 @@ export function toPublicEvent(
           ...(d.outcome === undefined ? {} : { outcome: d.outcome }),
           ...(d.forwardedFromReferralId === undefined ? {} : { forwardedFromReferralId: d.forwardedFromReferralId }),
           changedAt: d.at,
+        },
+      };
+    }
+    case 'AccessRequested':
+    case 'AccessRequestApproved':
+    case 'AccessRequestDeclined':
+    case 'AccessRequestWithdrawn':
+    case 'AccessRevoked': {
+      // For the requester's systems: no client, no holder (whom the requester's person is known to).
+      const d = e.data as { accessRequestId: string; requesterOrganisationId: string; reasonCode?: string };
+      const at = e.data as Partial<
+        Record<'requestedAt' | 'approvedAt' | 'declinedAt' | 'withdrawnAt' | 'revokedAt', string>
+      >;
+      return {
+        type: 'estia.referrals.access-request.status-changed.v1',
+        subject: d.accessRequestId,
+        data: {
+          accessRequestId: d.accessRequestId,
+          requesterOrganisationId: d.requesterOrganisationId,
+          status: ACCESS_REQUEST_STATUS[e.type],
+          ...(d.reasonCode === undefined ? {} : { reasonCode: d.reasonCode }),
+          changedAt: (at.requestedAt ?? at.approvedAt ?? at.declinedAt ?? at.withdrawnAt ?? at.revokedAt)!,
         },
       };
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eventErrors } from '@estia/contracts';
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import { describe, expect, it } from 'vitest';
+import { accessRequestDecider } from '../domain/accessRequests/accessRequestDecider.js';
 import { clientDecider, type ClientEvent } from '../domain/clients/clientDecider.js';
 import { needsDecider } from '../domain/needs/needsDecider.js';
 import { referralDecider } from '../domain/referrals/referralDecider.js';
@@ -62,7 +63,7 @@ const clientEvents: ClientEvent[] = decideAll(clientDecider, [
     now,
     actor: officerA,
     organisation: { approved: true },
-    duplicateReview: { candidates: [], confirmedNew: true },
+    duplicateReview: { candidates: [], network: null, confirmedNew: true },
     personal: {
       givenNames: 'Amira',
       familyName: 'Haddad',
@@ -163,11 +164,35 @@ const needsEvents = decideAll(needsDecider, [
   },
 ]);
 
+const accessRequestId = randomUUID();
+const accessRequestEvents = decideAll(accessRequestDecider, [
+  {
+    type: 'RequestAccess',
+    accessRequestId,
+    now,
+    actor: officerB,
+    clientId,
+    purpose: 'continuity_of_care',
+    scope: ['needs'],
+    organisation: { mayExchange: true },
+    requester: { holdsClient: false, pendingRequestId: null },
+  },
+  {
+    type: 'DeclineAccessRequest',
+    accessRequestId,
+    now,
+    actor: officerA,
+    actorIsHolder: true,
+    reason: { code: 'client_refused', note: 'secret refusal' },
+  },
+]);
+
 describe('public events of the referrals service', () => {
   const all = [
     ...clientEvents,
     ...needsEvents,
     ...referralEvents,
+    ...accessRequestEvents,
     { type: 'ClientErased', data: { clientId, erasedAt: now, erasedBy: { organisationId: orgA, userId: 'u' } } },
   ];
 
@@ -185,6 +210,7 @@ describe('public events of the referrals service', () => {
       'estia.referrals.client.consent-given.v1',
       'estia.referrals.client.need-assessed.v1',
       ...Array(6).fill('estia.referrals.referral.status-changed.v1'),
+      ...Array(2).fill('estia.referrals.access-request.status-changed.v1'),
       'estia.referrals.client.erased.v1',
     ]);
   });
@@ -211,6 +237,21 @@ describe('public events of the referrals service', () => {
     for (const data of referralPayloads) expect(data).not.toHaveProperty('clientId');
   });
 
+  it('tells the requester of an access request its answer, naming neither the client nor the holder', () => {
+    const payloads = accessRequestEvents.map((e) => toPublicEvent(stored(e))?.data);
+    expect(payloads).toEqual([
+      { accessRequestId, requesterOrganisationId: officerB.organisationId, status: 'requested', changedAt: now },
+      {
+        accessRequestId,
+        requesterOrganisationId: officerB.organisationId,
+        status: 'declined',
+        reasonCode: 'client_refused',
+        changedAt: now,
+      },
+    ]);
+    expect(JSON.stringify(payloads)).not.toContain(officerA.organisationId);
+  });
+
   it('keys client events by client and referral events by referral (order per aggregate)', async () => {
     expect((await referralsRelayMapper(stored(clientEvents[1]!)))?.key).toBe(clientId);
     expect((await referralsRelayMapper(stored(referralEvents[0]!)))?.key).toBe(referralId);
@@ -234,7 +275,7 @@ describe('candidate profile for job matching', () => {
       now,
       actor: officerA,
       organisation: { approved: true },
-      duplicateReview: { candidates: [], confirmedNew: true },
+      duplicateReview: { candidates: [], network: null, confirmedNew: true },
       personal: {
         givenNames: 'Amira',
         familyName: 'Haddad',

@@ -190,7 +190,10 @@ describe('placements from matching on the client overview (issue 7)', () => {
     await deliver([c.interview, c.hired, c.month1]);
     expect(await placementsOf(db, clientId)).toHaveLength(1);
 
-    const erased = await app.eraseClient({ actor: { ...actorA.actor, roles: ['org_admin'] } }, { clientId });
+    const erased = await app.eraseClient(
+      { actor: { ...actorA.actor, roles: ['data_protection_officer'] } },
+      { clientId, reason: { code: 'data_subject_request' } },
+    );
     await projector.waitFor(erased.lastPosition!);
     const rowsOf = async (table: string) =>
       (await db.query(`SELECT * FROM ${table} WHERE client_id = $1`, [clientId])).length;

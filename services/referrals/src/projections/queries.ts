@@ -2,7 +2,6 @@ import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import { openPersonalPart } from '../application/personalCodec.js';
 import type { Consent } from '../domain/consent/consent.js';
-import type { PersonKey } from '../domain/duplicates.js';
 import type { ReferralStatus } from '../domain/referrals/referralTypes.js';
 import { placementsOf } from '../placements/placementQueries.js';
 
@@ -287,34 +286,6 @@ export async function clientOverview(db: SqlExecutor, clientId: string) {
 export async function clientStatus(db: SqlExecutor, clientId: string): Promise<'active' | 'erased' | 'unknown'> {
   const [row] = await db.query<{ status: string }>('SELECT status FROM rf_clients WHERE client_id = $1', [clientId]);
   return row ? (row.status as 'active' | 'erased') : 'unknown';
-}
-
-/** The duplicate-detection index, narrowed by birth year (±1: typos in the year are common). */
-export async function duplicateIndex(
-  db: SqlExecutor,
-  dateOfBirth: string,
-): Promise<(PersonKey & { clientId: string })[]> {
-  const year = Number(dateOfBirth.slice(0, 4));
-  const rows = await db.query<{
-    client_id: string;
-    given_names: string;
-    family_name: string;
-    other_names: string;
-    date_of_birth: string;
-    nationalities: string;
-  }>('SELECT * FROM rf_client_index WHERE birth_year IN ($1, $2, $3)', [
-    String(year - 1),
-    String(year),
-    String(year + 1),
-  ]);
-  return rows.map((r) => ({
-    clientId: r.client_id,
-    givenNames: r.given_names,
-    familyName: r.family_name,
-    otherNames: JSON.parse(r.other_names) as string[],
-    dateOfBirth: r.date_of_birth,
-    nationalities: JSON.parse(r.nationalities) as string[],
-  }));
 }
 
 /** The thread of a referral, texts opened with the client's key (an erased client's thread reads as erased). */

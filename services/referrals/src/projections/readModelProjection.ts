@@ -1,17 +1,18 @@
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { Projection } from '@estia/infra/projections/projection.js';
+import type { BlindIndex } from '../application/blindIndex.js';
 import { applyEvent, prepareEvent } from './referralsProjector.js';
-import { READ_MODEL_TABLES, ensureReferralsReadModels } from './schema.js';
+import { READ_MODEL_TABLES, READ_MODEL_VERSION, ensureReferralsReadModels } from './schema.js';
 
-/** The checkpoint name: renaming it rebuilds the read models from the start of the log. */
-export const READ_MODELS_CHECKPOINT = 'referrals.read-models';
+/** The checkpoint name follows the tables' version: a new version rebuilds the read models from the start of the log. */
+export const READ_MODELS_CHECKPOINT = `referrals.read-models.v${READ_MODEL_VERSION}`;
 
 /**
  * The referrals read models as an infra Projection (startProjector / startService). `handle` runs in
  * the projector's transaction, so the key store MUST live on another connection than the read models
  * (its own SQLite file or PostgreSQL schema), or opening a key would wait on that very transaction.
  */
-export const referralsReadModelProjection = (keyStore: KeyStore): Projection => ({
+export const referralsReadModelProjection = (keyStore: KeyStore, blindIndex: BlindIndex): Projection => ({
   name: READ_MODELS_CHECKPOINT,
   migrate: ensureReferralsReadModels,
   async reset(tx) {
@@ -19,7 +20,7 @@ export const referralsReadModelProjection = (keyStore: KeyStore): Projection => 
   },
   async handle(tx, events) {
     for (const event of events) {
-      await applyEvent(tx, await prepareEvent(keyStore, event));
+      await applyEvent(tx, await prepareEvent(keyStore, blindIndex, event));
       // Safety net for a crash between appending ClientErased and destroying the key: idempotent.
       if (event.type === 'ClientErased') {
         const { clientId, erasedAt } = event.data as { clientId: string; erasedAt: string };

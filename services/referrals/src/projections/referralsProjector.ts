@@ -4,34 +4,43 @@ import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import { openPersonalPart } from '../application/personalCodec.js';
 import { purgePlacements } from '../placements/schema.js';
+import type { BlindIndex } from '../application/blindIndex.js';
+import type { AccessRequestEvent } from '../domain/accessRequests/accessRequestDecider.js';
 import type { ClientPersonalData } from '../domain/clients/clientData.js';
 import type { ClientEvent } from '../domain/clients/clientDecider.js';
+import { INDEXED_FIELDS, personTerms, type IndexedField } from '../domain/clients/searchTerms.js';
 import type { NeedsEvent } from '../domain/needs/needsDecider.js';
 import type { Opaque } from '../domain/shared/personal.js';
 import type { ReferralEvent, ReferralStatus } from '../domain/referrals/referralTypes.js';
 
-type ProjectedEvent = Opaque<ClientEvent> | Opaque<NeedsEvent> | Opaque<ReferralEvent>;
+type ProjectedEvent = Opaque<ClientEvent> | Opaque<NeedsEvent> | Opaque<ReferralEvent> | Opaque<AccessRequestEvent>;
 
 /** An event ready to be applied: what needed a key was opened before the transaction. */
 export interface PreparedEvent {
   event: StoredEvent;
-  /** Identifying fields for rf_client_index (registration, correction); undefined when not needed or erased. */
-  index?: Partial<ClientPersonalData>;
+  /**
+   * Registration, correction: the blind indexes of the personal fields the event sets (`fields`; their
+   * earlier terms are replaced). Only HMACs: the plaintext was opened in memory and is gone.
+   */
+  terms?: { fields: IndexedField[]; terms: { field: IndexedField; term: string }[] };
 }
 
-const INDEXED = ['givenNames', 'familyName', 'otherNames', 'dateOfBirth', 'nationalities'] as const;
-
 /**
- * Opens what the read models keep in plaintext (only the index fields). Runs outside the database
- * transaction: a key store on the same SQLite connection would otherwise wait on itself.
+ * Opens the personal part of registrations and corrections in memory and keeps only its blind
+ * indexes. Runs outside the database transaction: a key store on the same SQLite connection would
+ * otherwise wait on itself.
  */
-export async function prepareEvent(keyStore: KeyStore, event: StoredEvent): Promise<PreparedEvent> {
+export async function prepareEvent(
+  keyStore: KeyStore,
+  blindIndex: BlindIndex,
+  event: StoredEvent,
+): Promise<PreparedEvent> {
   if (event.type !== 'ClientRegistered' && event.type !== 'ClientPersonalDataCorrected') return { event };
   const opened = await openPersonalPart<Partial<ClientPersonalData>>(keyStore, event);
   if (opened === undefined || isErased(opened)) return { event };
-  const index: Partial<ClientPersonalData> = {};
-  for (const field of INDEXED) if (opened[field] !== undefined) Object.assign(index, { [field]: opened[field] });
-  return { event, index };
+  const fields = INDEXED_FIELDS.filter((field) => opened[field] !== undefined);
+  const terms = personTerms(opened).map(({ field, term }) => ({ field, term: blindIndex.term(term) }));
+  return { event, terms: { fields, terms } };
 }
 
 const STATUS_AFTER: Partial<Record<ProjectedEvent['type'], ReferralStatus>> = {
@@ -56,15 +65,11 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
         [d.clientId, d.registeredBy.organisationId, d.registeredAt],
       );
       await addClientOrganisation(tx, d.clientId, d.registeredBy.organisationId, d.registeredAt);
-      if (prepared.index) await upsertIndex(tx, d.clientId, prepared.index);
+      if (prepared.terms) await replaceTerms(tx, d.clientId, prepared.terms);
       return;
     }
-    case 'ClientRegistrationLinked':
-      await addClientOrganisation(tx, e.data.clientId, e.data.linkedBy.organisationId, e.data.linkedAt);
-      return;
     case 'ClientPersonalDataCorrected':
-      if (prepared.index && Object.keys(prepared.index).length > 0)
-        await upsertIndex(tx, e.data.clientId, prepared.index);
+      if (prepared.terms) await replaceTerms(tx, e.data.clientId, prepared.terms);
       return;
     case 'LegalStatusChanged':
       return;
@@ -102,11 +107,71 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
         clientId,
         erasedAt,
       ]);
-      await tx.execute('DELETE FROM rf_client_index WHERE client_id = $1', [clientId]);
+      await tx.execute('DELETE FROM rf_client_terms WHERE client_id = $1', [clientId]);
       await tx.execute('DELETE FROM rf_referral_messages WHERE client_id = $1', [clientId]);
       await purgePlacements(tx, clientId);
+      // Events of earlier versions name no reason and no one to tell.
+      for (const organisationId of e.data.notifiedOrganisationIds ?? [])
+        await tx.execute(
+          `INSERT INTO rf_erasure_notices (client_id, organisation_id, erased_at, erased_by_org, reason_code)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (client_id, organisation_id) DO NOTHING`,
+          [clientId, organisationId, erasedAt, e.data.erasedBy.organisationId, e.data.reasonCode ?? 'unspecified'],
+        );
       return;
     }
+
+    case 'AccessRequested': {
+      const d = e.data;
+      await tx.execute(
+        `INSERT INTO rf_access_requests (access_request_id, client_id, requester_org, requested_by_user, purpose, scope,
+           status, requested_at, expires_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'requested', $7, $8, $7) ON CONFLICT (access_request_id) DO NOTHING`,
+        [
+          d.accessRequestId,
+          d.clientId,
+          d.requesterOrganisationId,
+          d.requestedBy.userId,
+          d.purpose,
+          JSON.stringify(d.scope),
+          d.requestedAt,
+          d.expiresAt,
+        ],
+      );
+      return;
+    }
+    case 'AccessRequestApproved': {
+      const d = e.data;
+      await tx.execute(
+        `UPDATE rf_access_requests SET status = 'approved', updated_at = $2, answered_by_org = $3, consent_id = $4,
+           consent_purpose = $5, consent_scope = $6, consent_method = $7, consent_expires_at = $8
+         WHERE access_request_id = $1`,
+        [
+          d.accessRequestId,
+          d.approvedAt,
+          d.approvedBy.organisationId,
+          d.consent.consentId,
+          d.consent.purpose,
+          JSON.stringify(d.consent.scope),
+          d.consent.method,
+          d.consent.expiresAt,
+        ],
+      );
+      return;
+    }
+    case 'AccessRequestDeclined':
+      await answerAccessRequest(tx, e.data.accessRequestId, 'declined', e.data.declinedAt, {
+        by: e.data.declinedBy.organisationId,
+        reasonCode: e.data.reasonCode,
+      });
+      return;
+    case 'AccessRequestWithdrawn':
+      await answerAccessRequest(tx, e.data.accessRequestId, 'withdrawn', e.data.withdrawnAt, {});
+      return;
+    case 'AccessRevoked':
+      await answerAccessRequest(tx, e.data.accessRequestId, 'revoked', e.data.revokedAt, {
+        reasonCode: e.data.reasonCode,
+      });
+      return;
 
     case 'NeedAssessed': {
       const d = e.data;
@@ -239,38 +304,33 @@ async function addAssessment(
   );
 }
 
-async function upsertIndex(tx: SqlExecutor, clientId: string, fields: Partial<ClientPersonalData>): Promise<void> {
-  const [row] = await tx.query<{
-    given_names: string;
-    family_name: string;
-    other_names: string;
-    date_of_birth: string;
-    nationalities: string;
-  }>(
-    'SELECT given_names, family_name, other_names, date_of_birth, nationalities FROM rf_client_index WHERE client_id = $1',
-    [clientId],
-  );
-  const merged = {
-    givenNames: fields.givenNames ?? row?.given_names ?? '',
-    familyName: fields.familyName ?? row?.family_name ?? '',
-    otherNames: fields.otherNames ?? (row ? (JSON.parse(row.other_names) as string[]) : []),
-    dateOfBirth: fields.dateOfBirth ?? row?.date_of_birth ?? '',
-    nationalities: fields.nationalities ?? (row ? (JSON.parse(row.nationalities) as string[]) : []),
-  };
+/** A field's terms are replaced as a whole: a corrected family name no longer finds the client. */
+async function replaceTerms(
+  tx: SqlExecutor,
+  clientId: string,
+  prepared: NonNullable<PreparedEvent['terms']>,
+): Promise<void> {
+  for (const field of prepared.fields)
+    await tx.execute('DELETE FROM rf_client_terms WHERE client_id = $1 AND field = $2', [clientId, field]);
+  for (const { field, term } of prepared.terms)
+    await tx.execute(
+      `INSERT INTO rf_client_terms (client_id, field, term) VALUES ($1, $2, $3)
+       ON CONFLICT (client_id, field, term) DO NOTHING`,
+      [clientId, field, term],
+    );
+}
+
+async function answerAccessRequest(
+  tx: SqlExecutor,
+  accessRequestId: string,
+  status: 'declined' | 'withdrawn' | 'revoked',
+  at: string,
+  answer: { by?: string; reasonCode?: string },
+): Promise<void> {
   await tx.execute(
-    `INSERT INTO rf_client_index (client_id, given_names, family_name, other_names, date_of_birth, birth_year, nationalities)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (client_id) DO UPDATE SET given_names = excluded.given_names, family_name = excluded.family_name,
-       other_names = excluded.other_names, date_of_birth = excluded.date_of_birth, birth_year = excluded.birth_year,
-       nationalities = excluded.nationalities`,
-    [
-      clientId,
-      merged.givenNames,
-      merged.familyName,
-      JSON.stringify(merged.otherNames),
-      merged.dateOfBirth,
-      merged.dateOfBirth.slice(0, 4),
-      JSON.stringify(merged.nationalities),
-    ],
+    `UPDATE rf_access_requests SET status = $2, updated_at = $3,
+       answered_by_org = COALESCE($4, answered_by_org), reason_code = COALESCE($5, reason_code)
+     WHERE access_request_id = $1`,
+    [accessRequestId, status, at, answer.by ?? null, answer.reasonCode ?? null],
   );
 }

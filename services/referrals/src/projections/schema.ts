@@ -5,11 +5,25 @@ import { ensurePlacementTables } from '../placements/schema.js';
 import { applyDdl } from '@estia/infra/sql/applyDdl.js';
 
 /**
- * Read models of the referrals service (rebuildable from the log). Identifying data appears only in
- * rf_client_index (needed to find duplicates and to show a client to those allowed to see them) and
- * is deleted on erasure; message texts stay sealed here and are opened on read.
+ * The version of the tables below. Raising it rebuilds them: the projection's checkpoint is named after
+ * it, and `ensureReferralsReadModels` empties the tables (and drops those of earlier versions) the
+ * first time a process of the new version starts on an existing data directory.
+ */
+export const READ_MODEL_VERSION = 2;
+
+/** Tables of earlier versions. Version 1 kept names, dates of birth and nationalities in rf_client_index. */
+const LEGACY_TABLES = ['rf_client_index'];
+
+/**
+ * Read models of the referrals service (rebuildable from the log). No plaintext personal data: people
+ * are found through rf_client_terms, keyed blind indexes (HMAC under the network secret) of their name
+ * tokens and date of birth, deleted on erasure; message texts stay sealed here and are opened on read.
  */
 const DDL = [
+  `CREATE TABLE IF NOT EXISTS rf_read_model_version (
+    name TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+  )`,
   `CREATE TABLE IF NOT EXISTS rf_clients (
     client_id TEXT PRIMARY KEY,
     status TEXT NOT NULL,
@@ -23,16 +37,46 @@ const DDL = [
     since TEXT NOT NULL,
     PRIMARY KEY (client_id, organisation_id)
   )`,
-  `CREATE TABLE IF NOT EXISTS rf_client_index (
-    client_id TEXT PRIMARY KEY,
-    given_names TEXT NOT NULL,
-    family_name TEXT NOT NULL,
-    other_names TEXT NOT NULL,
-    date_of_birth TEXT NOT NULL,
-    birth_year TEXT NOT NULL,
-    nationalities TEXT NOT NULL
+  // field: which personal field the term came from (a correction replaces that field's terms).
+  `CREATE TABLE IF NOT EXISTS rf_client_terms (
+    client_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    term TEXT NOT NULL,
+    PRIMARY KEY (client_id, field, term)
   )`,
-  `CREATE INDEX IF NOT EXISTS rf_client_index_year ON rf_client_index (birth_year)`,
+  `CREATE INDEX IF NOT EXISTS rf_client_terms_term ON rf_client_terms (term, client_id)`,
+  // One row per request; once approved, the consent recorded with it is the requester's access.
+  `CREATE TABLE IF NOT EXISTS rf_access_requests (
+    access_request_id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    requester_org TEXT NOT NULL,
+    requested_by_user TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    status TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    answered_by_org TEXT,
+    reason_code TEXT,
+    consent_id TEXT,
+    consent_purpose TEXT,
+    consent_scope TEXT,
+    consent_method TEXT,
+    consent_expires_at TEXT
+  )`,
+  `CREATE INDEX IF NOT EXISTS rf_access_requests_requester ON rf_access_requests (requester_org, requested_at, access_request_id)`,
+  `CREATE INDEX IF NOT EXISTS rf_access_requests_client ON rf_access_requests (client_id, requester_org)`,
+  // GDPR art. 19: the other organisations that held or worked an erased case, told of its erasure.
+  `CREATE TABLE IF NOT EXISTS rf_erasure_notices (
+    client_id TEXT NOT NULL,
+    organisation_id TEXT NOT NULL,
+    erased_at TEXT NOT NULL,
+    erased_by_org TEXT NOT NULL,
+    reason_code TEXT NOT NULL,
+    PRIMARY KEY (client_id, organisation_id)
+  )`,
+  `CREATE INDEX IF NOT EXISTS rf_erasure_notices_org ON rf_erasure_notices (organisation_id, erased_at, client_id)`,
   `CREATE TABLE IF NOT EXISTS rf_consents (
     consent_id TEXT PRIMARY KEY,
     client_id TEXT NOT NULL,
@@ -116,6 +160,7 @@ export async function ensureReferralsReadModels(db: SqlDatabase): Promise<void> 
   // Before any row exists: erasure deletes rows, and their bytes must not stay in the file's free pages.
   await zeroFreedBytes(db);
   await applyDdl(db, DDL);
+  await upgradeFromEarlierVersions(db);
   // Placements are matching's facts (its consumer writes them); ClientErased purges them.
   await ensurePlacementTables(db);
   // The registry facts are read by the deciders' callers and the suggestions; the consumer writes them.
@@ -125,10 +170,37 @@ export async function ensureReferralsReadModels(db: SqlDatabase): Promise<void> 
 export const READ_MODEL_TABLES = [
   'rf_clients',
   'rf_client_orgs',
-  'rf_client_index',
+  'rf_client_terms',
+  'rf_access_requests',
+  'rf_erasure_notices',
   'rf_consents',
   'rf_needs',
   'rf_need_assessments',
   'rf_referrals',
   'rf_referral_messages',
 ] as const;
+
+/**
+ * A data directory (or schema) of an earlier version: its tables are emptied for the rebuild and the
+ * tables of earlier versions dropped — with the bytes they held (secure_delete, then VACUUM and a WAL
+ * truncation on SQLite: version 1's rf_client_index held names and dates of birth in plaintext).
+ */
+async function upgradeFromEarlierVersions(db: SqlDatabase): Promise<void> {
+  const [row] = await db.query<{ version: number | string }>(
+    "SELECT version FROM rf_read_model_version WHERE name = 'read-models'",
+  );
+  if (row !== undefined && Number(row.version) === READ_MODEL_VERSION) return;
+  await db.transaction(async (tx) => {
+    for (const table of LEGACY_TABLES) await tx.execute(`DROP TABLE IF EXISTS ${table}`);
+    for (const table of READ_MODEL_TABLES) await tx.execute(`DELETE FROM ${table}`);
+    await tx.execute(
+      `INSERT INTO rf_read_model_version (name, version) VALUES ('read-models', $1)
+       ON CONFLICT (name) DO UPDATE SET version = excluded.version`,
+      [READ_MODEL_VERSION],
+    );
+  });
+  if (db.dialect === 'sqlite') {
+    await db.execute('VACUUM');
+    await db.query('PRAGMA wal_checkpoint(TRUNCATE)');
+  }
+}

@@ -23,6 +23,7 @@ import { startProjector, type Projector } from '@estia/infra/projections/project
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { FastifyInstance } from 'fastify';
+import { createBlindIndex, type BlindIndex } from '../application/blindIndex.js';
 import { createReferralsApplication, type ReferralsApplication } from '../application/referralsApplication.js';
 import { referralsRoutes } from '../http/referralsRoutes.js';
 import { referralsReadModelProjection } from '../projections/readModelProjection.js';
@@ -48,6 +49,7 @@ export interface ReferralsHarness {
   db: SqlDatabase;
   keysDb: SqlDatabase;
   keyStore: KeyStore;
+  blindIndex: BlindIndex;
   projector: Projector;
   issuer: TestIssuer;
   app: ReferralsApplication;
@@ -86,7 +88,8 @@ export async function startReferralsHarness(options: ReferralsHarnessOptions = {
     db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
     keysDb = await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
     const keyStore = await createSqlKeyStore(keysDb, { kek: parseKeyEncryptionKey(kekBase64) });
-    projector = await startProjector({ store, db, projections: [referralsReadModelProjection(keyStore)] });
+    const blindIndex = createBlindIndex(randomBytes(32));
+    projector = await startProjector({ store, db, projections: [referralsReadModelProjection(keyStore, blindIndex)] });
     if (options.facts?.length) await applyRegistryFacts(db, options.facts);
     const issuer = await createTestIssuer();
     const logLines: string[] = [];
@@ -106,8 +109,8 @@ export async function startReferralsHarness(options: ReferralsHarnessOptions = {
       rateLimit: false,
     });
     options.beforeRoutes?.(http);
-    const app = createReferralsApplication({ store, db, keyStore });
-    await http.register(referralsRoutes, { prefix: '/v1', app, store, db, keyStore, projector });
+    const app = createReferralsApplication({ store, db, keyStore, blindIndex });
+    await http.register(referralsRoutes, { prefix: '/v1', app, store, db, keyStore, blindIndex, projector });
     await http.ready();
     return {
       dir,
@@ -116,6 +119,7 @@ export async function startReferralsHarness(options: ReferralsHarnessOptions = {
       db,
       keysDb,
       keyStore,
+      blindIndex,
       projector,
       issuer,
       app,

@@ -16,6 +16,8 @@ const BY_ROLE: Record<Role, readonly ApiScope[]> = {
     'clients:write',
   ],
   job_coach: ['directory:read', 'matching:read', 'matching:write', 'clients:read'],
+  // Finds a client of the organisation's caseload and erases them on their request; reads no case file.
+  data_protection_officer: ['directory:read', 'clients:read', 'clients:erase'],
   network_admin: ['directory:read', 'registry:write'],
   // Auditors read everything and write nothing; the services record each of their reads.
   auditor: ['directory:read', 'referrals:read', 'clients:read', 'matching:read'],

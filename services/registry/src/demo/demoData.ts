@@ -311,6 +311,12 @@ export const demoNetwork = (seed = 2003): DemoNetwork => {
           n % 5 === 0 ? ['consent_override'] : [],
         ),
       ];
+      // Every member holding cases has one: erasure on a client's request is theirs alone.
+      people.push(
+        person(organisationId, `${n}-dpo`, `Data Protection Officer ${n + 1}`, `dpo@${domain}`, [
+          'data_protection_officer',
+        ]),
+      );
       if (group.kind === 'employer' || group.kind === 'public_employment_service' || group.kind === 'ngo')
         people.push(person(organisationId, `${n}-coach`, `Coach ${n + 1}`, `coach@${domain}`, ['job_coach']));
       organisations.push({

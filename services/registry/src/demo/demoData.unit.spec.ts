@@ -13,8 +13,21 @@ describe('demo network', () => {
     expect(new Set(network.organisations.map((o) => o.profile.kind))).toEqual(new Set(ORGANISATION_KINDS));
     const people = [...network.networkStaff, ...network.organisations.flatMap((o) => o.people)];
     const roles = new Set(people.flatMap((p) => [...p.roles, ...p.permissions]));
-    for (const role of ['org_admin', 'referral_officer', 'job_coach', 'network_admin', 'auditor', 'consent_override'])
+    for (const role of [
+      'org_admin',
+      'referral_officer',
+      'job_coach',
+      'data_protection_officer',
+      'network_admin',
+      'auditor',
+      'consent_override',
+    ])
       expect(roles).toContain(role);
+    for (const org of network.organisations)
+      expect(
+        org.people.filter((p) => p.roles.includes('data_protection_officer')),
+        org.profile.name,
+      ).toHaveLength(1);
     expect(new Set(people.map((p) => p.email)).size).toBe(people.length);
     const ids = [
       ...network.organisations.map((o) => o.organisationId),

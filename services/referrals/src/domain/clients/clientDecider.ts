@@ -1,7 +1,7 @@
 import type { Decider } from '@estia/infra/decider/types.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import { consentCovers, type Consent, type ConsentRecipient } from '../consent/consent.js';
-import { actedBy, requireAnyRole, requireRole, type Actor } from '../shared/actor.js';
+import { actedBy, requireRole, type Actor } from '../shared/actor.js';
 import type { Opaque, Reason } from '../shared/personal.js';
 import { Problems, isInstant, isReasonCode } from '../shared/validation.js';
 import {
@@ -36,18 +36,8 @@ export type ClientCommand =
       /** From the registry read model: only approved member organisations register clients. */
       organisation: { approved: boolean };
       /** What duplicate detection found, and the officer's decision to register a new client anyway. */
-      duplicateReview: { candidates: DuplicateCandidate[]; confirmedNew: boolean };
+      duplicateReview: DuplicateReview;
       personal: ClientPersonalData;
-    })
-  | (Base & {
-      /** The officer found this person already registered (by another organisation) and links instead of duplicating. */
-      type: 'LinkRegistration';
-      organisation: { approved: boolean };
-      /**
-       * Pre-computed: duplicate detection run on the data the officer has in front of them matched this
-       * client (score ≥ threshold), or null. Without it a link would open any client to anyone.
-       */
-      duplicateMatch: { score: number } | null;
     })
   | (Base & { type: 'CorrectPersonalData'; personal: Partial<Omit<ClientPersonalData, 'legalStatus'>> })
   | (Base & { type: 'ChangeLegalStatus'; personal: { legalStatus: LegalStatusRecord } })
@@ -67,7 +57,27 @@ export type ClientCommand =
       /** Pre-computed: the actor's organisation holds an accepted referral for this client (it may record the withdrawal too). */
       actorHoldsAcceptedReferral?: boolean;
     })
-  | (Base & { type: 'EraseClient' });
+  | (Base & {
+      type: 'EraseClient';
+      /** Why (a code: the note would be erased with the key). Required. */
+      reason: { code: string } | undefined;
+      /**
+       * Pre-computed: the other organisations that held or worked the case (access granted, referrals);
+       * they are told of the erasure (GDPR art. 19) and are the only others who learn it happened.
+       */
+      otherHolders: readonly string[];
+    });
+
+export interface DuplicateReview {
+  /** Likely duplicates within the officer's own caseload: these are named. */
+  candidates: DuplicateCandidate[];
+  /**
+   * A likely duplicate held by another organisation: only this hint (no id, no data, no score) and an
+   * opaque, short-lived token bound to the officer, with which they may ask the holder for access.
+   */
+  network: { token: string; expiresAt: string } | null;
+  confirmedNew: boolean;
+}
 
 type By = { organisationId: string; userId: string };
 
@@ -78,11 +88,11 @@ export type ClientEvent =
         clientId: string;
         registeredBy: By;
         registeredAt: string;
-        duplicateReview: { candidates: DuplicateCandidate[] };
+        /** `knownInNetwork`: the officer registered a new client although another organisation may hold them. */
+        duplicateReview: { candidates: DuplicateCandidate[]; knownInNetwork: boolean };
         personal: ClientPersonalData;
       };
     }
-  | { type: 'ClientRegistrationLinked'; data: { clientId: string; linkedBy: By; linkedAt: string; score: number } }
   | {
       type: 'ClientPersonalDataCorrected';
       /** `fields` names what changed (not the values), so audits can see what was corrected after erasure. */
@@ -113,7 +123,17 @@ export type ClientEvent =
         personal?: { reasonNote: string };
       };
     }
-  | { type: 'ClientErased'; data: { clientId: string; erasedAt: string; erasedBy: By } }
+  | {
+      type: 'ClientErased';
+      data: {
+        clientId: string;
+        erasedAt: string;
+        erasedBy: By;
+        reasonCode: string;
+        /** The other organisations that held or worked the case, told of the erasure. */
+        notifiedOrganisationIds: string[];
+      };
+    }
   | {
       /**
        * The client's candidate profile is (again) due to the matching service under a job_matching
@@ -191,12 +211,19 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
       for (const field of ['givenNames', 'familyName', 'dateOfBirth', 'nationalities', 'languages'] as const)
         if (!(field in command.personal)) problems.add(`/personal/${field}`, 'is required');
       problems.throwIfAny('client data is not valid');
-      const { candidates, confirmedNew } = command.duplicateReview;
+      const { candidates, network, confirmedNew } = command.duplicateReview;
       if (candidates.length > 0 && !confirmedNew)
         throw new AppError(
           'BUSINESS_RULE_VIOLATED',
-          `${candidates.length} likely duplicate(s) found: link to an existing client or confirm a new one`,
-          { extensions: { candidates } },
+          `${candidates.length} likely duplicate(s) in your caseload: open the existing client or confirm a new one`,
+          { extensions: { rule: 'likely_duplicates', candidates } },
+        );
+      // Across organisations one bit only: "may already be known", and a way to ask the holder.
+      if (network !== null && !confirmedNew)
+        throw new AppError(
+          'BUSINESS_RULE_VIOLATED',
+          'this person may already be known in the network: request access from the organisation holding the case, or confirm a new client',
+          { extensions: { rule: 'possibly_known_in_network', accessRequest: { ...network } } },
         );
       return [
         {
@@ -205,27 +232,9 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
             clientId,
             registeredBy: actedBy(actor),
             registeredAt: now,
-            duplicateReview: { candidates },
+            duplicateReview: { candidates, knownInNetwork: network !== null },
             personal: command.personal,
           },
-        },
-      ];
-    }
-
-    case 'LinkRegistration': {
-      requireRole(actor, 'referral_officer', 'linking a registration');
-      requireApproved(command.organisation, actor);
-      const active = requireActive(state, clientId);
-      if (active.organisations.includes(actor.organisationId)) return [];
-      if (command.duplicateMatch === null)
-        throw new AppError(
-          'FORBIDDEN',
-          `the data given does not match client ${clientId}: register a new client instead`,
-        );
-      return [
-        {
-          type: 'ClientRegistrationLinked',
-          data: { clientId, linkedBy: actedBy(actor), linkedAt: now, score: command.duplicateMatch.score },
         },
       ];
     }
@@ -380,11 +389,33 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
     }
 
     case 'EraseClient': {
-      requireAnyRole(actor, ['data_protection_officer', 'org_admin'], 'erasing a client');
+      // The holder's data protection officer acts on the client's request; administrators do not.
+      requireRole(actor, 'data_protection_officer', 'erasing a client');
+      const code = command.reason?.code;
+      if (code === undefined)
+        throw new AppError('BUSINESS_RULE_VIOLATED', 'erasure needs a reason', {
+          errors: [{ pointer: '/body/reason', detail: 'is required (a reason code, e.g. data_subject_request)' }],
+          extensions: { rule: 'reason_required' },
+        });
+      if (!isReasonCode(code))
+        new Problems().add('/reason/code', 'must be a reason code (a-z, 0-9, _)').throwIfAny('erasure is not valid');
       if (state.status === 'erased') return [];
       // Only an organisation the client registered with acts on their request (network admins do not read cases).
-      requireRegisteringOrganisation(requireActive(state, clientId), actor);
-      return [{ type: 'ClientErased', data: { clientId, erasedAt: now, erasedBy: actedBy(actor) } }];
+      const active = requireActive(state, clientId);
+      requireRegisteringOrganisation(active, actor);
+      const notified = [...new Set(command.otherHolders)].filter((o) => o !== actor.organisationId).sort();
+      return [
+        {
+          type: 'ClientErased',
+          data: {
+            clientId,
+            erasedAt: now,
+            erasedBy: actedBy(actor),
+            reasonCode: code,
+            notifiedOrganisationIds: notified,
+          },
+        },
+      ];
     }
   }
 }
@@ -399,9 +430,6 @@ export function evolveClient(state: ClientState, event: Opaque<ClientEvent>): Cl
         organisations: [event.data.registeredBy.organisationId],
         consents: [],
       };
-    case 'ClientRegistrationLinked':
-      if (state.status !== 'active') return state;
-      return { ...state, organisations: [...state.organisations, event.data.linkedBy.organisationId] };
     case 'ClientPersonalDataCorrected':
     case 'LegalStatusChanged':
     case 'CandidateProfileShared':
@@ -420,6 +448,10 @@ export function evolveClient(state: ClientState, event: Opaque<ClientEvent>): Cl
     case 'ClientErased':
       if (state.status === 'none') return state;
       return { status: 'erased', clientId: state.clientId, erasedAt: event.data.erasedAt, consents: state.consents };
+    default:
+      // Events of earlier versions fold to nothing: ClientRegistrationLinked (another organisation
+      // "linked" by submitting matching data) grants no access any more; that takes an access request.
+      return state;
   }
 }
 

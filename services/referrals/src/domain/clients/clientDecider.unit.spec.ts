@@ -29,7 +29,7 @@ const register = (over: Partial<Extract<ClientCommand, { type: 'RegisterClient' 
   now,
   actor: officer,
   organisation: { approved: true },
-  duplicateReview: { candidates: [], confirmedNew: true },
+  duplicateReview: { candidates: [], network: null, confirmedNew: true },
   personal,
   ...over,
 });
@@ -40,7 +40,7 @@ const registered: ClientEvent = {
     clientId,
     registeredBy: { organisationId: 'org-a', userId: 'u-1' },
     registeredAt: now,
-    duplicateReview: { candidates: [] },
+    duplicateReview: { candidates: [], knownInNetwork: false },
     personal,
   },
 };
@@ -73,7 +73,13 @@ const consentGiven: ClientEvent = {
 };
 const erased: ClientEvent = {
   type: 'ClientErased',
-  data: { clientId, erasedAt: now, erasedBy: { organisationId: 'org-a', userId: 'u-9' } },
+  data: {
+    clientId,
+    erasedAt: now,
+    erasedBy: { organisationId: 'org-a', userId: 'u-9' },
+    reasonCode: 'data_subject_request',
+    notifiedOrganisationIds: ['org-b', 'org-c'],
+  },
 };
 
 describe('client decider', () => {
@@ -121,40 +127,54 @@ describe('client decider', () => {
       }
     });
 
-    it('requires the officer to confirm a new client when likely duplicates were found', () => {
+    it('names likely duplicates of the own caseload, and asks the officer to confirm a new client', () => {
       const candidates = [{ clientId: 'other', score: 0.93 }];
       spec
         .given([])
-        .when(register({ duplicateReview: { candidates, confirmedNew: false } }))
+        .when(register({ duplicateReview: { candidates, network: null, confirmedNew: false } }))
         .thenThrows('BUSINESS_RULE_VIOLATED', /likely duplicate/);
       spec
         .given([])
-        .when(register({ duplicateReview: { candidates, confirmedNew: true } }))
-        .then([{ ...registered, data: { ...registered.data, duplicateReview: { candidates } } }]);
+        .when(register({ duplicateReview: { candidates, network: null, confirmedNew: true } }))
+        .then([
+          { ...registered, data: { ...registered.data, duplicateReview: { candidates, knownInNetwork: false } } },
+        ]);
     });
 
-    it('links another organisation to an existing client instead of duplicating, once', () => {
-      const link: ClientCommand = {
-        type: 'LinkRegistration',
-        clientId,
-        now,
-        actor: otherOfficer,
-        organisation: { approved: true },
-        duplicateMatch: { score: 0.91 },
-      };
-      const linked: ClientEvent = {
-        type: 'ClientRegistrationLinked',
-        data: { clientId, linkedBy: { organisationId: 'org-b', userId: 'u-2' }, linkedAt: now, score: 0.91 },
-      };
-      spec.given([registered]).when(link).then([linked]);
-      spec.given([registered, linked]).when(link).thenNothing();
-      spec.given([]).when(link).thenThrows('NOT_FOUND');
-      // Knowing a client id is not enough: the officer's data must match that client.
+    it('says only "may already be known" of another organisation\'s client, with a token to ask for access', () => {
+      const network = { token: 'opaque', expiresAt: '2025-06-01T10:15:00.000Z' };
+      try {
+        clientDecider.decide(
+          register({ duplicateReview: { candidates: [], network, confirmedNew: false } }),
+          clientDecider.initialState(),
+        );
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toMatchObject({
+          code: 'BUSINESS_RULE_VIOLATED',
+          extensions: { rule: 'possibly_known_in_network', accessRequest: network },
+        });
+        expect(JSON.stringify(error)).not.toMatch(/clientId|score/);
+      }
       spec
-        .given([registered])
-        .when({ ...link, duplicateMatch: null })
-        .thenThrows('FORBIDDEN', /does not match/);
+        .given([])
+        .when(register({ duplicateReview: { candidates: [], network, confirmedNew: true } }))
+        .then([
+          { ...registered, data: { ...registered.data, duplicateReview: { candidates: [], knownInNetwork: true } } },
+        ]);
     });
+
+    it('folds a link recorded by an earlier version to nothing: it grants no access', () =>
+      spec
+        .given([
+          registered,
+          {
+            type: 'ClientRegistrationLinked',
+            data: { clientId, linkedBy: { organisationId: 'org-b', userId: 'u-2' }, linkedAt: now, score: 0.9 },
+          } as never,
+        ])
+        .when({ type: 'CorrectPersonalData', clientId, now, actor: otherOfficer, personal: { familyName: 'X' } })
+        .thenThrows('FORBIDDEN', /did not register/));
   });
 
   describe('personal data and legal status', () => {
@@ -427,7 +447,14 @@ describe('client decider', () => {
   });
 
   describe('erasure', () => {
-    const erase: ClientCommand = { type: 'EraseClient', clientId, now, actor: dpo };
+    const erase: ClientCommand = {
+      type: 'EraseClient',
+      clientId,
+      now,
+      actor: dpo,
+      reason: { code: 'data_subject_request' },
+      otherHolders: ['org-c', 'org-b', 'org-a', 'org-b'],
+    };
 
     it('records ClientErased without any personal data', () =>
       spec
@@ -438,11 +465,46 @@ describe('client decider', () => {
           expect(JSON.stringify(events)).not.toMatch(/Amira|Haddad|1990/);
         }));
 
-    it('needs a data protection officer of a registering organisation', () => {
+    it('tells the other holders (GDPR art. 19), each once, the eraser not among them', () =>
+      spec
+        .given([registered])
+        .when(erase)
+        .thenEvents((events) =>
+          expect(events[0]!.type === 'ClientErased' && events[0]!.data.notifiedOrganisationIds).toEqual([
+            'org-b',
+            'org-c',
+          ]),
+        ));
+
+    it('needs a reason, named at /body/reason', () => {
+      try {
+        clientDecider.decide(
+          { ...erase, reason: undefined },
+          [registered].reduce(clientDecider.evolve, clientDecider.initialState()),
+        );
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toMatchObject({
+          code: 'BUSINESS_RULE_VIOLATED',
+          status: 422,
+          errors: [{ pointer: '/body/reason' }],
+        });
+      }
+      spec
+        .given([registered])
+        .when({ ...erase, reason: { code: 'Because' } })
+        .thenThrows('VALIDATION_FAILED', /\/body\/reason\/code/);
+    });
+
+    it('needs the data protection officer of a registering organisation: not an officer, not an org admin', () => {
       spec
         .given([registered])
         .when({ ...erase, actor: officer })
-        .thenThrows('FORBIDDEN', /data_protection_officer, org_admin/);
+        .thenThrows('FORBIDDEN', /data_protection_officer/);
+      spec
+        .given([registered])
+        .when({ ...erase, actor: { ...dpo, roles: ['org_admin'] } })
+        .thenThrows('FORBIDDEN', /data_protection_officer/);
       spec
         .given([registered])
         .when({ ...erase, actor: { ...dpo, organisationId: 'org-b' } })

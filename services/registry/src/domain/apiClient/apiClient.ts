@@ -16,6 +16,7 @@ export const API_SCOPES = [
   'referrals:write',
   'clients:read',
   'clients:write',
+  'clients:erase',
   'matching:read',
   'matching:write',
 ] as const;

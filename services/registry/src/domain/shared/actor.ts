@@ -2,7 +2,7 @@
  * Who issues a command. The application layer builds it from the verified token; the domain only
  * reads it, so authorisation rules stay testable without any auth machinery.
  */
-export const ORGANISATION_ROLES = ['org_admin', 'referral_officer', 'job_coach'] as const;
+export const ORGANISATION_ROLES = ['org_admin', 'referral_officer', 'job_coach', 'data_protection_officer'] as const;
 export const NETWORK_ROLES = ['network_admin', 'auditor'] as const;
 export const PERMISSIONS = ['consent_override'] as const;
 
