@@ -3,6 +3,8 @@ import { isApiError } from '../api/problems.js';
 export interface DuplicateAnswer {
   /** Cases the network found likely to be this person, best first (empty when the API names none). */
   candidates: { clientId: string; score?: number }[];
+  /** Held by another member: the opaque token an access request needs (the API names no case). */
+  accessToken?: string;
 }
 
 /**
@@ -18,6 +20,11 @@ export const duplicateAnswerOf = (error: unknown): DuplicateAnswer | null => {
     : [];
   const named =
     candidates.length > 0 || /duplicate|already (be )?known/i.test(`${problem.type ?? ''} ${problem.detail ?? ''}`);
-  if (!named) return null;
-  return { candidates: [...candidates].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)) };
+  const accessRequest = problem.accessRequest as { token?: unknown } | undefined;
+  const accessToken = typeof accessRequest?.token === 'string' ? accessRequest.token : undefined;
+  if (!named && accessToken === undefined) return null;
+  return {
+    candidates: [...candidates].sort((a, b) => (b.score ?? 0) - (a.score ?? 0)),
+    ...(accessToken === undefined ? {} : { accessToken }),
+  };
 };

@@ -92,7 +92,7 @@ export function RegisterClient() {
     onError: (error) => setDuplicate(duplicateAnswerOf(error)),
   });
   const access = useMutation({
-    mutationFn: () => requestAccess(duplicate!, toRequest(draft)),
+    mutationFn: () => requestAccess(duplicate!),
     onSuccess: (granted) => {
       if (granted) void navigate({ to: '/clients/$clientId', params: { clientId: granted.clientId } });
     },
