@@ -3,7 +3,7 @@ import { AppError } from '../errors/appError.js';
 import { canonicalJson } from './canonicalJson.js';
 import { StreamVersionConflictError } from './errors.js';
 import { chainHashFromJson } from './hashChain.js';
-import type { ExpectedVersion, NewEvent, StoredEvent } from './types.js';
+import type { ExpectedVersion, IdempotencyRecord, NewEvent, StoredEvent, StreamAppend } from './types.js';
 
 /** The stream's last event as the store knows it (null: stream does not exist). */
 export interface StreamHead {
@@ -36,6 +36,17 @@ export function validateAppend(streamId: string, events: readonly NewEvent[], ex
     if (event.id !== undefined && (typeof event.id !== 'string' || event.id.length === 0)) {
       throw new AppError('VALIDATION_FAILED', `event id must be a non-empty string`);
     }
+  }
+}
+
+/** Every stream of an atomic multi-stream append, checked as a single append is; each stream once. */
+export function validateAppends(appends: readonly StreamAppend[]): void {
+  if (appends.length === 0) throw new AppError('VALIDATION_FAILED', 'an append needs at least one stream');
+  const seen = new Set<string>();
+  for (const { streamId, events, expectedVersion } of appends) {
+    validateAppend(streamId, events, expectedVersion ?? 'any');
+    if (seen.has(streamId)) throw new AppError('VALIDATION_FAILED', `stream ${streamId} appears twice in one append`);
+    seen.add(streamId);
   }
 }
 
@@ -97,4 +108,21 @@ export const toStoredEvent = (row: EventRow): StoredEvent => ({
   metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
   recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : row.recorded_at,
   hash: row.hash,
+});
+
+/** Columns of the SQL adapters' idempotency_records table. */
+export interface IdempotencyRow {
+  scope: string;
+  idem_key: string;
+  request_hash: string;
+  response: string;
+  recorded_at: string | Date;
+}
+
+export const toIdempotencyRecord = (row: IdempotencyRow): IdempotencyRecord => ({
+  scope: row.scope,
+  key: row.idem_key,
+  requestHash: row.request_hash,
+  response: row.response,
+  recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : row.recorded_at,
 });
