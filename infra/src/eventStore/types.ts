@@ -102,6 +102,8 @@ export interface AppendResult {
   nextExpectedVersion: number;
   /** Global position of the last event appended. */
   lastPosition: number;
+  /** The store's timestamp of the appended events (their `recordedAt`). */
+  recordedAt: string;
 }
 
 export interface ReadStreamOptions {

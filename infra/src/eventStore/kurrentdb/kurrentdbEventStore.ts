@@ -129,9 +129,10 @@ export class KurrentDbEventStore implements EventStore {
       const head = await this.readHead(this.physical(streamId));
       checkExpected(streamId, expected, head);
       // Our clock, not the server's `created`: it is part of the hashed bytes, so it must be known before the write.
-      const encoded = encodeBatch(streamId, head, events, new Date().toISOString());
+      const recordedAt = new Date().toISOString();
+      const encoded = encodeBatch(streamId, head, events, recordedAt);
       try {
-        return await this.writeBatch(streamId, encoded, expected, head);
+        return await this.writeBatch(streamId, encoded, expected, head, recordedAt);
       } catch (error) {
         if (!(error instanceof StreamVersionConflictError)) throw error;
         if (retryableExpectation(expected) && attempt < this.maxAppendRetries) {
@@ -149,6 +150,7 @@ export class KurrentDbEventStore implements EventStore {
     encoded: readonly EncodedEvent[],
     expected: ExpectedVersion,
     head: StreamHead | null,
+    recordedAt: string,
   ): Promise<AppendResult> {
     const name = this.physical(streamId);
     try {
@@ -162,7 +164,11 @@ export class KurrentDbEventStore implements EventStore {
         throw new StreamVersionConflictError(streamId, expected, (await this.readHead(name))?.version ?? null);
       }
       const lastRevision = Number(result.nextExpectedRevision);
-      return { nextExpectedVersion: lastRevision, lastPosition: await this.positionOfRevision(name, lastRevision) };
+      return {
+        nextExpectedVersion: lastRevision,
+        lastPosition: await this.positionOfRevision(name, lastRevision),
+        recordedAt,
+      };
     } catch (error) {
       if (isWrongExpectedVersion(error)) throw toConflict(streamId, expected, error);
       throw error;
@@ -215,7 +221,9 @@ export class KurrentDbEventStore implements EventStore {
       const results: AppendResult[] = [];
       try {
         for (const [i, a] of appends.entries())
-          results.push(await this.writeBatch(a.streamId, batches[i]!, a.expectedVersion ?? 'any', heads[i]!));
+          results.push(
+            await this.writeBatch(a.streamId, batches[i]!, a.expectedVersion ?? 'any', heads[i]!, recordedAt),
+          );
         return results;
       } catch (error) {
         // Nothing written: free the key at once. Something written: the claim stays, so a retry answers

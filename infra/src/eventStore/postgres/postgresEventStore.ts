@@ -191,7 +191,7 @@ export class PostgresEventStore implements EventStore {
         this.remember(streamId, { version: last.revision, lastHash: last.hash });
         this.stats.appends += 1;
         this.hint();
-        return { nextExpectedVersion: last.revision, lastPosition };
+        return { nextExpectedVersion: last.revision, lastPosition, recordedAt };
       }
       this.heads.delete(streamId);
       this.stats.conflictRetries += 1;
@@ -478,6 +478,7 @@ export class PostgresEventStore implements EventStore {
       return batches.map((b) => ({
         nextExpectedVersion: b.prepared[b.prepared.length - 1]!.revision,
         lastPosition: last.get(b.streamId)!,
+        recordedAt,
       }));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -106,7 +106,7 @@ export class SqliteEventStore implements EventStore {
         const last = prepared[prepared.length - 1]!;
         if (head === null) this.stmt.createStream.run(streamId, last.revision, last.hash);
         else this.stmt.moveStream.run(last.revision, last.hash, streamId);
-        results.push({ nextExpectedVersion: last.revision, lastPosition });
+        results.push({ nextExpectedVersion: last.revision, lastPosition, recordedAt });
         appended.push({ streamId, nextExpectedVersion: last.revision, recordedAt });
       }
       const record = pending.idempotency;
