@@ -1,5 +1,5 @@
 import { AppError } from '@estia/infra/errors/appError.js';
-import { handleCommand, type HandleCommandResult } from '@estia/infra/commandHandling/handleCommand.js';
+import { handleCommand, handleCommands, type HandleCommandResult } from '@estia/infra/commandHandling/handleCommand.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { EventMetadata, EventStore, ExpectedVersion } from '@estia/infra/eventStore/types.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
@@ -89,16 +89,17 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       ...(ctx.expectedVersion === undefined ? {} : { expectedVersion: ctx.expectedVersion }),
     });
 
+  const referralCommandOptions = (ctx: CallContext | null, command: ReferralCommand) => ({
+    store,
+    streamId: referralStreamId(command.referralId),
+    decider: referralDecider,
+    command,
+    codec: personalEventCodec<ReferralEvent>(keyStore),
+    metadata: ctx ? metadataOf(ctx) : { actor: { userId: 'system:expiry' } },
+    ...(ctx?.expectedVersion === undefined ? {} : { expectedVersion: ctx.expectedVersion }),
+  });
   const runReferral = (ctx: CallContext | null, command: ReferralCommand) =>
-    handleCommand({
-      store,
-      streamId: referralStreamId(command.referralId),
-      decider: referralDecider,
-      command,
-      codec: personalEventCodec<ReferralEvent>(keyStore),
-      metadata: ctx ? metadataOf(ctx) : { actor: { userId: 'system:expiry' } },
-      ...(ctx?.expectedVersion === undefined ? {} : { expectedVersion: ctx.expectedVersion }),
-    });
+    handleCommand(referralCommandOptions(ctx, command));
 
   const clientFacts = async (actor: Actor, clientId: string, at: string) => {
     const status = await clientStatus(db, clientId);
@@ -136,18 +137,6 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       ...(input.message === undefined ? {} : { personal: { message: input.message } }),
     };
   };
-
-  /** Appends the forward link on the original referral, reloading it on each concurrent change. */
-  const linkForward = (ctx: CallContext, forward: Extract<ReferralCommand, { type: 'ForwardReferral' }>) =>
-    handleCommand({
-      store,
-      streamId: referralStreamId(forward.referralId),
-      decider: referralDecider,
-      command: forward,
-      codec: personalEventCodec<ReferralEvent>(keyStore),
-      metadata: metadataOf(ctx),
-      retriesOnConflict: LINK_RETRIES,
-    });
 
   return {
     /**
@@ -325,11 +314,17 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       };
       referralDecider.decide(forward, original);
       referralDecider.decide(send, referralDecider.initialState());
-      // Two streams, no cross-stream transaction: the new referral first (a crash leaves a referral the
-      // receiver can see and answer), then the link on the original, retried on conflict. The link is
-      // idempotent (the decider records a given newReferralId once), so a retry never links twice.
-      const created = await runReferral({ ...ctx, expectedVersion: 'no-stream' }, send);
-      const forwarded = await linkForward(ctx, forward);
+      // Both streams in one atomic append (the new referral is the primary decision: the answer is
+      // about it), retried on a concurrent change of the original. The link stays idempotent (the
+      // decider records a given newReferralId once) for stores that write the two one after the other.
+      const [created, forwarded] = await handleCommands([
+        { ...referralCommandOptions({ ...ctx, expectedVersion: 'no-stream' }, send) },
+        // If-Match names the original's version: then a concurrent change is the caller's 412, not a retry.
+        {
+          ...referralCommandOptions(ctx, forward),
+          ...(typeof ctx.expectedVersion === 'number' ? {} : { retriesOnConflict: LINK_RETRIES }),
+        },
+      ] as const);
       return { created, forwarded };
     },
     /** Scheduler: expire one referral (refused if answered meanwhile or not yet due). */
