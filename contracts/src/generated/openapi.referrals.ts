@@ -268,7 +268,10 @@ export interface paths {
     /** Inbox or outbox, optionally by status or overdue; paged (limit, cursor) */
     get: operations['listReferrals'];
     put?: never;
-    /** Send a referral (consent checked; override with reason) */
+    /**
+     * Send a referral (consent checked; override with reason)
+     * @description Send a referral (consent checked; override with reason) A client has at most one open referral to a service: a second one (whatever its Idempotency-Key) is refused with 409, naming the open one in `existingReferralId` when the caller is its sender or receiver.
+     */
     post: operations['sendReferral'];
     delete?: never;
     options?: never;
@@ -370,7 +373,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Forward to another service: a new linked referral */
+    /**
+     * Forward to another service: a new linked referral
+     * @description Forward to another service: a new linked referral The new referral and the link on the original are written in one atomic append; If-Match names the original's version. The one-open-referral rule of POST /v1/referrals applies to the new referral.
+     */
     post: operations['forwardReferral'];
     delete?: never;
     options?: never;
@@ -969,9 +975,11 @@ export interface components {
         'application/json': components['schemas']['Readiness'];
       };
     };
-    /** @description If-Match did not match the current version. */
+    /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
     PreconditionFailed: {
       headers: {
+        /** @description The current (strong) entity tag of the resource, when it exists. */
+        ETag?: string;
         [name: string]: unknown;
       };
       content: {
@@ -1018,9 +1026,9 @@ export interface components {
   parameters: {
     clientId: components['schemas']['Id'];
     consentId: components['schemas']['Id'];
-    /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+    /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
     IdempotencyKey: string;
-    /** @description Expected ETag (stream version); a mismatch gives 412. */
+    /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
     IfMatch: string;
     needId: components['schemas']['Id'];
     referralId: components['schemas']['Id'];
@@ -1114,7 +1122,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1183,7 +1191,10 @@ export interface operations {
   eraseClient: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         clientId: components['parameters']['clientId'];
       };
@@ -1212,8 +1223,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
         clientId: components['parameters']['clientId'];
@@ -1248,7 +1261,10 @@ export interface operations {
   withdrawConsent: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         clientId: components['parameters']['clientId'];
         consentId: components['parameters']['consentId'];
@@ -1282,7 +1298,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1316,7 +1332,10 @@ export interface operations {
   linkRegistration: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         clientId: components['parameters']['clientId'];
       };
@@ -1349,8 +1368,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
         clientId: components['parameters']['clientId'];
@@ -1385,7 +1406,10 @@ export interface operations {
   closeNeed: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         clientId: components['parameters']['clientId'];
         needId: components['parameters']['needId'];
@@ -1418,7 +1442,10 @@ export interface operations {
   reassessNeed: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         clientId: components['parameters']['clientId'];
         needId: components['parameters']['needId'];
@@ -1479,7 +1506,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1544,7 +1571,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1605,7 +1632,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1640,7 +1667,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1675,7 +1702,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1710,7 +1737,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1745,8 +1772,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
         referralId: components['parameters']['referralId'];
@@ -1782,7 +1811,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1843,8 +1872,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
         referralId: components['parameters']['referralId'];
@@ -1880,7 +1911,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1915,7 +1946,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1950,7 +1981,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {

@@ -26,6 +26,7 @@ import type { Reason } from '../domain/shared/personal.js';
 import type { ConsentScope, ServiceCategory } from '../domain/shared/vocabulary.js';
 import { clientAccess } from '../projections/access.js';
 import { clientStatus, consentsOf, duplicateIndex } from '../projections/queries.js';
+import { openReferralSlotGuard } from './openReferralSlots.js';
 import { personalEventCodec } from './personalCodec.js';
 import { organisationFacts, serviceFacts } from '../directory/directoryQueries.js';
 
@@ -100,6 +101,8 @@ export function createReferralsApplication(deps: ReferralsDeps) {
   });
   const runReferral = (ctx: CallContext | null, command: ReferralCommand) =>
     handleCommand(referralCommandOptions(ctx, command));
+
+  const withOpenReferralSlot = openReferralSlotGuard(store);
 
   const clientFacts = async (actor: Actor, clientId: string, at: string) => {
     const status = await clientStatus(db, clientId);
@@ -241,11 +244,16 @@ export function createReferralsApplication(deps: ReferralsDeps) {
         } as NeedsCommand,
         codec: personalEventCodec<NeedsEvent>(keyStore),
         metadata: metadataOf(ctx),
+        ...(ctx.expectedVersion === undefined ? {} : { expectedVersion: ctx.expectedVersion }),
       });
     },
 
     async sendReferral(ctx: CallContext, input: SendInput) {
-      return runReferral(ctx, await prepareSend(ctx, input, now()));
+      const send = await prepareSend(ctx, input, now());
+      return withOpenReferralSlot(send, metadataOf(ctx), async (slot) => {
+        const [created] = await handleCommands([referralCommandOptions(ctx, send), slot] as const);
+        return created;
+      });
     },
 
     /** Accept, reject, start, hold, resume, complete, fail, cancel, post a message. */
@@ -317,15 +325,18 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       // Both streams in one atomic append (the new referral is the primary decision: the answer is
       // about it), retried on a concurrent change of the original. The link stays idempotent (the
       // decider records a given newReferralId once) for stores that write the two one after the other.
-      const [created, forwarded] = await handleCommands([
-        { ...referralCommandOptions({ ...ctx, expectedVersion: 'no-stream' }, send) },
-        // If-Match names the original's version: then a concurrent change is the caller's 412, not a retry.
-        {
-          ...referralCommandOptions(ctx, forward),
-          ...(typeof ctx.expectedVersion === 'number' ? {} : { retriesOnConflict: LINK_RETRIES }),
-        },
-      ] as const);
-      return { created, forwarded };
+      return withOpenReferralSlot(send, metadataOf(ctx), async (slot) => {
+        const [created, forwarded] = await handleCommands([
+          referralCommandOptions({ ...ctx, expectedVersion: 'no-stream' }, send),
+          // If-Match names the original's version: then a concurrent change is the caller's 412, not a retry.
+          {
+            ...referralCommandOptions(ctx, forward),
+            ...(typeof ctx.expectedVersion === 'number' ? {} : { retriesOnConflict: LINK_RETRIES }),
+          },
+          slot,
+        ] as const);
+        return { created, forwarded };
+      });
     },
     /** Scheduler: expire one referral (refused if answered meanwhile or not yet due). */
     async expireReferral(referralId: string, at = now()) {
