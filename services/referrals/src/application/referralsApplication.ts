@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '@estia/infra/clock/clock.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import { handleCommand, handleCommands, type HandleCommandResult } from '@estia/infra/commandHandling/handleCommand.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
@@ -35,7 +36,8 @@ export interface ReferralsDeps {
   /** The service's read-model database (facts for the deciders come from here). */
   db: SqlDatabase;
   keyStore: KeyStore;
-  clock?: () => Date;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface CallContext {
@@ -70,7 +72,8 @@ type WithoutFacts<C, Facts extends PropertyKey = never> = C extends unknown ? Om
  */
 export function createReferralsApplication(deps: ReferralsDeps) {
   const { store, db, keyStore } = deps;
-  const now = (): string => (deps.clock ?? (() => new Date()))().toISOString();
+  const clock = deps.clock ?? systemClock;
+  const now = (): string => clock().toISOString();
   const metadataOf = (ctx: CallContext): EventMetadata => ({
     actor: { organisationId: ctx.actor.organisationId, userId: ctx.actor.userId },
     ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
@@ -142,6 +145,8 @@ export function createReferralsApplication(deps: ReferralsDeps) {
   };
 
   return {
+    /** The application's clock, for the reads that depend on the time (access, overdue lists). */
+    now,
     /**
      * Registers a client after duplicate detection. Without `confirmedNew`, likely duplicates refuse
      * the registration (422, candidates in the problem's extensions); the officer then links or confirms.

@@ -115,7 +115,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
       await recordAuditorRead(store, actorOf(request), { resource, resourceId: clientId }, request.correlationId);
       return { allowed: true, basis: 'auditor' as const, share: ['*'] };
     }
-    const access = await clientAccess(db, actorOf(request).organisationId, clientId, new Date().toISOString());
+    const access = await clientAccess(db, actorOf(request).organisationId, clientId, app.now());
     if (access.erasedAt)
       throw new AppError('GONE', `client ${clientId} was erased at ${access.erasedAt}`, {
         extensions: { clientId, erasedAt: access.erasedAt },
@@ -379,7 +379,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
         // Unanswered past the response time, on either side (the expiry scheduler closes them).
         const side = box === 'inbox' ? 'receiver' : 'sender';
         const after = decodeCursor('overdue', request.query.cursor);
-        const page = await overduePage(db, new Date().toISOString(), organisationId, side, {
+        const page = await overduePage(db, app.now(), organisationId, side, {
           ...(limit === undefined ? {} : { limit }),
           ...(after === undefined ? {} : { after }),
         });
