@@ -97,6 +97,7 @@ export function eventStoreContract(
           expect(events[1]!.data).toEqual({ text: 'ünïcødé \u0000 "quoted"', nested: { b: 2, a: [1, null, true] } });
           expect(new Date(events[0]!.recordedAt).toISOString()).toBe(events[0]!.recordedAt);
           expect(result.lastPosition).toBe(events[1]!.position);
+          expect(result.recordedAt).toBe(events[1]!.recordedAt);
           expect(events[1]!.position).toBeGreaterThan(events[0]!.position);
           // The chain is adapter-independent: anyone can recompute it from what readStream returns.
           expect(events[0]!.hash).toBe(chainHash(null, events[0]!));
