@@ -3,7 +3,14 @@ import { AppError } from '../errors/appError.js';
 import { canonicalJson } from './canonicalJson.js';
 import { StreamVersionConflictError } from './errors.js';
 import { chainHashFromJson } from './hashChain.js';
-import type { ExpectedVersion, IdempotencyRecord, NewEvent, StoredEvent, StreamAppend } from './types.js';
+import type {
+  AppendOptions,
+  ExpectedVersion,
+  IdempotencyRecord,
+  NewEvent,
+  StoredEvent,
+  StreamAppend,
+} from './types.js';
 
 /** The stream's last event as the store knows it (null: stream does not exist). */
 export interface StreamHead {
@@ -49,6 +56,22 @@ export function validateAppends(appends: readonly StreamAppend[]): void {
     seen.add(streamId);
   }
 }
+
+/** A single-stream append as the arguments of `appendMany` (for adapters whose append is the one-stream case). */
+export const asOneOfMany = (
+  streamId: string,
+  events: readonly NewEvent[],
+  options: AppendOptions,
+): [StreamAppend[], Pick<AppendOptions, 'idempotency'>] => [
+  [
+    {
+      streamId,
+      events,
+      ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
+    },
+  ],
+  options.idempotency ? { idempotency: options.idempotency } : {},
+];
 
 /** Throws the conflict if `expected` does not hold against `head`. */
 export function checkExpected(streamId: string, expected: ExpectedVersion, head: StreamHead | null): void {

@@ -11,7 +11,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import type { AllStreamResolvedEvent, ResolvedEvent } from '@kurrent/kurrentdb-client';
 import { AppError } from '../../errors/appError.js';
-import { checkExpected, validateAppends, type StreamHead } from '../appendBatch.js';
+import { asOneOfMany, checkExpected, validateAppends, type StreamHead } from '../appendBatch.js';
 import { IdempotencyKeyTakenError, StreamVersionConflictError } from '../errors.js';
 import { verifyChain } from '../hashChain.js';
 import type {
@@ -92,17 +92,7 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    const [result] = await this.appendMany(
-      [
-        {
-          streamId,
-          events,
-          ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
-        },
-      ],
-      options,
-    );
-    return result!;
+    return (await this.appendMany(...asOneOfMany(streamId, events, options)))[0]!;
   }
 
   /**

@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { checkExpected, prepareEvents, toIdempotencyRecord, toStoredEvent, validateAppends } from '../appendBatch.js';
+import {
+  asOneOfMany,
+  checkExpected,
+  prepareEvents,
+  toIdempotencyRecord,
+  toStoredEvent,
+  validateAppends,
+} from '../appendBatch.js';
 import type { EventRow, IdempotencyRow, StreamHead } from '../appendBatch.js';
 import { IdempotencyKeyTakenError } from '../errors.js';
 import { ChangeSignal } from '../changeSignal.js';
@@ -168,17 +175,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
-    const [result] = await this.appendMany(
-      [
-        {
-          streamId,
-          events,
-          ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
-        },
-      ],
-      options,
-    );
-    return result!;
+    return (await this.appendMany(...asOneOfMany(streamId, events, options)))[0]!;
   }
 
   async appendMany(
