@@ -99,9 +99,11 @@ export interface components {
         'application/json': components['schemas']['Readiness'];
       };
     };
-    /** @description If-Match did not match the current version. */
+    /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
     PreconditionFailed: {
       headers: {
+        /** @description The current (strong) entity tag of the resource, when it exists. */
+        ETag?: string;
         [name: string]: unknown;
       };
       content: {
@@ -137,9 +139,9 @@ export interface components {
     };
   };
   parameters: {
-    /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+    /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
     IdempotencyKey: string;
-    /** @description Expected ETag (stream version); a mismatch gives 412. */
+    /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
     IfMatch: string;
   };
   requestBodies: never;

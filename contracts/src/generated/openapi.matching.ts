@@ -666,9 +666,11 @@ export interface components {
         'application/json': components['schemas']['Readiness'];
       };
     };
-    /** @description If-Match did not match the current version. */
+    /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
     PreconditionFailed: {
       headers: {
+        /** @description The current (strong) entity tag of the resource, when it exists. */
+        ETag?: string;
         [name: string]: unknown;
       };
       content: {
@@ -704,9 +706,9 @@ export interface components {
     };
   };
   parameters: {
-    /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+    /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
     IdempotencyKey: string;
-    /** @description Expected ETag (stream version); a mismatch gives 412. */
+    /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
     IfMatch: string;
   };
   requestBodies: never;
@@ -882,7 +884,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -953,7 +955,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -992,7 +994,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1030,7 +1032,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1097,7 +1099,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1135,7 +1137,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1173,7 +1175,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1245,7 +1247,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1292,7 +1294,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1339,7 +1341,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1386,7 +1388,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1433,7 +1435,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1480,7 +1482,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1527,7 +1529,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {

@@ -375,7 +375,10 @@ export interface paths {
     /** Inbox or outbox, optionally by status or overdue; paged (limit, cursor) */
     get: operations['listReferrals'];
     put?: never;
-    /** Send a referral (consent checked; override with reason) */
+    /**
+     * Send a referral (consent checked; override with reason)
+     * @description Send a referral (consent checked; override with reason) A client has at most one open referral to a service: a second one (whatever its Idempotency-Key) is refused with 409, naming the open one in `existingReferralId` when the caller is its sender or receiver.
+     */
     post: operations['sendReferral'];
     delete?: never;
     options?: never;
@@ -477,7 +480,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Forward to another service: a new linked referral */
+    /**
+     * Forward to another service: a new linked referral
+     * @description Forward to another service: a new linked referral The new referral and the link on the original are written in one atomic append; If-Match names the original's version. The one-open-referral rule of POST /v1/referrals applies to the new referral.
+     */
     post: operations['forwardReferral'];
     delete?: never;
     options?: never;
@@ -1191,9 +1197,11 @@ export interface components {
         'application/json': components['schemas']['Readiness'];
       };
     };
-    /** @description If-Match did not match the current version. */
+    /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
     PreconditionFailed: {
       headers: {
+        /** @description The current (strong) entity tag of the resource, when it exists. */
+        ETag?: string;
         [name: string]: unknown;
       };
       content: {
@@ -1241,9 +1249,9 @@ export interface components {
     accessRequestId: components['schemas']['Id'];
     clientId: components['schemas']['Id'];
     consentId: components['schemas']['Id'];
-    /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+    /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
     IdempotencyKey: string;
-    /** @description Expected ETag (stream version); a mismatch gives 412. */
+    /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
     IfMatch: string;
     needId: components['schemas']['Id'];
     referralId: components['schemas']['Id'];
@@ -1312,7 +1320,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1373,7 +1381,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1408,7 +1416,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1443,7 +1451,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1478,7 +1486,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1591,7 +1599,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -1668,7 +1676,10 @@ export interface operations {
   eraseClient: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         clientId: components['parameters']['clientId'];
       };
@@ -1709,8 +1720,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
         clientId: components['parameters']['clientId'];
@@ -1745,7 +1758,10 @@ export interface operations {
   withdrawConsent: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         clientId: components['parameters']['clientId'];
         consentId: components['parameters']['consentId'];
@@ -1779,7 +1795,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -1814,8 +1830,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
         clientId: components['parameters']['clientId'];
@@ -1850,7 +1868,10 @@ export interface operations {
   closeNeed: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         clientId: components['parameters']['clientId'];
         needId: components['parameters']['needId'];
@@ -1883,7 +1904,10 @@ export interface operations {
   reassessNeed: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
+      };
       path: {
         clientId: components['parameters']['clientId'];
         needId: components['parameters']['needId'];
@@ -1944,7 +1968,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -2036,7 +2060,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
       };
       path?: never;
@@ -2097,7 +2121,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -2132,7 +2156,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -2167,7 +2191,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -2202,7 +2226,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -2237,8 +2261,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
         referralId: components['parameters']['referralId'];
@@ -2274,7 +2300,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -2335,8 +2361,10 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Makes a creating POST safe to retry: the same key returns the first result and creates nothing twice. */
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
         'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
+        'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
         referralId: components['parameters']['referralId'];
@@ -2372,7 +2400,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -2407,7 +2435,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {
@@ -2442,7 +2470,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /** @description Expected ETag (stream version); a mismatch gives 412. */
+        /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
       path: {

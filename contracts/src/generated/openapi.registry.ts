@@ -972,9 +972,11 @@ export interface components {
         'application/json': components['schemas']['Readiness'];
       };
     };
-    /** @description If-Match did not match the current version. */
+    /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
     PreconditionFailed: {
       headers: {
+        /** @description The current (strong) entity tag of the resource, when it exists. */
+        ETag?: string;
         [name: string]: unknown;
       };
       content: {

@@ -24,3 +24,27 @@ export const parseKeyEncryptionKey = (value: string | undefined, name = 'KEY_ENC
 
 export const keyEncryptionKeyFromEnv = (env: NodeJS.ProcessEnv = process.env): KeyEncryptionKey =>
   parseKeyEncryptionKey(env.KEY_ENCRYPTION_KEY);
+
+/**
+ * The master keys a key store knows: `current` wraps every new key and every key a rotation re-wraps;
+ * `previous` ones only unwrap, until no key uses them and they are retired. A key's version is its
+ * master key's `id` (stored with each wrapped key).
+ */
+export interface MasterKeyRing {
+  readonly current: KeyEncryptionKey;
+  readonly previous: readonly KeyEncryptionKey[];
+}
+
+export const masterKeyRing = (
+  current: KeyEncryptionKey,
+  previous: readonly KeyEncryptionKey[] = [],
+): MasterKeyRing => ({
+  current,
+  previous: previous.filter((k) => k.id !== current.id),
+});
+
+export const isMasterKeyRing = (value: KeyEncryptionKey | MasterKeyRing): value is MasterKeyRing => 'current' in value;
+
+/** The master key of a version, from the ring; undefined if it is not configured (retired, or missing). */
+export const masterKeyOf = (ring: MasterKeyRing, version: string | null): KeyEncryptionKey | undefined =>
+  [ring.current, ...ring.previous].find((k) => k.id === version);

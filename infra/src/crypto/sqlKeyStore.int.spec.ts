@@ -1,46 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createPostgresDatabase } from '../sql/postgresDatabase.js';
-import { createSqliteDatabase } from '../sql/sqliteDatabase.js';
-import type { SqlDatabase } from '../sql/types.js';
-import { PG_URL, dropSchema, postgresAvailable, randomSchemaName } from '../testing/postgres.js';
+import { sqlBackends } from '../testing/sqlBackends.js';
 import { parseKeyEncryptionKey } from './keyEncryptionKey.js';
 import { describeKeyStoreContract } from './keyStoreContract.js';
 import { decryptPersonal, encryptPersonal } from './personalData.js';
 import { createSqlKeyStore } from './sqlKeyStore.js';
 
 const newKek = () => parseKeyEncryptionKey(randomBytes(32).toString('base64'));
-const pgAvailable = await postgresAvailable();
-
-const backends: {
-  name: string;
-  skip: boolean;
-  open: () => Promise<{ db: SqlDatabase; close: () => Promise<void> }>;
-}[] = [
-  {
-    name: 'sqlite',
-    skip: false,
-    open: async () => {
-      const db = await createSqliteDatabase({ path: ':memory:' });
-      return { db, close: () => db.close() };
-    },
-  },
-  {
-    name: 'postgres',
-    skip: !pgAvailable,
-    open: async () => {
-      const schema = randomSchemaName('keys');
-      const db = await createPostgresDatabase({ url: PG_URL, schema, max: 4 });
-      return {
-        db,
-        close: async () => {
-          await db.close();
-          await dropSchema(schema);
-        },
-      };
-    },
-  },
-];
+const backends = await sqlBackends('keys');
 
 for (const backend of backends) {
   describe.skipIf(backend.skip)(`SqlKeyStore on ${backend.name}`, () => {

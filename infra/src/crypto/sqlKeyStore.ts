@@ -1,6 +1,13 @@
 import type { SqlDatabase } from '../sql/types.js';
 import { ClientKeyErasedError, DecryptionError } from './errors.js';
-import type { KeyEncryptionKey } from './keyEncryptionKey.js';
+import { systemClock, type Clock } from '../clock/clock.js';
+import {
+  isMasterKeyRing,
+  masterKeyOf,
+  masterKeyRing,
+  type KeyEncryptionKey,
+  type MasterKeyRing,
+} from './keyEncryptionKey.js';
 import type { ClientKey, KeyStore } from './keyStore.js';
 import { newDataKey, unwrapKey, wrapKey } from './keyWrapping.js';
 import type { Sealed } from './sealed.js';
@@ -21,9 +28,18 @@ interface KeyRow {
 }
 
 export interface SqlKeyStoreOptions {
-  /** The master key (KEY_ENCRYPTION_KEY). The table alone is useless without it. */
-  kek: KeyEncryptionKey;
-  clock?: () => Date;
+  /**
+   * The master key (KEY_ENCRYPTION_KEY), or a ring of them while a rotation runs: new keys are wrapped
+   * by the current one, existing keys open with whichever version wrapped them. The table alone is
+   * useless without them.
+   */
+  kek: KeyEncryptionKey | MasterKeyRing;
+  /**
+   * Reads the master keys again, for a key wrapped by a version this process does not know yet (a
+   * rotation ran while it was up, e.g. the embedded key file gained a version). Called at most once per miss.
+   */
+  reloadKeys?: () => MasterKeyRing;
+  clock?: Clock;
 }
 
 /**
@@ -32,8 +48,14 @@ export interface SqlKeyStoreOptions {
  * place, and on SQLite secure_delete zeroes the freed bytes instead of leaving them in the file.
  */
 export const createSqlKeyStore = async (db: SqlDatabase, options: SqlKeyStoreOptions): Promise<KeyStore> => {
-  const { kek } = options;
-  const clock = options.clock ?? (() => new Date());
+  let ring = isMasterKeyRing(options.kek) ? options.kek : masterKeyRing(options.kek);
+  const wrappingOf = (version: string | null): KeyEncryptionKey | undefined => {
+    const known = masterKeyOf(ring, version);
+    if (known || !options.reloadKeys) return known;
+    ring = options.reloadKeys();
+    return masterKeyOf(ring, version);
+  };
+  const clock = options.clock ?? systemClock;
   if (db.dialect === 'sqlite') await db.query('PRAGMA secure_delete = ON');
   await createTable(db);
 
@@ -48,15 +70,17 @@ export const createSqlKeyStore = async (db: SqlDatabase, options: SqlKeyStoreOpt
     if (row.erased_at !== null) return { status: 'erased', erasedAt: row.erased_at };
     if (row.wrapped_key === null)
       throw new DecryptionError(`key row for client ${clientId} has neither key nor tombstone`);
-    if (row.kek_id !== kek.id)
+    const wrapping = wrappingOf(row.kek_id);
+    if (!wrapping)
       throw new DecryptionError(
-        `key of client ${clientId} was wrapped by master key ${String(row.kek_id)}, not the configured ${kek.id}`,
+        `key of client ${clientId} was wrapped by master key ${String(row.kek_id)}, which is not configured (current ${ring.current.id})`,
       );
-    return { status: 'active', key: unwrapKey(kek, clientId, JSON.parse(row.wrapped_key) as Sealed) };
+    return { status: 'active', key: unwrapKey(wrapping, clientId, JSON.parse(row.wrapped_key) as Sealed) };
   };
 
   return {
     async createKey(clientId) {
+      const kek = ring.current;
       const wrapped = JSON.stringify(wrapKey(kek, clientId, newDataKey()));
       // Concurrent creators race on the primary key; the loser reads the winner's key.
       await db.execute(
@@ -89,6 +113,6 @@ export const createSqlKeyStore = async (db: SqlDatabase, options: SqlKeyStoreOpt
   };
 };
 
-async function createTable(db: SqlDatabase): Promise<void> {
+export async function createTable(db: SqlDatabase): Promise<void> {
   await applyDdl(db, [DDL]);
 }

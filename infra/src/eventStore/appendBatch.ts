@@ -3,7 +3,14 @@ import { AppError } from '../errors/appError.js';
 import { canonicalJson } from './canonicalJson.js';
 import { StreamVersionConflictError } from './errors.js';
 import { chainHashFromJson } from './hashChain.js';
-import type { ExpectedVersion, NewEvent, StoredEvent } from './types.js';
+import type {
+  AppendOptions,
+  ExpectedVersion,
+  IdempotencyRecord,
+  NewEvent,
+  StoredEvent,
+  StreamAppend,
+} from './types.js';
 
 /** The stream's last event as the store knows it (null: stream does not exist). */
 export interface StreamHead {
@@ -38,6 +45,33 @@ export function validateAppend(streamId: string, events: readonly NewEvent[], ex
     }
   }
 }
+
+/** Every stream of an atomic multi-stream append, checked as a single append is; each stream once. */
+export function validateAppends(appends: readonly StreamAppend[]): void {
+  if (appends.length === 0) throw new AppError('VALIDATION_FAILED', 'an append needs at least one stream');
+  const seen = new Set<string>();
+  for (const { streamId, events, expectedVersion } of appends) {
+    validateAppend(streamId, events, expectedVersion ?? 'any');
+    if (seen.has(streamId)) throw new AppError('VALIDATION_FAILED', `stream ${streamId} appears twice in one append`);
+    seen.add(streamId);
+  }
+}
+
+/** A single-stream append as the arguments of `appendMany` (for adapters whose append is the one-stream case). */
+export const asOneOfMany = (
+  streamId: string,
+  events: readonly NewEvent[],
+  options: AppendOptions,
+): [StreamAppend[], Pick<AppendOptions, 'idempotency'>] => [
+  [
+    {
+      streamId,
+      events,
+      ...(options.expectedVersion === undefined ? {} : { expectedVersion: options.expectedVersion }),
+    },
+  ],
+  options.idempotency ? { idempotency: options.idempotency } : {},
+];
 
 /** Throws the conflict if `expected` does not hold against `head`. */
 export function checkExpected(streamId: string, expected: ExpectedVersion, head: StreamHead | null): void {
@@ -97,4 +131,21 @@ export const toStoredEvent = (row: EventRow): StoredEvent => ({
   metadata: JSON.parse(row.metadata) as StoredEvent['metadata'],
   recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : row.recorded_at,
   hash: row.hash,
+});
+
+/** Columns of the SQL adapters' idempotency_records table. */
+export interface IdempotencyRow {
+  scope: string;
+  idem_key: string;
+  request_hash: string;
+  response: string;
+  recorded_at: string | Date;
+}
+
+export const toIdempotencyRecord = (row: IdempotencyRow): IdempotencyRecord => ({
+  scope: row.scope,
+  key: row.idem_key,
+  requestHash: row.request_hash,
+  response: row.response,
+  recordedAt: row.recorded_at instanceof Date ? row.recorded_at.toISOString() : row.recorded_at,
 });

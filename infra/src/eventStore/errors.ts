@@ -22,3 +22,22 @@ export class StreamVersionConflictError extends AppError {
 
 export const isStreamVersionConflict = (e: unknown): e is StreamVersionConflictError =>
   e instanceof StreamVersionConflictError;
+
+/**
+ * Thrown when an append carries an Idempotency-Key record whose key another append already committed:
+ * nothing was written. The caller answers with that earlier record (a 409 only if it never gets there).
+ */
+export class IdempotencyKeyTakenError extends AppError {
+  readonly scope: string;
+  readonly key: string;
+
+  constructor(scope: string, key: string) {
+    super('CONFLICT', 'A request with this Idempotency-Key was already committed');
+    this.name = 'IdempotencyKeyTakenError';
+    this.scope = scope;
+    this.key = key;
+  }
+}
+
+export const isIdempotencyKeyTaken = (e: unknown): e is IdempotencyKeyTakenError =>
+  e instanceof IdempotencyKeyTakenError;

@@ -51,6 +51,50 @@ export type ExpectedVersion = 'no-stream' | 'exists' | 'any' | number;
 
 export interface AppendOptions {
   expectedVersion?: ExpectedVersion;
+  /**
+   * Commit this Idempotency-Key record in the same transaction as the events: both or neither. If the
+   * key is already recorded, nothing is written and `IdempotencyKeyTakenError` is thrown.
+   */
+  idempotency?: IdempotencyRecordInput;
+}
+
+/** What the store knows of an append only while committing it: the answer recorded with it may use it. */
+export interface Appended {
+  streamId: string;
+  /** Revision of the last event appended to this stream. */
+  nextExpectedVersion: number;
+  /** The store's timestamp of these events (their `recordedAt`). */
+  recordedAt: string;
+}
+
+export interface IdempotencyRecordInput {
+  /** Who used the key (organisation and caller): one caller's key never meets another's. */
+  scope: string;
+  key: string;
+  /** Fingerprint of the request the key was first used for. */
+  requestHash: string;
+  /**
+   * The answer to record, serialised by the caller (opaque to the store). Called while appending, with
+   * one entry per stream written (in the order given), possibly more than once if the store retries.
+   */
+  response: (appended: readonly Appended[]) => string;
+}
+
+/** An Idempotency-Key record as committed with its events. */
+export interface IdempotencyRecord {
+  scope: string;
+  key: string;
+  requestHash: string;
+  response: string;
+  /** When it was committed (the store's clock, like the events' recordedAt). */
+  recordedAt: string;
+}
+
+/** One stream's part of an atomic multi-stream append. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expectedVersion?: ExpectedVersion;
 }
 
 export interface AppendResult {
@@ -58,6 +102,8 @@ export interface AppendResult {
   nextExpectedVersion: number;
   /** Global position of the last event appended. */
   lastPosition: number;
+  /** The store's timestamp of the appended events (their `recordedAt`). */
+  recordedAt: string;
 }
 
 export interface ReadStreamOptions {
@@ -114,6 +160,15 @@ export type ChainVerification =
 export interface EventStore {
   readonly kind: 'sqlite' | 'postgres' | 'kurrentdb';
   append(streamId: string, events: readonly NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several streams at once, all or nothing (one transaction on SQLite and PostgreSQL;
+   * KurrentDB: see its adapter). Each stream keeps its own expected version; results in the same order.
+   */
+  appendMany(appends: readonly StreamAppend[], options?: Pick<AppendOptions, 'idempotency'>): Promise<AppendResult[]>;
+  /** The record an append committed for this key, or null. */
+  readIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | null>;
+  /** Deletes records committed before `olderThan` (ISO-8601); returns how many. */
+  pruneIdempotencyRecords(olderThan: string): Promise<number>;
   /** Returns [] for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /** Current revision of the stream's last event, or null if it does not exist. */

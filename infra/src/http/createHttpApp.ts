@@ -3,10 +3,10 @@ import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import type { TokenVerifier } from '../auth/tokenVerifier.js';
 import { AppError } from '../errors/appError.js';
-import type { SqlDatabase } from '../sql/types.js';
+import type { EventStore } from '../eventStore/types.js';
 import { registerAuthentication } from './authentication.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health.js';
-import { registerIdempotency, type IdempotencyOptions } from './idempotency.js';
+import { registerIdempotency } from './idempotency.js';
 import { createLogger } from './logger.js';
 import { registerOpenApiDocs } from './openapiDocs.js';
 import { notFoundHandler, problemErrorHandler } from './problem.js';
@@ -38,9 +38,11 @@ export interface CreateHttpAppOptions {
    * only for tests of unrelated behaviour, never in a service main.
    */
   auth: { verifier: TokenVerifier } | false;
-  /** The service's SqlDatabase; holds estia_idempotency. Without it, `idempotent` routes are refused at start. */
-  db?: SqlDatabase;
-  idempotency?: Omit<IdempotencyOptions, 'db'>;
+  /**
+   * The service's event store: Idempotency-Key records are committed there with the events they answer
+   * for. Without it, `idempotent` routes are refused at start.
+   */
+  store?: EventStore;
   /** Shared JSON schemas (contract components), each with an `$id`; routes `$ref` them. */
   schemas?: readonly Record<string, unknown>[];
   /** Annotation keywords to tolerate in strict schemas besides the OpenAPI ones. */
@@ -120,11 +122,11 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
   if (options.auth !== false) registerAuthentication(app, options.auth.verifier);
   else app.decorateRequest('principal', undefined);
 
-  if (options.db) await registerIdempotency(app, { ...options.idempotency, db: options.db });
+  if (options.store) await registerIdempotency(app, { store: options.store });
   else
     app.addHook('onRoute', (route) => {
       if (route.config?.idempotent === true)
-        throw new Error(`route ${route.method} ${route.url} is idempotent but createHttpApp got no db`);
+        throw new Error(`route ${route.method} ${route.url} is idempotent but createHttpApp got no store`);
     });
 
   registerHealthRoutes(app, { checks: options.readiness ?? {}, isAccepting: () => app.lifecycle.accepting });

@@ -71,16 +71,20 @@ const note = (id: string, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: `/notes/${id}`, headers, payload: { text: 't' } });
 
 describe('ETag / If-Match on aggregates', () => {
-  it('sets the ETag from the stream revision and accepts it back (strong and weak forms)', async () => {
+  it('sets a strong ETag from the stream revision and accepts it back', async () => {
     const created = await note('a');
     expect(created.headers.etag).toBe('"0"');
     expect((await app.inject({ url: '/notes/a' })).headers.etag).toBe('"0"');
     const next = await note('a', { 'if-match': '"0"' });
     expect(next.statusCode).toBe(200);
     expect(next.headers.etag).toBe('"1"');
-    expect((await note('a', { 'if-match': 'W/"1"' })).headers.etag).toBe('"2"');
+    expect((await note('a', { 'if-match': '"1"' })).headers.etag).toBe('"2"');
     expect((await note('a', { 'if-match': '*' })).statusCode).toBe(200);
-    expect(etagFor(4, { weak: true })).toBe('W/"4"');
+    expect(etagFor(4)).toBe('"4"');
+    // If-Match compares strongly: a weak tag never matches, even with the right number.
+    const weak = await note('a', { 'if-match': 'W/"3"' });
+    expect(weak.statusCode).toBe(412);
+    expect(await store.streamVersion('notes-a')).toBe(3);
   });
 
   it('412 for a stale If-Match, with nothing appended', async () => {
@@ -90,6 +94,7 @@ describe('ETag / If-Match on aggregates', () => {
     expect(stale.statusCode).toBe(412);
     expect(stale.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(stale.json()).toMatchObject({ code: 'PRECONDITION_FAILED', status: 412, currentVersion: 1 });
+    expect(stale.headers.etag).toBe('"1"');
     expect(await store.streamVersion('notes-b')).toBe(1);
     expect((await note('never', { 'if-match': '*' })).statusCode).toBe(412);
   });

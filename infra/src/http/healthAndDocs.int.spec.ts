@@ -26,7 +26,6 @@ beforeAll(async () => {
     service: 'referrals',
     logger: createLogger({ service: 'referrals', level: 'silent' }),
     auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
-    db,
     openapi: document,
     readiness: {
       db: () => db.query('SELECT 1'),

@@ -1,55 +1,37 @@
 import { createHash } from 'node:crypto';
-import type {
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  onSendHookHandler,
-  preHandlerAsyncHookHandler,
-} from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { parseAnswer, type CommandAnswer, type IdempotencyClaim } from '../commandHandling/commandScope.js';
 import { AppError } from '../errors/appError.js';
 import { canonicalJson } from '../eventStore/canonicalJson.js';
-import type { SqlDatabase } from '../sql/types.js';
+import type { EventStore, IdempotencyRecord } from '../eventStore/types.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** A creating POST: honour `Idempotency-Key` (replay the stored response for a retry). */
+    /** A creating POST: honour `Idempotency-Key` (its answer commits with the events; a retry gets it back). */
     idempotent?: boolean;
   }
   interface FastifyRequest {
-    idempotency: { scope: string; key: string } | undefined;
+    /** The request's Idempotency-Key, not yet used; its record is committed by `answerCommand`. */
+    idempotency: RequestIdempotency | undefined;
   }
+}
+
+export interface RequestIdempotency extends IdempotencyClaim {
+  /** The record committed for this key meanwhile (a concurrent duplicate won), or null. */
+  lookup(): Promise<IdempotencyRecord | null>;
+  /** Set by answerCommand: the route answered through it (so the key was honoured). */
+  used: boolean;
 }
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
+/** How long records are kept by default before retention prunes them (see pruneIdempotencyRecords). */
+export const DEFAULT_IDEMPOTENCY_RETENTION_MS = 24 * 3600_000;
 
 export interface IdempotencyOptions {
-  db: SqlDatabase;
-  /** How long a completed response is replayable. Default 24 h. */
-  retentionMs?: number;
-  /**
-   * An in-progress key older than this is taken over by the next request (its first holder died).
-   * Default 60 s; keep it above the longest request time.
-   */
-  lockTimeoutMs?: number;
-  now?: () => number;
+  /** The service's event store: records live there, committed with the events they answer for. */
+  store: EventStore;
 }
-
-/** Response headers worth replaying (the body refers to them: where the resource is, its version). */
-const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
-
-export const IDEMPOTENCY_TABLE_DDL = `CREATE TABLE IF NOT EXISTS estia_idempotency (
-  scope TEXT NOT NULL,
-  idem_key TEXT NOT NULL,
-  request_hash TEXT NOT NULL,
-  state TEXT NOT NULL,
-  status_code INTEGER,
-  headers TEXT,
-  body TEXT,
-  locked_at BIGINT NOT NULL,
-  expires_at BIGINT NOT NULL,
-  PRIMARY KEY (scope, idem_key)
-)`;
 
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -65,29 +47,41 @@ const fingerprint = (request: FastifyRequest): string =>
     .update(request.body === undefined ? '' : canonicalJson(request.body))
     .digest('hex');
 
-interface Row {
-  request_hash: string;
-  state: string;
-  status_code: number | null;
-  headers: string | null;
-  body: string | null;
-  locked_at: number;
-  expires_at: number;
-}
+/** Sends a command's answer; the body is serialised here, so a replay is byte for byte the original. */
+export const sendAnswer = (reply: FastifyReply, answer: CommandAnswer): FastifyReply => {
+  reply.code(answer.status).headers(answer.headers);
+  return answer.body === undefined
+    ? reply.send()
+    : reply.type('application/json; charset=utf-8').send(JSON.stringify(answer.body));
+};
+
+/** Sends a recorded answer again, marked as a replay. */
+export const replayRecord = (reply: FastifyReply, record: IdempotencyRecord): FastifyReply =>
+  sendAnswer(reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true'), parseAnswer(record.response));
+
+/** The record answers this request, or the key was used for a different one (422). */
+export const answerFromRecord = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  record: IdempotencyRecord,
+): FastifyReply => {
+  if (record.requestHash !== (request.idempotency?.requestHash ?? fingerprint(request)))
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request', {
+      errors: [{ pointer: '/headers/idempotency-key', detail: 'was used for a different request' }],
+    });
+  return replayRecord(reply, record);
+};
 
 /**
- * Idempotency-Key for creating POSTs (route config `idempotent: true`). The key row is inserted
- * first, as in-progress, so of two concurrent duplicates only one runs the handler; the other gets
- * 409 "in progress". A 2xx response is stored and replayed; anything else releases the key, since
- * nothing was created and a retry should run again.
+ * Idempotency-Key for creating POSTs (route config `idempotent: true`). Exactly once, also across
+ * crashes: the record (request fingerprint and the answer) is appended in the same transaction as the
+ * events the request produced (see answerCommand), so there is no moment at which the events exist
+ * without their record or the other way round. A request whose key has a record gets that answer again
+ * (status, headers, body), or 422 if its body differs. Nothing is recorded for a request that wrote
+ * nothing (a refusal, a failure, a crash before the commit): its retry simply runs again.
  */
 export const registerIdempotency = async (app: FastifyInstance, options: IdempotencyOptions): Promise<void> => {
-  const { db } = options;
-  const retentionMs = options.retentionMs ?? 24 * 3600_000;
-  const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
-  const now = options.now ?? Date.now;
-  await db.execute(IDEMPOTENCY_TABLE_DDL);
-
+  const { store } = options;
   app.decorateRequest('idempotency', undefined);
 
   const claim: preHandlerAsyncHookHandler = async function claimIdempotencyKey(
@@ -102,116 +96,30 @@ export const registerIdempotency = async (app: FastifyInstance, options: Idempot
         errors: [{ pointer: '/headers/idempotency-key', detail: 'must be 1-255 visible ASCII characters' }],
       });
     const scope = scopeOf(request);
-    const hash = fingerprint(request);
-    const t = now();
-
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const inserted = await db.execute(
-        `INSERT INTO estia_idempotency (scope, idem_key, request_hash, state, locked_at, expires_at)
-         VALUES ($1, $2, $3, 'in_progress', $4, $5) ON CONFLICT DO NOTHING`,
-        [scope, key, hash, t, t + retentionMs],
-      );
-      if (inserted.rowCount === 1) {
-        request.idempotency = { scope, key };
-        return;
-      }
-      const [row] = await db.query<Row>(
-        'SELECT request_hash, state, status_code, headers, body, locked_at, expires_at FROM estia_idempotency WHERE scope = $1 AND idem_key = $2',
-        [scope, key],
-      );
-      if (!row) continue; // released between our insert and select: try once more
-      if (Number(row.expires_at) <= t) {
-        await db.execute('DELETE FROM estia_idempotency WHERE scope = $1 AND idem_key = $2 AND expires_at = $3', [
-          scope,
-          key,
-          row.expires_at,
-        ]);
-        continue;
-      }
-      if (row.request_hash !== hash)
-        throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request', {
-          errors: [{ pointer: '/headers/idempotency-key', detail: 'was used for a different request' }],
-        });
-      if (row.state === 'in_progress') {
-        // Take over a lock whose holder died; the conditional update lets only one taker win.
-        if (Number(row.locked_at) + lockTimeoutMs <= t) {
-          const taken = await db.execute(
-            'UPDATE estia_idempotency SET locked_at = $1 WHERE scope = $2 AND idem_key = $3 AND state = $4 AND locked_at = $5',
-            [t, scope, key, 'in_progress', row.locked_at],
-          );
-          if (taken.rowCount === 1) {
-            request.idempotency = { scope, key };
-            return;
-          }
-        }
-        throw new AppError('CONFLICT', 'A request with this Idempotency-Key is in progress; retry later');
-      }
-      const headers = JSON.parse(row.headers ?? '{}') as Record<string, string>;
-      await reply
-        .code(row.status_code ?? 200)
-        .headers({ ...headers, [IDEMPOTENT_REPLAYED_HEADER]: 'true' })
-        .send(row.body ?? '');
-      return reply;
-    }
-    throw new AppError('CONFLICT', 'A request with this Idempotency-Key is in progress; retry later');
-  };
-
-  const store: onSendHookHandler = async function storeIdempotentResponse(request, reply, payload) {
-    const claimed = request.idempotency;
-    if (!claimed) return payload;
-    request.idempotency = undefined;
-    if (
-      reply.statusCode >= 200 &&
-      reply.statusCode < 300 &&
-      (typeof payload === 'string' || Buffer.isBuffer(payload) || payload == null)
-    ) {
-      const headers: Record<string, string> = {};
-      for (const name of REPLAYED_HEADERS) {
-        const value = reply.getHeader(name);
-        if (value !== undefined) headers[name] = String(value);
-      }
-      await db.execute(
-        `UPDATE estia_idempotency SET state = 'completed', status_code = $1, headers = $2, body = $3 WHERE scope = $4 AND idem_key = $5`,
-        [
-          reply.statusCode,
-          JSON.stringify(headers),
-          payload == null ? '' : payload.toString(),
-          claimed.scope,
-          claimed.key,
-        ],
-      );
-    } else {
-      await db.execute('DELETE FROM estia_idempotency WHERE scope = $1 AND idem_key = $2', [
-        claimed.scope,
-        claimed.key,
-      ]);
-    }
-    return payload;
+    const requestHash = fingerprint(request);
+    const lookup = () => store.readIdempotencyRecord(scope, key);
+    request.idempotency = { scope, key, requestHash, lookup, used: false };
+    const record = await lookup();
+    if (record) return answerFromRecord(request, reply, record);
   };
 
   // Claim after authentication and validation, and after the route's own preHandlers (permissions),
-  // so a refused request never holds a key.
+  // so a refused request never reads another's record.
   app.addHook('onRoute', (route) => {
     if (route.config?.idempotent !== true) return;
     const pre =
       route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
-    const send = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
     route.preHandler = [...pre, claim];
-    route.onSend = [...send, store];
   });
 
-  // A request that died before sending (aborted connection) must release its key.
-  app.addHook('onResponse', async (request) => {
+  // A route marked idempotent must answer through answerCommand, or its key protects nothing.
+  app.addHook('onResponse', async (request, reply) => {
     const claimed = request.idempotency;
-    if (!claimed) return;
-    request.idempotency = undefined;
-    await db.execute(`DELETE FROM estia_idempotency WHERE scope = $1 AND idem_key = $2 AND state = 'in_progress'`, [
-      claimed.scope,
-      claimed.key,
-    ]);
+    if (claimed && !claimed.used && reply.statusCode < 300 && reply.getHeader(IDEMPOTENT_REPLAYED_HEADER) !== 'true')
+      request.log.error({ route: request.routeOptions.url }, 'idempotent route answered without answerCommand');
   });
 };
 
-/** Deletes expired keys; call periodically (stored bodies may carry personal data: keep them short-lived). */
-export const purgeExpiredIdempotencyKeys = async (db: SqlDatabase, now = Date.now()): Promise<number> =>
-  (await db.execute('DELETE FROM estia_idempotency WHERE expires_at <= $1', [now])).rowCount;
+/** Deletes records older than `olderThan` (for the retention processor): the events stay, only replays end. */
+export const pruneIdempotencyRecords = (store: EventStore, olderThan: Date): Promise<number> =>
+  store.pruneIdempotencyRecords(olderThan.toISOString());

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError, type FieldError } from '../errors/appError.js';
 import { ErrorCodes, problemType, type ErrorCode } from '../errors/codes.js';
 import { isStreamVersionConflict } from '../eventStore/errors.js';
+import { etagFor } from './etag.js';
 import { fieldErrorsFrom, type ValidationIssue } from './validationErrors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -64,7 +65,8 @@ export const toProblem = (error: unknown, request: FastifyRequest): ProblemRespo
     const detail = `If-Match does not match the current version${error.actual === null ? '' : ` (${error.actual})`}: reload and retry`;
     return {
       problem: build('PRECONDITION_FAILED', detail, common, { currentVersion: error.actual }),
-      headers,
+      // The current ETag, so the client can re-read (or knowingly retry) without a round trip to find it.
+      headers: error.actual === null ? headers : { ...headers, etag: etagFor(error.actual) },
       internal: false,
     };
   }

@@ -35,7 +35,6 @@ beforeAll(async () => {
     service: 'test',
     logger: createLogger({ service: 'test', level: 'debug', destination: logs.destination }),
     auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
-    db,
     schemas: [addressSchema],
     bodyLimit: 2048,
     rateLimit: { max: 1000, timeWindow: 60_000 },

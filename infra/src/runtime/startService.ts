@@ -80,7 +80,7 @@ export async function startService<S extends ConfigSchema>(
     service: definition.service,
     logger,
     auth: { verifier },
-    db: infra.db,
+    store: infra.store,
     openapi: loadOpenApi(definition.service) as unknown as Record<string, unknown>,
     readiness: {
       store: () => infra.store.ping(),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors/appError.js';
-import { StreamVersionConflictError } from '../eventStore/errors.js';
+import { StreamVersionConflictError, isIdempotencyKeyTaken } from '../eventStore/errors.js';
 import { chainHash } from '../eventStore/hashChain.js';
-import type { EventStore, NewEvent, StoredEvent } from '../eventStore/types.js';
+import type { Appended, EventStore, NewEvent, StoredEvent } from '../eventStore/types.js';
 
 /** What an adapter's test file hands to the shared contract suite, once per test (fresh, empty storage). */
 export interface EventStoreHarness {
@@ -97,6 +97,7 @@ export function eventStoreContract(
           expect(events[1]!.data).toEqual({ text: 'ünïcødé \u0000 "quoted"', nested: { b: 2, a: [1, null, true] } });
           expect(new Date(events[0]!.recordedAt).toISOString()).toBe(events[0]!.recordedAt);
           expect(result.lastPosition).toBe(events[1]!.position);
+          expect(result.recordedAt).toBe(events[1]!.recordedAt);
           expect(events[1]!.position).toBeGreaterThan(events[0]!.position);
           // The chain is adapter-independent: anyone can recompute it from what readStream returns.
           expect(events[0]!.hash).toBe(chainHash(null, events[0]!));
@@ -469,6 +470,150 @@ export function eventStoreContract(
           await again.stop();
           expect(replay.map((e) => e.id)).toEqual(live.map((e) => e.id));
           expect(replay.map((e) => e.position)).toEqual(live.map((e) => e.position));
+        }),
+      );
+    });
+
+    describe('atomic multi-stream appends', () => {
+      it(
+        'writes every stream or none: a failing expectation on one leaves the others untouched',
+        run(async ({ store }) => {
+          await store.append('m-existing', [ev('A')]);
+          const conflict = store.appendMany([
+            { streamId: 'm-new', events: [ev('B')], expectedVersion: 'no-stream' },
+            { streamId: 'm-existing', events: [ev('C')], expectedVersion: 5 },
+          ]);
+          await expectConflict(conflict, 0);
+          expect(await store.readStream('m-new')).toEqual([]);
+          expect(await store.streamVersion('m-existing')).toBe(0);
+
+          const results = await store.appendMany([
+            { streamId: 'm-new', events: [ev('B'), ev('B2')], expectedVersion: 'no-stream' },
+            { streamId: 'm-existing', events: [ev('C')], expectedVersion: 0 },
+          ]);
+          expect(results.map((r) => r.nextExpectedVersion)).toEqual([1, 1]);
+          const [newStream, existing] = [await store.readStream('m-new'), await store.readStream('m-existing')];
+          expect(newStream.map((e) => e.type)).toEqual(['B', 'B2']);
+          expect(existing.map((e) => e.type)).toEqual(['A', 'C']);
+          expect(results[0]!.lastPosition).toBe(newStream[1]!.position);
+          expect(results[1]!.lastPosition).toBe(existing[1]!.position);
+          expect((await store.verifyStream('m-new')).ok).toBe(true);
+          expect((await store.verifyStream('m-existing')).ok).toBe(true);
+        }),
+      );
+    });
+
+    describe('idempotency records', () => {
+      const record = (key: string, response = (a: readonly Appended[]) => JSON.stringify(a)) => ({
+        scope: 'org-1/user-1',
+        key,
+        requestHash: `hash-of-${key}`,
+        response,
+      });
+
+      it(
+        'commits the record with the events; its answer sees the revision and recordedAt of the append',
+        run(async ({ store }) => {
+          expect(await store.readIdempotencyRecord('org-1/user-1', 'k1')).toBeNull();
+          await store.append('i-1', [ev('A'), ev('B')], { expectedVersion: 'no-stream', idempotency: record('k1') });
+          const [, last] = await store.readStream('i-1');
+          const stored = await store.readIdempotencyRecord('org-1/user-1', 'k1');
+          expect(stored).toMatchObject({ scope: 'org-1/user-1', key: 'k1', requestHash: 'hash-of-k1' });
+          expect(JSON.parse(stored!.response)).toEqual([
+            { streamId: 'i-1', nextExpectedVersion: 1, recordedAt: last!.recordedAt },
+          ]);
+          expect(new Date(stored!.recordedAt).getTime()).toBe(new Date(last!.recordedAt).getTime());
+          // Keys are per scope: another caller's identical key is another record.
+          expect(await store.readIdempotencyRecord('org-2/user-9', 'k1')).toBeNull();
+          await store.append('i-2', [ev('A')], { idempotency: { ...record('k1'), scope: 'org-2/user-9' } });
+          expect(await store.readStream('i-2')).toHaveLength(1);
+        }),
+      );
+
+      it(
+        'a used key writes nothing, on any stream; a failed append records nothing',
+        run(async ({ store }) => {
+          await store.append('u-1', [ev('A')], { idempotency: record('k2') });
+          const again = await store
+            .append('u-other', [ev('A')], { expectedVersion: 'no-stream', idempotency: record('k2') })
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+          expect(isIdempotencyKeyTaken(again)).toBe(true);
+          expect(await store.readStream('u-other')).toEqual([]);
+
+          await expectConflict(store.append('u-1', [ev('B')], { expectedVersion: 7, idempotency: record('k3') }), 0);
+          expect(await store.readIdempotencyRecord('org-1/user-1', 'k3')).toBeNull();
+          await expectConflict(
+            store.appendMany(
+              [
+                { streamId: 'u-new', events: [ev('B')], expectedVersion: 'no-stream' },
+                { streamId: 'u-1', events: [ev('B')], expectedVersion: 7 },
+              ],
+              { idempotency: record('k3') },
+            ),
+            0,
+          );
+          expect(await store.readIdempotencyRecord('org-1/user-1', 'k3')).toBeNull();
+          expect(await store.readStream('u-new')).toEqual([]);
+
+          await store.appendMany(
+            [
+              { streamId: 'u-new', events: [ev('B')], expectedVersion: 'no-stream' },
+              { streamId: 'u-1', events: [ev('B')], expectedVersion: 0 },
+            ],
+            { idempotency: record('k3') },
+          );
+          const stored = await store.readIdempotencyRecord('org-1/user-1', 'k3');
+          expect(JSON.parse(stored!.response).map((a: Appended) => [a.streamId, a.nextExpectedVersion])).toEqual([
+            ['u-new', 0],
+            ['u-1', 1],
+          ]);
+        }),
+      );
+
+      it(
+        'concurrent duplicates with one key: exactly one commits, on new streams and on one existing stream',
+        run(async ({ store }) => {
+          const fresh = await Promise.allSettled(
+            Array.from({ length: 12 }, (_, i) =>
+              store.append(`dup-${i}`, [ev('Created', { i })], {
+                expectedVersion: 'no-stream',
+                idempotency: record('k-race'),
+              }),
+            ),
+          );
+          expect(fresh.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+          for (const r of fresh) if (r.status === 'rejected') expect(isIdempotencyKeyTaken(r.reason)).toBe(true);
+          const written = await Promise.all(Array.from({ length: 12 }, (_, i) => store.readStream(`dup-${i}`)));
+          expect(written.flat()).toHaveLength(1);
+
+          await store.append('shared', [ev('Opened')]);
+          const same = await Promise.allSettled(
+            Array.from({ length: 12 }, () =>
+              store.append('shared', [ev('Consented')], { expectedVersion: 'any', idempotency: record('k-same') }),
+            ),
+          );
+          expect(same.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+          expect((await store.readStream('shared')).map((e) => e.type)).toEqual(['Opened', 'Consented']);
+        }),
+      );
+
+      it(
+        'prunes records committed before a time, and only those',
+        run(async ({ store }) => {
+          await store.append('p-1', [ev('A')], { idempotency: record('old') });
+          await new Promise((r) => setTimeout(r, 20));
+          const cutoff = new Date().toISOString();
+          await new Promise((r) => setTimeout(r, 20));
+          await store.append('p-2', [ev('A')], { idempotency: record('new') });
+          expect(await store.pruneIdempotencyRecords(cutoff)).toBe(1);
+          expect(await store.readIdempotencyRecord('org-1/user-1', 'old')).toBeNull();
+          expect(await store.readIdempotencyRecord('org-1/user-1', 'new')).not.toBeNull();
+          // The events stay: a record is only the answer to a retry.
+          expect(await store.readStream('p-1')).toHaveLength(1);
+          await store.append('p-3', [ev('A')], { idempotency: record('old') });
         }),
       );
     });

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '@estia/infra/clock/clock.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
 import type { ServiceParts } from '@estia/infra/runtime/startService.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
@@ -27,7 +28,7 @@ export interface MatchingInfrastructure {
   logger: MatchingLogger;
   /** Default: the committed ESCO 1.1.1 dataset, loaded once per process. */
   esco?: EscoCatalogue;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 let sharedAutocomplete: { esco: EscoCatalogue; index: EscoAutocomplete } | undefined;
@@ -44,7 +45,7 @@ const autocompleteFor = (esco: EscoCatalogue): EscoAutocomplete => {
 export async function buildMatching(infra: MatchingInfrastructure) {
   const { store, db, logger } = infra;
   const esco = infra.esco ?? sharedEsco();
-  const clock = infra.clock ?? (() => new Date());
+  const clock = infra.clock ?? systemClock;
   const engine = new MatchEngine(esco);
   await migrateMatchingTables(db);
   await loadEngine(db, engine);

@@ -11,7 +11,7 @@ import { createPostgresDatabase } from '@estia/infra/sql/postgresDatabase.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import { startExpiryScheduler } from './application/expiryScheduler.js';
 import { createBlindIndex } from './application/blindIndex.js';
-import { loadBlindIndexKey, loadMasterKey } from './application/masterKey.js';
+import { loadBlindIndexKey, loadMasterKey, readMasterKeyFile } from './application/masterKey.js';
 import { createReferralsApplication } from './application/referralsApplication.js';
 import { auditRoutes } from './audit/auditRoutes.js';
 import { startDeadlineScheduler } from './deadlines/scheduler.js';
@@ -28,12 +28,14 @@ await startService({
     PG_SCHEMA: str().withDefault('referrals'),
     KEY_ENCRYPTION_KEY: str().optionalField(),
     BLIND_INDEX_KEY: str().optionalField(),
+    KEY_ENCRYPTION_KEYS_PREVIOUS: str().optionalField(),
   },
   async build({ config, logger, infra }) {
     const dir = join(config.DATA_DIR, 'referrals');
     // Production (PostgreSQL) refuses to start without KEY_ENCRYPTION_KEY; embedded mode generates
     // DATA_DIR/referrals/master.key (0600) once and warns.
-    const kek = loadMasterKey(config, config.PG_URL ? null : join(dir, 'master.key'), (m) => logger.warn(m));
+    const masterKeyFile = config.PG_URL ? null : join(dir, 'master.key');
+    const kek = loadMasterKey(config, masterKeyFile, (m) => logger.warn(m));
     // The network secret of the search indexes, kept like the master key (DATA_DIR/referrals/blind-index.key).
     const blindIndex = createBlindIndex(
       loadBlindIndexKey(config, config.PG_URL ? null : join(dir, 'blind-index.key'), (m) => logger.warn(m)).bytes,
@@ -47,7 +49,11 @@ await startService({
           applicationName: 'estia-referrals-keys',
         })
       : await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
-    const keyStore = await createSqlKeyStore(keysDb, { kek });
+    const keyStore = await createSqlKeyStore(keysDb, {
+      kek,
+      // Embedded mode: `pnpm run keys rotate` may add a master key version to the file while we run.
+      ...(masterKeyFile && !config.KEY_ENCRYPTION_KEY ? { reloadKeys: () => readMasterKeyFile(masterKeyFile) } : {}),
+    });
     const app = createReferralsApplication({ store: infra.store, db: infra.db, keyStore, blindIndex });
     const stoppers: { name: string; close: () => Promise<void> }[] = [];
 

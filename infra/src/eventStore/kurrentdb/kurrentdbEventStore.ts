@@ -1,13 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BACKWARDS, END, FORWARDS, KurrentDBClient, START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
+import {
+  BACKWARDS,
+  END,
+  FORWARDS,
+  KurrentDBClient,
+  NO_STREAM,
+  START,
+  StreamNotFoundError,
+  streamNameFilter,
+} from '@kurrent/kurrentdb-client';
 import type { AllStreamResolvedEvent, ResolvedEvent } from '@kurrent/kurrentdb-client';
 import { AppError } from '../../errors/appError.js';
-import { checkExpected, validateAppend, type StreamHead } from '../appendBatch.js';
-import { StreamVersionConflictError } from '../errors.js';
+import { asOneOfMany, checkExpected, validateAppends, type StreamHead } from '../appendBatch.js';
+import { IdempotencyKeyTakenError, StreamVersionConflictError } from '../errors.js';
 import { verifyChain } from '../hashChain.js';
 import type {
   AppendOptions,
   AppendResult,
+  ExpectedVersion,
+  IdempotencyRecord,
+  IdempotencyRecordInput,
   ChainVerification,
   EventStore,
   NewEvent,
@@ -16,10 +28,21 @@ import type {
   StoredEvent,
   SubscribeOptions,
   Subscription,
+  StreamAppend,
   SubscriptionHandler,
 } from '../types.js';
 import { subscribeToAllScoped } from './allSubscription.js';
-import { commitPositionOf, decodeEvent, encodeBatch, toReadPosition } from './eventMapping.js';
+import { commitPositionOf, decodeEvent, encodeBatch, toReadPosition, type EncodedEvent } from './eventMapping.js';
+import {
+  CLAIM_TIMEOUT_MS,
+  RECORD_STREAM_PREFIX,
+  claimEvent,
+  isRecordStream,
+  readClaim,
+  recordStreamId,
+  releaseEvent,
+  type Claim,
+} from './idempotencyStreams.js';
 import { isWrongExpectedVersion, retryableExpectation, serverStreamState, toConflict } from './expectedVersion.js';
 import { acceptedStreamId, serverFilter, type LogScope } from './logScope.js';
 
@@ -69,42 +92,197 @@ export class KurrentDbEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    return (await this.appendMany(...asOneOfMany(streamId, events, options)))[0]!;
+  }
+
+  /**
+   * KurrentDB writes one stream per append, so several streams are written one after the other, in
+   * the order given: not atomic. A command that must touch two aggregates should order them so that a
+   * crash in between leaves a state the domain tolerates (and carry an Idempotency-Key: its claim,
+   * made before the first write, makes the retry answer instead of writing again).
+   */
+  async appendMany(
+    appends: readonly StreamAppend[],
+    options: Pick<AppendOptions, 'idempotency'> = {},
+  ): Promise<AppendResult[]> {
     this.assertOpen();
-    const expected = options.expectedVersion ?? 'any';
-    validateAppend(streamId, events, expected);
-    assertNotSystemStream(streamId);
-    const name = this.physical(streamId);
+    validateAppends(appends);
+    for (const a of appends) assertNotSystemStream(a.streamId);
+    if (options.idempotency) return this.appendClaimed(appends, options.idempotency);
+    const results: AppendResult[] = [];
+    for (const a of appends) results.push(await this.appendStream(a.streamId, a.events, a.expectedVersion ?? 'any'));
+    return results;
+  }
+
+  private async appendStream(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion) {
     for (let attempt = 0; ; attempt += 1) {
-      const head = await this.readHead(name);
+      const head = await this.readHead(this.physical(streamId));
       checkExpected(streamId, expected, head);
       // Our clock, not the server's `created`: it is part of the hashed bytes, so it must be known before the write.
-      const encoded = encodeBatch(streamId, head, events, new Date().toISOString());
+      const recordedAt = new Date().toISOString();
+      const encoded = encodeBatch(streamId, head, events, recordedAt);
       try {
-        const result = await this.client.appendToStream(
-          name,
-          encoded.map((e) => e.eventData),
-          { streamState: serverStreamState(expected, head?.version ?? null) },
-        );
-        if (!result.success) {
-          // Only when the connection string sets throwOnAppendFailure=false; the client then omits the actual revision.
-          const actual = await this.readHead(name);
-          if (retryableExpectation(expected) && attempt < this.maxAppendRetries) {
-            await backoff(attempt);
-            continue;
-          }
-          throw new StreamVersionConflictError(streamId, expected, actual?.version ?? null);
-        }
-        const lastRevision = Number(result.nextExpectedRevision);
-        return { nextExpectedVersion: lastRevision, lastPosition: await this.positionOfRevision(name, lastRevision) };
+        return await this.writeBatch(streamId, encoded, expected, head, recordedAt);
       } catch (error) {
-        if (!isWrongExpectedVersion(error)) throw error;
+        if (!(error instanceof StreamVersionConflictError)) throw error;
         if (retryableExpectation(expected) && attempt < this.maxAppendRetries) {
           await backoff(attempt);
           continue;
         }
-        throw toConflict(streamId, expected, error);
+        throw error;
       }
     }
+  }
+
+  /** One write of an encoded batch at `head`; a lost race is the port's conflict. */
+  private async writeBatch(
+    streamId: string,
+    encoded: readonly EncodedEvent[],
+    expected: ExpectedVersion,
+    head: StreamHead | null,
+    recordedAt: string,
+  ): Promise<AppendResult> {
+    const name = this.physical(streamId);
+    try {
+      const result = await this.client.appendToStream(
+        name,
+        encoded.map((e) => e.eventData),
+        { streamState: serverStreamState(expected, head?.version ?? null) },
+      );
+      if (!result.success) {
+        // Only when the connection string sets throwOnAppendFailure=false; the client then omits the actual revision.
+        throw new StreamVersionConflictError(streamId, expected, (await this.readHead(name))?.version ?? null);
+      }
+      const lastRevision = Number(result.nextExpectedRevision);
+      return {
+        nextExpectedVersion: lastRevision,
+        lastPosition: await this.positionOfRevision(name, lastRevision),
+        recordedAt,
+      };
+    } catch (error) {
+      if (isWrongExpectedVersion(error)) throw toConflict(streamId, expected, error);
+      throw error;
+    }
+  }
+
+  /** The claim protocol of idempotencyStreams.ts: claim (no-stream or superseding), then the events. */
+  private async appendClaimed(
+    appends: readonly StreamAppend[],
+    input: IdempotencyRecordInput,
+  ): Promise<AppendResult[]> {
+    const recordName = this.physical(recordStreamId(input.scope, input.key));
+    for (let attempt = 0; ; attempt += 1) {
+      const current = await this.readRecordStream(recordName);
+      if (current.claim && (await this.claimState(current.claim)) !== 'stale')
+        throw new IdempotencyKeyTakenError(input.scope, input.key);
+      const heads = await Promise.all(appends.map((a) => this.readHead(this.physical(a.streamId))));
+      appends.forEach((a, i) => checkExpected(a.streamId, a.expectedVersion ?? 'any', heads[i]!));
+      const recordedAt = new Date().toISOString();
+      const batches = appends.map((a, i) => encodeBatch(a.streamId, heads[i]!, a.events, recordedAt));
+      const appended = appends.map((a, i) => ({
+        streamId: a.streamId,
+        nextExpectedVersion: batches[i]![batches[i]!.length - 1]!.revision,
+        recordedAt,
+      }));
+      const lastBatch = batches[batches.length - 1]!;
+      const claim: Claim = {
+        record: {
+          scope: input.scope,
+          key: input.key,
+          requestHash: input.requestHash,
+          response: input.response(appended),
+          recordedAt,
+        },
+        // The last event written: the claim holds once it exists.
+        streamId: appends[appends.length - 1]!.streamId,
+        revision: lastBatch[lastBatch.length - 1]!.revision,
+        eventId: lastBatch[lastBatch.length - 1]!.eventData.id!,
+      };
+      let claimRevision: bigint;
+      try {
+        const written = await this.client.appendToStream(recordName, claimEvent(claim), {
+          streamState: current.revision === null ? NO_STREAM : current.revision,
+        });
+        claimRevision = written.nextExpectedRevision;
+      } catch (error) {
+        if (isWrongExpectedVersion(error)) throw new IdempotencyKeyTakenError(input.scope, input.key);
+        throw error;
+      }
+      const results: AppendResult[] = [];
+      try {
+        for (const [i, a] of appends.entries())
+          results.push(
+            await this.writeBatch(a.streamId, batches[i]!, a.expectedVersion ?? 'any', heads[i]!, recordedAt),
+          );
+        return results;
+      } catch (error) {
+        // Nothing written: free the key at once. Something written: the claim stays, so a retry answers
+        // rather than writing the first stream twice.
+        if (results.length === 0)
+          await this.client
+            .appendToStream(recordName, releaseEvent(), { streamState: claimRevision })
+            .catch(() => undefined);
+        const retry =
+          results.length === 0 &&
+          error instanceof StreamVersionConflictError &&
+          appends.every((a) => retryableExpectation(a.expectedVersion ?? 'any')) &&
+          attempt < this.maxAppendRetries;
+        if (!retry) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+
+  async readIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | null> {
+    this.assertOpen();
+    const { claim } = await this.readRecordStream(this.physical(recordStreamId(scope, key)));
+    if (!claim) return null;
+    const state = await this.claimState(claim);
+    if (state === 'in-progress')
+      throw new AppError('CONFLICT', 'A request with this Idempotency-Key is in progress; retry later');
+    return state === 'holds' ? claim.record : null;
+  }
+
+  /** Deletes the record streams whose claim is older than `olderThan` (a scan of the record streams in $all). */
+  async pruneIdempotencyRecords(olderThan: string): Promise<number> {
+    this.assertOpen();
+    const names = new Set<string>();
+    for await (const resolved of this.client.readAll({
+      filter: streamNameFilter({ prefixes: [this.physical(RECORD_STREAM_PREFIX)] }),
+    })) {
+      const recorded = resolved.event;
+      if (recorded === undefined) continue;
+      const claim = readClaim(recorded);
+      if (claim !== null && claim.record.recordedAt < olderThan) names.add(recorded.streamId);
+      else names.delete(recorded.streamId);
+    }
+    for (const name of names) await this.client.deleteStream(name).catch(() => undefined);
+    return names.size;
+  }
+
+  private async readRecordStream(name: string): Promise<{ revision: bigint | null; claim: Claim | null }> {
+    let found: { revision: bigint | null; claim: Claim | null } = { revision: null, claim: null };
+    await this.forEachInStream(name, { direction: BACKWARDS, fromRevision: END, maxCount: 1 }, (resolved) => {
+      if (resolved.event !== undefined) found = { revision: resolved.event.revision, claim: readClaim(resolved.event) };
+    });
+    return found;
+  }
+
+  /** holds: its events exist; in-progress: not yet, and its writer may still be at it; stale: never will. */
+  private async claimState(claim: Claim): Promise<'holds' | 'in-progress' | 'stale'> {
+    let eventId: string | undefined;
+    await this.forEachInStream(
+      this.physical(claim.streamId),
+      { direction: FORWARDS, fromRevision: BigInt(claim.revision), maxCount: 1 },
+      (resolved) => {
+        if (resolved.event !== undefined && Number(resolved.event.revision) === claim.revision)
+          eventId = resolved.event.id;
+      },
+    );
+    if (eventId === claim.eventId) return 'holds';
+    if (eventId === undefined && Date.now() - Date.parse(claim.record.recordedAt) < CLAIM_TIMEOUT_MS)
+      return 'in-progress';
+    return 'stale';
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -352,10 +530,10 @@ export class KurrentDbEventStore implements EventStore {
 const backoff = (attempt: number): Promise<void> => sleep(Math.min(50, 1 + attempt * 2) * Math.random());
 
 const assertNotSystemStream = (streamId: string): void => {
-  if (streamId.startsWith('$')) {
+  if (streamId.startsWith('$') || isRecordStream(streamId)) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `stream id "${streamId}" is reserved: KurrentDB system streams start with $`,
+      `stream id "${streamId}" is reserved: KurrentDB system streams start with $, Idempotency-Key records with ${RECORD_STREAM_PREFIX}`,
     );
   }
 };

@@ -1,10 +1,11 @@
 import { eventTypeFilter, streamNameFilter } from '@kurrent/kurrentdb-client';
 import type { Filter, RecordedEvent } from '@kurrent/kurrentdb-client';
+import { isRecordStream } from './idempotencyStreams.js';
 
 /**
  * Which part of $all belongs to this store: streams under `prefix` (empty in production; a random
  * namespace per test so that suites share one server yet each sees an empty store), never system
- * streams or system event types, optionally only some event types.
+ * streams, system event types or Idempotency-Key record streams, optionally only some event types.
  */
 export interface LogScope {
   prefix: string;
@@ -32,6 +33,6 @@ export function acceptedStreamId(scope: LogScope, recorded: RecordedEvent): stri
   if (scope.types !== undefined && !scope.types.includes(recorded.type)) return null;
   if (!recorded.streamId.startsWith(scope.prefix)) return null;
   const streamId = recorded.streamId.slice(scope.prefix.length);
-  if (streamId === '' || streamId.startsWith('$')) return null;
+  if (streamId === '' || streamId.startsWith('$') || isRecordStream(streamId)) return null;
   return streamId;
 }

@@ -1,17 +1,27 @@
 import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { AppError } from '../../errors/appError.js';
-import { checkExpected, prepareEvents, toStoredEvent, validateAppend } from '../appendBatch.js';
-import type { EventRow, PreparedEvent, StreamHead } from '../appendBatch.js';
+import {
+  checkExpected,
+  prepareEvents,
+  toIdempotencyRecord,
+  toStoredEvent,
+  validateAppend,
+  validateAppends,
+} from '../appendBatch.js';
+import type { EventRow, IdempotencyRow, PreparedEvent, StreamHead } from '../appendBatch.js';
 import { ChangeSignal } from '../changeSignal.js';
-import { StreamVersionConflictError } from '../errors.js';
+import { IdempotencyKeyTakenError, StreamVersionConflictError } from '../errors.js';
 import { verifyChain } from '../hashChain.js';
 import { runSubscription, START } from '../subscription.js';
 import type { LogPage } from '../subscription.js';
 import { MAX_BATCH, ORDINAL_BITS, postgresSchemaSql } from './schema.js';
 import type {
+  Appended,
   AppendOptions,
   AppendResult,
+  IdempotencyRecord,
+  IdempotencyRecordInput,
   ChainVerification,
   EventStore,
   NewEvent,
@@ -20,6 +30,7 @@ import type {
   StoredEvent,
   SubscribeOptions,
   Subscription,
+  StreamAppend,
   SubscriptionHandler,
 } from '../types.js';
 
@@ -49,11 +60,20 @@ const NOTIFY_GAP_MS = 5;
 /** Appends per grouped statement (bounds its row locks and the statement's size). */
 const GROUP_MAX = 64;
 
+/** An Idempotency-Key record with its answer already rendered for this attempt's revision. */
+interface RecordRow {
+  scope: string;
+  key: string;
+  requestHash: string;
+  response: string;
+}
+
 interface QueuedAppend {
   streamId: string;
   head: StreamHead | null;
   prepared: PreparedEvent[];
   recordedAt: string;
+  record: RecordRow | undefined;
   resolve: (lastPosition: number | null) => void;
   reject: (error: unknown) => void;
 }
@@ -162,13 +182,16 @@ export class PostgresEventStore implements EventStore {
       checkExpected(streamId, expected, head);
       const recordedAt = new Date().toISOString();
       const prepared = prepareEvents(streamId, events, head, recordedAt);
-      const lastPosition = await this.tryAppend(streamId, head, prepared, recordedAt);
+      const record = renderRecord(options.idempotency, [
+        { streamId, nextExpectedVersion: prepared[prepared.length - 1]!.revision, recordedAt },
+      ]);
+      const lastPosition = await this.tryAppend(streamId, head, prepared, recordedAt, record);
       if (lastPosition !== null) {
         const last = prepared[prepared.length - 1]!;
         this.remember(streamId, { version: last.revision, lastHash: last.hash });
         this.stats.appends += 1;
         this.hint();
-        return { nextExpectedVersion: last.revision, lastPosition };
+        return { nextExpectedVersion: last.revision, lastPosition, recordedAt };
       }
       this.heads.delete(streamId);
       this.stats.conflictRetries += 1;
@@ -210,12 +233,14 @@ export class PostgresEventStore implements EventStore {
     head: StreamHead | null,
     prepared: PreparedEvent[],
     recordedAt: string,
+    record: RecordRow | undefined,
   ): Promise<number | null> {
     const attempt: QueuedAppend = {
       streamId,
       head,
       prepared,
       recordedAt,
+      record,
       resolve: () => undefined,
       reject: () => undefined,
     };
@@ -286,9 +311,22 @@ export class PostgresEventStore implements EventStore {
       group.flatMap((a) => a.prepared.map(() => a.recordedAt)),
       group.flatMap((a) => a.prepared.map((e) => e.hash)),
     ];
+    const records = group.filter((a) => a.record !== undefined);
+    if (records.length > 0)
+      values.push(
+        records.map((a) => a.streamId),
+        records.map((a) => a.record!.scope),
+        records.map((a) => a.record!.key),
+        records.map((a) => a.record!.requestHash),
+        records.map((a) => a.record!.response),
+        records.map((a) => a.recordedAt),
+      );
     let rows: { stream_id: string; last: string }[];
     try {
-      rows = await this.query<{ stream_id: string; last: string }>(this.sql.group, values);
+      rows = await this.query<{ stream_id: string; last: string }>(
+        records.length > 0 ? this.sql.groupWithRecords : this.sql.group,
+        values,
+      );
     } catch {
       // A unique violation or a deadlock with another process's group: each append on its own
       // decides (conflict → retry path, persistent failure → its own error).
@@ -300,14 +338,15 @@ export class PostgresEventStore implements EventStore {
     for (const a of group) a.resolve(last.get(a.streamId) ?? null);
   }
 
-  private async appendAlone({ streamId, head, prepared, recordedAt }: QueuedAppend): Promise<number | null> {
+  private async appendAlone({ streamId, head, prepared, recordedAt, record }: QueuedAppend): Promise<number | null> {
     const last = prepared[prepared.length - 1]!;
     const values: unknown[] = [streamId, last.revision, last.hash, recordedAt];
     let statement: pg.QueryConfig;
+    const sql = record ? this.sql.withRecord : this.sql;
     if (prepared.length === 1) {
       // Most appends carry one event: scalar parameters spare both sides building and parsing arrays.
       values.push(last.id, last.type, last.dataJson, last.metadataJson);
-      statement = head === null ? this.sql.createOne : this.sql.moveOne;
+      statement = head === null ? sql.createOne : sql.moveOne;
     } else {
       values.push(
         prepared.map((e) => e.revision),
@@ -317,17 +356,148 @@ export class PostgresEventStore implements EventStore {
         prepared.map((e) => e.metadataJson),
         prepared.map((e) => e.hash),
       );
-      statement = head === null ? this.sql.create : this.sql.move;
+      statement = head === null ? sql.create : sql.move;
     }
     if (head !== null) values.push(head.version);
+    if (record) values.push(record.scope, record.key, record.requestHash, record.response);
     try {
       const rows = await this.query<{ last: string | null }>(statement, values);
       const lastPosition = rows[0]?.last;
       return lastPosition === null || lastPosition === undefined ? null : Number(lastPosition);
     } catch (error) {
+      if (isRecordTaken(error)) throw new IdempotencyKeyTakenError(record!.scope, record!.key);
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) return null;
       throw error;
     }
+  }
+
+  /**
+   * All streams or none, in one transaction holding their rows (locked in stream_id order, as the
+   * grouped statement does, so two multi-stream appends never deadlock). Rare (a command touching two
+   * aggregates), so a few round trips; one stream goes through the one-statement path instead.
+   */
+  async appendMany(
+    appends: readonly StreamAppend[],
+    options: Pick<AppendOptions, 'idempotency'> = {},
+  ): Promise<AppendResult[]> {
+    validateAppends(appends);
+    if (appends.length === 1) {
+      const { streamId, events, expectedVersion } = appends[0]!;
+      return [
+        await this.append(streamId, events, {
+          ...options,
+          ...(expectedVersion === undefined ? {} : { expectedVersion }),
+        }),
+      ];
+    }
+    const total = appends.reduce((n, a) => n + a.events.length, 0);
+    if (total > MAX_BATCH)
+      throw new AppError('VALIDATION_FAILED', `append of ${total} events: at most ${MAX_BATCH} per call`);
+    if (this.closed) throw new Error('PostgresEventStore is closed');
+    await this.init();
+    const client = await this.pool.connect();
+    const ids = appends.map((a) => a.streamId);
+    try {
+      await client.query('BEGIN');
+      const locked = await client.query<{ stream_id: string; version: string; last_hash: string }>(this.sql.lockHeads, [
+        ids,
+      ]);
+      const heads = new Map(
+        locked.rows.map((r) => [r.stream_id, { version: Number(r.version), lastHash: r.last_hash } as StreamHead]),
+      );
+      const recordedAt = new Date().toISOString();
+      const batches = appends.map((a) => {
+        const head = heads.get(a.streamId) ?? null;
+        checkExpected(a.streamId, a.expectedVersion ?? 'any', head);
+        return { streamId: a.streamId, head, prepared: prepareEvents(a.streamId, a.events, head, recordedAt) };
+      });
+      const fresh = batches.filter((b) => b.head === null);
+      if (fresh.length > 0) {
+        // A concurrent creator of one of them committed after our lock read: no row back for it.
+        const created = await client.query(this.sql.createHeads, [
+          fresh.map((b) => b.streamId),
+          fresh.map((b) => b.prepared[b.prepared.length - 1]!.revision),
+          fresh.map((b) => b.prepared[b.prepared.length - 1]!.hash),
+        ]);
+        if (created.rowCount !== fresh.length) {
+          const lost = fresh.find((b) => !created.rows.some((r: { stream_id: string }) => r.stream_id === b.streamId))!;
+          throw new StreamVersionConflictError(
+            lost.streamId,
+            appends.find((a) => a.streamId === lost.streamId)!.expectedVersion ?? 'any',
+            await this.streamVersion(lost.streamId),
+          );
+        }
+      }
+      const moved = batches.filter((b) => b.head !== null);
+      if (moved.length > 0)
+        await client.query(this.sql.moveHeads, [
+          moved.map((b) => b.streamId),
+          moved.map((b) => b.prepared[b.prepared.length - 1]!.revision),
+          moved.map((b) => b.prepared[b.prepared.length - 1]!.hash),
+        ]);
+      const all = batches.flatMap((b) => b.prepared.map((e) => ({ streamId: b.streamId, e })));
+      const inserted = await client.query<{ stream_id: string; last: string }>(this.sql.insertMany, [
+        all.map((x) => x.streamId),
+        all.map((x) => x.e.revision),
+        all.map((x) => x.e.id),
+        all.map((x) => x.e.type),
+        all.map((x) => x.e.dataJson),
+        all.map((x) => x.e.metadataJson),
+        recordedAt,
+        all.map((x) => x.e.hash),
+      ]);
+      const record = renderRecord(
+        options.idempotency,
+        batches.map((b) => ({
+          streamId: b.streamId,
+          nextExpectedVersion: b.prepared[b.prepared.length - 1]!.revision,
+          recordedAt,
+        })),
+      );
+      if (record) {
+        try {
+          await client.query(this.sql.insertRecord, [
+            record.scope,
+            record.key,
+            record.requestHash,
+            record.response,
+            recordedAt,
+          ]);
+        } catch (error) {
+          if (isRecordTaken(error)) throw new IdempotencyKeyTakenError(record.scope, record.key);
+          throw error;
+        }
+      }
+      await client.query('COMMIT');
+      const last = new Map(inserted.rows.map((r) => [r.stream_id, Number(r.last)]));
+      for (const b of batches) {
+        const tail = b.prepared[b.prepared.length - 1]!;
+        this.remember(b.streamId, { version: tail.revision, lastHash: tail.hash });
+      }
+      this.hint();
+      return batches.map((b) => ({
+        nextExpectedVersion: b.prepared[b.prepared.length - 1]!.revision,
+        lastPosition: last.get(b.streamId)!,
+        recordedAt,
+      }));
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      for (const id of ids) this.heads.delete(id);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async readIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | null> {
+    const [row] = await this.query<IdempotencyRow>(this.sql.readRecord, [scope, key]);
+    return row ? toIdempotencyRecord(row) : null;
+  }
+
+  async pruneIdempotencyRecords(olderThan: string): Promise<number> {
+    if (this.closed) throw new Error('PostgresEventStore is closed');
+    await this.init();
+    return (await this.pool.query(this.sql.pruneRecords, [olderThan])).rowCount ?? 0;
   }
 
   /** Wakes local subscriptions now and other processes' through NOTIFY (coalesced, see sendHint). */
@@ -514,6 +684,19 @@ const named = (text: string): pg.QueryConfig => ({
   text,
 });
 
+/** The unique index of idempotency_records: its violation means "key already used", not a lost race. */
+const RECORD_KEY_CONSTRAINT = 'idempotency_records_pkey';
+
+const isRecordTaken = (error: unknown): boolean =>
+  (error as { code?: string }).code === UNIQUE_VIOLATION &&
+  (error as { constraint?: string }).constraint === RECORD_KEY_CONSTRAINT;
+
+const renderRecord = (
+  input: IdempotencyRecordInput | undefined,
+  appended: readonly Appended[],
+): RecordRow | undefined =>
+  input && { scope: input.scope, key: input.key, requestHash: input.requestHash, response: input.response(appended) };
+
 function statements(s: string) {
   // Qualify `ev.position` in WHERE/ORDER BY: a bare name would bind to this text alias and sort as text.
   const cols = 'position::text AS position, stream_id, revision, event_id, type, data, metadata, recorded_at, hash';
@@ -533,26 +716,32 @@ function statements(s: string) {
     SELECT ${position} + 1, $1, $2, $5, $6, $7, $8, $4::timestamptz, $3
      WHERE EXISTS (SELECT 1 FROM moved)
     RETURNING position`;
+  // The Idempotency-Key record, written only if the stream moved: no ON CONFLICT on purpose, so a key
+  // already used aborts the whole statement (nothing written) with a unique violation on its key.
+  const recordAfter = (first: number): string => `, rec AS (
+        INSERT INTO ${s}.idempotency_records (scope, idem_key, request_hash, response, recorded_at)
+        SELECT $${first}, $${first + 1}, $${first + 2}, $${first + 3}, $4::timestamptz WHERE EXISTS (SELECT 1 FROM moved)
+      )`;
   // ON CONFLICT DO NOTHING waits for a concurrent creator and then yields no row: exactly one creator wins.
-  const create = (insert: string): pg.QueryConfig =>
+  const create = (insert: string, record = ''): pg.QueryConfig =>
     named(`
       WITH moved AS (
         INSERT INTO ${s}.streams (stream_id, version, last_hash) VALUES ($1, $2, $3)
         ON CONFLICT (stream_id) DO NOTHING RETURNING 1
-      ), ins AS (${insert})
+      ), ins AS (${insert})${record}
       SELECT max(position)::text AS last FROM ins`);
   // Under READ COMMITTED a concurrent update makes this re-check the expected version on the new row.
-  const move = (insert: string, expectedParam: string): pg.QueryConfig =>
+  const move = (insert: string, expectedParam: string, record = ''): pg.QueryConfig =>
     named(`
       WITH moved AS (
         UPDATE ${s}.streams SET version = $2, last_hash = $3 WHERE stream_id = $1 AND version = ${expectedParam} RETURNING 1
-      ), ins AS (${insert})
+      ), ins AS (${insert})${record}
       SELECT max(position)::text AS last FROM ins`);
   // Several streams at once: $1 streams, $2 expected versions (null: create), $3 new versions, $4 last
   // hashes; $5…$12 the events of all of them in order. Existing streams are all locked first (the
   // InitPlan on `locked`), in stream_id order, and new ones inserted in that order, so two processes'
   // groups do not deadlock on each other.
-  const group = named(`
+  const groupSql = (record: string) => `
     WITH req AS (
       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[]) AS r(stream_id, expected, version, last_hash)
     ), locked AS (
@@ -576,8 +765,16 @@ function statements(s: string) {
        WHERE e.stream_id IN (SELECT stream_id FROM ok)
        ORDER BY e.ord
       RETURNING stream_id, position
-    )
-    SELECT stream_id, max(position)::text AS last FROM ins GROUP BY stream_id`);
+    )${record}
+    SELECT stream_id, max(position)::text AS last FROM ins GROUP BY stream_id`;
+  // $13… the records of the appends that carry one, by stream: written for the streams that moved.
+  const groupRecords = `, rec AS (
+      INSERT INTO ${s}.idempotency_records (scope, idem_key, request_hash, response, recorded_at)
+      SELECT r.scope, r.idem_key, r.request_hash, r.response, r.recorded_at::timestamptz
+        FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
+             AS r(stream_id, scope, idem_key, request_hash, response, recorded_at)
+       WHERE r.stream_id IN (SELECT stream_id FROM ok)
+    )`;
   const watermark = `(pg_snapshot_xmin(pg_current_snapshot())::text::bigint << ${ORDINAL_BITS})`;
   return {
     // A hint needs no durability: don't make it wait for (and compete for) an fsync of its own.
@@ -587,7 +784,37 @@ function statements(s: string) {
     move: move(insertEvents, '$11'),
     createOne: create(insertOne),
     moveOne: move(insertOne, '$9'),
-    group,
+    group: named(groupSql('')),
+    groupWithRecords: named(groupSql(groupRecords)),
+    // The same statements with the record's four parameters after their own.
+    withRecord: {
+      create: create(insertEvents, recordAfter(11)),
+      move: move(insertEvents, '$11', recordAfter(12)),
+      createOne: create(insertOne, recordAfter(9)),
+      moveOne: move(insertOne, '$9', recordAfter(10)),
+    },
+    // appendMany, inside its own transaction.
+    lockHeads: `SELECT stream_id, version::text AS version, last_hash FROM ${s}.streams
+                 WHERE stream_id = ANY($1::text[]) ORDER BY stream_id FOR UPDATE`,
+    createHeads: `INSERT INTO ${s}.streams (stream_id, version, last_hash)
+                  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[]) ORDER BY 1
+                  ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id`,
+    moveHeads: `UPDATE ${s}.streams st SET version = r.version, last_hash = r.last_hash
+                  FROM unnest($1::text[], $2::bigint[], $3::text[]) AS r(stream_id, version, last_hash)
+                 WHERE st.stream_id = r.stream_id`,
+    insertMany: `WITH ins AS (
+      INSERT INTO ${s}.events (position, stream_id, revision, event_id, type, data, metadata, recorded_at, hash)
+      SELECT ${position} + e.ord, e.stream_id, e.revision, e.id, e.type, e.data, e.metadata, $7::timestamptz, e.hash
+        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $8::text[])
+             WITH ORDINALITY AS e(stream_id, revision, id, type, data, metadata, hash, ord)
+       ORDER BY e.ord
+      RETURNING stream_id, position
+    ) SELECT stream_id, max(position)::text AS last FROM ins GROUP BY stream_id`,
+    insertRecord: `INSERT INTO ${s}.idempotency_records (scope, idem_key, request_hash, response, recorded_at)
+                   VALUES ($1, $2, $3, $4, $5::timestamptz)`,
+    readRecord: named(`SELECT scope, idem_key, request_hash, response, recorded_at FROM ${s}.idempotency_records
+                        WHERE scope = $1 AND idem_key = $2`),
+    pruneRecords: `DELETE FROM ${s}.idempotency_records WHERE recorded_at < $1::timestamptz`,
     forwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision ASC LIMIT $3`,
     backwards: `SELECT ${cols} FROM ${s}.events WHERE stream_id = $1 AND ($2::bigint IS NULL OR revision <= $2)
                 ORDER BY revision DESC LIMIT $3`,

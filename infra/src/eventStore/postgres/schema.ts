@@ -6,6 +6,7 @@ import pg from 'pg';
  * sees a later position before an earlier one, however slowly a transaction commits. Positions are
  * increasing but not dense. Payloads are canonical JSON text (not jsonb): stored bytes are exactly the
  * hashed bytes, and jsonb would refuse some valid JSON strings (\u0000) that SQLite accepts.
+ * `idempotency_records` sit in the store's schema so that a key's record commits with its events.
  */
 export const postgresSchemaSql = (schema: string): string => {
   const s = pg.escapeIdentifier(schema);
@@ -29,6 +30,15 @@ CREATE TABLE IF NOT EXISTS ${s}.events (
   hash        text NOT NULL,
   UNIQUE (stream_id, revision)
 );
+CREATE TABLE IF NOT EXISTS ${s}.idempotency_records (
+  scope        text NOT NULL,
+  idem_key     text NOT NULL,
+  request_hash text NOT NULL,
+  response     text NOT NULL,
+  recorded_at  timestamptz NOT NULL,
+  CONSTRAINT idempotency_records_pkey PRIMARY KEY (scope, idem_key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_records_recorded_at ON ${s}.idempotency_records (recorded_at);
 `;
 };
 

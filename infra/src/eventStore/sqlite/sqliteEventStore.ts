@@ -1,6 +1,14 @@
 import Database from 'better-sqlite3';
-import { checkExpected, prepareEvents, toStoredEvent, validateAppend } from '../appendBatch.js';
-import type { EventRow, StreamHead } from '../appendBatch.js';
+import {
+  asOneOfMany,
+  checkExpected,
+  prepareEvents,
+  toIdempotencyRecord,
+  toStoredEvent,
+  validateAppends,
+} from '../appendBatch.js';
+import type { EventRow, IdempotencyRow, StreamHead } from '../appendBatch.js';
+import { IdempotencyKeyTakenError } from '../errors.js';
 import { ChangeSignal } from '../changeSignal.js';
 import { verifyChain } from '../hashChain.js';
 import { runSubscription, START } from '../subscription.js';
@@ -8,8 +16,11 @@ import type { LogPage } from '../subscription.js';
 import { preparePrivateDatabaseFile } from '../../sql/privateFiles.js';
 import { SQLITE_SCHEMA } from './schema.js';
 import type {
+  Appended,
   AppendOptions,
   AppendResult,
+  IdempotencyRecord,
+  IdempotencyRecordInput,
   ChainVerification,
   EventStore,
   NewEvent,
@@ -18,6 +29,7 @@ import type {
   StoredEvent,
   SubscribeOptions,
   Subscription,
+  StreamAppend,
   SubscriptionHandler,
 } from '../types.js';
 
@@ -36,14 +48,13 @@ export interface SqliteEventStoreOptions {
 const PAGE = 1000;
 
 interface PendingAppend {
-  streamId: string;
-  events: readonly NewEvent[];
-  options: AppendOptions;
-  resolve: (result: AppendResult) => void;
+  appends: readonly StreamAppend[];
+  idempotency: IdempotencyRecordInput | undefined;
+  resolve: (results: AppendResult[]) => void;
   reject: (error: unknown) => void;
 }
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+type Outcome = { ok: true; results: AppendResult[] } | { ok: false; error: unknown };
 const MAX_REVISION = Number.MAX_SAFE_INTEGER;
 
 /**
@@ -73,13 +84,16 @@ export class SqliteEventStore implements EventStore {
     this.db.exec(SQLITE_SCHEMA);
     this.stmt = this.prepare();
     // Nested inside the group transaction below, so better-sqlite3 runs it as a SAVEPOINT: a failing
-    // append rolls back alone and the others in the group still commit.
-    const appendOne = this.db.transaction(
-      (streamId: string, events: readonly NewEvent[], appendOptions: AppendOptions): AppendResult => {
+    // append rolls back alone (all its streams and its idempotency record) and the others in the group
+    // still commit.
+    const appendOne = this.db.transaction((pending: PendingAppend): AppendResult[] => {
+      const recordedAt = new Date().toISOString();
+      const results: AppendResult[] = [];
+      const appended: Appended[] = [];
+      for (const { streamId, events, expectedVersion } of pending.appends) {
         const row = this.stmt.head.get(streamId) as { version: number; last_hash: string } | undefined;
         const head: StreamHead | null = row ? { version: row.version, lastHash: row.last_hash } : null;
-        checkExpected(streamId, appendOptions.expectedVersion ?? 'any', head);
-        const recordedAt = new Date().toISOString();
+        checkExpected(streamId, expectedVersion ?? 'any', head);
         const prepared = prepareEvents(streamId, events, head, recordedAt);
         let lastPosition = 0;
         for (const e of prepared) {
@@ -98,13 +112,26 @@ export class SqliteEventStore implements EventStore {
         const last = prepared[prepared.length - 1]!;
         if (head === null) this.stmt.createStream.run(streamId, last.revision, last.hash);
         else this.stmt.moveStream.run(last.revision, last.hash, streamId);
-        return { nextExpectedVersion: last.revision, lastPosition };
-      },
-    );
+        results.push({ nextExpectedVersion: last.revision, lastPosition, recordedAt });
+        appended.push({ streamId, nextExpectedVersion: last.revision, recordedAt });
+      }
+      const record = pending.idempotency;
+      if (record) {
+        const inserted = this.stmt.insertRecord.run(
+          record.scope,
+          record.key,
+          record.requestHash,
+          record.response(appended),
+          recordedAt,
+        );
+        if (inserted.changes === 0) throw new IdempotencyKeyTakenError(record.scope, record.key);
+      }
+      return results;
+    });
     const group = this.db.transaction((pending: PendingAppend[]): Outcome[] =>
       pending.map((p): Outcome => {
         try {
-          return { ok: true, result: appendOne(p.streamId, p.events, p.options) };
+          return { ok: true, results: appendOne(p) };
         } catch (error) {
           return { ok: false, error };
         }
@@ -130,6 +157,14 @@ export class SqliteEventStore implements EventStore {
       maxPosition: db.prepare('SELECT COALESCE(MAX(position), 0) AS wm FROM events').pluck(),
       page: db.prepare('SELECT * FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?'),
       version: db.prepare('SELECT version FROM streams WHERE stream_id = ?').pluck(),
+      insertRecord: db.prepare(
+        `INSERT INTO idempotency_records (scope, idem_key, request_hash, response, recorded_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ),
+      readRecord: db.prepare(
+        'SELECT scope, idem_key, request_hash, response, recorded_at FROM idempotency_records WHERE scope = ? AND idem_key = ?',
+      ),
+      pruneRecords: db.prepare('DELETE FROM idempotency_records WHERE recorded_at < ?'),
       ping: db.prepare('SELECT 1').pluck(),
     };
   }
@@ -139,15 +174,33 @@ export class SqliteEventStore implements EventStore {
   }
 
   async append(streamId: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    return (await this.appendMany(...asOneOfMany(streamId, events, options)))[0]!;
+  }
+
+  async appendMany(
+    appends: readonly StreamAppend[],
+    options: Pick<AppendOptions, 'idempotency'> = {},
+  ): Promise<AppendResult[]> {
     this.assertOpen();
-    validateAppend(streamId, events, options.expectedVersion ?? 'any');
-    return new Promise<AppendResult>((resolve, reject) => {
-      this.pending.push({ streamId, events, options, resolve, reject });
+    validateAppends(appends);
+    return new Promise<AppendResult[]>((resolve, reject) => {
+      this.pending.push({ appends, idempotency: options.idempotency, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  async readIdempotencyRecord(scope: string, key: string): Promise<IdempotencyRecord | null> {
+    this.assertOpen();
+    const row = this.stmt.readRecord.get(scope, key) as IdempotencyRow | undefined;
+    return row ? toIdempotencyRecord(row) : null;
+  }
+
+  async pruneIdempotencyRecords(olderThan: string): Promise<number> {
+    this.assertOpen();
+    return this.stmt.pruneRecords.run(olderThan).changes;
   }
 
   /**
@@ -167,7 +220,7 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     outcomes.forEach((outcome, i) => {
-      if (outcome.ok) pending[i]!.resolve(outcome.result);
+      if (outcome.ok) pending[i]!.resolve(outcome.results);
       else pending[i]!.reject(outcome.error);
     });
     if (outcomes.some((o) => o.ok)) this.changes.notify();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from '@estia/infra/clock/clock.js';
 import { handleCommand } from '@estia/infra/commandHandling/handleCommand.js';
 import { fold } from '@estia/infra/decider/types.js';
 import { AppError } from '@estia/infra/errors/appError.js';
@@ -38,7 +39,7 @@ export interface MatchingCommandDeps {
   db: SqlExecutor;
   esco: EscoCatalogue;
   engine: MatchEngine;
-  clock?: () => Date;
+  clock?: Clock;
 }
 
 type By = { organisationId: string; userId: string };
@@ -97,7 +98,7 @@ export type PipelineStep =
  */
 export function matchingCommands(deps: MatchingCommandDeps) {
   const { store, esco, engine } = deps;
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const now = () => clock().toISOString();
   const queries = matchingQueries(deps.db);
   const opportunityDecider = createOpportunityDecider(esco);

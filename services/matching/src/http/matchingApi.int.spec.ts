@@ -358,6 +358,25 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect((await inject('POST', `${url}/pause`, auditor, {})).statusCode).toBe(403);
   });
 
+  it('answers commands from their decision while the read models are held back, as the read models then show', async () => {
+    await h.pauseProjections();
+    const published = await inject('POST', '/v1/opportunities', employer, job());
+    expect(published.statusCode).toBe(201);
+    const id = published.json().id as string;
+    expect(published.headers.location).toBe(`/v1/opportunities/${id}`);
+    expect(published.headers.etag).toBe('"0"');
+    const [stored] = await h.store.readStream(opportunityStreamId(id));
+    expect(published.json()).toMatchObject({ status: 'open', revision: 0, updatedAt: stored!.recordedAt });
+    const paused = await inject('POST', `/v1/opportunities/${id}/pause`, employer, {}, { 'if-match': '"0"' });
+    expect(paused.statusCode).toBe(200);
+    expect(paused.json()).toMatchObject({ status: 'paused', revision: 1 });
+    await h.resumeProjections();
+    await h.settle();
+    const read = await inject('GET', `/v1/opportunities/${id}`, employer);
+    expect(read.json()).toEqual(paused.json());
+    expect(read.headers.etag).toBe(paused.headers.etag);
+  });
+
   it('drops a candidate from matching at once when consent is withdrawn, and withdraws open applications', async () => {
     const other = await inject('POST', '/v1/opportunities', employer, job());
     const otherId = other.json().id as string;

@@ -2,13 +2,15 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { components } from '@estia/contracts/generated/openapi.matching.js';
 import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { AppError } from '@estia/infra/errors/appError.js';
-import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
+import { answerCommand } from '@estia/infra/http/commandAnswer.js';
+import { etagFor, expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
 import { eventMetadataFor } from '@estia/infra/http/requestContext.js';
 import type { OpportunityAction } from '../application/matchingCommands.js';
 import type { OpportunityView } from '../application/queries.js';
 import type { OpportunityDetails } from '../domain/opportunities/opportunity.js';
 import { isAuditor, requireMember } from './access.js';
 import { API_PREFIX, contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
+import { opportunityOf } from './decisionViews.js';
 import { caughtUp, type RouteContext } from './routeContext.js';
 
 type Schemas = components['schemas'];
@@ -37,12 +39,28 @@ const byOf = (request: FastifyRequest) => ({
 export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async (app, { ctx }) => {
   const idParams = parametersSchema('/opportunities/{id}', 'get', 'path');
 
-  const answer = async (reply: FastifyReply, id: string, position: number | undefined, code = 200) => {
-    await caughtUp(ctx, position);
+  /** A command's answer: the opportunity as its decision left it (201 with its Location for a new one). */
+  const answered = (request: FastifyRequest, reply: FastifyReply, command: () => Promise<unknown>, code = 200) =>
+    answerCommand(request, reply, command, {
+      answer: (decision) => {
+        const view = opportunityOf(decision);
+        return {
+          status: code,
+          headers: {
+            ...(code === 201 ? { location: `${API_PREFIX}/opportunities/${view.id}` } : {}),
+            etag: etagFor(view.revision),
+          },
+          body: toOpportunity(view),
+        };
+      },
+      settle: (position) => caughtUp(ctx, position),
+    });
+
+  const answer = async (reply: FastifyReply, id: string) => {
     const view = await ctx.queries.opportunity(id);
     if (!view) throw new AppError('NOT_FOUND', `opportunity ${id} does not exist`);
     setEtag(reply, view.revision);
-    return reply.code(code).send(toOpportunity(view));
+    return reply.send(toOpportunity(view));
   };
 
   app.post<{ Body: Schemas['OpportunityDetails'] }>(
@@ -54,13 +72,13 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
     },
     async (request, reply) => {
       await requireMember(ctx.queries, principalOf(request));
-      const result = await ctx.commands.publishOpportunity(
-        byOf(request),
-        request.body as OpportunityDetails,
-        eventMetadataFor(request),
+      return answered(
+        request,
+        reply,
+        () =>
+          ctx.commands.publishOpportunity(byOf(request), request.body as OpportunityDetails, eventMetadataFor(request)),
+        201,
       );
-      reply.header('location', `${API_PREFIX}/opportunities/${result.opportunityId}`);
-      return answer(reply, result.opportunityId, result.position, 201);
     },
   );
 
@@ -75,7 +93,7 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
   app.get(
     '/opportunities/:id',
     { preHandler: readers, schema: { params: idParams } },
-    async (request: IdRequest, reply) => answer(reply, request.params.id, undefined),
+    async (request: IdRequest, reply) => answer(reply, request.params.id),
   );
 
   app.patch(
@@ -83,14 +101,15 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
     { preHandler: writers, schema: { params: idParams, body: contractSchema('OpportunityPatch') } },
     async (request: IdRequest<Schemas['OpportunityPatch']>, reply) => {
       await requireMember(ctx.queries, principalOf(request));
-      const result = await ctx.commands.reviseOpportunity(
-        request.params.id,
-        byOf(request),
-        request.body as Partial<OpportunityDetails>,
-        eventMetadataFor(request),
-        expectedVersionFromIfMatch(request),
+      return answered(request, reply, () =>
+        ctx.commands.reviseOpportunity(
+          request.params.id,
+          byOf(request),
+          request.body as Partial<OpportunityDetails>,
+          eventMetadataFor(request),
+          expectedVersionFromIfMatch(request),
+        ),
       );
-      return answer(reply, request.params.id, result.position);
     },
   );
 
@@ -114,14 +133,15 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
       },
       async (request: IdRequest<Record<string, unknown> | undefined>, reply) => {
         await requireMember(ctx.queries, principalOf(request));
-        const result = await ctx.commands.changeOpportunity(
-          request.params.id,
-          byOf(request),
-          toCommand(request.body ?? {}),
-          eventMetadataFor(request),
-          expectedVersionFromIfMatch(request),
+        return answered(request, reply, () =>
+          ctx.commands.changeOpportunity(
+            request.params.id,
+            byOf(request),
+            toCommand(request.body ?? {}),
+            eventMetadataFor(request),
+            expectedVersionFromIfMatch(request),
+          ),
         );
-        return answer(reply, request.params.id, result.position);
       },
     );
 

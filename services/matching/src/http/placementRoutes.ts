@@ -3,12 +3,15 @@ import type { components } from '@estia/contracts/generated/openapi.matching.js'
 import type { Principal } from '@estia/infra/auth/principal.js';
 import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { AppError } from '@estia/infra/errors/appError.js';
-import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
+import type { Decision } from '@estia/infra/commandHandling/commandScope.js';
+import { answerCommand } from '@estia/infra/http/commandAnswer.js';
+import { etagFor, expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
 import { eventMetadataFor } from '@estia/infra/http/requestContext.js';
 import type { PipelineStep } from '../application/matchingCommands.js';
 import { AGREED_STATUSES, type PlacementView } from '../application/queries.js';
 import { holdsCandidate, isAuditor, requireMember } from './access.js';
 import { API_PREFIX, contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
+import { applicationIdOf, placementOf } from './decisionViews.js';
 import { caughtUp, type RouteContext } from './routeContext.js';
 
 type Schemas = components['schemas'];
@@ -75,18 +78,28 @@ export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
     return p;
   };
 
-  const answer = async (
+  /** A command's answer: the placement as its decision left it (201 with its Location for a new one). */
+  const answered = (
+    request: FastifyRequest,
     reply: FastifyReply,
-    id: string,
-    viewer: Principal,
-    position: number | undefined,
+    id: (decision: Decision) => string,
+    command: () => Promise<unknown>,
     code = 200,
-  ) => {
-    await caughtUp(ctx, position);
-    const p = await visible(id, viewer);
-    setEtag(reply, p.revision);
-    return reply.code(code).send(present(p, viewer));
-  };
+  ) =>
+    answerCommand(request, reply, command, {
+      answer: (decision) => {
+        const p = placementOf(id(decision), decision);
+        return {
+          status: code,
+          headers: {
+            ...(code === 201 ? { location: `${API_PREFIX}/placements/${p.id}` } : {}),
+            etag: etagFor(p.revision),
+          },
+          body: present(p, request.principal!),
+        };
+      },
+      settle: (position) => caughtUp(ctx, position),
+    });
 
   app.post<{ Body: Schemas['ProposePlacement'] }>(
     '/placements',
@@ -98,14 +111,19 @@ export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
       // Only the organisation holding the case proposes; to anyone else the candidate does not exist.
       if (!candidate || !holdsCandidate(principal, candidate))
         throw new AppError('NOT_FOUND', `no candidate profile ${request.body.clientId} visible to your organisation`);
-      const result = await ctx.commands.propose(
-        { organisationId: principal.organisationId, userId: principal.subject },
-        request.body.clientId,
-        request.body.opportunityId,
-        eventMetadataFor(request),
+      return answered(
+        request,
+        reply,
+        (decision) => applicationIdOf(decision.streamId),
+        () =>
+          ctx.commands.propose(
+            { organisationId: principal.organisationId, userId: principal.subject },
+            request.body.clientId,
+            request.body.opportunityId,
+            eventMetadataFor(request),
+          ),
+        201,
       );
-      reply.header('location', `${API_PREFIX}/placements/${result.applicationId}`);
-      return answer(reply, result.applicationId, principal, result.position, 201);
     },
   );
 
@@ -131,14 +149,19 @@ export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
           principal.organisationId === p.coachOrganisationId ||
           (party === 'either' && principal.organisationId === p.employerOrganisationId);
         if (!allowed) throw new AppError('FORBIDDEN', `only the client's job coach may record this step (${path})`);
-        const result = await ctx.commands.step(
-          p.id,
-          { organisationId: principal.organisationId, userId: principal.subject },
-          toStep(request.body ?? {}),
-          eventMetadataFor(request),
-          expectedVersionFromIfMatch(request),
+        return answered(
+          request,
+          reply,
+          () => p.id,
+          () =>
+            ctx.commands.step(
+              p.id,
+              { organisationId: principal.organisationId, userId: principal.subject },
+              toStep(request.body ?? {}),
+              eventMetadataFor(request),
+              expectedVersionFromIfMatch(request),
+            ),
         );
-        return answer(reply, p.id, principal, result.position);
       },
     );
 };

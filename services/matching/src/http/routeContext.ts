@@ -16,7 +16,13 @@ export interface RouteContext {
   clock: () => Date;
 }
 
-/** Read-your-writes: answer a command only once the read models (and the engine) include it. */
+/** Longest a command's answer waits for the read models (and the engine) to include it. */
+export const SETTLE_MS = 2_000;
+
+/**
+ * Read-your-writes for the caller's next GET, bounded: answers are built from the decision, so a
+ * lagging read model delays an answer at most SETTLE_MS and never fails it.
+ */
 export const caughtUp = async (ctx: RouteContext, position: number | undefined): Promise<void> => {
-  if (position !== undefined) await ctx.projector.waitFor(position);
+  if (position !== undefined) await ctx.projector.waitFor(position, SETTLE_MS).catch(() => undefined);
 };

@@ -64,7 +64,7 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
   const app = await createHttpApp({
     service: 'matching',
     auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
-    db,
+    store,
     logger: createLogger({ service: 'matching', level: 'silent' }),
     rateLimit: false,
   });

@@ -24,7 +24,8 @@ export async function recordAuditorRead(
     [
       {
         type: 'AuditorRead',
-        data: { ...read, organisationId: actor.organisationId, userId: actor.userId, at: new Date().toISOString() },
+        // When: the store's recordedAt of this event (no second clock).
+        data: { ...read, organisationId: actor.organisationId, userId: actor.userId },
         metadata: {
           actor: { organisationId: actor.organisationId, userId: actor.userId },
           ...(correlationId ? { correlationId } : {}),

@@ -126,9 +126,9 @@ for (const { name, skip, open } of readModelDatabases)
       rmSync(dir, { recursive: true, force: true });
     });
 
-    const registerAmira = async (): Promise<string> => {
+    const registerAmira = async (options: { confirmedNew?: boolean } = {}): Promise<string> => {
       const clientId = randomUUID();
-      await app.registerClient({ actor: officerA }, { clientId, personal: amira });
+      await app.registerClient({ actor: officerA }, { clientId, personal: amira, ...options });
       await app.clientCommand(
         { actor: officerA },
         {
@@ -449,6 +449,9 @@ for (const { name, skip, open } of readModelDatabases)
 
     it('expires unanswered referrals past their response time, and only those', async () => {
       const clientId = await registerAmira();
+      // Another client: one client has at most one open referral to a service.
+      await project();
+      const otherClientId = await registerAmira({ confirmedNew: true });
       const late = randomUUID();
       const answered = randomUUID();
       await app.sendReferral(
@@ -457,7 +460,7 @@ for (const { name, skip, open } of readModelDatabases)
       );
       await app.sendReferral(
         { actor: officerA },
-        { referralId: answered, clientId, serviceId: HOUSING_AT_B, share: ['needs'] },
+        { referralId: answered, clientId: otherClientId, serviceId: HOUSING_AT_B, share: ['needs'] },
       );
       await app.referralCommand({ actor: officerB }, { type: 'AcceptReferral', referralId: answered });
       await project();

@@ -1,5 +1,6 @@
+import { systemClock, type Clock } from '@estia/infra/clock/clock.js';
 import { AppError } from '@estia/infra/errors/appError.js';
-import { handleCommand, type HandleCommandResult } from '@estia/infra/commandHandling/handleCommand.js';
+import { handleCommand, handleCommands, type HandleCommandResult } from '@estia/infra/commandHandling/handleCommand.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { EventMetadata, EventStore, ExpectedVersion } from '@estia/infra/eventStore/types.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
@@ -25,6 +26,7 @@ import type { Reason } from '../domain/shared/personal.js';
 import type { ConsentScope, ServiceCategory } from '../domain/shared/vocabulary.js';
 import { clientAccess, otherHoldersOf } from '../projections/access.js';
 import { clientStatus, consentsOf } from '../projections/queries.js';
+import { openReferralSlotGuard } from './openReferralSlots.js';
 import { personalEventCodec } from './personalCodec.js';
 import { organisationFacts, serviceFacts } from '../directory/directoryQueries.js';
 import { accessRequestCommands } from './accessRequests.js';
@@ -40,7 +42,8 @@ export interface ReferralsDeps {
   keyStore: KeyStore;
   /** Blind indexes and sealed tokens under the network secret (BLIND_INDEX_KEY). */
   blindIndex: BlindIndex;
-  clock?: () => Date;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface CallContext {
@@ -75,7 +78,8 @@ type WithoutFacts<C, Facts extends PropertyKey = never> = C extends unknown ? Om
  */
 export function createReferralsApplication(deps: ReferralsDeps) {
   const { store, db, keyStore } = deps;
-  const now = (): string => (deps.clock ?? (() => new Date()))().toISOString();
+  const clock = deps.clock ?? systemClock;
+  const now = (): string => clock().toISOString();
   const metadataOf = (ctx: CallContext): EventMetadata => ({
     actor: { organisationId: ctx.actor.organisationId, userId: ctx.actor.userId },
     ...(ctx.correlationId ? { correlationId: ctx.correlationId } : {}),
@@ -95,16 +99,19 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       ...(ctx.expectedVersion === undefined ? {} : { expectedVersion: ctx.expectedVersion }),
     });
 
+  const referralCommandOptions = (ctx: CallContext | null, command: ReferralCommand) => ({
+    store,
+    streamId: referralStreamId(command.referralId),
+    decider: referralDecider,
+    command,
+    codec: personalEventCodec<ReferralEvent>(keyStore),
+    metadata: ctx ? metadataOf(ctx) : { actor: { userId: 'system:expiry' } },
+    ...(ctx?.expectedVersion === undefined ? {} : { expectedVersion: ctx.expectedVersion }),
+  });
   const runReferral = (ctx: CallContext | null, command: ReferralCommand) =>
-    handleCommand({
-      store,
-      streamId: referralStreamId(command.referralId),
-      decider: referralDecider,
-      command,
-      codec: personalEventCodec<ReferralEvent>(keyStore),
-      metadata: ctx ? metadataOf(ctx) : { actor: { userId: 'system:expiry' } },
-      ...(ctx?.expectedVersion === undefined ? {} : { expectedVersion: ctx.expectedVersion }),
-    });
+    handleCommand(referralCommandOptions(ctx, command));
+
+  const withOpenReferralSlot = openReferralSlotGuard(store);
 
   const clientFacts = async (actor: Actor, clientId: string, at: string) => {
     const status = await clientStatus(db, clientId);
@@ -178,19 +185,9 @@ export function createReferralsApplication(deps: ReferralsDeps) {
     };
   };
 
-  /** Appends the forward link on the original referral, reloading it on each concurrent change. */
-  const linkForward = (ctx: CallContext, forward: Extract<ReferralCommand, { type: 'ForwardReferral' }>) =>
-    handleCommand({
-      store,
-      streamId: referralStreamId(forward.referralId),
-      decider: referralDecider,
-      command: forward,
-      codec: personalEventCodec<ReferralEvent>(keyStore),
-      metadata: metadataOf(ctx),
-      retriesOnConflict: LINK_RETRIES,
-    });
-
   return {
+    /** The application's clock, for the reads that depend on the time (access, overdue lists). */
+    now,
     /**
      * Registers a client after duplicate detection (on blind indexes, scored in memory). Without
      * `confirmedNew`, likely duplicates in the officer's caseload refuse the registration (422 naming
@@ -280,11 +277,16 @@ export function createReferralsApplication(deps: ReferralsDeps) {
         } as NeedsCommand,
         codec: personalEventCodec<NeedsEvent>(keyStore),
         metadata: metadataOf(ctx),
+        ...(ctx.expectedVersion === undefined ? {} : { expectedVersion: ctx.expectedVersion }),
       });
     },
 
     async sendReferral(ctx: CallContext, input: SendInput) {
-      return runReferral(ctx, await prepareSend(ctx, input, now()));
+      const send = await prepareSend(ctx, input, now());
+      return withOpenReferralSlot(send, metadataOf(ctx), async (slot) => {
+        const [created] = await handleCommands([referralCommandOptions(ctx, send), slot] as const);
+        return created;
+      });
     },
 
     /** Accept, reject, start, hold, resume, complete, fail, cancel, post a message. */
@@ -355,12 +357,21 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       };
       referralDecider.decide(forward, original);
       referralDecider.decide(send, referralDecider.initialState());
-      // Two streams, no cross-stream transaction: the new referral first (a crash leaves a referral the
-      // receiver can see and answer), then the link on the original, retried on conflict. The link is
-      // idempotent (the decider records a given newReferralId once), so a retry never links twice.
-      const created = await runReferral({ ...ctx, expectedVersion: 'no-stream' }, send);
-      const forwarded = await linkForward(ctx, forward);
-      return { created, forwarded };
+      // Both streams in one atomic append (the new referral is the primary decision: the answer is
+      // about it), retried on a concurrent change of the original. The link stays idempotent (the
+      // decider records a given newReferralId once) for stores that write the two one after the other.
+      return withOpenReferralSlot(send, metadataOf(ctx), async (slot) => {
+        const [created, forwarded] = await handleCommands([
+          referralCommandOptions({ ...ctx, expectedVersion: 'no-stream' }, send),
+          // If-Match names the original's version: then a concurrent change is the caller's 412, not a retry.
+          {
+            ...referralCommandOptions(ctx, forward),
+            ...(typeof ctx.expectedVersion === 'number' ? {} : { retriesOnConflict: LINK_RETRIES }),
+          },
+          slot,
+        ] as const);
+        return { created, forwarded };
+      });
     },
     ...accessRequestCommands({ ...deps, now, metadataOf }),
 

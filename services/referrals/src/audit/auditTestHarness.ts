@@ -97,7 +97,7 @@ export async function startAuditHarness(options: { relay?: boolean; registerRemi
     service: 'referrals-audit-test',
     logger,
     auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
-    db,
+    store,
     rateLimit: false,
   });
   const app = createReferralsApplication({ store, db, keyStore, blindIndex });

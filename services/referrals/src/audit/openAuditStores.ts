@@ -19,6 +19,7 @@ export const auditConfigSchema = {
   ...baseConfigSchema,
   PG_SCHEMA: str().withDefault('referrals'),
   KEY_ENCRYPTION_KEY: str().optionalField(),
+  KEY_ENCRYPTION_KEYS_PREVIOUS: str().optionalField(),
 };
 
 /** A problem the auditor can fix (wrong DATA_DIR, no master key): printed as one line. */

@@ -40,7 +40,8 @@ export interface AccessRoutesOptions {
     reply: FastifyReply,
     location: string,
     body: Record<string, string>,
-    result: Result,
+    /** Runs the command: its decision is the answer (recorded with the events under an Idempotency-Key). */
+    command: () => Promise<unknown>,
   ) => Promise<unknown>;
   done: (reply: FastifyReply, result: Result) => Promise<unknown>;
 }
@@ -57,7 +58,7 @@ const idParam = { params: pathParams('id') };
  */
 export async function accessRoutes(http: FastifyInstance, options: AccessRoutesOptions): Promise<void> {
   const { app, store, db, keyStore, blindIndex, ctxOf, created, done } = options;
-  const now = (): string => new Date().toISOString();
+  const now = (): string => app.now();
   const pageOf = (limit: number | undefined): number => Math.min(PAGE_SIZE.max, limit ?? PAGE_SIZE.default);
 
   // ---- caseload search -------------------------------------------------------------------------
@@ -115,13 +116,14 @@ export async function accessRoutes(http: FastifyInstance, options: AccessRoutesO
     async (request, reply) => {
       const b = request.body as Body<'CreateAccessRequest'>;
       const accessRequestId = randomUUID();
-      const result = await app.requestAccess(ctxOf(request), {
-        accessRequestId,
-        token: b.token,
-        purpose: b.purpose,
-        scope: b.scope,
-      });
-      return created(request, reply, `/v1/access-requests/${accessRequestId}`, { accessRequestId }, result);
+      return created(request, reply, `/v1/access-requests/${accessRequestId}`, { accessRequestId }, () =>
+        app.requestAccess(ctxOf(request), {
+          accessRequestId,
+          token: b.token,
+          purpose: b.purpose,
+          scope: b.scope,
+        }),
+      );
     },
   );
 

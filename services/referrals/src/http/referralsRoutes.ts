@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
+import { answerCommand, createdAnswer } from '@estia/infra/http/commandAnswer.js';
 import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
 import type { Projector } from '@estia/infra/projections/projector.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
@@ -74,6 +75,9 @@ const ctxOf = (request: FastifyRequest): CallContext => {
   };
 };
 
+/** Longest a command's answer waits for the read models to include it (see `settle`). */
+const SETTLE_MS = 2_000;
+
 /**
  * The referrals API (mounted under /v1). Thin: actor from the token, facts and rules in the
  * application and deciders, access rules on every read, ETag out.
@@ -81,25 +85,28 @@ const ctxOf = (request: FastifyRequest): CallContext => {
 export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async (http, options) => {
   const { app, store, db, keyStore, blindIndex, projector } = options;
 
-  const settle = async (result: { lastPosition?: number }): Promise<void> => {
-    if (projector && result.lastPosition !== undefined) await projector.waitFor(result.lastPosition);
+  // Read-your-writes for the caller's next GET, bounded: the answer itself stands on the decision, so
+  // a lagging read model delays it at most this long and never fails it.
+  const settle = async (position: number): Promise<void> => {
+    if (projector) await projector.waitFor(position, SETTLE_MS).catch(() => undefined);
   };
   const done = async (reply: FastifyReply, result: { nextExpectedVersion: number | null; lastPosition?: number }) => {
-    await settle(result);
+    if (result.lastPosition !== undefined) await settle(result.lastPosition);
     setEtag(reply, result.nextExpectedVersion);
     return reply.code(204).send();
   };
-  const created = async (
+  /** 201 from the command's decision; with an Idempotency-Key it is committed with the events. */
+  const created = (
     request: FastifyRequest,
     reply: FastifyReply,
     location: string,
     body: Record<string, string>,
-    result: { nextExpectedVersion: number | null; lastPosition?: number },
-  ) => {
-    await settle(result);
-    setEtag(reply, result.nextExpectedVersion);
-    return reply.code(201).header('location', location).send(body);
-  };
+    command: () => Promise<unknown>,
+  ) =>
+    answerCommand(request, reply, command, {
+      answer: (decision) => createdAnswer(location, body, decision.nextExpectedVersion),
+      settle,
+    });
   const isAuditor = (request: FastifyRequest): boolean => hasRole(actorOf(request), 'auditor');
   // Referrals are case work: officers (and auditors, for single reads), not administrators or coaches.
   const requireOfficer = (request: FastifyRequest): void => {
@@ -117,7 +124,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
       await recordAuditorRead(store, actorOf(request), { resource, resourceId: clientId }, request.correlationId);
       return { allowed: true, basis: 'auditor' as const, share: ['*'] };
     }
-    const access = await clientAccessFor(db, actorOf(request), clientId, new Date().toISOString());
+    const access = await clientAccessFor(db, actorOf(request), clientId, app.now());
     if (access.erasedAt) throw erasedClient(clientId, access.erasedAt);
     if (!access.allowed) throw hidden('client');
     return access;
@@ -143,12 +150,13 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     async (request: Req<object>, reply) => {
       const body = request.body as { personal: never; confirmedNew?: boolean };
       const clientId = randomUUID();
-      const result = await app.registerClient(ctxOf(request), {
-        clientId,
-        personal: body.personal,
-        ...(body.confirmedNew === undefined ? {} : { confirmedNew: body.confirmedNew }),
-      });
-      return created(request, reply, `/v1/clients/${clientId}`, { clientId }, result);
+      return created(request, reply, `/v1/clients/${clientId}`, { clientId }, () =>
+        app.registerClient(ctxOf(request), {
+          clientId,
+          personal: body.personal,
+          ...(body.confirmedNew === undefined ? {} : { confirmedNew: body.confirmedNew }),
+        }),
+      );
     },
   );
 
@@ -216,17 +224,18 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     async (request: Req, reply) => {
       const consentId = randomUUID();
       const b = request.body as unknown as ConsentBody;
-      const result = await app.clientCommand(ctxOf(request), {
-        type: 'GiveConsent',
-        clientId: request.params.id,
-        consentId,
-        purpose: b.purpose,
-        recipient: b.recipient ?? {},
-        scope: b.scope,
-        method: b.method,
-        expiresAt: b.expiresAt ?? null,
-      });
-      return created(request, reply, `/v1/clients/${request.params.id}/consents/${consentId}`, { consentId }, result);
+      return created(request, reply, `/v1/clients/${request.params.id}/consents/${consentId}`, { consentId }, () =>
+        app.clientCommand(ctxOf(request), {
+          type: 'GiveConsent',
+          clientId: request.params.id,
+          consentId,
+          purpose: b.purpose,
+          recipient: b.recipient ?? {},
+          scope: b.scope,
+          method: b.method,
+          expiresAt: b.expiresAt ?? null,
+        }),
+      );
     },
   );
 
@@ -264,16 +273,17 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     async (request: Req, reply) => {
       const needId = randomUUID();
       const b = request.body as unknown as NeedBody;
-      const result = await app.needsCommand(ctxOf(request), {
-        type: 'AssessNeed',
-        clientId: request.params.id,
-        needId,
-        assessmentId: randomUUID(),
-        category: b.category,
-        priority: b.priority,
-        ...(b.notes === undefined ? {} : { notes: b.notes }),
-      });
-      return created(request, reply, `/v1/clients/${request.params.id}/needs/${needId}`, { needId }, result);
+      return created(request, reply, `/v1/clients/${request.params.id}/needs/${needId}`, { needId }, () =>
+        app.needsCommand(ctxOf(request), {
+          type: 'AssessNeed',
+          clientId: request.params.id,
+          needId,
+          assessmentId: randomUUID(),
+          category: b.category,
+          priority: b.priority,
+          ...(b.notes === undefined ? {} : { notes: b.notes }),
+        }),
+      );
     },
   );
 
@@ -345,16 +355,17 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     async (request: Req<object>, reply) => {
       const b = request.body as unknown as SendBody;
       const referralId = randomUUID();
-      const result = await app.sendReferral(ctxOf(request), {
-        referralId,
-        clientId: b.clientId,
-        serviceId: b.serviceId,
-        share: b.share,
-        ...(b.needId === undefined ? {} : { needId: b.needId }),
-        ...(b.message === undefined ? {} : { message: b.message }),
-        ...(b.consentOverride === undefined ? {} : { consentOverride: b.consentOverride }),
-      });
-      return created(request, reply, `/v1/referrals/${referralId}`, { referralId }, result);
+      return created(request, reply, `/v1/referrals/${referralId}`, { referralId }, () =>
+        app.sendReferral(ctxOf(request), {
+          referralId,
+          clientId: b.clientId,
+          serviceId: b.serviceId,
+          share: b.share,
+          ...(b.needId === undefined ? {} : { needId: b.needId }),
+          ...(b.message === undefined ? {} : { message: b.message }),
+          ...(b.consentOverride === undefined ? {} : { consentOverride: b.consentOverride }),
+        }),
+      );
     },
   );
 
@@ -379,7 +390,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
         // Unanswered past the response time, on either side (the expiry scheduler closes them).
         const side = box === 'inbox' ? 'receiver' : 'sender';
         const after = decodeCursor('overdue', request.query.cursor);
-        const page = await overduePage(db, new Date().toISOString(), organisationId, side, {
+        const page = await overduePage(db, app.now(), organisationId, side, {
           ...(limit === undefined ? {} : { limit }),
           ...(after === undefined ? {} : { after }),
         });
@@ -440,15 +451,16 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     async (request: Req, reply) => {
       const b = request.body as unknown as ForwardBody;
       const newReferralId = randomUUID();
-      const { created: result } = await app.forwardReferral(ctxOf(request), {
-        referralId: request.params.id,
-        newReferralId,
-        serviceId: b.serviceId,
-        share: b.share,
-        reason: b.reason,
-        ...(b.message === undefined ? {} : { message: b.message }),
-      });
-      return created(request, reply, `/v1/referrals/${newReferralId}`, { referralId: newReferralId }, result);
+      return created(request, reply, `/v1/referrals/${newReferralId}`, { referralId: newReferralId }, () =>
+        app.forwardReferral(ctxOf(request), {
+          referralId: request.params.id,
+          newReferralId,
+          serviceId: b.serviceId,
+          share: b.share,
+          reason: b.reason,
+          ...(b.message === undefined ? {} : { message: b.message }),
+        }),
+      );
     },
   );
 
@@ -457,13 +469,14 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     { schema: { ...body('PostMessageRequest'), ...params('id') }, config: { idempotent: true } },
     async (request: Req, reply) => {
       const messageId = randomUUID();
-      const result = await app.referralCommand(ctxOf(request), {
-        type: 'PostReferralMessage',
-        referralId: request.params.id,
-        messageId,
-        personal: { text: request.body.text as string },
-      });
-      return created(request, reply, `/v1/referrals/${request.params.id}/messages`, { messageId }, result);
+      return created(request, reply, `/v1/referrals/${request.params.id}/messages`, { messageId }, () =>
+        app.referralCommand(ctxOf(request), {
+          type: 'PostReferralMessage',
+          referralId: request.params.id,
+          messageId,
+          personal: { text: request.body.text as string },
+        }),
+      );
     },
   );
 

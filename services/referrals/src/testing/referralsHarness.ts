@@ -105,7 +105,7 @@ export async function startReferralsHarness(options: ReferralsHarnessOptions = {
       service: 'referrals-test',
       ...(logger ? { logger } : {}),
       auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
-      db,
+      store,
       rateLimit: false,
     });
     options.beforeRoutes?.(http);

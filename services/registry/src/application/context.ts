@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock } from '@estia/infra/clock/clock.js';
 import type { EventMetadata, EventStore } from '@estia/infra/eventStore/types.js';
 import type { Actor } from '../domain/shared/actor.js';
 
@@ -11,7 +12,7 @@ export interface RegistryContext {
 
 export const defaultContext = (store: EventStore): RegistryContext => ({
   store,
-  now: () => new Date().toISOString(),
+  now: () => systemClock().toISOString(),
   newId: () => randomUUID(),
 });
 

@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { answerCommand, createdAnswer } from '@estia/infra/http/commandAnswer.js';
 import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
 import type { organisationHandlers } from '../application/organisationHandlers.js';
 import type { serviceHandlers } from '../application/serviceHandlers.js';
@@ -151,14 +153,19 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
     { config: { idempotent: true }, schema: body('ServiceRegistration') },
     async (request, reply) => {
       const { organisationId, details, capacity } = request.body;
-      const { serviceId, version } = await services.register(actorOf(request), organisationId, details, capacity, {
-        correlationId: request.id,
-      });
-      setEtag(reply, version);
-      return reply
-        .code(201)
-        .header('location', `${request.url.replace(/\/$/, '')}/${serviceId}`)
-        .send({ serviceId });
+      const serviceId = randomUUID();
+      const location = `${request.url.replace(/\/$/, '')}/${serviceId}`;
+      // Answered from the decision; with an Idempotency-Key the answer commits with the events.
+      return answerCommand(
+        request,
+        reply,
+        () =>
+          services.register(actorOf(request), organisationId, details, capacity, {
+            correlationId: request.id,
+            serviceId,
+          }),
+        { answer: (decision) => createdAnswer(location, { serviceId }, decision.nextExpectedVersion) },
+      );
     },
   );
   app.put(

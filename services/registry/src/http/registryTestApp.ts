@@ -51,7 +51,7 @@ export async function startRegistryTestApp(): Promise<RegistryTestApp> {
     auth: {
       verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer: TEST_ISSUER, audience: 'estia' }),
     },
-    db,
+    store,
     rateLimit: false,
   });
   const routes: RegistryTestApp['routes'] = [];

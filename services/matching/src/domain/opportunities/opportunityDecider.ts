@@ -44,7 +44,13 @@ export type OpportunityEvent =
 
 export type OpportunityState =
   | { status: 'none' }
-  | { status: OpportunityStatus; opportunityId: string; organisationId: string; details: OpportunityDetails };
+  | {
+      status: OpportunityStatus;
+      opportunityId: string;
+      organisationId: string;
+      details: OpportunityDetails;
+      publishedAt: string;
+    };
 
 /**
  * An opportunity's life: open ⇄ paused → filled | closed. Filled and closed are final, so a placement
@@ -121,6 +127,7 @@ export const createOpportunityDecider = (
           opportunityId: event.data.opportunityId,
           organisationId: event.data.publishedBy.organisationId,
           details: event.data.details,
+          publishedAt: event.data.publishedAt,
         };
       case 'OpportunityRevised':
         return state.status === 'none' ? state : { ...state, details: event.data.details };
