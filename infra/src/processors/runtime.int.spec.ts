@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +11,7 @@ import { createSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js
 import { createHttpApp } from '../http/createHttpApp.js';
 import { MetricsRegistry } from '../http/metrics.js';
 import type { Projection } from '../projections/projection.js';
+import { createSqliteDatabase } from '../sql/sqliteDatabase.js';
 import type { SqlDatabase } from '../sql/types.js';
 import { sqlBackends } from '../testing/sqlBackends.js';
 import { deadLetterStore, STORE_SOURCE } from './deadLetterStore.js';
@@ -140,6 +144,46 @@ for (const backend of await sqlBackends('runtime')) {
     });
   });
 }
+
+describe('takeover from a killed replica (SQLite file shared by two processes)', () => {
+  it('SIGKILL of the holder: the standby on the same host runs the processor at once, not after the TTL', async () => {
+    const path = join(dir, `replicas-${randomUUID()}.sqlite`);
+    const db = await createSqliteDatabase({ path });
+    cleanups.push(() => db.close());
+    await db.execute('CREATE TABLE IF NOT EXISTS ticks (job TEXT NOT NULL, owner TEXT NOT NULL)');
+    const script = fileURLToPath(new URL('./leaseHolder.fixture.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, path, 'job'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanups.push(async () => child.kill('SIGKILL'));
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        if (out.includes('running\n')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`replica exited early (${code})`)));
+    });
+    // The standby has the same long TTL: only the holder's death can hand it the lease in time.
+    const standby = createProcessorRuntime({ leases: await createSqlLeaseStore(db), leaseTtlMs: 120_000 });
+    cleanups.push(() => standby.stop());
+    standby.add(tickCounter(db, 'job', () => 'standby'));
+    standby.start();
+    await eventually(async () => (await stateOf(standby, 'job')).state === 'standby', 'standing by');
+    const ticks = async (owner: string) =>
+      Number(
+        (await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM ticks WHERE owner = $1', [owner]))[0]!.n,
+      );
+    await eventually(async () => (await ticks('child')) >= 2, 'the replica ticking');
+    expect(await ticks('standby')).toBe(0);
+
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    await standby.whenRunning('job');
+    await eventually(async () => (await ticks('standby')) >= 2, 'the standby ticking');
+  });
+});
 
 describe('supervision (SQLite)', () => {
   const openDb = async () => {

@@ -75,6 +75,8 @@ export interface ProcessorRuntimeOptions {
   leases: LeaseStore;
   /** Lease time to live: a standby takes over at most this long after the holder stopped renewing. Default 10 s. */
   leaseTtlMs?: number;
+  /** How often a standby tries to take a lease over. Default: a third of the TTL, at most 1 s. */
+  acquireEveryMs?: number;
   /** /ready fails when a processor has more waiting units than this. Default 10,000. */
   maxLagEvents?: number;
   /** /ready fails when a processor's oldest waiting unit is older than this. Default 300 s. */
@@ -140,6 +142,7 @@ export function createProcessorRuntime(options: ProcessorRuntimeOptions): Proces
   const { leases } = options;
   const ttl = options.leaseTtlMs ?? 10_000;
   const renewEvery = Math.max(20, Math.floor(ttl / 3));
+  const acquireEvery = options.acquireEveryMs ?? Math.min(1_000, renewEvery);
   const maxLagEvents = options.maxLagEvents ?? 10_000;
   const maxLagSeconds = options.maxLagSeconds ?? 300;
   const deadAfter = Math.max(1, options.deadAfterFailures ?? 10);
@@ -201,7 +204,7 @@ export function createProcessorRuntime(options: ProcessorRuntimeOptions): Proces
         }
         if (!acquired) {
           if (entry.state !== 'dead') entry.state = 'standby';
-          await pause(entry, renewEvery);
+          await pause(entry, acquireEvery);
           continue;
         }
         entry.leader = true;
