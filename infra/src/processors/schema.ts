@@ -39,8 +39,6 @@ const DDL = [
     attempts INTEGER NOT NULL,
     failed_at TEXT NOT NULL
   )`,
-  // Retention deletes by age.
-  `CREATE INDEX IF NOT EXISTS estia_inbox_handled_at ON estia_inbox (handled_at)`,
   `CREATE INDEX IF NOT EXISTS estia_dead_letters_consumer ON estia_dead_letters (consumer, failed_at)`,
 ];
 
