@@ -9,12 +9,12 @@ import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
 import { startService } from '@estia/infra/runtime/startService.js';
 import { createPostgresDatabase } from '@estia/infra/sql/postgresDatabase.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
-import { startExpiryScheduler } from './application/expiryScheduler.js';
+import { expiryProcessor } from './application/expiryScheduler.js';
 import { createBlindIndex } from './application/blindIndex.js';
 import { loadBlindIndexKey, loadMasterKey, readMasterKeyFile } from './application/masterKey.js';
 import { createReferralsApplication } from './application/referralsApplication.js';
 import { auditRoutes } from './audit/auditRoutes.js';
-import { startDeadlineScheduler } from './deadlines/scheduler.js';
+import { deadlineReminderProcessor } from './deadlines/scheduler.js';
 import { REGISTRY_FACTS_GROUP, applyRegistryEvent } from './directory/registryConsumer.js';
 import { referralsRoutes } from './http/referralsRoutes.js';
 import { MATCHING_PLACEMENTS_GROUP, applyMatchingEvent } from './placements/matchingConsumer.js';
@@ -55,7 +55,6 @@ await startService({
       ...(masterKeyFile && !config.KEY_ENCRYPTION_KEY ? { reloadKeys: () => readMasterKeyFile(masterKeyFile) } : {}),
     });
     const app = createReferralsApplication({ store: infra.store, db: infra.db, keyStore, blindIndex });
-    const stoppers: { name: string; close: () => Promise<void> }[] = [];
 
     return {
       projections: [referralsReadModelProjection(keyStore, blindIndex)],
@@ -81,30 +80,13 @@ await startService({
         });
         await http.register(auditRoutes, { prefix: '/v1', store: infra.store, db: infra.db, keyStore, projector });
       },
-      afterStart: async () => {
-        const expiry = startExpiryScheduler(app, infra.db, {
-          onError: (err) => logger.error({ err }, 'expiry run failed'),
-        });
-        stoppers.push({ name: 'expiry scheduler', close: () => expiry.stop() });
-        const reminders = startDeadlineScheduler({
-          store: infra.store,
-          db: infra.db,
-          keyStore,
-          env: process.env,
-          onError: (err) => logger.error({ err }, 'deadline reminders run failed'),
-        });
-        stoppers.push({ name: 'deadline scheduler', close: () => reminders.stop() });
-      },
-      // Closed in reverse: the schedulers (which issue commands) stop before the key store closes.
-      closers: [
-        { name: 'key store', close: () => keysDb.close() },
-        {
-          name: 'schedulers',
-          close: async () => {
-            for (const s of stoppers) await s.close();
-          },
-        },
+      // Supervised by the processor runtime (one replica, restart with backoff, lag in /ready); they
+      // stop before the key store closes (the processors drain first).
+      processors: [
+        expiryProcessor(app, infra.db),
+        deadlineReminderProcessor({ store: infra.store, db: infra.db, keyStore, env: process.env }),
       ],
+      closers: [{ name: 'key store', close: () => keysDb.close() }],
     };
   },
 });
