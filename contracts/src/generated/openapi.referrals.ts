@@ -491,6 +491,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/referrals/{referralId}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every move of a referral, oldest first: what it became and from what, who (organisation and person) and when, with its reason or outcome and the note (sender, receiver or auditor)
+     * @description Read from the referral's own event stream. Messages are in the thread (`/messages`). Notes are personal data: absent once the client is erased. An auditor's read is recorded.
+     */
+    get: operations['getReferralHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/referrals/{referralId}/hold': {
     parameters: {
       query?: never;
@@ -1028,12 +1048,55 @@ export interface components {
       updatedAt?: components['schemas']['DateTime'];
     };
     ReferralCounts: {
+      /** @description Unanswered referrals past their response time, received and sent (the same as `GET /v1/referrals?overdue=true`). */
+      overdue: {
+        received: number;
+        sent: number;
+      };
       received: {
         [key: string]: number;
       };
       sent: {
         [key: string]: number;
       };
+    };
+    ReferralHistory: {
+      items: {
+        at: components['schemas']['DateTime'];
+        /** @description Null when the network did it (expiry). */
+        by: {
+          organisationId: string;
+          userId: string;
+        } | null;
+        consentOverride?: {
+          note?: string;
+          reasonCode: string;
+        };
+        eventId: string;
+        forwardedFromReferralId?: components['schemas']['Uuid'];
+        newReferralId?: components['schemas']['Uuid'];
+        outcome?: string;
+        outcomeNote?: string;
+        previousStatus: components['schemas']['ReferralStatus'] | null;
+        reasonCode?: string;
+        reasonNote?: string;
+        status: components['schemas']['ReferralStatus'];
+        toOrganisationId?: string;
+        /** @enum {string} */
+        type:
+          | 'ReferralRequested'
+          | 'ReferralAccepted'
+          | 'ReferralRejected'
+          | 'ReferralStarted'
+          | 'ReferralPutOnHold'
+          | 'ReferralResumed'
+          | 'ReferralCompleted'
+          | 'ReferralFailed'
+          | 'ReferralCancelled'
+          | 'ReferralForwarded'
+          | 'ReferralExpired';
+      }[];
+      referralId: components['schemas']['Uuid'];
     };
     ReferralList: {
       items: components['schemas']['Referral'][];
@@ -2294,6 +2357,32 @@ export interface operations {
       410: components['responses']['Gone'];
       412: components['responses']['PreconditionFailed'];
       422: components['responses']['UnprocessableContent'];
+    };
+  };
+  getReferralHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReferralHistory'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
     };
   };
   holdReferral: {

@@ -8,6 +8,7 @@ import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
 import type { Projector } from '@estia/infra/projections/projector.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { recordAuditorRead } from '../application/auditReads.js';
+import { loadReferralHistory } from '../application/referralHistory.js';
 import { loadClientProfile, profileWithinScope } from '../application/clientProfile.js';
 import type { CallContext, ReferralsApplication } from '../application/referralsApplication.js';
 import { referralStreamId, type ReferralStatus } from '../domain/referrals/referralTypes.js';
@@ -132,7 +133,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
   const requireReferralAccess = async (
     request: FastifyRequest,
     referralId: string,
-    resource: 'referral' | 'referral-messages',
+    resource: 'referral' | 'referral-messages' | 'referral-history',
   ) => {
     if (!isAuditor(request)) requireOfficer(request);
     if (isAuditor(request)) {
@@ -406,7 +407,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     },
   );
 
-  http.get('/referrals/counts', async (request) => countsByStatus(db, actorOf(request).organisationId));
+  http.get('/referrals/counts', async (request) => countsByStatus(db, actorOf(request).organisationId, app.now()));
 
   http.get('/referrals/:id', { schema: params('id') }, async (request: Req, reply) => {
     await requireReferralAccess(request, request.params.id, 'referral');
@@ -477,6 +478,17 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
           personal: { text: request.body.text as string },
         }),
       );
+    },
+  );
+
+  http.get<{ Params: { id: string } }>(
+    '/referrals/:id/history',
+    { schema: params('id'), preHandler: requireAuth({ scopes: ['referrals:read'] }) },
+    async (request) => {
+      await requireReferralAccess(request, request.params.id, 'referral-history');
+      const history = await loadReferralHistory(store, keyStore, request.params.id);
+      if (!history) throw hidden('referral');
+      return history;
     },
   );
 
