@@ -4,12 +4,19 @@ import { overdueReferrals } from '../projections/queries.js';
 import type { ReferralsApplication } from './referralsApplication.js';
 
 /**
- * Issues ExpireReferral for every unanswered referral past its response time. A referral answered
+ * Issues ExpireReferral for every unanswered referral past its response time plus `graceMs` (in
+ * between it is overdue: listed and counted for both sides, still answerable). A referral answered
  * meanwhile is refused by the decider (the read model may lag): that refusal is expected, not an error.
  */
-export async function expireOverdue(app: ReferralsApplication, db: SqlExecutor, now: string): Promise<string[]> {
+export async function expireOverdue(
+  app: ReferralsApplication,
+  db: SqlExecutor,
+  now: string,
+  graceMs = 0,
+): Promise<string[]> {
   const expired: string[] = [];
-  for (const referral of await overdueReferrals(db, now)) {
+  // Overdue first (officers see it and can still answer), expired once the grace has passed too.
+  for (const referral of await overdueReferrals(db, new Date(Date.parse(now) - graceMs).toISOString())) {
     try {
       await app.expireReferral(referral.referralId, now);
       expired.push(referral.referralId);
@@ -29,12 +36,12 @@ export async function expireOverdue(app: ReferralsApplication, db: SqlExecutor, 
 export function startExpiryScheduler(
   app: ReferralsApplication,
   db: SqlExecutor,
-  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
+  options: { intervalMs?: number; graceMs?: number; onError?: (error: unknown) => void } = {},
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = running
-      .then(() => expireOverdue(app, db, new Date().toISOString()))
+      .then(() => expireOverdue(app, db, new Date().toISOString(), options.graceMs ?? 0))
       .catch((error: unknown) => options.onError?.(error));
   }, options.intervalMs ?? 60_000);
   timer.unref();
