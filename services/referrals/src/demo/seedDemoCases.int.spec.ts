@@ -85,6 +85,9 @@ describe('demo caseloads', () => {
       const counts = await countsByStatus(h!.db, org, new Date().toISOString());
       expect(Object.values(counts.sent).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     }
+    // One was sent under a consent override, for the auditors' report.
+    const overrides = await h!.db.query('SELECT referral_id FROM rf_referrals WHERE consent_overridden = 1');
+    expect(overrides).toHaveLength(1);
     // Names are sealed in the log, like every client's.
     expect(JSON.stringify(await h!.store.readAll())).not.toContain('Rahimi');
   });

@@ -97,7 +97,7 @@ export async function seedDemoCases(deps: DemoSeedDeps, options: { perOrganisati
     await deps.store.append(DEMO_PROGRESS_STREAM, [{ type, data: { index } }], { expectedVersion: 'any' });
   };
 
-  const perOrganisation = options.perOrganisation ?? 2;
+  const perOrganisation = options.perOrganisation ?? 3;
   const startedAt = realNow();
   const cases = demoCases(organisations.length * perOrganisation, startedAt);
   let seeded = 0;
@@ -105,7 +105,8 @@ export async function seedDemoCases(deps: DemoSeedDeps, options: { perOrganisati
     if (finished.has(demo.index)) continue;
     const attempt = attempts.get(demo.index) ?? 0;
     await mark('DemoCaseStarted', demo.index);
-    const sender = organisations[demo.index % organisations.length]!;
+    // Each member sends `perOrganisation` consecutive cases, so its outbox shows different states.
+    const sender = organisations[Math.floor(demo.index / perOrganisation) % organisations.length]!;
     // Another member's service, a different one for each case of the sender.
     const elsewhere = directory.filter((s) => s.organisationId !== sender);
     const service = elsewhere[(demo.index * 7) % elsewhere.length]!;
@@ -137,18 +138,21 @@ export async function seedDemoCases(deps: DemoSeedDeps, options: { perOrganisati
     clock = startedAt - demo.registeredDaysAgo * DAY;
     await settle(await app.registerClient(senderCtx, { clientId, personal: demo.personal, confirmedNew: true }));
     clock += HOUR;
-    await settle(
-      await app.clientCommand(senderCtx, {
-        type: 'GiveConsent',
-        clientId,
-        consentId: id('consent'),
-        purpose: 'referral',
-        recipient: { serviceCategory: service.category },
-        scope: ['needs', 'languages', 'legal_status'],
-        method: 'written',
-        expiresAt: null,
-      }),
-    );
+    // The first case is sent without consent under the override (the auditors' report has a row).
+    const overridden = demo.index === 0;
+    if (!overridden)
+      await settle(
+        await app.clientCommand(senderCtx, {
+          type: 'GiveConsent',
+          clientId,
+          consentId: id('consent'),
+          purpose: 'referral',
+          recipient: { serviceCategory: service.category },
+          scope: ['needs', 'languages', 'legal_status'],
+          method: 'written',
+          expiresAt: null,
+        }),
+      );
     await settle(
       await app.needsCommand(senderCtx, {
         type: 'AssessNeed',
@@ -161,13 +165,24 @@ export async function seedDemoCases(deps: DemoSeedDeps, options: { perOrganisati
     );
     clock = startedAt - sentDaysAgo * DAY - (demo.end === 'requested' ? HOUR : 0);
     await settle(
-      await app.sendReferral(senderCtx, {
-        referralId,
-        clientId,
-        serviceId: service.serviceId,
-        share: ['needs', 'languages'],
-        needId: id('need'),
-      }),
+      await app.sendReferral(
+        overridden ? { actor: { ...senderCtx.actor, roles: ['referral_officer', 'consent_override'] } } : senderCtx,
+        {
+          referralId,
+          clientId,
+          serviceId: service.serviceId,
+          share: ['needs', 'languages'],
+          needId: id('need'),
+          ...(overridden
+            ? {
+                consentOverride: {
+                  code: 'vital_interest',
+                  note: 'No shelter tonight; consent to be recorded tomorrow.',
+                },
+              }
+            : {}),
+        },
+      ),
     );
     const step = async (actor: 'sender' | 'receiver', hoursLater: number, command: Record<string, unknown>) => {
       clock += hoursLater * HOUR;
