@@ -21,7 +21,7 @@ import { codeOfConductFanOut } from './application/codeOfConductFanOut.js';
 import { projectionProcessors } from '@estia/infra/processors/projectionProcessors.js';
 import { loadOrCreateKeyRing } from './auth/keyRingFile.js';
 import { publicJwks } from './auth/signingKeys.js';
-import { hasOrganisations, seedDemo } from './demo/seedDemo.js';
+import { demoState, seedDemo } from './demo/seedDemo.js';
 import { registryRoutes } from './http/registryRoutes.js';
 import { registryProjections } from './projections/registryProjections.js';
 
@@ -72,7 +72,9 @@ await startService({
         });
       },
       afterStart: async (projector) => {
-        if (config.DEMO_DATA && !(await hasOrganisations(store))) {
+        // A first start seeds the demo; a start after an interrupted seed finishes it.
+        const progress = config.DEMO_DATA ? await demoState(store) : 'foreign';
+        if (progress === 'empty' || progress === 'partial') {
           const demo = await seedDemo(ctx, db, {
             // The people read model is the projector's; the seeder waits for it instead of writing it.
             waitForPeople: async (position) => projector.waitFor(position, 30_000),

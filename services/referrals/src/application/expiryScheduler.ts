@@ -7,12 +7,19 @@ import { overdueReferrals } from '../projections/queries.js';
 import type { ReferralsApplication } from './referralsApplication.js';
 
 /**
- * Issues ExpireReferral for every unanswered referral past its response time. A referral answered
+ * Issues ExpireReferral for every unanswered referral past its response time plus `graceMs` (in
+ * between it is overdue: listed and counted for both sides, still answerable). A referral answered
  * meanwhile is refused by the decider (the read model may lag): that refusal is expected, not an error.
  */
-export async function expireOverdue(app: ReferralsApplication, db: SqlExecutor, now: string): Promise<string[]> {
+export async function expireOverdue(
+  app: ReferralsApplication,
+  db: SqlExecutor,
+  now: string,
+  graceMs = 0,
+): Promise<string[]> {
   const expired: string[] = [];
-  for (const referral of await overdueReferrals(db, now)) {
+  // Overdue first (officers see it and can still answer), expired once the grace has passed too.
+  for (const referral of await overdueReferrals(db, new Date(Date.parse(now) - graceMs).toISOString())) {
     try {
       await app.expireReferral(referral.referralId, now);
       expired.push(referral.referralId);
@@ -38,13 +45,13 @@ export const EXPIRY_PROCESSOR = 'referrals.expiry';
 export function expiryProcessor(
   app: ReferralsApplication,
   db: SqlExecutor,
-  options: { everyMs?: number; clock?: Clock } = {},
+  options: { everyMs?: number; graceMs?: number; clock?: Clock } = {},
 ): ProcessorDefinition {
   const clock = options.clock ?? systemClock;
   return scheduleProcessor({
     name: EXPIRY_PROCESSOR,
     everyMs: options.everyMs ?? 60_000,
-    tick: async () => (await expireOverdue(app, db, clock().toISOString())).length,
+    tick: async () => (await expireOverdue(app, db, clock().toISOString(), options.graceMs ?? 0)).length,
     lag: async () => {
       const now = clock();
       const [row] = await db.query<{ n: number | string; oldest: string | null }>(
