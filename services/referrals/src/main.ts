@@ -15,6 +15,9 @@ import { loadBlindIndexKey, loadMasterKey, readMasterKeyFile } from './applicati
 import { createReferralsApplication } from './application/referralsApplication.js';
 import { auditRoutes } from './audit/auditRoutes.js';
 import { deadlineReminderProcessor } from './deadlines/scheduler.js';
+import { deadlineConfigSchema } from './deadlines/deadlineConfig.js';
+import { remindersProjection } from './deadlines/remindersProjection.js';
+import { reminderScheduleProjection } from './deadlines/reminderSchedule.js';
 import { REGISTRY_FACTS_GROUP, applyRegistryEvent } from './directory/registryConsumer.js';
 import { referralsRoutes } from './http/referralsRoutes.js';
 import { MATCHING_PLACEMENTS_GROUP, applyMatchingEvent } from './placements/matchingConsumer.js';
@@ -29,6 +32,7 @@ await startService({
     KEY_ENCRYPTION_KEY: str().optionalField(),
     BLIND_INDEX_KEY: str().optionalField(),
     KEY_ENCRYPTION_KEYS_PREVIOUS: str().optionalField(),
+    ...deadlineConfigSchema,
   },
   async build({ config, logger, infra }) {
     const dir = join(config.DATA_DIR, 'referrals');
@@ -54,10 +58,19 @@ await startService({
       // Embedded mode: `pnpm run keys rotate` may add a master key version to the file while we run.
       ...(masterKeyFile && !config.KEY_ENCRYPTION_KEY ? { reloadKeys: () => readMasterKeyFile(masterKeyFile) } : {}),
     });
+    const deadlines = {
+      permitDays: config.REMINDER_PERMIT_DAYS,
+      receptionDays: config.REMINDER_RECEPTION_DAYS,
+      intervalMs: config.REMINDER_INTERVAL_SECONDS * 1000,
+    };
     const app = createReferralsApplication({ store: infra.store, db: infra.db, keyStore, blindIndex });
 
     return {
-      projections: [referralsReadModelProjection(keyStore, blindIndex)],
+      projections: [
+        referralsReadModelProjection(keyStore, blindIndex),
+        remindersProjection(keyStore),
+        reminderScheduleProjection(keyStore, deadlines),
+      ],
       publicEvents: createReferralsRelayMapper({
         store: infra.store,
         keyStore,
@@ -84,7 +97,7 @@ await startService({
       // stop before the key store closes (the processors drain first).
       processors: [
         expiryProcessor(app, infra.db),
-        deadlineReminderProcessor({ store: infra.store, db: infra.db, keyStore, env: process.env }),
+        deadlineReminderProcessor({ store: infra.store, db: infra.db, keyStore, config: deadlines }),
       ],
       closers: [{ name: 'key store', close: () => keysDb.close() }],
     };
