@@ -107,7 +107,7 @@ describe('the console, end to end in a browser', () => {
     requester = { context, page, errors };
   }, 60_000);
 
-  it('the holder approves it on its access requests, with the client\'s consent; the requester opens the case', async () => {
+  it("the holder approves it on its access requests, with the client's consent; the requester opens the case", async () => {
     const page = sender.page;
     await page.goto('/caseload');
     await page.getByRole('link', { name: 'Access requests' }).click();
