@@ -135,9 +135,7 @@ function CaseAudit(props: { clientId: string; asOf?: string | undefined }) {
                     ))}
                   </tbody>
                 </table>
-                <p className="muted">
-                  {t('audit.eventCount', { formatted: format.number(shown.length) })}
-                </p>
+                <p className="muted">{t('audit.eventCount', { formatted: format.number(shown.length) })}</p>
               </>
             );
           }}
