@@ -695,7 +695,7 @@ export interface components {
     };
     Health: {
       /** @constant */
-      status: 'ok';
+      status: 'up';
     };
     /** @description An Open Referral HSDS 3.0 body (compiled schemas in contracts/hsds); validated by tests with validateHsds. */
     HsdsBody: Record<string, unknown>;
@@ -795,10 +795,10 @@ export interface components {
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
-        [key: string]: 'ok' | 'failing';
+        [key: string]: 'ok' | 'failed';
       };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
+      /** @constant */
+      status: 'ready';
     };
     Reason: {
       reason: string;
@@ -963,13 +963,13 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A dependency is failing. */
+    /** @description A dependency is failing or the process is shutting down: a problem naming the failing checks. */
     NotReady: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['Readiness'];
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
@@ -1003,6 +1003,15 @@ export interface components {
     };
     /** @description Missing, expired or invalid access token. */
     Unauthorized: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The request is well formed but a business rule refuses it, or its Idempotency-Key was used with another request. */
+    Unprocessable: {
       headers: {
         [name: string]: unknown;
       };
@@ -1655,6 +1664,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   getExchangeStatus: {
@@ -1930,6 +1940,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   changeRoles: {
@@ -1963,6 +1974,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   registerService: {
@@ -1994,6 +2006,7 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
+      422: components['responses']['Unprocessable'];
     };
   };
   changeServiceCapacity: {
@@ -2027,6 +2040,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   updateServiceDetails: {
@@ -2060,6 +2074,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   withdrawService: {
