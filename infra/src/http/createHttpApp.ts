@@ -5,6 +5,7 @@ import type { TokenVerifier } from '../auth/tokenVerifier.js';
 import { AppError } from '../errors/appError.js';
 import type { EventStore } from '../eventStore/types.js';
 import { registerAuthentication } from './authentication.js';
+import { CONTRACT_CHECK_ENV, registerContractConformance } from './contractConformance.js';
 import { registerHealthRoutes, type ProcessorReadiness, type ReadinessCheck } from './health.js';
 import { registerMetrics } from './httpMetrics.js';
 import type { MetricsRegistry } from './metrics.js';
@@ -97,6 +98,9 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
 
   app.decorate('lifecycle', { accepting: true });
   registerRequestContext(app);
+  // Under test, every answer is checked against the service's contract (first onSend hook: it sees the
+  // final payload of every route, the framework's errors included).
+  if (process.env[CONTRACT_CHECK_ENV] === '1') registerContractConformance(app, options.service);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
