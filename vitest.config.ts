@@ -10,7 +10,13 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['**/src/**/*.unit.spec.ts', 'scripts/**/*.unit.spec.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['**/src/**/*.unit.spec.ts', 'scripts/**/*.unit.spec.ts', 'bench/**/*.unit.spec.ts'],
+        },
+      },
       { extends: true, test: { name: 'int', include: ['**/src/**/*.int.spec.ts'], fileParallelism: true } },
       {
         extends: true,

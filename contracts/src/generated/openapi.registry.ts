@@ -19,6 +19,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A fresh access token for a signed-in person, in exchange for their still-valid one (for back ends that hold people's sessions)
+     * @description Carries the person's current roles and organisation and the moment of the password sign-in (`auth_time`); refused for API clients, deactivated people, expired tokens and sign-ins older than 12 hours. Authenticated by the token in the body.
+     */
+    post: operations['refreshToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/sign-in': {
     parameters: {
       query?: never;
@@ -797,11 +817,28 @@ export interface components {
       checks: {
         [key: string]: 'ok' | 'failed';
       };
+      /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
+      processors?: {
+        failures: number;
+        kind: string;
+        lagEvents: number | null;
+        lagSeconds: number | null;
+        lastError?: string;
+        leader: boolean;
+        name: string;
+        parked: number | null;
+        processed: number;
+        restarts: number;
+        state: string;
+      }[];
       /** @constant */
       status: 'ready';
     };
     Reason: {
       reason: string;
+    };
+    RefreshToken: {
+      access_token: string;
     };
     /** @description NUTS code where available, e.g. EL30. */
     RegionCode: string;
@@ -1045,6 +1082,33 @@ export interface operations {
           'application/json': components['schemas']['Jwks'];
         };
       };
+    };
+  };
+  refreshToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefreshToken'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      429: components['responses']['TooManyRequests'];
     };
   };
   signIn: {

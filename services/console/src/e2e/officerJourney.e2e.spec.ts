@@ -22,6 +22,7 @@ const axeAt = async (name: string, page: Page) => {
   violations[name] = await seriousViolations(page);
 };
 let sender: Awaited<ReturnType<typeof senderRefers>>;
+let requester: Awaited<ReturnType<typeof newPage>> | undefined;
 
 beforeAll(async () => {
   [network, chromium] = await Promise.all([startNetwork(), launchBrowser()]);
@@ -70,7 +71,14 @@ describe('the console, end to end in a browser', () => {
     await page.getByText('استلمنا الإحالة، الموعد يوم الاثنين.').waitFor();
     await page.getByText('Need met').first().waitFor();
     await page.goto('/referrals?box=outbox&status=completed');
-    await page.getByRole('button', { name: /Completed\s*1/ }).waitFor();
+    await page.getByRole('button', { name: /Completed\s*\d+/, pressed: true }).waitFor();
+    await page.locator(`a[href="${new URL(sender.referralUrl).pathname}"]`).waitFor();
+    // Every move is on the timeline, with who did it.
+    await page.goto(sender.referralUrl);
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    for (const status of ['Waiting for an answer', 'Accepted', 'In progress', 'Completed'])
+      await timeline.locator('.badge', { hasText: status }).first().waitFor();
+    await timeline.getByText('Open Doors Athens (demo)').first().waitFor();
   }, 60_000);
 
   it('another member registering the same person is told they may already be known, and asks for access', async () => {
@@ -93,6 +101,28 @@ describe('the console, end to end in a browser', () => {
     await axeAt('register-duplicate', page);
     await page.getByRole('button', { name: 'Request access' }).click();
     await page.getByText('Your request was sent. The case opens for you once the holder approves it.').waitFor();
+    await page.getByRole('link', { name: 'Access requests' }).click();
+    await page.getByRole('link', { name: 'Sent' }).click();
+    await page.getByText('Waiting').first().waitFor();
+    requester = { context, page, errors };
+  }, 60_000);
+
+  it('the holder approves it on its access requests, with the client\'s consent; the requester opens the case', async () => {
+    const page = sender.page;
+    await page.goto('/caseload');
+    await page.getByRole('link', { name: 'Access requests' }).click();
+    const card = page.getByRole('listitem').filter({ hasText: 'Open Doors Athens (demo)' }).first();
+    await card.getByRole('button', { name: 'Approve with consent' }).click();
+    await axeAt('access-requests', page);
+    await card.getByLabel('How the client consented').selectOption({ index: 1 });
+    await card.getByRole('button', { name: 'Approve with consent' }).click();
+    await card.getByText('Approved').waitFor();
+
+    const { context, page: other, errors } = requester!;
+    await other.reload();
+    await other.getByText('Approved').first().waitFor();
+    await other.getByRole('link', { name: 'Open the case' }).first().click();
+    await other.getByRole('heading', { name: /Amira/ }).first().waitFor();
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);

@@ -124,6 +124,15 @@ const referralRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/ReferralPage'), 'ReferralPage'),
 });
 
+const accessRequestsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/access-requests',
+  validateSearch: (search: Record<string, unknown>): { box: 'incoming' | 'outgoing' } => ({
+    box: search.box === 'outgoing' ? 'outgoing' : 'incoming',
+  }),
+  component: lazyRouteComponent(() => import('./screens/AccessRequests'), 'AccessRequests'),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   signInRoute,
@@ -136,6 +145,7 @@ const routeTree = rootRoute.addChildren([
     referRoute,
     referralsRoute,
     referralRoute,
+    accessRequestsRoute,
   ]),
 ]);
 

@@ -71,7 +71,12 @@ export const REASONS = {
   closeNeed: ['need_met', 'need_met_elsewhere', 'client_declined', 'client_moved', 'no_longer_relevant'],
   withdrawConsent: ['client_request', 'purpose_ended', 'recorded_in_error'],
   override: ['vital_interest', 'legal_obligation', 'client_cannot_consent_now'],
+  declineAccess: ['client_refused', 'not_the_same_person', 'no_basis_for_sharing'],
+  revokeAccess: ['client_request', 'purpose_ended', 'recorded_in_error'],
 } as const;
+
+/** Why one member asks another for a case it holds (the access request's purpose codes the console offers). */
+export const ACCESS_PURPOSES = ['continuity_of_care'] as const;
 
 export const ALL_REASON_CODES = [...new Set(Object.values(REASONS).flat())].sort();
 

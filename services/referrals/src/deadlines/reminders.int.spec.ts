@@ -9,7 +9,9 @@ import { registerClient, startAuditHarness, type AuditHarness } from '../audit/a
 import { loadDeadlineConfig } from './deadlineConfig.js';
 import { issueDueReminders } from './issueReminders.js';
 import { REMINDER_ISSUED } from './reminderEvents.js';
-import { startDeadlineScheduler } from './scheduler.js';
+import { createSqlLeaseStore } from '@estia/infra/processors/leases.js';
+import { createProcessorRuntime } from '@estia/infra/processors/runtime.js';
+import { DEADLINE_REMINDERS_PROCESSOR, deadlineReminderProcessor } from './scheduler.js';
 
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const person = (familyName: string, legalStatus: Record<string, unknown>) => ({
@@ -133,21 +135,26 @@ describe('deadline reminders (SQLite, sealed dates, idempotent)', () => {
     expect(loadDeadlineConfig({})).toEqual({ permitDays: 30, receptionDays: 14, intervalMs: 3_600_000 });
     expect(() => loadDeadlineConfig({ REMINDER_PERMIT_DAYS: '0' })).toThrow(ConfigError);
     expect(() => loadDeadlineConfig({ REMINDER_RECEPTION_DAYS: 'two weeks' })).toThrow(/REMINDER_RECEPTION_DAYS/);
-    expect(() => startDeadlineScheduler({ ...h, env: { REMINDER_INTERVAL_SECONDS: '-5' } })).toThrow(ConfigError);
+    expect(() => deadlineReminderProcessor({ ...h, env: { REMINDER_INTERVAL_SECONDS: '-5' } })).toThrow(ConfigError);
 
     const late = await registerClient(h, person('Latecomer', { mustLeaveReceptionBy: inDays(3) }));
     await h.projector.waitFor((await h.store.readAll()).at(-1)!.position);
-    let scheduler: { stop(): Promise<void> } | undefined;
-    const issued = await new Promise<{ clientId: string }[]>((resolve, reject) => {
-      scheduler = startDeadlineScheduler({
-        ...h,
-        env: { REMINDER_INTERVAL_SECONDS: '3600' },
-        firstRunAfterMs: 0,
-        onIssued: resolve,
-        onError: reject,
-      });
+    const runtime = createProcessorRuntime({ leases: await createSqlLeaseStore(h.db) });
+    const issued = await new Promise<{ clientId: string }[]>((resolve) => {
+      runtime.add(
+        deadlineReminderProcessor({
+          ...h,
+          env: { REMINDER_INTERVAL_SECONDS: '3600' },
+          firstRunAfterMs: 0,
+          onIssued: resolve,
+        }),
+      );
+      runtime.start();
     });
-    await scheduler!.stop();
+    const [status] = await runtime.status();
+    expect(status).toMatchObject({ name: DEADLINE_REMINDERS_PROCESSOR, state: 'running', leader: true, failures: 0 });
+    await runtime.stop();
+    expect((await runtime.status())[0]!.state).toBe('stopped');
     expect(issued.map((r) => r.clientId)).toEqual([late]);
   });
 });
