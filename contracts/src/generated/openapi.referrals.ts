@@ -2134,6 +2134,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
       /** @description The client was erased; only organisations that held or worked the case are told, with erasedAt. */
       410: {
         headers: {

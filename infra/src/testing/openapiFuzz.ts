@@ -77,7 +77,7 @@ const EDGE_STRINGS = [
   '1e309',
   '00000000-0000-0000-0000-000000000000',
 ];
-const EDGE_NUMBERS = [-1, 0, 1, 2 ** 31, 2 ** 53 + 1, 9223372036854775807, -1e308, 1.5];
+const EDGE_NUMBERS = [-1, 0, 1, 2 ** 31, 2 ** 53 + 1, 2 ** 63, -1e308, 1.5];
 
 const junk: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>(...EDGE_STRINGS, ...EDGE_NUMBERS, null, true, [], {}, [null], { $ref: '#' }),
@@ -91,7 +91,10 @@ function deref(document: Schema, schema: unknown, depth = 0): Schema {
   let node = (schema ?? {}) as Schema;
   for (let i = 0; typeof node.$ref === 'string' && i < 10; i++) {
     const path = (node.$ref as string).replace(/^#\//, '').split('/');
-    node = path.reduce<Schema>((at, key) => (at[key.replace(/~1/g, '/').replace(/~0/g, '~')] ?? {}) as Schema, document);
+    node = path.reduce<Schema>(
+      (at, key) => (at[key.replace(/~1/g, '/').replace(/~0/g, '~')] ?? {}) as Schema,
+      document,
+    );
   }
   return depth > 50 ? {} : node;
 }
@@ -115,7 +118,8 @@ export function arbitraryFor(document: Schema, schema: unknown, depth = 0): fc.A
   if ('const' in s) return fc.constant(s.const);
   if (Array.isArray(s.enum)) return fc.constantFrom(...(s.enum as unknown[]));
   for (const key of ['oneOf', 'anyOf'] as const)
-    if (Array.isArray(s[key])) return fc.oneof(...(s[key] as unknown[]).map((x) => arbitraryFor(document, x, depth + 1)));
+    if (Array.isArray(s[key]))
+      return fc.oneof(...(s[key] as unknown[]).map((x) => arbitraryFor(document, x, depth + 1)));
   if (Array.isArray(s.allOf)) {
     const merged: Schema = {};
     for (const part of s.allOf as unknown[]) {
@@ -187,9 +191,7 @@ const broken = (value: unknown): fc.Arbitrary<unknown> => {
     ...(keys.length === 0
       ? []
       : [
-          fc
-            .tuple(fc.constantFrom(...keys), junk)
-            .map(([k, j]) => ({ ...(value as Record<string, unknown>), [k]: j })),
+          fc.tuple(fc.constantFrom(...keys), junk).map(([k, j]) => ({ ...(value as Record<string, unknown>), [k]: j })),
           fc.constantFrom(...keys).map((k) => {
             const { [k]: _dropped, ...rest } = value as Record<string, unknown>;
             return rest;
@@ -267,11 +269,14 @@ function plan(document: Schema, operation: Operation, target: FuzzTarget): fc.Ar
     { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
     {
       weight: 1,
-      arbitrary: fc.constantFrom('Bearer x', 'Bearer eyJhbGciOiJub25lIn0.e30.', 'Basic YTpi', 'Bearer ').map(
-        (value) => ({ kind: 'garbage' as const, value }),
-      ),
+      arbitrary: fc
+        .constantFrom('Bearer x', 'Bearer eyJhbGciOiJub25lIn0.e30.', 'Basic YTpi', 'Bearer ')
+        .map((value) => ({ kind: 'garbage' as const, value })),
     },
-    { weight: 8, arbitrary: fc.integer({ min: 0, max: principals - 1 }).map((index) => ({ kind: 'principal' as const, index })) },
+    {
+      weight: 8,
+      arbitrary: fc.integer({ min: 0, max: principals - 1 }).map((index) => ({ kind: 'principal' as const, index })),
+    },
   );
   const valid = operation.body ? arbitraryFor(document, operation.body) : fc.constant(undefined);
   const body = operation.body
@@ -351,7 +356,7 @@ export async function fuzzService(target: FuzzTarget, options: { seed: number; r
       payload = p.body.value;
       headers['content-type'] = p.body.type;
     }
-    const label = `${p.operation.method} ${url} as ${p.auth.kind === 'principal' ? JSON.stringify(target.principals[p.auth.index]) : p.auth.kind}${payload === undefined ? '' : ` body ${payload.slice(0, 300)}`}`;
+    const label = `${p.operation.method} ${url.length > 200 ? `${url.slice(0, 200)}…` : url} as ${p.auth.kind === 'principal' ? JSON.stringify(target.principals[p.auth.index]) : p.auth.kind}${payload === undefined ? '' : ` body ${payload.slice(0, 300)}`}`;
     const before = await target.head();
     const response = await target.inject({
       method: p.operation.method,

@@ -81,7 +81,13 @@ describe('referrals: seeded fuzz of every operation', () => {
     });
     await h.projector.waitFor(assessed.lastPosition!);
     const referralId = randomUUID();
-    const sent = await h.app.sendReferral(a, { referralId, clientId, serviceId: HOUSING_AT_B, share: ['needs'], needId });
+    const sent = await h.app.sendReferral(a, {
+      referralId,
+      clientId,
+      serviceId: HOUSING_AT_B,
+      share: ['needs'],
+      needId,
+    });
     await h.projector.waitFor(sent.lastPosition!);
     const accepted = await h.app.referralCommand(b, { type: 'AcceptReferral', referralId } as never);
     await h.projector.waitFor(accepted.lastPosition!);
@@ -116,5 +122,5 @@ describe('referrals: seeded fuzz of every operation', () => {
     console.log(formatFuzzReport('referrals', report));
     expect(report.findings.slice(0, 20)).toEqual([]);
     expect(report.requests).toBe(RUNS);
-  });
+  }, 300_000);
 });
