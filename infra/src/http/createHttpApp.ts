@@ -12,7 +12,7 @@ import type { MetricsRegistry } from './metrics.js';
 import { registerIdempotency } from './idempotency.js';
 import { createLogger } from './logger.js';
 import { registerOpenApiDocs } from './openapiDocs.js';
-import { notFoundHandler, problemErrorHandler } from './problem.js';
+import { frameworkProblem, notFoundHandler, problemErrorHandler } from './problem.js';
 import { genRequestId, registerRequestContext } from './requestContext.js';
 import { buildValidatorFactory } from './schemaValidation.js';
 
@@ -89,6 +89,8 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
+    // A malformed or overlong URL is answered before routing: as a problem, like every other error.
+    frameworkErrors: (error, request, reply) => frameworkProblem(error, request, reply),
     schemaController: {
       compilersFactory: {
         buildValidator: buildValidatorFactory({ extraKeywords: options.extraSchemaKeywords ?? [] }) as never,
