@@ -55,7 +55,8 @@ export interface Bus {
   /**
    * Erasure (GDPR art. 17): removes every message of `topic` under `key` published before the message
    * `beforeEventId`. Idempotent: the relay repeats it after a crash. Embedded: payloads blanked in place at
-   * once, their bytes zeroed. Kafka: a tombstone, effective once the topic (cleanup.policy=compact,delete) compacts.
+   * once, their bytes zeroed. Kafka cannot delete a record and event topics are cleanup.policy=delete
+   * (never compacted by key): the earlier payloads leave the topic once its retention.ms has passed.
    */
   forget(topic: string, key: string, options: ForgetOptions): Promise<void>;
   consume(options: ConsumeOptions): Promise<BusConsumer>;
