@@ -36,6 +36,7 @@ const OPPORTUNITY_STATUS: Partial<Record<OpportunityEvent['type'], string>> = {
  */
 export const matchingReadModels = (engine: MatchEngine): Projection => ({
   name: 'matching.read-models.v1',
+  batchWrites: true,
   async migrate(db) {
     await migrateMatchingTables(db);
   },

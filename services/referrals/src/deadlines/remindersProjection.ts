@@ -32,6 +32,7 @@ async function migrate(db: SqlDatabase): Promise<void> {
  */
 export const remindersProjection: Projection = {
   name: REMINDERS_PROJECTION,
+  batchWrites: true,
   types: [REMINDER_ISSUED, 'ClientErased'],
   migrate,
   async reset(tx) {
