@@ -30,7 +30,7 @@ async function body(adapter: Adapter, size: number, record: PointRecorder): Prom
     });
     const projections: Projection[] = [
       referralsReadModelProjection(keyStore, createBlindIndex(randomBytes(32))),
-      remindersProjection,
+      remindersProjection(keyStore),
     ];
     const traffic = referralTraffic(200);
     const seeded = await record.phase('seed (append)', () =>

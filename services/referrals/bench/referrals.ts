@@ -88,7 +88,7 @@ async function body(N: number, record: PointRecorder): Promise<void> {
           organisationId: traffic.organisations[k % ORGS]!,
           side: 'receiver',
         }),
-      'counts per status': (k) => countsByStatus(db, traffic.organisations[k % ORGS]!),
+      'counts per status': (k) => countsByStatus(db, traffic.organisations[k % ORGS]!, new Date().toISOString()),
       'client overview': (k) => clientOverview(db, traffic.sampledClients[k % traffic.sampledClients.length]!),
     };
 
