@@ -1,6 +1,7 @@
 import type { EventStore, StoredEvent } from '../eventStore/types.js';
 import { startProjector, type Projector } from '../projections/projector.js';
 import type { Projection } from '../projections/projection.js';
+import { handleBatch } from '../projections/writeBatch.js';
 import type { SqlDatabase } from '../sql/types.js';
 import { sleep } from './backoff.js';
 import { checkpointStore } from './checkpointStore.js';
@@ -94,7 +95,9 @@ export async function projectionProcessors(
           reset: (tx) => projection.reset(tx),
           handle: async (tx, events) => {
             try {
-              await projection.handle(tx, events);
+              // The batch's writes (sent together when the projection allows) are flushed in here, so a
+              // failing write is the batch's failure too.
+              await handleBatch(projection, tx, events);
             } catch (error) {
               failed = { events, error };
               throw error;

@@ -39,6 +39,7 @@ export const MATCHING_READ_MODELS = 'matching.read-models.v1';
 
 export const matchingReadModels = (engine: MatchEngine): Projection => ({
   name: MATCHING_READ_MODELS,
+  batchWrites: true,
   async migrate(db) {
     await migrateMatchingTables(db);
   },

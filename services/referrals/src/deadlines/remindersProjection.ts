@@ -60,6 +60,7 @@ async function migrate(db: SqlDatabase): Promise<void> {
  */
 export const remindersProjection = (keyStore: KeyStore): Projection => ({
   name: REMINDERS_PROJECTION,
+  batchWrites: true,
   types: [REMINDER_ISSUED, 'ClientErased', 'LegalStatusChanged'],
   migrate,
   async reset(tx) {
