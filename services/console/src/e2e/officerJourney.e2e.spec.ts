@@ -27,7 +27,7 @@ let requester: Awaited<ReturnType<typeof newPage>> | undefined;
 
 beforeAll(async () => {
   [network, chromium] = await Promise.all([startNetwork(), launchBrowser()]);
-}, 180_000);
+}, 540_000);
 
 afterAll(async () => {
   await chromium?.close();
