@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Validates every answer tests see against the OpenAPI documents (a drift fails the test).
+    setupFiles: ['./scripts/vitest.setup.ts'],
     reporters: ['default', './scripts/summaryReporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
