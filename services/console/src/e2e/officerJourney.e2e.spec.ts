@@ -27,7 +27,7 @@ let requester: Awaited<ReturnType<typeof newPage>> | undefined;
 
 beforeAll(async () => {
   [network, chromium] = await Promise.all([startNetwork(), launchBrowser()]);
-}, 180_000);
+}, 540_000);
 
 afterAll(async () => {
   await chromium?.close();
@@ -128,12 +128,6 @@ describe('the console, end to end in a browser', () => {
     await context.close();
   }, 60_000);
 
-  it('every screen has no serious or critical accessibility violation (axe-core)', () => {
-    expect(Object.keys(violations).length).toBeGreaterThanOrEqual(12);
-    const found = Object.entries(violations).filter(([, list]) => list.length > 0);
-    expect(found, JSON.stringify(found, null, 2)).toEqual([]);
-  });
-
   it('the public directory is searchable without signing in: category, language, area, intake', async () => {
     const { context, page, errors } = await newPage(chromium.browser, { baseURL: network.console });
     await page.goto('/directory');
@@ -216,6 +210,12 @@ describe('the console, end to end in a browser', () => {
     expect(dpo.errors).toEqual([]);
     await dpo.context.close();
   }, 120_000);
+
+  it('every screen has no serious or critical accessibility violation (axe-core)', () => {
+    expect(Object.keys(violations).length).toBeGreaterThanOrEqual(18);
+    const found = Object.entries(violations).filter(([, list]) => list.length > 0);
+    expect(found, JSON.stringify(found, null, 2)).toEqual([]);
+  });
 
   it('signing out ends the session on the server', async () => {
     const page = sender.page;

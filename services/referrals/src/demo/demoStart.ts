@@ -17,7 +17,7 @@ export async function seedDemoCaseloads(options: {
   const { deps } = options;
   const started = (await deps.store.readStream(DEMO_PROGRESS_STREAM, { maxCount: 1 })).length > 0;
   if (!started && (await deps.store.listStreams({ prefix: clientStreamId(''), limit: 1 })).length > 0) return 0;
-  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 570_000);
   let expected: number | null = null;
   while (Date.now() < deadline) {
     try {

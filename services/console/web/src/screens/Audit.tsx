@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useQuery } from '@tanstack/react-query';
+import { useIsFetching, useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearch } from '@tanstack/react-router';
 import { referrals, unwrap } from '../api/clients.js';
 import { OrganisationName, QueryState, Section, StatusBadge } from '../components/display.js';
@@ -23,6 +23,11 @@ export function Audit() {
   const navigate = useNavigate();
   const [clientId, setClientId] = useState(search.clientId ?? '');
   const [asOf, setAsOf] = useState(search.asOf ?? '');
+  // Opening a case from the report (a link) fills the form with it.
+  useEffect(() => {
+    setClientId(search.clientId ?? '');
+    setAsOf(search.asOf ?? '');
+  }, [search.clientId, search.asOf]);
   return (
     <div>
       <h1>{t('audit.title')}</h1>
@@ -218,6 +223,12 @@ function OwnReads() {
     queryFn: async () => (await unwrap(referrals.GET('/v1/audit/reads'))).data,
     refetchOnMount: 'always',
   });
+  // Each read on this desk is recorded before it answers: once the others have answered, show them.
+  const othersFetching = useIsFetching({ predicate: (query) => query.queryKey[0] !== 'own-reads' });
+  const { refetch } = reads;
+  useEffect(() => {
+    if (othersFetching === 0) void refetch();
+  }, [othersFetching, refetch]);
   return (
     <Section title={t('audit.ownReads')} id="own-reads">
       <p className="hint">{t('audit.ownReadsIntro')}</p>
@@ -239,7 +250,7 @@ function OwnReads() {
                   <tr key={`${r.at}-${i}`}>
                     <td>{format.dateTime(r.at)}</td>
                     <td>{t(`audit.resource.${r.resource}`)}</td>
-                    <td className="mono">{r.resourceId}</td>
+                    <td className="mono">{r.resource === 'consent-override-report' ? '—' : r.resourceId}</td>
                   </tr>
                 ))}
               </tbody>
