@@ -182,6 +182,17 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect(
       (await inject('POST', `/v1/opportunities/${first.json().id}/close`, employer, { reason: 'duplicate' }))
         .statusCode,
+    ).toBe(428);
+    expect(
+      (
+        await inject(
+          'POST',
+          `/v1/opportunities/${first.json().id}/close`,
+          employer,
+          { reason: 'duplicate' },
+          { 'if-match': first.headers.etag },
+        )
+      ).statusCode,
     ).toBe(200);
   });
 
@@ -219,7 +230,15 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect(unknownField.statusCode).toBe(400);
     expect(await eventCount()).toBe(before);
 
-    const patch = await inject('PATCH', `/v1/opportunities/${opportunityId}`, employer, { occupation: 'nope' });
+    const blind = await inject('PATCH', `/v1/opportunities/${opportunityId}`, employer, { positions: 5 });
+    expect(blind.statusCode).toBe(428);
+    const patch = await inject(
+      'PATCH',
+      `/v1/opportunities/${opportunityId}`,
+      employer,
+      { occupation: 'nope' },
+      { 'if-match': '*' },
+    );
     expect(patch.statusCode).toBe(400);
     expect(patch.json().detail).toContain('unknown ESCO occupation "nope"');
     expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(1);
@@ -284,10 +303,28 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     });
     expect(interview.statusCode).toBe(200);
     expect((await inject('POST', `/v1/placements/${placementId}/offer`, employer, {})).statusCode).toBe(200);
-    const startDate = addMonths(today, -2);
+    const early = await inject('POST', `/v1/placements/${placementId}/hire`, employer, { startDate: today });
+    expect(early.statusCode).toBe(422);
+    expect(early.json().errors[0]).toMatchObject({ pointer: '/body/startDate' });
+    expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(1);
+    const startDate = addDays(today, 14);
     const hired = await inject('POST', `/v1/placements/${placementId}/hire`, employer, { startDate });
     expect(hired.statusCode).toBe(200);
-    expect(hired.json()).toMatchObject({ status: 'hired', startDate });
+    expect(hired.json()).toMatchObject({ status: 'hired', stage: 'hired', startDate });
+    expect(hired.json().followUpSchedule).toEqual([
+      { month: 1, dueDate: addMonths(startDate, 1), state: 'upcoming' },
+      { month: 3, dueDate: addMonths(startDate, 3), state: 'upcoming' },
+      { month: 6, dueDate: addMonths(startDate, 6), state: 'upcoming' },
+    ]);
+    // One of the two positions is taken: still open.
+    const afterHire = await inject('GET', `/v1/opportunities/${opportunityId}`, coach);
+    expect(afterHire.json()).toMatchObject({ status: 'open', hired: 1 });
+    // Five weeks after the start, the 1-month follow-up is due and shows in the coach's pipeline.
+    h.setNow(`${addDays(startDate, 35)}T09:00:00Z`);
+    const pipeline = await inject('GET', '/v1/placements?followUpDue=true', coach);
+    expect(pipeline.statusCode).toBe(200);
+    expect(pipeline.json()).toMatchObject({ stages: { hired: 1 }, followUpsDue: 1 });
+    expect(pipeline.json().items.map((p: { id: string }) => p.id)).toEqual([placementId]);
 
     const illegal = await inject('POST', `/v1/placements/${placementId}/offer`, employer, {});
     expect(illegal.statusCode).toBe(409);
@@ -339,22 +376,24 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
       occupation: { escoUri: `http://data.europa.eu/esco/occupation/${ESCO.carpenter}` },
     });
     expect(messages[1]!.envelope.data).toMatchObject({ previousStatus: 'proposed', status: 'interested' });
+    h.setNow(null);
   });
 
   it('keeps the opportunity lifecycle with ETag / If-Match, naming the state on an illegal transition', async () => {
     const url = `/v1/opportunities/${opportunityId}`;
-    const paused = await inject('POST', `${url}/pause`, employer, {}, { 'if-match': '"1"' });
+    // Published (0), revised (1), a position taken by the hire (2).
+    const paused = await inject('POST', `${url}/pause`, employer, {}, { 'if-match': '"2"' });
     expect(paused.statusCode).toBe(200);
-    expect(paused.headers.etag).toBe('"2"');
-    expect((await inject('POST', `${url}/resume`, employer, {}, { 'if-match': '"1"' })).statusCode).toBe(412);
-    expect((await inject('POST', `${url}/resume`, coach, {}, { 'if-match': '"2"' })).statusCode).toBe(403);
-    expect((await inject('POST', `${url}/fill`, employer, undefined, { 'if-match': '"2"' })).json().status).toBe(
+    expect(paused.headers.etag).toBe('"3"');
+    expect((await inject('POST', `${url}/resume`, employer, {}, { 'if-match': '"2"' })).statusCode).toBe(412);
+    expect((await inject('POST', `${url}/resume`, coach, {}, { 'if-match': '"3"' })).statusCode).toBe(403);
+    expect((await inject('POST', `${url}/fill`, employer, undefined, { 'if-match': '"3"' })).json().status).toBe(
       'filled',
     );
-    const closed = await inject('POST', `${url}/close`, employer, { reason: 'budget' });
+    const closed = await inject('POST', `${url}/close`, employer, { reason: 'budget' }, { 'if-match': '"4"' });
     expect(closed.statusCode).toBe(409);
     expect(closed.json().detail).toBe('cannot close an opportunity that is filled');
-    expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(3);
+    expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(4);
     expect((await inject('POST', `${url}/pause`, auditor, {})).statusCode).toBe(403);
   });
 
