@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '@estia/contracts';
+import type { ClientCandidateProfileSharedV1, EventEnvelope } from '@estia/contracts';
 import { loadOpenApi, validateEnvelope } from '@estia/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opportunityStreamId } from '../domain/opportunities/opportunityDecider.js';
 import { applicationStreamId } from '../domain/pipeline/pipelineDecider.js';
 import { addDays, addMonths } from '../domain/shared/dates.js';
 import { matchingPublicEvents } from '../integration/publicEvents.js';
-import { ATHENS, ESCO, PIRAEUS, carpenterJob } from '../testing/builders.js';
+import { ATHENS, ESCO, PIRAEUS, THESSALONIKI, carpenterJob } from '../testing/builders.js';
 import { startMatchingHarness, type MatchingHarness } from '../testing/matchingHarness.js';
 
 const NGO = randomUUID();
@@ -84,19 +84,24 @@ const consentingCarpenter = async (clientId: string, consentId = randomUUID()) =
   return consentId;
 };
 
-const shareProfile = (clientId: string, consentId: string, sharedAt = new Date().toISOString()) =>
+const shareProfile = (
+  clientId: string,
+  consentId: string,
+  sharedAt = new Date().toISOString(),
+  legalStatus: ClientCandidateProfileSharedV1['legalStatus'] = {
+    status: 'refugee',
+    decisionDate: '2025-03-01',
+    residencePermitValidFrom: '2025-03-01',
+    residencePermitValidUntil: '2028-02-29',
+  },
+) =>
   h.deliver(
     'estia.referrals.client.candidate-profile-shared.v1',
     clientId,
     {
       clientId,
       consentId,
-      legalStatus: {
-        status: 'refugee',
-        decisionDate: '2025-03-01',
-        residencePermitValidFrom: '2025-03-01',
-        residencePermitValidUntil: '2028-02-29',
-      },
+      legalStatus,
       languages: [
         { language: 'ar', level: 'C2', native: true },
         { language: 'el', level: 'A2' },
@@ -503,5 +508,73 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     await h.projector.rebuild('matching.read-models.v1');
     expect(await snapshot()).toEqual(tables);
     expect(h.built.engine.size).toEqual(before);
+  });
+
+  it('says why a list is empty and why a pair is not matched, naming the rule and the field', async () => {
+    const published = await inject('POST', '/v1/opportunities', employer, carpenterJob({ closingDate: null }));
+    const job = published.json().id as string;
+    const far = await inject(
+      'POST',
+      '/v1/opportunities',
+      employer,
+      carpenterJob({ closingDate: null, location: { remote: false, ...THESSALONIKI, country: 'GR' } }),
+    );
+    // A refugee whose consent to job matching leaves out the dates of the legal status: the profile comes
+    // without the permit, so the right to work cannot be established.
+    const withoutDates = randomUUID();
+    const consentId = randomUUID();
+    await h.deliver(
+      'estia.referrals.client.consent-given.v1',
+      withoutDates,
+      {
+        consentId,
+        clientId: withoutDates,
+        purpose: 'job_matching',
+        recipient: {},
+        scope: ['skills', 'languages', 'occupations', 'location', 'legal_status', 'availability'],
+        givenAt: new Date().toISOString(),
+        expiresAt: null,
+        recordedByOrganisationId: NGO,
+      },
+      NGO,
+    );
+    await shareProfile(withoutDates, consentId, new Date().toISOString(), { status: 'refugee' });
+    await h.settle();
+
+    const matches = await inject('GET', `/v1/candidates/${withoutDates}/matches`, coach);
+    expect(matches.statusCode).toBe(200);
+    expect(matches.json().items).toEqual([]);
+    expect(matches.json().notices).toEqual([
+      expect.objectContaining({
+        code: 'right_to_work_unknown',
+        effect: 'excludes',
+        pointer: '/candidate/consent/scope',
+        detail: expect.stringContaining('legal_status_dates'),
+      }),
+    ]);
+    expect(matches.json().excluded).toContainEqual({ code: 'right_to_work_unknown', count: expect.any(Number) });
+
+    const whyNot = await inject('GET', `/v1/candidates/${withoutDates}/why-not/${job}`, coach);
+    expect(whyNot.statusCode).toBe(200);
+    expect(whyNot.json()).toMatchObject({ listed: false, match: null });
+    expect(whyNot.json().reasons[0]).toMatchObject({ code: 'right_to_work_unknown', effect: 'excludes' });
+
+    // The consenting carpenter: listed for the Piraeus job (explained), too far for Thessaloniki.
+    const listed = await inject('GET', `/v1/candidates/${clientId}/why-not/${job}`, coach);
+    expect(listed.json()).toMatchObject({
+      listed: true,
+      match: { opportunityId: job, distanceKm: expect.any(Number) },
+    });
+    expect(listed.json().match.components.essentialSkills.weight).toBeGreaterThan(0);
+    const tooFar = await inject('GET', `/v1/candidates/${clientId}/why-not/${far.json().id}`, coach);
+    expect(tooFar.json().listed).toBe(false);
+    expect(tooFar.json().reasons).toContainEqual(
+      expect.objectContaining({ code: 'too_far', pointer: '/candidate/profile/mobilityKm' }),
+    );
+    // Someone who does not hold the case learns nothing: the same 404 as for a client who is no candidate.
+    expect((await inject('GET', `/v1/candidates/${clientId}/why-not/${job}`, employer)).statusCode).toBe(404);
+    // Without the scope of the operation, the token is refused.
+    const noScope = await h.issuer.sign({ organisationId: NGO, roles: ['job_coach'], subject: 'no-scope' });
+    expect((await inject('GET', `/v1/candidates/${clientId}/why-not/${job}`, noScope)).statusCode).toBe(403);
   });
 });
