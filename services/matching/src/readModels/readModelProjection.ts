@@ -89,6 +89,14 @@ async function apply(tx: SqlExecutor, stored: StoredEvent, engine: MatchEngine):
         [e.data.opportunityId, OPPORTUNITY_STATUS[e.type], stored.revision, at],
       );
       return syncOpportunity(tx, engine, e.data.opportunityId);
+    case 'OpportunityPositionTaken':
+      // The hired count is read from the applications; the revision moves on (the ETag).
+      await tx.execute('UPDATE matching_opportunities SET revision = $2, updated_at = $3 WHERE opportunity_id = $1', [
+        e.data.opportunityId,
+        stored.revision,
+        at,
+      ]);
+      return;
 
     case 'MatchingConsentRecorded':
       // A renewed consent keeps the profile (the decider's state does too); a first one starts empty.

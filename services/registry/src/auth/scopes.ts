@@ -6,7 +6,16 @@ import type { Role } from '../domain/shared/actor.js';
  * created with). Services check scopes for the operation and relationships for the data.
  */
 const BY_ROLE: Record<Role, readonly ApiScope[]> = {
-  org_admin: ['directory:read', 'registry:write', 'capacity:write', 'referrals:read', 'clients:read', 'matching:read'],
+  // Publishes and manages the organisation's opportunities beside its job coaches.
+  org_admin: [
+    'directory:read',
+    'registry:write',
+    'capacity:write',
+    'referrals:read',
+    'clients:read',
+    'matching:read',
+    'matching:write',
+  ],
   referral_officer: [
     'directory:read',
     'capacity:write',
