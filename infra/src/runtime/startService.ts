@@ -118,7 +118,8 @@ export async function startService<S extends ConfigSchema>(
     ],
   });
   logger.info(
-    { url: running.url, topic: topicFor(definition.service) },
+    // Insights publishes nothing: it only consumes.
+    { url: running.url, ...(definition.service === 'insights' ? {} : { topic: topicFor(definition.service) }) },
     `${definition.service} listening: ${infra.describe()}`,
   );
   return running;
