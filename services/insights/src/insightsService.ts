@@ -10,16 +10,16 @@ import { FactCache, migrateInsightsTables } from './readModels/factStore.js';
  * facts, and the figures API over them. It keeps no event log of its own and publishes nothing.
  */
 export async function buildInsights(deps: { db: SqlDatabase; pseudonymKey: Buffer }) {
-  await migrateInsightsTables(deps.db);
+  const generation = await migrateInsightsTables(deps.db);
   const cache = new FactCache(deps.db);
   await cache.sync();
   const parts: ServiceParts = {
     projections: [],
     publicEvents: () => null,
-    consumers: insightsConsumers(createPseudonymiser(deps.pseudonymKey)),
+    consumers: insightsConsumers(createPseudonymiser(deps.pseudonymKey), generation),
     routes: async (app) => {
       await app.register(insightsRoutes, { prefix: '/v1/insights', cache });
     },
   };
-  return { parts, cache };
+  return { parts, cache, generation };
 }

@@ -107,8 +107,7 @@ const filters: fc.Arbitrary<InsightsFilters> = fc
 /** The real consumers' handlers, one transaction per event, into a fresh read model. */
 async function readModelOf(events: readonly Envelope[]) {
   const db = await createSqliteDatabase({ path: ':memory:' });
-  await migrateInsightsTables(db);
-  const consumers = insightsConsumers(createPseudonymiser(randomBytes(32)));
+  const consumers = insightsConsumers(createPseudonymiser(randomBytes(32)), await migrateInsightsTables(db));
   for (const e of events) {
     const consumer = consumers.find((c) => c.topics[0] === `estia.${e.type.split('.')[1]}`)!;
     await db.transaction((tx) =>

@@ -35,7 +35,7 @@ export function filtersOf(
   const toMs = Date.parse(`${to}T00:00:00Z`) + DAY;
   if (toMs <= fromMs)
     throw new AppError('VALIDATION_FAILED', 'the period ends before it starts', {
-      errors: [{ pointer: '/query/to', detail: `must not be before from (${query.from})` }],
+      errors: [{ pointer: '/querystring/to', detail: `must not be before from (${query.from})` }],
     });
   return {
     filters: {
@@ -106,7 +106,7 @@ export const insightsRoutes: FastifyPluginAsync<InsightsRoutesOptions> = async (
     const { filters, period } = filtersOf(request.query, now());
     if (filters.category !== undefined && filters.category !== 'employment')
       throw new AppError('VALIDATION_FAILED', 'the funnel is of employment', {
-        errors: [{ pointer: '/query/category', detail: 'must be employment (or left out) for the funnel' }],
+        errors: [{ pointer: '/querystring/category', detail: 'must be employment (or left out) for the funnel' }],
       });
     await cache.sync();
     const published = publishFunnel(funnelFigures(cache.facts, filters));

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { SqlDatabase, SqlExecutor } from '@estia/infra/sql/types.js';
 import { applyDdl } from '@estia/infra/sql/applyDdl.js';
 import type { FactChange, FactKind, FactTypes, Forget } from '../domain/facts.js';
@@ -25,7 +26,22 @@ const DDL = [
   `INSERT INTO insights_sequence (name, value) VALUES ('facts', 0) ON CONFLICT (name) DO NOTHING`,
 ];
 
-export const migrateInsightsTables = (db: SqlDatabase): Promise<void> => applyDdl(db, DDL);
+/**
+ * Creates the tables and returns the read model's generation: a number drawn when the read model is
+ * created. The consumer groups carry it, so an emptied read model (a deleted file, a new schema) is a new
+ * generation whose consumers start again at the beginning of every topic: the rebuild.
+ */
+export async function migrateInsightsTables(db: SqlDatabase): Promise<string> {
+  await applyDdl(db, DDL);
+  await db.execute(
+    `INSERT INTO insights_sequence (name, value) VALUES ('generation', $1) ON CONFLICT (name) DO NOTHING`,
+    [randomInt(1, 2 ** 47)],
+  );
+  const [row] = await db.query<{ value: number | string }>(
+    `SELECT value FROM insights_sequence WHERE name = 'generation'`,
+  );
+  return Number(row!.value).toString(36);
+}
 
 const nextSeq = async (tx: SqlExecutor): Promise<number> => {
   const [row] = await tx.query<{ value: number | string }>(

@@ -206,7 +206,10 @@ export function* historyEvents(spec: HistorySpec): Generator<Envelope> {
       serviceId: serviceId(to, s),
       category: serviceCategory(to, s),
     };
-    const respondBy = r.requestedAt + serviceResponseHours(to, s);
+    const need = r.need === null || spec.needs.length === 0 ? null : r.need % spec.needs.length;
+    // A need is referred once it has been assessed.
+    const requestedAt = need === null ? r.requestedAt : Math.max(r.requestedAt, spec.needs[need]!.assessedAt);
+    const respondBy = requestedAt + serviceResponseHours(to, s);
     const change = (t: number, previousStatus: string | null, status: string, extra: Record<string, unknown> = {}) =>
       timed.push({
         t,
@@ -219,8 +222,7 @@ export function* historyEvents(spec: HistorySpec): Generator<Envelope> {
             changedAt: at(t),
           } as EventDataByType['estia.referrals.referral.status-changed.v1']),
       });
-    const need = r.need === null || spec.needs.length === 0 ? null : r.need % spec.needs.length;
-    change(r.requestedAt, null, 'requested', {
+    change(requestedAt, null, 'requested', {
       ...(need === null ? {} : { needId: needId(need) }),
       ...(r.withDeadline ? { respondBy: at(respondBy) } : {}),
     });
@@ -228,10 +230,10 @@ export function* historyEvents(spec: HistorySpec): Generator<Envelope> {
     if (r.answer === null) {
       if (r.end === 'expired') change(respondBy, 'requested', 'expired');
       else if (r.end === 'cancelled')
-        change(r.requestedAt + r.endAfter, 'requested', 'cancelled', { reasonCode: 'client_moved' });
+        change(requestedAt + r.endAfter, 'requested', 'cancelled', { reasonCode: 'client_moved' });
       return;
     }
-    const answeredAt = r.requestedAt + r.answer.after;
+    const answeredAt = requestedAt + r.answer.after;
     if (r.answer.status === 'rejected') return change(answeredAt, 'requested', 'rejected', reason(REJECT_REASONS));
     change(answeredAt, 'requested', 'accepted');
     const endAt = answeredAt + r.endAfter;
@@ -326,3 +328,68 @@ export function* historyEvents(spec: HistorySpec): Generator<Envelope> {
 }
 
 export const HOURS = HOUR;
+
+/** A small deterministic generator (mulberry32), so a benchmark's network is the same on every run. */
+export const seeded = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+  return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
+};
+
+/** A network of `organisations` over `days`, with about `referrals` referrals and proportionate needs and candidates. */
+export function randomHistory(options: {
+  seed: number;
+  organisations: number;
+  referrals: number;
+  days: number;
+}): HistorySpec {
+  const random = seeded(options.seed);
+  const int = (n: number) => Math.floor(random() * n);
+  const span = options.days * 24;
+  const needs = Math.round(options.referrals * 0.8);
+  const clients = Math.round(options.referrals * 0.6);
+  return {
+    organisations: options.organisations,
+    servicesPerOrganisation: 3,
+    needs: Array.from({ length: needs }, () => ({
+      client: int(clients),
+      category: int(CATEGORIES.length),
+      by: int(options.organisations),
+      assessedAt: random() * span,
+      reassessedAfter: random() < 0.2 ? random() * 500 : null,
+      closedAfter: random() < 0.5 ? random() * 2000 : null,
+    })),
+    referrals: Array.from({ length: options.referrals }, () => {
+      const answered = random();
+      return {
+        to: int(options.organisations),
+        from: int(options.organisations),
+        service: int(3),
+        requestedAt: random() * span,
+        answer:
+          answered < 0.85
+            ? { status: random() < 0.8 ? 'accepted' : 'rejected', after: random() * 120, reason: int(5) }
+            : null,
+        end: (['completed', 'completed', 'completed', 'failed', 'cancelled', 'open', 'expired'] as const)[int(7)]!,
+        endAfter: random() * 1500,
+        outcome: int(3),
+        reason: int(3),
+        need: random() < 0.7 ? int(needs) : null,
+        withDeadline: true,
+      };
+    }),
+    candidates: Array.from({ length: Math.round(options.referrals * 0.25) }, () => ({
+      client: int(clients),
+      by: int(options.organisations),
+      consentedAt: random() * span,
+      stage: int(5),
+      stageAfter: 24 + random() * 200,
+      followUps: ([1, 3, 6] as const)
+        .filter(() => random() < 0.6)
+        .map((month) => ({ month, stillEmployed: random() < 0.75 })),
+      hireOnlyByPlacement: false,
+    })),
+    erased: Array.from({ length: Math.round(clients * 0.01) }, () => int(clients)),
+  };
+}
