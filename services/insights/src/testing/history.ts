@@ -343,11 +343,14 @@ export function randomHistory(options: {
   organisations: number;
   referrals: number;
   days: number;
+  /** Needs and job-matching candidates per referral (default 0.8 and 0.25). */
+  needsPerReferral?: number;
+  candidatesPerReferral?: number;
 }): HistorySpec {
   const random = seeded(options.seed);
   const int = (n: number) => Math.floor(random() * n);
   const span = options.days * 24;
-  const needs = Math.round(options.referrals * 0.8);
+  const needs = Math.round(options.referrals * (options.needsPerReferral ?? 0.8));
   const clients = Math.round(options.referrals * 0.6);
   return {
     organisations: options.organisations,
@@ -379,7 +382,7 @@ export function randomHistory(options: {
         withDeadline: true,
       };
     }),
-    candidates: Array.from({ length: Math.round(options.referrals * 0.25) }, () => ({
+    candidates: Array.from({ length: Math.round(options.referrals * (options.candidatesPerReferral ?? 0.25)) }, () => ({
       client: int(clients),
       by: int(options.organisations),
       consentedAt: random() * span,
