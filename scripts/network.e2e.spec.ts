@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { carpenterJob } from '../services/matching/src/testing/builders.js';
 
 const root = resolve(import.meta.dirname, '..');
-const base = 43_000 + Math.floor(Math.random() * 500) * 4;
+const base = 43_000 + Math.floor(Math.random() * 400) * 5;
 const url = { registry: `http://127.0.0.1:${base}`, matching: `http://127.0.0.1:${base + 2}` };
 const PASSWORD = 'estia-demo-password';
 
@@ -66,6 +66,7 @@ async function startNetwork(): Promise<void> {
       REFERRALS_PORT: String(base + 1),
       MATCHING_PORT: String(base + 2),
       CONSOLE_PORT: String(base + 3),
+      INSIGHTS_PORT: String(base + 4),
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -104,7 +105,7 @@ afterAll(async () => {
 
 describe('pnpm start: the network end to end', () => {
   it('prints where to go for every service', () => {
-    for (const service of ['console', 'registry', 'referrals', 'matching'])
+    for (const service of ['console', 'registry', 'referrals', 'matching', 'insights'])
       expect(output).toMatch(new RegExp(`${service}\\s+http://`));
   });
 

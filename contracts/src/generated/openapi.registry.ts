@@ -843,7 +843,14 @@ export interface components {
     /** @description NUTS code where available, e.g. EL30. */
     RegionCode: string;
     /** @enum {string} */
-    Role: 'org_admin' | 'referral_officer' | 'job_coach' | 'data_protection_officer' | 'network_admin' | 'auditor';
+    Role:
+      | 'org_admin'
+      | 'referral_officer'
+      | 'job_coach'
+      | 'data_protection_officer'
+      | 'network_admin'
+      | 'auditor'
+      | 'funder';
     RolesChange: {
       permissions?: components['schemas']['Permission'][];
       roles: components['schemas']['Role'][];

@@ -20,8 +20,8 @@ export interface RetentionOptions {
   store: EventStore;
   db: SqlDatabase;
   bus: Bus;
-  /** The topic this service publishes: each service prunes its own. */
-  topic: string;
+  /** The topic this service publishes: each service prunes its own (none for a service that only consumes). */
+  topic: string | undefined;
   windows: RetentionWindows;
   everyMs: number;
   clock?: Clock;
@@ -52,7 +52,7 @@ export async function pruneOnce(options: Omit<RetentionOptions, 'name' | 'everyM
   ).rowCount;
   const parked = await deadLetterStore.prune(options.db, before(windows.parkedMs).toISOString());
   const idempotency = await options.store.pruneIdempotencyRecords(before(windows.idempotencyMs).toISOString());
-  const bus = await options.bus.prune(options.topic, before(windows.busMs));
+  const bus = options.topic === undefined ? 0 : await options.bus.prune(options.topic, before(windows.busMs));
   return { inbox, bus, idempotency, parked };
 }
 

@@ -115,7 +115,7 @@ export async function startService<S extends ConfigSchema>(
         store: infra.store,
         db: infra.db,
         bus: infra.bus,
-        topic: topicFor(definition.service),
+        topic: definition.service === 'insights' ? undefined : topicFor(definition.service),
         everyMs: config.RETENTION_INTERVAL_MS,
         windows: {
           inboxMs: config.RETENTION_INBOX_HOURS * hours,
@@ -170,7 +170,8 @@ export async function startService<S extends ConfigSchema>(
     ],
   });
   logger.info(
-    { url: running.url, topic: topicFor(definition.service) },
+    // Insights publishes nothing: it only consumes.
+    { url: running.url, ...(definition.service === 'insights' ? {} : { topic: topicFor(definition.service) }) },
     `${definition.service} listening: ${infra.describe()}`,
   );
   return running;

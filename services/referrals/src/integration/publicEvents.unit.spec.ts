@@ -94,6 +94,7 @@ const clientEvents: ClientEvent[] = decideAll(clientDecider, [
 ]);
 const consentId = (clientEvents[1]!.data as { consentId: string }).consentId;
 
+const needId = randomUUID();
 const referralEvents: ReferralEvent[] = decideAll(referralDecider, [
   {
     type: 'SendReferral',
@@ -105,6 +106,7 @@ const referralEvents: ReferralEvent[] = decideAll(referralDecider, [
     receiver: { organisationId: orgB, mayExchange: true },
     serviceId: randomUUID(),
     category: 'housing',
+    needId,
     share: ['needs'],
     responseTimeHours: 24,
     client: { status: 'active', visibleToSender: true },
@@ -162,11 +164,20 @@ const needsEvents = decideAll(needsDecider, [
     now,
     actor: officerA,
     client: { status: 'active', visibleToActor: true },
-    needId: randomUUID(),
+    needId,
     assessmentId: randomUUID(),
     category: 'housing',
     priority: 'urgent',
     notes: 'secret notes',
+  },
+  {
+    type: 'CloseNeed',
+    clientId,
+    now,
+    actor: officerA,
+    client: { status: 'active', visibleToActor: true },
+    needId,
+    reason: { code: 'need_met', note: 'secret closing note' },
   },
 ]);
 
@@ -215,6 +226,7 @@ describe('public events of the referrals service', () => {
     expect(mapped.map((m) => m.message?.envelope.type).filter(Boolean)).toEqual([
       'estia.referrals.client.consent-given.v1',
       'estia.referrals.client.need-assessed.v1',
+      'estia.referrals.client.need-closed.v1',
       ...Array(6).fill('estia.referrals.referral.status-changed.v1'),
       ...Array(2).fill('estia.referrals.access-request.status-changed.v1'),
       'estia.referrals.client.erased.v1',
@@ -234,6 +246,24 @@ describe('public events of the referrals service', () => {
       'on-hold→in-progress',
       'in-progress→completed',
     ]);
+  });
+
+  it('names the need on the assessment, its closing, and the request that answers it, with the request deadline', () => {
+    const [assessed, closed] = needsEvents.map((e) => toPublicEvent(stored(e))?.data);
+    expect(assessed).toMatchObject({ needId, category: 'housing' });
+    expect(closed).toEqual({
+      needId,
+      clientId,
+      reasonCode: 'need_met',
+      closedByOrganisationId: orgA,
+      closedAt: now,
+    });
+    const [requested, accepted] = referralEvents.map((e) => toPublicEvent(stored(e))?.data);
+    const sent = referralEvents[0]!.data as { respondBy: string; needId?: string };
+    expect(requested).toMatchObject({ respondBy: sent.respondBy });
+    expect(requested).toMatchObject({ needId });
+    expect(sent.needId).toBe(needId);
+    expect(accepted).not.toHaveProperty('respondBy');
   });
 
   it('puts no personal data and no client id of a referral on the topic', async () => {

@@ -10,8 +10,8 @@ import { demoNetwork } from '../demo/demoData.js';
 import type { Actor, Role } from '../domain/shared/actor.js';
 import { startRegistryTestApp, TEST_ISSUER, type RegistryTestApp } from './registryTestApp.js';
 
-const ROLES: readonly Role[] = ['org_admin', 'referral_officer', 'job_coach', 'network_admin', 'auditor'];
-const NETWORK_ROLES: readonly Role[] = ['network_admin', 'auditor'];
+const ROLES: readonly Role[] = ['org_admin', 'referral_officer', 'job_coach', 'network_admin', 'auditor', 'funder'];
+const NETWORK_ROLES: readonly Role[] = ['network_admin', 'auditor', 'funder'];
 const ADMIN: Actor = { principalId: 'test-network-admin', roles: ['network_admin'] };
 const network = demoNetwork();
 const template = network.organisations[0]!;
