@@ -148,13 +148,11 @@ export async function startService<S extends ConfigSchema>(
       store: () => infra.store.ping(),
       bus: () => infra.bus.ping(),
       db: async () => void (await infra.db.query('SELECT 1')),
-      // Not ready until bootstrapping and demo data are done (the port is bound before, so whoever
-      // started the process learns it at once and polls /ready).
-      bootstrap: async () => {
-        if (!bootstrapped) throw new Error('bootstrapping');
-      },
     },
     processors: () => processors.readiness(),
+    // Not ready until bootstrapping and demo data are done (the port is bound before, so whoever
+    // started the process learns it at once and polls /ready).
+    isStarting: () => !bootstrapped,
     metrics,
   });
   await parts.routes(app, projector);
