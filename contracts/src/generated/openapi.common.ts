@@ -33,25 +33,33 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ProcessorStatus: {
+      /** @description Failures in a row. */
+      failures: number;
+      /** @enum {string} */
+      kind: 'projection' | 'relay' | 'consumer' | 'schedule' | 'retention';
+      /** @description Waiting events or messages (counted up to 10,000). */
+      lagEvents: number | null;
+      /** @description Age of the oldest waiting one; null where the source cannot tell. */
+      lagSeconds: number | null;
+      lastError?: string;
+      /** @description This replica holds the processor's lease. */
+      leader: boolean;
+      name: string;
+      /** @description Parked events or messages kept for an operator. */
+      parked: number | null;
+      processed: number;
+      restarts: number;
+      /** @enum {string} */
+      state: 'standby' | 'running' | 'restarting' | 'dead' | 'stopped';
+    };
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
         [key: string]: 'ok' | 'failed';
       };
       /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
-      processors?: {
-        failures: number;
-        kind: string;
-        lagEvents: number | null;
-        lagSeconds: number | null;
-        lastError?: string;
-        leader: boolean;
-        name: string;
-        parked: number | null;
-        processed: number;
-        restarts: number;
-        state: string;
-      }[];
+      processors?: components['schemas']['ProcessorStatus'][];
       /** @constant */
       status: 'ready';
     };
@@ -93,6 +101,15 @@ export interface components {
       };
       content: {
         'application/json': components['schemas']['Health'];
+      };
+    };
+    /** @description Prometheus text exposition format 0.0.4: estia_http_request_duration_seconds{method,route,status} (histogram), estia_processor_processed_total, estia_processor_restarts_total, estia_processor_parked_total (counters), estia_processor_lag_events, estia_processor_lag_seconds, estia_processor_parked, estia_processor_leader, estia_processor_state (gauges), labelled by processor. Unauthenticated: expose on an internal network only. */
+    Metrics: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'text/plain': string;
       };
     };
     /** @description No such resource, or not visible to the caller. */

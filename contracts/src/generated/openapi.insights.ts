@@ -205,6 +205,26 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ProcessorStatus: {
+      /** @description Failures in a row. */
+      failures: number;
+      /** @enum {string} */
+      kind: 'projection' | 'relay' | 'consumer' | 'schedule' | 'retention';
+      /** @description Waiting events or messages (counted up to 10,000). */
+      lagEvents: number | null;
+      /** @description Age of the oldest waiting one; null where the source cannot tell. */
+      lagSeconds: number | null;
+      lastError?: string;
+      /** @description This replica holds the processor's lease. */
+      leader: boolean;
+      name: string;
+      /** @description Parked events or messages kept for an operator. */
+      parked: number | null;
+      processed: number;
+      restarts: number;
+      /** @enum {string} */
+      state: 'standby' | 'running' | 'restarting' | 'dead' | 'stopped';
+    };
     ProviderFigures: {
       accepted: components['schemas']['Figure'];
       /** @description Of the referrals answered or expired, the share (0–1) answered within the service's own response time. */
@@ -278,19 +298,7 @@ export interface components {
         [key: string]: 'ok' | 'failed';
       };
       /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
-      processors?: {
-        failures: number;
-        kind: string;
-        lagEvents: number | null;
-        lagSeconds: number | null;
-        lastError?: string;
-        leader: boolean;
-        name: string;
-        parked: number | null;
-        processed: number;
-        restarts: number;
-        state: string;
-      }[];
+      processors?: components['schemas']['ProcessorStatus'][];
       /** @constant */
       status: 'ready';
     };

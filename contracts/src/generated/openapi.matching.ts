@@ -19,6 +19,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics (processors, HTTP latency) */
+    get: operations['getMetrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/ready': {
     parameters: {
       query?: never;
@@ -26,7 +43,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness (event store, bus) */
+    /** Readiness (event store, bus, database, bootstrapping, every processor's state and lag) */
     get: operations['getReady'];
     put?: never;
     post?: never;
@@ -739,6 +756,26 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ProcessorStatus: {
+      /** @description Failures in a row. */
+      failures: number;
+      /** @enum {string} */
+      kind: 'projection' | 'relay' | 'consumer' | 'schedule' | 'retention';
+      /** @description Waiting events or messages (counted up to 10,000). */
+      lagEvents: number | null;
+      /** @description Age of the oldest waiting one; null where the source cannot tell. */
+      lagSeconds: number | null;
+      lastError?: string;
+      /** @description This replica holds the processor's lease. */
+      leader: boolean;
+      name: string;
+      /** @description Parked events or messages kept for an operator. */
+      parked: number | null;
+      processed: number;
+      restarts: number;
+      /** @enum {string} */
+      state: 'standby' | 'running' | 'restarting' | 'dead' | 'stopped';
+    };
     ProposePlacement: {
       clientId: string;
       opportunityId: string;
@@ -749,19 +786,7 @@ export interface components {
         [key: string]: 'ok' | 'failed';
       };
       /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
-      processors?: {
-        failures: number;
-        kind: string;
-        lagEvents: number | null;
-        lagSeconds: number | null;
-        lastError?: string;
-        leader: boolean;
-        name: string;
-        parked: number | null;
-        processed: number;
-        restarts: number;
-        state: string;
-      }[];
+      processors?: components['schemas']['ProcessorStatus'][];
       /** @constant */
       status: 'ready';
     };
@@ -866,6 +891,15 @@ export interface components {
         'application/json': components['schemas']['Health'];
       };
     };
+    /** @description Prometheus text exposition format 0.0.4: estia_http_request_duration_seconds{method,route,status} (histogram), estia_processor_processed_total, estia_processor_restarts_total, estia_processor_parked_total (counters), estia_processor_lag_events, estia_processor_lag_seconds, estia_processor_parked, estia_processor_leader, estia_processor_state (gauges), labelled by processor. Unauthenticated: expose on an internal network only. */
+    Metrics: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'text/plain': string;
+      };
+    };
     /** @description No such resource, or not visible to the caller. */
     NotFound: {
       headers: {
@@ -954,6 +988,18 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: components['responses']['Health'];
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: components['responses']['Metrics'];
     };
   };
   getReady: {

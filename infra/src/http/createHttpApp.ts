@@ -54,6 +54,8 @@ export interface CreateHttpAppOptions {
   openapi?: Record<string, unknown>;
   /** Checks for /ready, e.g. { store: () => store.ping(), bus: () => bus.ping(), db: () => db.query('SELECT 1') }. */
   readiness?: Record<string, ReadinessCheck>;
+  /** True while the service still bootstraps after binding its port: /ready answers 503 "Starting". */
+  isStarting?: () => boolean;
   /** The processors' readiness (state, lag, parked) listed by /ready. */
   processors?: () => Promise<ProcessorReadiness>;
   /**
@@ -148,6 +150,7 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
     checks: options.readiness ?? {},
     isAccepting: () => app.lifecycle.accepting,
     ...(options.processors ? { processors: options.processors } : {}),
+    ...(options.isStarting ? { isStarting: options.isStarting } : {}),
   });
   registerMetrics(app, options.metrics);
 

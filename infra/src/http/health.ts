@@ -20,6 +20,8 @@ export interface HealthOptions {
   checkTimeoutMs?: number;
   /** Each processor's state, lag and parked count; a dead or lagging one makes /ready fail. */
   processors?: () => Promise<ProcessorReadiness>;
+  /** True while the service is still bootstrapping (it listens already): 503, nothing logged. */
+  isStarting?: () => boolean;
   /** False once shutdown begins, so load balancers stop sending traffic. */
   isAccepting?: () => boolean;
 }
@@ -67,11 +69,13 @@ export const registerHealthRoutes = (app: FastifyInstance, options: HealthOption
     }
     const listed = processors === undefined ? {} : { processors: processors.processors };
     const accepting = options.isAccepting?.() ?? true;
+    const starting = options.isStarting?.() ?? false;
+    if (starting) results.bootstrap = 'failed';
     const failed = Object.keys(results)
       .filter((name) => results[name] === 'failed')
       .map((name) => (name === 'processors' && processors ? `processors (${processors.failing.join(', ')})` : name));
     if (failed.length === 0 && accepting) return { status: 'ready', checks: results, ...listed };
-    const detail = accepting ? `Not ready: ${failed.join(', ')}` : 'Shutting down';
+    const detail = !accepting ? 'Shutting down' : starting ? 'Starting' : `Not ready: ${failed.join(', ')}`;
     return reply
       .code(503)
       .type(PROBLEM_CONTENT_TYPE)

@@ -137,6 +137,7 @@ export async function startService<S extends ConfigSchema>(
     console.error('config error: JWKS_URL is required (the registry publishes it at /.well-known/jwks.json)');
     process.exit(2);
   }
+  let bootstrapped = false;
   const app = await createHttpApp({
     service: definition.service,
     logger,
@@ -149,13 +150,14 @@ export async function startService<S extends ConfigSchema>(
       db: async () => void (await infra.db.query('SELECT 1')),
     },
     processors: () => processors.readiness(),
+    // Not ready until bootstrapping and demo data are done (the port is bound before, so whoever
+    // started the process learns it at once and polls /ready).
+    isStarting: () => !bootstrapped,
     metrics,
   });
   await parts.routes(app, projector);
 
   processors.start();
-  // Before listening: /ready (and so `pnpm start`'s banner) means bootstrapping and demo data are done.
-  await parts.afterStart?.(projector);
   const running = await runService({
     app,
     port: config.PORT,
@@ -169,6 +171,15 @@ export async function startService<S extends ConfigSchema>(
       { name: 'processors', close: () => processors.stop() },
     ],
   });
+  // /ready (and so `pnpm start`'s banner) means bootstrapping and demo data are done.
+  try {
+    await parts.afterStart?.(projector);
+  } catch (error) {
+    logger.error({ err: error }, 'bootstrapping failed');
+    await running.shutdown('bootstrapping failed');
+    throw error;
+  }
+  bootstrapped = true;
   logger.info(
     // Insights publishes nothing: it only consumes.
     { url: running.url, ...(definition.service === 'insights' ? {} : { topic: topicFor(definition.service) }) },
