@@ -66,7 +66,6 @@ async function body(BACKLOG: number, record: PointRecorder): Promise<void> {
       child.kill('SIGTERM');
     });
 
-
   const store = createSqliteEventStore({ path: paths.STORE_PATH });
   let consumerDb: SqlDatabase | undefined;
   const handled = async (phase: string): Promise<number> =>
