@@ -28,9 +28,7 @@ const WANTED = new Set([
   'referral-completed-ar',
   'audit',
   'audit-case',
-  'audit-reads',
   'erasure',
-  'erasure-receipt',
 ]);
 
 mkdirSync(OUT, { recursive: true });

@@ -107,9 +107,7 @@ function CaseAudit(props: { clientId: string; asOf?: string | undefined }) {
       >
         <QueryState query={history}>
           {(h) => {
-            const shown = props.asOf
-              ? h.timeline.filter((e) => e.recordedAt <= `${props.asOf}T23:59:59.999Z`)
-              : h.timeline;
+            const shown = props.asOf ? h.events.filter((e) => e.recordedAt <= `${props.asOf}T23:59:59.999Z`) : h.events;
             return (
               <>
                 {h.erasedAt && (
