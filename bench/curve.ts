@@ -42,6 +42,8 @@ export interface LatencySummary {
 
 export interface PointRecorder {
   phase<T>(name: string, work: () => Promise<T>): Promise<T>;
+  /** Seconds a finished phase took. */
+  phaseSeconds(name: string): number;
   latency(name: string, samplesMs: readonly number[]): LatencySummary;
   figure(name: string, value: number): void;
   detail(value: unknown): void;
@@ -69,6 +71,7 @@ export type Exponents = Record<string, number | null>;
 
 const CHILD_SIZE = 'ESTIA_CURVE_SIZE';
 const CHILD_OUT = 'ESTIA_CURVE_OUT';
+const CHILD_NAME = 'ESTIA_CURVE_NAME';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -124,6 +127,11 @@ function recorder(point: CurvePoint): PointRecorder {
       log(`  [${point.size}] ${name}: ${point.phases[name]} s`);
       return result;
     },
+    phaseSeconds(name) {
+      const seconds = point.phases[name];
+      if (seconds === undefined) throw new Error(`no phase ${name} measured yet`);
+      return seconds;
+    },
     latency(name, samples) {
       const summary = summarise(samples);
       point.latencies[name] = summary;
@@ -161,10 +169,10 @@ async function runChild(spec: CurveSpec, size: number, out: string): Promise<voi
   writeFileSync(out, JSON.stringify(point));
 }
 
-function spawnSize(size: number, out: string): Promise<void> {
+function spawnSize(name: string, size: number, out: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...process.argv.slice(2)], {
-      env: { ...process.env, [CHILD_SIZE]: String(size), [CHILD_OUT]: out },
+      env: { ...process.env, [CHILD_SIZE]: String(size), [CHILD_OUT]: out, [CHILD_NAME]: name },
       stdio: 'inherit',
     });
     child.on('error', reject);
@@ -199,11 +207,14 @@ function table(spec: CurveSpec, points: readonly CurvePoint[], exponents: Expone
   return [`${spec.name}: growth over ${spec.unit}`, header, ...lines].join('\n');
 }
 
-/** Runs the curve (or, inside a child, one of its sizes). Call once at the top level of a benchmark. */
+/**
+ * Runs the curve (or, inside a child, one of its sizes). A benchmark may run several curves one after
+ * the other (one per store, say): a child measures only the one it was started for.
+ */
 export async function runCurve(spec: CurveSpec): Promise<void> {
   const childSize = process.env[CHILD_SIZE];
   if (childSize) {
-    await runChild(spec, Number(childSize), process.env[CHILD_OUT]!);
+    if (process.env[CHILD_NAME] === spec.name) await runChild(spec, Number(childSize), process.env[CHILD_OUT]!);
     return;
   }
   const sizes = sizesFrom(spec.sizesEnv, spec.defaultSizes);
@@ -215,7 +226,7 @@ export async function runCurve(spec: CurveSpec): Promise<void> {
     for (const [i, size] of sizes.entries()) {
       log(`${spec.name}: size ${size} ${spec.unit} (${i + 1}/${sizes.length})`);
       const out = join(work, `${size}.json`);
-      await spawnSize(size, out);
+      await spawnSize(spec.name, size, out);
       points.push(JSON.parse(readFileSync(out, 'utf8')) as CurvePoint);
     }
   } finally {

@@ -15,6 +15,9 @@ import { loadBlindIndexKey, loadMasterKey, readMasterKeyFile } from './applicati
 import { createReferralsApplication } from './application/referralsApplication.js';
 import { auditRoutes } from './audit/auditRoutes.js';
 import { deadlineReminderProcessor } from './deadlines/scheduler.js';
+import { deadlineConfigSchema } from './deadlines/deadlineConfig.js';
+import { remindersProjection } from './deadlines/remindersProjection.js';
+import { reminderScheduleProjection } from './deadlines/reminderSchedule.js';
 import { REGISTRY_FACTS_GROUP, applyRegistryEvent } from './directory/registryConsumer.js';
 import { referralsRoutes } from './http/referralsRoutes.js';
 import { MATCHING_PLACEMENTS_GROUP, applyMatchingEvent } from './placements/matchingConsumer.js';
@@ -30,6 +33,7 @@ await startService({
     KEY_ENCRYPTION_KEY: str().optionalField(),
     BLIND_INDEX_KEY: str().optionalField(),
     KEY_ENCRYPTION_KEYS_PREVIOUS: str().optionalField(),
+    ...deadlineConfigSchema,
     /** How long an unanswered referral stays overdue (answerable, badged) before it expires. */
     REFERRAL_EXPIRY_GRACE_HOURS: int({ min: 0, max: 24 * 90 }).withDefault(72),
     /** The registry, whose demo network the demo caseloads wait for (DEMO_DATA=true). */
@@ -59,10 +63,19 @@ await startService({
       // Embedded mode: `pnpm run keys rotate` may add a master key version to the file while we run.
       ...(masterKeyFile && !config.KEY_ENCRYPTION_KEY ? { reloadKeys: () => readMasterKeyFile(masterKeyFile) } : {}),
     });
+    const deadlines = {
+      permitDays: config.REMINDER_PERMIT_DAYS,
+      receptionDays: config.REMINDER_RECEPTION_DAYS,
+      intervalMs: config.REMINDER_INTERVAL_SECONDS * 1000,
+    };
     const app = createReferralsApplication({ store: infra.store, db: infra.db, keyStore, blindIndex });
 
     return {
-      projections: [referralsReadModelProjection(keyStore, blindIndex)],
+      projections: [
+        referralsReadModelProjection(keyStore, blindIndex),
+        remindersProjection(keyStore),
+        reminderScheduleProjection(keyStore, deadlines),
+      ],
       publicEvents: createReferralsRelayMapper({
         store: infra.store,
         keyStore,
@@ -104,7 +117,7 @@ await startService({
       // stop before the key store closes (the processors drain first).
       processors: [
         expiryProcessor(app, infra.db, { graceMs: config.REFERRAL_EXPIRY_GRACE_HOURS * 3_600_000 }),
-        deadlineReminderProcessor({ store: infra.store, db: infra.db, keyStore, env: process.env }),
+        deadlineReminderProcessor({ store: infra.store, db: infra.db, keyStore, config: deadlines }),
       ],
       closers: [{ name: 'key store', close: () => keysDb.close() }],
     };

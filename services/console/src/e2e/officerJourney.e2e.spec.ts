@@ -14,6 +14,7 @@ import {
   RECEIVING_SERVICE,
   senderRefers,
 } from './officerJourney.js';
+import { auditorReviews, dpoErases } from './oversightJourneys.js';
 
 let network: RunningNetwork;
 let chromium: ConsoleBrowser;
@@ -107,7 +108,7 @@ describe('the console, end to end in a browser', () => {
     requester = { context, page, errors };
   }, 60_000);
 
-  it('the holder approves it on its access requests, with the client\'s consent; the requester opens the case', async () => {
+  it("the holder approves it on its access requests, with the client's consent; the requester opens the case", async () => {
     const page = sender.page;
     await page.goto('/caseload');
     await page.getByRole('link', { name: 'Access requests' }).click();
@@ -200,6 +201,21 @@ describe('the console, end to end in a browser', () => {
     // Only the contract's operations pass: a service's docs or metrics are not reachable through the console.
     expect((await fetch(`${network.console}/api/referrals/docs`)).status).toBe(404);
   }, 60_000);
+
+  it('the auditor reviews: who overrode consent and why, a case with its chain verified and as of a date, their own reads — keyboard only', async () => {
+    const auditor = await auditorReviews(chromium.browser, network.console, axeAt);
+    expect(auditor.errors).toEqual([]);
+    await auditor.context.close();
+  }, 120_000);
+
+  it("the holder's data protection officer erases the client with a reason and gets a receipt — keyboard only", async () => {
+    const dpo = await dpoErases(chromium.browser, network.console, 'Amira', axeAt);
+    // Gone for the officers too: the case answers that it was erased.
+    await sender.page.goto(sender.clientUrl);
+    await sender.page.getByText('This case was erased.').first().waitFor({ timeout: 15_000 });
+    expect(dpo.errors).toEqual([]);
+    await dpo.context.close();
+  }, 120_000);
 
   it('signing out ends the session on the server', async () => {
     const page = sender.page;

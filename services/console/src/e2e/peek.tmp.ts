@@ -12,7 +12,10 @@ for (const p of paths) {
   const [path, name, click] = p.split('|');
   await page.goto(path!);
   await page.waitForLoadState('networkidle');
-  if (click) { await page.getByRole('link', { name: click }).first().click(); await page.waitForLoadState('networkidle'); }
+  if (click) {
+    await page.getByRole('link', { name: click }).first().click();
+    await page.waitForLoadState('networkidle');
+  }
   await page.waitForTimeout(400);
   await page.screenshot({ path: `/tmp/shots/${name}.png`, fullPage: true });
 }

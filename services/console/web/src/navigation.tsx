@@ -51,6 +51,26 @@ export const NAV: readonly NavEntry[] = [
     ),
   },
   {
+    id: 'audit',
+    roles: ['auditor'],
+    label: 'nav.audit',
+    link: (label) => (
+      <Link to="/audit" activeProps={current}>
+        {label}
+      </Link>
+    ),
+  },
+  {
+    id: 'erasure',
+    roles: ['data_protection_officer'],
+    label: 'nav.erasure',
+    link: (label) => (
+      <Link to="/erasure" activeProps={current}>
+        {label}
+      </Link>
+    ),
+  },
+  {
     id: 'directory',
     roles: [],
     label: 'nav.directory',

@@ -1,12 +1,10 @@
 import type { EventStore } from '@estia/infra/eventStore/types.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
-import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
 import type { ProcessorDefinition } from '@estia/infra/processors/runtime.js';
 import { scheduleProcessor } from '@estia/infra/processors/scheduleProcessor.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { loadDeadlineConfig, type DeadlineConfig } from './deadlineConfig.js';
 import { issueDueReminders, type IssuedReminder } from './issueReminders.js';
-import { remindersProjection } from './remindersProjection.js';
 
 export const DEADLINE_REMINDERS_PROCESSOR = 'referrals.deadline-reminders';
 
@@ -24,8 +22,9 @@ export interface DeadlineSchedulerOptions {
 
 /**
  * The deadline reminders as a supervised processor: `issueDueReminders` every interval, one run at a
- * time on one replica, then the reminders read model brought up to date. Throws ConfigError at once on
- * a bad REMINDER_* variable.
+ * time on one replica, for the clients the reminder schedule names (the reminders read model and the
+ * schedule are projections of their own). Throws
+ * ConfigError at once on a bad REMINDER_* variable.
  */
 export function deadlineReminderProcessor(options: DeadlineSchedulerOptions): ProcessorDefinition {
   const config = options.config ?? loadDeadlineConfig(options.env ?? process.env);
@@ -36,7 +35,6 @@ export function deadlineReminderProcessor(options: DeadlineSchedulerOptions): Pr
     firstAfterMs: options.firstRunAfterMs ?? config.intervalMs,
     tick: async () => {
       const issued = await issueDueReminders({ store, db, keyStore }, config);
-      await catchUpProjections(store, db, [remindersProjection]);
       if (issued.length > 0) options.onIssued?.(issued);
       return issued.length;
     },
