@@ -748,6 +748,44 @@ export interface components {
       /** @enum {string} */
       priority: 'low' | 'medium' | 'high' | 'urgent';
     };
+    /** @description One stored event as the auditor reads it: its place in the log, who did it and why, its facts, and its sealed personal part opened, erased or unreadable. */
+    AuditedEvent: {
+      causationId: string | null;
+      correlationId: string | null;
+      eventId: string;
+      /** @description The event's data without its sealed part. */
+      facts: Record<string, unknown>;
+      organisationId: string | null;
+      personal: components['schemas']['AuditedPersonalData'];
+      position: number;
+      /** Format: date-time */
+      recordedAt: string;
+      revision: number;
+      streamId: string;
+      type: string;
+      userId: string | null;
+    };
+    /** @description The sealed personal part of an event: none, opened with the client's key, erased (key destroyed), or unreadable (tampered ciphertext or wrong master key). */
+    AuditedPersonalData:
+      | {
+          /** @constant */
+          status: 'none';
+        }
+      | {
+          data: Record<string, unknown>;
+          /** @constant */
+          status: 'open';
+        }
+      | {
+          erasedAt: string;
+          /** @constant */
+          status: 'erased';
+        }
+      | {
+          reason: string;
+          /** @constant */
+          status: 'unreadable';
+        };
     AuditHistoryQuery: {
       /** @description A date (end of that day, UTC) or an RFC 3339 date-time with a zone: the state as recorded up to then. */
       asOf?: string;
@@ -773,31 +811,15 @@ export interface components {
       /** @description Only events recorded at or before this instant were folded; null = everything. */
       asOf: string | null;
       clientId: components['schemas']['Uuid'];
+      /** @description Set when the client was erased (whatever `asOf`): their personal data is gone for every date. */
       erasedAt: string | null;
-      /** @description The case folded from the events up to `asOf`: client, needs, referrals, access requests, reminders, personal data. */
-      state: Record<string, unknown>;
+      events: components['schemas']['AuditedEvent'][];
+      /** @description The case folded with the deciders' own evolve: client, needs, referrals, access requests, reminders and the person as recorded at that date. */
+      state: {
+        personal: components['schemas']['AuditedPersonalData'];
+      };
+      /** @description The case's event streams (client, needs, referrals, access requests, reminders). */
       streams: string[];
-      timeline: {
-        causationId?: string | null;
-        correlationId?: string | null;
-        eventId: string;
-        /** @description The event data without its sealed part. */
-        facts: Record<string, unknown>;
-        organisationId: string | null;
-        personal: {
-          data?: Record<string, unknown>;
-          erasedAt?: string;
-          reason?: string;
-          /** @enum {string} */
-          status: 'none' | 'open' | 'erased' | 'unreadable';
-        };
-        position: number;
-        recordedAt: components['schemas']['DateTime'];
-        revision: number;
-        streamId: string;
-        type: string;
-        userId: string | null;
-      }[];
     };
     /** @description Hash-chain verification of every stream of the case; the first broken link when one is broken. */
     CaseVerification: {

@@ -60,7 +60,7 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     const res = await h.http.inject({ method: 'GET', url: `/v1/audit/clients/${clientId}/history`, headers: auditor });
     expect(res.statusCode, res.body).toBe(200);
     const history = res.json<{
-      timeline: {
+      events: {
         type: string;
         streamId: string;
         organisationId: string;
@@ -73,15 +73,15 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
       };
       erasedAt: null;
     }>();
-    expect(history.timeline.map((e) => e.type)).toEqual([
+    expect(history.events.map((e) => e.type)).toEqual([
       'ClientRegistered',
       'ConsentGiven',
       'ClientPersonalDataCorrected',
       'ReferralRequested',
     ]);
-    const positions = history.timeline.map((e) => e.position);
+    const positions = history.events.map((e) => e.position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
-    expect(history.timeline.every((e) => e.organisationId === h.orgA && e.correlationId)).toBe(true);
+    expect(history.events.every((e) => e.organisationId === h.orgA && e.correlationId)).toBe(true);
     expect(history.state.personal.data.familyName).toBe('Newsurname');
     expect(history.state.referrals[`referral-${referralId}`]?.status).toBe('requested');
     expect(history.erasedAt).toBeNull();
@@ -109,10 +109,10 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     const history = res.json<{
-      timeline: { type: string }[];
+      events: { type: string }[];
       state: { personal: { data: { familyName: string } }; referrals: object; client: { status: string } };
     }>();
-    expect(history.timeline.map((e) => e.type)).toEqual(['ClientRegistered', 'ConsentGiven']);
+    expect(history.events.map((e) => e.type)).toEqual(['ClientRegistered', 'ConsentGiven']);
     expect(history.state.personal.data.familyName).toBe('Oldsurname');
     expect(history.state.referrals).toEqual({});
     const before = await h.http.inject({
@@ -120,8 +120,8 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
       url: `/v1/audit/clients/${clientId}/history?asOf=2000-01-01`,
       headers: auditor,
     });
-    expect(before.json<{ timeline: unknown[]; state: { client: { status: string } } }>()).toMatchObject({
-      timeline: [],
+    expect(before.json<{ events: unknown[]; state: { client: { status: string } } }>()).toMatchObject({
+      events: [],
       state: { client: { status: 'none' } },
     });
   });
@@ -157,11 +157,11 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     const res = await h.http.inject({ method: 'GET', url: `/v1/audit/clients/${clientId}/history`, headers: auditor });
     const history = res.json<{
       streams: string[];
-      timeline: { type: string; organisationId: string; facts: Record<string, unknown> }[];
+      events: { type: string; organisationId: string; facts: Record<string, unknown> }[];
       state: { accessRequests: Record<string, { status: string; requesterOrganisationId: string }> };
     }>();
     expect(history.streams).toContain(`access-request-${accessRequestId}`);
-    const steps = history.timeline.filter((e) => e.type.startsWith('AccessRequest'));
+    const steps = history.events.filter((e) => e.type.startsWith('AccessRequest'));
     expect(steps.map((e) => [e.type, e.organisationId])).toEqual([
       ['AccessRequested', h.orgB],
       ['AccessRequestDeclined', h.orgA],
@@ -262,7 +262,7 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     expect(verified.json<{ chains: unknown[] }>().chains).toHaveLength(3); // client, referral, access request
   });
 
-  it('CLI: prints the timeline (now and as of a date), refuses bad arguments in one line', () => {
+  it('CLI: prints the case history (now and as of a date), refuses bad arguments in one line', () => {
     const now = cli('replay', clientId);
     expect(now.code, now.err).toBe(0);
     expect(now.out).toMatch(/ClientRegistered .*client-/);

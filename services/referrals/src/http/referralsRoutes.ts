@@ -124,15 +124,16 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     resource: 'client' | 'need-suggestions' = 'client',
   ) => {
     if (isAuditor(request)) {
-      // Recorded only once it is sure to be answered: a refused or empty read is not a read.
       if ((await clientStatus(db, clientId)) === 'unknown') throw hidden('client');
-      await recordAuditorRead(store, actorOf(request), { resource, resourceId: clientId }, request.correlationId);
-      return { allowed: true, basis: 'auditor' as const, share: ['*'] };
+      // Recorded only once it is sure to be answered (the route calls it last): a refused read is not a read.
+      const recordRead = () =>
+        recordAuditorRead(store, actorOf(request), { resource, resourceId: clientId }, request.correlationId);
+      return { allowed: true, basis: 'auditor' as const, share: ['*'], recordRead };
     }
     const access = await clientAccessFor(db, actorOf(request), clientId, app.now());
     if (access.erasedAt) throw erasedClient(clientId, access.erasedAt);
     if (!access.allowed) throw hidden('client');
-    return access;
+    return { ...access, recordRead: async () => undefined };
   };
   const requireReferralAccess = async (
     request: FastifyRequest,
@@ -172,6 +173,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     const access = await requireClientAccess(request, clientId);
     const profile = await loadClientProfile(store, keyStore, clientId);
     if (!profile) throw hidden('client');
+    await access.recordRead();
     const overview = await clientOverview(db, clientId);
     // A receiving organisation sees its own referrals of this client, not the whole case history.
     const own = actorOf(request).organisationId;
@@ -349,6 +351,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
         location: seen.location,
         excludeOrganisationId: actorOf(request).organisationId,
       });
+      await access.recordRead();
       return { needId, items };
     },
   );
