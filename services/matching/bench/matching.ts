@@ -20,7 +20,8 @@ import { addDays } from '../src/domain/shared/dates.js';
 import { CEFR_LEVELS, OPPORTUNITY_TYPES, type CefrLevel } from '../src/domain/shared/vocabulary.js';
 import { MatchEngine } from '../src/matching/matchEngine.js';
 import type { MatchableCandidate, MatchableOpportunity } from '../src/matching/model.js';
-import { curveTable, fittedExponent } from './curve.js';
+import { fitExponent } from '../../../bench/curve.js';
+import { curveTable } from './curve.js';
 import type { Fixture, Judgments } from './fixture/fixtureTypes.js';
 import { judgedQuality } from './fixture/quality.js';
 
@@ -280,8 +281,7 @@ const curve = sizes.map((size) => {
   return result;
 });
 const sizeOf = (r: (typeof curve)[number]) => r.opportunities + r.candidates;
-const exponent = (value: (r: (typeof curve)[number]) => number) =>
-  fittedExponent(curve.map((r) => ({ size: sizeOf(r), value: value(r) })));
+const exponent = (value: (r: (typeof curve)[number]) => number) => fitExponent(curve.map(sizeOf), curve.map(value));
 const growth = {
   buildMs: exponent((r) => r.buildMs.opportunities + r.buildMs.candidates),
   top20P50: exponent((r) => r.top20OpportunitiesForCandidate.p50),
