@@ -22,6 +22,10 @@ import { publicJwks } from './auth/signingKeys.js';
 import { hasOrganisations, seedDemo } from './demo/seedDemo.js';
 import { registryRoutes } from './http/registryRoutes.js';
 import { registryProjections } from './projections/registryProjections.js';
+import { systemClock } from '@estia/infra/clock/clock.js';
+import { createSecretBox, loadSecretBoxKey } from './webhooks/secretBox.js';
+import { webhookSubscriptionsProjection } from './webhooks/subscriptionProjection.js';
+import { targetPolicyOf, webhookConfig, webhookModule } from './webhooks/webhookModule.js';
 
 await startService({
   service: 'registry',
@@ -32,6 +36,7 @@ await startService({
     TOKEN_ISSUER: str().optionalField(),
     TOKEN_AUDIENCE: str().withDefault('estia'),
     SIGNING_KEY_MAX_AGE_DAYS: int({ min: 1, max: 365 }).withDefault(30),
+    ...webhookConfig,
   },
   build: async ({ config, logger, infra: { store, db } }) => {
     const baseUrl = config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
@@ -44,13 +49,29 @@ await startService({
     const ctx = defaultContext(store);
     const people = peopleHandlers(ctx, db);
     const clients = apiClientHandlers(ctx);
+    const secretsKey = loadSecretBoxKey(
+      config.WEBHOOK_SECRETS_KEY,
+      config.PG_URL ? null : join(config.DATA_DIR, 'registry', 'webhook-secrets.key'),
+    );
+    const webhooks = webhookModule({
+      ctx,
+      db,
+      clock: systemClock,
+      secrets: createSecretBox(secretsKey),
+      policy: targetPolicyOf(config),
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      onError: (err) => logger.error({ err }, 'webhook delivery failed'),
+    });
+    const stoppers: { name: string; close: () => Promise<void> }[] = [];
 
     return {
-      projections: registryProjections,
+      projections: [...registryProjections, webhookSubscriptionsProjection],
+      consumers: [webhooks.consumer],
       // The log is the outbox: public events go to the bus from the relay's checkpoint, never from a request.
       publicEvents: registryRelayMapper,
       verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer, audience: config.TOKEN_AUDIENCE }),
-      routes: async (app) => {
+      routes: async (app, projector) => {
         await app.register(registryRoutes, {
           db,
           publicBaseUrl: baseUrl,
@@ -59,6 +80,7 @@ await startService({
           services: serviceHandlers(ctx),
           people,
           clients,
+          webhooks: { webhooks: webhooks.handlers, clock: systemClock, projector, wake: webhooks.wake },
         });
       },
       afterStart: async (projector) => {
@@ -84,11 +106,22 @@ await startService({
           console.log(`demo API client: ${demo.apiClient.clientId} / ${demo.apiClient.clientSecret}`);
           console.log(`all ${lines.length} demo logins (every role of ${demo.organisations} organisations): ${file}`);
         }
+        const delivery = webhooks.start();
+        stoppers.push({ name: 'webhook delivery', close: () => delivery.stop() });
         const version = await ensureCodeOfConduct(ctx);
         logger.info({ codeOfConductVersion: version }, 'network bootstrapped');
         // Load the in-memory directory index now, so the first search does not pay for it.
         await searchServices(db, {}, { page: 1, perPage: 1 });
       },
+      // Closed before the read models: the processor records its last attempts first.
+      closers: [
+        {
+          name: 'processors',
+          close: async () => {
+            for (const s of stoppers) await s.close();
+          },
+        },
+      ],
     };
   },
 });

@@ -6,7 +6,15 @@ import type { Role } from '../domain/shared/actor.js';
  * created with). Services check scopes for the operation and relationships for the data.
  */
 const BY_ROLE: Record<Role, readonly ApiScope[]> = {
-  org_admin: ['directory:read', 'registry:write', 'capacity:write', 'referrals:read', 'clients:read', 'matching:read'],
+  org_admin: [
+    'directory:read',
+    'registry:write',
+    'capacity:write',
+    'referrals:read',
+    'clients:read',
+    'matching:read',
+    'webhooks:manage',
+  ],
   referral_officer: [
     'directory:read',
     'capacity:write',
