@@ -63,8 +63,9 @@ export function webhookModule(options: WebhookModuleOptions) {
     group: WEBHOOK_FANOUT_GROUP,
     topics: [topicFor('registry'), topicFor('referrals'), topicFor('matching')],
     handle: fanOutHandler(options.clock, () => setTimeout(() => processor?.wake(), 1)),
-    // A new subscriber hears what happens from now on, not the network's history.
-    fromBeginning: false,
+    // From the start of the topics on the group's first run, so nothing published while the group was
+    // being set up is skipped. A subscription gets the events fanned out once it exists.
+    fromBeginning: true,
   };
   return {
     handlers,
