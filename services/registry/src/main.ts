@@ -26,6 +26,8 @@ import { systemClock } from '@estia/infra/clock/clock.js';
 import { createSecretBox, loadSecretBoxKey } from './webhooks/secretBox.js';
 import { webhookSubscriptionsProjection } from './webhooks/subscriptionProjection.js';
 import { targetPolicyOf, webhookConfig, webhookModule } from './webhooks/webhookModule.js';
+import { notificationConfig, notificationsModule } from './notifications/notificationsModule.js';
+import { ensureNotificationTables } from './notifications/notificationTables.js';
 
 await startService({
   service: 'registry',
@@ -37,6 +39,7 @@ await startService({
     TOKEN_AUDIENCE: str().withDefault('estia'),
     SIGNING_KEY_MAX_AGE_DAYS: int({ min: 1, max: 365 }).withDefault(30),
     ...webhookConfig,
+    ...notificationConfig,
   },
   build: async ({ config, logger, infra: { store, db } }) => {
     const baseUrl = config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
@@ -53,6 +56,16 @@ await startService({
       config.WEBHOOK_SECRETS_KEY,
       config.PG_URL ? null : join(config.DATA_DIR, 'registry', 'webhook-secrets.key'),
     );
+    await ensureNotificationTables(db);
+    const notifications = notificationsModule({
+      db,
+      clock: systemClock,
+      dataDir: config.DATA_DIR,
+      smtpUrl: config.SMTP_URL,
+      from: config.MAIL_FROM,
+      consoleUrl: config.CONSOLE_URL,
+      onError: (err) => logger.error({ err }, 'e-mail notification failed'),
+    });
     const webhooks = webhookModule({
       ctx,
       db,
@@ -61,13 +74,14 @@ await startService({
       policy: targetPolicyOf(config),
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       concurrency: config.WEBHOOK_CONCURRENCY,
+      tellAdmins: (subscription) => notifications.webhookDisabled(subscription),
       onError: (err) => logger.error({ err }, 'webhook delivery failed'),
     });
     const stoppers: { name: string; close: () => Promise<void> }[] = [];
 
     return {
       projections: [...registryProjections, webhookSubscriptionsProjection],
-      consumers: [webhooks.consumer],
+      consumers: [webhooks.consumer, notifications.consumer],
       // The log is the outbox: public events go to the bus from the relay's checkpoint, never from a request.
       publicEvents: registryRelayMapper,
       verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer, audience: config.TOKEN_AUDIENCE }),
@@ -108,6 +122,8 @@ await startService({
         }
         const delivery = webhooks.start();
         stoppers.push({ name: 'webhook delivery', close: () => delivery.stop() });
+        const mail = notifications.start();
+        stoppers.push({ name: 'e-mail notifications', close: () => mail.stop() });
         const version = await ensureCodeOfConduct(ctx);
         logger.info({ codeOfConductVersion: version }, 'network bootstrapped');
         // Load the in-memory directory index now, so the first search does not pay for it.

@@ -291,6 +291,18 @@ const TABLE: Record<string, Row> = {
     allowed: ['org_admin'],
     fixture: async (t) => ({ url: '/v1/webhooks', organisationId: await approvedOrg(t) }),
   },
+  'GET /v1/me/notification-preferences': {
+    allowed: ROLES,
+    fixture: async () => ({ url: '/v1/me/notification-preferences', organisationId: template.organisationId }),
+  },
+  'PUT /v1/me/notification-preferences': {
+    allowed: ROLES,
+    fixture: async () => ({
+      url: '/v1/me/notification-preferences',
+      payload: { language: 'el', kinds: { 'referral-accepted': 'off' } },
+      organisationId: template.organisationId,
+    }),
+  },
   'GET /v1/webhooks/:id': webhookRow((id) => `/v1/webhooks/${id}`),
   'PATCH /v1/webhooks/:id': webhookRow((id) => `/v1/webhooks/${id}`, { payload: { description: 'renamed' } }),
   'DELETE /v1/webhooks/:id': webhookRow((id) => `/v1/webhooks/${id}`),

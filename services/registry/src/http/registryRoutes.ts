@@ -5,6 +5,7 @@ import { authRoutes, type AuthRoutesOptions } from './authRoutes.js';
 import { hsdsRoutes } from './hsdsRoutes.js';
 import { managementRoutes, type ManagementRoutesOptions } from './managementRoutes.js';
 import { webhookRoutes, type WebhookRoutesOptions } from '../webhooks/webhookRoutes.js';
+import { preferencesRoutes } from '../notifications/preferencesRoutes.js';
 
 export interface RegistryRoutesOptions extends ManagementRoutesOptions {
   db: SqlExecutor;
@@ -25,4 +26,5 @@ export const registryRoutes: FastifyPluginAsync<RegistryRoutesOptions> = async (
   await app.register(authRoutes, { tokens, people: handlers.people, clients: handlers.clients });
   await app.register(managementRoutes, { prefix: '/v1', ...handlers });
   await app.register(webhookRoutes, { prefix: '/v1', db, ...webhooks });
+  await app.register(preferencesRoutes, { prefix: '/v1', db, clock: webhooks.clock });
 };

@@ -23,6 +23,7 @@ import { systemClock } from '@estia/infra/clock/clock.js';
 import { createSecretBox } from '../webhooks/secretBox.js';
 import { webhookHandlers, type WebhookHandlers } from '../webhooks/webhookHandlers.js';
 import { ensureWebhookTables } from '../webhooks/webhookTables.js';
+import { ensureNotificationTables } from '../notifications/notificationTables.js';
 
 export const TEST_ISSUER = 'https://registry.test';
 
@@ -51,6 +52,7 @@ export async function startRegistryTestApp(): Promise<RegistryTestApp> {
   const seeded = await seedDemo(ctx, db, { credentials: 'sample' });
   await catchUpRegistryReadModels(store, db);
   await ensureWebhookTables(db);
+  await ensureNotificationTables(db);
   const ring = await createKeyRing(new Date().toISOString());
   const app = await createHttpApp({
     service: 'registry-test',
