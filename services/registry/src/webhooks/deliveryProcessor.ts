@@ -177,29 +177,41 @@ export function startDeliveryProcessor(options: DeliveryProcessorOptions): Deliv
       : null;
   };
 
-  const flush = (): Promise<void> => {
-    flushing = flushing.then(async () => {
-      const batch = outcomes.splice(0, outcomes.length);
-      if (batch.length === 0) return;
-      const failing = new Map<string, { id: string; organisationId: string; failingSince: string }>();
-      await db.transaction(async (tx) => {
-        for (const outcome of batch) {
-          const tooLong = await record(tx, outcome);
-          if (tooLong) failing.set(tooLong.id, tooLong);
-        }
-      });
-      attempts += batch.length;
-      for (const o of batch)
-        options.onAttempt?.({
-          deliveryId: o.delivery.id,
-          status: o.result.status,
-          enqueuedAtMs: Number(o.delivery.enqueued_at_ms),
-        });
-      for (const subscription of failing.values()) await options.onFailingTooLong(subscription);
+  /** Records the finished attempts, many per transaction (one commit, one fsync): one flush at a time. */
+  let flushScheduled = false;
+  const flushBatch = async (): Promise<void> => {
+    const batch = outcomes.splice(0, outcomes.length);
+    if (batch.length === 0) return;
+    const failing = new Map<string, { id: string; organisationId: string; failingSince: string }>();
+    await db.transaction(async (tx) => {
+      for (const outcome of batch) {
+        const tooLong = await record(tx, outcome);
+        if (tooLong) failing.set(tooLong.id, tooLong);
+      }
     });
-    return flushing.catch((error) => {
-      lastError = String(error);
-      options.onError?.(error);
+    attempts += batch.length;
+    for (const o of batch)
+      options.onAttempt?.({
+        deliveryId: o.delivery.id,
+        status: o.result.status,
+        enqueuedAtMs: Number(o.delivery.enqueued_at_ms),
+      });
+    for (const subscription of failing.values()) await options.onFailingTooLong(subscription);
+  };
+  // After the I/O phase (setImmediate), so every answer that arrived meanwhile joins the same commit.
+  const flush = (): void => {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(() => {
+      flushing = flushing
+        .then(async () => {
+          flushScheduled = false;
+          await flushBatch();
+        })
+        .catch((error) => {
+          lastError = String(error);
+          options.onError?.(error);
+        });
     });
   };
 
@@ -207,8 +219,9 @@ export function startDeliveryProcessor(options: DeliveryProcessorOptions): Deliv
     let failures = 0;
     while (!stopped) {
       try {
+        // Claims in batches (each claim is a commit): when at least half the slots are free.
         const free = concurrency - inFlight;
-        const claimed = free > 0 ? await claim(free) : [];
+        const claimed = free >= Math.ceil(concurrency / 2) ? await claim(free) : [];
         for (const delivery of claimed) {
           inFlight += 1;
           const send: Promise<void> = attempt(delivery)
@@ -223,13 +236,13 @@ export function startDeliveryProcessor(options: DeliveryProcessorOptions): Deliv
             .finally(() => {
               inFlight -= 1;
               sends.delete(send);
-              void flush();
-              waker.wakeAll();
+              flush();
+              if (inFlight <= Math.floor(concurrency / 2)) waker.wakeAll();
             });
           sends.add(send);
         }
         failures = 0;
-        if (claimed.length === 0 || inFlight >= concurrency) await waker.sleep(idleMs);
+        if (claimed.length === 0 || concurrency - inFlight < Math.ceil(concurrency / 2)) await waker.sleep(idleMs);
       } catch (error) {
         failures += 1;
         lastError = String(error);
@@ -248,7 +261,9 @@ export function startDeliveryProcessor(options: DeliveryProcessorOptions): Deliv
       waker.wakeAll();
       await running;
       await Promise.allSettled([...sends]);
-      await flush();
+      await new Promise((resolve) => setImmediate(resolve));
+      await flushing;
+      await flushBatch();
     },
   };
 }

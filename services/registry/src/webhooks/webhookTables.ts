@@ -47,6 +47,7 @@ export async function ensureWebhookTables(db: SqlDatabase): Promise<void> {
     )`,
     'CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at)',
     'CREATE INDEX IF NOT EXISTS webhook_deliveries_sub ON webhook_deliveries (subscription_id, created_at)',
+    'CREATE INDEX IF NOT EXISTS webhook_deliveries_claim ON webhook_deliveries (claim_token)',
     `CREATE TABLE IF NOT EXISTS webhook_attempts (
       delivery_id TEXT NOT NULL,
       attempt INTEGER NOT NULL,
