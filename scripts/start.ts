@@ -4,7 +4,9 @@
  * to go; Ctrl-C stops all of them cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ensurePrivateDirectory } from '../infra/src/sql/privateFiles.js';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { ensurePrivateDirectory, writePrivateFile } from '../infra/src/sql/privateFiles.js';
 import { resolve } from 'node:path';
 import { ensureSpaBuilt } from '../services/console/src/build/spaBuild.js';
 import { SERVICES } from './services.js';
@@ -23,6 +25,22 @@ const portFor = (name: string, fallback: number): number =>
 
 // On a fresh clone or after a change to the page, build it first (a few seconds; skipped when current).
 await ensureSpaBuilt();
+
+// The demo's first organisation has a webhook subscription to the console's built-in receiver page:
+// one signing secret, kept owner-only under DATA_DIR, known to both.
+const demo = (process.env.DEMO_DATA ?? 'true') === 'true';
+const demoSecretFile = resolve(dataDir, 'demo-webhook-secret');
+if (demo && !existsSync(demoSecretFile))
+  writePrivateFile(demoSecretFile, `whsec_${randomBytes(24).toString('base64')}\n`, { exclusive: true });
+const demoWebhooks = demo
+  ? {
+      DEMO_WEBHOOK_SECRET: readFileSync(demoSecretFile, 'utf8').trim(),
+      DEMO_WEBHOOK_URL: `http://${host}:${portFor('console', 3000)}/demo-receiver/webhooks`,
+      // The receiver is on this machine: the demo network allows http to loopback (never link-local).
+      WEBHOOK_ALLOW_HTTP: process.env.WEBHOOK_ALLOW_HTTP ?? 'true',
+      WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? 'true',
+    }
+  : {};
 
 const CONSOLE = { name: 'console', port: 3000, entry: 'services/console/src/main.ts' } as const;
 const serviceUrl = (name: string, port: number) => `http://${host}:${portFor(name, port)}`;
@@ -43,6 +61,9 @@ for (const spec of [...SERVICES, CONSOLE]) {
       // The console calls the three services with the signed-in person's token.
       REFERRALS_URL: process.env.REFERRALS_URL ?? serviceUrl('referrals', 3002),
       MATCHING_URL: process.env.MATCHING_URL ?? serviceUrl('matching', 3003),
+      // Links in e-mail notifications open the console.
+      CONSOLE_URL: process.env.CONSOLE_URL ?? serviceUrl('console', 3000),
+      ...demoWebhooks,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -20,6 +20,7 @@ import { ensureCodeOfConduct } from './application/networkBootstrap.js';
 import { loadOrCreateKeyRing } from './auth/keyRingFile.js';
 import { publicJwks } from './auth/signingKeys.js';
 import { hasOrganisations, seedDemo } from './demo/seedDemo.js';
+import { demoNetwork } from './demo/demoData.js';
 import { registryRoutes } from './http/registryRoutes.js';
 import { registryProjections } from './projections/registryProjections.js';
 import { systemClock } from '@estia/infra/clock/clock.js';
@@ -40,6 +41,9 @@ await startService({
     SIGNING_KEY_MAX_AGE_DAYS: int({ min: 1, max: 365 }).withDefault(30),
     ...webhookConfig,
     ...notificationConfig,
+    /** Demo only (`pnpm start` sets them): the first organisation's subscription to the console's receiver. */
+    DEMO_WEBHOOK_URL: str().optionalField(),
+    DEMO_WEBHOOK_SECRET: str().optionalField(),
   },
   build: async ({ config, logger, infra: { store, db } }) => {
     const baseUrl = config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
@@ -99,6 +103,21 @@ await startService({
       },
       afterStart: async (projector) => {
         if (config.DEMO_DATA && !(await hasOrganisations(store))) {
+          // First, so that the receiver page sees the demo network's own events arrive.
+          if (config.DEMO_WEBHOOK_URL && config.DEMO_WEBHOOK_SECRET) {
+            const first = demoNetwork().organisations[0]!.organisationId;
+            const { result } = await webhooks.handlers.create(
+              { principalId: 'demo-seed', organisationId: first, roles: ['org_admin'] },
+              {
+                url: config.DEMO_WEBHOOK_URL,
+                events: ['*'],
+                description: 'Built-in receiver page of the console (demo)',
+              },
+              { secret: config.DEMO_WEBHOOK_SECRET },
+            );
+            if (result.lastPosition !== undefined) await projector.waitFor(result.lastPosition, 30_000);
+            logger.info({ organisationId: first, url: config.DEMO_WEBHOOK_URL }, 'demo webhook subscription created');
+          }
           const demo = await seedDemo(ctx, db, {
             // The people read model is the projector's; the seeder waits for it instead of writing it.
             waitForPeople: async (position) => projector.waitFor(position, 30_000),

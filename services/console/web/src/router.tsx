@@ -124,6 +124,18 @@ const referralRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/ReferralPage'), 'ReferralPage'),
 });
 
+const webhooksRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/webhooks',
+  component: lazyRouteComponent(() => import('./screens/Webhooks'), 'Webhooks'),
+});
+
+const notificationSettingsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/settings/notifications',
+  component: lazyRouteComponent(() => import('./screens/NotificationSettings'), 'NotificationSettings'),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   signInRoute,
@@ -136,6 +148,8 @@ const routeTree = rootRoute.addChildren([
     referRoute,
     referralsRoute,
     referralRoute,
+    webhooksRoute,
+    notificationSettingsRoute,
   ]),
 ]);
 

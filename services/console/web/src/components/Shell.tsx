@@ -102,6 +102,20 @@ export function Shell() {
                 {t('nav.directory')}
               </Link>
             </li>
+            {session?.roles.includes('org_admin') && (
+              <li>
+                <Link to="/webhooks" activeProps={{ 'aria-current': 'page' }}>
+                  {t('nav.webhooks')}
+                </Link>
+              </li>
+            )}
+            {session && (
+              <li>
+                <Link to="/settings/notifications" activeProps={{ 'aria-current': 'page' }}>
+                  {t('nav.notifications')}
+                </Link>
+              </li>
+            )}
           </ul>
         </nav>
         <div className="tools">
