@@ -417,7 +417,7 @@ export interface components {
     };
     Health: {
       /** @constant */
-      status: 'ok';
+      status: 'up';
     };
     LanguageRequirement: {
       /** @description ISO 639 code */
@@ -567,10 +567,10 @@ export interface components {
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
-        [key: string]: 'ok' | 'failing';
+        [key: string]: 'ok' | 'failed';
       };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
+      /** @constant */
+      status: 'ready';
     };
     RecordFollowUp: {
       /** @enum {integer} */
@@ -657,13 +657,13 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A dependency is failing. */
+    /** @description A dependency is failing or the process is shutting down: a problem naming the failing checks. */
     NotReady: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['Readiness'];
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */

@@ -59,6 +59,16 @@ export interface Bus {
    */
   forget(topic: string, key: string, options: ForgetOptions): Promise<void>;
   consume(options: ConsumeOptions): Promise<BusConsumer>;
+  /**
+   * How far `group` is behind on `topics`: messages not yet committed and the age of the oldest of them
+   * (null where the adapter cannot tell cheaply: Kafka keeps no per-message time in its offsets).
+   */
+  lag(group: string, topics: readonly string[]): Promise<{ messages: number; seconds: number | null }>;
+  /**
+   * Retention: drops `topic`'s messages published before `before`, like a Kafka topic's retention.ms
+   * (cleanup.policy=delete). Embedded: deleted from the file; Kafka: the broker does it, this returns 0.
+   */
+  prune(topic: string, before: Date): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -57,7 +57,7 @@ export async function buildMatching(infra: MatchingInfrastructure) {
   const parts: ServiceParts = {
     projections: [matchingReadModels(engine)],
     publicEvents: matchingPublicEvents,
-    consumers: [registryConsumer(), referralsConsumer({ commands, engine, esco, logger })],
+    consumers: [registryConsumer(), referralsConsumer({ commands, store, engine, esco, logger })],
     routes: async (app, projector) => {
       const ctx: RouteContext = { commands, queries, engine, esco, autocomplete, projector, pseudonym, clock };
       for (const plugin of [escoRoutes, opportunityRoutes, candidateRoutes, placementRoutes])

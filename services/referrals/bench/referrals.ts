@@ -156,7 +156,7 @@ const views: Record<string, (k: number) => Promise<unknown>> = {
     return page.items;
   },
   overdue: (k) => overdueReferrals(db, new Date().toISOString(), { organisationId: orgs[k % ORGS]!, side: 'receiver' }),
-  'counts per status': (k) => countsByStatus(db, orgs[k % ORGS]!),
+  'counts per status': (k) => countsByStatus(db, orgs[k % ORGS]!, new Date().toISOString()),
   'client overview': (k) => clientOverview(db, clientIds[k % clientIds.length]!),
 };
 const viewResults: Record<string, ReturnType<typeof summary> & { rowsPerAnswer?: number }> = {};

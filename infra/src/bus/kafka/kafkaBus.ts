@@ -283,6 +283,30 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
       }
       return consumer;
     },
+    async lag(group, topics) {
+      const a = await getAdmin();
+      let messages = 0;
+      for (const topic of topics) {
+        const [ends, committedOffsets] = await Promise.all([
+          a.fetchTopicOffsets(topic),
+          a.fetchOffsets({ groupId: group, topics: [topic] }),
+        ]);
+        const committedByPartition = new Map(
+          (committedOffsets[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+        );
+        for (const end of ends) {
+          const committed = committedByPartition.get(end.partition) ?? -1;
+          // -1: nothing committed yet; the group starts at the earliest retained message.
+          const from = committed < 0 ? Number(end.low) : Math.max(committed, Number(end.low));
+          messages += Math.max(0, Number(end.high) - from);
+        }
+      }
+      return { messages, seconds: null };
+    },
+    async prune() {
+      // The broker applies the topic's retention.ms (cleanup.policy=delete) by itself.
+      return 0;
+    },
     async ping() {
       // /ready must answer quickly; kafkajs itself retries a dead broker for many seconds.
       let timer: NodeJS.Timeout | undefined;

@@ -425,6 +425,55 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect(await ids()).not.toContain(client2);
   });
 
+  it('a redelivered withdrawal closes the applications a crash left open, and a concurrent change is decided again', async () => {
+    const opportunity = (await inject('POST', '/v1/opportunities', employer, job())).json().id as string;
+    const client4 = randomUUID();
+    const consentId = await consentingCarpenter(client4);
+    const first = (
+      await inject('POST', '/v1/placements', coach, { clientId: client4, opportunityId: opportunity })
+    ).json();
+    await h.settle();
+    const withdrawn = {
+      consentId,
+      clientId: client4,
+      purpose: 'job_matching' as const,
+      recipient: {},
+      withdrawnAt: new Date().toISOString(),
+      recordedByOrganisationId: NGO,
+    };
+    // A crash after the consumer wrote the withdrawal to matching's log, before it closed the
+    // applications and committed its inbox entry: the message is delivered again.
+    await h.built.commands.candidate(
+      { type: 'WithdrawMatchingConsent', clientId: client4, consentId, now: withdrawn.withdrawnAt },
+      {},
+    );
+    await h.settle();
+    // And someone changes the application while the consumer is at it: its first append conflicts.
+    const { store } = h;
+    const append = store.append.bind(store);
+    let raced = false;
+    store.append = async (streamId, events, options) => {
+      if (!raced && streamId === applicationStreamId(first.id)) {
+        raced = true;
+        await h.built.commands.step(
+          first.id,
+          { organisationId: NGO, userId: 'coach' },
+          { type: 'RecordClientInterest', interested: true },
+          {},
+        );
+      }
+      return append(streamId, events, options);
+    };
+    try {
+      await h.deliver('estia.referrals.client.consent-withdrawn.v1', client4, withdrawn, NGO);
+    } finally {
+      store.append = append;
+    }
+    await h.settle();
+    expect(raced).toBe(true);
+    expect((await inject('GET', `/v1/placements/${first.id}`, coach)).json().status).toBe('withdrawn');
+  });
+
   it('forgets an erased client everywhere and publishes the removal', async () => {
     const client3 = randomUUID();
     await consentingCarpenter(client3);

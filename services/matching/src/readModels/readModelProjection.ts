@@ -34,8 +34,11 @@ const OPPORTUNITY_STATUS: Partial<Record<OpportunityEvent['type'], string>> = {
  * same position of the log; it also keeps the in-memory match engine current (the engine is rebuilt from
  * these tables at start, see loadEngine.ts, so a restart gives the same engine).
  */
+/** The read models' projection (and checkpoint) name. */
+export const MATCHING_READ_MODELS = 'matching.read-models.v1';
+
 export const matchingReadModels = (engine: MatchEngine): Projection => ({
-  name: 'matching.read-models.v1',
+  name: MATCHING_READ_MODELS,
   async migrate(db) {
     await migrateMatchingTables(db);
   },

@@ -3,6 +3,7 @@ import { topicFor } from '@estia/infra/bus/types.js';
 import type { Clock } from '@estia/infra/clock/clock.js';
 import { str } from '@estia/infra/config/configSchema.js';
 import type { StartConsumerOptions } from '@estia/infra/processors/consumer.js';
+import type { ProcessorDefinition } from '@estia/infra/processors/runtime.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { enqueueNotice, NOTIFICATIONS_GROUP, notificationsHandler } from './enqueue.js';
 import { createMailer } from './mailer.js';
@@ -36,8 +37,47 @@ export function notificationsModule(options: {
     handle: notificationsHandler(options.clock, options.consoleUrl, () => setTimeout(() => processor?.wake(), 1)),
     fromBeginning: false,
   };
+  const start = (): MailProcessor => {
+    processor = startMailProcessor({
+      db: options.db,
+      clock: options.clock,
+      mailer: createMailer({ smtpUrl: options.smtpUrl, mailDir: join(options.dataDir, 'mail'), from: options.from }),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+    return processor;
+  };
+  /** The mail processor under the service's supervised runtime (one replica sends; lag in /ready). */
+  const definition: ProcessorDefinition = {
+    name: 'registry.notification-mail',
+    kind: 'schedule',
+    async start() {
+      const running = start();
+      let stopped!: () => void;
+      const done = new Promise<void>((resolve) => (stopped = resolve));
+      return {
+        done,
+        async stop() {
+          await running.stop();
+          stopped();
+        },
+      };
+    },
+    async lag() {
+      const now = options.clock().toISOString();
+      const [row] = await options.db.query<{ n: number | string; oldest: string | null }>(
+        'SELECT COUNT(*) AS n, MIN(due_at) AS oldest FROM notification_outbox WHERE sent_at IS NULL AND due_at <= $1',
+        [now],
+      );
+      const oldest = row?.oldest ? Date.parse(row.oldest) : null;
+      return {
+        events: Number(row?.n ?? 0),
+        seconds: oldest === null ? 0 : Math.max(0, (Date.parse(now) - oldest) / 1000),
+      };
+    },
+  };
   return {
     consumer,
+    processor: definition,
     /** Tells an organisation's admins that one of its webhook subscriptions was disabled. */
     async webhookDisabled(subscription: { id: string; organisationId: string; failingSince: string }) {
       await options.db.transaction((tx) =>
@@ -58,14 +98,7 @@ export function notificationsModule(options: {
       );
       processor?.wake();
     },
-    start(): MailProcessor {
-      processor = startMailProcessor({
-        db: options.db,
-        clock: options.clock,
-        mailer: createMailer({ smtpUrl: options.smtpUrl, mailDir: join(options.dataDir, 'mail'), from: options.from }),
-        ...(options.onError ? { onError: options.onError } : {}),
-      });
-      return processor;
-    },
+    /** Starts the processor outside a runtime (tests). */
+    start,
   };
 }

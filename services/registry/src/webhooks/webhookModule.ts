@@ -2,6 +2,7 @@ import { topicFor } from '@estia/infra/bus/types.js';
 import type { Clock } from '@estia/infra/clock/clock.js';
 import { bool, int, str } from '@estia/infra/config/configSchema.js';
 import type { StartConsumerOptions } from '@estia/infra/processors/consumer.js';
+import type { ProcessorDefinition } from '@estia/infra/processors/runtime.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { RegistryContext } from '../application/context.js';
 import type { TargetPolicy } from '../domain/webhook/targetPolicy.js';
@@ -59,6 +60,7 @@ export function webhookModule(options: WebhookModuleOptions) {
     ...(options.resolve ? { resolve: options.resolve } : {}),
   });
   let processor: DeliveryProcessor | undefined;
+  let reportAttempts: ((count: number) => void) | undefined;
   const consumer: Omit<StartConsumerOptions, 'bus' | 'db' | 'logger'> = {
     group: WEBHOOK_FANOUT_GROUP,
     topics: [topicFor('registry'), topicFor('referrals'), topicFor('matching')],
@@ -67,44 +69,82 @@ export function webhookModule(options: WebhookModuleOptions) {
     // being set up is skipped. A subscription gets the events fanned out once it exists.
     fromBeginning: true,
   };
-  return {
-    handlers,
-    consumer,
-    wake: () => processor?.wake(),
-    state: () => processor?.state() ?? null,
-    start(): DeliveryProcessor {
-      const sender = createSender({
-        policy: options.policy,
-        timeoutMs: options.timeoutMs ?? 10_000,
-        ...(options.lookup ? { lookup: options.lookup } : {}),
-      });
-      const running = startDeliveryProcessor({
-        db: options.db,
-        clock: options.clock,
-        sender,
-        secrets: options.secrets,
-        concurrency: options.concurrency ?? 64,
-        // A claim outlives the longest attempt, so only a crashed process's claims run out.
-        claimMs: (options.timeoutMs ?? 10_000) * 2 + 1_000,
-        onFailingTooLong: async (subscription) => {
-          const result = await handlers.disable(
-            subscription.id,
-            'deliveries failed for 5 days without a success',
-            subscription.failingSince,
-          );
-          if (result.events.length > 0) await options.tellAdmins?.(subscription);
-        },
-        ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
-        ...(options.onError ? { onError: options.onError } : {}),
-      });
-      processor = running;
+  const start = (): DeliveryProcessor => {
+    const sender = createSender({
+      policy: options.policy,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      ...(options.lookup ? { lookup: options.lookup } : {}),
+    });
+    const running = startDeliveryProcessor({
+      db: options.db,
+      clock: options.clock,
+      sender,
+      secrets: options.secrets,
+      concurrency: options.concurrency ?? 64,
+      // A claim outlives the longest attempt, so only a crashed process's claims run out.
+      claimMs: (options.timeoutMs ?? 10_000) * 2 + 1_000,
+      onFailingTooLong: async (subscription) => {
+        const result = await handlers.disable(
+          subscription.id,
+          'deliveries failed for 5 days without a success',
+          subscription.failingSince,
+        );
+        if (result.events.length > 0) await options.tellAdmins?.(subscription);
+      },
+      onAttempt: (attempt) => {
+        reportAttempts?.(1);
+        options.onAttempt?.(attempt);
+      },
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+    processor = running;
+    return {
+      ...running,
+      async stop() {
+        await running.stop();
+        sender.close();
+      },
+    };
+  };
+  /** The delivery processor under the service's supervised runtime: one replica sends (lease), lag in /ready. */
+  const definition: ProcessorDefinition = {
+    name: 'registry.webhook-delivery',
+    kind: 'schedule',
+    async start(context) {
+      reportAttempts = (count) => context.processed(count);
+      const running = start();
+      let stopped!: () => void;
+      const done = new Promise<void>((resolve) => (stopped = resolve));
       return {
-        ...running,
+        done,
         async stop() {
           await running.stop();
-          sender.close();
+          stopped();
         },
       };
     },
+    async lag() {
+      const now = options.clock().toISOString();
+      const [row] = await options.db.query<{ n: number | string; oldest: string | null }>(
+        `SELECT COUNT(*) AS n, MIN(d.next_attempt_at) AS oldest FROM webhook_deliveries d
+         JOIN webhook_subscriptions s ON s.id = d.subscription_id
+         WHERE d.status = 'pending' AND s.status = 'active' AND d.next_attempt_at <= $1`,
+        [now],
+      );
+      const oldest = row?.oldest ? Date.parse(row.oldest) : null;
+      return {
+        events: Number(row?.n ?? 0),
+        seconds: oldest === null ? 0 : Math.max(0, (Date.parse(now) - oldest) / 1000),
+      };
+    },
+  };
+  return {
+    handlers,
+    consumer,
+    processor: definition,
+    wake: () => processor?.wake(),
+    state: () => processor?.state() ?? null,
+    /** Starts the processor outside a runtime (tests, the benchmark). */
+    start,
   };
 }

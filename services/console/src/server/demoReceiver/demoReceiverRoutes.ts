@@ -25,7 +25,7 @@ export interface DemoReceiverOptions {
 /**
  * The demo network's built-in webhook receiver: `POST /demo-receiver/webhooks` is the URL of the
  * first organisation's subscription; it verifies each delivery as a partner's system would (Standard
- * Webhooks, the library's own verify) and answers 204, or 400 when the signature does not verify.
+ * Webhooks, the library's own verify) and answers 204, or a 400 problem when the signature does not verify.
  * `GET /api/demo-receiver` lists what arrived for the signed-in page. Bodies are public events
  * (identifiers only), so nothing personal is held, and only in memory.
  */
@@ -73,7 +73,11 @@ export const demoReceiverRoutes: FastifyPluginAsync<DemoReceiverOptions> = async
         body: body.slice(0, 4_096),
       });
       received.splice(keep);
-      return reply.code(verified ? 204 : 400).send();
+      if (!verified)
+        throw new AppError('VALIDATION_FAILED', `webhook signature does not verify: ${error ?? ''}`, {
+          errors: [{ pointer: '/headers/webhook-signature', detail: error ?? 'does not verify' }],
+        });
+      return reply.code(204).send();
     });
   });
 
