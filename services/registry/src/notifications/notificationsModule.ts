@@ -3,7 +3,7 @@ import { topicFor } from '@estia/infra/bus/types.js';
 import type { Clock } from '@estia/infra/clock/clock.js';
 import { str } from '@estia/infra/config/configSchema.js';
 import type { StartConsumerOptions } from '@estia/infra/processors/consumer.js';
-import type { ProcessorDefinition } from '@estia/infra/processors/runtime.js';
+import { dueLag, loopProcessor } from '../application/loopProcessor.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { enqueueNotice, NOTIFICATIONS_GROUP, notificationsHandler } from './enqueue.js';
 import { createMailer } from './mailer.js';
@@ -47,34 +47,16 @@ export function notificationsModule(options: {
     return processor;
   };
   /** The mail processor under the service's supervised runtime (one replica sends; lag in /ready). */
-  const definition: ProcessorDefinition = {
+  const definition = loopProcessor({
     name: 'registry.notification-mail',
-    kind: 'schedule',
-    async start() {
-      const running = start();
-      let stopped!: () => void;
-      const done = new Promise<void>((resolve) => (stopped = resolve));
-      return {
-        done,
-        async stop() {
-          await running.stop();
-          stopped();
-        },
-      };
-    },
-    async lag() {
-      const now = options.clock().toISOString();
-      const [row] = await options.db.query<{ n: number | string; oldest: string | null }>(
+    start,
+    lag: () =>
+      dueLag(
+        options.db,
         'SELECT COUNT(*) AS n, MIN(due_at) AS oldest FROM notification_outbox WHERE sent_at IS NULL AND due_at <= $1',
-        [now],
-      );
-      const oldest = row?.oldest ? Date.parse(row.oldest) : null;
-      return {
-        events: Number(row?.n ?? 0),
-        seconds: oldest === null ? 0 : Math.max(0, (Date.parse(now) - oldest) / 1000),
-      };
-    },
-  };
+        options.clock(),
+      ),
+  });
   return {
     consumer,
     processor: definition,

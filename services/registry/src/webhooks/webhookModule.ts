@@ -2,7 +2,7 @@ import { topicFor } from '@estia/infra/bus/types.js';
 import type { Clock } from '@estia/infra/clock/clock.js';
 import { bool, int, str } from '@estia/infra/config/configSchema.js';
 import type { StartConsumerOptions } from '@estia/infra/processors/consumer.js';
-import type { ProcessorDefinition } from '@estia/infra/processors/runtime.js';
+import { dueLag, loopProcessor } from '../application/loopProcessor.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { RegistryContext } from '../application/context.js';
 import type { TargetPolicy } from '../domain/webhook/targetPolicy.js';
@@ -107,37 +107,21 @@ export function webhookModule(options: WebhookModuleOptions) {
     };
   };
   /** The delivery processor under the service's supervised runtime: one replica sends (lease), lag in /ready. */
-  const definition: ProcessorDefinition = {
+  const definition = loopProcessor({
     name: 'registry.webhook-delivery',
-    kind: 'schedule',
-    async start(context) {
+    start: (context) => {
       reportAttempts = (count) => context.processed(count);
-      const running = start();
-      let stopped!: () => void;
-      const done = new Promise<void>((resolve) => (stopped = resolve));
-      return {
-        done,
-        async stop() {
-          await running.stop();
-          stopped();
-        },
-      };
+      return start();
     },
-    async lag() {
-      const now = options.clock().toISOString();
-      const [row] = await options.db.query<{ n: number | string; oldest: string | null }>(
+    lag: () =>
+      dueLag(
+        options.db,
         `SELECT COUNT(*) AS n, MIN(d.next_attempt_at) AS oldest FROM webhook_deliveries d
          JOIN webhook_subscriptions s ON s.id = d.subscription_id
          WHERE d.status = 'pending' AND s.status = 'active' AND d.next_attempt_at <= $1`,
-        [now],
-      );
-      const oldest = row?.oldest ? Date.parse(row.oldest) : null;
-      return {
-        events: Number(row?.n ?? 0),
-        seconds: oldest === null ? 0 : Math.max(0, (Date.parse(now) - oldest) / 1000),
-      };
-    },
-  };
+        options.clock(),
+      ),
+  });
   return {
     handlers,
     consumer,
