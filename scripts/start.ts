@@ -4,8 +4,10 @@
  * to go; Ctrl-C stops all of them cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { ensurePrivateDirectory } from '../infra/src/sql/privateFiles.js';
+import { ensurePrivateDirectory, writePrivateFile } from '../infra/src/sql/privateFiles.js';
 import { resolve } from 'node:path';
 import { ensureSpaBuilt } from '../services/console/src/build/spaBuild.js';
 import { SERVICES } from './services.js';
@@ -25,6 +27,27 @@ const portFor = (name: string, fallback: number): number =>
 
 // On a fresh clone or after a change to the page, build it first (a few seconds; skipped when current).
 await ensureSpaBuilt();
+
+// The demo's first organisation has a webhook subscription to the console's built-in receiver page:
+// one signing secret, kept owner-only under DATA_DIR, known to both.
+const demo = (process.env.DEMO_DATA ?? 'true') === 'true';
+// With CONSOLE_PORT=0 the console's URL is known only once it listens: e-mail links and the demo
+// receiver then need CONSOLE_URL set explicitly.
+const consolePort = portFor('console', 3000);
+const consoleLink = process.env.CONSOLE_URL ?? (consolePort === 0 ? undefined : `http://${host}:${consolePort}`);
+const demoSecretFile = resolve(dataDir, 'demo-webhook-secret');
+if (demo && !existsSync(demoSecretFile))
+  writePrivateFile(demoSecretFile, `whsec_${randomBytes(24).toString('base64')}\n`, { exclusive: true });
+const demoWebhooks: Record<string, string> =
+  demo && consoleLink
+    ? {
+        DEMO_WEBHOOK_SECRET: readFileSync(demoSecretFile, 'utf8').trim(),
+        DEMO_WEBHOOK_URL: `${consoleLink}/demo-receiver/webhooks`,
+        // The receiver is on this machine: the demo network allows http to loopback (never link-local).
+        WEBHOOK_ALLOW_HTTP: process.env.WEBHOOK_ALLOW_HTTP ?? 'true',
+        WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? 'true',
+      }
+    : {};
 
 const CONSOLE = { name: 'console', port: 3000, entry: 'services/console/src/main.ts' } as const;
 
@@ -60,7 +83,12 @@ function startChild(spec: { name: string; entry: string }, port: number, env: No
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
-const common = { DEMO_DATA: process.env.DEMO_DATA ?? 'true' };
+const common = {
+  DEMO_DATA: process.env.DEMO_DATA ?? 'true',
+  // Links in e-mail notifications open the console.
+  ...(consoleLink ? { CONSOLE_URL: consoleLink } : {}),
+  ...demoWebhooks,
+};
 const [registrySpec, ...others] = SERVICES;
 // The registry first: the others verify tokens with its JWKS, so they need its URL.
 const urls: { name: string; url: string }[] = [];

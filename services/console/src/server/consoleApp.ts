@@ -11,6 +11,7 @@ import { loadSession, sessionRoutes } from './sessions/sessionRoutes.js';
 import type { SessionStore } from './sessions/sessionStore.js';
 import { tokenRefresher } from './sessions/tokenRefresh.js';
 import { spaRoutes } from './spa/spaRoutes.js';
+import { demoReceiverRoutes } from './demoReceiver/demoReceiverRoutes.js';
 
 export interface ConsoleAppOptions {
   sessions: SessionStore;
@@ -23,6 +24,8 @@ export interface ConsoleAppOptions {
   distDir: string | null;
   logger?: CreateHttpAppOptions['logger'];
   fetch?: typeof fetch;
+  /** The demo network's webhook secret: mounts the built-in receiver page's back end. */
+  demoWebhookSecret?: string | undefined;
 }
 
 /**
@@ -69,6 +72,7 @@ export const buildConsoleApp = async (options: ConsoleAppOptions): Promise<Fasti
     publicOrigin: options.publicOrigin,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  if (options.demoWebhookSecret) await app.register(demoReceiverRoutes, { secret: options.demoWebhookSecret });
   if (options.distDir) await app.register(spaRoutes, { distDir: options.distDir });
   return app;
 };

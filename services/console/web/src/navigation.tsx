@@ -71,6 +71,26 @@ export const NAV: readonly NavEntry[] = [
     ),
   },
   {
+    id: 'webhooks',
+    roles: ['org_admin'],
+    label: 'nav.webhooks',
+    link: (label) => (
+      <Link to="/webhooks" activeProps={current}>
+        {label}
+      </Link>
+    ),
+  },
+  {
+    id: 'notifications',
+    roles: ['org_admin', 'referral_officer', 'job_coach', 'data_protection_officer', 'network_admin', 'auditor'],
+    label: 'nav.notifications',
+    link: (label) => (
+      <Link to="/settings/notifications" activeProps={current}>
+        {label}
+      </Link>
+    ),
+  },
+  {
     id: 'directory',
     roles: [],
     label: 'nav.directory',

@@ -160,6 +160,18 @@ const erasureRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/Erasure'), 'Erasure'),
 });
 
+const webhooksRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/webhooks',
+  component: lazyRouteComponent(() => import('./screens/Webhooks'), 'Webhooks'),
+});
+
+const notificationSettingsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/settings/notifications',
+  component: lazyRouteComponent(() => import('./screens/NotificationSettings'), 'NotificationSettings'),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   signInRoute,
@@ -175,6 +187,8 @@ const routeTree = rootRoute.addChildren([
     accessRequestsRoute,
     auditRoute,
     erasureRoute,
+    webhooksRoute,
+    notificationSettingsRoute,
   ]),
 ]);
 

@@ -18,6 +18,7 @@ const BY_ROLE: Record<Role, readonly PersonScope[]> = {
     'clients:read',
     'matching:read',
     'matching:write',
+    'webhooks:manage',
   ],
   referral_officer: [
     'directory:read',

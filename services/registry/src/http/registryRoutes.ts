@@ -4,6 +4,8 @@ import type { TokenSettings } from '../application/tokens.js';
 import { authRoutes, type AuthRoutesOptions } from './authRoutes.js';
 import { hsdsRoutes } from './hsdsRoutes.js';
 import { managementRoutes, type ManagementRoutesOptions } from './managementRoutes.js';
+import { webhookRoutes, type WebhookRoutesOptions } from '../webhooks/webhookRoutes.js';
+import { preferencesRoutes } from '../notifications/preferencesRoutes.js';
 
 export interface RegistryRoutesOptions extends ManagementRoutesOptions {
   db: SqlExecutor;
@@ -11,6 +13,7 @@ export interface RegistryRoutesOptions extends ManagementRoutesOptions {
   tokens: TokenSettings;
   people: AuthRoutesOptions['people'];
   clients: AuthRoutesOptions['clients'];
+  webhooks: Omit<WebhookRoutesOptions, 'db'>;
 }
 
 /**
@@ -18,8 +21,10 @@ export interface RegistryRoutesOptions extends ManagementRoutesOptions {
  * the public HSDS directory under /hsds, the token issuer at the root, management under /v1.
  */
 export const registryRoutes: FastifyPluginAsync<RegistryRoutesOptions> = async (app, options) => {
-  const { db, publicBaseUrl, tokens, ...handlers } = options;
+  const { db, publicBaseUrl, tokens, webhooks, ...handlers } = options;
   await app.register(hsdsRoutes, { prefix: '/hsds', db, publicBaseUrl });
   await app.register(authRoutes, { tokens, people: handlers.people, clients: handlers.clients });
   await app.register(managementRoutes, { prefix: '/v1', ...handlers });
+  await app.register(webhookRoutes, { prefix: '/v1', db, ...webhooks });
+  await app.register(preferencesRoutes, { prefix: '/v1', db, clock: webhooks.clock });
 };

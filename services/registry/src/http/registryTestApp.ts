@@ -18,6 +18,12 @@ import { createKeyRing, publicJwks, type KeyRing } from '../auth/signingKeys.js'
 import { seedDemo } from '../demo/seedDemo.js';
 import { catchUpRegistryReadModels } from '../projections/registryProjections.js';
 import { registryRoutes } from './registryRoutes.js';
+import { randomBytes } from 'node:crypto';
+import { systemClock } from '@estia/infra/clock/clock.js';
+import { createSecretBox } from '../webhooks/secretBox.js';
+import { webhookHandlers, type WebhookHandlers } from '../webhooks/webhookHandlers.js';
+import { ensureWebhookTables } from '../webhooks/webhookTables.js';
+import { ensureNotificationTables } from '../notifications/notificationTables.js';
 
 export const TEST_ISSUER = 'https://registry.test';
 
@@ -28,6 +34,7 @@ export interface RegistryTestApp {
   ctx: RegistryContext;
   ring: KeyRing;
   seeded: Awaited<ReturnType<typeof seedDemo>>;
+  webhooks: WebhookHandlers;
   /** Every route as registered: the authorisation table is checked against this list. */
   routes: { method: string; url: string; public: boolean }[];
   close(): Promise<void>;
@@ -44,6 +51,8 @@ export async function startRegistryTestApp(): Promise<RegistryTestApp> {
   const ctx = defaultContext(store);
   const seeded = await seedDemo(ctx, db, { credentials: 'sample' });
   await catchUpRegistryReadModels(store, db);
+  await ensureWebhookTables(db);
+  await ensureNotificationTables(db);
   const ring = await createKeyRing(new Date().toISOString());
   const app = await createHttpApp({
     service: 'registry-test',
@@ -55,6 +64,10 @@ export async function startRegistryTestApp(): Promise<RegistryTestApp> {
     rateLimit: false,
   });
   const routes: RegistryTestApp['routes'] = [];
+  const webhooks = webhookHandlers(ctx, {
+    secrets: createSecretBox(randomBytes(32)),
+    policy: { allowHttp: true, allowLoopback: true, allowPrivate: false },
+  });
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url, public: route.config?.public === true });
@@ -67,6 +80,10 @@ export async function startRegistryTestApp(): Promise<RegistryTestApp> {
     services: serviceHandlers(ctx),
     people: peopleHandlers(ctx, db),
     clients: apiClientHandlers(ctx),
+    webhooks: {
+      webhooks,
+      clock: systemClock,
+    },
   });
   await app.ready();
   return {
@@ -76,6 +93,7 @@ export async function startRegistryTestApp(): Promise<RegistryTestApp> {
     ctx,
     ring,
     seeded,
+    webhooks,
     routes,
     async close() {
       await app.close();

@@ -19,6 +19,7 @@ export const API_SCOPES = [
   'clients:erase',
   'matching:read',
   'matching:write',
+  'webhooks:manage',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
