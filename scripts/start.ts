@@ -57,7 +57,8 @@ for (const spec of [...SERVICES, CONSOLE]) {
 }
 
 async function waitReady(name: string, url: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
+  // A first start seeds the demo before it is ready: minutes on a busy machine (resumed if cut short).
+  const deadline = Date.now() + Number(process.env.START_TIMEOUT_SECONDS ?? 600) * 1000;
   while (Date.now() < deadline && !stopping) {
     try {
       const res = await fetch(`${url}/ready`);

@@ -13,7 +13,7 @@ export interface components {
     };
     Health: {
       /** @constant */
-      status: 'ok';
+      status: 'up';
     };
     /** @description RFC 9457 problem details. `errors` lists every failing field of a bad request. */
     Problem: {
@@ -36,10 +36,24 @@ export interface components {
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
-        [key: string]: 'ok' | 'failing';
+        [key: string]: 'ok' | 'failed';
       };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
+      /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
+      processors?: {
+        failures: number;
+        kind: string;
+        lagEvents: number | null;
+        lagSeconds: number | null;
+        lastError?: string;
+        leader: boolean;
+        name: string;
+        parked: number | null;
+        processed: number;
+        restarts: number;
+        state: string;
+      }[];
+      /** @constant */
+      status: 'ready';
     };
     /** Format: uuid */
     Uuid: string;
@@ -90,13 +104,13 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A dependency is failing. */
+    /** @description A dependency is failing or the process is shutting down: a problem naming the failing checks. */
     NotReady: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['Readiness'];
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
@@ -130,6 +144,15 @@ export interface components {
     };
     /** @description Missing, expired or invalid access token. */
     Unauthorized: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The request is well formed but a business rule refuses it, or its Idempotency-Key was used with another request. */
+    Unprocessable: {
       headers: {
         [name: string]: unknown;
       };

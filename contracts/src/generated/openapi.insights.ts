@@ -177,7 +177,7 @@ export interface components {
     };
     Health: {
       /** @constant */
-      status: 'ok';
+      status: 'up';
     };
     InsightsPeriod: {
       /** Format: date */
@@ -275,10 +275,24 @@ export interface components {
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
-        [key: string]: 'ok' | 'failing';
+        [key: string]: 'ok' | 'failed';
       };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
+      /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
+      processors?: {
+        failures: number;
+        kind: string;
+        lagEvents: number | null;
+        lagSeconds: number | null;
+        lastError?: string;
+        leader: boolean;
+        name: string;
+        parked: number | null;
+        processed: number;
+        restarts: number;
+        state: string;
+      }[];
+      /** @constant */
+      status: 'ready';
     };
   };
   responses: {
@@ -309,13 +323,13 @@ export interface components {
         'application/json': components['schemas']['Health'];
       };
     };
-    /** @description A dependency is failing. */
+    /** @description A dependency is failing or the process is shutting down: a problem naming the failing checks. */
     NotReady: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['Readiness'];
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description Ready to serve. */

@@ -173,6 +173,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/audit/reads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The calling auditor's own reads, newest first (at most 500): what they opened and when, as recorded in the log before each answer */
+    get: operations['listOwnAuditorReads'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/clients': {
     parameters: {
       query?: never;
@@ -491,6 +508,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/referrals/{referralId}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every move of a referral, oldest first: what it became and from what, who (organisation and person) and when, with its reason or outcome and the note (sender, receiver or auditor)
+     * @description Read from the referral's own event stream. Messages are in the thread (`/messages`). Notes are personal data: absent once the client is erased. An auditor's read is recorded.
+     */
+    get: operations['getReferralHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/referrals/{referralId}/hold': {
     parameters: {
       query?: never;
@@ -698,20 +735,68 @@ export interface components {
       /** @description A date (end of that day, UTC) or an RFC 3339 date-time with a zone: the state as recorded up to then. */
       asOf?: string;
     };
+    AuditorReads: {
+      items: {
+        at: components['schemas']['DateTime'];
+        /** @enum {string} */
+        resource:
+          | 'client'
+          | 'referral'
+          | 'referral-messages'
+          | 'referral-history'
+          | 'need-suggestions'
+          | 'consent-override-report';
+        resourceId: string;
+      }[];
+    };
     /** @description YYYY-MM-DD */
     CalendarDate: string;
     /** @description Every event of the client's case in log order (time, organisation, user, correlation, causation), personal data opened for the auditor or marked erased, and the state as of `asOf`. */
     CaseHistory: {
-      asOf?: string | null;
+      /** @description Only events recorded at or before this instant were folded; null = everything. */
+      asOf: string | null;
       clientId: components['schemas']['Uuid'];
-      erasedAt?: string | null;
-      events: Record<string, unknown>[];
-      state?: Record<string, unknown>;
+      erasedAt: string | null;
+      /** @description The case folded from the events up to `asOf`: client, needs, referrals, access requests, reminders, personal data. */
+      state: Record<string, unknown>;
+      streams: string[];
+      timeline: {
+        causationId?: string | null;
+        correlationId?: string | null;
+        eventId: string;
+        /** @description The event data without its sealed part. */
+        facts: Record<string, unknown>;
+        organisationId: string | null;
+        personal: {
+          data?: Record<string, unknown>;
+          erasedAt?: string;
+          reason?: string;
+          /** @enum {string} */
+          status: 'none' | 'open' | 'erased' | 'unreadable';
+        };
+        position: number;
+        recordedAt: components['schemas']['DateTime'];
+        revision: number;
+        streamId: string;
+        type: string;
+        userId: string | null;
+      }[];
     };
     /** @description Hash-chain verification of every stream of the case; the first broken link when one is broken. */
     CaseVerification: {
       /** @description One verification per stream of the case. */
-      chains?: Record<string, unknown>[];
+      chains: {
+        actual?: string;
+        /** @description Revision of the first event whose hash does not match. */
+        brokenAt?: number;
+        events: number;
+        expected?: string;
+        lastHash?: string | null;
+        ok: boolean;
+        reason?: string;
+        streamId: string;
+      }[];
+      clientId: components['schemas']['Uuid'];
       ok: boolean;
     };
     Client: {
@@ -765,13 +850,21 @@ export interface components {
     };
     ConsentOverrideReport: {
       items: {
-        category?: components['schemas']['ServiceCategory'];
-        reasonCode?: string | null;
-        receiverOrganisationId?: components['schemas']['Uuid'];
-        referralId?: components['schemas']['Uuid'];
-        requestedAt?: components['schemas']['DateTime'];
-        senderOrganisationId?: components['schemas']['Uuid'];
-        status?: components['schemas']['ReferralStatus'];
+        category: components['schemas']['ServiceCategory'];
+        clientId?: components['schemas']['Uuid'];
+        /** @description Their explanation (personal data: auditors only; absent once the client is erased). */
+        note?: string;
+        /** @description The person (and their organisation) who sent without consent. */
+        overriddenBy: {
+          organisationId: string;
+          userId: string;
+        } | null;
+        reasonCode: string | null;
+        receiverOrganisationId: components['schemas']['Uuid'];
+        referralId: components['schemas']['Uuid'];
+        requestedAt: components['schemas']['DateTime'];
+        senderOrganisationId: components['schemas']['Uuid'];
+        status: components['schemas']['ReferralStatus'];
       }[];
     };
     /** @enum {string} */
@@ -868,7 +961,7 @@ export interface components {
     };
     Health: {
       /** @constant */
-      status: 'ok';
+      status: 'up';
     };
     Id: string;
     LanguageSkill: {
@@ -995,10 +1088,24 @@ export interface components {
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
-        [key: string]: 'ok' | 'failing';
+        [key: string]: 'ok' | 'failed';
       };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
+      /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
+      processors?: {
+        failures: number;
+        kind: string;
+        lagEvents: number | null;
+        lagSeconds: number | null;
+        lastError?: string;
+        leader: boolean;
+        name: string;
+        parked: number | null;
+        processed: number;
+        restarts: number;
+        state: string;
+      }[];
+      /** @constant */
+      status: 'ready';
     };
     /** @description A stable code for reports; the note is personal data and is sealed. */
     Reason: {
@@ -1028,12 +1135,55 @@ export interface components {
       updatedAt?: components['schemas']['DateTime'];
     };
     ReferralCounts: {
+      /** @description Unanswered referrals past their response time, received and sent (the same as `GET /v1/referrals?overdue=true`). */
+      overdue: {
+        received: number;
+        sent: number;
+      };
       received: {
         [key: string]: number;
       };
       sent: {
         [key: string]: number;
       };
+    };
+    ReferralHistory: {
+      items: {
+        at: components['schemas']['DateTime'];
+        /** @description Null when the network did it (expiry). */
+        by: {
+          organisationId: string;
+          userId: string;
+        } | null;
+        consentOverride?: {
+          note?: string;
+          reasonCode: string;
+        };
+        eventId: string;
+        forwardedFromReferralId?: components['schemas']['Uuid'];
+        newReferralId?: components['schemas']['Uuid'];
+        outcome?: string;
+        outcomeNote?: string;
+        previousStatus: components['schemas']['ReferralStatus'] | null;
+        reasonCode?: string;
+        reasonNote?: string;
+        status: components['schemas']['ReferralStatus'];
+        toOrganisationId?: string;
+        /** @enum {string} */
+        type:
+          | 'ReferralRequested'
+          | 'ReferralAccepted'
+          | 'ReferralRejected'
+          | 'ReferralStarted'
+          | 'ReferralPutOnHold'
+          | 'ReferralResumed'
+          | 'ReferralCompleted'
+          | 'ReferralFailed'
+          | 'ReferralCancelled'
+          | 'ReferralForwarded'
+          | 'ReferralExpired';
+      }[];
+      referralId: components['schemas']['Uuid'];
     };
     ReferralList: {
       items: components['schemas']['Referral'][];
@@ -1188,13 +1338,13 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A dependency is failing. */
+    /** @description A dependency is failing or the process is shutting down: a problem naming the failing checks. */
     NotReady: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['Readiness'];
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
@@ -1565,6 +1715,28 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+    };
+  };
+  listOwnAuditorReads: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditorReads'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
     };
   };
   searchClients: {
@@ -1962,6 +2134,16 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      /** @description The client was erased; only organisations that held or worked the case are told, with erasedAt. */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   correctPersonalData: {
@@ -2294,6 +2476,32 @@ export interface operations {
       410: components['responses']['Gone'];
       412: components['responses']['PreconditionFailed'];
       422: components['responses']['UnprocessableContent'];
+    };
+  };
+  getReferralHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReferralHistory'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
     };
   };
   holdReferral: {

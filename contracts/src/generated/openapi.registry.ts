@@ -19,6 +19,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A fresh access token for a signed-in person, in exchange for their still-valid one (for back ends that hold people's sessions)
+     * @description Carries the person's current roles and organisation and the moment of the password sign-in (`auth_time`); refused for API clients, deactivated people, expired tokens and sign-ins older than 12 hours. Authenticated by the token in the body.
+     */
+    post: operations['refreshToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/sign-in': {
     parameters: {
       query?: never;
@@ -695,7 +715,7 @@ export interface components {
     };
     Health: {
       /** @constant */
-      status: 'ok';
+      status: 'up';
     };
     /** @description An Open Referral HSDS 3.0 body (compiled schemas in contracts/hsds); validated by tests with validateHsds. */
     HsdsBody: Record<string, unknown>;
@@ -795,13 +815,30 @@ export interface components {
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
-        [key: string]: 'ok' | 'failing';
+        [key: string]: 'ok' | 'failed';
       };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
+      /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
+      processors?: {
+        failures: number;
+        kind: string;
+        lagEvents: number | null;
+        lagSeconds: number | null;
+        lastError?: string;
+        leader: boolean;
+        name: string;
+        parked: number | null;
+        processed: number;
+        restarts: number;
+        state: string;
+      }[];
+      /** @constant */
+      status: 'ready';
     };
     Reason: {
       reason: string;
+    };
+    RefreshToken: {
+      access_token: string;
     };
     /** @description NUTS code where available, e.g. EL30. */
     RegionCode: string;
@@ -970,13 +1007,13 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A dependency is failing. */
+    /** @description A dependency is failing or the process is shutting down: a problem naming the failing checks. */
     NotReady: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['Readiness'];
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
@@ -1017,6 +1054,15 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description The request is well formed but a business rule refuses it, or its Idempotency-Key was used with another request. */
+    Unprocessable: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
   };
   parameters: never;
   requestBodies: never;
@@ -1043,6 +1089,33 @@ export interface operations {
           'application/json': components['schemas']['Jwks'];
         };
       };
+    };
+  };
+  refreshToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefreshToken'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      429: components['responses']['TooManyRequests'];
     };
   };
   signIn: {
@@ -1662,6 +1735,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   getExchangeStatus: {
@@ -1937,6 +2011,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   changeRoles: {
@@ -1970,6 +2045,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   registerService: {
@@ -2001,6 +2077,7 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
+      422: components['responses']['Unprocessable'];
     };
   };
   changeServiceCapacity: {
@@ -2034,6 +2111,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   updateServiceDetails: {
@@ -2067,6 +2145,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   withdrawService: {

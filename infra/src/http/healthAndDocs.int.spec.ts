@@ -23,8 +23,8 @@ beforeAll(async () => {
   db = await createSqliteDatabase({ path: ':memory:' });
   const issuer = await createTestIssuer();
   app = await createHttpApp({
-    service: 'referrals',
-    logger: createLogger({ service: 'referrals', level: 'silent' }),
+    service: 'kit-test',
+    logger: createLogger({ service: 'kit-test', level: 'silent' }),
     auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
     openapi: document,
     readiness: {

@@ -17,9 +17,11 @@ import { organisationHandlers } from './application/organisationHandlers.js';
 import { peopleHandlers } from './application/peopleHandlers.js';
 import { serviceHandlers } from './application/serviceHandlers.js';
 import { ensureCodeOfConduct } from './application/networkBootstrap.js';
+import { codeOfConductFanOut } from './application/codeOfConductFanOut.js';
+import { projectionProcessors } from '@estia/infra/processors/projectionProcessors.js';
 import { loadOrCreateKeyRing } from './auth/keyRingFile.js';
 import { publicJwks } from './auth/signingKeys.js';
-import { hasOrganisations, seedDemo } from './demo/seedDemo.js';
+import { demoState, seedDemo } from './demo/seedDemo.js';
 import { registryRoutes } from './http/registryRoutes.js';
 import { registryProjections } from './projections/registryProjections.js';
 
@@ -33,7 +35,7 @@ await startService({
     TOKEN_AUDIENCE: str().withDefault('estia'),
     SIGNING_KEY_MAX_AGE_DAYS: int({ min: 1, max: 365 }).withDefault(30),
   },
-  build: async ({ config, logger, infra: { store, db } }) => {
+  build: async ({ config, logger, infra: { store, db }, processors }) => {
     const baseUrl = config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
     const issuer = config.TOKEN_ISSUER ?? baseUrl;
     const { ring, rotated } = await loadOrCreateKeyRing(join(config.DATA_DIR, 'registry', 'signing-keys.json'), {
@@ -44,9 +46,17 @@ await startService({
     const ctx = defaultContext(store);
     const people = peopleHandlers(ctx, db);
     const clients = apiClientHandlers(ctx);
+    // Fan-outs are processors driven by the log, never work inside a request.
+    const fanOut = await projectionProcessors({
+      store,
+      db,
+      projections: [codeOfConductFanOut(ctx)],
+      runtime: processors,
+    });
 
     return {
       projections: registryProjections,
+      processors: fanOut.definitions,
       // The log is the outbox: public events go to the bus from the relay's checkpoint, never from a request.
       publicEvents: registryRelayMapper,
       verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer, audience: config.TOKEN_AUDIENCE }),
@@ -62,7 +72,9 @@ await startService({
         });
       },
       afterStart: async (projector) => {
-        if (config.DEMO_DATA && !(await hasOrganisations(store))) {
+        // A first start seeds the demo; a start after an interrupted seed finishes it.
+        const progress = config.DEMO_DATA ? await demoState(store) : 'foreign';
+        if (progress === 'empty' || progress === 'partial') {
           const demo = await seedDemo(ctx, db, {
             // The people read model is the projector's; the seeder waits for it instead of writing it.
             waitForPeople: async (position) => projector.waitFor(position, 30_000),

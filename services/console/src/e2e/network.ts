@@ -39,7 +39,7 @@ export const startNetwork = async (options: { timeoutMs?: number } = {}): Promis
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = () => child.exitCode !== null || child.signalCode !== null;
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const deadline = Date.now() + (options.timeoutMs ?? 480_000);
   while (!output.includes('ESTIA network is running')) {
     if (exited()) throw new Error(`pnpm start exited early\n${output}`);
     if (Date.now() > deadline) {

@@ -9,6 +9,7 @@ import { proxyRoutes } from './proxy/proxyRoutes.js';
 import { registerSecurityHeaders } from './security/securityHeaders.js';
 import { loadSession, sessionRoutes } from './sessions/sessionRoutes.js';
 import type { SessionStore } from './sessions/sessionStore.js';
+import { tokenRefresher } from './sessions/tokenRefresh.js';
 import { spaRoutes } from './spa/spaRoutes.js';
 
 export interface ConsoleAppOptions {
@@ -44,7 +45,13 @@ export const buildConsoleApp = async (options: ConsoleAppOptions): Promise<Fasti
   registerSecurityHeaders(app, { tls: (secure) => secure || (options.publicOrigin?.startsWith('https:') ?? false) });
   await app.register(cookie);
   app.decorateRequest('session', null);
-  app.addHook('onRequest', loadSession(options.sessions));
+  const refresh = tokenRefresher({
+    sessions: options.sessions,
+    registryUrl: options.upstream.registry,
+    idleMs: options.idleMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  app.addHook('onRequest', loadSession(options.sessions, refresh));
 
   await app.register(sessionRoutes, {
     sessions: options.sessions,

@@ -176,6 +176,62 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     expect(replay.out).toContain(`access-request-${accessRequestId}: declined (asked by ${h.orgB})`);
   });
 
+  it("lists the auditor's own reads, newest first, and names who overrode consent, for which organisation, why", async () => {
+    const auditor = await h.headers(h.orgA, ['auditor']);
+    // An officer with the override permission sends without consent, with a reason and a note.
+    const overrider = await h.headers(h.orgA, ['referral_officer', 'consent_override']);
+    // Consent only for legal help: a housing referral is not covered.
+    const other = await registerClient(
+      h,
+      { ...personal, givenNames: 'Zahra', dateOfBirth: '1985-01-01' },
+      { purpose: 'referral', recipient: { serviceCategory: 'legal' }, scope: ['needs'], method: 'written' },
+    );
+    const sent = await h.http.inject({
+      method: 'POST',
+      url: '/v1/referrals',
+      headers: overrider,
+      payload: {
+        clientId: other,
+        serviceId: h.housingAtB,
+        share: ['needs'],
+        consentOverride: { code: 'vital_interest', note: 'Sleeping outside tonight' },
+      },
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const { referralId: overridden } = sent.json<{ referralId: string }>();
+    await h.projector.waitFor((await h.store.readStream(`referral-${overridden}`))[0]!.position, 5_000);
+    const report = await h.http.inject({ method: 'GET', url: '/v1/reports/consent-overrides', headers: auditor });
+    expect(report.statusCode, report.body).toBe(200);
+    const row = report.json<{ items: Record<string, unknown>[] }>().items.find((i) => i.referralId === overridden);
+    expect(row).toMatchObject({
+      senderOrganisationId: h.orgA,
+      reasonCode: 'vital_interest',
+      overriddenBy: { organisationId: h.orgA, userId: expect.any(String) },
+      note: 'Sleeping outside tonight',
+      clientId: other,
+    });
+    // Network administrators see who and why, not the note (personal data).
+    const admin = await h.http.inject({
+      method: 'GET',
+      url: '/v1/reports/consent-overrides',
+      headers: await h.headers(h.orgA, ['network_admin']),
+    });
+    const adminRow = admin.json<{ items: Record<string, unknown>[] }>().items.find((i) => i.referralId === overridden);
+    expect(adminRow).toMatchObject({ overriddenBy: { organisationId: h.orgA } });
+    expect(adminRow).not.toHaveProperty('note');
+
+    await h.http.inject({ method: 'GET', url: `/v1/audit/clients/${clientId}/verify`, headers: auditor });
+    const reads = await h.http.inject({ method: 'GET', url: '/v1/audit/reads', headers: auditor });
+    expect(reads.statusCode, reads.body).toBe(200);
+    const items = reads.json<{ items: { resource: string; resourceId: string; at: string }[] }>().items;
+    expect(items[0]).toMatchObject({ resource: 'client', resourceId: clientId });
+    expect(items[1]).toMatchObject({ resource: 'consent-override-report' });
+    expect(items.map((i) => i.at)).toEqual([...items.map((i) => i.at)].sort().reverse());
+    expect(
+      (await h.http.inject({ method: 'GET', url: '/v1/audit/reads', headers: await h.headers(h.orgA) })).statusCode,
+    ).toBe(403);
+  });
+
   it('does not record a read that is refused or finds nothing', async () => {
     const auditor = await h.headers(h.orgB, ['auditor']);
     const reads = async () => (await h.store.readAll()).filter((e) => e.type === 'AuditorRead').length;

@@ -3,10 +3,10 @@ import { eventErrors } from '@estia/contracts';
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import { describe, expect, it } from 'vitest';
 import { accessRequestDecider } from '../domain/accessRequests/accessRequestDecider.js';
-import { clientDecider, type ClientEvent } from '../domain/clients/clientDecider.js';
+import { clientDecider, clientStreamId, type ClientEvent } from '../domain/clients/clientDecider.js';
 import { needsDecider } from '../domain/needs/needsDecider.js';
 import { referralDecider } from '../domain/referrals/referralDecider.js';
-import type { ReferralEvent } from '../domain/referrals/referralTypes.js';
+import { referralStreamId, type ReferralEvent } from '../domain/referrals/referralTypes.js';
 import type { Actor } from '../domain/shared/actor.js';
 import { createMemoryKeyStore } from '@estia/infra/crypto/memoryKeyStore.js';
 import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
@@ -29,9 +29,15 @@ const orgB = randomUUID();
 const officerA: Actor = { organisationId: orgA, userId: 'u-a', roles: ['referral_officer'] };
 const officerB: Actor = { organisationId: orgB, userId: 'u-b', roles: ['referral_officer'] };
 
+/** The stream the real application appends the event to: its referral's, else its client's. */
+const streamOf = (data: unknown): string => {
+  const d = data as { referralId?: string; clientId?: string };
+  return d.referralId ? referralStreamId(d.referralId) : d.clientId ? clientStreamId(d.clientId) : 's';
+};
+
 const stored = (event: { type: string; data: unknown }, revision = 0): StoredEvent => ({
   id: randomUUID(),
-  streamId: 's',
+  streamId: streamOf(event.data),
   revision,
   position: revision + 1,
   type: event.type,
@@ -282,15 +288,17 @@ describe('public events of the referrals service', () => {
     expect(JSON.stringify(payloads)).not.toContain(officerA.organisationId);
   });
 
-  it('keys client events by client and referral events by referral (order per aggregate)', async () => {
-    expect((await referralsRelayMapper(stored(clientEvents[1]!)))?.key).toBe(clientId);
-    expect((await referralsRelayMapper(stored(referralEvents[0]!)))?.key).toBe(referralId);
+  it('keys each message by its stream (order per stream), never by the client alone', async () => {
+    const client = await referralsRelayMapper(stored(clientEvents[1]!));
+    expect(client?.key).toBe(clientStreamId(clientId));
+    expect(client?.envelope.subject).toBe(clientId);
+    expect((await referralsRelayMapper(stored(referralEvents[0]!)))?.key).toBe(referralStreamId(referralId));
   });
 
   it('asks the bus to forget the earlier messages of an erased client, and only then', async () => {
     const mapped = await Promise.all(all.map((e, i) => referralsRelayMapper(stored(e, i))));
     expect(mapped.filter((m) => m?.forgetEarlier).map((m) => [m!.envelope.type, m!.key])).toEqual([
-      ['estia.referrals.client.erased.v1', clientId],
+      ['estia.referrals.client.erased.v1', clientStreamId(clientId)],
     ]);
   });
 });

@@ -11,8 +11,8 @@ export interface TokenSettings {
   keyRing: () => KeyRing;
 }
 
-/** Access token for a signed-in person (scopes from roles). */
-export const tokenForPerson = (settings: TokenSettings, actor: Actor) =>
+/** Access token for a signed-in person (scopes from roles); `authTime` carries a refreshed sign-in's moment. */
+export const tokenForPerson = (settings: TokenSettings, actor: Actor, authTime?: number) =>
   issueToken(
     settings.keyRing(),
     {
@@ -23,7 +23,13 @@ export const tokenForPerson = (settings: TokenSettings, actor: Actor) =>
       permissions: actor.permissions ?? [],
       scopes: scopesForRoles(actor.roles),
     },
-    { issuer: settings.issuer, audience: settings.audience, now: Math.floor(Date.now() / 1000), jti: randomUUID() },
+    {
+      issuer: settings.issuer,
+      audience: settings.audience,
+      now: Math.floor(Date.now() / 1000),
+      jti: randomUUID(),
+      ...(authTime === undefined ? {} : { authTime }),
+    },
   );
 
 /** Access token for a partner system (scopes as granted to the client, no roles). */

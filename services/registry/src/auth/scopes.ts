@@ -9,7 +9,16 @@ import type { Role } from '../domain/shared/actor.js';
 export type PersonScope = ApiScope | 'insights:read';
 
 const BY_ROLE: Record<Role, readonly PersonScope[]> = {
-  org_admin: ['directory:read', 'registry:write', 'capacity:write', 'referrals:read', 'clients:read', 'matching:read'],
+  // Publishes and manages the organisation's opportunities beside its job coaches.
+  org_admin: [
+    'directory:read',
+    'registry:write',
+    'capacity:write',
+    'referrals:read',
+    'clients:read',
+    'matching:read',
+    'matching:write',
+  ],
   referral_officer: [
     'directory:read',
     'capacity:write',

@@ -95,6 +95,7 @@ const TABLE: Record<string, Row> = {
   'GET /.well-known/jwks.json': { public: true },
   'POST /oauth/token': { public: true },
   'POST /auth/sign-in': { public: true },
+  'POST /auth/refresh': { public: true },
   'POST /v1/organisations': { public: true },
   'POST /v1/people/:id/accept-invitation': { public: true },
   'GET /v1/organisations/:id/exchange-status': {
