@@ -32,8 +32,6 @@ try {
     organisations: 100,
     referrals: 100_000,
     days: 365,
-    needsPerReferral: 1.5,
-    candidatesPerReferral: 0.6,
   });
   const bus = createBus({ kind: 'embedded', path: join(dir, 'bus.sqlite') });
   let events = 0;
