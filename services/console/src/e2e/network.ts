@@ -34,6 +34,7 @@ export const startNetwork = async (options: { timeoutMs?: number } = {}): Promis
       REGISTRY_PORT: '0',
       REFERRALS_PORT: '0',
       MATCHING_PORT: '0',
+      INSIGHTS_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
