@@ -40,6 +40,8 @@ for (const spec of [...SERVICES, CONSOLE]) {
       DEMO_DATA: process.env.DEMO_DATA ?? 'true',
       REGISTRY_URL: process.env.REGISTRY_URL ?? `http://${host}:${portFor('registry', 3001)}`,
       JWKS_URL: process.env.JWKS_URL ?? `http://${host}:${portFor('registry', 3001)}/.well-known/jwks.json`,
+      // Every service accepts only tokens of this issuer (the registry's own base URL) and its own audience.
+      TOKEN_ISSUER: process.env.TOKEN_ISSUER ?? `http://${host}:${portFor('registry', 3001)}`,
       // The console calls the three services with the signed-in person's token.
       REFERRALS_URL: process.env.REFERRALS_URL ?? serviceUrl('referrals', 3002),
       MATCHING_URL: process.env.MATCHING_URL ?? serviceUrl('matching', 3003),

@@ -25,7 +25,7 @@ beforeAll(async () => {
   app = await createHttpApp({
     service: 'referrals',
     logger: createLogger({ service: 'referrals', level: 'silent' }),
-    auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+    auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
     openapi: document,
     readiness: {
       db: () => db.query('SELECT 1'),

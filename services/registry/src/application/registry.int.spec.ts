@@ -1,3 +1,4 @@
+import { audienceOf, NETWORK_AUDIENCES } from '@estia/infra/auth/tokenVerifier.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -198,11 +199,11 @@ describe.each([
   it.skipIf(skip)('sign-in issues a token every service accepts; 5 failures lock the person out', async () => {
     const people = peopleHandlers(ctx, db);
     const ring = await createKeyRing(new Date().toISOString());
-    const settings = { issuer: 'https://registry.test', audience: 'estia', keyRing: () => ring };
+    const settings = { issuer: 'https://registry.test', audiences: NETWORK_AUDIENCES, keyRing: () => ring };
     const verifier = createTokenVerifier({
       jwks: publicJwks(ring) as never,
       issuer: settings.issuer,
-      audience: 'estia',
+      audience: audienceOf('registry'),
     });
     const officer = seeded.credentials.find((c) => c.roles.includes('referral_officer'))!;
     const actor = await people.signIn(officer.email, DEMO_PASSWORD);
@@ -225,7 +226,11 @@ describe.each([
     const client = await clients.authenticate(clientId, clientSecret);
     expect(client.scopes).toContain('referrals:write');
     const ring = await createKeyRing(new Date().toISOString());
-    const token = await tokenForClient({ issuer: 'i', audience: 'estia', keyRing: () => ring }, clientId, client);
+    const token = await tokenForClient(
+      { issuer: 'i', audiences: NETWORK_AUDIENCES, keyRing: () => ring },
+      clientId,
+      client,
+    );
     expect(token.expiresIn).toBe(600);
     const org = demoNetwork().organisations[0]!;
     const orgAdmin = {

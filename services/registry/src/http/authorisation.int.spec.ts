@@ -1,3 +1,4 @@
+import { NETWORK_AUDIENCES } from '@estia/infra/auth/tokenVerifier.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { organisationHandlers } from '../application/organisationHandlers.js';
@@ -266,7 +267,7 @@ describe('registry authorisation: every route × role', () => {
   const tokenFor = async (role: Role, organisationId: string) =>
     (
       await tokenForPerson(
-        { issuer: TEST_ISSUER, audience: 'estia', keyRing: () => t.ring },
+        { issuer: TEST_ISSUER, audiences: NETWORK_AUDIENCES, keyRing: () => t.ring },
         {
           principalId: `person-${role}`,
           organisationId: NETWORK_ROLES.includes(role) ? NETWORK_ORGANISATION_ID : organisationId,
