@@ -4,11 +4,19 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Validates every answer tests see against the OpenAPI documents (a drift fails the test).
+    setupFiles: ['./scripts/vitest.setup.ts'],
     reporters: ['default', './scripts/summaryReporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['**/src/**/*.unit.spec.ts', 'scripts/**/*.unit.spec.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['**/src/**/*.unit.spec.ts', 'scripts/**/*.unit.spec.ts', 'bench/**/*.unit.spec.ts'],
+        },
+      },
       { extends: true, test: { name: 'int', include: ['**/src/**/*.int.spec.ts'], fileParallelism: true } },
       {
         extends: true,

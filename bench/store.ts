@@ -1,178 +1,168 @@
 /**
- * Event-store benchmark: `pnpm bench:store [--adapter sqlite|postgres] [--read-events 100000] [--scale 1]`.
- * `--scale 0.2` runs a fifth of every append phase (for profiling: `node --cpu-prof --import tsx …`).
- * Prints figures and writes bench/results/store-<adapter>.json. Figures are whatever this machine
- * gave at the time (it is shared): compare runs, do not tune the measurement.
+ * Event-store benchmark, as a growth curve over the size of the log: `pnpm bench:store`
+ * (BENCH_ADAPTERS=sqlite,postgres; BENCH_STORE_SIZES=100000,250000,500000 events already in the log;
+ * BENCH_STORE_SCALE=0.2 runs a fifth of every append phase, for profiling with `node --cpu-prof`).
+ * At each size, in one run: the disk's fdatasync rate (pg_test_fsync when installed, and the same loop
+ * on a file beside the SQLite store), then single appends from 1 and 8 writers with exact expected
+ * versions, the peers' workload (one event to a new stream, no-stream expectation) from 1 and 8
+ * writers, 10-event batches, read-all of the whole log, append→subscriber latency. Each rate is also
+ * given as a share of the probe. Writes bench/results/store-<adapter>.json. Figures are whatever this
+ * shared machine gave at the time: compare runs, do not tune the measurement.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { PostgresEventStore } from '../infra/src/eventStore/postgres/postgresEventStore.js';
 import { SqliteEventStore } from '../infra/src/eventStore/sqlite/sqliteEventStore.js';
-import { commitLatencyProbe, dropSchema, serverSettings } from '../infra/src/testing/postgres.js';
+import { commitLatencyProbe, dropSchema, PG_URL, serverSettings } from '../infra/src/testing/postgres.js';
 import type { EventStore, NewEvent, StoredEvent } from '../infra/src/eventStore/types.js';
+import { runCurve, type PointRecorder } from './curve.js';
+import { fileFdatasyncProbe, pgTestFsync } from './fsyncProbe.js';
+import { adaptersFrom, type Adapter } from './stores.js';
 
-const { values: args } = parseArgs({
-  options: {
-    adapter: { type: 'string', default: 'sqlite' },
-    'read-events': { type: 'string', default: '100000' },
-    scale: { type: 'string', default: '1' },
-  },
-});
-const adapter = args.adapter as 'sqlite' | 'postgres';
-if (adapter !== 'sqlite' && adapter !== 'postgres') throw new Error(`--adapter sqlite|postgres, got ${adapter}`);
-const READ_EVENTS = Number(args['read-events']);
-const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const WRITERS = 8;
-const SCALE = Number(args.scale);
-if (!(SCALE > 0)) throw new Error(`--scale must be > 0, got ${args.scale}`);
+const SCALE = Number(process.env.BENCH_STORE_SCALE ?? 1);
+if (!(SCALE > 0)) throw new Error(`BENCH_STORE_SCALE must be > 0, got ${SCALE}`);
 const scaled = (n: number): number => Math.max(1, Math.round(n * SCALE));
 
-const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const payload = (i: number): NewEvent => ({
   type: 'BenchEventHappened',
   data: { i, organisationId: 'org-42', note: 'a short note typical of a referral event', tags: ['a', 'b'] },
   metadata: { correlationId: `c-${i}`, actor: { organisationId: 'org-42', userId: 'u-7' } },
 });
 
-/** Shows progress once a second while `total` units are produced by `work`. */
-async function measure(
-  label: string,
-  total: number,
-  work: (tick: (n: number) => void) => Promise<void>,
-): Promise<{ count: number; seconds: number; perSecond: number }> {
-  let done = 0;
-  const started = performance.now();
-  const timer = setInterval(() => {
-    const s = (performance.now() - started) / 1000;
-    log(`  ${label}: ${done}/${total} (${Math.round(done / s)}/s)`);
-  }, 1000);
-  try {
-    await work((n) => {
-      done += n;
-    });
-  } finally {
-    clearInterval(timer);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const perSecond = Math.round(done / seconds);
-  log(`${label}: ${done} in ${seconds.toFixed(2)} s = ${perSecond}/s`);
-  return { count: done, seconds: Number(seconds.toFixed(3)), perSecond };
+interface Load {
+  store: EventStore;
+  record: PointRecorder;
+  lastAppended: number;
 }
 
-/** `writers` tasks each appending `perWriter` batches of `batch` events to their own streams, with exact expected versions. */
+/**
+ * `writers` tasks each appending `perWriter` batches of `batch` events. `streams: 'own'`: to 100
+ * streams of their own, with exact expected versions; `'new'`: each append to a new stream, no-stream.
+ * Returns events/s and per-append latency samples.
+ */
 async function appendLoad(
-  store: EventStore,
-  tag: string,
+  load: Load,
+  label: string,
   writers: number,
   perWriter: number,
   batch: number,
-  tick: (n: number) => void,
-) {
+  streams: 'own' | 'new',
+): Promise<{ perSecond: number; samples: number[] }> {
+  const samples: number[] = [];
+  let done = 0;
+  const total = writers * perWriter * batch;
+  const tag = `${label.replace(/\W+/g, '-')}-${Math.random().toString(36).slice(2, 8)}`;
+  const started = performance.now();
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
       const versions = new Map<string, number>();
       for (let i = 0; i < perWriter; i += 1) {
-        const streamId = `${tag}-${w}-${i % 100}`;
+        const streamId = streams === 'new' ? `${tag}-${w}-${i}` : `${tag}-${w}-${i % 100}`;
         const events = Array.from({ length: batch }, (_, k) => payload(i * batch + k));
-        const expected = versions.get(streamId);
-        const result = await store.append(streamId, events, { expectedVersion: expected ?? 'no-stream' });
+        const expected = streams === 'new' ? undefined : versions.get(streamId);
+        const t = performance.now();
+        const result = await load.store.append(streamId, events, { expectedVersion: expected ?? 'no-stream' });
+        samples.push(performance.now() - t);
         versions.set(streamId, result.nextExpectedVersion);
-        lastAppended = Math.max(lastAppended, result.lastPosition);
-        tick(batch);
+        load.lastAppended = Math.max(load.lastAppended, result.lastPosition);
+        done += batch;
+        load.record.progress(label, done, total);
       }
     }),
   );
+  const perSecond = Math.round(done / ((performance.now() - started) / 1000));
+  load.record.figure(`${label} events/s`, perSecond);
+  return { perSecond, samples };
 }
 
-let lastAppended = -1;
+async function body(adapter: Adapter, size: number, record: PointRecorder): Promise<void> {
+  const dir = join(process.cwd(), 'data', 'bench');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const work = mkdtempSync(join(dir, 'store-'));
+  // Both probes every run, on the disk the stores write to, before the appends.
+  const pgProbe = await pgTestFsync(work);
+  const fileProbe = fileFdatasyncProbe(work);
+  if (pgProbe) record.figure('pg_test_fsync fdatasync ops/s', pgProbe.opsPerSecond);
+  record.figure('file fdatasync probe ops/s', fileProbe.opsPerSecond);
+  const probe = adapter === 'postgres' && pgProbe ? pgProbe.opsPerSecond : fileProbe.opsPerSecond;
+  const probeName = adapter === 'postgres' && pgProbe ? 'pg_test_fsync fdatasync' : 'file fdatasync probe';
 
-const percentile = (sorted: number[], p: number): number =>
-  Number(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!.toFixed(2));
-
-async function main(): Promise<void> {
   let store: EventStore;
-  let extra: Record<string, unknown> = {};
   let teardown: () => Promise<void>;
+  const detail: Record<string, unknown> = { probe: { name: probeName, opsPerSecond: probe, pgProbe, fileProbe } };
   if (adapter === 'sqlite') {
-    const dir = join(process.cwd(), 'data', 'bench');
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, `store-${process.pid}.sqlite`);
+    const path = join(work, 'store.sqlite');
     store = new SqliteEventStore({ path });
-    extra = { file: path, journal: 'WAL', synchronous: 'FULL', tmpdir: tmpdir() };
+    detail.sqlite = { journal: 'WAL', synchronous: 'FULL' };
     teardown = async () => {
       await store.close();
-      for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+      rmSync(work, { recursive: true, force: true });
     };
   } else {
-    const schema = `bench_${process.pid}`;
+    const schema = `bench_store_${process.pid}`;
     const pgStore = new PostgresEventStore({ connectionString: PG_URL, schema, poolSize: WRITERS + 2 });
     await pgStore.init();
     store = pgStore;
-    const settings = await serverSettings(
+    detail.settings = await serverSettings(
       ['server_version', 'fsync', 'synchronous_commit', 'wal_sync_method', 'commit_delay'],
       PG_URL,
     );
-    const bareCommitMsBefore = await commitLatencyProbe(200, PG_URL);
-    extra = { schema, settings, bareInsertCommitMedianMs: { before: bareCommitMsBefore } };
-    log(`postgres: ${JSON.stringify(extra)}`);
+    detail.bareInsertCommitMedianMs = await commitLatencyProbe(200, PG_URL);
     teardown = async () => {
       await store.close();
       await dropSchema(schema, PG_URL);
+      rmSync(work, { recursive: true, force: true });
     };
   }
-
+  const load: Load = { store, record, lastAppended: -1 };
   try {
-    log(`bench:store adapter=${adapter} cpus=${cpus().length} node=${process.version}`);
-    await appendLoad(store, 'warmup', 1, 200, 1, () => undefined);
+    const filled = await record.phase('fill the log (100-event batches, 8 writers)', async () => {
+      await appendLoad(load, 'fill', WRITERS, Math.ceil(size / WRITERS / 100), 100, 'own');
+      return WRITERS * Math.ceil(size / WRITERS / 100) * 100;
+    });
+    record.figure('events in the log', filled);
+    await appendLoad(load, 'warm-up', 1, 200, 1, 'own');
 
-    const single1 = await measure('single-event appends, 1 writer', scaled(5_000), (tick) =>
-      appendLoad(store, 'single1', 1, scaled(5_000), 1, tick),
-    );
-    const single8 = await measure(`single-event appends, ${WRITERS} writers`, WRITERS * scaled(2_000), (tick) =>
-      appendLoad(store, 'single8', WRITERS, scaled(2_000), 1, tick),
-    );
-    const batch1 = await measure('10-event batches, 1 writer (events)', 10 * scaled(2_000), (tick) =>
-      appendLoad(store, 'batch1', 1, scaled(2_000), 10, tick),
-    );
-    const batch8 = await measure(`10-event batches, ${WRITERS} writers (events)`, WRITERS * 10 * scaled(500), (tick) =>
-      appendLoad(store, 'batch8', WRITERS, scaled(500), 10, tick),
-    );
+    const share = (name: string, perSecond: number) => record.figure(`${name} / probe`, perSecond / probe);
+    const single1 = await appendLoad(load, 'single appends, 1 writer', 1, scaled(3_000), 1, 'own');
+    record.latency('single append, 1 writer', single1.samples);
+    share('single appends, 1 writer', single1.perSecond);
+    const single8 = await appendLoad(load, `single appends, ${WRITERS} writers`, WRITERS, scaled(1_000), 1, 'own');
+    record.latency(`single append, ${WRITERS} writers`, single8.samples);
+    share(`single appends, ${WRITERS} writers`, single8.perSecond);
+    const peers1 = await appendLoad(load, 'new stream each, 1 writer', 1, scaled(3_000), 1, 'new');
+    record.latency('new-stream append, 1 writer', peers1.samples);
+    share('new stream each, 1 writer', peers1.perSecond);
+    const peers8 = await appendLoad(load, `new stream each, ${WRITERS} writers`, WRITERS, scaled(1_000), 1, 'new');
+    record.latency(`new-stream append, ${WRITERS} writers`, peers8.samples);
+    share(`new stream each, ${WRITERS} writers`, peers8.perSecond);
+    await appendLoad(load, '10-event batches, 1 writer', 1, scaled(1_000), 10, 'own');
+    await appendLoad(load, `10-event batches, ${WRITERS} writers`, WRITERS, scaled(300), 10, 'own');
+    if (store instanceof PostgresEventStore) detail.appendPath = { ...store.stats };
 
-    // Round trips of the measured append phases: head reads the cache saved, NOTIFYs coalesced.
-    const appendPath = store instanceof PostgresEventStore ? { ...store.stats } : undefined;
-    if (appendPath) log(`append path: ${JSON.stringify(appendPath)}`);
-
-    // Top the log up to READ_EVENTS, then read all of it in global order.
-    const have = single1.count + single8.count + batch1.count + batch8.count + 200;
-    if (have < READ_EVENTS) {
-      const missing = READ_EVENTS - have;
-      await measure('filling for read-all (100-event batches)', missing, (tick) =>
-        appendLoad(store, 'fill', WRITERS, Math.ceil(missing / WRITERS / 100), 100, tick),
-      );
-    }
     // PostgreSQL readers wait for the oldest running transaction in the cluster (others share it):
     // start timing only once the last appended event is readable, so read-all covers every event.
-    while ((await store.readAll({ after: lastAppended - 1, maxCount: 1 })).length === 0) {
-      log('  waiting for the read watermark to pass the last append…');
+    while ((await store.readAll({ after: load.lastAppended - 1, maxCount: 1 })).length === 0)
       await new Promise((r) => setTimeout(r, 200));
-    }
-    const readAll = await measure(`read-all`, READ_EVENTS, async (tick) => {
+    const read = await record.phase('read-all', async () => {
       let after = -1;
+      let count = 0;
       for (;;) {
         const page = await store.readAll({ after, maxCount: 1000 });
         if (page.length === 0) break;
         after = page[page.length - 1]!.position;
-        tick(page.length);
+        count += page.length;
+        record.progress('read-all', count, count);
       }
+      return count;
     });
+    record.figure('read-all events', read);
+    record.figure('read-all events/s', read / record.phaseSeconds('read-all'));
 
     // Append → live subscriber latency, under a steady load of 200 appends/s from 1 writer.
     const samples: number[] = [];
     const sent = new Map<string, number>();
-    const tail = (await store.readAll({ after: -1 })).at(-1)?.position ?? -1;
     const sub = store.subscribe(
       (events: StoredEvent[]) => {
         const now = performance.now();
@@ -181,58 +171,54 @@ async function main(): Promise<void> {
           if (t !== undefined) samples.push(now - t);
         }
       },
-      { after: tail },
+      { after: load.lastAppended },
     );
     await sub.caughtUp;
     const LATENCY_SAMPLES = 1_000;
-    await measure('append→subscriber latency samples', LATENCY_SAMPLES, async (tick) => {
-      for (let i = 0; i < LATENCY_SAMPLES; i += 1) {
-        const id = crypto.randomUUID();
-        sent.set(id, performance.now());
-        await store.append(`latency-${i % 50}`, [{ ...payload(i), id }]);
-        tick(1);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      const deadline = Date.now() + 10_000;
-      while (samples.length < LATENCY_SAMPLES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    });
-    await sub.stop();
-    const sorted = [...samples].sort((a, b) => a - b);
-    const latency = {
-      samples: sorted.length,
-      p50Ms: percentile(sorted, 50),
-      p99Ms: percentile(sorted, 99),
-      maxMs: percentile(sorted, 100),
-    };
-    log(`latency: ${JSON.stringify(latency)}`);
-
-    if (adapter === 'postgres') {
-      (extra.bareInsertCommitMedianMs as Record<string, number>).after = await commitLatencyProbe(200, PG_URL);
+    for (let i = 0; i < LATENCY_SAMPLES; i += 1) {
+      const id = crypto.randomUUID();
+      sent.set(id, performance.now());
+      await store.append(`latency-${i % 50}`, [{ ...payload(i), id }]);
+      record.progress('append→subscriber samples', i + 1, LATENCY_SAMPLES);
+      await new Promise((r) => setTimeout(r, 5));
     }
-    const results = {
-      adapter,
-      at: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, sharedWithOtherWork: true },
-      ...extra,
-      scale: SCALE,
-      ...(appendPath ? { appendPath } : {}),
-      singleEventAppendsPerSecond: { writers1: single1, [`writers${WRITERS}`]: single8 },
-      batch10EventsPerSecond: { writers1: batch1, [`writers${WRITERS}`]: batch8 },
-      readAllEventsPerSecond: readAll,
-      appendToSubscriberLatency: latency,
-      targets:
-        adapter === 'postgres'
-          ? { single1: 2000, single8: 5000, batch10: 25000, readAll: 60000, p99Ms: 100 }
-          : { single1: 5000 },
-    };
-    mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
-    const out = join(process.cwd(), 'bench', 'results', `store-${adapter}.json`);
-    writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(JSON.stringify(results, null, 2));
-    log(`written ${out}`);
+    const deadline = Date.now() + 10_000;
+    while (samples.length < LATENCY_SAMPLES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await sub.stop();
+    record.latency('append→subscriber', samples);
+    record.detail(detail);
   } finally {
     await teardown();
   }
 }
 
-await main();
+for (const adapter of adaptersFrom())
+  await runCurve({
+    name: `store-${adapter}`,
+    unit: 'events in the log',
+    sizesEnv: 'BENCH_STORE_SIZES',
+    defaultSizes: [100_000, 250_000, 500_000],
+    meta: {
+      adapter,
+      scale: SCALE,
+      targets: {
+        'single appends, 1 writer / probe': 0.9,
+        [`single appends, ${WRITERS} writers / probe`]: 3,
+        'read-all events/s': adapter === 'postgres' ? 60_000 : undefined,
+        'append→subscriber p99 ms': 100,
+      },
+    },
+    body: (size, record) => body(adapter, size, record),
+    verdict: (points) =>
+      points.flatMap((p) => {
+        const f = p.figures;
+        const one = f['single appends, 1 writer / probe'] ?? 0;
+        const eight = f[`single appends, ${WRITERS} writers / probe`] ?? 0;
+        const peers = f['new stream each, 1 writer / probe'] ?? 0;
+        return [
+          `${p.size} events: 1 writer ${f['single appends, 1 writer events/s']}/s = ${Math.round(one * 100)} % of the probe (target ≥ 90 %: ${one >= 0.9 ? 'met' : 'NOT met'}); ` +
+            `${WRITERS} writers ${f[`single appends, ${WRITERS} writers events/s`]}/s = ${eight.toFixed(2)}× (target ≥ 3×: ${eight >= 3 ? 'met' : 'NOT met'}); ` +
+            `new stream each, 1 writer = ${Math.round(peers * 100)} % of the probe`,
+        ];
+      }),
+  });

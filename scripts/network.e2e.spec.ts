@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { carpenterJob } from '../services/matching/src/testing/builders.js';
+import { bannerUrls } from './banner.js';
 
 const root = resolve(import.meta.dirname, '..');
-const base = 43_000 + Math.floor(Math.random() * 500) * 4;
-const url = { registry: `http://127.0.0.1:${base}`, matching: `http://127.0.0.1:${base + 2}` };
+// Every process binds port 0 and `pnpm start` prints the bound URLs: nothing is probed, nothing can be
+// taken by another process in between. Read from the banner after each start.
+const url = { registry: '', matching: '' };
 const PASSWORD = 'estia-demo-password';
 
 let network: ChildProcess;
@@ -62,10 +64,11 @@ async function startNetwork(): Promise<void> {
     env: {
       ...process.env,
       DATA_DIR: dataDir,
-      REGISTRY_PORT: String(base),
-      REFERRALS_PORT: String(base + 1),
-      MATCHING_PORT: String(base + 2),
-      CONSOLE_PORT: String(base + 3),
+      REGISTRY_PORT: '0',
+      REFERRALS_PORT: '0',
+      MATCHING_PORT: '0',
+      CONSOLE_PORT: '0',
+      INSIGHTS_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -76,10 +79,14 @@ async function startNetwork(): Promise<void> {
     'the network to print its URLs',
     async () => {
       if (exited()) throw new Error(`pnpm start exited early\n${output}`);
-      return output.includes('ESTIA network is running') ? true : undefined;
+      // The whole banner, not its first line: the URLs come after it.
+      return bannerUrls(output) ?? undefined;
     },
     90_000,
-  );
+  ).then((urls) => {
+    url.registry = urls.registry!;
+    url.matching = urls.matching!;
+  });
 }
 
 async function stopNetwork(): Promise<number | null> {
@@ -104,7 +111,7 @@ afterAll(async () => {
 
 describe('pnpm start: the network end to end', () => {
   it('prints where to go for every service', () => {
-    for (const service of ['console', 'registry', 'referrals', 'matching'])
+    for (const service of ['console', 'registry', 'referrals', 'matching', 'insights'])
       expect(output).toMatch(new RegExp(`${service}\\s+http://`));
   });
 

@@ -4,10 +4,14 @@
  * to go; Ctrl-C stops all of them cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ensurePrivateDirectory } from '../infra/src/sql/privateFiles.js';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { ensurePrivateDirectory, writePrivateFile } from '../infra/src/sql/privateFiles.js';
 import { resolve } from 'node:path';
 import { ensureSpaBuilt } from '../services/console/src/build/spaBuild.js';
 import { SERVICES } from './services.js';
+import { BANNER_END } from './banner.js';
 
 const root = resolve(import.meta.dirname, '..');
 const dataDir = resolve(root, process.env.DATA_DIR ?? 'data');
@@ -24,29 +28,38 @@ const portFor = (name: string, fallback: number): number =>
 // On a fresh clone or after a change to the page, build it first (a few seconds; skipped when current).
 await ensureSpaBuilt();
 
-const CONSOLE = { name: 'console', port: 3000, entry: 'services/console/src/main.ts' } as const;
-const serviceUrl = (name: string, port: number) => `http://${host}:${portFor(name, port)}`;
+// The demo's first organisation has a webhook subscription to the console's built-in receiver page:
+// one signing secret, kept owner-only under DATA_DIR, known to both.
+const demo = (process.env.DEMO_DATA ?? 'true') === 'true';
+// With CONSOLE_PORT=0 the console's URL is known only once it listens: e-mail links and the demo
+// receiver then need CONSOLE_URL set explicitly.
+const consolePort = portFor('console', 3000);
+const consoleLink = process.env.CONSOLE_URL ?? (consolePort === 0 ? undefined : `http://${host}:${consolePort}`);
+const demoSecretFile = resolve(dataDir, 'demo-webhook-secret');
+if (demo && !existsSync(demoSecretFile))
+  writePrivateFile(demoSecretFile, `whsec_${randomBytes(24).toString('base64')}\n`, { exclusive: true });
+const demoWebhooks: Record<string, string> =
+  demo && consoleLink
+    ? {
+        DEMO_WEBHOOK_SECRET: readFileSync(demoSecretFile, 'utf8').trim(),
+        DEMO_WEBHOOK_URL: `${consoleLink}/demo-receiver/webhooks`,
+        // The receiver is on this machine: the demo network allows http to loopback (never link-local).
+        WEBHOOK_ALLOW_HTTP: process.env.WEBHOOK_ALLOW_HTTP ?? 'true',
+        WEBHOOK_ALLOW_LOOPBACK: process.env.WEBHOOK_ALLOW_LOOPBACK ?? 'true',
+      }
+    : {};
 
-for (const spec of [...SERVICES, CONSOLE]) {
-  const port = portFor(spec.name, spec.port);
+const CONSOLE = { name: 'console', port: 3000, entry: 'services/console/src/main.ts' } as const;
+
+/**
+ * Starts one process. With port 0 the OS chooses the port and the child prints `listening <url>` (see
+ * runService): that line gives its URL (held, never probed); everything else it prints is passed on.
+ */
+function startChild(spec: { name: string; entry: string }, port: number, env: NodeJS.ProcessEnv): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, spec.entry)], {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: host,
-      DATA_DIR: dataDir,
-      // A first start shows a working network: the registry seeds a fictional demo unless told not to.
-      DEMO_DATA: process.env.DEMO_DATA ?? 'true',
-      REGISTRY_URL: process.env.REGISTRY_URL ?? `http://${host}:${portFor('registry', 3001)}`,
-      JWKS_URL: process.env.JWKS_URL ?? `http://${host}:${portFor('registry', 3001)}/.well-known/jwks.json`,
-      // Every service accepts only tokens of this issuer (the registry's own base URL) and its own audience.
-      TOKEN_ISSUER: process.env.TOKEN_ISSUER ?? `http://${host}:${portFor('registry', 3001)}`,
-      // The console calls the three services with the signed-in person's token.
-      REFERRALS_URL: process.env.REFERRALS_URL ?? serviceUrl('referrals', 3002),
-      MATCHING_URL: process.env.MATCHING_URL ?? serviceUrl('matching', 3003),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env, PORT: String(port), HOST: host, DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.set(spec.name, child);
   child.on('exit', (code, signal) => {
@@ -56,10 +69,60 @@ for (const spec of [...SERVICES, CONSOLE]) {
       void stopAll(1);
     } else if (children.size === 0) process.exit(process.exitCode ?? 0);
   });
+  return new Promise((resolveUrl, reject) => {
+    if (port !== 0) resolveUrl(`http://${host}:${port}`);
+    child.once('exit', (code, signal) => reject(new Error(`${spec.name} exited (${signal ?? code}) before listening`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const listening = /^listening (http:\/\/\S+)$/.exec(line);
+      if (listening && port === 0) resolveUrl(listening[1]!.replace('0.0.0.0', host));
+      else process.stdout.write(`${line}\n`);
+    });
+  });
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+// Every service accepts only tokens of this issuer (the registry's own base URL) and its own audience. With
+// REGISTRY_PORT=0 the registry's URL is known only once it listens, so the issuer is then a fixed name.
+const registryPort = portFor('registry', 3001);
+const common = {
+  TOKEN_ISSUER: process.env.TOKEN_ISSUER ?? (registryPort === 0 ? 'urn:estia:registry' : `http://${host}:${registryPort}`),
+  DEMO_DATA: process.env.DEMO_DATA ?? 'true',
+  // Links in e-mail notifications open the console.
+  ...(consoleLink ? { CONSOLE_URL: consoleLink } : {}),
+  ...demoWebhooks,
+};
+const [registrySpec, ...others] = SERVICES;
+// The registry first: the others verify tokens with its JWKS, so they need its URL.
+const urls: { name: string; url: string }[] = [];
+let consoleUrl = '';
+try {
+  // A first start shows a working network: the registry seeds a fictional demo unless told not to.
+  const registryUrl = await startChild(registrySpec!, registryPort, common);
+  urls.push({ name: 'registry', url: registryUrl });
+  const registryEnv = {
+    ...common,
+    REGISTRY_URL: process.env.REGISTRY_URL ?? registryUrl,
+    JWKS_URL: process.env.JWKS_URL ?? `${registryUrl}/.well-known/jwks.json`,
+  };
+  const started = await Promise.all(others.map((spec) => startChild(spec, portFor(spec.name, spec.port), registryEnv)));
+  others.forEach((spec, i) => urls.push({ name: spec.name, url: started[i]! }));
+  const serviceUrl = (name: string) => urls.find((u) => u.name === name)!.url;
+  // The console calls the three services with the signed-in person's token.
+  consoleUrl = await startChild(CONSOLE, portFor(CONSOLE.name, CONSOLE.port), {
+    ...registryEnv,
+    REFERRALS_URL: process.env.REFERRALS_URL ?? serviceUrl('referrals'),
+    MATCHING_URL: process.env.MATCHING_URL ?? serviceUrl('matching'),
+  });
+} catch (error) {
+  console.error(String(error));
+  await stopAll(1);
 }
 
 async function waitReady(name: string, url: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
+  // A first start seeds the demo before it is ready: minutes on a busy machine (resumed if cut short).
+  const deadline = Date.now() + Number(process.env.START_TIMEOUT_SECONDS ?? 600) * 1000;
   while (Date.now() < deadline && !stopping) {
     try {
       const res = await fetch(`${url}/ready`);
@@ -85,11 +148,6 @@ async function stopAll(code: number): Promise<void> {
   if (children.size === 0) process.exit(code);
 }
 
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
-
-const urls = SERVICES.map((s) => ({ name: s.name, url: `http://${host}:${portFor(s.name, s.port)}` }));
-const consoleUrl = serviceUrl(CONSOLE.name, CONSOLE.port);
 try {
   await Promise.all([...urls, { name: CONSOLE.name, url: consoleUrl }].map((u) => waitReady(u.name, u.url)));
   if (!stopping) {
@@ -100,7 +158,7 @@ try {
     console.log(`  ${CONSOLE.name.padEnd(10)} ${consoleUrl}   the web console: start here`);
     for (const u of urls) console.log(`  ${u.name.padEnd(10)} ${u.url}   API docs: ${u.url}/docs`);
     console.log(`  directory  ${urls[0]!.url}/hsds/services   (public HSDS 3.0 API)`);
-    console.log('Press Ctrl-C to stop.\n');
+    console.log(`${BANNER_END}\n`);
   }
 } catch (error) {
   console.error(String(error));

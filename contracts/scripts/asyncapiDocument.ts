@@ -17,11 +17,18 @@ export function buildAsyncApiDocument(files: readonly EventFile[]): Record<strin
     channels[service] = {
       address: `estia.${service}`,
       title: `Integration events published by the ${service} service`,
-      description: `Kafka topic estia.${service}; message key = envelope subject = aggregate id, so order is kept per aggregate.`,
+      description: `Kafka topic estia.${service}; message key = the id of the event stream the message comes from, so order is kept per stream. cleanup.policy=delete with retention.ms (RETENTION_BUS_HOURS, default 7 days): never compacted, so every stream keeps its history for the retention window.`,
       messages: Object.fromEntries(
         own.map((f) => [f.componentName, { $ref: `#/components/messages/${f.componentName}` }]),
       ),
-      bindings: { kafka: { topic: `estia.${service}`, bindingVersion: '0.5.0' } },
+      bindings: {
+        kafka: {
+          topic: `estia.${service}`,
+          partitions: 3,
+          topicConfiguration: { 'cleanup.policy': ['delete'], 'retention.ms': 7 * 24 * 3_600_000 },
+          bindingVersion: '0.5.0',
+        },
+      },
     };
     operations[`publish${service[0]!.toUpperCase()}${service.slice(1)}Events`] = {
       action: 'send',
@@ -52,7 +59,10 @@ export function buildAsyncApiDocument(files: readonly EventFile[]): Record<strin
         },
       },
       bindings: {
-        kafka: { key: { type: 'string', description: 'Aggregate id (= subject).' }, bindingVersion: '0.5.0' },
+        kafka: {
+          key: { type: 'string', description: 'Id of the event stream the message comes from (never a client id).' },
+          bindingVersion: '0.5.0',
+        },
       },
     };
   }

@@ -15,6 +15,7 @@ export type ClientConsentGivenV1 = components['schemas']['ClientConsentGivenV1']
 export type ClientConsentWithdrawnV1 = components['schemas']['ClientConsentWithdrawnV1'];
 export type ClientErasedV1 = components['schemas']['ClientErasedV1'];
 export type ClientNeedAssessedV1 = components['schemas']['ClientNeedAssessedV1'];
+export type ClientNeedClosedV1 = components['schemas']['ClientNeedClosedV1'];
 export type CodeOfConductPublishedV1 = components['schemas']['CodeOfConductPublishedV1'];
 export type ConsentPurpose = components['schemas']['ConsentPurpose'];
 export type Coordinates = components['schemas']['Coordinates'];
@@ -60,6 +61,7 @@ export const EVENT_TYPES = [
   'estia.referrals.client.consent-withdrawn.v1',
   'estia.referrals.client.erased.v1',
   'estia.referrals.client.need-assessed.v1',
+  'estia.referrals.client.need-closed.v1',
   'estia.referrals.referral.status-changed.v1',
   'estia.registry.code-of-conduct.published.v1',
   'estia.registry.organisation.membership-changed.v1',
@@ -83,6 +85,7 @@ export interface EventDataByType {
   'estia.referrals.client.consent-withdrawn.v1': components['schemas']['ClientConsentWithdrawnV1'];
   'estia.referrals.client.erased.v1': components['schemas']['ClientErasedV1'];
   'estia.referrals.client.need-assessed.v1': components['schemas']['ClientNeedAssessedV1'];
+  'estia.referrals.client.need-closed.v1': components['schemas']['ClientNeedClosedV1'];
   'estia.referrals.referral.status-changed.v1': components['schemas']['ReferralStatusChangedV1'];
   'estia.registry.code-of-conduct.published.v1': components['schemas']['CodeOfConductPublishedV1'];
   'estia.registry.organisation.membership-changed.v1': components['schemas']['OrganisationMembershipChangedV1'];
@@ -112,6 +115,8 @@ export const EVENT_SCHEMA_IDS = {
   'estia.referrals.client.erased.v1': 'https://estia.network/schemas/events/referrals/client.erased.v1.schema.json',
   'estia.referrals.client.need-assessed.v1':
     'https://estia.network/schemas/events/referrals/client.need-assessed.v1.schema.json',
+  'estia.referrals.client.need-closed.v1':
+    'https://estia.network/schemas/events/referrals/client.need-closed.v1.schema.json',
   'estia.referrals.referral.status-changed.v1':
     'https://estia.network/schemas/events/referrals/referral.status-changed.v1.schema.json',
   'estia.registry.code-of-conduct.published.v1':
@@ -139,6 +144,7 @@ export const EVENT_TYPE_NAMES = {
   'estia.referrals.client.consent-withdrawn.v1': 'ClientConsentWithdrawnV1',
   'estia.referrals.client.erased.v1': 'ClientErasedV1',
   'estia.referrals.client.need-assessed.v1': 'ClientNeedAssessedV1',
+  'estia.referrals.client.need-closed.v1': 'ClientNeedClosedV1',
   'estia.referrals.referral.status-changed.v1': 'ReferralStatusChangedV1',
   'estia.registry.code-of-conduct.published.v1': 'CodeOfConductPublishedV1',
   'estia.registry.organisation.membership-changed.v1': 'OrganisationMembershipChangedV1',

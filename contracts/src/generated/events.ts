@@ -159,7 +159,7 @@ export interface components {
     };
     /**
      * ClientNeedAssessedV1
-     * @description A need of a client was assessed. No notes: the assessment text stays encrypted in the referrals service.
+     * @description A need of a client was assessed (first assessment or reassessment of the same needId). No notes: the assessment text stays encrypted in the referrals service.
      */
     ClientNeedAssessedV1: {
       assessedAt: components['schemas']['DateTime'];
@@ -167,8 +167,21 @@ export interface components {
       assessmentId: components['schemas']['Uuid'];
       category: components['schemas']['ServiceCategory'];
       clientId: components['schemas']['Uuid'];
+      /** @description The need this assessment is of: the same on every reassessment, so consumers count needs, not assessments. */
+      needId?: components['schemas']['Uuid'];
       /** @enum {string} */
       priority: 'low' | 'medium' | 'high' | 'urgent';
+    };
+    /**
+     * ClientNeedClosedV1
+     * @description A need of a client was closed (met, no longer relevant, ...), with a reason code. No note: free text stays encrypted in the referrals service.
+     */
+    ClientNeedClosedV1: {
+      clientId: components['schemas']['Uuid'];
+      closedAt: components['schemas']['DateTime'];
+      closedByOrganisationId: components['schemas']['Uuid'];
+      needId: components['schemas']['Uuid'];
+      reasonCode: components['schemas']['ReasonCode'];
     };
     /**
      * CodeOfConductPublishedV1
@@ -384,11 +397,15 @@ export interface components {
       changedAt: components['schemas']['DateTime'];
       forwardedFromReferralId?: components['schemas']['Uuid'];
       fromOrganisationId: components['schemas']['Uuid'];
+      /** @description The assessed need the referral answers, when the sender named one (on requested). */
+      needId?: components['schemas']['Uuid'];
       /** @enum {string} */
       outcome?: 'need_met' | 'need_partially_met' | 'need_not_met' | 'client_declined' | 'client_unreachable';
       previousStatus: components['schemas']['ReferralStatus'] | null;
       reasonCode?: components['schemas']['ReasonCode'];
       referralId: components['schemas']['Uuid'];
+      /** @description On requested: when the referral expires unanswered, from the service's own response time. */
+      respondBy?: components['schemas']['DateTime'];
       serviceId?: components['schemas']['Uuid'];
       status: components['schemas']['ReferralStatus'];
       toOrganisationId: components['schemas']['Uuid'];

@@ -13,7 +13,7 @@ export interface components {
     };
     Health: {
       /** @constant */
-      status: 'ok';
+      status: 'up';
     };
     /** @description RFC 9457 problem details. `errors` lists every failing field of a bad request. */
     Problem: {
@@ -33,13 +33,35 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ProcessorStatus: {
+      /** @description Failures in a row. */
+      failures: number;
+      /** @enum {string} */
+      kind: 'projection' | 'relay' | 'consumer' | 'schedule' | 'retention';
+      /** @description Waiting events or messages (counted up to 10,000). */
+      lagEvents: number | null;
+      /** @description Age of the oldest waiting one; null where the source cannot tell. */
+      lagSeconds: number | null;
+      lastError?: string;
+      /** @description This replica holds the processor's lease. */
+      leader: boolean;
+      name: string;
+      /** @description Parked events or messages kept for an operator. */
+      parked: number | null;
+      processed: number;
+      restarts: number;
+      /** @enum {string} */
+      state: 'standby' | 'running' | 'restarting' | 'dead' | 'stopped';
+    };
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
-        [key: string]: 'ok' | 'failing';
+        [key: string]: 'ok' | 'failed';
       };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
+      /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
+      processors?: components['schemas']['ProcessorStatus'][];
+      /** @constant */
+      status: 'ready';
     };
     /** Format: uuid */
     Uuid: string;
@@ -81,6 +103,15 @@ export interface components {
         'application/json': components['schemas']['Health'];
       };
     };
+    /** @description Prometheus text exposition format 0.0.4: estia_http_request_duration_seconds{method,route,status} (histogram), estia_processor_processed_total, estia_processor_restarts_total, estia_processor_parked_total (counters), estia_processor_lag_events, estia_processor_lag_seconds, estia_processor_parked, estia_processor_leader, estia_processor_state (gauges), labelled by processor. Unauthenticated: expose on an internal network only. */
+    Metrics: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'text/plain': string;
+      };
+    };
     /** @description No such resource, or not visible to the caller. */
     NotFound: {
       headers: {
@@ -90,13 +121,13 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A dependency is failing. */
+    /** @description A dependency is failing or the process is shutting down: a problem naming the failing checks. */
     NotReady: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['Readiness'];
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
@@ -130,6 +161,15 @@ export interface components {
     };
     /** @description Missing, expired or invalid access token. */
     Unauthorized: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description The request is well formed but a business rule refuses it, or its Idempotency-Key was used with another request. */
+    Unprocessable: {
       headers: {
         [name: string]: unknown;
       };

@@ -19,6 +19,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics (processors, HTTP latency) */
+    get: operations['getMetrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/ready': {
     parameters: {
       query?: never;
@@ -26,7 +43,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness (event store, bus) */
+    /** Readiness (event store, bus, database, bootstrapping, every processor's state and lag) */
     get: operations['getReady'];
     put?: never;
     post?: never;
@@ -70,6 +87,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/candidates/{clientId}/why-not/{opportunityId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Why a candidate and an opportunity are (not) matched: every rule that keeps them apart or lowers the match
+     * @description For the job coaches of the organisation holding the case and auditors (anyone else: 404, as for a candidate that does not exist). The opportunity may be any the caller can read.
+     */
+    get: operations['whyNotMatched'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/esco/occupations': {
     parameters: {
       query?: never;
@@ -77,7 +114,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Autocomplete ESCO occupations */
+    /**
+     * Autocomplete ESCO occupations
+     * @description Reference data: any authenticated caller (no scope).
+     */
     get: operations['suggestEscoOccupations'];
     put?: never;
     post?: never;
@@ -94,7 +134,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Autocomplete ESCO skills */
+    /**
+     * Autocomplete ESCO skills
+     * @description Reference data: any authenticated caller (no scope).
+     */
     get: operations['suggestEscoSkills'];
     put?: never;
     post?: never;
@@ -232,7 +275,8 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** The pipeline: placements of the caller's organisation (as coach or employer) by stage, with follow-ups due */
+    get: operations['listPlacements'];
     put?: never;
     /** A job coach proposes an opportunity to a consenting client with the right to work */
     post: operations['proposePlacement'];
@@ -302,7 +346,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Record the hire (published as placement.hired) */
+    /** Record the hire (published as placement.hired); hiring the last open position fills the opportunity */
     post: operations['recordHire'];
     delete?: never;
     options?: never;
@@ -409,15 +453,48 @@ export interface components {
       escoVersion: string;
       items: components['schemas']['EscoSuggestion'][];
     };
+    ExclusionCount: {
+      /** @enum {string} */
+      code:
+        | 'not_matchable'
+        | 'opportunity_not_open'
+        | 'right_to_work_unknown'
+        | 'no_right_to_work'
+        | 'not_available_in_time'
+        | 'not_enough_hours'
+        | 'fewer_hours'
+        | 'part_time'
+        | 'too_far'
+        | 'wants_remote_only'
+        | 'language_gap'
+        | 'language_short'
+        | 'driving_licence'
+        | 'unpaid_not_accepted'
+        | 'below_score_floor'
+        | 'missing_skills';
+      count: number;
+    };
     FieldError: {
       /** @description What is wrong, e.g. "must be one of asylum_seeker, refugee, ...". */
       detail: string;
       /** @description JSON Pointer (RFC 6901) to the failing member of the request body, e.g. /legalStatus. */
       pointer: string;
     };
+    FollowUp: {
+      /** @description YYYY-MM-DD */
+      dueDate: string;
+      /** @enum {integer} */
+      month: 1 | 3 | 6;
+      /**
+       * @description due: the date has come and nothing is recorded; not_needed: employment ended earlier.
+       * @enum {string}
+       */
+      state: 'upcoming' | 'due' | 'recorded' | 'not_needed';
+      stillEmployed?: boolean;
+    };
     Health: {
       /** @constant */
-      status: 'ok';
+      status: 'up';
     };
     LanguageRequirement: {
       /** @description ISO 639 code */
@@ -425,24 +502,121 @@ export interface components {
       /** @enum {string} */
       minLevel: 'A1' | 'A2' | 'B1' | 'B2' | 'C1' | 'C2';
     };
-    /** @description An explained match: score 0..1, label, per-component contributions, matched and missing skills, occupation fit, languages, distance, right to work and flags. candidateId is a pseudonym unless the caller's organisation shared the profile or the client agreed to apply. */
+    /** @description An explained match, best first in a list: score 0..1 (after the hours and part-time adjustments), label, per-component contributions (bars), matched and missing skills, occupation fit, language gaps, distance, right to work, and reasons that lowered it (flags). candidateId is a pseudonym unless the caller's organisation holds the case or the client agreed to apply. */
     Match: {
+      /** @description Factor (≤ 1) the weighted sum was multiplied by: fewer hours than asked, part-time for someone wanting full time. */
+      adjustment?: number;
       candidateId: string;
+      components: {
+        distance: components['schemas']['ScoreComponent'];
+        essentialSkills: components['schemas']['ScoreComponent'];
+        languages: components['schemas']['ScoreComponent'];
+        occupation: components['schemas']['ScoreComponent'];
+        optionalSkills: components['schemas']['ScoreComponent'];
+        preferences: components['schemas']['ScoreComponent'];
+      };
+      /** @description null for remote work */
+      distanceKm: number | null;
+      /** @description The detail of every reason that lowered the match, for a quick read. */
+      flags: string[];
       /** @enum {string} */
       label: 'strong' | 'partial' | 'weak';
+      languages: {
+        held: string | null;
+        language: string;
+        meets: boolean;
+        required: string;
+        text: string;
+      }[];
+      occupation: {
+        /** @enum {string} */
+        fit:
+          | 'same_occupation'
+          | 'same_unit_group'
+          | 'same_minor_group'
+          | 'same_sub_major_group'
+          | 'same_major_group'
+          | 'none';
+        opportunity: {
+          id: string;
+          isco: string;
+          label: string;
+          months?: number;
+          practised?: boolean;
+        } & {
+          [key: string]: unknown;
+        };
+        via:
+          | ({
+              id: string;
+              isco: string;
+              label: string;
+              months?: number;
+              practised?: boolean;
+            } & {
+              [key: string]: unknown;
+            })
+          | null;
+      };
       opportunityId: string;
       pseudonymous?: boolean;
+      /** @description Rules that lowered the match (effect lowers) or explain it (missing skills). */
+      reasons: components['schemas']['MatchReason'][];
+      rightToWork: {
+        allowed: boolean;
+        basis: string;
+        from?: string;
+        until?: string;
+      };
       score: number;
-    } & {
-      [key: string]: unknown;
+      skills: {
+        matchedEssential: components['schemas']['SkillRef'][];
+        matchedOptional: components['schemas']['SkillRef'][];
+        missingEssential: components['schemas']['SkillRef'][];
+        missingOptional: components['schemas']['SkillRef'][];
+      };
     };
+    /** @description Matches best first. A list is never silently empty: notices say what keeps the whole list empty or short (e.g. the consent does not share the permit dates), excluded counts, per rule, the pairs it kept out among the pairs the search examined (its first failing rule; pairs that could not have entered the list are not examined). */
     MatchList: {
       /** Format: date-time */
       asOf: string;
+      excluded: components['schemas']['ExclusionCount'][];
       items: components['schemas']['Match'][];
+      notices: components['schemas']['MatchReason'][];
+      /** @description Matches scoring below this are not listed. */
+      scoreFloor: number;
+    };
+    /** @description One rule applied to a candidate and an opportunity. effect: excludes (the pair is never listed), lowers (listed lower and flagged) or informs (shown to explain the score). pointer names the field the rule looks at: /candidate/… (the profile, legal status or consent) or /opportunity/… (its details). */
+    MatchReason: {
+      /** @enum {string} */
+      code:
+        | 'not_matchable'
+        | 'opportunity_not_open'
+        | 'right_to_work_unknown'
+        | 'no_right_to_work'
+        | 'not_available_in_time'
+        | 'not_enough_hours'
+        | 'fewer_hours'
+        | 'part_time'
+        | 'too_far'
+        | 'wants_remote_only'
+        | 'language_gap'
+        | 'language_short'
+        | 'driving_licence'
+        | 'unpaid_not_accepted'
+        | 'below_score_floor'
+        | 'missing_skills';
+      /** @description A sentence a coach can act on, e.g. "el: B2 required, A2 held". */
+      detail: string;
+      /** @enum {string} */
+      effect: 'excludes' | 'lowers' | 'informs';
+      /** @description JSON pointer of the field the rule looks at, e.g. /candidate/consent/scope or /opportunity/hoursPerWeek */
+      pointer?: string;
     };
     Opportunity: {
       details: components['schemas']['OpportunityDetails'];
+      /** @description Placements hired for it; hiring the last of its positions fills (closes) it. */
+      hired: number;
       id: string;
       organisationId: string;
       /** Format: date-time */
@@ -523,9 +697,16 @@ export interface components {
       coachOrganisationId: string;
       employerOrganisationId: string;
       followUps: number[];
+      /** @description Follow-ups at 1, 3 and 6 months after the start date, with their due dates (empty before the hire). */
+      followUpSchedule: components['schemas']['FollowUp'][];
       id: string;
       opportunityId: string;
       revision: number;
+      /**
+       * @description The pipeline column: proposed (incl. interested), applied, interview (incl. offered), hired; ended for not interested, not hired, withdrawn, employment ended.
+       * @enum {string}
+       */
+      stage: 'proposed' | 'applied' | 'interview' | 'hired' | 'ended';
       startDate: string | null;
       /** @enum {string} */
       status:
@@ -541,6 +722,21 @@ export interface components {
         | 'employment_ended';
       /** Format: date-time */
       updatedAt: string;
+    };
+    PlacementList: {
+      /** Format: date-time */
+      asOf: string;
+      /** @description Follow-ups due and not recorded in the selection. */
+      followUpsDue: number;
+      items: components['schemas']['Placement'][];
+      /** @description How many placements of the selection are in each stage. */
+      stages: {
+        applied: number;
+        ended: number;
+        hired: number;
+        interview: number;
+        proposed: number;
+      };
     };
     /** @description RFC 9457 problem details. `errors` lists every failing field of a bad request. */
     Problem: {
@@ -560,6 +756,26 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ProcessorStatus: {
+      /** @description Failures in a row. */
+      failures: number;
+      /** @enum {string} */
+      kind: 'projection' | 'relay' | 'consumer' | 'schedule' | 'retention';
+      /** @description Waiting events or messages (counted up to 10,000). */
+      lagEvents: number | null;
+      /** @description Age of the oldest waiting one; null where the source cannot tell. */
+      lagSeconds: number | null;
+      lastError?: string;
+      /** @description This replica holds the processor's lease. */
+      leader: boolean;
+      name: string;
+      /** @description Parked events or messages kept for an operator. */
+      parked: number | null;
+      processed: number;
+      restarts: number;
+      /** @enum {string} */
+      state: 'standby' | 'running' | 'restarting' | 'dead' | 'stopped';
+    };
     ProposePlacement: {
       clientId: string;
       opportunityId: string;
@@ -567,10 +783,12 @@ export interface components {
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
-        [key: string]: 'ok' | 'failing';
+        [key: string]: 'ok' | 'failed';
       };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
+      /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
+      processors?: components['schemas']['ProcessorStatus'][];
+      /** @constant */
+      status: 'ready';
     };
     RecordFollowUp: {
       /** @enum {integer} */
@@ -596,6 +814,14 @@ export interface components {
       /** Format: date-time */
       at: string;
     };
+    ScoreComponent: {
+      /** @description value × weight */
+      contribution: number;
+      /** @description 0..1: how well this part fits */
+      value: number;
+      /** @description share of the score this part can give */
+      weight: number;
+    };
     SendApplication: {
       /** @description Profile parts sent to the employer; each must be in the client's employer_sharing consent. */
       fields: (
@@ -609,6 +835,23 @@ export interface components {
         | 'driving_licences'
         | 'availability'
       )[];
+    };
+    SkillRef: {
+      id: string;
+      label: string;
+    };
+    /** @description Which rules keep a candidate and an opportunity apart (effect excludes), which lower the match, and the match itself when it would be listed. */
+    WhyNot: {
+      /** Format: date-time */
+      asOf: string;
+      clientId: string;
+      /** @description true when the pair appears in matches (given enough room in the list) */
+      listed: boolean;
+      /** @description The explained match when every hard rule passes (also when below the floor, so the score can be read). */
+      match: components['schemas']['Match'] | null;
+      opportunityId: string;
+      /** @description Excluding rules first; empty only for a clean match. */
+      reasons: components['schemas']['MatchReason'][];
     };
   };
   responses: {
@@ -648,6 +891,15 @@ export interface components {
         'application/json': components['schemas']['Health'];
       };
     };
+    /** @description Prometheus text exposition format 0.0.4: estia_http_request_duration_seconds{method,route,status} (histogram), estia_processor_processed_total, estia_processor_restarts_total, estia_processor_parked_total (counters), estia_processor_lag_events, estia_processor_lag_seconds, estia_processor_parked, estia_processor_leader, estia_processor_state (gauges), labelled by processor. Unauthenticated: expose on an internal network only. */
+    Metrics: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'text/plain': string;
+      };
+    };
     /** @description No such resource, or not visible to the caller. */
     NotFound: {
       headers: {
@@ -657,13 +909,13 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A dependency is failing. */
+    /** @description A dependency is failing or the process is shutting down: a problem naming the failing checks. */
     NotReady: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['Readiness'];
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
@@ -671,6 +923,15 @@ export interface components {
       headers: {
         /** @description The current (strong) entity tag of the resource, when it exists. */
         ETag?: string;
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
+    /** @description If-Match is required (send the ETag last received). */
+    PreconditionRequired: {
+      headers: {
         [name: string]: unknown;
       };
       content: {
@@ -727,6 +988,18 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: components['responses']['Health'];
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: components['responses']['Metrics'];
     };
   };
   getReady: {
@@ -790,6 +1063,35 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['MatchList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  whyNotMatched: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Pseudonymous client id */
+        clientId: string;
+        /** @description Opportunity id */
+        opportunityId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The rules and the match */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WhyNot'];
         };
       };
       400: components['responses']['BadRequest'];
@@ -988,6 +1290,16 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      /** @description The merged details are invalid (the field is named). */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      428: components['responses']['PreconditionRequired'];
     };
   };
   closeOpportunity: {
@@ -1026,6 +1338,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      428: components['responses']['PreconditionRequired'];
     };
   };
   fillOpportunity: {
@@ -1169,6 +1482,36 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+    };
+  };
+  listPlacements: {
+    parameters: {
+      query?: {
+        clientId?: string;
+        /** @description Only placements with a follow-up due and not recorded */
+        followUpDue?: boolean;
+        limit?: number;
+        opportunityId?: string;
+        stage?: 'proposed' | 'applied' | 'interview' | 'hired' | 'ended';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Most recently changed first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PlacementList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
     };
   };
   proposePlacement: {
@@ -1373,7 +1716,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
-      /** @description A business rule refuses it (consent, right to work, membership). */
+      /** @description The start date is before the opportunity starts (/body/startDate), or another rule refuses it. */
       422: {
         headers: {
           [name: string]: unknown;

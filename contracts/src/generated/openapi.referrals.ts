@@ -19,6 +19,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics (processors, HTTP latency) */
+    get: operations['getMetrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/ready': {
     parameters: {
       query?: never;
@@ -26,7 +43,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness (event store, bus) */
+    /** Readiness (event store, bus, database, bootstrapping, every processor's state and lag) */
     get: operations['getReady'];
     put?: never;
     post?: never;
@@ -165,6 +182,23 @@ export interface paths {
     };
     /** Verifies every hash chain of a client's case (auditors; the read itself is recorded) */
     get: operations['auditVerifyCase'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit/reads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The calling auditor's own reads, newest first (at most 500): what they opened and when, as recorded in the log before each answer */
+    get: operations['listOwnAuditorReads'];
     put?: never;
     post?: never;
     delete?: never;
@@ -491,6 +525,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/referrals/{referralId}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every move of a referral, oldest first: what it became and from what, who (organisation and person) and when, with its reason or outcome and the note (sender, receiver or auditor)
+     * @description Read from the referral's own event stream. Messages are in the thread (`/messages`). Notes are personal data: absent once the client is erased. An auditor's read is recorded.
+     */
+    get: operations['getReferralHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/referrals/{referralId}/hold': {
     parameters: {
       query?: never;
@@ -694,24 +748,94 @@ export interface components {
       /** @enum {string} */
       priority: 'low' | 'medium' | 'high' | 'urgent';
     };
+    /** @description One stored event as the auditor reads it: its place in the log, who did it and why, its facts, and its sealed personal part opened, erased or unreadable. */
+    AuditedEvent: {
+      causationId: string | null;
+      correlationId: string | null;
+      eventId: string;
+      /** @description The event's data without its sealed part. */
+      facts: Record<string, unknown>;
+      organisationId: string | null;
+      personal: components['schemas']['AuditedPersonalData'];
+      position: number;
+      /** Format: date-time */
+      recordedAt: string;
+      revision: number;
+      streamId: string;
+      type: string;
+      userId: string | null;
+    };
+    /** @description The sealed personal part of an event: none, opened with the client's key, erased (key destroyed), or unreadable (tampered ciphertext or wrong master key). */
+    AuditedPersonalData:
+      | {
+          /** @constant */
+          status: 'none';
+        }
+      | {
+          data: Record<string, unknown>;
+          /** @constant */
+          status: 'open';
+        }
+      | {
+          erasedAt: string;
+          /** @constant */
+          status: 'erased';
+        }
+      | {
+          reason: string;
+          /** @constant */
+          status: 'unreadable';
+        };
     AuditHistoryQuery: {
       /** @description A date (end of that day, UTC) or an RFC 3339 date-time with a zone: the state as recorded up to then. */
       asOf?: string;
+    };
+    AuditorReads: {
+      items: {
+        at: components['schemas']['DateTime'];
+        /** @enum {string} */
+        resource:
+          | 'client'
+          | 'referral'
+          | 'referral-messages'
+          | 'referral-history'
+          | 'need-suggestions'
+          | 'consent-override-report';
+        resourceId: string;
+      }[];
     };
     /** @description YYYY-MM-DD */
     CalendarDate: string;
     /** @description Every event of the client's case in log order (time, organisation, user, correlation, causation), personal data opened for the auditor or marked erased, and the state as of `asOf`. */
     CaseHistory: {
-      asOf?: string | null;
+      /** @description Only events recorded at or before this instant were folded; null = everything. */
+      asOf: string | null;
       clientId: components['schemas']['Uuid'];
-      erasedAt?: string | null;
-      events: Record<string, unknown>[];
-      state?: Record<string, unknown>;
+      /** @description Set when the client was erased (whatever `asOf`): their personal data is gone for every date. */
+      erasedAt: string | null;
+      events: components['schemas']['AuditedEvent'][];
+      /** @description The case folded with the deciders' own evolve: client, needs, referrals, access requests, reminders and the person as recorded at that date. */
+      state: {
+        personal: components['schemas']['AuditedPersonalData'];
+      };
+      /** @description The case's event streams (client, needs, referrals, access requests, reminders). */
+      streams: string[];
     };
     /** @description Hash-chain verification of every stream of the case; the first broken link when one is broken. */
     CaseVerification: {
       /** @description One verification per stream of the case. */
-      chains?: Record<string, unknown>[];
+      chains: {
+        actual?: string;
+        /** @description Revision of the first event whose hash does not match. */
+        brokenAt?: number;
+        events: number;
+        expected?: string;
+        lastHash?: string | null;
+        ok: boolean;
+        reason?: string;
+        streamId: string;
+      }[];
+      clientId: components['schemas']['Uuid'];
       ok: boolean;
     };
     Client: {
@@ -765,13 +889,21 @@ export interface components {
     };
     ConsentOverrideReport: {
       items: {
-        category?: components['schemas']['ServiceCategory'];
-        reasonCode?: string | null;
-        receiverOrganisationId?: components['schemas']['Uuid'];
-        referralId?: components['schemas']['Uuid'];
-        requestedAt?: components['schemas']['DateTime'];
-        senderOrganisationId?: components['schemas']['Uuid'];
-        status?: components['schemas']['ReferralStatus'];
+        category: components['schemas']['ServiceCategory'];
+        clientId?: components['schemas']['Uuid'];
+        /** @description Their explanation (personal data: auditors only; absent once the client is erased). */
+        note?: string;
+        /** @description The person (and their organisation) who sent without consent. */
+        overriddenBy: {
+          organisationId: string;
+          userId: string;
+        } | null;
+        reasonCode: string | null;
+        receiverOrganisationId: components['schemas']['Uuid'];
+        referralId: components['schemas']['Uuid'];
+        requestedAt: components['schemas']['DateTime'];
+        senderOrganisationId: components['schemas']['Uuid'];
+        status: components['schemas']['ReferralStatus'];
       }[];
     };
     /** @enum {string} */
@@ -868,7 +1000,7 @@ export interface components {
     };
     Health: {
       /** @constant */
-      status: 'ok';
+      status: 'up';
     };
     Id: string;
     LanguageSkill: {
@@ -992,13 +1124,35 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ProcessorStatus: {
+      /** @description Failures in a row. */
+      failures: number;
+      /** @enum {string} */
+      kind: 'projection' | 'relay' | 'consumer' | 'schedule' | 'retention';
+      /** @description Waiting events or messages (counted up to 10,000). */
+      lagEvents: number | null;
+      /** @description Age of the oldest waiting one; null where the source cannot tell. */
+      lagSeconds: number | null;
+      lastError?: string;
+      /** @description This replica holds the processor's lease. */
+      leader: boolean;
+      name: string;
+      /** @description Parked events or messages kept for an operator. */
+      parked: number | null;
+      processed: number;
+      restarts: number;
+      /** @enum {string} */
+      state: 'standby' | 'running' | 'restarting' | 'dead' | 'stopped';
+    };
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
-        [key: string]: 'ok' | 'failing';
+        [key: string]: 'ok' | 'failed';
       };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
+      /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
+      processors?: components['schemas']['ProcessorStatus'][];
+      /** @constant */
+      status: 'ready';
     };
     /** @description A stable code for reports; the note is personal data and is sealed. */
     Reason: {
@@ -1028,12 +1182,55 @@ export interface components {
       updatedAt?: components['schemas']['DateTime'];
     };
     ReferralCounts: {
+      /** @description Unanswered referrals past their response time, received and sent (the same as `GET /v1/referrals?overdue=true`). */
+      overdue: {
+        received: number;
+        sent: number;
+      };
       received: {
         [key: string]: number;
       };
       sent: {
         [key: string]: number;
       };
+    };
+    ReferralHistory: {
+      items: {
+        at: components['schemas']['DateTime'];
+        /** @description Null when the network did it (expiry). */
+        by: {
+          organisationId: string;
+          userId: string;
+        } | null;
+        consentOverride?: {
+          note?: string;
+          reasonCode: string;
+        };
+        eventId: string;
+        forwardedFromReferralId?: components['schemas']['Uuid'];
+        newReferralId?: components['schemas']['Uuid'];
+        outcome?: string;
+        outcomeNote?: string;
+        previousStatus: components['schemas']['ReferralStatus'] | null;
+        reasonCode?: string;
+        reasonNote?: string;
+        status: components['schemas']['ReferralStatus'];
+        toOrganisationId?: string;
+        /** @enum {string} */
+        type:
+          | 'ReferralRequested'
+          | 'ReferralAccepted'
+          | 'ReferralRejected'
+          | 'ReferralStarted'
+          | 'ReferralPutOnHold'
+          | 'ReferralResumed'
+          | 'ReferralCompleted'
+          | 'ReferralFailed'
+          | 'ReferralCancelled'
+          | 'ReferralForwarded'
+          | 'ReferralExpired';
+      }[];
+      referralId: components['schemas']['Uuid'];
     };
     ReferralList: {
       items: components['schemas']['Referral'][];
@@ -1179,6 +1376,15 @@ export interface components {
         'application/json': components['schemas']['Health'];
       };
     };
+    /** @description Prometheus text exposition format 0.0.4: estia_http_request_duration_seconds{method,route,status} (histogram), estia_processor_processed_total, estia_processor_restarts_total, estia_processor_parked_total (counters), estia_processor_lag_events, estia_processor_lag_seconds, estia_processor_parked, estia_processor_leader, estia_processor_state (gauges), labelled by processor. Unauthenticated: expose on an internal network only. */
+    Metrics: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'text/plain': string;
+      };
+    };
     /** @description No such resource, or not visible to the caller. */
     NotFound: {
       headers: {
@@ -1188,13 +1394,13 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A dependency is failing. */
+    /** @description A dependency is failing or the process is shutting down: a problem naming the failing checks. */
     NotReady: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['Readiness'];
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
@@ -1272,6 +1478,18 @@ export interface operations {
     requestBody?: never;
     responses: {
       200: components['responses']['Health'];
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: components['responses']['Metrics'];
     };
   };
   getReady: {
@@ -1565,6 +1783,28 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+    };
+  };
+  listOwnAuditorReads: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuditorReads'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
     };
   };
   searchClients: {
@@ -1962,6 +2202,16 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      /** @description The client was erased; only organisations that held or worked the case are told, with erasedAt. */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
     };
   };
   correctPersonalData: {
@@ -2294,6 +2544,32 @@ export interface operations {
       410: components['responses']['Gone'];
       412: components['responses']['PreconditionFailed'];
       422: components['responses']['UnprocessableContent'];
+    };
+  };
+  getReferralHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        referralId: components['parameters']['referralId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReferralHistory'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
     };
   };
   holdReferral: {

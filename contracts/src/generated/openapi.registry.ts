@@ -19,6 +19,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A fresh access token for a signed-in person, in exchange for their still-valid one (for back ends that hold people's sessions)
+     * @description Carries the person's current roles and organisation and the moment of the password sign-in (`auth_time`); refused for API clients, deactivated people, expired tokens and sign-ins older than 12 hours. Authenticated by the token in the body.
+     */
+    post: operations['refreshToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/auth/sign-in': {
     parameters: {
       query?: never;
@@ -240,6 +260,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Prometheus metrics (processors, HTTP latency) */
+    get: operations['getMetrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/oauth/token': {
     parameters: {
       query?: never;
@@ -264,7 +301,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness (event store, bus) */
+    /** Readiness (event store, bus, database, bootstrapping, every processor's state and lag) */
     get: operations['getReady'];
     put?: never;
     post?: never;
@@ -336,6 +373,24 @@ export interface paths {
     put?: never;
     /** Publish a new code of conduct version (network admin) */
     post: operations['publishCodeOfConduct'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/notification-preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in person's e-mail notifications: immediate, daily digest or off per kind, and the language */
+    get: operations['getNotificationPreferences'];
+    /** Change them (only what is given) */
+    put: operations['setNotificationPreferences'];
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -631,8 +686,351 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organisation's subscriptions */
+    get: operations['listWebhookSubscriptions'];
+    put?: never;
+    /** Subscribe the caller's organisation to events (org admin, or an API client with webhooks:manage); the signing secret is in this answer only */
+    post: operations['createWebhookSubscription'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One subscription */
+    get: operations['getWebhookSubscription'];
+    put?: never;
+    post?: never;
+    /** Delete; pending deliveries are dropped */
+    delete: operations['deleteWebhookSubscription'];
+    options?: never;
+    head?: never;
+    /** Change the URL, the events or the description */
+    patch: operations['updateWebhookSubscription'];
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The delivery log, newest first: every attempt with status, latency and a response excerpt */
+    get: operations['listWebhookDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a delivery again now (same webhook-id) */
+    post: operations['redeliverWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pause: events are still recorded as deliveries and sent on resume */
+    post: operations['pauseWebhookSubscription'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume a paused or disabled subscription */
+    post: operations['resumeWebhookSubscription'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{id}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new signing secret (shown once); the previous one keeps signing for the overlap window */
+    post: operations['rotateWebhookSecret'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+  'estia.matching.application.status-changed.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.matching.application.status-changed.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_matching_application_status_changed_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.matching.placement.follow-up-recorded.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.matching.placement.follow-up-recorded.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_matching_placement_follow_up_recorded_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.matching.placement.hired.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.matching.placement.hired.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_matching_placement_hired_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.referrals.access-request.status-changed.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.referrals.access-request.status-changed.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_referrals_access_request_status_changed_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.referrals.referral.status-changed.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.referrals.referral.status-changed.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_referrals_referral_status_changed_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.registry.code-of-conduct.published.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.registry.code-of-conduct.published.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_registry_code_of_conduct_published_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.registry.organisation.membership-changed.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.registry.organisation.membership-changed.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_registry_organisation_membership_changed_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.registry.service.capacity-changed.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.registry.service.capacity-changed.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_registry_service_capacity_changed_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.registry.service.published.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.registry.service.published.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_registry_service_published_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.registry.service.updated.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.registry.service.updated.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_registry_service_updated_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.registry.service.withdrawn.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.registry.service.withdrawn.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_registry_service_withdrawn_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
 export interface components {
   schemas: {
     ApiClientCreation: {
@@ -656,7 +1054,8 @@ export interface components {
       | 'clients:write'
       | 'clients:erase'
       | 'matching:read'
-      | 'matching:write';
+      | 'matching:write'
+      | 'webhooks:manage';
     /** @description available ≤ maximum; intake open needs available > 0. */
     Capacity: {
       available: number;
@@ -695,7 +1094,7 @@ export interface components {
     };
     Health: {
       /** @constant */
-      status: 'ok';
+      status: 'up';
     };
     /** @description An Open Referral HSDS 3.0 body (compiled schemas in contracts/hsds); validated by tests with validateHsds. */
     HsdsBody: Record<string, unknown>;
@@ -734,6 +1133,46 @@ export interface components {
     };
     MembershipApplication: {
       profile: components['schemas']['OrganisationProfile'];
+    };
+    /** @enum {string} */
+    NotificationDelivery: 'immediate' | 'daily' | 'off';
+    /** @enum {string} */
+    NotificationKind:
+      | 'referral-received'
+      | 'referral-accepted'
+      | 'referral-rejected'
+      | 'referral-completed'
+      | 'referral-expired'
+      | 'access-request-answered'
+      | 'membership-decision'
+      | 'webhook-disabled';
+    /** @enum {string} */
+    NotificationLanguage: 'en' | 'el' | 'ar' | 'fa' | 'fr' | 'uk';
+    NotificationPreferences: {
+      kinds: {
+        'access-request-answered'?: components['schemas']['NotificationDelivery'];
+        'membership-decision'?: components['schemas']['NotificationDelivery'];
+        'referral-accepted'?: components['schemas']['NotificationDelivery'];
+        'referral-completed'?: components['schemas']['NotificationDelivery'];
+        'referral-expired'?: components['schemas']['NotificationDelivery'];
+        'referral-received'?: components['schemas']['NotificationDelivery'];
+        'referral-rejected'?: components['schemas']['NotificationDelivery'];
+        'webhook-disabled'?: components['schemas']['NotificationDelivery'];
+      };
+      language: components['schemas']['NotificationLanguage'];
+    };
+    NotificationPreferencesUpdate: {
+      kinds?: {
+        'access-request-answered'?: components['schemas']['NotificationDelivery'];
+        'membership-decision'?: components['schemas']['NotificationDelivery'];
+        'referral-accepted'?: components['schemas']['NotificationDelivery'];
+        'referral-completed'?: components['schemas']['NotificationDelivery'];
+        'referral-expired'?: components['schemas']['NotificationDelivery'];
+        'referral-received'?: components['schemas']['NotificationDelivery'];
+        'referral-rejected'?: components['schemas']['NotificationDelivery'];
+        'webhook-disabled'?: components['schemas']['NotificationDelivery'];
+      };
+      language?: components['schemas']['NotificationLanguage'];
     };
     OptionalReason: {
       reason?: string;
@@ -792,21 +1231,53 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    ProcessorStatus: {
+      /** @description Failures in a row. */
+      failures: number;
+      /** @enum {string} */
+      kind: 'projection' | 'relay' | 'consumer' | 'schedule' | 'retention';
+      /** @description Waiting events or messages (counted up to 10,000). */
+      lagEvents: number | null;
+      /** @description Age of the oldest waiting one; null where the source cannot tell. */
+      lagSeconds: number | null;
+      lastError?: string;
+      /** @description This replica holds the processor's lease. */
+      leader: boolean;
+      name: string;
+      /** @description Parked events or messages kept for an operator. */
+      parked: number | null;
+      processed: number;
+      restarts: number;
+      /** @enum {string} */
+      state: 'standby' | 'running' | 'restarting' | 'dead' | 'stopped';
+    };
     Readiness: {
       /** @description Each dependency (event store, bus, ...) and its state. */
       checks: {
-        [key: string]: 'ok' | 'failing';
+        [key: string]: 'ok' | 'failed';
       };
-      /** @enum {string} */
-      status: 'ready' | 'not_ready';
+      /** @description Each background processor this replica runs or stands by for: state, lease, lag in events and seconds, parked events, restarts. */
+      processors?: components['schemas']['ProcessorStatus'][];
+      /** @constant */
+      status: 'ready';
     };
     Reason: {
       reason: string;
     };
+    RefreshToken: {
+      access_token: string;
+    };
     /** @description NUTS code where available, e.g. EL30. */
     RegionCode: string;
     /** @enum {string} */
-    Role: 'org_admin' | 'referral_officer' | 'job_coach' | 'data_protection_officer' | 'network_admin' | 'auditor';
+    Role:
+      | 'org_admin'
+      | 'referral_officer'
+      | 'job_coach'
+      | 'data_protection_officer'
+      | 'network_admin'
+      | 'auditor'
+      | 'funder';
     RolesChange: {
       permissions?: components['schemas']['Permission'][];
       roles: components['schemas']['Role'][];
@@ -916,6 +1387,115 @@ export interface components {
       /** @enum {string} */
       token_type: 'Bearer';
     };
+    WebhookAttempt: {
+      attempt: number;
+      /** Format: date-time */
+      attemptedAt: string;
+      error: string | null;
+      latencyMs: number;
+      manual: boolean;
+      responseExcerpt: string;
+      /** @description HTTP status answered, null when no answer (refused, timeout, unsafe target). */
+      status: number | null;
+    };
+    WebhookDelivery: {
+      attempts: number;
+      /** Format: date-time */
+      createdAt: string;
+      eventId: string;
+      eventType: string;
+      /** @description The webhook-id header: receivers de-duplicate by it. */
+      id: string;
+      log: components['schemas']['WebhookAttempt'][];
+      /** Format: date-time */
+      nextAttemptAt: string | null;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed';
+    };
+    WebhookDeliveryList: {
+      items: components['schemas']['WebhookDelivery'][];
+    };
+    /** @description The public integration event as published on the bus (CloudEvents 1.0 envelope); `data` validates against the JSON Schema named by `dataschema` (contracts/events). Only events the organisation may see: referrals it sent or received, its own opportunities, applications and placements, its own membership and services, the network's code of conduct. Carries identifiers only, never a person's name, contact or free text. */
+    WebhookEvent: {
+      data: Record<string, unknown>;
+      /** @constant */
+      datacontenttype?: 'application/json';
+      dataschema?: string;
+      id: string;
+      source: string;
+      /** @constant */
+      specversion: '1.0';
+      subject?: string;
+      /** Format: date-time */
+      time: string;
+      type: components['schemas']['WebhookEventType'];
+    };
+    /** @description Event types to deliver, or ["*"] for every type the organisation may see. */
+    WebhookEventSelection: (components['schemas']['WebhookEventType'] | '*')[];
+    /**
+     * @description Public event types an organisation may subscribe to (AsyncAPI catalogue). Events about a person (consents, needs, candidate profiles, erasure) are never delivered by webhook.
+     * @enum {string}
+     */
+    WebhookEventType:
+      | 'estia.referrals.referral.status-changed.v1'
+      | 'estia.referrals.access-request.status-changed.v1'
+      | 'estia.matching.application.status-changed.v1'
+      | 'estia.matching.placement.hired.v1'
+      | 'estia.matching.placement.follow-up-recorded.v1'
+      | 'estia.registry.organisation.membership-changed.v1'
+      | 'estia.registry.service.published.v1'
+      | 'estia.registry.service.updated.v1'
+      | 'estia.registry.service.withdrawn.v1'
+      | 'estia.registry.service.capacity-changed.v1'
+      | 'estia.registry.code-of-conduct.published.v1';
+    WebhookSecret: {
+      id: components['schemas']['Id'];
+      /** Format: date-time */
+      previousSecretExpiresAt: string | null;
+      /** @description Standard Webhooks signing secret; shown once, never again. */
+      secret: string;
+    };
+    WebhookSecretRotation: {
+      /** @description How long the previous secret still signs deliveries (default 24). */
+      overlapHours?: number;
+    };
+    WebhookSubscription: {
+      /** Format: date-time */
+      createdAt: string;
+      description: string;
+      disabledReason: string | null;
+      events: string[];
+      id: components['schemas']['Id'];
+      organisationId: components['schemas']['Id'];
+      /**
+       * Format: date-time
+       * @description Until then deliveries are signed with both the new and the previous secret.
+       */
+      previousSecretExpiresAt: string | null;
+      /**
+       * @description disabled: deliveries failed for 5 days; resume to re-enable.
+       * @enum {string}
+       */
+      status: 'active' | 'paused' | 'disabled';
+      /** Format: date-time */
+      updatedAt: string;
+      url: string;
+    };
+    WebhookSubscriptionCreation: {
+      description?: string;
+      events: components['schemas']['WebhookEventSelection'];
+      url: components['schemas']['WebhookUrl'];
+    };
+    WebhookSubscriptionList: {
+      items: components['schemas']['WebhookSubscription'][];
+    };
+    WebhookSubscriptionUpdate: {
+      description?: string;
+      events?: components['schemas']['WebhookEventSelection'];
+      url?: components['schemas']['WebhookUrl'];
+    };
+    /** @description https (http only where the network's configuration allows it); loopback and private addresses only where allowed; link-local and cloud-metadata addresses never. Checked here and again after DNS resolution at each delivery. */
+    WebhookUrl: string;
   };
   responses: {
     /** @description The request is malformed or fails validation; `errors` names each failing field. */
@@ -954,6 +1534,15 @@ export interface components {
         'application/json': components['schemas']['Health'];
       };
     };
+    /** @description Prometheus text exposition format 0.0.4: estia_http_request_duration_seconds{method,route,status} (histogram), estia_processor_processed_total, estia_processor_restarts_total, estia_processor_parked_total (counters), estia_processor_lag_events, estia_processor_lag_seconds, estia_processor_parked, estia_processor_leader, estia_processor_state (gauges), labelled by processor. Unauthenticated: expose on an internal network only. */
+    Metrics: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'text/plain': string;
+      };
+    };
     /** @description No such resource, or not visible to the caller. */
     NotFound: {
       headers: {
@@ -963,13 +1552,13 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
-    /** @description A dependency is failing. */
+    /** @description A dependency is failing or the process is shutting down: a problem naming the failing checks. */
     NotReady: {
       headers: {
         [name: string]: unknown;
       };
       content: {
-        'application/json': components['schemas']['Readiness'];
+        'application/problem+json': components['schemas']['Problem'];
       };
     };
     /** @description If-Match did not match the current version (a weak entity tag never matches). The ETag header carries the current version. */
@@ -1010,6 +1599,15 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description The request is well formed but a business rule refuses it, or its Idempotency-Key was used with another request. */
+    Unprocessable: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
   };
   parameters: never;
   requestBodies: never;
@@ -1036,6 +1634,33 @@ export interface operations {
           'application/json': components['schemas']['Jwks'];
         };
       };
+    };
+  };
+  refreshToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefreshToken'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenResponse'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      429: components['responses']['TooManyRequests'];
     };
   };
   signIn: {
@@ -1403,6 +2028,18 @@ export interface operations {
       429: components['responses']['TooManyRequests'];
     };
   };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: components['responses']['Metrics'];
+    };
+  };
   issueToken: {
     parameters: {
       query?: never;
@@ -1564,6 +2201,55 @@ export interface operations {
       403: components['responses']['Forbidden'];
     };
   };
+  getNotificationPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPreferences'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  setNotificationPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NotificationPreferencesUpdate'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NotificationPreferences'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
   applyForMembership: {
     parameters: {
       query?: never;
@@ -1655,6 +2341,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   getExchangeStatus: {
@@ -1931,6 +2618,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   changeRoles: {
@@ -1964,6 +2652,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   registerService: {
@@ -1995,6 +2684,7 @@ export interface operations {
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
+      422: components['responses']['Unprocessable'];
     };
   };
   changeServiceCapacity: {
@@ -2028,6 +2718,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   updateServiceDetails: {
@@ -2061,6 +2752,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   withdrawService: {
@@ -2094,6 +2786,636 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+    };
+  };
+  listWebhookSubscriptions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSubscriptionList'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  createWebhookSubscription: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookSubscriptionCreation'];
+      };
+    };
+    responses: {
+      /** @description Created; Location names the subscription */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSecret'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
+  getWebhookSubscription: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK; ETag is the stream version */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSubscription'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  deleteWebhookSubscription: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  updateWebhookSubscription: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookSubscriptionUpdate'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookDeliveryList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  redeliverWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        deliveryId: string;
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Queued */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  pauseWebhookSubscription: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  resumeWebhookSubscription: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  rotateWebhookSecret: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['WebhookSecretRotation'];
+      };
+    };
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookSecret'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+    };
+  };
+  webhook_estia_matching_application_status_changed_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.matching.application.status-changed.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_matching_placement_follow_up_recorded_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.matching.placement.follow-up-recorded.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_matching_placement_hired_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.matching.placement.hired.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_referrals_access_request_status_changed_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.referrals.access-request.status-changed.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_referrals_referral_status_changed_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.referrals.referral.status-changed.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_registry_code_of_conduct_published_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.registry.code-of-conduct.published.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_registry_organisation_membership_changed_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.registry.organisation.membership-changed.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_registry_service_capacity_changed_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.registry.service.capacity-changed.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_registry_service_published_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.registry.service.published.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_registry_service_updated_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.registry.service.updated.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_registry_service_withdrawn_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.registry.service.withdrawn.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
 }

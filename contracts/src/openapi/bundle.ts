@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { contractsRoot } from '../schemas/schemaFiles.js';
 
 export type OpenApiDocument = Record<string, unknown> & { components?: Record<string, Record<string, unknown>> };
+/** The services behind the console, each with its OpenAPI document. */
 export type ServiceName = 'registry' | 'referrals' | 'matching';
+/** Every OpenAPI document: the services behind the console and insights (aggregate figures, no cases). */
+export type ApiName = ServiceName | 'insights';
 
 const COMMON_PREFIX = 'common.json#/components/';
 export const openapiDir = join(contractsRoot, 'openapi');
@@ -59,7 +62,7 @@ export function bundleOpenApi(
 }
 
 /** The bundled OpenAPI 3.1 document of one service (fresh copy: callers may add their paths to it). */
-export function loadOpenApi(service: ServiceName): OpenApiDocument {
+export function loadOpenApi(service: ApiName): OpenApiDocument {
   return bundleOpenApi(readJson(`${service}.json`));
 }
 

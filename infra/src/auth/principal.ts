@@ -5,6 +5,8 @@ export const ROLES = [
   'job_coach',
   'network_admin',
   'auditor',
+  // Reads the network's aggregate figures (insights) and nothing else.
+  'funder',
   'consent_override',
   // Of the organisation holding a case: erases clients on their request (and handles their other rights).
   'data_protection_officer',

@@ -21,6 +21,8 @@ export const SCOPES = {
   'matching:write': 'Propose candidates and record the steps of a placement',
   'audit:read': "Replay and verify clients' case histories (every read is recorded)",
   'reports:read': 'Read network oversight reports (consent overrides)',
+  'insights:read': "Read the network's aggregate figures (funders, network administrators)",
+  'webhooks:manage': "Manage the organisation's webhook subscriptions and read their delivery log",
 } as const;
 
 export type Scope = keyof typeof SCOPES;
@@ -43,6 +45,7 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
     'opportunities:write',
     'matching:read',
     'matching:write',
+    'webhooks:manage',
   ],
   referral_officer: [
     'directory:read',
@@ -62,7 +65,7 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   ],
   // Finds a client of the organisation's caseload and erases them on their request; reads no case file.
   data_protection_officer: ['directory:read', 'clients:read', 'clients:erase'],
-  network_admin: ['directory:read', 'network:admin', 'reports:read'],
+  network_admin: ['directory:read', 'network:admin', 'reports:read', 'insights:read'],
   // Auditors read everything and write nothing; the services record each of their reads.
   auditor: [
     'directory:read',
@@ -73,6 +76,8 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
     'opportunities:read',
     'matching:read',
   ],
+  // Funders read the network's aggregate figures and nothing else: no directory, no cases.
+  funder: ['insights:read'],
   consent_override: [],
 };
 

@@ -18,7 +18,7 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** Each service's own audience: a token is accepted only where the registry meant it to be. */
 export const audienceOf = (service: string): string => `estia:${service}`;
 /** The audiences of people's tokens: the three services and the console (partner systems' omit the console). */
-export const NETWORK_AUDIENCES = ['registry', 'referrals', 'matching', 'console'].map(audienceOf);
+export const NETWORK_AUDIENCES = ['registry', 'referrals', 'matching', 'insights', 'console'].map(audienceOf);
 
 export interface TokenVerifierOptions {
   /** The registry's JWKS endpoint (production). Keys are cached; unknown `kid`s trigger a refetch. */

@@ -55,10 +55,21 @@ export interface Bus {
   /**
    * Erasure (GDPR art. 17): removes every message of `topic` under `key` published before the message
    * `beforeEventId`. Idempotent: the relay repeats it after a crash. Embedded: payloads blanked in place at
-   * once, their bytes zeroed. Kafka: a tombstone, effective once the topic (cleanup.policy=compact,delete) compacts.
+   * once, their bytes zeroed. Kafka cannot delete a record and event topics are cleanup.policy=delete
+   * (never compacted by key): the earlier payloads leave the topic once its retention.ms has passed.
    */
   forget(topic: string, key: string, options: ForgetOptions): Promise<void>;
   consume(options: ConsumeOptions): Promise<BusConsumer>;
+  /**
+   * How far `group` is behind on `topics`: messages not yet committed and the age of the oldest of them
+   * (null where the adapter cannot tell cheaply: Kafka keeps no per-message time in its offsets).
+   */
+  lag(group: string, topics: readonly string[]): Promise<{ messages: number; seconds: number | null }>;
+  /**
+   * Retention: drops `topic`'s messages published before `before`, like a Kafka topic's retention.ms
+   * (cleanup.policy=delete). Embedded: deleted from the file; Kafka: the broker does it, this returns 0.
+   */
+  prune(topic: string, before: Date): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

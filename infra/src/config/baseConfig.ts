@@ -1,4 +1,4 @@
-import { bool, list, oneOf, port, str, url, type ConfigOf } from './configSchema.js';
+import { bool, int, list, oneOf, port, str, url, type ConfigOf } from './configSchema.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -25,6 +25,27 @@ export const baseConfigSchema = {
   TOKEN_AUDIENCE: str().optionalField(),
   LOG_LEVEL: oneOf(LOG_LEVELS).withDefault('info'),
   DEMO_DATA: bool().withDefault(false),
+  // The processor runtime (projections, relay, consumers, schedules, retention): see docs/operations.md.
+  /** A standby replica takes a processor over at most this long after its holder stopped. */
+  PROCESSOR_LEASE_TTL_MS: int({ min: 300, max: 600_000 }).withDefault(10_000),
+  /** /ready fails when a processor has more waiting events than this… */
+  PROCESSOR_MAX_LAG_EVENTS: int({ min: 1, max: 10_000 }).withDefault(5_000),
+  /** …or when its oldest waiting event is older than this. */
+  PROCESSOR_MAX_LAG_SECONDS: int({ min: 1 }).withDefault(300),
+  /** Attempts of one event or message before it is parked and its processor goes on. */
+  PROCESSOR_MAX_ATTEMPTS: int({ min: 1, max: 100 }).withDefault(5),
+  /** Failures in a row after which a processor is reported dead (and /ready fails). */
+  PROCESSOR_DEAD_AFTER_FAILURES: int({ min: 1, max: 1_000 }).withDefault(10),
+  // Retention windows (the retention processor runs every RETENTION_INTERVAL_MS).
+  RETENTION_INTERVAL_MS: int({ min: 1_000 }).withDefault(3_600_000),
+  /** Embedded bus messages older than this are deleted (Kafka: the topics' retention.ms, same default). */
+  RETENTION_BUS_HOURS: int({ min: 1 }).withDefault(7 * 24),
+  /** Inbox entries (consumers' de-duplication by event id); must be at least the bus retention. */
+  RETENTION_INBOX_HOURS: int({ min: 1 }).withDefault(14 * 24),
+  /** Idempotency-Key records: a retry with the same key after this is a new request. */
+  RETENTION_IDEMPOTENCY_HOURS: int({ min: 1 }).withDefault(24),
+  /** Parked events and messages (dead letters) kept for an operator. */
+  RETENTION_PARKED_HOURS: int({ min: 1 }).withDefault(30 * 24),
 };
 
 export type BaseConfig = ConfigOf<typeof baseConfigSchema>;

@@ -28,6 +28,16 @@ describe('loadConfig', () => {
       JWKS_URL: undefined,
       LOG_LEVEL: 'info',
       DEMO_DATA: false,
+      PROCESSOR_DEAD_AFTER_FAILURES: 10,
+      PROCESSOR_LEASE_TTL_MS: 10_000,
+      PROCESSOR_MAX_ATTEMPTS: 5,
+      PROCESSOR_MAX_LAG_EVENTS: 5000,
+      PROCESSOR_MAX_LAG_SECONDS: 300,
+      RETENTION_BUS_HOURS: 168,
+      RETENTION_IDEMPOTENCY_HOURS: 24,
+      RETENTION_INBOX_HOURS: 336,
+      RETENTION_INTERVAL_MS: 3_600_000,
+      RETENTION_PARKED_HOURS: 720,
     });
     expectTypeOf(config.PORT).toEqualTypeOf<number>();
     expectTypeOf(config.EVENT_STORE).toEqualTypeOf<'sqlite' | 'postgres' | 'kurrentdb'>();

@@ -17,6 +17,7 @@ export const ErrorCodes = {
   PRECONDITION_FAILED: { status: 412, title: 'Precondition failed' },
   PRECONDITION_REQUIRED: { status: 428, title: 'Precondition required' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
+  URI_TOO_LONG: { status: 414, title: 'URI too long' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   ILLEGAL_TRANSITION: { status: 409, title: 'Not allowed in the current state' },
   BUSINESS_RULE_VIOLATED: { status: 422, title: 'Business rule violated' },

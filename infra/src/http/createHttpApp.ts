@@ -5,12 +5,15 @@ import type { TokenVerifier } from '../auth/tokenVerifier.js';
 import { AppError } from '../errors/appError.js';
 import type { EventStore } from '../eventStore/types.js';
 import { registerAuthentication } from './authentication.js';
-import { registerHealthRoutes, type ReadinessCheck } from './health.js';
+import { CONTRACT_CHECK_ENV, registerContractConformance } from './contractConformance.js';
+import { registerHealthRoutes, type ProcessorReadiness, type ReadinessCheck } from './health.js';
+import { registerMetrics } from './httpMetrics.js';
+import type { MetricsRegistry } from './metrics.js';
 import { registerIdempotency } from './idempotency.js';
 import { createLogger } from './logger.js';
 import { registerOpenApiDocs } from './openapiDocs.js';
 import { registerOperationSecurity } from './operationSecurity.js';
-import { notFoundHandler, problemErrorHandler } from './problem.js';
+import { frameworkProblem, notFoundHandler, problemErrorHandler } from './problem.js';
 import { genRequestId, registerRequestContext } from './requestContext.js';
 import { buildValidatorFactory } from './schemaValidation.js';
 
@@ -55,6 +58,15 @@ export interface CreateHttpAppOptions {
   openapi?: Record<string, unknown>;
   /** Checks for /ready, e.g. { store: () => store.ping(), bus: () => bus.ping(), db: () => db.query('SELECT 1') }. */
   readiness?: Record<string, ReadinessCheck>;
+  /** True while the service still bootstraps after binding its port: /ready answers 503 "Starting". */
+  isStarting?: () => boolean;
+  /** The processors' readiness (state, lag, parked) listed by /ready. */
+  processors?: () => Promise<ProcessorReadiness>;
+  /**
+   * Served at GET /metrics (Prometheus text format); the app adds its HTTP request latency histogram
+   * by route and status. Default: a registry of its own.
+   */
+  metrics?: MetricsRegistry;
   /** Global rate limit; routes override with `config: { rateLimit: {...} | false }`. */
   rateLimit?: RateLimitSettings | false;
   /** Max request body in bytes (413 above). Default 1 MiB. */
@@ -63,7 +75,7 @@ export interface CreateHttpAppOptions {
   trustProxy?: boolean | string | string[];
 }
 
-const PROBE_PATHS = new Set(['/health', '/ready']);
+const PROBE_PATHS = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * The HTTP kit of every service: request/correlation ids, redacted logging, problem+json errors,
@@ -83,6 +95,8 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
+    // A malformed or overlong URL is answered before routing: as a problem, like every other error.
+    frameworkErrors: (error, request, reply) => frameworkProblem(error, request, reply),
     schemaController: {
       compilersFactory: {
         buildValidator: buildValidatorFactory({ extraKeywords: options.extraSchemaKeywords ?? [] }) as never,
@@ -92,6 +106,9 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
 
   app.decorate('lifecycle', { accepting: true });
   registerRequestContext(app);
+  // Under test, every answer is checked against the service's contract (first onSend hook: it sees the
+  // final payload of every route, the framework's errors included).
+  if (process.env[CONTRACT_CHECK_ENV] === '1') registerContractConformance(app, options.service);
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
@@ -136,7 +153,13 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
         throw new Error(`route ${route.method} ${route.url} is idempotent but createHttpApp got no store`);
     });
 
-  registerHealthRoutes(app, { checks: options.readiness ?? {}, isAccepting: () => app.lifecycle.accepting });
+  registerHealthRoutes(app, {
+    checks: options.readiness ?? {},
+    isAccepting: () => app.lifecycle.accepting,
+    ...(options.processors ? { processors: options.processors } : {}),
+    ...(options.isStarting ? { isStarting: options.isStarting } : {}),
+  });
+  registerMetrics(app, options.metrics);
 
   if (options.openapi) {
     const document = options.openapi;

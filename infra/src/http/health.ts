@@ -2,6 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { problemType } from '../errors/codes.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
+/** The processors' side of readiness (the processor runtime answers it). */
+export interface ProcessorReadiness {
+  ok: boolean;
+  /** Processors that are dead or beyond the configured lag. */
+  failing: string[];
+  processors: readonly unknown[];
+}
+
 /** A readiness check: resolves when the dependency answers, rejects otherwise. */
 export type ReadinessCheck = () => Promise<unknown>;
 
@@ -10,6 +18,10 @@ export interface HealthOptions {
   checks?: Record<string, ReadinessCheck>;
   /** Per-check time limit. Default 2 s. */
   checkTimeoutMs?: number;
+  /** Each processor's state, lag and parked count; a dead or lagging one makes /ready fail. */
+  processors?: () => Promise<ProcessorReadiness>;
+  /** True while the service is still bootstrapping (it listens already): 503, nothing logged. */
+  isStarting?: () => boolean;
   /** False once shutdown begins, so load balancers stop sending traffic. */
   isAccepting?: () => boolean;
 }
@@ -45,10 +57,25 @@ export const registerHealthRoutes = (app: FastifyInstance, options: HealthOption
         }
       }),
     );
+    let processors: ProcessorReadiness | undefined;
+    if (options.processors) {
+      try {
+        processors = await options.processors();
+        results.processors = processors.ok ? 'ok' : 'failed';
+      } catch (error) {
+        results.processors = 'failed';
+        request.log.warn({ check: 'processors', err: error }, 'readiness check failed');
+      }
+    }
+    const listed = processors === undefined ? {} : { processors: processors.processors };
     const accepting = options.isAccepting?.() ?? true;
-    const failed = Object.keys(results).filter((name) => results[name] === 'failed');
-    if (failed.length === 0 && accepting) return { status: 'ready', checks: results };
-    const detail = accepting ? `Not ready: ${failed.join(', ')}` : 'Shutting down';
+    const starting = options.isStarting?.() ?? false;
+    if (starting) results.bootstrap = 'failed';
+    const failed = Object.keys(results)
+      .filter((name) => results[name] === 'failed')
+      .map((name) => (name === 'processors' && processors ? `processors (${processors.failing.join(', ')})` : name));
+    if (failed.length === 0 && accepting) return { status: 'ready', checks: results, ...listed };
+    const detail = !accepting ? 'Shutting down' : starting ? 'Starting' : `Not ready: ${failed.join(', ')}`;
     return reply
       .code(503)
       .type(PROBLEM_CONTENT_TYPE)
@@ -61,6 +88,7 @@ export const registerHealthRoutes = (app: FastifyInstance, options: HealthOption
           code: 'SERVICE_UNAVAILABLE',
           requestId: request.id,
           checks: results,
+          ...listed,
         }),
       );
   });

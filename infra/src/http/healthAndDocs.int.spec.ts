@@ -30,8 +30,8 @@ beforeAll(async () => {
   db = await createSqliteDatabase({ path: ':memory:' });
   const issuer = await createTestIssuer();
   app = await createHttpApp({
-    service: 'referrals',
-    logger: createLogger({ service: 'referrals', level: 'silent' }),
+    service: 'kit-test',
+    logger: createLogger({ service: 'kit-test', level: 'silent' }),
     auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
     openapi: document,
     readiness: {

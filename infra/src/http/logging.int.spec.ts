@@ -21,8 +21,8 @@ describe('logging', () => {
     const issuer = await createTestIssuer();
     const token = await issuer.sign();
     const app = await createHttpApp({
-      service: 'referrals',
-      logger: createLogger({ service: 'referrals', level: 'trace', destination: logs.destination }),
+      service: 'kit-test',
+      logger: createLogger({ service: 'kit-test', level: 'trace', destination: logs.destination }),
       auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
       rateLimit: false,
     });
@@ -51,7 +51,7 @@ describe('logging', () => {
     for (const secret of [...SECRETS, token]) expect(text).not.toContain(secret);
     const lines = logs.lines();
     const incoming = lines.find((line) => line.msg === 'incoming request');
-    expect(incoming).toMatchObject({ service: 'referrals', req: { method: 'POST', path: '/clients' } });
+    expect(incoming).toMatchObject({ service: 'kit-test', req: { method: 'POST', path: '/clients' } });
     expect(typeof incoming!.requestId).toBe('string');
     expect(
       lines.some((line) => line.msg === 'request completed' && (line.res as { statusCode: number }).statusCode === 201),
@@ -60,7 +60,7 @@ describe('logging', () => {
 
   it('redacts personal fields from objects a handler logs by mistake, at any depth up to four', () => {
     const logs = captureLogs();
-    const log = createLogger({ service: 'referrals', destination: logs.destination });
+    const log = createLogger({ service: 'kit-test', destination: logs.destination });
     log.info(
       {
         client: PERSON,

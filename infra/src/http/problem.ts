@@ -143,6 +143,27 @@ export const problemErrorHandler = (error: unknown, request: FastifyRequest, rep
   return sendProblem(reply, problem, headers);
 };
 
+/**
+ * fastify `frameworkErrors`: a URL fastify cannot route (bad percent-encoding, a path parameter over
+ * the length limit). The detail never echoes the URL, which may carry anything.
+ */
+export const frameworkProblem = (
+  error: { code?: string },
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply => {
+  const path = { instance: request.url.split('?')[0]!.slice(0, 200), requestId: request.id };
+  const problem =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? build('URI_TOO_LONG', 'A path parameter is longer than the service accepts', path)
+      : build('VALIDATION_FAILED', 'The URL is not valid', {
+          ...path,
+          errors: [{ pointer: '/url', detail: 'is not a valid URL' }],
+        });
+  request.log.info({ code: problem.code, status: problem.status }, 'request refused');
+  return sendProblem(reply, problem);
+};
+
 export const notFoundHandler = (request: FastifyRequest, reply: FastifyReply): FastifyReply =>
   sendProblem(
     reply,

@@ -63,6 +63,10 @@ export const runService = async (options: RunServiceOptions): Promise<RunningSer
     throw error;
   }
 
+  // An OS-chosen port (PORT=0) must be told: one plain line whatever the log level, for whoever started
+  // the process (pnpm start, tests) to read the bound address back instead of probing for a free port.
+  if (options.port === 0) process.stdout.write(`listening ${url}\n`);
+
   let shuttingDown: Promise<number> | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     // A second signal while draining means "now".

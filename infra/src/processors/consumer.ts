@@ -43,6 +43,10 @@ export interface StartConsumerOptions {
   /** Start of the topics for a new group (default true: a new read model wants the whole history). */
   fromBeginning?: boolean;
   logger?: BusLogger;
+  /** Called after each committed message or batch with its number of messages (metrics). */
+  onProgress?: (messages: number) => void;
+  /** Called when a message was dead-lettered (metrics). */
+  onParked?: () => void;
 }
 
 export interface RunningConsumer {
@@ -107,6 +111,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Runn
       if (id !== null) await claim(tx, group, id);
       await saveOffset(tx, group, message);
     });
+    options.onParked?.();
     logger.error(
       { group, topic: message.topic, offset: message.offset, eventId: eventIdOf(message.value), attempts, error },
       'consumer: message dead-lettered',
@@ -144,6 +149,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Runn
           await apply(tx, message, failures + 1);
           await saveOffset(tx, group, message);
         });
+        options.onProgress?.(1);
         return;
       } catch (error) {
         failures += 1;
@@ -178,6 +184,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Runn
         }
         await saveOffset(tx, group, messages[messages.length - 1]!);
       });
+      options.onProgress?.(messages.length);
       return;
     } catch (error) {
       if (failedAt < 0) throw error; // the database itself failed: let the bus redeliver the batch

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlExecutor } from '../sql/types.js';
 import type { DeliveredMessage } from '../bus/types.js';
+import type { StoredEvent } from '../eventStore/types.js';
 import { eventIdOf, eventTypeOf } from './envelopeValidator.js';
 
 export interface DeadLetter {
@@ -54,6 +55,9 @@ const toDeadLetter = (row: DeadLetterRow): DeadLetter => {
   };
 };
 
+/** `topic` of a dead letter parked from the service's own event log rather than from the bus. */
+export const STORE_SOURCE = '(event store)';
+
 /** Poison messages a consumer gave up on, kept in the consumer's own database for an operator. */
 export const deadLetterStore = {
   async add(
@@ -79,6 +83,41 @@ export const deadLetterStore = {
         new Date().toISOString(),
       ],
     );
+  },
+
+  /**
+   * Parks an event of the service's own log that a projection or relay gave up on. Only a reference is
+   * kept (stream, revision, position, type, id): the event itself stays in the log, where its personal
+   * data is sealed; the operator reads it there.
+   */
+  async addStoreEvent(
+    tx: SqlExecutor,
+    entry: { processor: string; event: StoredEvent; error: string; attempts: number; at?: string },
+  ): Promise<void> {
+    const { event } = entry;
+    await tx.execute(
+      `INSERT INTO estia_dead_letters
+        (id, consumer, topic, topic_partition, msg_offset, event_id, event_type, envelope, error, attempts, failed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        randomUUID(),
+        entry.processor,
+        STORE_SOURCE,
+        0,
+        String(event.position),
+        event.id,
+        event.type,
+        JSON.stringify({ streamId: event.streamId, revision: event.revision, position: event.position }),
+        entry.error,
+        entry.attempts,
+        entry.at ?? new Date().toISOString(),
+      ],
+    );
+  },
+
+  /** Retention: deletes dead letters parked before `olderThan` (ISO-8601); returns how many. */
+  async prune(db: SqlExecutor, olderThan: string): Promise<number> {
+    return (await db.execute('DELETE FROM estia_dead_letters WHERE failed_at < $1', [olderThan])).rowCount;
   },
 
   async list(db: SqlExecutor, options: { consumer?: string; limit?: number } = {}): Promise<DeadLetter[]> {

@@ -6,7 +6,9 @@ import type { RelayMessage } from './relay.js';
 /**
  * Turns a stored (private) event into the public integration message it stands for. The envelope id is
  * the stored event's id, so a republished event is recognised by every inbox; the subject is the
- * aggregate id and the bus key. Validated against the contract before it can leave the service.
+ * aggregate id. The bus key is the stream id the event was stored in, so the bus keeps order per stream
+ * (a Kafka partition per key; topics are cleanup.policy=delete, never compacted by key). Validated
+ * against the contract before it can leave the service.
  */
 export function publicEvent<T extends EventType>(
   stored: StoredEvent,
@@ -32,5 +34,5 @@ export function publicEvent<T extends EventType>(
     data: data as Record<string, unknown>,
   } as EventEnvelope;
   assertValidEvent(envelope);
-  return { topic: eventTopic(type), key: subject, envelope };
+  return { topic: eventTopic(type), key: stored.streamId, envelope };
 }

@@ -20,10 +20,11 @@ const stored: StoredEvent = {
 };
 
 describe('publicEvent', () => {
-  it('builds a valid CloudEvents envelope keyed by the aggregate id, with the stored id', () => {
+  it('builds a valid CloudEvents envelope about the aggregate, keyed by its stream, with the stored id', () => {
     const message = publicEvent(stored, type, data.organisationId, data);
     expect(message.topic).toBe('estia.registry');
-    expect(message.key).toBe(data.organisationId);
+    expect(message.key).toBe(stored.streamId);
+    expect(message.envelope.subject).toBe(data.organisationId);
     expect(message.envelope).toMatchObject({
       id: stored.id,
       source: '/estia/registry',

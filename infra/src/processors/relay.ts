@@ -39,6 +39,13 @@ export interface StartRelayOptions {
   /** Only to restrict reading to public event types (the mapper still decides). */
   types?: readonly string[];
   logger?: BusLogger;
+  /**
+   * False under the processor runtime: a failure ends the relay (`done` rejects) and the runtime restarts
+   * it with its backoff. Default true: the relay retries from its checkpoint by itself.
+   */
+  retry?: boolean;
+  /** Called after each checkpointed batch with its number of events. */
+  onProgress?: (events: number) => void;
   /** Test seam: runs after the bus acknowledged a batch (and forgot what it made obsolete), before the checkpoint is written. */
   afterPublish?: (events: readonly StoredEvent[]) => void | Promise<void>;
 }
@@ -46,6 +53,8 @@ export interface StartRelayOptions {
 export interface Relay {
   /** Resolves once the relay has caught up with the log the first time. */
   readonly caughtUp: Promise<void>;
+  /** Resolves once stopped; rejects with the failure when `retry` is false. */
+  readonly done: Promise<void>;
   /** Last global position whose batch was acknowledged and checkpointed. */
   position(): number | null;
   /** Stops reading; the in-flight batch finishes publishing and checkpointing first. */
@@ -82,6 +91,7 @@ export async function startRelay(options: StartRelayOptions): Promise<Relay> {
     const last = events[events.length - 1]!.position;
     await checkpointStore.save(db, name, last);
     position = last;
+    options.onProgress?.(events.length);
   };
 
   let markCaughtUp!: () => void;
@@ -107,6 +117,7 @@ export async function startRelay(options: StartRelayOptions): Promise<Relay> {
       try {
         await subscription.done;
       } catch (error) {
+        if (options.retry === false) throw error;
         failures += 1;
         const delay = backoffDelay(failures, options.backoff ?? { initialMs: 200, maxMs: 10_000 });
         logger.error({ relay: name, err: error, delay }, 'relay: publish failed, retrying from the checkpoint');
@@ -116,14 +127,16 @@ export async function startRelay(options: StartRelayOptions): Promise<Relay> {
     }
   };
   const loop = run();
+  loop.catch(() => undefined);
 
   return {
     caughtUp,
+    done: loop,
     position: () => position,
     async stop() {
       stopper.abort();
       await subscription?.stop();
-      await loop;
+      await loop.catch(() => undefined);
     },
   };
 }

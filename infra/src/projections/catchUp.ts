@@ -3,6 +3,7 @@ import type { SqlDatabase } from '../sql/types.js';
 import { checkpointStore } from '../processors/checkpointStore.js';
 import { ensureProcessorTables } from '../processors/schema.js';
 import type { Projection } from './projection.js';
+import { handleBatch } from './writeBatch.js';
 
 /**
  * Applies everything after each projection's checkpoint, then returns: for CLIs, seeders and tests that
@@ -13,6 +14,8 @@ export async function catchUpProjections(
   db: SqlDatabase,
   projections: readonly Projection[],
   batchSize = 500,
+  /** Called after each committed batch (long rebuilds show progress). */
+  onBatch?: (projection: string, position: number, applied: number) => void,
 ): Promise<number> {
   await ensureProcessorTables(db);
   let applied = 0;
@@ -26,11 +29,12 @@ export async function catchUpProjections(
       const relevant = wanted ? events.filter((e) => wanted.has(e.type)) : events;
       const last = events[events.length - 1]!.position;
       await db.transaction(async (tx) => {
-        if (relevant.length > 0) await projection.handle(tx, relevant);
+        if (relevant.length > 0) await handleBatch(projection, tx, relevant);
         await checkpointStore.save(tx, projection.name, last);
       });
       applied += relevant.length;
       after = last;
+      onBatch?.(projection.name, last, applied);
     }
   }
   return applied;

@@ -15,4 +15,9 @@ export interface Projection {
   /** Empties the projection's tables before a rebuild. */
   reset(tx: SqlExecutor): Promise<void>;
   handle(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void>;
+  /**
+   * The handler never reads `execute`'s rowCount: its writes may then be sent together, one round
+   * trip for many statements on PostgreSQL (writeBatch.ts), still in the checkpoint's transaction.
+   */
+  batchWrites?: boolean;
 }

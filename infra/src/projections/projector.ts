@@ -3,6 +3,7 @@ import type { SqlDatabase } from '../sql/types.js';
 import { checkpointStore } from '../processors/checkpointStore.js';
 import { ensureProcessorTables } from '../processors/schema.js';
 import type { Projection } from './projection.js';
+import { handleBatch } from './writeBatch.js';
 
 export interface ProjectorOptions {
   store: EventStore;
@@ -64,7 +65,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
         const relevant = wanted ? events.filter((e) => wanted.has(e.type)) : events;
         const last = events[events.length - 1]!.position;
         await db.transaction(async (tx) => {
-          if (relevant.length > 0) await projection.handle(tx, relevant);
+          if (relevant.length > 0) await handleBatch(projection, tx, relevant);
           await checkpointStore.save(tx, projection.name, last);
         });
         entry.position = last;

@@ -51,7 +51,15 @@ export async function openInfrastructure(
 
   const bus =
     config.BUS === 'kafka'
-      ? createBus({ kind: 'kafka', brokers: config.KAFKA_BROKERS!, clientId: `estia-${service}` }, logger)
+      ? createBus(
+          {
+            kind: 'kafka',
+            brokers: config.KAFKA_BROKERS!,
+            clientId: `estia-${service}`,
+            retentionMs: config.RETENTION_BUS_HOURS * 3_600_000,
+          },
+          logger,
+        )
       : createBus({ kind: 'embedded', path: join(config.DATA_DIR, 'bus.sqlite') }, logger);
   closers.push({ name: 'bus', close: () => bus.close() });
 

@@ -1,1 +1,1 @@
-export type ServiceName = 'registry' | 'referrals' | 'matching';
+export type ServiceName = 'registry' | 'referrals' | 'matching' | 'insights';

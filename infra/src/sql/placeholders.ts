@@ -5,6 +5,11 @@
  */
 export const toSqlitePlaceholders = (sql: string): { sql: string; indexes: Set<number> } => {
   const indexes = new Set<number>();
+  return { sql: replacePlaceholders(sql, (n) => (indexes.add(n), `?${n}`)), indexes };
+};
+
+/** Replaces each `$n` outside literals, quoted identifiers and comments with `render(n)`. */
+export const replacePlaceholders = (sql: string, render: (n: number) => string): string => {
   let out = '';
   let i = 0;
   while (i < sql.length) {
@@ -26,16 +31,14 @@ export const toSqlitePlaceholders = (sql: string): { sql: string; indexes: Set<n
     } else if (ch === '$' && isDigit(sql[i + 1])) {
       let j = i + 1;
       while (isDigit(sql[j])) j++;
-      const n = Number(sql.slice(i + 1, j));
-      indexes.add(n);
-      out += `?${n}`;
+      out += render(Number(sql.slice(i + 1, j)));
       i = j;
     } else {
       out += ch;
       i++;
     }
   }
-  return { sql: out, indexes };
+  return out;
 };
 
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';

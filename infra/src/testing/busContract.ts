@@ -425,7 +425,7 @@ export function busContract(target: BusContractTarget): void {
       const fresh = await readTopic(bus, topic, hasBoth);
       for (const seen of [resumed, fresh]) {
         const underK = seen.filter((m) => m.key === 'k').map((m) => m.value.id);
-        // Kafka keeps them until compaction (not within a test): there, only the order is the contract.
+        // Kafka keeps them until the topic's retention.ms (cleanup.policy=delete): there, only the order is the contract.
         if (embedded) expect(underK).toEqual([erasedId]);
         else expect(underK.at(-1)).toBe(erasedId);
         expect(

@@ -1,5 +1,12 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { CONTRACT_CHECK_ENV, CONTRACT_DRIFT_FILE_ENV } from '../http/contractConformance.js';
+
+/** The contract check travels to the child, so its answers are validated as in-process ones are. */
+const contractCheckEnv = (): Record<string, string> =>
+  Object.fromEntries(
+    [CONTRACT_CHECK_ENV, CONTRACT_DRIFT_FILE_ENV].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+  );
 
 export interface ChildService {
   url: string;
@@ -19,7 +26,7 @@ export function startChildService(
   timeoutMs = 30_000,
 ): Promise<ChildService> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...contractCheckEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

@@ -35,6 +35,7 @@ const app = await buildConsoleApp({
   trustProxy: config.TRUST_PROXY,
   distDir: DIST_DIR,
   logger,
+  demoWebhookSecret: config.DEMO_WEBHOOK_SECRET,
 });
 await runService({
   app,

@@ -2,9 +2,14 @@
  * Matching quality and speed:  pnpm bench:matching
  * - quality on the hand-judged fixture (bench/fixture): precision@5 and nDCG@10, both directions;
  * - ESCO load and autocomplete latency;
- * - latency of top-20 opportunities among 50,000 and top-50 candidates among 100,000 synthetic records, and RSS.
+ * - a growth curve: top-20 opportunities for a candidate and top-50 candidates for an opportunity over
+ *   synthetic networks of three sizes (MATCHING_BENCH_SIZES, default 50000x100000,100000x200000,200000x400000
+ *   opportunities × candidates), each built in a fresh process so its RSS is its own: build time, p50/p95
+ *   latency, RSS, and the fitted exponent of each against size (1.0 = linear).
  * Prints the figures and writes bench/results/matching.json (repository root).
  */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +20,10 @@ import { addDays } from '../src/domain/shared/dates.js';
 import { CEFR_LEVELS, OPPORTUNITY_TYPES, type CefrLevel } from '../src/domain/shared/vocabulary.js';
 import { MatchEngine } from '../src/matching/matchEngine.js';
 import type { MatchableCandidate, MatchableOpportunity } from '../src/matching/model.js';
+import { fitExponent } from '../../../bench/curve.js';
+import { curveTable } from './curve.js';
 import type { Fixture, Judgments } from './fixture/fixtureTypes.js';
+import { judgedQuality } from './fixture/quality.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
@@ -48,6 +56,178 @@ const sample = <T>(list: readonly T[], n: number): T[] => {
   for (let i = 0; i < n && list.length > 0; i++) out.push(pick(list));
   return [...new Set(out)];
 };
+
+// ---- latency at scale (synthetic), one size per process ----
+const CITIES = [
+  [37.98, 23.73],
+  [40.64, 22.94],
+  [38.25, 21.73],
+  [35.34, 25.14],
+  [39.64, 22.42],
+  [39.67, 20.85],
+  [41.12, 25.4],
+  [36.43, 28.22],
+] as const;
+const near = (): { latitude: number; longitude: number } => {
+  const [lat, lon] = pick(CITIES);
+  return { latitude: lat + (rand() - 0.5) * 0.6, longitude: lon + (rand() - 0.5) * 0.6 };
+};
+/** Ids as long as the UUIDs the service uses, so the index's memory is what a real one needs. */
+const uuidLike = (kind: number, i: number) => `${kind}0000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+
+function measureScale(esco: ReturnType<typeof loadEsco>, N_OPP: number, N_CAND: number) {
+  const occupationCount = esco.occupationCount;
+  const asOf = '2026-11-10T09:00:00Z';
+  const today = asOf.slice(0, 10);
+  const level = (): CefrLevel => pick(CEFR_LEVELS);
+  const skillsOf = (occ: number, share: number) => {
+    const ess = esco.dataset.essential[occ]!;
+    return sample(ess, Math.max(1, Math.round(ess.length * share))).map((s) => esco.skillIdAt(s));
+  };
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const big = new MatchEngine(esco);
+  const tBuild = performance.now();
+  for (let i = 0; i < N_OPP; i++) {
+    const occ = int(0, occupationCount - 1);
+    const remote = rand() < 0.08;
+    const opt = esco.dataset.optional[occ]!;
+    const type = pick(OPPORTUNITY_TYPES);
+    const unpaid = type === 'volunteering' || type === 'mentoring';
+    const o: MatchableOpportunity = {
+      id: uuidLike(1, i),
+      status: rand() < 0.9 ? 'open' : 'paused',
+      details: {
+        type,
+        title: 'synthetic',
+        occupation: esco.dataset.occupations[occ]![0],
+        essentialSkills: skillsOf(occ, 0.35),
+        optionalSkills: sample(opt, 3).map((s) => esco.skillIdAt(s)),
+        languages: rand() < 0.8 ? [{ language: 'el', minLevel: pick(['A1', 'A2', 'B1', 'B2'] as const) }] : [],
+        location: remote ? { remote: true } : { remote: false, ...near() },
+        contractType: unpaid ? 'unpaid' : 'fixed_term',
+        hoursPerWeek: pick([20, 30, 40]),
+        pay: unpaid ? null : { amount: 1000, currency: 'EUR', per: 'month' },
+        positions: 1,
+        startDate: addDays(today, int(-30, 60)),
+        closingDate: null,
+        drivingLicence: rand() < 0.1 ? 'B' : null,
+      },
+    };
+    big.upsertOpportunity(o);
+  }
+  const oppBuildMs = performance.now() - tBuild;
+  const tBuildC = performance.now();
+  for (let i = 0; i < N_CAND; i++) {
+    const occ = int(0, occupationCount - 1);
+    const legal: LegalStatus =
+      rand() < 0.8
+        ? {
+            status: 'refugee',
+            country: 'GR',
+            residencePermit: { validFrom: '2025-01-01', validUntil: addDays(today, int(-60, 900)) },
+          }
+        : { status: 'asylum_seeker', country: 'GR', applicationDate: addDays(today, -int(30, 400)) };
+    const c: MatchableCandidate = {
+      id: uuidLike(2, i),
+      legalStatus: legal,
+      profile: {
+        occupations: [{ occupation: esco.dataset.occupations[occ]![0], months: int(0, 120) }],
+        skills: [
+          ...skillsOf(occ, 0.6),
+          ...sample(esco.dataset.essential[int(0, occupationCount - 1)]!, 3).map((s) => esco.skillIdAt(s)),
+        ],
+        educationLevel: int(1, 8),
+        languages: [
+          { language: 'ar', level: 'C2' },
+          { language: 'el', level: level() },
+          ...(rand() < 0.4 ? [{ language: 'en', level: level() }] : []),
+        ],
+        location: near(),
+        mobilityKm: pick([10, 20, 40, 80]),
+        drivingLicences: rand() < 0.4 ? ['B'] : [],
+        availability: { from: addDays(today, int(-30, 30)), hoursPerWeek: pick([20, 30, 40]) },
+        preferences: {
+          opportunityTypes: rand() < 0.3 ? ['job', 'volunteering', 'mentoring'] : [],
+          contractTypes: [],
+          occupations: [],
+          remote: 'also',
+        },
+      },
+    };
+    big.upsertCandidate(c);
+  }
+  const candBuildMs = performance.now() - tBuildC;
+  global.gc?.();
+  const rssAfter = process.memoryUsage().rss;
+
+  const candidateQueries = Array.from({ length: 300 }, () => uuidLike(2, int(0, N_CAND - 1)));
+  const opportunityQueries = Array.from({ length: 300 }, () => uuidLike(1, int(0, N_OPP - 1)));
+  for (const id of candidateQueries.slice(0, 30)) big.opportunitiesFor(id, { asOf, limit: 20 }); // warm-up
+  for (const id of opportunityQueries.slice(0, 30)) big.candidatesFor(id, { asOf, limit: 50 });
+  // Wall time and this process's CPU time per query: on a shared machine the CPU time shows the query's own
+  // cost when other processes take the cores.
+  const cpuCandidate: number[] = [];
+  const cpuOpportunity: number[] = [];
+  const timed = (cpu: number[], run: () => number) => {
+    const c0 = process.cpuUsage();
+    const s = performance.now();
+    const n = run();
+    const wall = performance.now() - s;
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    return { wall, n };
+  };
+  let found = 0;
+  const forCandidate = candidateQueries.map((id) => {
+    const r = timed(cpuCandidate, () => big.opportunitiesFor(id, { asOf, limit: 20 }).length);
+    found += r.n;
+    return r.wall;
+  });
+  let foundC = 0;
+  const forOpportunity = opportunityQueries.map((id) => {
+    const r = timed(cpuOpportunity, () => big.candidatesFor(id, { asOf, limit: 50 }).length);
+    foundC += r.n;
+    return r.wall;
+  });
+  const rssPeak = Math.max(rssAfter, process.memoryUsage().rss);
+  return {
+    opportunities: N_OPP,
+    candidates: N_CAND,
+    buildMs: { opportunities: ms(oppBuildMs), candidates: ms(candBuildMs) },
+    top20OpportunitiesForCandidate: {
+      ...stats(forCandidate),
+      cpu: stats(cpuCandidate),
+      meanResults: Math.round(found / candidateQueries.length),
+    },
+    top50CandidatesForOpportunity: {
+      ...stats(forOpportunity),
+      cpu: stats(cpuOpportunity),
+      meanResults: Math.round(foundC / opportunityQueries.length),
+    },
+    loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10),
+    memory: {
+      rssBeforeIndexMB: mb(rssBefore),
+      rssAfterIndexMB: mb(rssAfter),
+      rssPeakMB: mb(rssPeak),
+      indexMB: mb(rssAfter - rssBefore),
+      heapUsedMB: mb(process.memoryUsage().heapUsed),
+    },
+  };
+}
+
+// A child measures one size (the parent reads its JSON from stdout).
+const child = process.env.MATCHING_BENCH_SIZE;
+if (child) {
+  const [nOpp, nCand] = child.split('x').map(Number) as [number, number];
+  const esco = loadEsco();
+  // The service holds the autocomplete index beside the engine: so does the measured process.
+  const autocomplete = new EscoAutocomplete(esco);
+  const result = measureScale(esco, nOpp, nCand);
+  void autocomplete;
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.exit(0);
+}
 
 // ---- ESCO load and autocomplete ----
 const t0 = performance.now();
@@ -87,154 +267,46 @@ const acTimes = queries.map((q) => {
 // ---- quality on the judged fixture ----
 const fixture = JSON.parse(readFileSync(join(here, 'fixture/fixture.json'), 'utf8')) as Fixture;
 const judgments = JSON.parse(readFileSync(join(here, 'fixture/judgments.json'), 'utf8')) as Judgments;
-const quality = new MatchEngine(esco);
-fixture.opportunities.forEach((o) => quality.upsertOpportunity(o.opportunity));
-fixture.candidates.forEach((c) => quality.upsertCandidate(c.candidate));
-const dcg = (grades: number[]) => grades.reduce((sum, g, i) => sum + (2 ** g - 1) / Math.log2(i + 2), 0);
-const ndcgAt10 = (ranked: number[], all: number[]) => {
-  const ideal = dcg([...all].sort((a, b) => b - a).slice(0, 10));
-  return ideal === 0 ? null : dcg(ranked.slice(0, 10)) / ideal;
-};
-const mean = (xs: number[]) =>
-  xs.length === 0 ? 0 : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 1000) / 1000;
+const quality = judgedQuality(new MatchEngine(esco), fixture, judgments);
 
-const p5: number[] = [];
-const p5capped: number[] = [];
-const ndcgC: number[] = [];
-for (const c of fixture.candidates) {
-  const row = judgments[c.candidate.id] ?? {};
-  const relevant = Object.values(row).filter((g) => g >= 2).length;
-  if (relevant === 0) continue;
-  const ranked = quality
-    .opportunitiesFor(c.candidate.id, { asOf: fixture.asOf, limit: 10 })
-    .map((r) => row[r.opportunityId] ?? 0);
-  const hits = ranked.slice(0, 5).filter((g) => g >= 2).length;
-  p5.push(hits / 5);
-  p5capped.push(hits / Math.min(5, relevant));
-  ndcgC.push(ndcgAt10(ranked, Object.values(row))!);
-}
-const byOpportunity: Record<string, Record<string, number>> = {};
-for (const [cid, row] of Object.entries(judgments))
-  for (const [oid, g] of Object.entries(row)) (byOpportunity[oid] ??= {})[cid] = g;
-const ndcgO: number[] = [];
-for (const [oid, row] of Object.entries(byOpportunity)) {
-  if (!Object.values(row).some((g) => g >= 2)) continue;
-  const ranked = quality.candidatesFor(oid, { asOf: fixture.asOf, limit: 10 }).map((r) => row[r.candidateId] ?? 0);
-  ndcgO.push(ndcgAt10(ranked, Object.values(row))!);
-}
-
-// ---- latency at scale (synthetic) ----
-const CITIES = [
-  [37.98, 23.73],
-  [40.64, 22.94],
-  [38.25, 21.73],
-  [35.34, 25.14],
-  [39.64, 22.42],
-  [39.67, 20.85],
-  [41.12, 25.4],
-  [36.43, 28.22],
-] as const;
-const near = (): { latitude: number; longitude: number } => {
-  const [lat, lon] = pick(CITIES);
-  return { latitude: lat + (rand() - 0.5) * 0.6, longitude: lon + (rand() - 0.5) * 0.6 };
-};
-const occupationCount = esco.occupationCount;
-const asOf = '2026-11-10T09:00:00Z';
-const today = asOf.slice(0, 10);
-const level = (): CefrLevel => pick(CEFR_LEVELS);
-const skillsOf = (occ: number, share: number) => {
-  const ess = esco.dataset.essential[occ]!;
-  return sample(ess, Math.max(1, Math.round(ess.length * share))).map((s) => esco.skillIdAt(s));
-};
-
-const rssBefore = process.memoryUsage().rss;
-const N_OPP = 50_000;
-const N_CAND = 100_000;
-const big = new MatchEngine(esco);
-const tBuild = performance.now();
-for (let i = 0; i < N_OPP; i++) {
-  const occ = int(0, occupationCount - 1);
-  const remote = rand() < 0.08;
-  const opt = esco.dataset.optional[occ]!;
-  const o: MatchableOpportunity = {
-    id: `o${i}`,
-    status: rand() < 0.9 ? 'open' : 'paused',
-    details: {
-      type: pick(OPPORTUNITY_TYPES),
-      title: 'synthetic',
-      occupation: esco.dataset.occupations[occ]![0],
-      essentialSkills: skillsOf(occ, 0.35),
-      optionalSkills: sample(opt, 3).map((s) => esco.skillIdAt(s)),
-      languages: rand() < 0.8 ? [{ language: 'el', minLevel: pick(['A1', 'A2', 'B1', 'B2'] as const) }] : [],
-      location: remote ? { remote: true } : { remote: false, ...near() },
-      contractType: 'fixed_term',
-      hoursPerWeek: pick([20, 30, 40]),
-      pay: { amount: 1000, currency: 'EUR', per: 'month' },
-      positions: 1,
-      startDate: addDays(today, int(-30, 60)),
-      closingDate: null,
-      drivingLicence: rand() < 0.1 ? 'B' : null,
-    },
-  };
-  big.upsertOpportunity(o);
-}
-const oppBuildMs = performance.now() - tBuild;
-const tBuildC = performance.now();
-for (let i = 0; i < N_CAND; i++) {
-  const occ = int(0, occupationCount - 1);
-  const legal: LegalStatus =
-    rand() < 0.8
-      ? {
-          status: 'refugee',
-          country: 'GR',
-          residencePermit: { validFrom: '2025-01-01', validUntil: addDays(today, int(-60, 900)) },
-        }
-      : { status: 'asylum_seeker', country: 'GR', applicationDate: addDays(today, -int(30, 400)) };
-  const c: MatchableCandidate = {
-    id: `c${i}`,
-    legalStatus: legal,
-    profile: {
-      occupations: [{ occupation: esco.dataset.occupations[occ]![0], months: int(0, 120) }],
-      skills: [
-        ...skillsOf(occ, 0.6),
-        ...sample(esco.dataset.essential[int(0, occupationCount - 1)]!, 3).map((s) => esco.skillIdAt(s)),
-      ],
-      educationLevel: int(1, 8),
-      languages: [
-        { language: 'ar', level: 'C2' },
-        { language: 'el', level: level() },
-        ...(rand() < 0.4 ? [{ language: 'en', level: level() }] : []),
-      ],
-      location: near(),
-      mobilityKm: pick([10, 20, 40, 80]),
-      drivingLicences: rand() < 0.4 ? ['B'] : [],
-      availability: { from: addDays(today, int(-30, 30)), hoursPerWeek: pick([20, 40]) },
-      preferences: { opportunityTypes: [], contractTypes: [], occupations: [], remote: 'also' },
-    },
-  };
-  big.upsertCandidate(c);
-}
-const candBuildMs = performance.now() - tBuildC;
-global.gc?.();
-const rssAfter = process.memoryUsage().rss;
-
-const candidateQueries = Array.from({ length: 300 }, () => `c${int(0, N_CAND - 1)}`);
-const opportunityQueries = Array.from({ length: 200 }, () => `o${int(0, N_OPP - 1)}`);
-for (const id of candidateQueries.slice(0, 20)) big.opportunitiesFor(id, { asOf, limit: 20 }); // warm-up
-for (const id of opportunityQueries.slice(0, 10)) big.candidatesFor(id, { asOf, limit: 50 });
-let found = 0;
-const forCandidate = candidateQueries.map((id) => {
-  const s = performance.now();
-  found += big.opportunitiesFor(id, { asOf, limit: 20 }).length;
-  return performance.now() - s;
+const sizes = (process.env.MATCHING_BENCH_SIZES ?? '50000x100000,100000x200000,200000x400000').split(',');
+const curve = sizes.map((size) => {
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, MATCHING_BENCH_SIZE: size },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const result = JSON.parse(out.trim().split('\n').pop()!) as ReturnType<typeof measureScale>;
+  console.error(`measured ${size}: RSS ${result.memory.rssAfterIndexMB} MB`);
+  return result;
 });
-let foundC = 0;
-const forOpportunity = opportunityQueries.map((id) => {
-  const s = performance.now();
-  foundC += big.candidatesFor(id, { asOf, limit: 50 }).length;
-  return performance.now() - s;
-});
-const rssPeak = Math.max(rssAfter, process.memoryUsage().rss);
+const sizeOf = (r: (typeof curve)[number]) => r.opportunities + r.candidates;
+const exponent = (value: (r: (typeof curve)[number]) => number) => fitExponent(curve.map(sizeOf), curve.map(value));
+const growth = {
+  buildMs: exponent((r) => r.buildMs.opportunities + r.buildMs.candidates),
+  top20P50: exponent((r) => r.top20OpportunitiesForCandidate.p50),
+  top20P95: exponent((r) => r.top20OpportunitiesForCandidate.p95),
+  top50P50: exponent((r) => r.top50CandidatesForOpportunity.p50),
+  top50P95: exponent((r) => r.top50CandidatesForOpportunity.p95),
+  indexMB: exponent((r) => r.memory.indexMB),
+};
+const largest = curve[curve.length - 1]!;
+const targets = {
+  at: `${largest.opportunities} opportunities × ${largest.candidates} candidates`,
+  rssMB: 800,
+  top20P95Ms: 20,
+  top50P95Ms: 30,
+  ndcgAt10: 0.95,
+  escoStartMs: 2000,
+  autocompleteP95Ms: 10,
+};
+const met = {
+  rss: largest.memory.rssPeakMB <= targets.rssMB,
+  top20P95: largest.top20OpportunitiesForCandidate.p95 <= targets.top20P95Ms,
+  top50P95: largest.top50CandidatesForOpportunity.p95 <= targets.top50P95Ms,
+  ndcgAt10: quality.ndcgAt10 >= targets.ndcgAt10 && quality.ndcgAt10CandidatesForOpportunity >= targets.ndcgAt10,
+  memoryAtMostLinear: growth.indexMB !== null && growth.indexMB <= 1.05,
+};
 
 const results = {
   at: new Date().toISOString(),
@@ -246,39 +318,42 @@ const results = {
     labels: autocomplete.labelCount,
   },
   autocomplete: stats(acTimes),
-  quality: {
-    fixture: {
-      candidates: fixture.candidates.length,
-      opportunities: fixture.opportunities.length,
-      candidatesWithRelevant: p5.length,
-    },
-    precisionAt5: mean(p5),
-    precisionAt5CappedByRelevant: mean(p5capped),
-    ndcgAt10: mean(ndcgC),
-    ndcgAt10CandidatesForOpportunity: mean(ndcgO),
-    opportunitiesJudged: ndcgO.length,
-  },
-  scale: {
-    opportunities: N_OPP,
-    candidates: N_CAND,
-    buildMs: { opportunities: ms(oppBuildMs), candidates: ms(candBuildMs) },
-    top20OpportunitiesForCandidate: {
-      ...stats(forCandidate),
-      meanResults: Math.round(found / candidateQueries.length),
-    },
-    top50CandidatesForOpportunity: {
-      ...stats(forOpportunity),
-      meanResults: Math.round(foundC / opportunityQueries.length),
-    },
-  },
-  memory: {
-    rssBeforeIndexMB: mb(rssBefore),
-    rssAfterIndexMB: mb(rssAfter),
-    rssPeakMB: mb(rssPeak),
-    heapUsedMB: mb(process.memoryUsage().heapUsed),
-  },
-  targets: { escoStartMs: 2000, autocompleteP95Ms: 10, candidateP95Ms: 50, opportunityP95Ms: 100, rssMB: 600 },
+  quality,
+  curve,
+  growth,
+  targets,
+  met,
 };
+console.log(
+  curveTable(
+    [
+      'opportunities',
+      'candidates',
+      'build ms',
+      'top20 p50',
+      'top20 p95',
+      'top50 p50',
+      'top50 p95',
+      'RSS MB',
+      'index MB',
+    ],
+    curve.map((r) => [
+      r.opportunities,
+      r.candidates,
+      Math.round(r.buildMs.opportunities + r.buildMs.candidates),
+      r.top20OpportunitiesForCandidate.p50,
+      r.top20OpportunitiesForCandidate.p95,
+      r.top50CandidatesForOpportunity.p50,
+      r.top50CandidatesForOpportunity.p95,
+      r.memory.rssPeakMB,
+      r.memory.indexMB,
+    ]),
+  ),
+);
+console.log(`fitted exponents (1.0 = linear in opportunities + candidates): ${JSON.stringify(growth)}`);
+console.log(
+  `nDCG@10 on the judged fixture: ${quality.ndcgAt10} (candidate → opportunities), ${quality.ndcgAt10CandidatesForOpportunity} (opportunity → candidates)`,
+);
 console.log(JSON.stringify(results, null, 2));
 const out = resolve(here, '../../../bench/results/matching.json');
 mkdirSync(dirname(out), { recursive: true });

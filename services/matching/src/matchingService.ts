@@ -18,6 +18,7 @@ import type { RouteContext } from './http/routeContext.js';
 import { referralsConsumer, registryConsumer } from './integration/consumers.js';
 import { matchingPublicEvents } from './integration/publicEvents.js';
 import { MatchEngine } from './matching/matchEngine.js';
+import { tuningFromEnv } from './matching/weights.js';
 import { loadEngine } from './readModels/engineSync.js';
 import { matchingReadModels } from './readModels/readModelProjection.js';
 import { migrateMatchingTables } from './readModels/tables.js';
@@ -46,7 +47,8 @@ export async function buildMatching(infra: MatchingInfrastructure) {
   const { store, db, logger } = infra;
   const esco = infra.esco ?? sharedEsco();
   const clock = infra.clock ?? systemClock;
-  const engine = new MatchEngine(esco);
+  // MATCH_SCORE_FLOOR (0..1) sets how weak a match may be and still be listed.
+  const engine = new MatchEngine(esco, { tuning: tuningFromEnv(process.env) });
   await migrateMatchingTables(db);
   await loadEngine(db, engine);
   const commands = matchingCommands({ store, db, esco, engine, clock });
@@ -57,7 +59,7 @@ export async function buildMatching(infra: MatchingInfrastructure) {
   const parts: ServiceParts = {
     projections: [matchingReadModels(engine)],
     publicEvents: matchingPublicEvents,
-    consumers: [registryConsumer(), referralsConsumer({ commands, engine, esco, logger })],
+    consumers: [registryConsumer(), referralsConsumer({ commands, store, engine, esco, logger })],
     routes: async (app, projector) => {
       const ctx: RouteContext = { commands, queries, engine, esco, autocomplete, projector, pseudonym, clock };
       for (const plugin of [escoRoutes, opportunityRoutes, candidateRoutes, placementRoutes])

@@ -4,22 +4,26 @@
  */
 import { join } from 'node:path';
 import { topicFor } from '@estia/infra/bus/types.js';
-import { str } from '@estia/infra/config/configSchema.js';
+import { int, str } from '@estia/infra/config/configSchema.js';
 import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
 import { startService } from '@estia/infra/runtime/startService.js';
 import { createPostgresDatabase } from '@estia/infra/sql/postgresDatabase.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
-import { startExpiryScheduler } from './application/expiryScheduler.js';
+import { expiryProcessor } from './application/expiryScheduler.js';
 import { createBlindIndex } from './application/blindIndex.js';
 import { loadBlindIndexKey, loadMasterKey, readMasterKeyFile } from './application/masterKey.js';
 import { createReferralsApplication } from './application/referralsApplication.js';
 import { auditRoutes } from './audit/auditRoutes.js';
-import { startDeadlineScheduler } from './deadlines/scheduler.js';
+import { deadlineReminderProcessor } from './deadlines/scheduler.js';
+import { deadlineConfigSchema } from './deadlines/deadlineConfig.js';
+import { remindersProjection } from './deadlines/remindersProjection.js';
+import { reminderScheduleProjection } from './deadlines/reminderSchedule.js';
 import { REGISTRY_FACTS_GROUP, applyRegistryEvent } from './directory/registryConsumer.js';
 import { referralsRoutes } from './http/referralsRoutes.js';
 import { MATCHING_PLACEMENTS_GROUP, applyMatchingEvent } from './placements/matchingConsumer.js';
 import { createReferralsRelayMapper } from './integration/publicEvents.js';
 import { referralsReadModelProjection } from './projections/readModelProjection.js';
+import { seedDemoCaseloads } from './demo/demoStart.js';
 
 await startService({
   service: 'referrals',
@@ -29,6 +33,11 @@ await startService({
     KEY_ENCRYPTION_KEY: str().optionalField(),
     BLIND_INDEX_KEY: str().optionalField(),
     KEY_ENCRYPTION_KEYS_PREVIOUS: str().optionalField(),
+    ...deadlineConfigSchema,
+    /** How long an unanswered referral stays overdue (answerable, badged) before it expires. */
+    REFERRAL_EXPIRY_GRACE_HOURS: int({ min: 0, max: 24 * 90 }).withDefault(72),
+    /** The registry, whose demo network the demo caseloads wait for (DEMO_DATA=true). */
+    REGISTRY_URL: str().withDefault('http://127.0.0.1:3001'),
   },
   async build({ config, logger, infra }) {
     const dir = join(config.DATA_DIR, 'referrals');
@@ -54,11 +63,19 @@ await startService({
       // Embedded mode: `pnpm run keys rotate` may add a master key version to the file while we run.
       ...(masterKeyFile && !config.KEY_ENCRYPTION_KEY ? { reloadKeys: () => readMasterKeyFile(masterKeyFile) } : {}),
     });
+    const deadlines = {
+      permitDays: config.REMINDER_PERMIT_DAYS,
+      receptionDays: config.REMINDER_RECEPTION_DAYS,
+      intervalMs: config.REMINDER_INTERVAL_SECONDS * 1000,
+    };
     const app = createReferralsApplication({ store: infra.store, db: infra.db, keyStore, blindIndex });
-    const stoppers: { name: string; close: () => Promise<void> }[] = [];
 
     return {
-      projections: [referralsReadModelProjection(keyStore, blindIndex)],
+      projections: [
+        referralsReadModelProjection(keyStore, blindIndex),
+        remindersProjection(keyStore),
+        reminderScheduleProjection(keyStore, deadlines),
+      ],
       publicEvents: createReferralsRelayMapper({
         store: infra.store,
         keyStore,
@@ -81,30 +98,28 @@ await startService({
         });
         await http.register(auditRoutes, { prefix: '/v1', store: infra.store, db: infra.db, keyStore, projector });
       },
-      afterStart: async () => {
-        const expiry = startExpiryScheduler(app, infra.db, {
-          onError: (err) => logger.error({ err }, 'expiry run failed'),
-        });
-        stoppers.push({ name: 'expiry scheduler', close: () => expiry.stop() });
-        const reminders = startDeadlineScheduler({
-          store: infra.store,
-          db: infra.db,
-          keyStore,
-          env: process.env,
-          onError: (err) => logger.error({ err }, 'deadline reminders run failed'),
-        });
-        stoppers.push({ name: 'deadline scheduler', close: () => reminders.stop() });
-      },
-      // Closed in reverse: the schedulers (which issue commands) stop before the key store closes.
-      closers: [
-        { name: 'key store', close: () => keysDb.close() },
-        {
-          name: 'schedulers',
-          close: async () => {
-            for (const s of stoppers) await s.close();
+      afterStart: async (projector) => {
+        if (!config.DEMO_DATA) return;
+        const seeded = await seedDemoCaseloads({
+          registryUrl: config.REGISTRY_URL,
+          deps: {
+            store: infra.store,
+            db: infra.db,
+            keyStore,
+            blindIndex,
+            waitFor: (position) => projector.waitFor(position, 30_000),
           },
-        },
+          log: (message) => logger.info(message),
+        });
+        if (seeded > 0) logger.info({ cases: seeded }, 'demo caseloads seeded');
+      },
+      // Supervised by the processor runtime (one replica, restart with backoff, lag in /ready); they
+      // stop before the key store closes (the processors drain first).
+      processors: [
+        expiryProcessor(app, infra.db, { graceMs: config.REFERRAL_EXPIRY_GRACE_HOURS * 3_600_000 }),
+        deadlineReminderProcessor({ store: infra.store, db: infra.db, keyStore, config: deadlines }),
       ],
+      closers: [{ name: 'key store', close: () => keysDb.close() }],
     };
   },
 });

@@ -17,11 +17,21 @@ import { organisationHandlers } from './application/organisationHandlers.js';
 import { peopleHandlers } from './application/peopleHandlers.js';
 import { serviceHandlers } from './application/serviceHandlers.js';
 import { ensureCodeOfConduct } from './application/networkBootstrap.js';
+import { codeOfConductFanOut } from './application/codeOfConductFanOut.js';
+import { projectionProcessors } from '@estia/infra/processors/projectionProcessors.js';
 import { loadOrCreateKeyRing } from './auth/keyRingFile.js';
 import { publicJwks } from './auth/signingKeys.js';
-import { hasOrganisations, seedDemo } from './demo/seedDemo.js';
+import { demoState, seedDemo } from './demo/seedDemo.js';
+import { demoNetwork } from './demo/demoData.js';
 import { registryRoutes } from './http/registryRoutes.js';
 import { registryProjections } from './projections/registryProjections.js';
+import { systemClock } from '@estia/infra/clock/clock.js';
+import { createSecretBox, loadSecretBoxKey } from './webhooks/secretBox.js';
+import { webhookSubscriptionsProjection } from './webhooks/subscriptionProjection.js';
+import { webhookSubscriptionStreamId } from './domain/webhook/webhookSubscription.js';
+import { targetPolicyOf, webhookConfig, webhookModule } from './webhooks/webhookModule.js';
+import { notificationConfig, notificationsModule } from './notifications/notificationsModule.js';
+import { ensureNotificationTables } from './notifications/notificationTables.js';
 
 await startService({
   service: 'registry',
@@ -32,8 +42,13 @@ await startService({
     /** The audiences the registry issues tokens for (each service accepts only its own). */
     TOKEN_AUDIENCES: list().withDefault(NETWORK_AUDIENCES),
     SIGNING_KEY_MAX_AGE_DAYS: int({ min: 1, max: 365 }).withDefault(30),
+    ...webhookConfig,
+    ...notificationConfig,
+    /** Demo only (`pnpm start` sets them): the first organisation's subscription to the console's receiver. */
+    DEMO_WEBHOOK_URL: str().optionalField(),
+    DEMO_WEBHOOK_SECRET: str().optionalField(),
   },
-  build: async ({ config, logger, infra: { store, db } }) => {
+  build: async ({ config, logger, infra: { store, db }, processors }) => {
     const baseUrl = config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`;
     const issuer = config.TOKEN_ISSUER ?? baseUrl;
     const { ring, rotated } = await loadOrCreateKeyRing(join(config.DATA_DIR, 'registry', 'signing-keys.json'), {
@@ -44,9 +59,57 @@ await startService({
     const ctx = defaultContext(store);
     const people = peopleHandlers(ctx, db);
     const clients = apiClientHandlers(ctx);
+    const secretsKey = loadSecretBoxKey(
+      config.WEBHOOK_SECRETS_KEY,
+      config.PG_URL ? null : join(config.DATA_DIR, 'registry', 'webhook-secrets.key'),
+    );
+    await ensureNotificationTables(db);
+    const notifications = notificationsModule({
+      db,
+      clock: systemClock,
+      dataDir: config.DATA_DIR,
+      smtpUrl: config.SMTP_URL,
+      from: config.MAIL_FROM,
+      consoleUrl: config.CONSOLE_URL,
+      onError: (err) => logger.error({ err }, 'e-mail notification failed'),
+    });
+    const webhooks = webhookModule({
+      ctx,
+      db,
+      clock: systemClock,
+      secrets: createSecretBox(secretsKey),
+      policy: targetPolicyOf(config),
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      tellAdmins: (subscription) => notifications.webhookDisabled(subscription),
+      onError: (err) => logger.error({ err }, 'webhook delivery failed'),
+    });
+    // Fan-outs are processors driven by the log, never work inside a request.
+    const fanOut = await projectionProcessors({
+      store,
+      db,
+      projections: [codeOfConductFanOut(ctx)],
+      runtime: processors,
+    });
+    /** The demo's first organisation subscribes to the console's built-in receiver (once). */
+    const demoSubscription = async (projector: { waitFor(position: number, timeoutMs?: number): Promise<void> }) => {
+      const subscriptionId = '00000000-0000-4000-8000-00000000d3b0';
+      if ((await store.streamVersion(webhookSubscriptionStreamId(subscriptionId))) !== null) return;
+      const first = demoNetwork().organisations[0]!.organisationId;
+      const { result } = await webhooks.handlers.create(
+        { principalId: 'demo-seed', organisationId: first, roles: ['org_admin'] },
+        { url: config.DEMO_WEBHOOK_URL!, events: ['*'], description: 'Built-in receiver page of the console (demo)' },
+        { secret: config.DEMO_WEBHOOK_SECRET!, subscriptionId },
+      );
+      if (result.lastPosition !== undefined) await projector.waitFor(result.lastPosition, 30_000);
+      logger.info({ organisationId: first, url: config.DEMO_WEBHOOK_URL }, 'demo webhook subscription created');
+    };
 
     return {
-      projections: registryProjections,
+      projections: [...registryProjections, webhookSubscriptionsProjection],
+      // Webhook fan-out and people's notices: consumers of every service's public events.
+      consumers: [webhooks.consumer, notifications.consumer],
+      processors: [...fanOut.definitions, webhooks.processor, notifications.processor],
       // The log is the outbox: public events go to the bus from the relay's checkpoint, never from a request.
       publicEvents: registryRelayMapper,
       verifier: createTokenVerifier({
@@ -54,7 +117,7 @@ await startService({
         issuer,
         audience: config.TOKEN_AUDIENCE ?? audienceOf('registry'),
       }),
-      routes: async (app) => {
+      routes: async (app, projector) => {
         await app.register(registryRoutes, {
           db,
           publicBaseUrl: baseUrl,
@@ -63,10 +126,15 @@ await startService({
           services: serviceHandlers(ctx),
           people,
           clients,
+          webhooks: { webhooks: webhooks.handlers, clock: systemClock, projector, wake: webhooks.wake },
         });
       },
       afterStart: async (projector) => {
-        if (config.DEMO_DATA && !(await hasOrganisations(store))) {
+        // A first start seeds the demo; a start after an interrupted seed finishes it.
+        const progress = config.DEMO_DATA ? await demoState(store) : 'foreign';
+        if (progress === 'empty' || progress === 'partial') {
+          // First, so that the receiver page sees the demo network's own events arrive.
+          if (config.DEMO_WEBHOOK_URL && config.DEMO_WEBHOOK_SECRET) await demoSubscription(projector);
           const demo = await seedDemo(ctx, db, {
             // The people read model is the projector's; the seeder waits for it instead of writing it.
             waitForPeople: async (position) => projector.waitFor(position, 30_000),

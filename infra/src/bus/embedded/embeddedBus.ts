@@ -102,6 +102,12 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
     return before === null ? 0 : blankBefore.run(topic, key, before).changes;
   });
 
+  const lagOf = db.prepare<[string, number], { messages: number; oldest: number | null }>(
+    `SELECT COUNT(*) AS messages, MIN(published_at) AS oldest FROM bus_log
+     WHERE topic = ? AND offset >= ? AND value IS NOT NULL`,
+  );
+  const pruneBefore = db.prepare<[string, number]>('DELETE FROM bus_log WHERE topic = ? AND published_at < ?');
+
   /** A forget whose WAL truncation was refused: close() tries again before letting go of the file. */
   let walHoldsForgotten = false;
   const truncateWal = (context: Record<string, unknown>): boolean => {
@@ -250,6 +256,27 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
       consumers.add(consumer);
       await consumer.ready;
       return consumer;
+    },
+    async lag(group, topics) {
+      let messages = 0;
+      let oldest: number | null = null;
+      for (const topic of topics) {
+        const row = lagOf.get(topic, committed.get(group, topic)?.next_offset ?? 0);
+        messages += Number(row?.messages ?? 0);
+        if (row?.oldest != null) oldest = oldest === null ? row.oldest : Math.min(oldest, row.oldest);
+      }
+      return { messages, seconds: oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000) };
+    },
+    async prune(topic, before) {
+      if (closed) throw new Error('bus is closed');
+      const deleted = db.transaction(() => pruneBefore.run(topic, before.getTime()).changes).immediate();
+      if (deleted === 0) return 0;
+      // A delete merges underfull pages, which can leave stale copies of the messages that stay in the
+      // pages' free space (see schema.ts), where a later forget could not reach them. VACUUM rewrites the
+      // file from the live rows only; TRUNCATE then empties the WAL that held the old pages.
+      db.exec('VACUUM');
+      walHoldsForgotten = !truncateWal({ topic, pruned: deleted });
+      return deleted;
     },
     async ping() {
       db.prepare('SELECT 1').get();

@@ -11,8 +11,9 @@ import type Database from 'better-sqlite3';
  * page's unallocated gap, which no later delete touches. Appending with an ever-growing rowid splits the
  * rightmost leaf by balance_quick, which moves no existing cell; forget then blanks `value` in place
  * (UPDATE to NULL: the old cell is zeroed, the row shrinks in its page, no rebalance), so a message's
- * bytes only ever exist in its own cell and overflow pages. Never DELETE from bus_log: an underfull page
- * is merged with its siblings and that leaves stale copies of other keys' messages behind.
+ * bytes only ever exist in its own cell and overflow pages. Never DELETE from bus_log without a VACUUM
+ * afterwards: an underfull page is merged with its siblings and that leaves stale copies of other keys'
+ * messages behind (retention, Bus.prune, deletes old messages and then vacuums the file).
  */
 const DDL = `
 CREATE TABLE IF NOT EXISTS bus_topics (

@@ -8,7 +8,7 @@ import {
   type LogEntry,
   type Producer,
 } from 'kafkajs';
-import { topicFor, type Bus, type BusConsumer, type ConsumeOptions } from '../types.js';
+import { type Bus, type BusConsumer, type ConsumeOptions } from '../types.js';
 import { silentLogger, type BusLogger } from '../logger.js';
 import { Waker } from '../wakeableSleep.js';
 import { cloudEventHeaders } from './cloudEventHeaders.js';
@@ -34,15 +34,10 @@ export interface KafkaBusOptions {
   retryInitialMs?: number;
   retryMaxMs?: number;
   /**
-   * Topics the bus creates with cleanup.policy=compact,delete, so that forget() (a tombstone) takes
-   * effect. Default: the referrals topic, which carries clients' data and their erasure.
+   * retention.ms of the topics the bus creates (all cleanup.policy=delete: event topics are logs of
+   * every stream's history, never compacted by key). Default 7 days, like RETENTION_BUS_HOURS.
    */
-  forgettableTopics?: readonly string[];
-  /**
-   * min.compaction.lag.ms of those topics: how long every message stays uncompacted, i.e. how far a
-   * consumer may lag and still see each message of a key (the erasure included). Default one day.
-   */
-  minCompactionLagMs?: number;
+  retentionMs?: number;
   logger?: BusLogger;
 }
 
@@ -61,6 +56,12 @@ const logCreator =
  * idempotent producer waiting for all in-sync replicas, and consumer groups that commit an offset only
  * after the handler (the consumer's own transaction) resolved.
  */
+/** The settings every event topic is created with (also in docker-compose.yml and the AsyncAPI bindings). */
+export const topicConfig = (retentionMs: number): { name: string; value: string }[] => [
+  { name: 'cleanup.policy', value: 'delete' },
+  { name: 'retention.ms', value: String(retentionMs) },
+];
+
 export function createKafkaBus(options: KafkaBusOptions): Bus {
   const logger = options.logger ?? silentLogger;
   const maxBatchSize = options.maxBatchSize ?? 500;
@@ -78,8 +79,8 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   let producer: Promise<Producer> | undefined;
   let admin: Promise<Admin> | undefined;
   const knownTopics = new Map<string, Promise<void>>();
-  const forgettable = new Set(options.forgettableTopics ?? [topicFor('referrals')]);
-  const checkedCompaction = new Set<string>();
+  const retentionMs = options.retentionMs ?? 7 * 24 * 3_600_000;
+  const checkedPolicy = new Set<string>();
   const consumers = new Set<KafkaConsumer>();
   let closed = false;
 
@@ -117,16 +118,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
               topic,
               numPartitions: options.numPartitions ?? 3,
               replicationFactor: options.replicationFactor ?? -1,
-              ...(forgettable.has(topic)
-                ? {
-                    configEntries: [
-                      // compact: a forget tombstone drops the key's earlier payloads; delete: retention still
-                      // applies to everything else.
-                      { name: 'cleanup.policy', value: 'compact,delete' },
-                      { name: 'min.compaction.lag.ms', value: String(options.minCompactionLagMs ?? 86_400_000) },
-                    ],
-                  }
-                : {}),
+              configEntries: topicConfig(retentionMs),
             },
           ],
         });
@@ -142,9 +134,9 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
   // kafkajs is CommonJS and its enum is not a named ESM export: the value of ConfigResourceTypes.TOPIC.
   const TOPIC_RESOURCE = 2 as ConfigResourceTypes;
 
-  /** A topic created before it was forgettable (or by hand) keeps its payloads: say so, once. */
-  const warnUnlessCompacted = async (topic: string): Promise<void> => {
-    if (checkedCompaction.has(topic)) return;
+  /** A topic created by hand or by an older version may be compacted: that would keep one message per stream. */
+  const warnIfCompacted = async (topic: string): Promise<void> => {
+    if (checkedPolicy.has(topic)) return;
     try {
       const a = await getAdmin();
       const described = await a.describeConfigs({
@@ -152,12 +144,12 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: ['cleanup.policy'] }],
       });
       const policy = described.resources[0]?.configEntries.find((e) => e.configName === 'cleanup.policy');
-      checkedCompaction.add(topic);
-      if (!policy?.configValue.includes('compact'))
+      checkedPolicy.add(topic);
+      if (policy?.configValue.includes('compact'))
         logger.warn(
-          { topic, cleanupPolicy: policy?.configValue },
-          'bus: forget on a topic that is not compacted: earlier payloads stay until retention deletes them ' +
-            '(kafka-configs --alter --add-config cleanup.policy=[compact,delete])',
+          { topic, cleanupPolicy: policy.configValue },
+          'bus: topic is compacted, which keeps only the latest message of each stream ' +
+            '(kafka-configs --alter --add-config cleanup.policy=delete)',
         );
     } catch (error) {
       logger.warn({ topic, err: error }, 'bus: could not read the cleanup.policy of the topic');
@@ -257,19 +249,12 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         })),
       });
     },
-    async forget(topic, key) {
+    async forget(topic) {
       if (closed) throw new Error('bus is closed');
-      await ensureTopic(topic);
-      // Kafka cannot delete a record. A tombstone (the key with a null value) is the latest record of the
-      // key, so log compaction drops every earlier record of it (the payloads with personal data) once
-      // they are older than min.compaction.lag.ms, and later the tombstone itself (delete.retention.ms).
-      // It follows the erasure message in the key's partition, so any consumer within the compaction lag
-      // reads the erasure first; one that starts after compaction finds nothing of the key, so it holds
-      // nothing to erase. Only `beforeEventId`'s position matters, and the tombstone comes after it
-      // anyway: a repeated forget adds one more tombstone, which compaction merges.
-      await warnUnlessCompacted(topic);
-      const p = await getProducer();
-      await p.send({ topic, acks: -1, messages: [{ key, value: null }] });
+      // Event topics are cleanup.policy=delete (a compacted topic would keep only one message per
+      // stream): Kafka cannot delete a record, so an erased client's earlier payloads leave the topic
+      // when retention.ms has passed. The erasure message itself was published before this call.
+      await warnIfCompacted(topic);
     },
     async consume(opts) {
       if (closed) throw new Error('bus is closed');
@@ -282,6 +267,30 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         throw error;
       }
       return consumer;
+    },
+    async lag(group, topics) {
+      const a = await getAdmin();
+      let messages = 0;
+      for (const topic of topics) {
+        const [ends, committedOffsets] = await Promise.all([
+          a.fetchTopicOffsets(topic),
+          a.fetchOffsets({ groupId: group, topics: [topic] }),
+        ]);
+        const committedByPartition = new Map(
+          (committedOffsets[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]),
+        );
+        for (const end of ends) {
+          const committed = committedByPartition.get(end.partition) ?? -1;
+          // -1: nothing committed yet; the group starts at the earliest retained message.
+          const from = committed < 0 ? Number(end.low) : Math.max(committed, Number(end.low));
+          messages += Math.max(0, Number(end.high) - from);
+        }
+      }
+      return { messages, seconds: null };
+    },
+    async prune() {
+      // The broker applies the topic's retention.ms (cleanup.policy=delete) by itself.
+      return 0;
     },
     async ping() {
       // /ready must answer quickly; kafkajs itself retries a dead broker for many seconds.

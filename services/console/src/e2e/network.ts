@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+// The banner's format belongs to scripts/start.ts, which prints it.
+import { bannerUrls } from '../../../../scripts/banner.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 
@@ -17,21 +19,21 @@ export interface RunningNetwork {
 
 /**
  * The network as `pnpm start` runs it (three services and the console, embedded stores under a fresh
- * temporary DATA_DIR, the demo seeded) on random free-looking ports, for the console's browser tests.
+ * temporary DATA_DIR, the demo seeded), every process on a port the OS chose (read back from the
+ * banner once it is complete), for the console's browser tests.
  */
 export const startNetwork = async (options: { timeoutMs?: number } = {}): Promise<RunningNetwork> => {
   const dataDir = mkdtempSync(join(tmpdir(), 'estia-console-'));
-  const base = 46_000 + Math.floor(Math.random() * 500) * 4;
   let output = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/start.ts')], {
     cwd: ROOT,
     env: {
       ...process.env,
       DATA_DIR: dataDir,
-      CONSOLE_PORT: String(base),
-      REGISTRY_PORT: String(base + 1),
-      REFERRALS_PORT: String(base + 2),
-      MATCHING_PORT: String(base + 3),
+      CONSOLE_PORT: '0',
+      REGISTRY_PORT: '0',
+      REFERRALS_PORT: '0',
+      MATCHING_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,8 +41,9 @@ export const startNetwork = async (options: { timeoutMs?: number } = {}): Promis
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = () => child.exitCode !== null || child.signalCode !== null;
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-  while (!output.includes('ESTIA network is running')) {
+  const deadline = Date.now() + (options.timeoutMs ?? 480_000);
+  let urls: Record<string, string> | null;
+  while ((urls = bannerUrls(output)) === null) {
     if (exited()) throw new Error(`pnpm start exited early\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -48,12 +51,11 @@ export const startNetwork = async (options: { timeoutMs?: number } = {}): Promis
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const url = (port: number) => `http://127.0.0.1:${port}`;
   return {
-    console: url(base),
-    registry: url(base + 1),
-    referrals: url(base + 2),
-    matching: url(base + 3),
+    console: urls.console!,
+    registry: urls.registry!,
+    referrals: urls.referrals!,
+    matching: urls.matching!,
     dataDir,
     output: () => output,
     async stop() {

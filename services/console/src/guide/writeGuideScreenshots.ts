@@ -1,6 +1,7 @@
 /**
  * `pnpm guide:screenshots`: starts the network with the demo (temporary DATA_DIR), walks the officer's
- * journey in Chromium and writes a PNG of each main screen to docs/guide/, for docs/guide/officer.md.
+ * journey, the auditor's and the data protection officer's in Chromium and writes a PNG of each main
+ * screen to docs/guide/, for docs/guide/officer.md, auditor.md and dpo.md.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../e2e/browser.js';
 import { startNetwork } from '../e2e/network.js';
 import { receiverCompletesInArabic, senderRefers } from '../e2e/officerJourney.js';
+import { auditorReviews, dpoErases } from '../e2e/oversightJourneys.js';
 
 const OUT = resolve(import.meta.dirname, '../../../../docs/guide');
 /** The screens the guide shows (the journey passes more checkpoints than these). */
@@ -24,6 +26,9 @@ const WANTED = new Set([
   'outbox',
   'referral-ar',
   'referral-completed-ar',
+  'audit',
+  'audit-case',
+  'erasure',
 ]);
 
 mkdirSync(OUT, { recursive: true });
@@ -52,6 +57,8 @@ try {
   const sender = await senderRefers(chromium.browser, network.console, shoot);
   await receiverCompletesInArabic(chromium.browser, network.console, shoot);
   await sender.context.close();
+  await (await auditorReviews(chromium.browser, network.console, shoot)).context.close();
+  await (await dpoErases(chromium.browser, network.console, 'Amira', shoot)).context.close();
   console.log(`wrote ${new Set(written).size} screenshots to ${OUT}`);
 } finally {
   await chromium.close();

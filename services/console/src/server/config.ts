@@ -28,6 +28,8 @@ export const consoleConfigSchema = {
   PUBLIC_ORIGIN: url({ protocols: ['http', 'https'] }).optionalField(),
   /** Behind a TLS-terminating proxy: trust X-Forwarded-* (protocol for Secure cookies, client address). */
   TRUST_PROXY: bool().withDefault(false),
+  /** The demo network's webhook secret (set by `pnpm start`): mounts the built-in webhook receiver. */
+  DEMO_WEBHOOK_SECRET: str().optionalField(),
 };
 
 export type ConsoleConfig = ConfigOf<typeof consoleConfigSchema>;

@@ -9,7 +9,9 @@ import { proxyRoutes } from './proxy/proxyRoutes.js';
 import { registerSecurityHeaders } from './security/securityHeaders.js';
 import { loadSession, sessionRoutes } from './sessions/sessionRoutes.js';
 import type { SessionStore } from './sessions/sessionStore.js';
+import { tokenRefresher } from './sessions/tokenRefresh.js';
 import { spaRoutes } from './spa/spaRoutes.js';
+import { demoReceiverRoutes } from './demoReceiver/demoReceiverRoutes.js';
 
 export interface ConsoleAppOptions {
   sessions: SessionStore;
@@ -22,6 +24,8 @@ export interface ConsoleAppOptions {
   distDir: string | null;
   logger?: CreateHttpAppOptions['logger'];
   fetch?: typeof fetch;
+  /** The demo network's webhook secret: mounts the built-in receiver page's back end. */
+  demoWebhookSecret?: string | undefined;
 }
 
 /**
@@ -44,7 +48,13 @@ export const buildConsoleApp = async (options: ConsoleAppOptions): Promise<Fasti
   registerSecurityHeaders(app, { tls: (secure) => secure || (options.publicOrigin?.startsWith('https:') ?? false) });
   await app.register(cookie);
   app.decorateRequest('session', null);
-  app.addHook('onRequest', loadSession(options.sessions));
+  const refresh = tokenRefresher({
+    sessions: options.sessions,
+    registryUrl: options.upstream.registry,
+    idleMs: options.idleMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  app.addHook('onRequest', loadSession(options.sessions, refresh));
 
   await app.register(sessionRoutes, {
     sessions: options.sessions,
@@ -62,6 +72,7 @@ export const buildConsoleApp = async (options: ConsoleAppOptions): Promise<Fasti
     publicOrigin: options.publicOrigin,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  if (options.demoWebhookSecret) await app.register(demoReceiverRoutes, { secret: options.demoWebhookSecret });
   if (options.distDir) await app.register(spaRoutes, { distDir: options.distDir });
   return app;
 };

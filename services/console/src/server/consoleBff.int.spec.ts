@@ -8,6 +8,7 @@ import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { buildConsoleApp } from './consoleApp.js';
 import { newSessionSecret } from './sessions/sessionSecret.js';
 import { openSessionStore, type SessionStore } from './sessions/sessionStore.js';
+import { tokenRefresher } from './sessions/tokenRefresh.js';
 
 // The back end's own rules (cookie, CSRF, Origin, what passes, what never reaches the page), with a
 // stand-in for the services that records what it was sent. The real network is driven end to end by
@@ -20,6 +21,7 @@ let sessions: SessionStore;
 let app: FastifyInstance;
 const seen: { method: string; url: string; authorization?: string; idempotencyKey?: string; body?: unknown }[] = [];
 let answerUnauthorized = false;
+const refreshedFrom: string[] = [];
 const ORIGIN = 'http://console.test';
 
 beforeAll(async () => {
@@ -38,6 +40,12 @@ beforeAll(async () => {
   });
   upstream.post('/auth/sign-in', async (request, reply) => {
     const { password } = request.body as { password: string };
+    if (password === 'short-lived')
+      return {
+        access_token: await issuer.sign({ organisationId: 'org-a', roles: ['referral_officer'], subject: 'short' }),
+        token_type: 'Bearer',
+        expires_in: 60,
+      };
     if (password !== 'right password')
       return reply.code(401).send({
         type: 'about:blank',
@@ -47,6 +55,14 @@ beforeAll(async () => {
       });
     return {
       access_token: await issuer.sign({ organisationId: 'org-a', roles: ['referral_officer'] }),
+      token_type: 'Bearer',
+      expires_in: 600,
+    };
+  });
+  upstream.post('/auth/refresh', async (request) => {
+    refreshedFrom.push((request.body as { access_token: string }).access_token);
+    return {
+      access_token: await issuer.sign({ organisationId: 'org-a', roles: ['referral_officer'], subject: 'refreshed' }),
       token_type: 'Bearer',
       expires_in: 600,
     };
@@ -253,6 +269,66 @@ describe('the session store', () => {
     expect(await store.count()).toBe(0);
     // A cookie that was never issued opens nothing.
     expect(await store.touch(newSessionSecret())).toBeNull();
+    await store.close();
+  });
+
+  it('swaps a token close to its expiry for a fresh one at the registry, so working people stay signed in', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/session',
+      headers: { origin: ORIGIN, 'content-type': 'application/json' },
+      payload: { email: 'officer@example.org', password: 'short-lived' },
+    });
+    const cookie = `estia_session=${res.cookies.find((c) => c.name === 'estia_session')!.value}`;
+    const before = refreshedFrom.length;
+    const call = await app.inject({ method: 'GET', url: '/api/referrals/v1/referrals/counts', headers: { cookie } });
+    expect(call.statusCode).toBe(200);
+    expect(refreshedFrom.length).toBe(before + 1);
+    // The service got the new token, not the one about to expire; the next call needs no refresh.
+    const sentWith = seen.at(-1)!.authorization!.slice('Bearer '.length);
+    expect(sentWith).not.toBe(refreshedFrom.at(-1));
+    expect(JSON.parse(Buffer.from(sentWith.split('.')[1]!, 'base64url').toString()).sub).toBe('refreshed');
+    await app.inject({ method: 'GET', url: '/api/referrals/v1/referrals/counts', headers: { cookie } });
+    expect(refreshedFrom.length).toBe(before + 1);
+    const session = await app.inject({ method: 'GET', url: '/api/session', headers: { cookie } });
+    expect(session.json().endsAt).toBeGreaterThan(Date.now() + 9 * 60_000);
+  });
+
+  it('refreshes once per session at a time, and keeps the old token when the registry refuses', async () => {
+    let now = Date.parse('2026-06-01T10:00:00Z');
+    const store = await openSessionStore({ path: ':memory:', idleMs: 15 * 60_000, now: () => now });
+    const calls: string[] = [];
+    let refuse = false;
+    const fakeFetch = (async (_url: URL, init: RequestInit) => {
+      calls.push(JSON.parse(String(init.body)).access_token);
+      await new Promise((r) => setTimeout(r, 5));
+      return refuse
+        ? new Response(JSON.stringify({ status: 401 }), { status: 401 })
+        : new Response(JSON.stringify({ access_token: `fresh-${calls.length}`, expires_in: 600 }), { status: 200 });
+    }) as typeof fetch;
+    const refresh = tokenRefresher({
+      sessions: store,
+      registryUrl: 'http://registry.test',
+      idleMs: 15 * 60_000,
+      fetch: fakeFetch,
+      now: () => now,
+    });
+    const secret = newSessionSecret();
+    await store.create(secret, 'old', now + 10 * 60_000);
+    // Plenty of life left: nothing to do.
+    expect((await refresh(secret, (await store.touch(secret))!)).accessToken).toBe('old');
+    now += 7 * 60_000;
+    const open = (await store.touch(secret))!;
+    const [a, b] = await Promise.all([refresh(secret, open), refresh(secret, open)]);
+    expect(calls).toEqual(['old']);
+    expect([a.accessToken, b.accessToken]).toEqual(['fresh-1', 'fresh-1']);
+    expect(await store.touch(secret)).toMatchObject({ accessToken: 'fresh-1', tokenExpiresAt: now + 600_000 });
+    now += 7 * 60_000;
+    refuse = true;
+    const kept = await refresh(secret, (await store.touch(secret))!);
+    expect(kept.accessToken).toBe('fresh-1');
+    now += 4 * 60_000;
+    expect(await store.touch(secret)).toBeNull();
     await store.close();
   });
 });

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../web/src/i18n/languages.js';
 import {
+  ACCESS_REQUEST_STATUSES,
   ALL_REASON_CODES,
+  CASE_EVENT_TYPES,
+  ERASURE_REASONS,
   CONSENT_METHODS,
   CONSENT_PURPOSES,
   CONSENT_SCOPES,
@@ -90,6 +93,9 @@ describe('translation catalogues', () => {
       ['vocab.intake', INTAKE_STATUSES],
       ['vocab.reason', ALL_REASON_CODES],
       ['vocab.region', REGIONS],
+      ['vocab.eventType', CASE_EVENT_TYPES],
+      ['vocab.reason', ERASURE_REASONS],
+      ['vocab.accessStatus', ACCESS_REQUEST_STATUSES],
     ];
     const missing = needs.flatMap(([prefix, values]) =>
       values.map((v) => `${prefix}.${v}`).filter((key) => !english.has(key)),

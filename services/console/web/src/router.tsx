@@ -10,6 +10,7 @@ import { sessionQuery } from './api/queries.js';
 import { Shell } from './components/Shell.js';
 import { SignIn } from './screens/SignIn.js';
 import { REFERRAL_STATUSES } from './vocabulary.js';
+import type { AuditSearch } from './screens/Audit.js';
 
 export interface DirectorySearch {
   q?: string | undefined;
@@ -26,12 +27,22 @@ interface RouterContext {
 
 const rootRoute = createRootRouteWithContext<RouterContext>()({ component: Shell });
 
+/** Where each person starts: the first area of the navigation their roles open. */
+const homeOf = (roles: readonly string[]): '/caseload' | '/audit' | '/erasure' | '/directory' =>
+  roles.includes('referral_officer')
+    ? '/caseload'
+    : roles.includes('auditor')
+      ? '/audit'
+      : roles.includes('data_protection_officer')
+        ? '/erasure'
+        : '/directory';
+
 const indexRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: '/',
   beforeLoad: async ({ context }) => {
     const session = await context.queryClient.ensureQueryData(sessionQuery);
-    throw redirect({ to: session ? '/caseload' : '/directory' });
+    throw redirect({ to: session ? homeOf(session.roles) : '/directory' });
   },
 });
 
@@ -124,6 +135,43 @@ const referralRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/ReferralPage'), 'ReferralPage'),
 });
 
+const accessRequestsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/access-requests',
+  validateSearch: (search: Record<string, unknown>): { box: 'incoming' | 'outgoing' } => ({
+    box: search.box === 'outgoing' ? 'outgoing' : 'incoming',
+  }),
+  component: lazyRouteComponent(() => import('./screens/AccessRequests'), 'AccessRequests'),
+});
+
+const auditRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/audit',
+  validateSearch: (search: Record<string, unknown>): AuditSearch => ({
+    ...(typeof search.clientId === 'string' && search.clientId ? { clientId: search.clientId } : {}),
+    ...(typeof search.asOf === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(search.asOf) ? { asOf: search.asOf } : {}),
+  }),
+  component: lazyRouteComponent(() => import('./screens/Audit'), 'Audit'),
+});
+
+const erasureRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/erasure',
+  component: lazyRouteComponent(() => import('./screens/Erasure'), 'Erasure'),
+});
+
+const webhooksRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/webhooks',
+  component: lazyRouteComponent(() => import('./screens/Webhooks'), 'Webhooks'),
+});
+
+const notificationSettingsRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: '/settings/notifications',
+  component: lazyRouteComponent(() => import('./screens/NotificationSettings'), 'NotificationSettings'),
+});
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   signInRoute,
@@ -136,6 +184,11 @@ const routeTree = rootRoute.addChildren([
     referRoute,
     referralsRoute,
     referralRoute,
+    accessRequestsRoute,
+    auditRoute,
+    erasureRoute,
+    webhooksRoute,
+    notificationSettingsRoute,
   ]),
 ]);
 

@@ -71,7 +71,12 @@ export const REASONS = {
   closeNeed: ['need_met', 'need_met_elsewhere', 'client_declined', 'client_moved', 'no_longer_relevant'],
   withdrawConsent: ['client_request', 'purpose_ended', 'recorded_in_error'],
   override: ['vital_interest', 'legal_obligation', 'client_cannot_consent_now'],
+  declineAccess: ['client_refused', 'not_the_same_person', 'no_basis_for_sharing'],
+  revokeAccess: ['client_request', 'purpose_ended', 'recorded_in_error'],
 } as const;
+
+/** Why one member asks another for a case it holds (the access request's purpose codes the console offers). */
+export const ACCESS_PURPOSES = ['continuity_of_care'] as const;
 
 export const ALL_REASON_CODES = [...new Set(Object.values(REASONS).flat())].sort();
 
@@ -132,3 +137,54 @@ export const SUGGESTED_SCOPES: Record<keyof typeof REQUIRED_SCOPES, readonly Con
   ],
   employer_sharing: ['languages', 'skills', 'occupations', 'availability'],
 };
+
+export const ACCESS_REQUEST_STATUSES = exhaustive<Schemas['AccessRequestStatus']>()([
+  'requested',
+  'approved',
+  'declined',
+  'withdrawn',
+  'revoked',
+  'expired',
+]);
+
+/** The events of a client's case an auditor reads (the referrals service's own types), each translated. */
+export const CASE_EVENT_TYPES = [
+  'ClientRegistered',
+  'ClientRegistrationLinked',
+  'ClientPersonalDataCorrected',
+  'LegalStatusChanged',
+  'ConsentGiven',
+  'ConsentWithdrawn',
+  'ClientErased',
+  'CandidateProfileShared',
+  'NeedAssessed',
+  'NeedReassessed',
+  'NeedClosed',
+  'OpenReferralSlotTaken',
+  'ReferralRequested',
+  'ReferralAccepted',
+  'ReferralRejected',
+  'ReferralStarted',
+  'ReferralPutOnHold',
+  'ReferralResumed',
+  'ReferralCompleted',
+  'ReferralFailed',
+  'ReferralCancelled',
+  'ReferralForwarded',
+  'ReferralExpired',
+  'ReferralMessagePosted',
+  'AccessRequested',
+  'AccessRequestApproved',
+  'AccessRequestDeclined',
+  'AccessRequestWithdrawn',
+  'AccessRevoked',
+  'DeadlineReminderIssued',
+] as const;
+
+/** Why a data protection officer erases a client (codes for reports; each translated). */
+export const ERASURE_REASONS = [
+  'data_subject_request',
+  'consent_withdrawn_no_other_basis',
+  'retention_period_ended',
+  'recorded_in_error',
+] as const;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '@estia/infra/clock/clock.js';
-import { handleCommand } from '@estia/infra/commandHandling/handleCommand.js';
+import { handleCommand, handleCommands } from '@estia/infra/commandHandling/handleCommand.js';
 import { fold } from '@estia/infra/decider/types.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { EventMetadata, EventStore, ExpectedVersion } from '@estia/infra/eventStore/types.js';
@@ -211,11 +211,10 @@ export function matchingCommands(deps: MatchingCommandDeps) {
       const today = dateOf(at);
       const startsOn = opp.details.startDate > today ? opp.details.startDate : today;
       const rtw = rightToWork(legal, opp.details.type, startsOn, engine.rules);
-      const pair = engine.explainPair(clientId, opportunityId, at);
-      const match =
-        pair && 'score' in pair
-          ? { score: pair.score, label: pair.label, rightToWorkBasis: rtw.basis }
-          : { score: 0, label: 'weak' as const, rightToWorkBasis: rtw.basis };
+      const pair = engine.explainPair(clientId, opportunityId, at)?.match;
+      const match = pair
+        ? { score: pair.score, label: pair.label, rightToWorkBasis: rtw.basis }
+        : { score: 0, label: 'weak' as const, rightToWorkBasis: rtw.basis };
       const facts: PlacementFacts = {
         clientId,
         opportunityId,
@@ -264,33 +263,52 @@ export function matchingCommands(deps: MatchingCommandDeps) {
       delete facts.job;
       let command: PipelineCommand;
       const base = { applicationId, now: now(), by };
+      // Facts were read at `version`: deciding on any other version would publish a wrong previousStatus.
+      const expected = typeof ifMatch === 'number' ? ifMatch : version!;
+      const pipeline = (cmd: PipelineCommand) => ({
+        store,
+        streamId,
+        decider: pipelineDecider,
+        command: cmd,
+        metadata: { ...metadata, [PLACEMENT_FACTS]: facts },
+        expectedVersion: expected,
+      });
       if (step.type === 'SendApplication') {
         const consentedScope = await queries.sharingScope(proposed.clientId, proposed.employerOrganisationId);
         command = { ...base, ...step, facts: { consentedScope } };
-      } else {
-        command = { ...base, ...step } as PipelineCommand;
-        if (step.type === 'RecordHired') {
-          const opp = (await load(store, opportunityStreamId(proposed.opportunityId), opportunityDecider)).state;
-          if (opp.status !== 'none')
-            facts.job = {
-              occupation: opp.details.occupation,
-              hoursPerWeek: opp.details.hoursPerWeek,
-              contractType: opp.details.contractType,
-            };
-        }
-      }
-      // Facts were read at `version`: deciding on any other version would publish a wrong previousStatus.
-      const expected = typeof ifMatch === 'number' ? ifMatch : version!;
-      return outcome(
-        await handleCommand<PipelineState, PipelineCommand, PipelineEvent>({
-          store,
-          streamId,
-          decider: pipelineDecider,
-          command,
-          metadata: { ...metadata, [PLACEMENT_FACTS]: facts },
-          expectedVersion: expected,
-        }),
-      );
+      } else if (step.type === 'RecordHired') {
+        const opportunity = await load(store, opportunityStreamId(proposed.opportunityId), opportunityDecider);
+        const opp = opportunity.state;
+        if (opp.status === 'none')
+          throw new AppError('NOT_FOUND', `opportunity ${proposed.opportunityId} does not exist`);
+        facts.job = {
+          occupation: opp.details.occupation,
+          hoursPerWeek: opp.details.hoursPerWeek,
+          contractType: opp.details.contractType,
+        };
+        command = { ...base, ...step, facts: { opportunityStartDate: opp.details.startDate } };
+        // The hire and the position it takes are one decision: both streams are written, or neither; the
+        // last position fills the opportunity.
+        const [hired] = await handleCommands([
+          pipeline(command),
+          {
+            store,
+            streamId: opportunityStreamId(proposed.opportunityId),
+            decider: opportunityDecider,
+            command: {
+              type: 'TakePosition',
+              opportunityId: proposed.opportunityId,
+              applicationId,
+              now: base.now,
+              by,
+            } satisfies OpportunityCommand,
+            metadata,
+            expectedVersion: opportunity.version ?? 'exists',
+          },
+        ] as const);
+        return outcome(hired);
+      } else command = { ...base, ...step } as PipelineCommand;
+      return outcome(await handleCommand<PipelineState, PipelineCommand, PipelineEvent>(pipeline(command)));
     },
   };
 }

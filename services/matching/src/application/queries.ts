@@ -18,6 +18,8 @@ export interface OpportunityView {
   details: OpportunityDetails;
   publishedAt: string;
   updatedAt: string;
+  /** Placements hired for it. */
+  hired: number;
 }
 
 export interface CandidateView {
@@ -63,6 +65,11 @@ export const AGREED_STATUSES: readonly PipelineStatus[] = [
 ];
 
 type Row = Record<string, unknown>;
+
+/** An opportunity row with the number of placements hired for it. */
+const OPPORTUNITY_SELECT = `SELECT o.*, (SELECT COUNT(*) FROM matching_applications a
+  WHERE a.opportunity_id = o.opportunity_id AND a.status IN ('hired', 'employment_ended')) AS hired
+  FROM matching_opportunities o`;
 const toOpportunity = (r: Row): OpportunityView => ({
   id: String(r.opportunity_id),
   organisationId: String(r.organisation_id),
@@ -71,6 +78,7 @@ const toOpportunity = (r: Row): OpportunityView => ({
   details: JSON.parse(String(r.details)) as OpportunityDetails,
   publishedAt: String(r.published_at),
   updatedAt: String(r.updated_at),
+  hired: Number(r.hired ?? 0),
 });
 const toPlacement = (r: Row): PlacementView => ({
   id: String(r.application_id),
@@ -102,17 +110,17 @@ export const matchingQueries = (db: SqlExecutor) => ({
       : null;
   },
   async opportunity(id: string): Promise<OpportunityView | null> {
-    const [r] = await db.query<Row>('SELECT * FROM matching_opportunities WHERE opportunity_id = $1', [id]);
+    const [r] = await db.query<Row>(`${OPPORTUNITY_SELECT} WHERE o.opportunity_id = $1`, [id]);
     return r ? toOpportunity(r) : null;
   },
   async opportunities(filter: { status?: string; organisationId?: string; limit: number }): Promise<OpportunityView[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
-    if (filter.organisationId) where.push(`organisation_id = $${params.push(filter.organisationId)}`);
+    if (filter.status) where.push(`o.status = $${params.push(filter.status)}`);
+    if (filter.organisationId) where.push(`o.organisation_id = $${params.push(filter.organisationId)}`);
     const rows = await db.query<Row>(
-      `SELECT * FROM matching_opportunities ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY published_at DESC, opportunity_id LIMIT $${params.push(filter.limit)}`,
+      `${OPPORTUNITY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY o.published_at DESC, o.opportunity_id LIMIT $${params.push(filter.limit)}`,
       params,
     );
     return rows.map(toOpportunity);
@@ -133,6 +141,30 @@ export const matchingQueries = (db: SqlExecutor) => ({
   async placement(id: string): Promise<PlacementView | null> {
     const [r] = await db.query<Row>('SELECT * FROM matching_applications WHERE application_id = $1', [id]);
     return r ? toPlacement(r) : null;
+  },
+  /** The pipeline of an organisation (as coach or employer; all for null), most recently changed first. */
+  async placements(filter: {
+    organisationId: string | null;
+    opportunityId?: string;
+    clientId?: string;
+    statuses?: readonly PipelineStatus[];
+    limit: number;
+  }): Promise<PlacementView[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.organisationId !== null) {
+      const n = params.push(filter.organisationId);
+      where.push(`(coach_organisation_id = $${n} OR employer_organisation_id = $${n})`);
+    }
+    if (filter.opportunityId) where.push(`opportunity_id = $${params.push(filter.opportunityId)}`);
+    if (filter.clientId) where.push(`client_id = $${params.push(filter.clientId)}`);
+    if (filter.statuses) where.push(`status IN (${filter.statuses.map((st) => `$${params.push(st)}`).join(', ')})`);
+    const rows = await db.query<Row>(
+      `SELECT * FROM matching_applications ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY updated_at DESC, application_id LIMIT $${params.push(filter.limit)}`,
+      params,
+    );
+    return rows.map(toPlacement);
   },
   async openApplicationsOf(clientId: string): Promise<PlacementView[]> {
     const rows = await db.query<Row>('SELECT * FROM matching_applications WHERE client_id = $1', [clientId]);

@@ -1,8 +1,17 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Principal } from '@estia/infra/auth/principal.js';
+import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { CandidateView, MatchingQueries } from '../application/queries.js';
+
+/** Each operation's scope, as contracts/openapi/matching.json declares it in its security. */
+export const READ_SCOPE = 'matching:read';
+export const WRITE_SCOPE = 'matching:write';
+/** Reads: job coaches, organisation admins and auditors, with the read scope. */
+export const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'], scopes: [READ_SCOPE] });
+/** Writes: job coaches and organisation admins, with the write scope. */
+export const writers = requireAuth({ roles: ['job_coach', 'org_admin'], scopes: [WRITE_SCOPE] });
 
 export const isAuditor = (p: Principal): boolean => p.roles.includes('auditor');
 

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { components } from '@estia/contracts/generated/openapi.matching.js';
-import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { AppError } from '@estia/infra/errors/appError.js';
+import { assessPair, candidateNotices } from '../application/pairAssessment.js';
 import type { CandidateView } from '../application/queries.js';
-import { holdsCandidate, isAuditor } from './access.js';
+import { holdsCandidate, isAuditor, readers } from './access.js';
 import { parametersSchema } from './contractSchemas.js';
 import type { RouteContext } from './routeContext.js';
 
 type Schemas = components['schemas'];
-const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'] });
 
 /**
  * Candidate profiles (only what the client's job-matching consent shares) are seen by the job coaches
@@ -56,11 +55,36 @@ export const candidateRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
     async (request): Promise<Schemas['MatchList']> => {
       const c = await visibleCandidate(request);
       const asOf = ctx.clock().toISOString();
+      const found = ctx.engine.searchOpportunities(c.clientId, { asOf, limit: request.query.limit });
       return {
         asOf,
-        items: ctx.engine
-          .opportunitiesFor(c.clientId, { asOf, limit: request.query.limit })
-          .map((m) => ({ ...m, pseudonymous: false })),
+        items: found.items.map((m) => ({ ...m, pseudonymous: false })),
+        notices: candidateNotices(c, asOf, ctx.engine),
+        excluded: found.excluded,
+        scoreFloor: ctx.engine.tuning.scoreFloor,
+      };
+    },
+  );
+
+  app.get<{ Params: { clientId: string; opportunityId: string } }>(
+    '/candidates/:clientId/why-not/:opportunityId',
+    {
+      preHandler: readers,
+      schema: { params: parametersSchema('/candidates/{clientId}/why-not/{opportunityId}', 'get', 'path') },
+    },
+    async (request): Promise<Schemas['WhyNot']> => {
+      const c = await visibleCandidate(request);
+      const opportunity = await ctx.queries.opportunity(request.params.opportunityId);
+      if (!opportunity) throw new AppError('NOT_FOUND', `opportunity ${request.params.opportunityId} does not exist`);
+      const asOf = ctx.clock().toISOString();
+      const assessment = assessPair(c, opportunity, asOf, ctx.engine);
+      return {
+        clientId: c.clientId,
+        opportunityId: opportunity.id,
+        asOf,
+        listed: assessment.listed,
+        reasons: assessment.reasons,
+        match: assessment.match && { ...assessment.match, pseudonymous: false },
       };
     },
   );

@@ -19,6 +19,7 @@ export const opportunityOf = (decision: Decision): OpportunityView => {
     details: state.details,
     publishedAt: state.publishedAt,
     updatedAt: decision.recordedAt!,
+    hired: state.hired.length,
   };
 };
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '@estia/contracts';
+import type { ClientCandidateProfileSharedV1, EventEnvelope } from '@estia/contracts';
 import { loadOpenApi, validateEnvelope } from '@estia/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { opportunityStreamId } from '../domain/opportunities/opportunityDecider.js';
 import { applicationStreamId } from '../domain/pipeline/pipelineDecider.js';
 import { addDays, addMonths } from '../domain/shared/dates.js';
 import { matchingPublicEvents } from '../integration/publicEvents.js';
-import { ATHENS, ESCO, PIRAEUS, carpenterJob } from '../testing/builders.js';
+import { ATHENS, ESCO, PIRAEUS, THESSALONIKI, carpenterJob } from '../testing/builders.js';
 import { startMatchingHarness, type MatchingHarness } from '../testing/matchingHarness.js';
 
 const NGO = randomUUID();
@@ -84,19 +84,24 @@ const consentingCarpenter = async (clientId: string, consentId = randomUUID()) =
   return consentId;
 };
 
-const shareProfile = (clientId: string, consentId: string, sharedAt = new Date().toISOString()) =>
+const shareProfile = (
+  clientId: string,
+  consentId: string,
+  sharedAt = new Date().toISOString(),
+  legalStatus: ClientCandidateProfileSharedV1['legalStatus'] = {
+    status: 'refugee',
+    decisionDate: '2025-03-01',
+    residencePermitValidFrom: '2025-03-01',
+    residencePermitValidUntil: '2028-02-29',
+  },
+) =>
   h.deliver(
     'estia.referrals.client.candidate-profile-shared.v1',
     clientId,
     {
       clientId,
       consentId,
-      legalStatus: {
-        status: 'refugee',
-        decisionDate: '2025-03-01',
-        residencePermitValidFrom: '2025-03-01',
-        residencePermitValidUntil: '2028-02-29',
-      },
+      legalStatus,
       languages: [
         { language: 'ar', level: 'C2', native: true },
         { language: 'el', level: 'A2' },
@@ -182,6 +187,17 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect(
       (await inject('POST', `/v1/opportunities/${first.json().id}/close`, employer, { reason: 'duplicate' }))
         .statusCode,
+    ).toBe(428);
+    expect(
+      (
+        await inject(
+          'POST',
+          `/v1/opportunities/${first.json().id}/close`,
+          employer,
+          { reason: 'duplicate' },
+          { 'if-match': first.headers.etag },
+        )
+      ).statusCode,
     ).toBe(200);
   });
 
@@ -219,7 +235,15 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect(unknownField.statusCode).toBe(400);
     expect(await eventCount()).toBe(before);
 
-    const patch = await inject('PATCH', `/v1/opportunities/${opportunityId}`, employer, { occupation: 'nope' });
+    const blind = await inject('PATCH', `/v1/opportunities/${opportunityId}`, employer, { positions: 5 });
+    expect(blind.statusCode).toBe(428);
+    const patch = await inject(
+      'PATCH',
+      `/v1/opportunities/${opportunityId}`,
+      employer,
+      { occupation: 'nope' },
+      { 'if-match': '*' },
+    );
     expect(patch.statusCode).toBe(400);
     expect(patch.json().detail).toContain('unknown ESCO occupation "nope"');
     expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(1);
@@ -284,10 +308,28 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     });
     expect(interview.statusCode).toBe(200);
     expect((await inject('POST', `/v1/placements/${placementId}/offer`, employer, {})).statusCode).toBe(200);
-    const startDate = addMonths(today, -2);
+    const early = await inject('POST', `/v1/placements/${placementId}/hire`, employer, { startDate: today });
+    expect(early.statusCode).toBe(422);
+    expect(early.json().errors[0]).toMatchObject({ pointer: '/body/startDate' });
+    expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(1);
+    const startDate = addDays(today, 14);
     const hired = await inject('POST', `/v1/placements/${placementId}/hire`, employer, { startDate });
     expect(hired.statusCode).toBe(200);
-    expect(hired.json()).toMatchObject({ status: 'hired', startDate });
+    expect(hired.json()).toMatchObject({ status: 'hired', stage: 'hired', startDate });
+    expect(hired.json().followUpSchedule).toEqual([
+      { month: 1, dueDate: addMonths(startDate, 1), state: 'upcoming' },
+      { month: 3, dueDate: addMonths(startDate, 3), state: 'upcoming' },
+      { month: 6, dueDate: addMonths(startDate, 6), state: 'upcoming' },
+    ]);
+    // One of the two positions is taken: still open.
+    const afterHire = await inject('GET', `/v1/opportunities/${opportunityId}`, coach);
+    expect(afterHire.json()).toMatchObject({ status: 'open', hired: 1 });
+    // Five weeks after the start, the 1-month follow-up is due and shows in the coach's pipeline.
+    h.setNow(`${addDays(startDate, 35)}T09:00:00Z`);
+    const pipeline = await inject('GET', '/v1/placements?followUpDue=true', coach);
+    expect(pipeline.statusCode).toBe(200);
+    expect(pipeline.json()).toMatchObject({ stages: { hired: 1 }, followUpsDue: 1 });
+    expect(pipeline.json().items.map((p: { id: string }) => p.id)).toEqual([placementId]);
 
     const illegal = await inject('POST', `/v1/placements/${placementId}/offer`, employer, {});
     expect(illegal.statusCode).toBe(409);
@@ -339,22 +381,24 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
       occupation: { escoUri: `http://data.europa.eu/esco/occupation/${ESCO.carpenter}` },
     });
     expect(messages[1]!.envelope.data).toMatchObject({ previousStatus: 'proposed', status: 'interested' });
+    h.setNow(null);
   });
 
   it('keeps the opportunity lifecycle with ETag / If-Match, naming the state on an illegal transition', async () => {
     const url = `/v1/opportunities/${opportunityId}`;
-    const paused = await inject('POST', `${url}/pause`, employer, {}, { 'if-match': '"1"' });
+    // Published (0), revised (1), a position taken by the hire (2).
+    const paused = await inject('POST', `${url}/pause`, employer, {}, { 'if-match': '"2"' });
     expect(paused.statusCode).toBe(200);
-    expect(paused.headers.etag).toBe('"2"');
-    expect((await inject('POST', `${url}/resume`, employer, {}, { 'if-match': '"1"' })).statusCode).toBe(412);
-    expect((await inject('POST', `${url}/resume`, coach, {}, { 'if-match': '"2"' })).statusCode).toBe(403);
-    expect((await inject('POST', `${url}/fill`, employer, undefined, { 'if-match': '"2"' })).json().status).toBe(
+    expect(paused.headers.etag).toBe('"3"');
+    expect((await inject('POST', `${url}/resume`, employer, {}, { 'if-match': '"2"' })).statusCode).toBe(412);
+    expect((await inject('POST', `${url}/resume`, coach, {}, { 'if-match': '"3"' })).statusCode).toBe(403);
+    expect((await inject('POST', `${url}/fill`, employer, undefined, { 'if-match': '"3"' })).json().status).toBe(
       'filled',
     );
-    const closed = await inject('POST', `${url}/close`, employer, { reason: 'budget' });
+    const closed = await inject('POST', `${url}/close`, employer, { reason: 'budget' }, { 'if-match': '"4"' });
     expect(closed.statusCode).toBe(409);
     expect(closed.json().detail).toBe('cannot close an opportunity that is filled');
-    expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(3);
+    expect(await h.store.streamVersion(opportunityStreamId(opportunityId))).toBe(4);
     expect((await inject('POST', `${url}/pause`, auditor, {})).statusCode).toBe(403);
   });
 
@@ -425,6 +469,55 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect(await ids()).not.toContain(client2);
   });
 
+  it('a redelivered withdrawal closes the applications a crash left open, and a concurrent change is decided again', async () => {
+    const opportunity = (await inject('POST', '/v1/opportunities', employer, job())).json().id as string;
+    const client4 = randomUUID();
+    const consentId = await consentingCarpenter(client4);
+    const first = (
+      await inject('POST', '/v1/placements', coach, { clientId: client4, opportunityId: opportunity })
+    ).json();
+    await h.settle();
+    const withdrawn = {
+      consentId,
+      clientId: client4,
+      purpose: 'job_matching' as const,
+      recipient: {},
+      withdrawnAt: new Date().toISOString(),
+      recordedByOrganisationId: NGO,
+    };
+    // A crash after the consumer wrote the withdrawal to matching's log, before it closed the
+    // applications and committed its inbox entry: the message is delivered again.
+    await h.built.commands.candidate(
+      { type: 'WithdrawMatchingConsent', clientId: client4, consentId, now: withdrawn.withdrawnAt },
+      {},
+    );
+    await h.settle();
+    // And someone changes the application while the consumer is at it: its first append conflicts.
+    const { store } = h;
+    const append = store.append.bind(store);
+    let raced = false;
+    store.append = async (streamId, events, options) => {
+      if (!raced && streamId === applicationStreamId(first.id)) {
+        raced = true;
+        await h.built.commands.step(
+          first.id,
+          { organisationId: NGO, userId: 'coach' },
+          { type: 'RecordClientInterest', interested: true },
+          {},
+        );
+      }
+      return append(streamId, events, options);
+    };
+    try {
+      await h.deliver('estia.referrals.client.consent-withdrawn.v1', client4, withdrawn, NGO);
+    } finally {
+      store.append = append;
+    }
+    await h.settle();
+    expect(raced).toBe(true);
+    expect((await inject('GET', `/v1/placements/${first.id}`, coach)).json().status).toBe('withdrawn');
+  });
+
   it('forgets an erased client everywhere and publishes the removal', async () => {
     const client3 = randomUUID();
     await consentingCarpenter(client3);
@@ -464,5 +557,73 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     await h.projector.rebuild('matching.read-models.v1');
     expect(await snapshot()).toEqual(tables);
     expect(h.built.engine.size).toEqual(before);
+  });
+
+  it('says why a list is empty and why a pair is not matched, naming the rule and the field', async () => {
+    const published = await inject('POST', '/v1/opportunities', employer, carpenterJob({ closingDate: null }));
+    const job = published.json().id as string;
+    const far = await inject(
+      'POST',
+      '/v1/opportunities',
+      employer,
+      carpenterJob({ closingDate: null, location: { remote: false, ...THESSALONIKI, country: 'GR' } }),
+    );
+    // A refugee whose consent to job matching leaves out the dates of the legal status: the profile comes
+    // without the permit, so the right to work cannot be established.
+    const withoutDates = randomUUID();
+    const consentId = randomUUID();
+    await h.deliver(
+      'estia.referrals.client.consent-given.v1',
+      withoutDates,
+      {
+        consentId,
+        clientId: withoutDates,
+        purpose: 'job_matching',
+        recipient: {},
+        scope: ['skills', 'languages', 'occupations', 'location', 'legal_status', 'availability'],
+        givenAt: new Date().toISOString(),
+        expiresAt: null,
+        recordedByOrganisationId: NGO,
+      },
+      NGO,
+    );
+    await shareProfile(withoutDates, consentId, new Date().toISOString(), { status: 'refugee' });
+    await h.settle();
+
+    const matches = await inject('GET', `/v1/candidates/${withoutDates}/matches`, coach);
+    expect(matches.statusCode).toBe(200);
+    expect(matches.json().items).toEqual([]);
+    expect(matches.json().notices).toEqual([
+      expect.objectContaining({
+        code: 'right_to_work_unknown',
+        effect: 'excludes',
+        pointer: '/candidate/consent/scope',
+        detail: expect.stringContaining('legal_status_dates'),
+      }),
+    ]);
+    expect(matches.json().excluded).toContainEqual({ code: 'right_to_work_unknown', count: expect.any(Number) });
+
+    const whyNot = await inject('GET', `/v1/candidates/${withoutDates}/why-not/${job}`, coach);
+    expect(whyNot.statusCode).toBe(200);
+    expect(whyNot.json()).toMatchObject({ listed: false, match: null });
+    expect(whyNot.json().reasons[0]).toMatchObject({ code: 'right_to_work_unknown', effect: 'excludes' });
+
+    // The consenting carpenter: listed for the Piraeus job (explained), too far for Thessaloniki.
+    const listed = await inject('GET', `/v1/candidates/${clientId}/why-not/${job}`, coach);
+    expect(listed.json()).toMatchObject({
+      listed: true,
+      match: { opportunityId: job, distanceKm: expect.any(Number) },
+    });
+    expect(listed.json().match.components.essentialSkills.weight).toBeGreaterThan(0);
+    const tooFar = await inject('GET', `/v1/candidates/${clientId}/why-not/${far.json().id}`, coach);
+    expect(tooFar.json().listed).toBe(false);
+    expect(tooFar.json().reasons).toContainEqual(
+      expect.objectContaining({ code: 'too_far', pointer: '/candidate/profile/mobilityKm' }),
+    );
+    // Someone who does not hold the case learns nothing: the same 404 as for a client who is no candidate.
+    expect((await inject('GET', `/v1/candidates/${clientId}/why-not/${job}`, employer)).statusCode).toBe(404);
+    // Without the scope of the operation, the token is refused.
+    const noScope = await h.issuer.sign({ organisationId: NGO, roles: ['job_coach'], subject: 'no-scope' });
+    expect((await inject('GET', `/v1/candidates/${clientId}/why-not/${job}`, noScope)).statusCode).toBe(403);
   });
 });

@@ -1,14 +1,13 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { components } from '@estia/contracts/generated/openapi.matching.js';
-import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import { answerCommand } from '@estia/infra/http/commandAnswer.js';
-import { etagFor, expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
+import { etagFor, expectedVersionFromIfMatch, requireIfMatch, setEtag } from '@estia/infra/http/etag.js';
 import { eventMetadataFor } from '@estia/infra/http/requestContext.js';
 import type { OpportunityAction } from '../application/matchingCommands.js';
 import type { OpportunityView } from '../application/queries.js';
 import type { OpportunityDetails } from '../domain/opportunities/opportunity.js';
-import { isAuditor, requireMember } from './access.js';
+import { isAuditor, readers, requireMember, writers } from './access.js';
 import { API_PREFIX, contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
 import { opportunityOf } from './decisionViews.js';
 import { caughtUp, type RouteContext } from './routeContext.js';
@@ -17,11 +16,9 @@ type Schemas = components['schemas'];
 type Opportunity = Schemas['Opportunity'];
 type IdRequest<B = unknown> = FastifyRequest<{ Params: { id: string }; Body: B }>;
 
-const writers = requireAuth({ roles: ['job_coach', 'org_admin'] });
-const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'] });
-
 export const toOpportunity = (o: OpportunityView): Opportunity => ({
   id: o.id,
+  hired: o.hired,
   organisationId: o.organisationId,
   status: o.status,
   revision: o.revision,
@@ -107,7 +104,7 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
           byOf(request),
           request.body as Partial<OpportunityDetails>,
           eventMetadataFor(request),
-          expectedVersionFromIfMatch(request),
+          requireIfMatch(request),
         ),
       );
     },
@@ -139,7 +136,8 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
             byOf(request),
             toCommand(request.body ?? {}),
             eventMetadataFor(request),
-            expectedVersionFromIfMatch(request),
+            // Closing is final: it must be decided on the version the caller saw.
+            action === 'close' ? requireIfMatch(request) : expectedVersionFromIfMatch(request),
           ),
         );
       },
@@ -161,7 +159,8 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
           ? await ctx.queries.agreedClients(opportunity.id)
           : new Set<string>();
       const items = [];
-      for (const match of ctx.engine.candidatesFor(opportunity.id, { asOf, limit: request.query.limit })) {
+      const found = ctx.engine.searchCandidates(opportunity.id, { asOf, limit: request.query.limit });
+      for (const match of found.items) {
         const candidate = await ctx.queries.candidate(match.candidateId);
         const known =
           isAuditor(principal) ||
@@ -175,7 +174,18 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
           pseudonymous: !known,
         });
       }
-      return { asOf, items };
+      const notices: Schemas['MatchReason'][] =
+        opportunity.status === 'open'
+          ? []
+          : [
+              {
+                code: 'opportunity_not_open',
+                effect: 'excludes',
+                detail: `the opportunity is ${opportunity.status}: nobody is matched to it`,
+                pointer: '/opportunity/status',
+              },
+            ];
+      return { asOf, items, notices, excluded: found.excluded, scoreFloor: ctx.engine.tuning.scoreFloor };
     },
   );
 };

@@ -1,24 +1,22 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { components } from '@estia/contracts/generated/openapi.matching.js';
 import type { Principal } from '@estia/infra/auth/principal.js';
-import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { Decision } from '@estia/infra/commandHandling/commandScope.js';
 import { answerCommand } from '@estia/infra/http/commandAnswer.js';
 import { etagFor, expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
 import { eventMetadataFor } from '@estia/infra/http/requestContext.js';
 import type { PipelineStep } from '../application/matchingCommands.js';
+import { STAGES, followUpSchedule, stageOf, statusesOf, type Stage } from '../application/pipelineView.js';
 import { AGREED_STATUSES, type PlacementView } from '../application/queries.js';
-import { holdsCandidate, isAuditor, requireMember } from './access.js';
+import { dateOf } from '../domain/shared/dates.js';
+import { holdsCandidate, isAuditor, readers, requireMember, writers } from './access.js';
 import { API_PREFIX, contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
 import { applicationIdOf, placementOf } from './decisionViews.js';
 import { caughtUp, type RouteContext } from './routeContext.js';
 
 type Schemas = components['schemas'];
 type IdRequest<B = unknown> = FastifyRequest<{ Params: { id: string }; Body: B }>;
-
-const writers = requireAuth({ roles: ['job_coach', 'org_admin'] });
-const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'] });
 
 type Party = 'coach' | 'either';
 /** Which side acts on each step: the client's coach speaks for the client; the employer also reports outcomes. */
@@ -66,6 +64,8 @@ export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
       employerOrganisationId: p.employerOrganisationId,
       startDate: p.startDate,
       followUps: p.followUps,
+      stage: stageOf(p.status),
+      followUpSchedule: followUpSchedule(p, dateOf(ctx.clock().toISOString())),
       revision: p.revision,
       updatedAt: p.updatedAt,
     };
@@ -124,6 +124,42 @@ export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
           ),
         201,
       );
+    },
+  );
+
+  app.get<{
+    Querystring: {
+      opportunityId?: string;
+      clientId?: string;
+      stage?: Stage;
+      followUpDue?: boolean;
+      limit: number;
+    };
+  }>(
+    '/placements',
+    { preHandler: readers, schema: { querystring: parametersSchema('/placements', 'get', 'query') } },
+    async (request): Promise<Schemas['PlacementList']> => {
+      const viewer = request.principal!;
+      const q = request.query;
+      const asOf = ctx.clock().toISOString();
+      const rows = await ctx.queries.placements({
+        organisationId: isAuditor(viewer) ? null : viewer.organisationId,
+        ...(q.opportunityId ? { opportunityId: q.opportunityId } : {}),
+        ...(q.clientId ? { clientId: q.clientId } : {}),
+        ...(q.stage ? { statuses: statusesOf(q.stage) } : {}),
+        limit: q.limit,
+      });
+      const items = rows
+        .map((p) => present(p, viewer))
+        .filter((p) => !q.followUpDue || p.followUpSchedule.some((f) => f.state === 'due'));
+      const stages = Object.fromEntries(STAGES.map((st) => [st, 0])) as Schemas['PlacementList']['stages'];
+      for (const p of items) stages[p.stage]++;
+      return {
+        asOf,
+        items,
+        stages,
+        followUpsDue: items.reduce((n, p) => n + p.followUpSchedule.filter((f) => f.state === 'due').length, 0),
+      };
     },
   );
 

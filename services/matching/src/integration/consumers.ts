@@ -8,7 +8,10 @@ import type {
 } from '@estia/contracts';
 import { topicFor } from '@estia/infra/bus/types.js';
 import { isAppError } from '@estia/infra/errors/appError.js';
-import type { EventMetadata } from '@estia/infra/eventStore/types.js';
+import { AppError } from '@estia/infra/errors/appError.js';
+import { StreamVersionConflictError } from '@estia/infra/eventStore/errors.js';
+import type { EventMetadata, EventStore } from '@estia/infra/eventStore/types.js';
+import { checkpointStore } from '@estia/infra/processors/checkpointStore.js';
 import type { ConsumerHandler, StartConsumerOptions } from '@estia/infra/processors/consumer.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import type { MatchingLogger } from './logger.js';
@@ -17,6 +20,8 @@ import { matchingQueries } from '../application/queries.js';
 import type { EscoCatalogue } from '../esco/catalogue.js';
 import type { MatchEngine } from '../matching/matchEngine.js';
 import { legalStatusFromShared, profileFromShared } from './profileFromShared.js';
+import { candidateStreamId } from '../domain/candidates/candidateProfileDecider.js';
+import { MATCHING_READ_MODELS } from '../readModels/readModelProjection.js';
 
 type Consumer = Omit<StartConsumerOptions, 'bus' | 'db' | 'logger'>;
 
@@ -51,6 +56,8 @@ export const registryConsumer = (): Consumer => ({
 
 export interface ReferralsConsumerDeps {
   commands: MatchingCommands;
+  /** Matching's own log: to tell whether the read models already hold every application decided so far. */
+  store: EventStore;
   engine: MatchEngine;
   esco: EscoCatalogue;
   logger: MatchingLogger;
@@ -62,8 +69,34 @@ export interface ReferralsConsumerDeps {
  * idempotent. Withdrawal and erasure take the candidate out of the engine before anything else.
  */
 export const referralsConsumer = (deps: ReferralsConsumerDeps): Consumer => {
-  const { commands, engine, esco, logger } = deps;
+  const { commands, engine, esco, logger, store } = deps;
 
+  /** Withdraws one application; a concurrent change re-reads it and decides again, a closed one is left. */
+  const withdraw = async (applicationId: string, envelope: EventEnvelope, reason: string): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await commands.step(
+          applicationId,
+          byOf(envelope),
+          { type: 'WithdrawApplication', reason },
+          metadataOf(envelope),
+        );
+        return;
+      } catch (error) {
+        if (error instanceof StreamVersionConflictError && attempt < 5) continue;
+        if (isAppError(error) && error.code === 'ILLEGAL_TRANSITION') return; // closed meanwhile
+        throw error;
+      }
+    }
+  };
+
+  /**
+   * The side effects of a withdrawal or an erasure, all in the message's unit: the engine forgets the
+   * candidate and every open application is withdrawn before the inbox entry and the offset commit. On
+   * a redelivery (a crash before that commit) they run again and find nothing left to do. The open
+   * applications are read from the read models, so those must hold every application decided before the
+   * candidate's last event; if the projection is behind, the unit fails and is retried after a backoff.
+   */
   const removeCandidate = async (
     tx: SqlExecutor,
     envelope: EventEnvelope,
@@ -71,13 +104,18 @@ export const referralsConsumer = (deps: ReferralsConsumerDeps): Consumer => {
     reason: 'consent_withdrawn' | 'client_erased',
   ) => {
     engine.removeCandidate(clientId);
+    const [last] = await store.readStream(candidateStreamId(clientId), { direction: 'backwards', maxCount: 1 });
+    if (last) {
+      const checkpoint = await checkpointStore.load(tx, MATCHING_READ_MODELS);
+      const [next] = await store.readAll({ ...(checkpoint === null ? {} : { after: checkpoint }), maxCount: 1 });
+      if (next && next.position < last.position)
+        throw new AppError(
+          'SERVICE_UNAVAILABLE',
+          `read models behind position ${last.position}: open applications of the candidate not all known yet`,
+        );
+    }
     for (const application of await matchingQueries(tx).openApplicationsOf(clientId))
-      await commands.step(
-        application.id,
-        byOf(envelope),
-        { type: 'WithdrawApplication', reason },
-        metadataOf(envelope),
-      );
+      await withdraw(application.id, envelope, reason);
   };
 
   const handle: ConsumerHandler = async (tx, envelope) => {
@@ -109,11 +147,14 @@ export const referralsConsumer = (deps: ReferralsConsumerDeps): Consumer => {
         if (d.purpose === 'employer_sharing')
           await tx.execute('UPDATE matching_sharing_consents SET active = 0 WHERE consent_id = $1', [d.consentId]);
         if (d.purpose !== 'job_matching') return;
-        const result = await commands.candidate(
+        await commands.candidate(
           { type: 'WithdrawMatchingConsent', clientId: d.clientId, consentId: d.consentId, now: d.withdrawnAt },
           meta,
         );
-        if (result.written > 0) await removeCandidate(tx, envelope, d.clientId, 'consent_withdrawn');
+        // Also when the withdrawal itself was already written (a redelivery after a crash): the
+        // applications it closes may not have been, and closing them again is a no-op.
+        if ((await commands.candidateState(d.clientId)).status !== 'consented')
+          await removeCandidate(tx, envelope, d.clientId, 'consent_withdrawn');
         return;
       }
       case 'estia.referrals.client.candidate-profile-shared.v1': {

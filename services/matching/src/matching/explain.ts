@@ -3,8 +3,11 @@ import { dateOfEpochDay } from '../domain/shared/dates.js';
 import { CEFR_LEVELS, OPPORTUNITY_TYPES } from '../domain/shared/vocabulary.js';
 import { rightToWork } from '../rightToWork/rightToWork.js';
 import type { RightToWorkDecision, RightToWorkTable } from '../rightToWork/rules.js';
-import type { CompiledCandidate, CompiledOpportunity } from './compiled.js';
+import type { CandidateTable } from './candidateTable.js';
+import type { Interner } from './compiled.js';
+import type { OpportunityTable } from './opportunityTable.js';
 import type { PairParts } from './pairScore.js';
+import type { MatchReason } from './reasons.js';
 import { labelOf, type MatchLabel, type MatchTuning, type MatchWeights } from './weights.js';
 
 export interface SkillRef {
@@ -29,7 +32,7 @@ export interface LanguageFit {
   required: string;
   held: string | null;
   meets: boolean;
-  /** "B1 required, A2 held". */
+  /** "el: B1 required, A2 held". */
   text: string;
 }
 
@@ -40,6 +43,8 @@ export interface MatchResult {
   score: number;
   label: MatchLabel;
   components: Record<keyof MatchWeights, Contribution>;
+  /** Factor (≤ 1) the weighted sum was multiplied by (fewer hours, part time for someone wanting full time). */
+  adjustment: number;
   skills: {
     matchedEssential: SkillRef[];
     missingEssential: SkillRef[];
@@ -56,20 +61,29 @@ export interface MatchResult {
   /** null for remote work. */
   distanceKm: number | null;
   rightToWork: RightToWorkDecision;
-  /** Things a coach should look at: a language one level short, … */
+  /** The detail of every reason that lowered the match. */
   flags: string[];
+  /** What lowered the match, and the essential skills missing. */
+  reasons: MatchReason[];
 }
 
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
+export interface ExplainContext {
+  esco: EscoCatalogue;
+  tuning: MatchTuning;
+  rules: RightToWorkTable;
+  languages: Interner;
+}
+
 export function explain(
-  c: CompiledCandidate,
-  o: CompiledOpportunity,
+  c: CandidateTable,
+  i: number,
+  o: OpportunityTable,
+  j: number,
   parts: PairParts,
   day: number,
-  esco: EscoCatalogue,
-  tuning: MatchTuning,
-  rules: RightToWorkTable,
+  { esco, tuning, rules, languages: codes }: ExplainContext,
 ): MatchResult {
   const w = tuning.weights;
   const total = w.essentialSkills + w.optionalSkills + w.occupation + w.languages + w.distance + w.preferences;
@@ -78,75 +92,113 @@ export function explain(
     weight: round(weight / total),
     contribution: round((weight / total) * value, 4),
   });
-
-  const held = new Set(c.skills);
-  const split = (list: Int32Array) => {
+  const cd = c.pool.data;
+  const od = o.pool.data;
+  const held = new Set(cd.subarray(c.start[i]!, c.start[i]! + c.nSkills[i]!));
+  const split = (from: number, n: number) => {
     const matched: SkillRef[] = [];
     const missing: SkillRef[] = [];
-    for (const s of list)
+    for (let k = from; k < from + n; k++) {
+      const s = od[k]!;
       (held.has(s) ? matched : missing).push({ id: esco.skillIdAt(s), label: esco.skillLabelAt(s) });
+    }
     return { matched, missing };
   };
-  const ess = split(o.essential);
-  const opt = split(o.optional);
+  const nE = o.nEssential[j]!;
+  const nO = o.nOptional[j]!;
+  const ess = split(o.start[j]!, nE);
+  const opt = split(o.start[j]! + nE, nO);
 
+  const reasons: MatchReason[] = [];
   const languages: LanguageFit[] = [];
-  const flags: string[] = [];
-  o.langCodes.forEach((code, i) => {
-    const language = o.source.details.languages[i]!.language;
-    const j = c.langCodes.indexOf(code);
-    const required = CEFR_LEVELS[o.langMin[i]!]!;
-    const level = j < 0 ? null : CEFR_LEVELS[c.langLevels[j]!]!;
-    const meets = j >= 0 && c.langLevels[j]! >= o.langMin[i]!;
-    const text = `${language}: ${required} required, ${level ?? 'none'} held`;
-    languages.push({ language, required, held: level, meets, text });
-    if (!meets) flags.push(`language one level short (${text})`);
-  });
+  const oL = o.start[j]! + nE + nO;
+  const cL = c.start[i]! + c.nSkills[i]! + 2 * c.nOcc[i]!;
+  for (let r = 0; r < o.nLang[j]!; r++) {
+    const code = od[oL + 2 * r]!;
+    const language = codes.name(code);
+    let level = -1;
+    for (let k = 0; k < c.nLang[i]!; k++) if (cd[cL + 2 * k] === code) level = cd[cL + 2 * k + 1]!;
+    const required = CEFR_LEVELS[od[oL + 2 * r + 1]!]!;
+    const heldLevel = level < 0 ? null : CEFR_LEVELS[level]!;
+    const meets = level >= od[oL + 2 * r + 1]!;
+    const text = `${language}: ${required} required, ${heldLevel ?? 'none'} held`;
+    languages.push({ language, required, held: heldLevel, meets, text });
+    if (!meets)
+      reasons.push({
+        code: 'language_short',
+        effect: 'lowers',
+        detail: `language one level short (${text})`,
+        pointer: '/candidate/profile/languages',
+      });
+  }
+  const offered = c.hours[i]!;
+  const asked = o.hours[j]!;
+  if (parts.hoursFactor < 1)
+    reasons.push({
+      code: 'fewer_hours',
+      effect: 'lowers',
+      detail: `offers ${offered} of the ${asked} hours a week asked`,
+      pointer: '/candidate/profile/availability/hoursPerWeek',
+    });
+  if (parts.partTimeFactor < 1)
+    reasons.push({
+      code: 'part_time',
+      effect: 'lowers',
+      detail: `part-time work (${asked} hours a week) for someone available full time (${offered})`,
+      pointer: '/opportunity/hoursPerWeek',
+    });
+  if (ess.missing.length > 0)
+    reasons.push({
+      code: 'missing_skills',
+      effect: 'informs',
+      detail: `missing ${ess.missing.length} of ${nE} essential skills: ${ess.missing.map((s) => s.label).join(', ')}`,
+      pointer: '/opportunity/essentialSkills',
+    });
 
   const via = parts.occupationVia;
-  const oOcc = esco.occupationAt(o.occupation);
+  const oOcc = esco.occupationAt(o.occupation[j]!);
   let fit: OccupationFit = 'none';
   let viaRef: MatchResult['occupation']['via'] = null;
   if (via >= 0) {
-    const a = c.occIsco[via]!;
+    const occBase = c.start[i]! + c.nSkills[i]!;
+    const occ = cd[occBase + 2 * via]!;
+    const a = c.iscoKeys[occ]!;
+    const b = o.isco[j]!;
     fit =
-      c.occupations[via] === o.occupation
+      occ === o.occupation[j]
         ? 'same_occupation'
-        : a === o.isco
+        : a === b
           ? 'same_unit_group'
-          : ((a / 10) | 0) === ((o.isco / 10) | 0)
+          : ((a / 10) | 0) === ((b / 10) | 0)
             ? 'same_minor_group'
-            : ((a / 100) | 0) === ((o.isco / 100) | 0)
+            : ((a / 100) | 0) === ((b / 100) | 0)
               ? 'same_sub_major_group'
               : 'same_major_group';
-    const v = esco.occupationAt(c.occupations[via]!);
+    const v = esco.occupationAt(occ);
     viaRef = {
       id: v.id,
       label: v.preferredLabel,
       isco: v.isco,
-      practised: via < c.occPreferredFrom,
-      months: c.occMonths[via]!,
+      practised: via < c.nPractised[i]!,
+      months: cd[occBase + 2 * via + 1]!,
     };
   }
 
-  const type = OPPORTUNITY_TYPES[o.type]!;
-  const score = round(parts.score);
+  const type = OPPORTUNITY_TYPES[o.type[j]!]!;
   return {
-    candidateId: c.id,
-    opportunityId: o.id,
-    score,
+    candidateId: c.idOf(i),
+    opportunityId: o.idOf(j),
+    score: round(parts.score),
     label: labelOf(parts.score, tuning),
     components: {
-      essentialSkills: part(
-        w.essentialSkills,
-        o.essential.length === 0 ? 1 : parts.essentialMatched / o.essential.length,
-      ),
-      optionalSkills: part(w.optionalSkills, o.optional.length === 0 ? 0.5 : parts.optionalMatched / o.optional.length),
+      essentialSkills: part(w.essentialSkills, nE === 0 ? 1 : parts.essentialMatched / nE),
+      optionalSkills: part(w.optionalSkills, nO === 0 ? 0.5 : parts.optionalMatched / nO),
       occupation: part(w.occupation, parts.occupation),
       languages: part(w.languages, parts.languages),
       distance: part(w.distance, parts.distance),
       preferences: part(w.preferences, parts.preferences),
     },
+    adjustment: round(parts.hoursFactor * parts.partTimeFactor),
     skills: {
       matchedEssential: ess.matched,
       missingEssential: ess.missing,
@@ -155,8 +207,9 @@ export function explain(
     },
     occupation: { fit, opportunity: { id: oOcc.id, label: oOcc.preferredLabel, isco: oOcc.isco }, via: viaRef },
     languages,
-    distanceKm: o.remote ? null : round(parts.distanceKm, 1),
-    rightToWork: rightToWork(c.source.legalStatus, type, dateOfEpochDay(day), rules),
-    flags,
+    distanceKm: o.remote[j] === 1 ? null : round(parts.distanceKm, 1),
+    rightToWork: rightToWork(c.legalStatus(i), type, dateOfEpochDay(day), rules),
+    flags: reasons.filter((r) => r.effect === 'lowers').map((r) => r.detail),
+    reasons,
   };
 }

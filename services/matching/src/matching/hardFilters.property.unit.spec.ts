@@ -13,9 +13,12 @@ import { sharedEsco } from '../esco/loadEsco.js';
 import { ESCO, candidate, carpenterJob, carpenterProfile, refugeeInGreece } from '../testing/builders.js';
 import { failedHardFilters } from './hardFilters.js';
 import { MatchEngine } from './matchEngine.js';
+import { DEFAULT_TUNING } from './weights.js';
 import type { MatchableCandidate, MatchableOpportunity } from './model.js';
 
 const esco = sharedEsco();
+// No score floor: every pair that passes the hard rules is listed, so the two sides can be compared.
+const tuning = { ...DEFAULT_TUNING, scoreFloor: 0 };
 const asOf = '2026-11-10T09:00:00Z';
 const skills = Object.values(ESCO.skills);
 const occupations = [ESCO.carpenter, ESCO.roofer, ESCO.welder, ESCO.cook, ESCO.softwareDeveloper];
@@ -42,6 +45,7 @@ const opportunityArb = fc
     remote: fc.boolean(),
     place,
     contractType: fc.constantFrom(...CONTRACT_TYPES),
+    paid: fc.boolean(),
     hours: fc.integer({ min: 5, max: 40 }),
     start: day,
     closing: fc.option(day, { freq: 2 }),
@@ -58,6 +62,7 @@ const opportunityArb = fc
       languages: r.languages,
       location: r.remote ? { remote: true } : { remote: false, ...r.place },
       contractType: r.contractType,
+      pay: r.paid ? { amount: 1000, currency: 'EUR', per: 'month' } : null,
       hoursPerWeek: r.hours,
       startDate: r.start,
       closingDate: r.closing,
@@ -104,11 +109,15 @@ const candidateArb = fc
     from: fc.integer({ min: -400, max: 60 }).map((d) => addDays('2026-11-10', d)),
     hours: fc.integer({ min: 5, max: 45 }),
     remote: fc.constantFrom('no', 'also', 'only' as const),
+    types: fc.subarray([...OPPORTUNITY_TYPES]),
+    unpaidOk: fc.boolean(),
+    datesShared: fc.boolean(),
     // Half hold a long-valid permit so that enough pairs pass and the "misses none" half has work to do.
     legal: fc.oneof(legalArb, fc.constant(refugeeInGreece())),
   })
   .map((r) => ({
     legal: r.legal,
+    datesShared: r.datesShared,
     profile: carpenterProfile({
       occupations: [{ occupation: r.occupation, months: r.months }],
       skills: r.skills,
@@ -117,7 +126,12 @@ const candidateArb = fc
       mobilityKm: r.mobility,
       drivingLicences: r.licences,
       availability: { from: r.from, hoursPerWeek: r.hours },
-      preferences: { opportunityTypes: [], contractTypes: [], occupations: [], remote: r.remote },
+      preferences: {
+        opportunityTypes: r.types,
+        contractTypes: r.unpaidOk ? ['unpaid'] : [],
+        occupations: [],
+        remote: r.remote,
+      },
     }),
   }));
 
@@ -129,15 +143,25 @@ describe('matching hard filters (property)', () => {
         fc.array(opportunityArb, { minLength: 1, maxLength: 25 }),
         fc.array(candidateArb, { minLength: 1, maxLength: 12 }),
         (opps, cands) => {
-          const engine = new MatchEngine(esco);
+          const engine = new MatchEngine(esco, { tuning });
           const opportunities: MatchableOpportunity[] = opps.map((o, i) => ({ id: `o${i}`, ...o }));
-          const candidates: MatchableCandidate[] = cands.map((c, i) => candidate(`c${i}`, c.profile, c.legal));
+          const candidates: MatchableCandidate[] = cands.map((c, i) => ({
+            ...candidate(`c${i}`, c.profile, c.legal),
+            datesShared: c.datesShared,
+          }));
           opportunities.forEach((o) => engine.upsertOpportunity(o));
           candidates.forEach((c) => engine.upsertCandidate(c));
 
           for (const c of candidates) {
             const found = engine.opportunitiesFor(c.id, { asOf, limit: 1000 });
-            const expected = opportunities.filter((o) => failedHardFilters(c, o, asOf).length === 0).map((o) => o.id);
+            const expected = opportunities
+              .filter((o) => failedHardFilters(c, o, asOf, undefined, tuning).length === 0)
+              .map((o) => o.id);
+            // A why-not names the same rules as the reference, in the same order.
+            for (const o of opportunities)
+              expect(engine.explainPair(c.id, o.id, asOf)!.excludedBy).toEqual(
+                failedHardFilters(c, o, asOf, undefined, tuning),
+              );
             for (const r of found)
               expect(failedHardFilters(c, opportunities[Number(r.opportunityId.slice(1))]!, asOf)).toEqual([]);
             expect(found.map((r) => r.opportunityId).sort()).toEqual(expected.sort());

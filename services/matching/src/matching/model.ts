@@ -13,4 +13,9 @@ export interface MatchableCandidate {
   id: string;
   legalStatus: LegalStatus | null;
   profile: CandidateProfileData;
+  /**
+   * false when the consent to job matching does not share the dates of the legal status (permits,
+   * application): a right to work that needs them is then unknown, not refused. Default true.
+   */
+  datesShared?: boolean;
 }

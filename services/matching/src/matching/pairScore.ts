@@ -1,12 +1,18 @@
 import { distanceKm } from '../domain/shared/geo.js';
-import type { CompiledCandidate, CompiledOpportunity } from './compiled.js';
+import { OPPORTUNITY_TYPES } from '../domain/shared/vocabulary.js';
+import type { CandidateTable } from './candidateTable.js';
+import type { OpportunityTable } from './opportunityTable.js';
+import { EXCLUDES } from './reasons.js';
 import type { MatchTuning } from './weights.js';
 
-/** What the compiled hard filters and the score need to know about one pair. */
+const TYPES = OPPORTUNITY_TYPES.length;
+const UNPAID_CONTRACT_BIT = 1 << 5; // CONTRACT_TYPES.indexOf('unpaid')
+
+/** What the score of one pair is made of. */
 export interface PairParts {
   essentialMatched: number;
   optionalMatched: number;
-  /** Index into candidate.occupations of the closest occupation, -1 if none shares even a major group. */
+  /** Position among the candidate's occupations of the closest one, -1 if none shares even a major group. */
   occupationVia: number;
   occupation: number;
   languages: number;
@@ -15,6 +21,9 @@ export interface PairParts {
   distanceKm: number;
   distance: number;
   preferences: number;
+  /** Factor (≤ 1) for fewer hours than asked and for part-time work offered to someone wanting full time. */
+  hoursFactor: number;
+  partTimeFactor: number;
   score: number;
 }
 
@@ -28,46 +37,123 @@ const scratch: PairParts = {
   distanceKm: 0,
   distance: 0,
   preferences: 0,
+  hoursFactor: 1,
+  partTimeFactor: 1,
   score: 0,
 };
 
-/**
- * Hard filters other than skills, on compiled records (cheapest first). `day` is the effective start day.
- * Returns the distance in km (0 for remote work), or -1 when the pair is excluded.
- */
-export function passesHardFilters(c: CompiledCandidate, o: CompiledOpportunity, day: number, today: number): number {
-  if (!o.open || o.closingDay < today) return -1;
-  if (c.rtwFrom[o.type]! > day || c.rtwUntil[o.type]! < day) return -1;
-  if (c.availableDay > day || c.hours < o.hours) return -1;
-  if (o.licenceBit !== 0 && (c.licences & o.licenceBit) === 0) return -1;
-  for (let i = 0; i < o.langCodes.length; i++) {
-    const code = o.langCodes[i]!;
-    let held = -1;
-    for (let j = 0; j < c.langCodes.length; j++) if (c.langCodes[j] === code) held = c.langLevels[j]!;
-    // Not speaking it at all excludes even when A1 is asked (A1 minus one level is not "none").
-    if (held < 0 || held < o.langMin[i]! - 1) return -1;
-  }
-  if (o.remote) return 0;
-  if (c.remotePref === 2) return -1;
-  if (Math.abs(o.lat - c.lat) > c.mobilityLatDeg + 0.01) return -1;
-  const d = distanceKm(c.lat, c.lon, o.lat, o.lon);
-  return d <= c.mobilityKm ? d : -1;
-}
+/** Distance in km of the last pair that passed `checkPair` (0 for remote work). */
+export let pairKm = 0;
 
 /**
- * The best score a pair could reach once its skill overlap is known (every other part at its maximum):
- * when even that cannot enter the top k, the pair is skipped without the full score.
+ * The hard rules of a pair, cheapest first, in the order of EXCLUDING_CODES. Returns -1 when the pair passes,
+ * else the index of the first rule it fails; with `all`, every failing rule is collected (for a "why not").
+ * `day` is the day the work would start (its start date, or today when already running).
+ */
+export function checkPair(
+  c: CandidateTable,
+  i: number,
+  o: OpportunityTable,
+  j: number,
+  day: number,
+  today: number,
+  tuning: MatchTuning,
+  all?: number[],
+): number {
+  // Without `all` the first failing rule returns at once; with it, every one is collected.
+  const from = all ? all.length : 0;
+  if (o.open[j] === 0 || o.closingDay[j]! < today) {
+    if (!all) return EXCLUDES.opportunity_not_open;
+    all.push(EXCLUDES.opportunity_not_open);
+  }
+  const t = i * TYPES + o.type[j]!;
+  if (c.rtwFrom[t]! > day || c.rtwUntil[t]! < day) {
+    const code = c.datesShared[i] === 0 ? EXCLUDES.right_to_work_unknown : EXCLUDES.no_right_to_work;
+    if (!all) return code;
+    all.push(code);
+  }
+  if (c.availableDay[i]! > day) {
+    if (!all) return EXCLUDES.not_available_in_time;
+    all.push(EXCLUDES.not_available_in_time);
+  }
+  if (c.hours[i]! < o.hours[j]! * (1 - tuning.hoursShortTolerance) - 1e-9) {
+    if (!all) return EXCLUDES.not_enough_hours;
+    all.push(EXCLUDES.not_enough_hours);
+  }
+  if (
+    o.unpaid[j] === 1 &&
+    ((c.prefTypes[i]! >> o.type[j]!) & 1) === 0 &&
+    (c.prefContracts[i]! & UNPAID_CONTRACT_BIT) === 0
+  ) {
+    if (!all) return EXCLUDES.unpaid_not_accepted;
+    all.push(EXCLUDES.unpaid_not_accepted);
+  }
+  const licence = o.licenceBit[j]!;
+  if (licence !== 0 && (c.licences[i]! & licence) === 0) {
+    if (!all) return EXCLUDES.driving_licence;
+    all.push(EXCLUDES.driving_licence);
+  }
+  if (languageGap(c, i, o, j)) {
+    if (!all) return EXCLUDES.language_gap;
+    all.push(EXCLUDES.language_gap);
+  }
+  if (o.remote[j] === 1) pairKm = 0;
+  else {
+    if (c.remotePref[i] === 2) {
+      if (!all) return EXCLUDES.wants_remote_only;
+      all.push(EXCLUDES.wants_remote_only);
+    }
+    // A cheap reject on the latitude gap before the great-circle distance.
+    if (!all && Math.abs(o.lat[j]! - c.lat[i]!) > c.mobilityLatDeg[i]! + 0.01) return EXCLUDES.too_far;
+    pairKm = distanceKm(c.lat[i]!, c.lon[i]!, o.lat[j]!, o.lon[j]!);
+    if (pairKm > c.mobilityKm[i]!) {
+      if (!all) return EXCLUDES.too_far;
+      all.push(EXCLUDES.too_far);
+    }
+  }
+  return all && all.length > from ? all[from]! : -1;
+}
+
+/** Not speaking a required language at all, or more than one CEFR level below it. */
+function languageGap(c: CandidateTable, i: number, o: OpportunityTable, j: number): boolean {
+  const n = o.nLang[j]!;
+  if (n === 0) return false;
+  const od = o.pool.data;
+  const cd = c.pool.data;
+  const oBase = o.start[j]! + o.nEssential[j]! + o.nOptional[j]!;
+  const cBase = c.start[i]! + c.nSkills[i]! + 2 * c.nOcc[i]!;
+  const held = c.nLang[i]!;
+  for (let r = 0; r < n; r++) {
+    const code = od[oBase + 2 * r]!;
+    let level = -1;
+    for (let k = 0; k < held; k++) if (cd[cBase + 2 * k] === code) level = cd[cBase + 2 * k + 1]!;
+    // Not speaking it at all excludes even when A1 is asked (A1 minus one level is not "none").
+    if (level < 0 || level < od[oBase + 2 * r + 1]! - 1) return true;
+  }
+  return false;
+}
+
+const totalWeight = (t: MatchTuning): number => {
+  const w = t.weights;
+  return w.essentialSkills + w.optionalSkills + w.occupation + w.languages + w.distance + w.preferences;
+};
+
+/**
+ * The best score a pair could reach once its skill overlap is known (every other part at its maximum, no
+ * adjustment): when even that cannot enter the top k, the pair is skipped without the full score.
  */
 export function scoreUpperBound(
-  o: CompiledOpportunity,
+  o: OpportunityTable,
+  j: number,
   essentialMatched: number,
   optionalMatched: number,
   tuning: MatchTuning,
 ): number {
   const w = tuning.weights;
-  const total = w.essentialSkills + w.optionalSkills + w.occupation + w.languages + w.distance + w.preferences;
-  const essential = o.essential.length === 0 ? 1 : essentialMatched / o.essential.length;
-  const optional = o.optional.length === 0 ? 0.5 : optionalMatched / o.optional.length;
+  const nE = o.nEssential[j]!;
+  const nO = o.nOptional[j]!;
+  const essential = nE === 0 ? 1 : essentialMatched / nE;
+  const optional = nO === 0 ? 0.5 : optionalMatched / nO;
   return (
     (w.essentialSkills * essential +
       w.optionalSkills * optional +
@@ -75,17 +161,19 @@ export function scoreUpperBound(
       w.languages +
       w.distance +
       w.preferences) /
-    total
+    totalWeight(tuning)
   );
 }
 
 /**
- * Scores a pair that passed the hard filters. Skill overlaps are counted by the caller (with a mark array,
- * the fast way round for each direction). The returned object is reused: copy what you keep.
+ * Scores a pair that passed the hard rules (`km` from checkPair). Skill overlaps are counted by the caller
+ * (with a mark array, the fast way round for each direction). The returned object is reused: copy what you keep.
  */
 export function scorePair(
-  c: CompiledCandidate,
-  o: CompiledOpportunity,
+  c: CandidateTable,
+  i: number,
+  o: OpportunityTable,
+  j: number,
   essentialMatched: number,
   optionalMatched: number,
   km: number,
@@ -93,29 +181,39 @@ export function scorePair(
 ): PairParts {
   const w = tuning.weights;
   const s = scratch;
+  const cd = c.pool.data;
+  const od = o.pool.data;
+  const nE = o.nEssential[j]!;
+  const nO = o.nOptional[j]!;
   s.essentialMatched = essentialMatched;
   s.optionalMatched = optionalMatched;
-  const essential = o.essential.length === 0 ? 1 : essentialMatched / o.essential.length;
+  const essential = nE === 0 ? 1 : essentialMatched / nE;
   // No optional skills listed: neutral, neither helps nor hurts against opportunities that list some.
-  const optional = o.optional.length === 0 ? 0.5 : optionalMatched / o.optional.length;
+  const optional = nO === 0 ? 0.5 : optionalMatched / nO;
 
   let best = 0;
   let via = -1;
   const iscoSim = tuning.iscoSimilarity;
-  for (let i = 0; i < c.occupations.length; i++) {
+  const occBase = c.start[i]! + c.nSkills[i]!;
+  const oOcc = o.occupation[j]!;
+  const oIsco = o.isco[j]!;
+  const practised = c.nPractised[i]!;
+  for (let k = 0, n = c.nOcc[i]!; k < n; k++) {
+    const occ = cd[occBase + 2 * k]!;
+    const months = cd[occBase + 2 * k + 1]!;
+    const a = iscoOf(c, occ);
     let sim = 0;
-    const a = c.occIsco[i]!;
-    if (c.occupations[i] === o.occupation) sim = 1;
-    else if (a === o.isco) sim = iscoSim.unit;
-    else if (((a / 10) | 0) === ((o.isco / 10) | 0)) sim = iscoSim.minor;
-    else if (((a / 100) | 0) === ((o.isco / 100) | 0)) sim = iscoSim.subMajor;
-    else if (((a / 1000) | 0) === ((o.isco / 1000) | 0)) sim = iscoSim.major;
-    if (i >= c.occPreferredFrom) sim *= tuning.preferredOccupationFactor;
+    if (occ === oOcc) sim = 1;
+    else if (a === oIsco) sim = iscoSim.unit;
+    else if (((a / 10) | 0) === ((oIsco / 10) | 0)) sim = iscoSim.minor;
+    else if (((a / 100) | 0) === ((oIsco / 100) | 0)) sim = iscoSim.subMajor;
+    else if (((a / 1000) | 0) === ((oIsco / 1000) | 0)) sim = iscoSim.major;
+    if (k >= practised) sim *= tuning.preferredOccupationFactor;
     // Less than a year of practice counts partly.
-    else if (c.occMonths[i]! < 12) sim *= 0.7 + (0.3 * c.occMonths[i]!) / 12;
+    else if (months < 12) sim *= 0.7 + (0.3 * months) / 12;
     if (sim > best) {
       best = sim;
-      via = i;
+      via = k;
     }
   }
   s.occupation = best;
@@ -123,35 +221,51 @@ export function scorePair(
 
   let langSum = 0;
   let short = 0;
-  for (let i = 0; i < o.langCodes.length; i++) {
+  const nL = o.nLang[j]!;
+  const oL = o.start[j]! + nE + nO;
+  const cL = occBase + 2 * c.nOcc[i]!;
+  for (let r = 0; r < nL; r++) {
     let held = -1;
-    for (let j = 0; j < c.langCodes.length; j++) if (c.langCodes[j] === o.langCodes[i]) held = c.langLevels[j]!;
-    if (held >= o.langMin[i]!) langSum += 1;
+    for (let k = 0, n = c.nLang[i]!; k < n; k++) if (cd[cL + 2 * k] === od[oL + 2 * r]) held = cd[cL + 2 * k + 1]!;
+    if (held >= od[oL + 2 * r + 1]!) langSum += 1;
     else {
       langSum += tuning.oneLevelShortCredit;
       short++;
     }
   }
-  s.languages = o.langCodes.length === 0 ? 1 : langSum / o.langCodes.length;
+  s.languages = nL === 0 ? 1 : langSum / nL;
   s.languagesShort = short;
 
+  const remote = o.remote[j] === 1;
   s.distanceKm = km;
   // Half the score is lost at half the person's mobility radius; remote work counts as next door.
-  s.distance = o.remote ? 1 : Math.exp((-km * Math.LN2) / Math.max(1, c.mobilityKm / 2));
+  s.distance = remote ? 1 : Math.exp((-km * Math.LN2) / Math.max(1, c.mobilityKm[i]! / 2));
 
-  const typeOk = (c.prefTypes >> o.type) & 1;
-  const contractOk = (c.prefContracts >> o.contract) & 1;
-  const remoteFit = o.remote && c.remotePref === 0 ? 0 : 1;
+  const types = c.prefTypes[i]!;
+  const contracts = c.prefContracts[i]!;
+  const typeOk = types === 0 ? 1 : (types >> o.type[j]!) & 1;
+  const contractOk = contracts === 0 ? 1 : (contracts >> o.contract[j]!) & 1;
+  const remoteFit = remote && c.remotePref[i] === 0 ? 0 : 1;
   s.preferences = (typeOk + contractOk + remoteFit) / 3;
 
-  const total = w.essentialSkills + w.optionalSkills + w.occupation + w.languages + w.distance + w.preferences;
+  const offered = c.hours[i]!;
+  const asked = o.hours[j]!;
+  s.hoursFactor =
+    offered < asked ? 1 - (tuning.hoursShortPenalty * (1 - offered / asked)) / tuning.hoursShortTolerance : 1;
+  const full = tuning.fullTimeHours;
+  s.partTimeFactor = offered >= full && asked < full ? 1 - tuning.partTimePenalty * (1 - asked / full) : 1;
+
   s.score =
-    (w.essentialSkills * essential +
+    ((w.essentialSkills * essential +
       w.optionalSkills * optional +
       w.occupation * best +
       w.languages * s.languages +
       w.distance * s.distance +
       w.preferences * s.preferences) /
-    total;
+      totalWeight(tuning)) *
+    s.hoursFactor *
+    s.partTimeFactor;
   return s;
 }
+
+const iscoOf = (c: CandidateTable, occupation: number): number => c.iscoKeys[occupation]!;

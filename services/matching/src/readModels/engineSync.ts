@@ -3,6 +3,9 @@ import type { CandidateProfileData, LegalStatus } from '../domain/candidates/can
 import type { OpportunityDetails, OpportunityStatus } from '../domain/opportunities/opportunity.js';
 import type { MatchEngine } from '../matching/matchEngine.js';
 
+/** The consent scope that shares permit and application dates. */
+export const LEGAL_STATUS_DATES = 'legal_status_dates';
+
 interface OpportunityRow {
   opportunity_id: string;
   status: string;
@@ -10,6 +13,7 @@ interface OpportunityRow {
 }
 interface CandidateRow {
   client_id: string;
+  consent_scope: string;
   legal_status: string | null;
   profile: string | null;
 }
@@ -31,6 +35,8 @@ const putCandidate = (engine: MatchEngine, row: CandidateRow): void => {
     id: row.client_id,
     legalStatus: row.legal_status === null ? null : (JSON.parse(row.legal_status) as LegalStatus),
     profile: JSON.parse(row.profile) as CandidateProfileData,
+    // Without the dates of the legal status, a right to work that needs them is unknown (and said so).
+    datesShared: (JSON.parse(row.consent_scope) as string[]).includes(LEGAL_STATUS_DATES),
   });
 };
 
@@ -45,7 +51,7 @@ export async function syncOpportunity(tx: SqlExecutor, engine: MatchEngine, id: 
 
 export async function syncCandidate(tx: SqlExecutor, engine: MatchEngine, clientId: string): Promise<void> {
   const [row] = await tx.query<CandidateRow>(
-    'SELECT client_id, legal_status, profile FROM matching_candidates WHERE client_id = $1',
+    'SELECT client_id, consent_scope, legal_status, profile FROM matching_candidates WHERE client_id = $1',
     [clientId],
   );
   if (row) putCandidate(engine, row);
@@ -59,7 +65,7 @@ export async function loadEngine(db: SqlExecutor, engine: MatchEngine): Promise<
   );
   for (const row of opps) putOpportunity(engine, row);
   const cands = await db.query<CandidateRow>(
-    'SELECT client_id, legal_status, profile FROM matching_candidates WHERE profile IS NOT NULL',
+    'SELECT client_id, consent_scope, legal_status, profile FROM matching_candidates WHERE profile IS NOT NULL',
   );
   for (const row of cands) putCandidate(engine, row);
 }

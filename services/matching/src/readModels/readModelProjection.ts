@@ -34,8 +34,12 @@ const OPPORTUNITY_STATUS: Partial<Record<OpportunityEvent['type'], string>> = {
  * same position of the log; it also keeps the in-memory match engine current (the engine is rebuilt from
  * these tables at start, see loadEngine.ts, so a restart gives the same engine).
  */
+/** The read models' projection (and checkpoint) name. */
+export const MATCHING_READ_MODELS = 'matching.read-models.v1';
+
 export const matchingReadModels = (engine: MatchEngine): Projection => ({
-  name: 'matching.read-models.v1',
+  name: MATCHING_READ_MODELS,
+  batchWrites: true,
   async migrate(db) {
     await migrateMatchingTables(db);
   },
@@ -85,6 +89,14 @@ async function apply(tx: SqlExecutor, stored: StoredEvent, engine: MatchEngine):
         [e.data.opportunityId, OPPORTUNITY_STATUS[e.type], stored.revision, at],
       );
       return syncOpportunity(tx, engine, e.data.opportunityId);
+    case 'OpportunityPositionTaken':
+      // The hired count is read from the applications; the revision moves on (the ETag).
+      await tx.execute('UPDATE matching_opportunities SET revision = $2, updated_at = $3 WHERE opportunity_id = $1', [
+        e.data.opportunityId,
+        stored.revision,
+        at,
+      ]);
+      return;
 
     case 'MatchingConsentRecorded':
       // A renewed consent keeps the profile (the decider's state does too); a first one starts empty.

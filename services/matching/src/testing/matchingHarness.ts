@@ -21,6 +21,19 @@ import { buildMatching } from '../matchingService.js';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
+/** The matching scopes a person's token carries for these roles (as the registry grants them). */
+const scopesOf = (roles: Role[]): string[] => [
+  ...new Set(
+    roles.flatMap((r) =>
+      r === 'job_coach' || r === 'org_admin'
+        ? ['matching:read', 'matching:write']
+        : r === 'auditor'
+          ? ['matching:read']
+          : [],
+    ),
+  ),
+];
+
 export interface MatchingHarness {
   dir: string;
   store: EventStore;
@@ -39,6 +52,8 @@ export interface MatchingHarness {
   settle(): Promise<void>;
   /** A second service instance over the same files: what a restart builds. */
   restart(): Promise<Awaited<ReturnType<typeof buildMatching>>>;
+  /** Moves the service's clock (null: the real time again), e.g. to reach a follow-up's due date. */
+  setNow(instant: string | null): void;
   close(): Promise<void>;
 }
 
@@ -49,7 +64,9 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
   const db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
   const issuer = await createTestIssuer({ audience: audienceOf('matching') });
   const esco = sharedEsco();
-  const built = await buildMatching({ store, db, logger: quiet, esco });
+  let now: Date | null = null;
+  const clock = () => now ?? new Date();
+  const built = await buildMatching({ store, db, logger: quiet, esco, clock });
   let projector = await startProjector({ store, db, projections: built.parts.projections });
   await projector.caughtUp;
   // Routes wait through this, so the projector can be paused and restarted under them.
@@ -98,7 +115,7 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
     },
     issuer,
     token: (organisationId, roles, subject = `user-${roles.join('-')}`) =>
-      issuer.sign({ organisationId, roles, subject }),
+      issuer.sign({ organisationId, roles, subject, scopes: scopesOf(roles) }),
     async deliver(type, subject, data, actor) {
       const fake: StoredEvent = {
         id: randomUUID(),
@@ -122,7 +139,10 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
       const position = await lastPosition();
       if (position >= 0) await projector.waitFor(position);
     },
-    restart: () => buildMatching({ store, db, logger: quiet, esco }),
+    restart: () => buildMatching({ store, db, logger: quiet, esco, clock }),
+    setNow: (instant) => {
+      now = instant === null ? null : new Date(instant);
+    },
     async close() {
       await app.close();
       await projector.stop();

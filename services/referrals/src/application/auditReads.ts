@@ -4,7 +4,8 @@ import type { Actor } from '../domain/shared/actor.js';
 export const auditReadsStreamId = (userId: string): string => `audit-reads-${userId}`;
 
 export interface AuditorRead {
-  resource: 'client' | 'referral' | 'referral-messages' | 'need-suggestions' | 'consent-override-report';
+  resource:
+    'client' | 'referral' | 'referral-messages' | 'referral-history' | 'need-suggestions' | 'consent-override-report';
   resourceId: string;
 }
 

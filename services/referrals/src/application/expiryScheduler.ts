@@ -1,15 +1,25 @@
+import { systemClock, type Clock } from '@estia/infra/clock/clock.js';
 import { isAppError } from '@estia/infra/errors/appError.js';
+import type { ProcessorDefinition } from '@estia/infra/processors/runtime.js';
+import { scheduleProcessor } from '@estia/infra/processors/scheduleProcessor.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import { overdueReferrals } from '../projections/queries.js';
 import type { ReferralsApplication } from './referralsApplication.js';
 
 /**
- * Issues ExpireReferral for every unanswered referral past its response time. A referral answered
+ * Issues ExpireReferral for every unanswered referral past its response time plus `graceMs` (in
+ * between it is overdue: listed and counted for both sides, still answerable). A referral answered
  * meanwhile is refused by the decider (the read model may lag): that refusal is expected, not an error.
  */
-export async function expireOverdue(app: ReferralsApplication, db: SqlExecutor, now: string): Promise<string[]> {
+export async function expireOverdue(
+  app: ReferralsApplication,
+  db: SqlExecutor,
+  now: string,
+  graceMs = 0,
+): Promise<string[]> {
   const expired: string[] = [];
-  for (const referral of await overdueReferrals(db, now)) {
+  // Overdue first (officers see it and can still answer), expired once the grace has passed too.
+  for (const referral of await overdueReferrals(db, new Date(Date.parse(now) - graceMs).toISOString())) {
     try {
       await app.expireReferral(referral.referralId, now);
       expired.push(referral.referralId);
@@ -25,23 +35,34 @@ export async function expireOverdue(app: ReferralsApplication, db: SqlExecutor, 
   return expired;
 }
 
-/** Runs expireOverdue every `intervalMs`; one run at a time. */
-export function startExpiryScheduler(
+export const EXPIRY_PROCESSOR = 'referrals.expiry';
+
+/**
+ * Expiry of unanswered referrals as a supervised processor: every `everyMs`, on one replica, from the
+ * referrals' respond-by dates held in the read model. Lag: the referrals past their response time not
+ * yet expired, and how long the oldest has been waiting.
+ */
+export function expiryProcessor(
   app: ReferralsApplication,
   db: SqlExecutor,
-  options: { intervalMs?: number; onError?: (error: unknown) => void } = {},
-): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running
-      .then(() => expireOverdue(app, db, new Date().toISOString()))
-      .catch((error: unknown) => options.onError?.(error));
-  }, options.intervalMs ?? 60_000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  options: { everyMs?: number; graceMs?: number; clock?: Clock } = {},
+): ProcessorDefinition {
+  const clock = options.clock ?? systemClock;
+  return scheduleProcessor({
+    name: EXPIRY_PROCESSOR,
+    everyMs: options.everyMs ?? 60_000,
+    tick: async () => (await expireOverdue(app, db, clock().toISOString(), options.graceMs ?? 0)).length,
+    lag: async () => {
+      const now = clock();
+      const [row] = await db.query<{ n: number | string; oldest: string | null }>(
+        `SELECT COUNT(*) AS n, MIN(respond_by) AS oldest FROM rf_referrals WHERE status = 'requested' AND respond_by <= $1`,
+        [now.toISOString()],
+      );
+      const oldest = row?.oldest ?? null;
+      return {
+        events: Number(row?.n ?? 0),
+        seconds: oldest === null ? 0 : Math.max(0, (now.getTime() - Date.parse(oldest)) / 1000),
+      };
     },
-  };
+  });
 }

@@ -357,7 +357,11 @@ for (const { name, skip, open } of readModelDatabases)
       await app.referralCommand({ actor: officerB }, { type: 'StartReferral', referralId });
       await app.referralCommand({ actor: officerB }, { type: 'CompleteReferral', referralId, outcome: 'need_met' });
       await project();
-      expect(await countsByStatus(db, ORG_B)).toEqual({ received: { completed: 1 }, sent: {} });
+      expect(await countsByStatus(db, ORG_B, '2099-01-01T00:00:00.000Z')).toEqual({
+        received: { completed: 1 },
+        sent: {},
+        overdue: { received: 0, sent: 0 },
+      });
       expect((await clientOverview(db, clientId)).referrals.map((r) => [r.status, r.outcome])).toEqual([
         ['completed', 'need_met'],
       ]);
@@ -482,9 +486,14 @@ for (const { name, skip, open } of readModelDatabases)
         { referralId: later, clientId, serviceId: HOUSING_AT_B, share: ['needs'] },
       );
       await project();
+      expect((await countsByStatus(db, ORG_A, '2025-06-03T10:00:00.000Z')).overdue).toEqual({ received: 0, sent: 1 });
       expect(await expireOverdue(app, db, '2025-06-03T10:00:00.000Z')).toEqual([later]);
       await project();
-      expect(await countsByStatus(db, ORG_A)).toEqual({ received: {}, sent: { accepted: 1, expired: 1, rejected: 1 } });
+      expect(await countsByStatus(db, ORG_A, '2025-06-03T10:00:00.000Z')).toEqual({
+        received: {},
+        sent: { accepted: 1, expired: 1, rejected: 1 },
+        overdue: { received: 0, sent: 0 },
+      });
     });
 
     it('erases: the key is destroyed, read models forget the person, the chain still verifies', async () => {

@@ -60,7 +60,7 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     const res = await h.http.inject({ method: 'GET', url: `/v1/audit/clients/${clientId}/history`, headers: auditor });
     expect(res.statusCode, res.body).toBe(200);
     const history = res.json<{
-      timeline: {
+      events: {
         type: string;
         streamId: string;
         organisationId: string;
@@ -73,15 +73,15 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
       };
       erasedAt: null;
     }>();
-    expect(history.timeline.map((e) => e.type)).toEqual([
+    expect(history.events.map((e) => e.type)).toEqual([
       'ClientRegistered',
       'ConsentGiven',
       'ClientPersonalDataCorrected',
       'ReferralRequested',
     ]);
-    const positions = history.timeline.map((e) => e.position);
+    const positions = history.events.map((e) => e.position);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
-    expect(history.timeline.every((e) => e.organisationId === h.orgA && e.correlationId)).toBe(true);
+    expect(history.events.every((e) => e.organisationId === h.orgA && e.correlationId)).toBe(true);
     expect(history.state.personal.data.familyName).toBe('Newsurname');
     expect(history.state.referrals[`referral-${referralId}`]?.status).toBe('requested');
     expect(history.erasedAt).toBeNull();
@@ -109,10 +109,10 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     const history = res.json<{
-      timeline: { type: string }[];
+      events: { type: string }[];
       state: { personal: { data: { familyName: string } }; referrals: object; client: { status: string } };
     }>();
-    expect(history.timeline.map((e) => e.type)).toEqual(['ClientRegistered', 'ConsentGiven']);
+    expect(history.events.map((e) => e.type)).toEqual(['ClientRegistered', 'ConsentGiven']);
     expect(history.state.personal.data.familyName).toBe('Oldsurname');
     expect(history.state.referrals).toEqual({});
     const before = await h.http.inject({
@@ -120,8 +120,8 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
       url: `/v1/audit/clients/${clientId}/history?asOf=2000-01-01`,
       headers: auditor,
     });
-    expect(before.json<{ timeline: unknown[]; state: { client: { status: string } } }>()).toMatchObject({
-      timeline: [],
+    expect(before.json<{ events: unknown[]; state: { client: { status: string } } }>()).toMatchObject({
+      events: [],
       state: { client: { status: 'none' } },
     });
   });
@@ -157,11 +157,11 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     const res = await h.http.inject({ method: 'GET', url: `/v1/audit/clients/${clientId}/history`, headers: auditor });
     const history = res.json<{
       streams: string[];
-      timeline: { type: string; organisationId: string; facts: Record<string, unknown> }[];
+      events: { type: string; organisationId: string; facts: Record<string, unknown> }[];
       state: { accessRequests: Record<string, { status: string; requesterOrganisationId: string }> };
     }>();
     expect(history.streams).toContain(`access-request-${accessRequestId}`);
-    const steps = history.timeline.filter((e) => e.type.startsWith('AccessRequest'));
+    const steps = history.events.filter((e) => e.type.startsWith('AccessRequest'));
     expect(steps.map((e) => [e.type, e.organisationId])).toEqual([
       ['AccessRequested', h.orgB],
       ['AccessRequestDeclined', h.orgA],
@@ -174,6 +174,62 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     const replay = cli('replay', clientId);
     expect(replay.code, replay.err).toBe(0);
     expect(replay.out).toContain(`access-request-${accessRequestId}: declined (asked by ${h.orgB})`);
+  });
+
+  it("lists the auditor's own reads, newest first, and names who overrode consent, for which organisation, why", async () => {
+    const auditor = await h.headers(h.orgA, ['auditor']);
+    // An officer with the override permission sends without consent, with a reason and a note.
+    const overrider = await h.headers(h.orgA, ['referral_officer', 'consent_override']);
+    // Consent only for legal help: a housing referral is not covered.
+    const other = await registerClient(
+      h,
+      { ...personal, givenNames: 'Zahra', dateOfBirth: '1985-01-01' },
+      { purpose: 'referral', recipient: { serviceCategory: 'legal' }, scope: ['needs'], method: 'written' },
+    );
+    const sent = await h.http.inject({
+      method: 'POST',
+      url: '/v1/referrals',
+      headers: overrider,
+      payload: {
+        clientId: other,
+        serviceId: h.housingAtB,
+        share: ['needs'],
+        consentOverride: { code: 'vital_interest', note: 'Sleeping outside tonight' },
+      },
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const { referralId: overridden } = sent.json<{ referralId: string }>();
+    await h.projector.waitFor((await h.store.readStream(`referral-${overridden}`))[0]!.position, 5_000);
+    const report = await h.http.inject({ method: 'GET', url: '/v1/reports/consent-overrides', headers: auditor });
+    expect(report.statusCode, report.body).toBe(200);
+    const row = report.json<{ items: Record<string, unknown>[] }>().items.find((i) => i.referralId === overridden);
+    expect(row).toMatchObject({
+      senderOrganisationId: h.orgA,
+      reasonCode: 'vital_interest',
+      overriddenBy: { organisationId: h.orgA, userId: expect.any(String) },
+      note: 'Sleeping outside tonight',
+      clientId: other,
+    });
+    // Network administrators see who and why, not the note (personal data).
+    const admin = await h.http.inject({
+      method: 'GET',
+      url: '/v1/reports/consent-overrides',
+      headers: await h.headers(h.orgA, ['network_admin']),
+    });
+    const adminRow = admin.json<{ items: Record<string, unknown>[] }>().items.find((i) => i.referralId === overridden);
+    expect(adminRow).toMatchObject({ overriddenBy: { organisationId: h.orgA } });
+    expect(adminRow).not.toHaveProperty('note');
+
+    await h.http.inject({ method: 'GET', url: `/v1/audit/clients/${clientId}/verify`, headers: auditor });
+    const reads = await h.http.inject({ method: 'GET', url: '/v1/audit/reads', headers: auditor });
+    expect(reads.statusCode, reads.body).toBe(200);
+    const items = reads.json<{ items: { resource: string; resourceId: string; at: string }[] }>().items;
+    expect(items[0]).toMatchObject({ resource: 'client', resourceId: clientId });
+    expect(items[1]).toMatchObject({ resource: 'consent-override-report' });
+    expect(items.map((i) => i.at)).toEqual([...items.map((i) => i.at)].sort().reverse());
+    expect(
+      (await h.http.inject({ method: 'GET', url: '/v1/audit/reads', headers: await h.headers(h.orgA) })).statusCode,
+    ).toBe(403);
   });
 
   it('does not record a read that is refused or finds nothing', async () => {
@@ -206,7 +262,7 @@ describe('auditor replay and chain verification (HTTP + CLI, SQLite)', () => {
     expect(verified.json<{ chains: unknown[] }>().chains).toHaveLength(3); // client, referral, access request
   });
 
-  it('CLI: prints the timeline (now and as of a date), refuses bad arguments in one line', () => {
+  it('CLI: prints the case history (now and as of a date), refuses bad arguments in one line', () => {
     const now = cli('replay', clientId);
     expect(now.code, now.err).toBe(0);
     expect(now.out).toMatch(/ClientRegistered .*client-/);

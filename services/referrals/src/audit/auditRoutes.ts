@@ -4,7 +4,7 @@ import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
 import type { Projector } from '@estia/infra/projections/projector.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
-import { recordAuditorRead } from '../application/auditReads.js';
+import { auditReadsStreamId, recordAuditorRead, type AuditorRead } from '../application/auditReads.js';
 import { hidden } from '../application/hidden.js';
 import { clientStreamId } from '../domain/clients/clientDecider.js';
 import { reminderRoutes } from '../deadlines/reminderRoutes.js';
@@ -78,6 +78,20 @@ export const auditRoutes: FastifyPluginAsync<AuditRoutesOptions> = async (http, 
       return result;
     },
   );
+
+  // The auditor's own access log: every read the service recorded for them, newest first.
+  http.get('/audit/reads', { preHandler: auditorOnly }, async (request) => {
+    const reads = await store.readStream(auditReadsStreamId(actorOf(request).userId), {
+      direction: 'backwards',
+      maxCount: 500,
+    });
+    return {
+      items: reads.map((e) => {
+        const data = e.data as AuditorRead;
+        return { resource: data.resource, resourceId: data.resourceId, at: e.recordedAt };
+      }),
+    };
+  });
 
   // Only the dependencies: `options` also carries the parent's prefix, which would apply twice.
   await http.register(reminderRoutes, {

@@ -29,6 +29,7 @@ import type { FastifyInstance } from 'fastify';
 import { createBlindIndex, type BlindIndex } from '../application/blindIndex.js';
 import { createReferralsApplication, type ReferralsApplication } from '../application/referralsApplication.js';
 import { remindersProjection } from '../deadlines/remindersProjection.js';
+import { reminderScheduleProjection } from '../deadlines/reminderSchedule.js';
 import { referralsRoutes } from '../http/referralsRoutes.js';
 import { createReferralsRelayMapper } from '../integration/publicEvents.js';
 import { applyRegistryFacts, membershipChanged, servicePublished } from '../testing/registryEvents.js';
@@ -76,7 +77,8 @@ export async function startAuditHarness(options: { relay?: boolean; registerRemi
     db,
     projections: [
       referralsReadModelProjection(keyStore, blindIndex),
-      ...(options.registerReminders === false ? [] : [remindersProjection]),
+      reminderScheduleProjection(keyStore, { permitDays: 30, receptionDays: 14 }),
+      ...(options.registerReminders === false ? [] : [remindersProjection(keyStore)]),
     ],
   });
   const orgA = randomUUID();

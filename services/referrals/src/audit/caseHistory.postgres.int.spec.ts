@@ -83,12 +83,12 @@ describe.skipIf(!available)('case history and chain verification on PostgreSQL',
 
   it('replays in order with the opened personal part, verifies, and reports a tampered row', async () => {
     const history = await loadCaseHistory(store, keyStore, clientId);
-    expect(history?.timeline.map((e) => [e.type, e.organisationId])).toEqual([
+    expect(history?.events.map((e) => [e.type, e.organisationId])).toEqual([
       ['ClientRegistered', by.organisationId],
       ['ReferralRequested', by.organisationId],
     ]);
-    expect(history?.timeline[0]?.personal).toEqual({ status: 'open', data: { familyName: 'Pgname' } });
-    expect(history?.timeline[1]?.causationId).toBe('c1');
+    expect(history?.events[0]?.personal).toEqual({ status: 'open', data: { familyName: 'Pgname' } });
+    expect(history?.events[1]?.causationId).toBe('c1');
     expect((await verifyCase(store, clientId))?.ok).toBe(true);
 
     const raw = await createPostgresDatabase({ url: PG_URL, schema: `${schema}_events` });

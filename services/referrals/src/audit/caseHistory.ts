@@ -23,7 +23,7 @@ export type PersonalView =
   | { status: 'erased'; erasedAt: string }
   | { status: 'unreadable'; reason: string };
 
-export interface TimelineEntry {
+export interface AuditedEvent {
   position: number;
   streamId: string;
   revision: number;
@@ -57,7 +57,7 @@ export interface CaseHistory {
   /** Set when the client was erased (whatever `asOf`): their personal data is gone for every date. */
   erasedAt: string | null;
   streams: string[];
-  timeline: TimelineEntry[];
+  events: AuditedEvent[];
   state: CaseState;
 }
 
@@ -110,12 +110,12 @@ export async function loadCaseHistory(
   const reminders: CaseState['reminders'] = [];
   let profile: Record<string, unknown> | null = null;
   let personalState: PersonalView = { status: 'none' };
-  const timeline: TimelineEntry[] = [];
+  const audited: AuditedEvent[] = [];
 
   for (const event of events) {
     const personal = await viewPersonal(keyStore, event);
     const actor = event.metadata.actor ?? {};
-    timeline.push({
+    audited.push({
       position: event.position,
       streamId: event.streamId,
       revision: event.revision,
@@ -161,7 +161,7 @@ export async function loadCaseHistory(
     asOf,
     erasedAt,
     streams: streams.filter((s) => all.some((e) => e.streamId === s)),
-    timeline,
+    events: audited,
     state: { client, needs, referrals, accessRequests, reminders, personal: personalState },
   };
 }

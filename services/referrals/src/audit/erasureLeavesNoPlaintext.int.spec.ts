@@ -188,10 +188,10 @@ describe('erasure (GDPR art. 17): no plaintext survives anywhere the system writ
       headers: auditor,
     });
     expect(after.statusCode, after.body).toBe(200);
-    const history = after.json<{ erasedAt: string; timeline: { personal: { status: string } }[] }>();
+    const history = after.json<{ erasedAt: string; events: { personal: { status: string } }[] }>();
     expect(history.erasedAt).toEqual(expect.any(String));
-    expect(history.timeline.filter((e) => e.personal.status === 'open')).toEqual([]);
-    expect(history.timeline.filter((e) => e.personal.status === 'erased').length).toBeGreaterThan(4);
+    expect(history.events.filter((e) => e.personal.status === 'open')).toEqual([]);
+    expect(history.events.filter((e) => e.personal.status === 'erased').length).toBeGreaterThan(4);
     const verified = await h.http.inject({
       method: 'GET',
       url: `/v1/audit/clients/${clientId}/verify`,

@@ -14,16 +14,16 @@ const personalLine = (view: PersonalView): string | null => {
   }
 };
 
-/** The timeline and folded state as an auditor reads them in a terminal. */
+/** The events and folded state as an auditor reads them in a terminal. */
 export function formatHistory(history: CaseHistory): string {
   const out: string[] = [];
   const when = history.asOf === null ? 'now' : `as of ${history.asOf}`;
   out.push(
-    `Client ${history.clientId}: case history ${when} (${history.timeline.length} events in ${history.streams.length} streams)`,
+    `Client ${history.clientId}: case history ${when} (${history.events.length} events in ${history.streams.length} streams)`,
   );
   if (history.erasedAt !== null) out.push(`Personal data erased at ${history.erasedAt} (GDPR art. 17)`);
   out.push('');
-  for (const e of history.timeline) {
+  for (const e of history.events) {
     out.push(
       `${e.recordedAt}  ${e.type}  ${e.streamId}#${e.revision}  org=${e.organisationId ?? '-'} user=${e.userId ?? '-'}` +
         ` correlation=${e.correlationId ?? '-'} causation=${e.causationId ?? '-'}`,

@@ -9,6 +9,7 @@ import { loadClientProfile } from '../application/clientProfile.js';
 import { openPersonalPart, sealPersonalPart } from '../application/personalCodec.js';
 import type { DeadlineThresholds } from './deadlineConfig.js';
 import { dueDeadlines } from './dueDeadlines.js';
+import { clientsToCheck } from './reminderSchedule.js';
 import { REMINDER_ISSUED, deadlinesStreamId, type DeadlineReminderIssued } from './reminderEvents.js';
 
 export interface DeadlineDeps {
@@ -29,8 +30,9 @@ const reminderKey = (deadline: string, dueDate: string, thresholdDays: number): 
   `${deadline}|${dueDate}|${thresholdDays}`;
 
 /**
- * One pass: for every active client, opens their legal-status dates with their key and issues the
- * reminders that are due and not yet issued. "Already issued" is read from the client's reminder
+ * One pass: for every active client whose reminder window is open today (the reminder schedule, kept
+ * from the legal-status events: nobody else's dates are opened), opens their dates with their key and
+ * issues the reminders that are due and not yet issued. "Already issued" is read from the client's reminder
  * stream (not from memory), and the append expects the version read, so neither a restart nor a
  * second scheduler process issues one twice. Erased clients are skipped (their dates cannot be opened).
  */
@@ -41,9 +43,7 @@ export async function issueDueReminders(
 ): Promise<IssuedReminder[]> {
   const { store, db, keyStore } = deps;
   const today = now.toISOString().slice(0, 10);
-  const clients = await db.query<{ client_id: string; registered_by_org: string }>(
-    `SELECT client_id, registered_by_org FROM rf_clients WHERE status = 'active' ORDER BY client_id`,
-  );
+  const clients = await clientsToCheck(db, today);
   const issued: IssuedReminder[] = [];
   // One correlation id per pass: an auditor sees which run issued which reminders.
   const runId = randomUUID();

@@ -37,7 +37,7 @@ export const reminderRoutes: FastifyPluginAsync<ReminderRoutesOptions> = async (
   // Where main.ts registered the projection with the projector it is live; otherwise catch up on read.
   const ensureCurrent = async (): Promise<void> => {
     if (projector && REMINDERS_PROJECTION in projector.positions()) return;
-    await catchUpProjections(store, db, [remindersProjection]);
+    await catchUpProjections(store, db, [remindersProjection(keyStore)]);
   };
 
   http.get<{ Querystring: Query }>(

@@ -9,7 +9,10 @@ import { registerClient, startAuditHarness, type AuditHarness } from '../audit/a
 import { loadDeadlineConfig } from './deadlineConfig.js';
 import { issueDueReminders } from './issueReminders.js';
 import { REMINDER_ISSUED } from './reminderEvents.js';
-import { startDeadlineScheduler } from './scheduler.js';
+import { remindersProjection } from './remindersProjection.js';
+import { createSqlLeaseStore } from '@estia/infra/processors/leases.js';
+import { createProcessorRuntime } from '@estia/infra/processors/runtime.js';
+import { DEADLINE_REMINDERS_PROCESSOR, deadlineReminderProcessor } from './scheduler.js';
 
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const person = (familyName: string, legalStatus: Record<string, unknown>) => ({
@@ -129,25 +132,72 @@ describe('deadline reminders (SQLite, sealed dates, idempotent)', () => {
     expect((await get('/v1/reminders', await h.headers(h.orgA, ['auditor']))).statusCode).toBe(403);
   });
 
+  it('a renewed permit replaces its reminder: the stale one is gone and the schedule holds only weeks', async () => {
+    const renewing = await registerClient(
+      h,
+      person('Renewer', { workPermit: { validFrom: '2024-01-01', validUntil: inDays(15) } }),
+    );
+    await h.projector.waitFor((await h.store.readAll()).at(-1)!.position);
+    const issued = await issueDueReminders(h, thresholds);
+    expect(issued.filter((r) => r.clientId === renewing).map((r) => r.deadline)).toEqual(['work_permit']);
+    const officerA = await h.headers(h.orgA);
+    const remindersOf = async () => {
+      const { catchUpProjections } = await import('@estia/infra/projections/catchUp.js');
+      await catchUpProjections(h.store, h.db, [remindersProjection(h.keyStore)]);
+      const res = await h.http.inject({ method: 'GET', url: `/v1/reminders?clientId=${renewing}`, headers: officerA });
+      return res.json<{ items: { deadline: string; dueDate: string }[] }>().items;
+    };
+    expect(await remindersOf()).toEqual([expect.objectContaining({ deadline: 'work_permit', dueDate: inDays(15) })]);
+    // The schedule row gives the weeks to look in, not the date.
+    const [row] = await h.db.query<{ check_from: string; check_until: string }>(
+      'SELECT check_from, check_until FROM rf_reminder_schedule WHERE client_id = $1',
+      [renewing],
+    );
+    expect(new Date(`${row!.check_from}T00:00:00Z`).getUTCDay()).toBe(1);
+    expect(new Date(`${row!.check_until}T00:00:00Z`).getUTCDay()).toBe(0);
+
+    const renewed = await h.http.inject({
+      method: 'POST',
+      url: `/v1/clients/${renewing}/legal-status`,
+      headers: officerA,
+      payload: { status: 'refugee', workPermit: { validFrom: '2024-01-01', validUntil: inDays(400) } },
+    });
+    expect(renewed.statusCode, renewed.body).toBeLessThan(300);
+    await h.projector.waitFor((await h.store.readAll()).at(-1)!.position);
+    expect(await remindersOf()).toEqual([]);
+    expect((await issueDueReminders(h, thresholds)).filter((r) => r.clientId === renewing)).toEqual([]);
+    expect(
+      await h.db.query('SELECT 1 FROM rf_reminder_schedule WHERE client_id = $1 AND check_from <= $2', [
+        renewing,
+        inDays(0),
+      ]),
+    ).toEqual([]);
+  });
+
   it('thresholds come from validated env; the scheduler runs on its own and stops cleanly', async () => {
     expect(loadDeadlineConfig({})).toEqual({ permitDays: 30, receptionDays: 14, intervalMs: 3_600_000 });
     expect(() => loadDeadlineConfig({ REMINDER_PERMIT_DAYS: '0' })).toThrow(ConfigError);
     expect(() => loadDeadlineConfig({ REMINDER_RECEPTION_DAYS: 'two weeks' })).toThrow(/REMINDER_RECEPTION_DAYS/);
-    expect(() => startDeadlineScheduler({ ...h, env: { REMINDER_INTERVAL_SECONDS: '-5' } })).toThrow(ConfigError);
+    expect(() => deadlineReminderProcessor({ ...h, env: { REMINDER_INTERVAL_SECONDS: '-5' } })).toThrow(ConfigError);
 
     const late = await registerClient(h, person('Latecomer', { mustLeaveReceptionBy: inDays(3) }));
     await h.projector.waitFor((await h.store.readAll()).at(-1)!.position);
-    let scheduler: { stop(): Promise<void> } | undefined;
-    const issued = await new Promise<{ clientId: string }[]>((resolve, reject) => {
-      scheduler = startDeadlineScheduler({
-        ...h,
-        env: { REMINDER_INTERVAL_SECONDS: '3600' },
-        firstRunAfterMs: 0,
-        onIssued: resolve,
-        onError: reject,
-      });
+    const runtime = createProcessorRuntime({ leases: await createSqlLeaseStore(h.db) });
+    const issued = await new Promise<{ clientId: string }[]>((resolve) => {
+      runtime.add(
+        deadlineReminderProcessor({
+          ...h,
+          env: { REMINDER_INTERVAL_SECONDS: '3600' },
+          firstRunAfterMs: 0,
+          onIssued: resolve,
+        }),
+      );
+      runtime.start();
     });
-    await scheduler!.stop();
+    const [status] = await runtime.status();
+    expect(status).toMatchObject({ name: DEADLINE_REMINDERS_PROCESSOR, state: 'running', leader: true, failures: 0 });
+    await runtime.stop();
+    expect((await runtime.status())[0]!.state).toBe('stopped');
     expect(issued.map((r) => r.clientId)).toEqual([late]);
   });
 });

@@ -347,6 +347,11 @@ const TABLE: Record<string, Row> = {
     allowed: REFERRAL_READERS,
     auditedRead: true,
   },
+  'GET /v1/referrals/:id/history': {
+    request: (c) => ({ method: 'GET', url: `/v1/referrals/${c.referralId}/history` }),
+    allowed: REFERRAL_READERS,
+    auditedRead: true,
+  },
   'GET /v1/reports/consent-overrides': {
     request: () => ({ method: 'GET', url: '/v1/reports/consent-overrides' }),
     allowed: ['auditor', 'networkAdmin'],

@@ -211,6 +211,95 @@ describe('referrals HTTP API (SQLite, real tokens, projector)', () => {
     }
   });
 
+  it("answers a referral's history: every move, who and when, reasons and notes, only to its two sides", async () => {
+    const scoped = async (organisationId: string, roles: Role[] = ['referral_officer']) => ({
+      authorization: `Bearer ${await issuer.sign({ organisationId, roles, subject: `user-${organisationId.slice(0, 4)}`, scopes: ['referrals:read'] })}`,
+    });
+    const headersA = await scoped(ORG_A);
+    const headersB = await scoped(ORG_B);
+    const registered = await http.inject({
+      method: 'POST',
+      url: '/v1/clients',
+      headers: headersA,
+      payload: { personal: { ...personal, givenNames: 'Lina', dateOfBirth: '1991-01-02' }, confirmedNew: true },
+    });
+    expect(registered.statusCode, registered.body).toBe(201);
+    const { clientId } = registered.json<{ clientId: string }>();
+    await http.inject({
+      method: 'POST',
+      url: `/v1/clients/${clientId}/consents`,
+      headers: headersA,
+      payload: { purpose: 'referral', recipient: { serviceCategory: 'housing' }, scope: ['needs'], method: 'written' },
+    });
+    const sent = await http.inject({
+      method: 'POST',
+      url: '/v1/referrals',
+      headers: headersA,
+      payload: { clientId, serviceId: HOUSING_AT_B, share: ['needs'] },
+    });
+    const { referralId } = sent.json<{ referralId: string }>();
+    const step = (action: string, payload?: object) =>
+      http.inject({
+        method: 'POST',
+        url: `/v1/referrals/${referralId}/${action}`,
+        headers: headersB,
+        ...(payload ? { payload } : {}),
+      });
+    expect((await step('accept')).statusCode).toBe(204);
+    expect(
+      (await step('hold', { reason: { code: 'waiting_for_documents', note: 'Passport copy missing' } })).statusCode,
+    ).toBe(204);
+    expect((await step('resume')).statusCode).toBe(204);
+    expect((await step('start')).statusCode).toBe(204);
+    await http.inject({
+      method: 'POST',
+      url: `/v1/referrals/${referralId}/messages`,
+      headers: headersB,
+      payload: { text: 'Hi' },
+    });
+    expect((await step('complete', { outcome: 'need_met', note: 'Moved in on Monday' })).statusCode).toBe(204);
+
+    const history = await http.inject({ method: 'GET', url: `/v1/referrals/${referralId}/history`, headers: headersA });
+    expect(history.statusCode, history.body).toBe(200);
+    const items = history.json<{ items: Record<string, unknown>[] }>().items;
+    expect(items.map((i) => [i.previousStatus, i.status])).toEqual([
+      [null, 'requested'],
+      ['requested', 'accepted'],
+      ['accepted', 'on-hold'],
+      ['on-hold', 'accepted'],
+      ['accepted', 'in-progress'],
+      ['in-progress', 'completed'],
+    ]);
+    expect(items[0]).toMatchObject({ type: 'ReferralRequested', by: { organisationId: ORG_A } });
+    expect(items[2]).toMatchObject({
+      by: { organisationId: ORG_B },
+      reasonCode: 'waiting_for_documents',
+      reasonNote: 'Passport copy missing',
+    });
+    expect(items[5]).toMatchObject({ outcome: 'need_met', outcomeNote: 'Moved in on Monday' });
+    expect(items.every((i) => typeof i.at === 'string' && typeof i.eventId === 'string')).toBe(true);
+    // The receiver sees the same; a stranger cannot tell it exists.
+    expect(
+      (await http.inject({ method: 'GET', url: `/v1/referrals/${referralId}/history`, headers: headersB })).json(),
+    ).toEqual(history.json());
+    const stranger = await http.inject({
+      method: 'GET',
+      url: `/v1/referrals/${referralId}/history`,
+      headers: await scoped(randomUUID()),
+    });
+    expect(stranger.statusCode).toBe(404);
+
+    // An auditor's read of it is recorded.
+    const auditorRead = await http.inject({
+      method: 'GET',
+      url: `/v1/referrals/${referralId}/history`,
+      headers: await scoped(randomUUID(), ['auditor']),
+    });
+    expect(auditorRead.statusCode).toBe(200);
+    const reads = (await store.readAll()).filter((e) => e.type === 'AuditorRead').map((e) => e.data);
+    expect(reads).toContainEqual(expect.objectContaining({ resource: 'referral-history', resourceId: referralId }));
+  });
+
   it('refuses a referral without consent with 422 problem+json', async () => {
     const headersA = await as(ORG_A);
     const registered = await http.inject({

@@ -8,9 +8,14 @@ import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
 import type { Projector } from '@estia/infra/projections/projector.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { recordAuditorRead } from '../application/auditReads.js';
+import { loadReferralHistory } from '../application/referralHistory.js';
 import { loadClientProfile, profileWithinScope } from '../application/clientProfile.js';
 import type { CallContext, ReferralsApplication } from '../application/referralsApplication.js';
-import { referralStreamId, type ReferralStatus } from '../domain/referrals/referralTypes.js';
+import { referralStreamId, type ReferralEvent, type ReferralStatus } from '../domain/referrals/referralTypes.js';
+import { openPersonalPart } from '../application/personalCodec.js';
+import { isErased } from '@estia/infra/crypto/personalData.js';
+
+type RequestedData = Extract<ReferralEvent, { type: 'ReferralRequested' }>['data'];
 import type { Reason } from '../domain/shared/personal.js';
 import type { BlindIndex } from '../application/blindIndex.js';
 import { erasedClient, hidden } from '../application/hidden.js';
@@ -119,20 +124,21 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     resource: 'client' | 'need-suggestions' = 'client',
   ) => {
     if (isAuditor(request)) {
-      // Recorded only once it is sure to be answered: a refused or empty read is not a read.
       if ((await clientStatus(db, clientId)) === 'unknown') throw hidden('client');
-      await recordAuditorRead(store, actorOf(request), { resource, resourceId: clientId }, request.correlationId);
-      return { allowed: true, basis: 'auditor' as const, share: ['*'] };
+      // Recorded only once it is sure to be answered (the route calls it last): a refused read is not a read.
+      const recordRead = () =>
+        recordAuditorRead(store, actorOf(request), { resource, resourceId: clientId }, request.correlationId);
+      return { allowed: true, basis: 'auditor' as const, share: ['*'], recordRead };
     }
     const access = await clientAccessFor(db, actorOf(request), clientId, app.now());
     if (access.erasedAt) throw erasedClient(clientId, access.erasedAt);
     if (!access.allowed) throw hidden('client');
-    return access;
+    return { ...access, recordRead: async () => undefined };
   };
   const requireReferralAccess = async (
     request: FastifyRequest,
     referralId: string,
-    resource: 'referral' | 'referral-messages',
+    resource: 'referral' | 'referral-messages' | 'referral-history',
   ) => {
     if (!isAuditor(request)) requireOfficer(request);
     if (isAuditor(request)) {
@@ -167,6 +173,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     const access = await requireClientAccess(request, clientId);
     const profile = await loadClientProfile(store, keyStore, clientId);
     if (!profile) throw hidden('client');
+    await access.recordRead();
     const overview = await clientOverview(db, clientId);
     // A receiving organisation sees its own referrals of this client, not the whole case history.
     const own = actorOf(request).organisationId;
@@ -344,6 +351,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
         location: seen.location,
         excludeOrganisationId: actorOf(request).organisationId,
       });
+      await access.recordRead();
       return { needId, items };
     },
   );
@@ -406,7 +414,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     },
   );
 
-  http.get('/referrals/counts', async (request) => countsByStatus(db, actorOf(request).organisationId));
+  http.get('/referrals/counts', async (request) => countsByStatus(db, actorOf(request).organisationId, app.now()));
 
   http.get('/referrals/:id', { schema: params('id') }, async (request: Req, reply) => {
     await requireReferralAccess(request, request.params.id, 'referral');
@@ -480,6 +488,13 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
     },
   );
 
+  http.get<{ Params: { id: string } }>('/referrals/:id/history', { schema: params('id') }, async (request) => {
+    await requireReferralAccess(request, request.params.id, 'referral-history');
+    const history = await loadReferralHistory(store, keyStore, request.params.id);
+    if (!history) throw hidden('referral');
+    return history;
+  });
+
   http.get('/referrals/:id/messages', { schema: params('id') }, async (request: Req) => {
     await requireReferralAccess(request, request.params.id, 'referral-messages');
     return { items: await referralMessages(db, keyStore, request.params.id) };
@@ -507,7 +522,26 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
         ...(request.query.from === undefined ? {} : { from: new Date(request.query.from).toISOString() }),
         ...(request.query.to === undefined ? {} : { to: new Date(request.query.to).toISOString() }),
       };
-      return { items: await consentOverrides(db, range) };
+      // Who overrode, for which organisation and why: from each referral's first event; the note is
+      // personal data, for auditors only.
+      const items = [];
+      for (const row of await consentOverrides(db, range)) {
+        const [first] = await store.readStream(referralStreamId(row.referralId), { maxCount: 1 });
+        const requested = first?.type === 'ReferralRequested' ? (first.data as RequestedData) : null;
+        const basis = requested?.consentBasis.kind === 'override' ? requested.consentBasis : null;
+        let note: string | undefined;
+        if (isAuditor(request) && first) {
+          const opened = await openPersonalPart<{ overrideNote?: string }>(keyStore, first).catch(() => undefined);
+          if (opened && !isErased(opened) && typeof opened.overrideNote === 'string') note = opened.overrideNote;
+        }
+        items.push({
+          ...row,
+          ...(requested ? { clientId: requested.clientId } : {}),
+          overriddenBy: basis?.overriddenBy ?? null,
+          ...(note === undefined ? {} : { note }),
+        });
+      }
+      return { items };
     },
   );
 };

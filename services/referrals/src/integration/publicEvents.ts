@@ -89,11 +89,26 @@ export function toPublicEvent(
         subject: d.clientId,
         data: {
           assessmentId: d.assessmentId,
+          needId: d.needId,
           clientId: d.clientId,
           category: d.category,
           priority: d.priority,
           assessedByOrganisationId: d.by.organisationId,
           assessedAt: d.at,
+        },
+      };
+    }
+    case 'NeedClosed': {
+      const d = e.data;
+      return {
+        type: 'estia.referrals.client.need-closed.v1',
+        subject: d.clientId,
+        data: {
+          needId: d.needId,
+          clientId: d.clientId,
+          reasonCode: d.reasonCode,
+          closedByOrganisationId: d.by.organisationId,
+          closedAt: d.at,
         },
       };
     }
@@ -117,6 +132,8 @@ export function toPublicEvent(
         reasonCode?: string;
         outcome?: string;
         forwardedFromReferralId?: string;
+        needId?: string;
+        respondBy?: string;
         at: string;
       };
       const status = e.type === 'ReferralResumed' ? e.data.resumedTo : STATUS_OF[e.type]!;
@@ -134,6 +151,9 @@ export function toPublicEvent(
           ...(d.reasonCode === undefined ? {} : { reasonCode: d.reasonCode }),
           ...(d.outcome === undefined ? {} : { outcome: d.outcome }),
           ...(d.forwardedFromReferralId === undefined ? {} : { forwardedFromReferralId: d.forwardedFromReferralId }),
+          // Only the request names its need and deadline (an expiry carries respondBy too: it is not repeated).
+          ...(e.type === 'ReferralRequested' && d.needId !== undefined ? { needId: d.needId } : {}),
+          ...(e.type === 'ReferralRequested' ? { respondBy: d.respondBy } : {}),
           changedAt: d.at,
         },
       };

@@ -3,10 +3,10 @@ import { eventErrors } from '@estia/contracts';
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import { describe, expect, it } from 'vitest';
 import { accessRequestDecider } from '../domain/accessRequests/accessRequestDecider.js';
-import { clientDecider, type ClientEvent } from '../domain/clients/clientDecider.js';
+import { clientDecider, clientStreamId, type ClientEvent } from '../domain/clients/clientDecider.js';
 import { needsDecider } from '../domain/needs/needsDecider.js';
 import { referralDecider } from '../domain/referrals/referralDecider.js';
-import type { ReferralEvent } from '../domain/referrals/referralTypes.js';
+import { referralStreamId, type ReferralEvent } from '../domain/referrals/referralTypes.js';
 import type { Actor } from '../domain/shared/actor.js';
 import { createMemoryKeyStore } from '@estia/infra/crypto/memoryKeyStore.js';
 import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
@@ -29,9 +29,15 @@ const orgB = randomUUID();
 const officerA: Actor = { organisationId: orgA, userId: 'u-a', roles: ['referral_officer'] };
 const officerB: Actor = { organisationId: orgB, userId: 'u-b', roles: ['referral_officer'] };
 
+/** The stream the real application appends the event to: its referral's, else its client's. */
+const streamOf = (data: unknown): string => {
+  const d = data as { referralId?: string; clientId?: string };
+  return d.referralId ? referralStreamId(d.referralId) : d.clientId ? clientStreamId(d.clientId) : 's';
+};
+
 const stored = (event: { type: string; data: unknown }, revision = 0): StoredEvent => ({
   id: randomUUID(),
-  streamId: 's',
+  streamId: streamOf(event.data),
   revision,
   position: revision + 1,
   type: event.type,
@@ -88,6 +94,7 @@ const clientEvents: ClientEvent[] = decideAll(clientDecider, [
 ]);
 const consentId = (clientEvents[1]!.data as { consentId: string }).consentId;
 
+const needId = randomUUID();
 const referralEvents: ReferralEvent[] = decideAll(referralDecider, [
   {
     type: 'SendReferral',
@@ -99,6 +106,7 @@ const referralEvents: ReferralEvent[] = decideAll(referralDecider, [
     receiver: { organisationId: orgB, mayExchange: true },
     serviceId: randomUUID(),
     category: 'housing',
+    needId,
     share: ['needs'],
     responseTimeHours: 24,
     client: { status: 'active', visibleToSender: true },
@@ -156,11 +164,20 @@ const needsEvents = decideAll(needsDecider, [
     now,
     actor: officerA,
     client: { status: 'active', visibleToActor: true },
-    needId: randomUUID(),
+    needId,
     assessmentId: randomUUID(),
     category: 'housing',
     priority: 'urgent',
     notes: 'secret notes',
+  },
+  {
+    type: 'CloseNeed',
+    clientId,
+    now,
+    actor: officerA,
+    client: { status: 'active', visibleToActor: true },
+    needId,
+    reason: { code: 'need_met', note: 'secret closing note' },
   },
 ]);
 
@@ -209,6 +226,7 @@ describe('public events of the referrals service', () => {
     expect(mapped.map((m) => m.message?.envelope.type).filter(Boolean)).toEqual([
       'estia.referrals.client.consent-given.v1',
       'estia.referrals.client.need-assessed.v1',
+      'estia.referrals.client.need-closed.v1',
       ...Array(6).fill('estia.referrals.referral.status-changed.v1'),
       ...Array(2).fill('estia.referrals.access-request.status-changed.v1'),
       'estia.referrals.client.erased.v1',
@@ -228,6 +246,24 @@ describe('public events of the referrals service', () => {
       'on-hold→in-progress',
       'in-progress→completed',
     ]);
+  });
+
+  it('names the need on the assessment, its closing, and the request that answers it, with the request deadline', () => {
+    const [assessed, closed] = needsEvents.map((e) => toPublicEvent(stored(e))?.data);
+    expect(assessed).toMatchObject({ needId, category: 'housing' });
+    expect(closed).toEqual({
+      needId,
+      clientId,
+      reasonCode: 'need_met',
+      closedByOrganisationId: orgA,
+      closedAt: now,
+    });
+    const [requested, accepted] = referralEvents.map((e) => toPublicEvent(stored(e))?.data);
+    const sent = referralEvents[0]!.data as { respondBy: string; needId?: string };
+    expect(requested).toMatchObject({ respondBy: sent.respondBy });
+    expect(requested).toMatchObject({ needId });
+    expect(sent.needId).toBe(needId);
+    expect(accepted).not.toHaveProperty('respondBy');
   });
 
   it('puts no personal data and no client id of a referral on the topic', async () => {
@@ -252,15 +288,17 @@ describe('public events of the referrals service', () => {
     expect(JSON.stringify(payloads)).not.toContain(officerA.organisationId);
   });
 
-  it('keys client events by client and referral events by referral (order per aggregate)', async () => {
-    expect((await referralsRelayMapper(stored(clientEvents[1]!)))?.key).toBe(clientId);
-    expect((await referralsRelayMapper(stored(referralEvents[0]!)))?.key).toBe(referralId);
+  it('keys each message by its stream (order per stream), never by the client alone', async () => {
+    const client = await referralsRelayMapper(stored(clientEvents[1]!));
+    expect(client?.key).toBe(clientStreamId(clientId));
+    expect(client?.envelope.subject).toBe(clientId);
+    expect((await referralsRelayMapper(stored(referralEvents[0]!)))?.key).toBe(referralStreamId(referralId));
   });
 
   it('asks the bus to forget the earlier messages of an erased client, and only then', async () => {
     const mapped = await Promise.all(all.map((e, i) => referralsRelayMapper(stored(e, i))));
     expect(mapped.filter((m) => m?.forgetEarlier).map((m) => [m!.envelope.type, m!.key])).toEqual([
-      ['estia.referrals.client.erased.v1', clientId],
+      ['estia.referrals.client.erased.v1', clientStreamId(clientId)],
     ]);
   });
 });

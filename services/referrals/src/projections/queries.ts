@@ -187,11 +187,19 @@ export async function overdueReferrals(
   return rows.map(toReferral);
 }
 
-/** Counts per status of an organisation's referrals, received and sent. */
+/**
+ * Counts per status of an organisation's referrals, received and sent, and how many of them wait
+ * unanswered past their response time (the overdue lists) on each side.
+ */
 export async function countsByStatus(
   db: SqlExecutor,
   organisationId: string,
-): Promise<{ received: Record<string, number>; sent: Record<string, number> }> {
+  now: string,
+): Promise<{
+  received: Record<string, number>;
+  sent: Record<string, number>;
+  overdue: { received: number; sent: number };
+}> {
   const count = async (column: string): Promise<Record<string, number>> => {
     const rows = await db.query<{ status: string; n: number | string }>(
       `SELECT status, COUNT(*) AS n FROM rf_referrals WHERE ${column} = $1 GROUP BY status ORDER BY status`,
@@ -199,7 +207,18 @@ export async function countsByStatus(
     );
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   };
-  return { received: await count('receiver_org'), sent: await count('sender_org') };
+  const overdue = async (column: string): Promise<number> => {
+    const [row] = await db.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM rf_referrals WHERE ${column} = $1 AND status = 'requested' AND respond_by <= $2`,
+      [organisationId, now],
+    );
+    return Number(row?.n ?? 0);
+  };
+  return {
+    received: await count('receiver_org'),
+    sent: await count('sender_org'),
+    overdue: { received: await overdue('receiver_org'), sent: await overdue('sender_org') },
+  };
 }
 
 export async function referralById(db: SqlExecutor, referralId: string): Promise<ReferralRow | null> {

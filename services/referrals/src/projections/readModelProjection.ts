@@ -14,6 +14,7 @@ export const READ_MODELS_CHECKPOINT = `referrals.read-models.v${READ_MODEL_VERSI
  */
 export const referralsReadModelProjection = (keyStore: KeyStore, blindIndex: BlindIndex): Projection => ({
   name: READ_MODELS_CHECKPOINT,
+  batchWrites: true,
   migrate: ensureReferralsReadModels,
   async reset(tx) {
     for (const table of READ_MODEL_TABLES) await tx.execute(`DELETE FROM ${table}`);

@@ -11,6 +11,9 @@ import { defaultContext, type RegistryContext } from './context.js';
 import { ensureCodeOfConduct } from './networkBootstrap.js';
 import { organisationHandlers } from './organisationHandlers.js';
 import { registryRelayMapper } from './relayMapper.js';
+import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
+import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
+import { codeOfConductFanOut } from './codeOfConductFanOut.js';
 
 const MEMBERSHIP = 'estia.registry.organisation.membership-changed.v1';
 const admin: Actor = { principalId: 'admin', roles: ['network_admin'] };
@@ -41,12 +44,21 @@ describe('membership events: every change that moves mayExchange is published', 
     expect(await published(organisationId)).toEqual([]); // no code yet: nothing can say who may exchange
     expect(await ensureCodeOfConduct(ctx)).toBe(1);
     expect(await ensureCodeOfConduct(ctx)).toBe(1); // idempotent at every start
+    // The fan-out is a processor fed by the log (here: caught up by hand, twice: resumable, idempotent).
+    const db = await createSqliteDatabase({ path: ':memory:' });
+    const fanOut = () => catchUpProjections(store, db, [codeOfConductFanOut(ctx)]);
+    expect(await published(organisationId)).toEqual([]);
+    await fanOut();
     const orgAdmin: Actor = { principalId: 'oa', organisationId, roles: ['org_admin'] };
     await orgs.approve(admin, organisationId, { licenceNumber: 'L', licenceValidUntil: '2030-01-01T00:00:00.000Z' });
     await orgs.acceptCodeOfConduct(orgAdmin, organisationId, 1);
     await orgs.suspend(admin, organisationId, 'audit');
     await orgs.reinstate(admin, organisationId);
     await orgs.publishCodeOfConduct(admin, 'Code v2', 'A stricter text');
+    await fanOut();
+    // A rerun from the start (a lost checkpoint) tells nobody twice.
+    await db.execute('DELETE FROM estia_checkpoints');
+    await fanOut();
     await orgs.acceptCodeOfConduct(orgAdmin, organisationId, 2);
     expect(
       (await published(organisationId)).map((d) => [d.change, d.mayExchange, d.currentCodeOfConductVersion]),
@@ -67,5 +79,6 @@ describe('membership events: every change that moves mayExchange is published', 
       expect(message?.envelope.type).toBe(MEMBERSHIP);
       expect(validateEventData(MEMBERSHIP, stored.data)).toMatchObject({ valid: true });
     }
+    await db.close();
   });
 });

@@ -29,6 +29,8 @@ import {
 } from './integrationEvents.js';
 import { reserveLegalIdentifier } from './legalIdentifiers.js';
 
+const MEMBERSHIP_CHANGED = 'estia.registry.organisation.membership-changed.v1';
+
 type WithoutBase<C> = C extends unknown ? Omit<C, 'organisationId' | 'now' | 'actor'> : never;
 
 export interface CommandOptions {
@@ -67,33 +69,50 @@ export const organisationHandlers = (ctx: RegistryContext) => {
     return last ? last.data.version : null;
   }
 
-  const load = async (organisationId: string): Promise<{ state: OrganisationState; version: number | null }> => {
+  const load = async (
+    organisationId: string,
+  ): Promise<{ state: OrganisationState; version: number | null; toldVersion: number | null }> => {
     const events = await ctx.store.readStream(organisationStreamId(organisationId));
     const domain = events.filter((e) => !isIntegrationEvent(e));
     const state = fold(
       organisationDecider,
       domain.map((e) => ({ type: e.type, data: e.data }) as OrganisationEvent),
     );
-    return { state, version: events.length ? events[events.length - 1]!.revision : null };
+    // The latest code version this organisation's membership events told the network about.
+    const told = events
+      .filter((e) => e.type === MEMBERSHIP_CHANGED)
+      .map((e) => (e.data as { currentCodeOfConductVersion: number }).currentCodeOfConductVersion);
+    return {
+      state,
+      version: events.length ? events[events.length - 1]!.revision : null,
+      toldVersion: told.length > 0 ? Math.max(...told) : null,
+    };
   };
 
   /**
-   * A new code version changes every member's mayExchange (they must accept it), though nothing
-   * happened in their own streams: each live membership gets a membership-changed event so the other
-   * services learn it from the bus, not by polling. Appended with the version read (retried on a race).
+   * A new code version changes every member's terms (they must accept it within its grace period),
+   * though nothing happened in their own streams: each live membership gets a membership-changed event
+   * so the other services learn it from the bus, not by polling. Run by the code-of-conduct fan-out
+   * processor from the published event, never inside the request; resumable: an organisation already
+   * told of this version (or a later one) is passed over, so a restart after a crash goes on where it
+   * stopped. Appended with the version read (retried on a race).
    */
-  async function announceCodeChange(actor: Actor, version: number, correlationId?: string): Promise<void> {
+  async function announceCodeChange(actor: Actor, version: number, correlationId?: string): Promise<number> {
+    // A later version's own fan-out tells everyone about it: this one has nothing left to say.
+    if (((await currentCodeVersion()) ?? 0) > version) return 0;
     const changedAt = ctx.now();
+    let announced = 0;
     const prefix = organisationStreamId('');
     let after: string | undefined;
     for (;;) {
       const streams = await ctx.store.listStreams({ prefix, limit: 500, ...(after === undefined ? {} : { after }) });
-      if (streams.length === 0) return;
+      if (streams.length === 0) return announced;
       for (const streamId of streams) {
         const organisationId = streamId.slice(prefix.length);
         for (let attempt = 0; ; attempt++) {
-          const { state, version: revision } = await load(organisationId);
+          const { state, version: revision, toldVersion } = await load(organisationId);
           if (revision === null || !['applied', 'approved', 'suspended'].includes(state.status)) break;
+          if (toldVersion !== null && toldVersion >= version) break;
           const events = membershipChanged(state, 'code_of_conduct_superseded', {
             currentCodeVersion: version,
             changedAt,
@@ -104,6 +123,7 @@ export const organisationHandlers = (ctx: RegistryContext) => {
               events.map((e) => ({ ...e, metadata: metadataFor(actor, correlationId) })),
               { expectedVersion: revision },
             );
+            announced += 1;
             break;
           } catch (error) {
             if (!isStreamVersionConflict(error) || attempt >= 5) throw error;
@@ -117,6 +137,7 @@ export const organisationHandlers = (ctx: RegistryContext) => {
   const handlers = {
     load,
     currentCodeVersion,
+    announceCodeChange,
     async apply(
       actor: Actor,
       profile: OrganisationProfile,
@@ -180,9 +201,8 @@ export const organisationHandlers = (ctx: RegistryContext) => {
         command: { type: 'PublishCodeOfConduct', title, text, textSha256, now: ctx.now(), actor },
         metadata: metadataFor(actor, o.correlationId),
       });
-      const version = result.state.currentVersion;
-      if (result.events.length > 0 && version !== null) await announceCodeChange(actor, version, o.correlationId);
-      return { version };
+      // Every member hears of it from the code-of-conduct fan-out processor (CodeOfConductPublished).
+      return { version: result.state.currentVersion };
     },
     /** A network needs a code before anyone may exchange: publishes `title`/`text` as v1 unless one exists. */
     async ensureCodeOfConduct(actor: Actor, title: string, text: string): Promise<number> {

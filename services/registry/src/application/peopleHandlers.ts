@@ -89,6 +89,22 @@ export const peopleHandlers = (ctx: RegistryContext, readModel: SqlExecutor) => 
       run(personId, { type: 'DeactivatePerson', actor, ...(reason ? { reason } : {}) }, actor, o),
 
     /**
+     * Who a still-valid token's person is now (for a refreshed token): their current roles and
+     * organisation; a deactivated person gets no new token.
+     */
+    async refresh(personId: string): Promise<Actor> {
+      const state = await loadPerson(personId);
+      if (state.status !== 'active')
+        throw new AppError('UNAUTHENTICATED', 'sign in again');
+      return {
+        principalId: personId,
+        ...(state.organisationId ? { organisationId: state.organisationId } : {}),
+        roles: state.roles,
+        permissions: state.permissions,
+      };
+    },
+
+    /**
      * Checks e-mail and password; returns the acting identity for token issuing. Unknown e-mail, wrong
      * password and inactive account all give the same UNAUTHENTICATED, in about the same time.
      */

@@ -13,8 +13,8 @@ export interface TokenSettings {
   keyRing: () => KeyRing;
 }
 
-/** Access token for a signed-in person (scopes from roles). */
-export const tokenForPerson = (settings: TokenSettings, actor: Actor) =>
+/** Access token for a signed-in person (scopes from roles); `authTime` carries a refreshed sign-in's moment. */
+export const tokenForPerson = (settings: TokenSettings, actor: Actor, authTime?: number) =>
   issueToken(
     settings.keyRing(),
     {
@@ -30,6 +30,7 @@ export const tokenForPerson = (settings: TokenSettings, actor: Actor) =>
       audience: [...settings.audiences],
       now: Math.floor(Date.now() / 1000),
       jti: randomUUID(),
+      ...(authTime === undefined ? {} : { authTime }),
     },
   );
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadOpenApi } from '@estia/contracts';
-import { ROLE_SCOPES, SCOPES, SCOPE_NAMES } from '@estia/infra/auth/scopes.js';
+import { ROLE_SCOPES, SCOPES, SCOPE_NAMES, scopesForRoles } from '@estia/infra/auth/scopes.js';
 import { operationsOf } from '@estia/infra/http/operationSecurity.js';
 import { API_SCOPES } from '../domain/apiClient/apiClient.js';
 
@@ -15,7 +15,7 @@ describe('scopes: one vocabulary, from the contract to the tokens', () => {
 
   it('every scope an operation names exists, and every issued scope is needed by some operation', () => {
     const named = new Set(
-      (['registry', 'referrals', 'matching'] as const).flatMap((service) =>
+      (['registry', 'referrals', 'matching', 'insights'] as const).flatMap((service) =>
         operationsOf(loadOpenApi(service) as unknown as Record<string, unknown>).flatMap((op) =>
           op.alternatives.flat(),
         ),
@@ -27,7 +27,7 @@ describe('scopes: one vocabulary, from the contract to the tokens', () => {
 
   it('API clients may be granted only network scopes, never the network, audit or report ones', () => {
     expect(API_SCOPES.filter((scope) => !SCOPE_NAMES.includes(scope))).toEqual([]);
-    for (const reserved of ['network:admin', 'audit:read', 'reports:read', 'clients:erase'])
+    for (const reserved of ['network:admin', 'audit:read', 'reports:read', 'clients:erase', 'insights:read'])
       expect(API_SCOPES).not.toContain(reserved);
   });
 
@@ -41,5 +41,13 @@ describe('scopes: one vocabulary, from the contract to the tokens', () => {
     expect(holders('audit:read')).toEqual(['auditor']);
     expect(holders('clients:erase')).toEqual(['data_protection_officer']);
     expect(holders('network:admin')).toEqual(['network_admin']);
+    expect(holders('webhooks:manage')).toEqual(['org_admin']);
+  });
+
+  it('gives a funder the network figures and nothing else; network administrators read them too', () => {
+    expect(scopesForRoles(['funder'])).toEqual(['insights:read']);
+    expect(scopesForRoles(['network_admin'])).toContain('insights:read');
+    for (const role of ['org_admin', 'referral_officer', 'job_coach', 'data_protection_officer', 'auditor'] as const)
+      expect(scopesForRoles([role])).not.toContain('insights:read');
   });
 });

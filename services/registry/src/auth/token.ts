@@ -32,6 +32,8 @@ export interface EstiaClaims extends JWTPayload {
   scope: string;
   principal_type: 'person' | 'client';
   client_id?: string;
+  /** People only: when they signed in with their password (RFC 9068 §2.2.1); kept across refreshes. */
+  auth_time?: number;
 }
 
 export interface IssueOptions {
@@ -41,6 +43,8 @@ export interface IssueOptions {
   now: number;
   jti: string;
   ttlSeconds?: number;
+  /** People only: when the password sign-in happened (seconds); defaults to `now`. */
+  authTime?: number;
 }
 
 export const issueToken = async (
@@ -54,7 +58,9 @@ export const issueToken = async (
     [CLAIMS.roles]: [...principal.roles, ...principal.permissions],
     [CLAIMS.scope]: [...principal.scopes].join(' '),
     principal_type: principal.kind,
-    ...(principal.kind === 'client' ? { [CLAIMS.clientId]: principal.id } : {}),
+    ...(principal.kind === 'client'
+      ? { [CLAIMS.clientId]: principal.id }
+      : { auth_time: options.authTime ?? options.now }),
   };
   const accessToken = await new SignJWT(claims)
     .setProtectedHeader({ alg: ALG, kid: ring.current.kid, typ: 'at+jwt' })

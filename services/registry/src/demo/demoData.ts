@@ -333,6 +333,7 @@ export const demoNetwork = (seed = 2003): DemoNetwork => {
     networkStaff: [
       person(null, 'network-admin', 'Network Admin', 'network-admin@demo.estia.example', ['network_admin']),
       person(null, 'auditor', 'Auditor', 'auditor@demo.estia.example', ['auditor']),
+      person(null, 'funder', 'Funder', 'funder@demo.estia.example', ['funder']),
     ],
     codeOfConduct: {
       title: 'ESTIA network code of conduct (demo)',

@@ -20,6 +20,7 @@ describe('demo network', () => {
       'data_protection_officer',
       'network_admin',
       'auditor',
+      'funder',
       'consent_override',
     ])
       expect(roles).toContain(role);

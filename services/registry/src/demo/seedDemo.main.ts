@@ -2,7 +2,7 @@
  * `pnpm seed` — writes the demo network into the registry's configured store (the same variables as
  * the service: EVENT_STORE sqlite|postgres|kurrentdb, DATA_DIR, PG_URL, KURRENTDB_URL, PG_SCHEMA),
  * catches the read models up and prints the demo credentials. Refuses a network that already has
- * organisations (the demo would mix with real members).
+ * organisations (the demo would mix with real members); finishes a demo an earlier run left half-done.
  */
 import { baseConfigSchema } from '@estia/infra/config/baseConfig.js';
 import { str } from '@estia/infra/config/configSchema.js';
@@ -12,15 +12,18 @@ import { defaultContext } from '../application/context.js';
 import { ensureCodeOfConduct } from '../application/networkBootstrap.js';
 import { catchUpRegistryReadModels } from '../projections/registryProjections.js';
 import { searchServices } from '../projections/directoryQueries.js';
-import { hasOrganisations, seedDemo } from './seedDemo.js';
+import { demoState, seedDemo } from './seedDemo.js';
 
 const config = loadConfigOrExit({ ...baseConfigSchema, PG_SCHEMA: str().withDefault('registry') });
 const infra = await openInfrastructure('registry', config);
 const { store, db } = infra;
 try {
-  if (await hasOrganisations(store)) {
+  const state = await demoState(store);
+  if (state === 'foreign' || state === 'complete') {
     console.error(
-      `the registry store (${infra.describe()}) already has organisations; the demo goes only into an empty network`,
+      state === 'complete'
+        ? `the registry store (${infra.describe()}) already holds the whole demo`
+        : `the registry store (${infra.describe()}) already has organisations; the demo goes only into an empty network`,
     );
     process.exitCode = 1;
   } else {

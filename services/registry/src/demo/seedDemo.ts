@@ -7,6 +7,8 @@ import { serviceHandlers } from '../application/serviceHandlers.js';
 import type { Actor } from '../domain/shared/actor.js';
 import { organisationStreamId } from '../domain/organisation/organisation.js';
 import { personStreamId } from '../domain/person/person.js';
+import { apiClientStreamId } from '../domain/apiClient/apiClient.js';
+import { serviceStreamId } from '../domain/service/service.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
 import { ensureRegistryReadModels, projectPeople } from '../projections/registryProjections.js';
 import { DEMO_CLIENT_SECRET, DEMO_PASSWORD, demoNetwork, type DemoPerson } from './demoData.js';
@@ -23,10 +25,31 @@ export async function hasOrganisations(store: EventStore): Promise<boolean> {
   return (await store.listStreams({ prefix: organisationStreamId(''), limit: 1 })).length > 0;
 }
 
+const DEMO_API_CLIENT_ID = '7d1e0c52-9a43-5b6e-8f21-0d3c4b5a6978';
+
+/**
+ * Where the demo stands in this store: `empty` (seed it), `partial` (an earlier run was interrupted:
+ * resume it, every step already done is skipped), `complete`, or `foreign` (a real network: leave it).
+ */
+export async function demoState(
+  store: EventStore,
+  seed?: number,
+): Promise<'empty' | 'partial' | 'complete' | 'foreign'> {
+  if ((await store.streamVersion(apiClientStreamId(DEMO_API_CLIENT_ID))) !== null) return 'complete';
+  const network = demoNetwork(seed);
+  const demoStarted =
+    (await store.streamVersion(personStreamId(network.networkStaff[0]!.personId))) !== null ||
+    (await store.streamVersion(organisationStreamId(network.organisations[0]!.organisationId))) !== null;
+  if (demoStarted) return 'partial';
+  return (await hasOrganisations(store)) ? 'foreign' : 'empty';
+}
+
 /**
  * Writes the demo network through the command handlers (so every rule applies and every event is
  * real). `credentials: 'sample'` sets passwords only for network staff and the first three
- * organisations (scrypt is deliberately slow); the others stay invited.
+ * organisations (scrypt is deliberately slow); the others stay invited. Resumable: every step whose
+ * result is already in the store (an interrupted earlier run) is skipped, so a restart finishes the
+ * demo instead of failing on what exists.
  */
 export async function seedDemo(
   ctx: RegistryContext,
@@ -56,10 +79,16 @@ export async function seedDemo(
   const credentials: DemoCredential[] = [];
   const withPassword = (index: number) => (options.credentials ?? 'all') === 'all' || index < 3;
 
+  const exists = async (streamId: string) => (await ctx.store.streamVersion(streamId)) !== null;
+  const hasEvent = async (streamId: string, type: string) =>
+    (await ctx.store.readStream(streamId)).some((e) => e.type === type);
+
   const onboard = async (p: DemoPerson, inviter: Actor, organisation: string | null, setPassword: boolean) => {
-    await people.invite(inviter, p, { personId: p.personId, token: p.invitationToken });
+    if (!(await exists(personStreamId(p.personId))))
+      await people.invite(inviter, p, { personId: p.personId, token: p.invitationToken });
     if (!setPassword) return;
-    await people.acceptInvitation(p.personId, p.invitationToken, DEMO_PASSWORD);
+    if ((await people.loadPerson(p.personId)).status !== 'active')
+      await people.acceptInvitation(p.personId, p.invitationToken, DEMO_PASSWORD);
     credentials.push({ email: p.email, password: DEMO_PASSWORD, roles: [...p.roles, ...p.permissions], organisation });
   };
 
@@ -75,11 +104,14 @@ export async function seedDemo(
   let serviceCount = 0;
   for (const [index, org] of network.organisations.entries()) {
     const applicant: Actor = { principalId: `applicant-${org.organisationId}`, roles: [] };
-    await organisations.apply(applicant, org.profile, { organisationId: org.organisationId });
-    await organisations.approve(admin, org.organisationId, {
-      licenceNumber: org.licenceNumber,
-      licenceValidUntil: '2030-12-31T23:59:59.000Z',
-    });
+    const orgStream = organisationStreamId(org.organisationId);
+    if (!(await exists(orgStream)))
+      await organisations.apply(applicant, org.profile, { organisationId: org.organisationId });
+    if (!(await hasEvent(orgStream, 'OrganisationApproved')))
+      await organisations.approve(admin, org.organisationId, {
+        licenceNumber: org.licenceNumber,
+        licenceValidUntil: '2030-12-31T23:59:59.000Z',
+      });
     const [orgAdmin, ...staff] = org.people;
     await onboard(orgAdmin!, admin, org.profile.name, withPassword(index));
     const orgAdminActor: Actor = {
@@ -87,10 +119,12 @@ export async function seedDemo(
       organisationId: org.organisationId,
       roles: ['org_admin'],
     };
-    await organisations.acceptCodeOfConduct(orgAdminActor, org.organisationId, version);
+    if (!(await hasEvent(orgStream, 'CodeOfConductAccepted')))
+      await organisations.acceptCodeOfConduct(orgAdminActor, org.organisationId, version);
     for (const p of staff) await onboard(p, orgAdminActor, org.profile.name, withPassword(index));
     for (const s of org.services) {
-      await services.register(orgAdminActor, org.organisationId, s.details, s.capacity, { serviceId: s.serviceId });
+      if (!(await exists(serviceStreamId(s.serviceId))))
+        await services.register(orgAdminActor, org.organisationId, s.details, s.capacity, { serviceId: s.serviceId });
       serviceCount++;
     }
     // The people read model must know an org's members before the next org invites (e-mail uniqueness).
@@ -108,7 +142,7 @@ export async function seedDemo(
     first.organisationId,
     'Demo case-management system',
     ['directory:read', 'referrals:read', 'referrals:write'],
-    { clientId: '7d1e0c52-9a43-5b6e-8f21-0d3c4b5a6978', secret: DEMO_CLIENT_SECRET },
+    { clientId: DEMO_API_CLIENT_ID, secret: DEMO_CLIENT_SECRET },
   );
   return { credentials, apiClient, organisations: network.organisations.length, services: serviceCount };
 }

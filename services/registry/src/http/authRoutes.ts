@@ -1,11 +1,13 @@
 import { parse as parseForm } from 'node:querystring';
 import type { FastifyPluginAsync } from 'fastify';
+import { audienceOf } from '@estia/infra/auth/tokenVerifier.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { apiClientHandlers } from '../application/apiClientHandlers.js';
 import type { peopleHandlers } from '../application/peopleHandlers.js';
 import { tokenForClient, tokenForPerson, type TokenSettings } from '../application/tokens.js';
 import { publicJwks } from '../auth/signingKeys.js';
 import { createSignInThrottle, type SignInThrottle } from '../auth/signInThrottle.js';
+import { verifyToken } from '../auth/token.js';
 import { contractSchema } from './contractSchemas.js';
 
 export interface AuthRoutesOptions {
@@ -17,6 +19,9 @@ export interface AuthRoutesOptions {
   people: ReturnType<typeof peopleHandlers>;
   clients: ReturnType<typeof apiClientHandlers>;
 }
+
+/** A refresh keeps a signed-in person's session going at most this long after their password sign-in. */
+export const MAX_SIGN_IN_AGE_SECONDS = 12 * 60 * 60;
 
 /** Credentials are guessable targets: a tight limit per client address. */
 const CREDENTIAL_LIMIT = { public: true, rateLimit: { max: 20, timeWindow: '1 minute' } } as const;
@@ -102,6 +107,33 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
       }
       throttle.succeeded(email, request.ip);
       return tokenResponse(await tokenForPerson(tokens, actor));
+    },
+  );
+
+  // A back end for people (the console) swaps a person's still-valid token for a fresh one, with their
+  // current roles, so a session lasts while they work; never past MAX_SIGN_IN_AGE_SECONDS after the
+  // password sign-in, never for a deactivated person, never for an API client.
+  app.post<{ Body: { access_token: string } }>(
+    '/auth/refresh',
+    {
+      config: { public: true, rateLimit: { max: 1200, timeWindow: '1 minute' } },
+      schema: { body: contractSchema('RefreshToken') },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const claims = await verifyToken(publicJwks(tokens.keyRing()) as never, request.body.access_token, {
+        issuer: tokens.issuer,
+        // Only the console's back end refreshes: the token must have been issued for it.
+        audience: audienceOf('console'),
+      }).catch(() => null);
+      const now = Math.floor(Date.now() / 1000);
+      const authTime = claims?.auth_time ?? claims?.iat;
+      if (!claims || claims.principal_type !== 'person' || authTime === undefined)
+        throw new AppError('UNAUTHENTICATED', 'the token is not a valid person token; sign in again');
+      if (now - authTime > MAX_SIGN_IN_AGE_SECONDS)
+        throw new AppError('UNAUTHENTICATED', 'signed in too long ago; sign in again');
+      const actor = await people.refresh(claims.sub);
+      return tokenResponse(await tokenForPerson(tokens, actor, authTime));
     },
   );
 };

@@ -9,10 +9,14 @@ import { tokenForPerson } from '../application/tokens.js';
 import { NETWORK_ORGANISATION_ID } from '../auth/token.js';
 import { demoNetwork } from '../demo/demoData.js';
 import type { Actor, Role } from '../domain/shared/actor.js';
+import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
+import { webhookSubscriptionsProjection } from '../webhooks/subscriptionProjection.js';
+import { loadSubscription } from '../webhooks/webhookQueries.js';
+import { deliveryIdOf } from '../webhooks/fanOut.js';
 import { startRegistryTestApp, TEST_ISSUER, type RegistryTestApp } from './registryTestApp.js';
 
-const ROLES: readonly Role[] = ['org_admin', 'referral_officer', 'job_coach', 'network_admin', 'auditor'];
-const NETWORK_ROLES: readonly Role[] = ['network_admin', 'auditor'];
+const ROLES: readonly Role[] = ['org_admin', 'referral_officer', 'job_coach', 'network_admin', 'auditor', 'funder'];
+const NETWORK_ROLES: readonly Role[] = ['network_admin', 'auditor', 'funder'];
 const ADMIN: Actor = { principalId: 'test-network-admin', roles: ['network_admin'] };
 const network = demoNetwork();
 const template = network.organisations[0]!;
@@ -74,6 +78,30 @@ const freshClient = async (t: RegistryTestApp) => {
   ]);
   return { organisationId, clientId };
 };
+const freshSubscription = async (t: RegistryTestApp) => {
+  const organisationId = await approvedOrg(t);
+  const { subscriptionId } = await t.webhooks.create(orgAdmin(organisationId), {
+    url: 'http://127.0.0.1:9/hooks',
+    events: ['*'],
+  });
+  await catchUpProjections(t.store, t.db, [webhookSubscriptionsProjection]);
+  return { organisationId, subscriptionId };
+};
+const webhookRow = (
+  path: (id: string) => string,
+  options: { payload?: unknown; prepare?: (t: RegistryTestApp, id: string) => Promise<void> } = {},
+): Row => ({
+  allowed: ['org_admin'],
+  fixture: async (t) => {
+    const { organisationId, subscriptionId } = await freshSubscription(t);
+    await options.prepare?.(t, subscriptionId);
+    return {
+      url: path(subscriptionId),
+      organisationId,
+      ...(options.payload === undefined ? {} : { payload: options.payload }),
+    };
+  },
+});
 const licence = { licenceNumber: 'L-2', licenceValidUntil: '2031-01-01T00:00:00.000Z' };
 
 /**
@@ -96,6 +124,7 @@ const TABLE: Record<string, Row> = {
   'GET /.well-known/jwks.json': { public: true },
   'POST /oauth/token': { public: true },
   'POST /auth/sign-in': { public: true },
+  'POST /auth/refresh': { public: true },
   'POST /v1/organisations': { public: true },
   'POST /v1/people/:id/accept-invitation': { public: true },
   'GET /v1/organisations/:id/exchange-status': {
@@ -252,6 +281,57 @@ const TABLE: Record<string, Row> = {
       return { url: `/v1/api-clients/${clientId}/revoke`, payload: {}, organisationId };
     },
   },
+  'POST /v1/webhooks': {
+    allowed: ['org_admin'],
+    fixture: async (t) => ({
+      url: '/v1/webhooks',
+      payload: { url: 'http://127.0.0.1:9/hooks', events: ['*'] },
+      organisationId: await approvedOrg(t),
+    }),
+  },
+  'GET /v1/webhooks': {
+    allowed: ['org_admin'],
+    fixture: async (t) => ({ url: '/v1/webhooks', organisationId: await approvedOrg(t) }),
+  },
+  'GET /v1/me/notification-preferences': {
+    allowed: ROLES,
+    fixture: async () => ({ url: '/v1/me/notification-preferences', organisationId: template.organisationId }),
+  },
+  'PUT /v1/me/notification-preferences': {
+    allowed: ROLES,
+    fixture: async () => ({
+      url: '/v1/me/notification-preferences',
+      payload: { language: 'el', kinds: { 'referral-accepted': 'off' } },
+      organisationId: template.organisationId,
+    }),
+  },
+  'GET /v1/webhooks/:id': webhookRow((id) => `/v1/webhooks/${id}`),
+  'PATCH /v1/webhooks/:id': webhookRow((id) => `/v1/webhooks/${id}`, { payload: { description: 'renamed' } }),
+  'DELETE /v1/webhooks/:id': webhookRow((id) => `/v1/webhooks/${id}`),
+  'POST /v1/webhooks/:id/pause': webhookRow((id) => `/v1/webhooks/${id}/pause`),
+  'POST /v1/webhooks/:id/resume': webhookRow((id) => `/v1/webhooks/${id}/resume`, {
+    prepare: async (t, id) => {
+      await t.webhooks.pause(
+        { principalId: 'x', organisationId: (await loadSubscription(t.db, id))!.organisationId, roles: ['org_admin'] },
+        id,
+      );
+    },
+  }),
+  'POST /v1/webhooks/:id/rotate-secret': webhookRow((id) => `/v1/webhooks/${id}/rotate-secret`, { payload: {} }),
+  'GET /v1/webhooks/:id/deliveries': webhookRow((id) => `/v1/webhooks/${id}/deliveries`),
+  'POST /v1/webhooks/:id/deliveries/:deliveryId/redeliver': webhookRow(
+    (id) => `/v1/webhooks/${id}/deliveries/${deliveryIdOf(id, 'event-1')}/redeliver`,
+    {
+      prepare: async (t, id) => {
+        await t.db.execute(
+          `INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, status, attempts, next_attempt_at,
+             claimed_until, claim_token, manual, created_at, enqueued_at_ms)
+           VALUES ($1, $2, 'event-1', 'estia.registry.service.updated.v1', 'failed', 8, NULL, NULL, NULL, 0, $3, 0)`,
+          [deliveryIdOf(id, 'event-1'), id, new Date().toISOString()],
+        );
+      },
+    },
+  ),
 };
 
 const DOCS = /^\/(openapi\.json|docs)/;
@@ -286,7 +366,7 @@ describe('registry authorisation: every route × role', () => {
     (e): e is [string, Exclude<Row, { public: true }>] => !('public' in e[1]),
   );
   it.each(guarded)('%s: 401 without a token, 2xx for the allowed roles, 403 for the others', async (route, row) => {
-    const method = route.split(' ')[0] as 'GET' | 'POST' | 'PUT';
+    const method = route.split(' ')[0] as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
     const inject = async (request: Request, token?: string) =>
       t.app.inject({
         method,

@@ -151,4 +151,66 @@ describe('registry HTTP: public HSDS directory and token endpoints', () => {
     });
     expect(bad.statusCode).toBe(401);
   });
+
+  it("refreshes a person's valid token with their current roles, keeping the sign-in moment; never for clients or the deactivated", async () => {
+    const jwks = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json();
+    const verifier = createTokenVerifier({ jwks, issuer, audience: 'estia' });
+    const signInAs = async (roles: string) => {
+      const email = seeded.credentials.find((c) => c.roles.join(',') === roles && c.organisation !== null)!;
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/auth/sign-in',
+        payload: { email: email.email, password: DEMO_PASSWORD },
+      });
+      expect(answer.statusCode, answer.body).toBe(200);
+      return { token: answer.json().access_token as string, organisation: email.organisation };
+    };
+    const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+    const officer = await signInAs('referral_officer');
+    const refresh = (token: string) =>
+      app.inject({ method: 'POST', url: '/auth/refresh', payload: { access_token: token } });
+
+    const refreshed = await refresh(officer.token);
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+    expect(refreshed.headers['cache-control']).toBe('no-store');
+    const fresh = refreshed.json().access_token as string;
+    expect(fresh).not.toBe(officer.token);
+    expect(await verifier.verify(fresh)).toMatchObject({ roles: ['referral_officer'] });
+    expect(claimsOf(fresh).auth_time).toBe(claimsOf(officer.token).auth_time);
+    expect(claimsOf(fresh).jti).not.toBe(claimsOf(officer.token).jti);
+
+    // Not a token of ours, or an API client's: refused.
+    expect((await refresh('not-a-token')).statusCode).toBe(401);
+    const form = `grant_type=client_credentials&client_id=${seeded.apiClient.clientId}&client_secret=${encodeURIComponent(DEMO_CLIENT_SECRET)}`;
+    const clientToken = (
+      await app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        payload: form,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      })
+    ).json().access_token as string;
+    expect((await refresh(clientToken)).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/auth/refresh', payload: {} })).statusCode).toBe(400);
+
+    // Deactivated by their admin: the next refresh is refused.
+    const adminEmail = seeded.credentials.find(
+      (c) => c.roles.includes('org_admin') && c.organisation === officer.organisation,
+    )!;
+    const admin = (
+      await app.inject({
+        method: 'POST',
+        url: '/auth/sign-in',
+        payload: { email: adminEmail.email, password: DEMO_PASSWORD },
+      })
+    ).json().access_token as string;
+    const deactivated = await app.inject({
+      method: 'POST',
+      url: `/v1/people/${claimsOf(officer.token).sub}/deactivate`,
+      headers: { authorization: `Bearer ${admin}` },
+      payload: {},
+    });
+    expect(deactivated.statusCode, deactivated.body).toBeLessThan(300);
+    expect((await refresh(fresh)).statusCode).toBe(401);
+  });
 });

@@ -4,6 +4,8 @@ import type { TokenSettings } from '../application/tokens.js';
 import { authRoutes, type AuthRoutesOptions } from './authRoutes.js';
 import { hsdsRoutes } from './hsdsRoutes.js';
 import { managementRoutes, type ManagementRoutesOptions } from './managementRoutes.js';
+import { webhookRoutes, type WebhookRoutesOptions } from '../webhooks/webhookRoutes.js';
+import { preferencesRoutes } from '../notifications/preferencesRoutes.js';
 
 export interface RegistryRoutesOptions extends ManagementRoutesOptions {
   db: SqlExecutor;
@@ -13,6 +15,7 @@ export interface RegistryRoutesOptions extends ManagementRoutesOptions {
   clients: AuthRoutesOptions['clients'];
   /** Sign-in throttling and its clock (tests); defaults as in authRoutes. */
   signIn?: Pick<AuthRoutesOptions, 'throttle' | 'nowMs'>;
+  webhooks: Omit<WebhookRoutesOptions, 'db'>;
 }
 
 /**
@@ -20,8 +23,10 @@ export interface RegistryRoutesOptions extends ManagementRoutesOptions {
  * the public HSDS directory under /hsds, the token issuer at the root, management under /v1.
  */
 export const registryRoutes: FastifyPluginAsync<RegistryRoutesOptions> = async (app, options) => {
-  const { db, publicBaseUrl, tokens, signIn, ...handlers } = options;
+  const { db, publicBaseUrl, tokens, signIn, webhooks, ...handlers } = options;
   await app.register(hsdsRoutes, { prefix: '/hsds', db, publicBaseUrl });
   await app.register(authRoutes, { tokens, people: handlers.people, clients: handlers.clients, ...signIn });
   await app.register(managementRoutes, { prefix: '/v1', ...handlers });
+  await app.register(webhookRoutes, { prefix: '/v1', db, ...webhooks });
+  await app.register(preferencesRoutes, { prefix: '/v1', db, clock: webhooks.clock });
 };

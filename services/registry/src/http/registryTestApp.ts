@@ -20,6 +20,12 @@ import { createKeyRing, publicJwks, type KeyRing } from '../auth/signingKeys.js'
 import { seedDemo } from '../demo/seedDemo.js';
 import { catchUpRegistryReadModels } from '../projections/registryProjections.js';
 import { registryRoutes, type RegistryRoutesOptions } from './registryRoutes.js';
+import { randomBytes } from 'node:crypto';
+import { systemClock } from '@estia/infra/clock/clock.js';
+import { createSecretBox } from '../webhooks/secretBox.js';
+import { webhookHandlers, type WebhookHandlers } from '../webhooks/webhookHandlers.js';
+import { ensureWebhookTables } from '../webhooks/webhookTables.js';
+import { ensureNotificationTables } from '../notifications/notificationTables.js';
 
 export const TEST_ISSUER = 'https://registry.test';
 
@@ -30,6 +36,7 @@ export interface RegistryTestApp {
   ctx: RegistryContext;
   ring: KeyRing;
   seeded: Awaited<ReturnType<typeof seedDemo>>;
+  webhooks: WebhookHandlers;
   /** Every route as registered: the authorisation table is checked against this list. */
   routes: { method: string; url: string; public: boolean }[];
   close(): Promise<void>;
@@ -48,6 +55,8 @@ export async function startRegistryTestApp(
   const ctx = defaultContext(store);
   const seeded = await seedDemo(ctx, db, { credentials: 'sample' });
   await catchUpRegistryReadModels(store, db);
+  await ensureWebhookTables(db);
+  await ensureNotificationTables(db);
   const ring = await createKeyRing(new Date().toISOString());
   const app = await createHttpApp({
     service: 'registry-test',
@@ -64,6 +73,10 @@ export async function startRegistryTestApp(
     rateLimit: false,
   });
   const routes: RegistryTestApp['routes'] = [];
+  const webhooks = webhookHandlers(ctx, {
+    secrets: createSecretBox(randomBytes(32)),
+    policy: { allowHttp: true, allowLoopback: true, allowPrivate: false },
+  });
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat())
       if (method !== 'HEAD') routes.push({ method, url: route.url, public: route.config?.public === true });
@@ -77,6 +90,10 @@ export async function startRegistryTestApp(
     people: peopleHandlers(ctx, db),
     clients: apiClientHandlers(ctx),
     ...options,
+    webhooks: {
+      webhooks,
+      clock: systemClock,
+    },
   });
   await app.ready();
   return {
@@ -86,6 +103,7 @@ export async function startRegistryTestApp(
     ctx,
     ring,
     seeded,
+    webhooks,
     routes,
     async close() {
       await app.close();

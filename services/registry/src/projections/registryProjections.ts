@@ -15,6 +15,7 @@ const emptyTables = (tables: readonly string[]) => async (tx: SqlExecutor) => {
 /** The public directory (organisations, services, locations): what HSDS and search read. */
 export const directoryProjection: Projection = {
   name: 'registry.directory',
+  batchWrites: true,
   types: DIRECTORY_EVENT_TYPES,
   migrate: async (db) => {
     await ensureDirectoryTables(db);
@@ -37,6 +38,7 @@ export const directoryProjection: Projection = {
 /** People by e-mail (sign-in, invitation uniqueness); never public. */
 export const peopleProjection: Projection = {
   name: 'registry.people',
+  batchWrites: true,
   types: PEOPLE_EVENT_TYPES,
   migrate: ensurePeopleTables,
   reset: emptyTables(PEOPLE_TABLES),

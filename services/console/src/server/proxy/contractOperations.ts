@@ -18,7 +18,7 @@ export const SERVICES: readonly ServiceName[] = ['registry', 'referrals', 'match
  * Operations the browser may never reach through the console: they hand out credentials, which must
  * stay on the server side of the session, or are probes of the service itself.
  */
-const NEVER_PROXIED = new Set(['signIn', 'issueToken', 'getJwks', 'getHealth', 'getReady']);
+const NEVER_PROXIED = new Set(['signIn', 'refreshToken', 'issueToken', 'getJwks', 'getHealth', 'getReady']);
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import { requireCsrfToken, requireSameOrigin } from '../security/sameOrigin.js';
@@ -116,12 +116,19 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (ap
   };
 };
 
-/** Reads the cookie on every request; an ended or unknown session reads as none. */
+/**
+ * Reads the cookie on every request; an ended or unknown session reads as none. A live one whose token
+ * is close to expiry gets a fresh token first (`refresh`), so the person's work is not cut short.
+ */
 export const loadSession =
-  (sessions: SessionStore) =>
+  (
+    sessions: SessionStore,
+    refresh?: (secret: SessionSecret, open: OpenSession, log?: FastifyBaseLogger) => Promise<OpenSession>,
+  ) =>
   async (request: FastifyRequest): Promise<void> => {
     const secret = parseSessionSecret(request.cookies[SESSION_COOKIE]);
-    const open = secret ? await sessions.touch(secret) : null;
+    const touched = secret ? await sessions.touch(secret) : null;
+    const open = secret && touched && refresh ? await refresh(secret, touched, request.log) : touched;
     request.session = secret && open ? { secret, open } : null;
   };
 

@@ -18,6 +18,8 @@ export interface SessionStore {
   create(secret: SessionSecret, accessToken: string, tokenExpiresAt: number): Promise<void>;
   /** The session if it is live; touching it moves the idle deadline. Ended sessions are deleted. */
   touch(secret: SessionSecret): Promise<OpenSession | null>;
+  /** Stores a refreshed token for a live session (sealed like the first). */
+  renew(secret: SessionSecret, accessToken: string, tokenExpiresAt: number): Promise<void>;
   destroy(secret: SessionSecret): Promise<void>;
   /** Rows on file (tests and readiness). */
   count(): Promise<number>;
@@ -103,6 +105,15 @@ export const openSessionStore = async (options: SessionStoreOptions): Promise<Se
       }
       const tokenExpiresAt = Number(row.token_expires_at);
       return { accessToken, tokenExpiresAt, endsAt: Math.min(tokenExpiresAt, seen + options.idleMs) };
+    },
+    async renew(secret, accessToken, tokenExpiresAt) {
+      const id = sessionIdOf(secret);
+      const sealed = seal(tokenKeyOf(secret), Buffer.from(accessToken, 'utf8'), aad(id));
+      await db.execute('UPDATE console_sessions SET sealed_token = $1, token_expires_at = $2 WHERE id = $3', [
+        JSON.stringify(sealed),
+        tokenExpiresAt,
+        id,
+      ]);
     },
     async destroy(secret) {
       await db.execute('DELETE FROM console_sessions WHERE id = $1', [sessionIdOf(secret)]);

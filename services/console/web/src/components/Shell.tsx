@@ -2,10 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useNavigate } from '@tanstack/react-router';
-import { onSessionEnded, signOut } from '../api/session.js';
+import { fetchSession, onSessionEnded, signOut } from '../api/session.js';
 import { sessionQuery, useSession } from '../api/queries.js';
 import { changeLanguage } from '../i18n/i18n.js';
 import { isLanguage, LANGUAGES } from '../i18n/languages.js';
+import { MainNavigation } from '../navigation.js';
 import { SignInForm } from '../screens/SignIn.js';
 
 function LanguageSelect() {
@@ -66,12 +67,40 @@ function SessionEndedDialog() {
   );
 }
 
+/** How often, at most, a person's typing or clicking tells the back end they are still at work. */
+const ACTIVITY_PING_MS = 2 * 60_000;
+
+/**
+ * A person writing a long note makes no calls for minutes: their keys and clicks keep the session (and
+ * its token, refreshed by the back end) alive, at most one ping per ACTIVITY_PING_MS. Idle pages still end.
+ */
+function useActivityKeepAlive(signedIn: boolean) {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!signedIn) return;
+    let last = Date.now();
+    const onActivity = () => {
+      if (Date.now() - last < ACTIVITY_PING_MS) return;
+      last = Date.now();
+      void fetchSession()
+        .then((session) => queryClient.setQueryData(sessionQuery.queryKey, session))
+        .catch(() => undefined);
+    };
+    window.addEventListener('keydown', onActivity);
+    window.addEventListener('pointerdown', onActivity);
+    return () => {
+      window.removeEventListener('keydown', onActivity);
+      window.removeEventListener('pointerdown', onActivity);
+    };
+  }, [signedIn, queryClient]);
+}
+
 export function Shell() {
   const { t } = useTranslation();
   const session = useSession();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const officer = session?.roles.includes('referral_officer') ?? false;
+  useActivityKeepAlive(Boolean(session));
   return (
     <>
       <a className="skip-link" href="#main">
@@ -81,29 +110,7 @@ export function Shell() {
         <div className="brand">
           <Link to="/">{t('shell.brand')}</Link>
         </div>
-        <nav aria-label={t('shell.navigation')}>
-          <ul>
-            {officer && (
-              <>
-                <li>
-                  <Link to="/caseload" activeProps={{ 'aria-current': 'page' }}>
-                    {t('nav.caseload')}
-                  </Link>
-                </li>
-                <li>
-                  <Link to="/referrals" search={{ box: 'inbox' }} activeProps={{ 'aria-current': 'page' }}>
-                    {t('nav.referrals')}
-                  </Link>
-                </li>
-              </>
-            )}
-            <li>
-              <Link to="/directory" activeProps={{ 'aria-current': 'page' }}>
-                {t('nav.directory')}
-              </Link>
-            </li>
-          </ul>
-        </nav>
+        <MainNavigation roles={session?.roles ?? []} />
         <div className="tools">
           <LanguageSelect />
           {session ? (

@@ -1,60 +1,53 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useQueries, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { referrals, unwrap } from '../api/clients.js';
-import { clientQuery, countsQuery, personalOf, type Referral } from '../api/queries.js';
-import { isOverdue, QueryState, StatusBadge } from '../components/display.js';
+import { countsQuery } from '../api/queries.js';
+import { QueryState } from '../components/display.js';
 import { TextField } from '../components/form.js';
 import { useFormat } from '../i18n/format.js';
 
 const OPEN = new Set(['requested', 'accepted', 'in-progress', 'on-hold']);
+/** The first page is what an officer sees on arrival: small enough to answer fast, search for the rest. */
+const PAGE = 25;
+
+/** The organisation's caseload, searched by name or date of birth (the API's blind-indexed search). */
+export const useCaseload = (q: string) =>
+  useInfiniteQuery({
+    queryKey: ['caseload', q],
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) =>
+      (
+        await unwrap(
+          referrals.GET('/v1/clients', {
+            params: { query: { limit: PAGE, ...(q ? { q } : {}), ...(pageParam ? { cursor: pageParam } : {}) } },
+          }),
+        )
+      ).data,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
 
 /**
- * The officer's first screen: the clients of the organisation's open work, its counts, and deadlines.
- * Until the referrals API lists an organisation's clients (a caseload search), the list is drawn from the
- * first page of the inbox and the outbox; each client's name comes from the case itself.
+ * The officer's first screen: the counts of work waiting (overdue first), the organisation's clients
+ * with a search, and the deadlines coming up.
  */
 export function Caseload() {
   const { t } = useTranslation();
   const format = useFormat();
-  const [filter, setFilter] = useState('');
-  const boxes = useQuery({
-    queryKey: ['caseload-referrals'],
-    queryFn: async () => {
-      const [inbox, outbox] = await Promise.all(
-        (['inbox', 'outbox'] as const).map(
-          async (box) =>
-            (await unwrap(referrals.GET('/v1/referrals', { params: { query: { box, limit: 100 } } }))).data.items,
-        ),
-      );
-      return [...inbox!, ...outbox!];
-    },
-  });
+  const [typed, setTyped] = useState('');
+  const [q, setQ] = useState('');
+  const caseload = useCaseload(q);
   const counts = useQuery(countsQuery);
   const reminders = useQuery({
     queryKey: ['reminders'],
     queryFn: async () => (await unwrap(referrals.GET('/v1/reminders', { params: { query: { limit: 20 } } }))).data,
   });
-  const byClient = useMemo(() => {
-    const map = new Map<string, Referral[]>();
-    for (const r of boxes.data ?? []) map.set(r.clientId, [...(map.get(r.clientId) ?? []), r]);
-    return map;
-  }, [boxes.data]);
-  const clientIds = [...byClient.keys()];
-  const cases = useQueries({ queries: clientIds.map((id) => ({ ...clientQuery(id), retry: false })) });
-  const nameOf = (index: number): string => {
-    const personal = cases[index]?.data ? personalOf(cases[index].data) : undefined;
-    return personal?.givenNames || personal?.familyName
-      ? `${personal.givenNames ?? ''} ${personal.familyName ?? ''}`.trim()
-      : t('caseload.nameNotShared');
-  };
-  const needle = filter.trim().toLocaleLowerCase();
-  const rows = clientIds
-    .map((id, index) => ({ id, name: nameOf(index), referrals: byClient.get(id)! }))
-    .filter((row) => !needle || row.name.toLocaleLowerCase().includes(needle));
   const sum = (side: Record<string, number> | undefined, open = false) =>
     Object.entries(side ?? {}).reduce((n, [status, count]) => n + (!open || OPEN.has(status) ? count : 0), 0);
+  const overdueReceived = counts.data?.overdue.received ?? 0;
+  const overdueSent = counts.data?.overdue.sent ?? 0;
+  const rows = caseload.data?.pages.flatMap((p) => p.items) ?? [];
 
   return (
     <div>
@@ -69,6 +62,14 @@ export function Caseload() {
           <span className="stat-value">{format.number(counts.data?.received.requested ?? 0)}</span>
           <span className="stat-label">{t('caseload.waitingForYou')}</span>
         </Link>
+        <Link
+          className={overdueReceived > 0 ? 'stat stat-alert' : 'stat'}
+          to="/referrals"
+          search={{ box: 'inbox', overdue: true }}
+        >
+          <span className="stat-value">{format.number(overdueReceived)}</span>
+          <span className="stat-label">{t('caseload.overdueReceived')}</span>
+        </Link>
         <Link className="stat" to="/referrals" search={{ box: 'inbox' }}>
           <span className="stat-value">{format.number(sum(counts.data?.received, true))}</span>
           <span className="stat-label">{t('caseload.openReceived')}</span>
@@ -77,47 +78,74 @@ export function Caseload() {
           <span className="stat-value">{format.number(sum(counts.data?.sent, true))}</span>
           <span className="stat-label">{t('caseload.openSent')}</span>
         </Link>
+        <Link
+          className={overdueSent > 0 ? 'stat stat-alert' : 'stat'}
+          to="/referrals"
+          search={{ box: 'outbox', overdue: true }}
+        >
+          <span className="stat-value">{format.number(overdueSent)}</span>
+          <span className="stat-label">{t('caseload.overdueSent')}</span>
+        </Link>
       </div>
       <section className="card" aria-labelledby="clients-heading">
         <h2 id="clients-heading">{t('caseload.clients')}</h2>
-        <p className="hint">{t('caseload.scopeNote')}</p>
-        <TextField label={t('caseload.filter')} type="search" value={filter} onChange={setFilter} />
-        <QueryState query={boxes}>
+        <form
+          className="search-row"
+          role="search"
+          aria-label={t('caseload.search')}
+          onSubmit={(e) => {
+            e.preventDefault();
+            setQ(typed.trim());
+          }}
+        >
+          <TextField
+            label={t('caseload.searchLabel')}
+            hint={t('caseload.searchHint')}
+            type="search"
+            value={typed}
+            onChange={setTyped}
+          />
+          <button type="submit">{t('caseload.searchSubmit')}</button>
+        </form>
+        <QueryState query={caseload}>
           {() =>
             rows.length === 0 ? (
-              <p className="muted">{t('caseload.empty')}</p>
+              <p className="muted">{q ? t('caseload.noMatch') : t('caseload.empty')}</p>
             ) : (
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('caseload.client')}</th>
-                    <th scope="col">{t('caseload.referrals')}</th>
-                    <th scope="col">{t('caseload.latest')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((row) => {
-                    const latest = [...row.referrals].sort((a, b) => b.requestedAt.localeCompare(a.requestedAt))[0]!;
-                    return (
-                      <tr key={row.id}>
+              <>
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('caseload.client')}</th>
+                      <th scope="col">{t('caseload.dateOfBirth')}</th>
+                      <th scope="col">{t('caseload.access')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((row) => (
+                      <tr key={row.clientId}>
                         <td>
-                          <Link to="/clients/$clientId" params={{ clientId: row.id }}>
-                            {row.name}
+                          <Link to="/clients/$clientId" params={{ clientId: row.clientId }}>
+                            <bdi>{`${row.givenNames} ${row.familyName}`.trim() || t('caseload.nameNotShared')}</bdi>
                           </Link>
                         </td>
-                        <td>{format.number(row.referrals.length)}</td>
-                        <td>
-                          <StatusBadge status={latest.status} /> {t(`vocab.category.${latest.category}`)} ·{' '}
-                          {format.calendarDate(latest.requestedAt)}
-                          {row.referrals.some((r) => isOverdue(r)) && (
-                            <span className="badge badge-overdue">{t('referrals.overdue')}</span>
-                          )}
-                        </td>
+                        <td>{row.dateOfBirth ? format.calendarDate(row.dateOfBirth) : '—'}</td>
+                        <td>{t(`caseload.accessBasis.${row.access}`)}</td>
                       </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+                    ))}
+                  </tbody>
+                </table>
+                {caseload.hasNextPage && (
+                  <button
+                    type="button"
+                    className="button-secondary"
+                    disabled={caseload.isFetchingNextPage}
+                    onClick={() => void caseload.fetchNextPage()}
+                  >
+                    {t('common.more')}
+                  </button>
+                )}
+              </>
             )
           }
         </QueryState>

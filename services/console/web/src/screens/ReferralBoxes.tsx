@@ -19,15 +19,8 @@ export function ReferralBoxes() {
   const navigate = useNavigate();
   const counts = useQuery(countsQuery);
   const side = search.box === 'inbox' ? counts.data?.received : counts.data?.sent;
-  const overdueCount = useQuery({
-    queryKey: ['overdue-count', search.box],
-    queryFn: async () =>
-      (
-        await unwrap(
-          referrals.GET('/v1/referrals', { params: { query: { box: search.box, overdue: 'true', limit: 200 } } }),
-        )
-      ).data.items.length,
-  });
+  const overdueOf = (box: 'inbox' | 'outbox') =>
+    (box === 'inbox' ? counts.data?.overdue.received : counts.data?.overdue.sent) ?? 0;
   const list = useInfiniteQuery({
     queryKey: ['referrals', search],
     initialPageParam: undefined as string | undefined,
@@ -73,6 +66,11 @@ export function ReferralBoxes() {
                 ),
               )}
             </span>
+            {overdueOf(box) > 0 && (
+              <span className="badge badge-overdue">
+                {t('referrals.overdueCount', { formatted: format.number(overdueOf(box)) })}
+              </span>
+            )}
           </Link>
         ))}
       </div>
@@ -91,7 +89,7 @@ export function ReferralBoxes() {
           aria-pressed={search.overdue === true}
           onClick={() => go({ overdue: true })}
         >
-          {t('referrals.overdue')} <span className="count">{format.number(overdueCount.data ?? 0)}</span>
+          {t('referrals.overdue')} <span className="count">{format.number(overdueOf(search.box))}</span>
         </button>
         {REFERRAL_STATUSES.map((status) => (
           <button

@@ -140,30 +140,101 @@ function ReferralView(props: { referral: Referral; etag: string | null }) {
   );
 }
 
+/** Every move of the referral from its own log: what it became, who (which organisation), when and why. */
 function Timeline(props: { referral: Referral }) {
   const { t } = useTranslation();
   const format = useFormat();
   const r = props.referral;
-  const changed = r.updatedAt && r.updatedAt !== r.requestedAt && r.status !== 'requested';
+  const history = useQuery({
+    queryKey: ['referral-history', r.referralId],
+    queryFn: async () =>
+      (
+        await unwrap(
+          referrals.GET('/v1/referrals/{referralId}/history', { params: { path: { referralId: r.referralId } } }),
+        )
+      ).data,
+  });
   return (
     <Section title={t('referral.timeline')} id="timeline">
-      <ol className="timeline">
-        <li>
-          <time dateTime={r.requestedAt}>{format.dateTime(r.requestedAt)}</time> {t('referral.sent')}
-        </li>
-        {changed && (
-          <li>
-            <time dateTime={r.updatedAt}>{format.dateTime(r.updatedAt)}</time> <StatusBadge status={r.status} />
-            {r.reasonCode && ` · ${t(`vocab.reason.${r.reasonCode}`, { defaultValue: r.reasonCode })}`}
-            {r.outcome && ` · ${t(`vocab.outcome.${r.outcome}`, { defaultValue: r.outcome })}`}
-          </li>
+      <QueryState query={history}>
+        {(data) => (
+          <ol className="timeline">
+            {data.items.map((item) => (
+              <li key={item.eventId}>
+                <time dateTime={item.at}>{format.dateTime(item.at)}</time>{' '}
+                {item.type === 'ReferralForwarded' ? (
+                  <span className="badge">{t('referral.forwarded')}</span>
+                ) : (
+                  <StatusBadge status={item.status} />
+                )}
+                {item.by ? (
+                  <span className="muted">
+                    {' '}
+                    {t('referral.by')} <OrganisationName id={item.by.organisationId} />
+                  </span>
+                ) : (
+                  <span className="muted"> {t('referral.byNetwork')}</span>
+                )}
+                {item.reasonCode && (
+                  <div>
+                    {t('common.reason')}: {t(`vocab.reason.${item.reasonCode}`, { defaultValue: item.reasonCode })}
+                    {item.reasonNote && (
+                      <>
+                        {' '}
+                        — <q>{item.reasonNote}</q>
+                      </>
+                    )}
+                  </div>
+                )}
+                {item.outcome && (
+                  <div>
+                    {t('referral.outcome')}: {t(`vocab.outcome.${item.outcome}`, { defaultValue: item.outcome })}
+                    {item.outcomeNote && (
+                      <>
+                        {' '}
+                        — <q>{item.outcomeNote}</q>
+                      </>
+                    )}
+                  </div>
+                )}
+                {item.toOrganisationId && (
+                  <div>
+                    {t('referral.forwardTo')}: <OrganisationName id={item.toOrganisationId} />
+                    {item.newReferralId && (
+                      <>
+                        {' · '}
+                        <Link to="/referrals/$referralId" params={{ referralId: item.newReferralId }}>
+                          {t('referral.newReferral')}
+                        </Link>
+                      </>
+                    )}
+                  </div>
+                )}
+                {item.consentOverride && (
+                  <div>
+                    <span className="badge badge-warning">{t('referrals.overridden')}</span>{' '}
+                    {t(`vocab.reason.${item.consentOverride.reasonCode}`, {
+                      defaultValue: item.consentOverride.reasonCode,
+                    })}
+                    {item.consentOverride.note && (
+                      <>
+                        {' '}
+                        — <q>{item.consentOverride.note}</q>
+                      </>
+                    )}
+                  </div>
+                )}
+              </li>
+            ))}
+            {r.status === 'requested' && (
+              <li className="muted">
+                <time dateTime={r.respondBy}>{format.dateTime(r.respondBy)}</time> {t('referral.answerDue')}
+                {isOverdue(r) && <span className="badge badge-overdue">{t('referrals.overdue')}</span>}
+              </li>
+            )}
+          </ol>
         )}
-        {r.status === 'requested' && (
-          <li className="muted">
-            <time dateTime={r.respondBy}>{format.dateTime(r.respondBy)}</time> {t('referral.answerDue')}
-          </li>
-        )}
-      </ol>
+      </QueryState>
     </Section>
   );
 }
@@ -182,6 +253,7 @@ function Steps(props: { referral: Referral; etag: string | null; side: 'receiver
     await queryClient.invalidateQueries({ queryKey: ['referral', referral.referralId] });
     await queryClient.invalidateQueries({ queryKey: ['referral-counts'] });
     await queryClient.invalidateQueries({ queryKey: ['messages', referral.referralId] });
+    await queryClient.invalidateQueries({ queryKey: ['referral-history', referral.referralId] });
   };
   const transition = useMutation({
     mutationFn: async (which: Step) => {

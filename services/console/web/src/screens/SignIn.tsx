@@ -65,7 +65,7 @@ export function SignIn() {
           const target =
             search.redirect && search.redirect.startsWith('/') && !search.redirect.startsWith('//')
               ? search.redirect
-              : '/caseload';
+              : '/';
           await navigate({ to: target });
         }}
       />

@@ -26,7 +26,9 @@ export type OpportunityCommand =
   | (Base & { type: 'PauseOpportunity'; reason?: string })
   | (Base & { type: 'ResumeOpportunity' })
   | (Base & { type: 'MarkOpportunityFilled'; placements?: number })
-  | (Base & { type: 'CloseOpportunity'; reason: string });
+  | (Base & { type: 'CloseOpportunity'; reason: string })
+  /** A placement for it was hired: one position less; the last one fills the opportunity. */
+  | (Base & { type: 'TakePosition'; applicationId: string });
 
 export type OpportunityEvent =
   | {
@@ -40,7 +42,11 @@ export type OpportunityEvent =
   | { type: 'OpportunityPaused'; data: { opportunityId: string; by: By; at: string; reason: string | null } }
   | { type: 'OpportunityResumed'; data: { opportunityId: string; by: By; at: string } }
   | { type: 'OpportunityFilled'; data: { opportunityId: string; by: By; at: string } }
-  | { type: 'OpportunityClosed'; data: { opportunityId: string; by: By; at: string; reason: string } };
+  | { type: 'OpportunityClosed'; data: { opportunityId: string; by: By; at: string; reason: string } }
+  | {
+      type: 'OpportunityPositionTaken';
+      data: { opportunityId: string; by: By; at: string; applicationId: string; hired: number; positions: number };
+    };
 
 export type OpportunityState =
   | { status: 'none' }
@@ -50,6 +56,8 @@ export type OpportunityState =
       organisationId: string;
       details: OpportunityDetails;
       publishedAt: string;
+      /** Applications hired for it. */
+      hired: string[];
     };
 
 /**
@@ -80,6 +88,24 @@ export const createOpportunityDecider = (
       ];
     }
     if (state.status === 'none') throw new AppError('NOT_FOUND', `opportunity ${command.opportunityId} does not exist`);
+    if (command.type === 'TakePosition') {
+      // Decided with the hire (either side may record it), not by the publisher alone.
+      if (state.hired.includes(command.applicationId)) return [];
+      if (state.status !== 'open' && state.status !== 'paused')
+        throw new AppError(
+          'ILLEGAL_TRANSITION',
+          state.status === 'filled'
+            ? `all ${state.details.positions} positions of the opportunity are filled`
+            : `cannot hire for an opportunity that is ${state.status}`,
+        );
+      const hired = state.hired.length + 1;
+      const base = { opportunityId: state.opportunityId, by: command.by, at: command.now };
+      const taken: OpportunityEvent = {
+        type: 'OpportunityPositionTaken',
+        data: { ...base, applicationId: command.applicationId, hired, positions: state.details.positions },
+      };
+      return hired >= state.details.positions ? [taken, { type: 'OpportunityFilled', data: base }] : [taken];
+    }
     if (command.by.organisationId !== state.organisationId)
       throw new AppError('FORBIDDEN', 'only the publishing organisation may change an opportunity');
     const base = { opportunityId: state.opportunityId, by: command.by, at: command.now };
@@ -128,6 +154,7 @@ export const createOpportunityDecider = (
           organisationId: event.data.publishedBy.organisationId,
           details: event.data.details,
           publishedAt: event.data.publishedAt,
+          hired: [],
         };
       case 'OpportunityRevised':
         return state.status === 'none' ? state : { ...state, details: event.data.details };
@@ -139,6 +166,8 @@ export const createOpportunityDecider = (
         return state.status === 'none' ? state : { ...state, status: 'filled' };
       case 'OpportunityClosed':
         return state.status === 'none' ? state : { ...state, status: 'closed' };
+      case 'OpportunityPositionTaken':
+        return state.status === 'none' ? state : { ...state, hired: [...state.hired, event.data.applicationId] };
     }
   },
 });

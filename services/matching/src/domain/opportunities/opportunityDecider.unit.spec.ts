@@ -110,6 +110,38 @@ describe('opportunity decider', () => {
       .then([filled]);
   });
 
+  it('takes a position per hire, once per placement, and the last one fills it', () => {
+    // carpenterJob has 2 positions; the employer's or the coach's organisation may record the hire.
+    const coach = { organisationId: 'org-coach', userId: 'coach-1' };
+    const take = (applicationId: string) => ({
+      type: 'TakePosition' as const,
+      opportunityId: 'opp-1',
+      now,
+      by: coach,
+      applicationId,
+    });
+    const taken = (applicationId: string, hired: number): OpportunityEvent => ({
+      type: 'OpportunityPositionTaken',
+      data: { opportunityId: 'opp-1', by: coach, at: now, applicationId, hired, positions: 2 },
+    });
+    spec
+      .given([published])
+      .when(take('app-1'))
+      .then([taken('app-1', 1)]);
+    spec
+      .given([published, taken('app-1', 1)])
+      .when(take('app-1'))
+      .then([]);
+    spec
+      .given([published, taken('app-1', 1)])
+      .when(take('app-2'))
+      .then([taken('app-2', 2), { type: 'OpportunityFilled', data: { opportunityId: 'opp-1', by: coach, at: now } }]);
+    spec
+      .given([published, taken('app-1', 1), taken('app-2', 2), filled])
+      .when(take('app-3'))
+      .thenThrows('ILLEGAL_TRANSITION', /all 2 positions/);
+  });
+
   it('keeps filled and closed final', () => {
     spec
       .given([published, filled])

@@ -44,7 +44,12 @@ export type PipelineCommand =
     })
   | (Base & { type: 'ScheduleInterview'; at: string })
   | (Base & { type: 'MakeOffer' })
-  | (Base & { type: 'RecordHired'; startDate: string })
+  | (Base & {
+      type: 'RecordHired';
+      startDate: string;
+      /** The opportunity's start date: nobody starts before the work does. */
+      facts: { opportunityStartDate: string };
+    })
   | (Base & { type: 'RecordNotHired'; reason: NotHiredReason; note?: string })
   | (Base & { type: 'WithdrawApplication'; reason: string })
   | (Base & { type: 'RecordFollowUp'; month: FollowUpMonth; stillEmployed: boolean; reasonCode?: string });
@@ -159,6 +164,19 @@ export const pipelineDecider: Decider<PipelineState, PipelineCommand, PipelineEv
           throw new AppError('VALIDATION_FAILED', 'start date is not valid', {
             errors: [{ pointer: '/body/startDate', detail: 'must be a date (YYYY-MM-DD)' }],
           });
+        if (command.startDate < command.facts.opportunityStartDate)
+          throw new AppError(
+            'BUSINESS_RULE_VIOLATED',
+            `the start date ${command.startDate} is before the opportunity starts (${command.facts.opportunityStartDate})`,
+            {
+              errors: [
+                {
+                  pointer: '/body/startDate',
+                  detail: `must be on or after the opportunity's start date ${command.facts.opportunityStartDate}`,
+                },
+              ],
+            },
+          );
         return [{ type: 'Hired', data: { ...stamp, startDate: command.startDate } }];
       case 'RecordNotHired': {
         expect('record that the client was not hired', 'applied', 'interviewing', 'offered');

@@ -79,8 +79,24 @@ describe('placement pipeline', () => {
     spec.given([proposed, interested, applied]).when(cmd('MakeOffer')).then([offered]);
     spec
       .given([proposed, interested, applied, offered])
-      .when(cmd('RecordHired', { startDate: '2026-12-01' }))
+      .when(cmd('RecordHired', { startDate: '2026-12-01', facts: { opportunityStartDate: '2026-12-01' } }))
       .then([hired]);
+  });
+
+  it('refuses a hire that starts before the opportunity does, naming the start date', () => {
+    spec
+      .given([proposed, interested, applied, offered])
+      .when(cmd('RecordHired', { startDate: '2026-11-20', facts: { opportunityStartDate: '2026-12-01' } }))
+      .thenThrows('BUSINESS_RULE_VIOLATED', /before the opportunity starts \(2026-12-01\)/);
+    expect(() =>
+      pipelineDecider.decide(
+        cmd('RecordHired', {
+          startDate: '2026-11-20',
+          facts: { opportunityStartDate: '2026-12-01' },
+        }) as PipelineCommand,
+        fold(pipelineDecider, [proposed, interested, applied, offered] as PipelineEvent[]),
+      ),
+    ).toThrow(expect.objectContaining({ errors: [expect.objectContaining({ pointer: '/body/startDate' })] }));
   });
 
   it('records not hired only with a reason', () => {

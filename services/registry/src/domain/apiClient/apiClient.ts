@@ -21,6 +21,7 @@ export const API_SCOPES = [
   'opportunities:write',
   'matching:read',
   'matching:write',
+  'webhooks:manage',
 ] as const;
 /**
  * Names granted before the scopes were split, read as today's: `registry:write` managed the own

@@ -3,7 +3,7 @@
  * reads it, so authorisation rules stay testable without any auth machinery.
  */
 export const ORGANISATION_ROLES = ['org_admin', 'referral_officer', 'job_coach', 'data_protection_officer'] as const;
-export const NETWORK_ROLES = ['network_admin', 'auditor'] as const;
+export const NETWORK_ROLES = ['network_admin', 'auditor', 'funder'] as const;
 export const PERMISSIONS = ['consent_override'] as const;
 
 export type OrganisationRole = (typeof ORGANISATION_ROLES)[number];

@@ -1,0 +1,90 @@
+import { replacePlaceholders } from '../sql/placeholders.js';
+import type { StoredEvent } from '../eventStore/types.js';
+import type { Projection } from './projection.js';
+import type { SqlExecutor } from '../sql/types.js';
+
+/** Statements sent in one round trip at most (bounds the text PostgreSQL parses at once). */
+const MAX_STATEMENTS = 1000;
+const MAX_CHARS = 4_000_000;
+
+/**
+ * A projection batch's writes, sent to PostgreSQL together: `execute` queues the statement (its
+ * parameters rendered as quoted literals, which PostgreSQL types from context exactly as it types
+ * untyped parameters) and resolves at once; a `query`, `flush` or the batch's end sends the queue as
+ * one multi-statement round trip in the same transaction. So a batch of 500 events costs a handful of
+ * round trips instead of one per write, and the checkpoint still commits with them. A failing
+ * statement fails the flush, hence the batch's transaction. `execute` reports rowCount 0: only for
+ * projections that never read it (Projection.batchWrites). On SQLite, where a statement is a
+ * function call, `tx` is used as it is.
+ */
+export interface WriteBatch extends SqlExecutor {
+  flush(): Promise<void>;
+}
+
+export function writeBatch(tx: SqlExecutor): WriteBatch {
+  if (tx.dialect !== 'postgres') return Object.assign(Object.create(tx) as SqlExecutor, { flush: async () => {} });
+  let queued: string[] = [];
+  let chars = 0;
+  const flush = async (): Promise<void> => {
+    if (queued.length === 0) return;
+    const text = queued.join(';\n');
+    queued = [];
+    chars = 0;
+    // No parameters: the simple-query protocol, which takes several statements in one message.
+    await tx.execute(text);
+  };
+  return {
+    dialect: tx.dialect,
+    async query(sql, params) {
+      await flush();
+      return tx.query(sql, params);
+    },
+    async execute(sql, params = []) {
+      const statement = inlineParameters(sql, params);
+      queued.push(statement);
+      chars += statement.length;
+      if (queued.length >= MAX_STATEMENTS || chars >= MAX_CHARS) await flush();
+      return { rowCount: 0 };
+    },
+    flush,
+  };
+}
+
+/** `$n` → the n-th parameter as a PostgreSQL literal (as node-postgres would send it, but inline). */
+export function inlineParameters(sql: string, params: readonly unknown[]): string {
+  return replacePlaceholders(sql, (n) => {
+    if (n < 1 || n > params.length) throw new Error(`statement uses $${n} but has ${params.length} parameters`);
+    return literal(params[n - 1]);
+  });
+}
+
+export function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'::bytea`;
+  if (value instanceof Date) return quote(value.toISOString());
+  if (typeof value === 'object') return quote(JSON.stringify(value));
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`cannot write ${value} to SQL`);
+  return quote(String(value));
+}
+
+/**
+ * A string literal read the same whatever standard_conforming_strings says: quotes doubled, and with
+ * a backslash, an escape-string literal (E'…') with the backslashes doubled.
+ */
+const quote = (text: string): string => {
+  if (text.includes('\u0000')) throw new Error('text with a NUL character cannot be stored in PostgreSQL');
+  const quoted = text.replaceAll("'", "''");
+  return text.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
+};
+
+/** Runs a projection's `handle` on one batch, its writes sent together when it allows it. */
+export async function handleBatch(
+  projection: Pick<Projection, 'handle' | 'batchWrites'>,
+  tx: SqlExecutor,
+  events: readonly StoredEvent[],
+): Promise<void> {
+  if (!projection.batchWrites) return projection.handle(tx, events);
+  const batch = writeBatch(tx);
+  await projection.handle(batch, events);
+  await batch.flush();
+}
