@@ -87,7 +87,8 @@ process.on('SIGTERM', () => void stopAll(0));
 // REGISTRY_PORT=0 the registry's URL is known only once it listens, so the issuer is then a fixed name.
 const registryPort = portFor('registry', 3001);
 const common = {
-  TOKEN_ISSUER: process.env.TOKEN_ISSUER ?? (registryPort === 0 ? 'urn:estia:registry' : `http://${host}:${registryPort}`),
+  TOKEN_ISSUER:
+    process.env.TOKEN_ISSUER ?? (registryPort === 0 ? 'urn:estia:registry' : `http://${host}:${registryPort}`),
   DEMO_DATA: process.env.DEMO_DATA ?? 'true',
   // Links in e-mail notifications open the console.
   ...(consoleLink ? { CONSOLE_URL: consoleLink } : {}),

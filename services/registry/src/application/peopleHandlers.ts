@@ -94,8 +94,7 @@ export const peopleHandlers = (ctx: RegistryContext, readModel: SqlExecutor) => 
      */
     async refresh(personId: string): Promise<Actor> {
       const state = await loadPerson(personId);
-      if (state.status !== 'active')
-        throw new AppError('UNAUTHENTICATED', 'sign in again');
+      if (state.status !== 'active') throw new AppError('UNAUTHENTICATED', 'sign in again');
       return {
         principalId: personId,
         ...(state.organisationId ? { organisationId: state.organisationId } : {}),
