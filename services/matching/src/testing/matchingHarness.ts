@@ -1,3 +1,4 @@
+import { scopesForRoles } from '@estia/infra/auth/scopes.js';
 import { loadOpenApi } from '@estia/contracts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,18 +22,8 @@ import { buildMatching } from '../matchingService.js';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
-/** The matching scopes a person's token carries for these roles (as the registry grants them). */
-const scopesOf = (roles: Role[]): string[] => [
-  ...new Set(
-    roles.flatMap((r) =>
-      r === 'job_coach' || r === 'org_admin'
-        ? ['matching:read', 'matching:write']
-        : r === 'auditor'
-          ? ['matching:read']
-          : [],
-    ),
-  ),
-];
+/** The scopes a person's token carries for these roles (as the registry grants them). */
+const scopesOf = (roles: Role[]): string[] => scopesForRoles(roles);
 
 export interface MatchingHarness {
   dir: string;
