@@ -158,7 +158,11 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     const operations = Object.entries(paths).flatMap(([path, item]) =>
       Object.keys(item).map((method) => ({ method: method.toUpperCase(), url: path.replace(/\{(\w+)\}/g, ':$1') })),
     );
-    expect(operations.filter((o) => !o.url.startsWith('/v1/')).map((o) => o.url)).toEqual(['/health', '/ready', '/metrics']);
+    expect(operations.filter((o) => !o.url.startsWith('/v1/')).map((o) => o.url)).toEqual([
+      '/health',
+      '/ready',
+      '/metrics',
+    ]);
     expect(operations.filter((o) => !h.app.hasRoute(o as Parameters<typeof h.app.hasRoute>[0]))).toEqual([]);
   });
 

@@ -196,7 +196,7 @@ describe.each([
     },
   );
 
-  it.skipIf(skip)('sign-in issues a token every service accepts; 5 failures lock the person out', async () => {
+  it.skipIf(skip)('sign-in issues a token every service accepts; failures never lock the person out', async () => {
     const people = peopleHandlers(ctx, db);
     const ring = await createKeyRing(new Date().toISOString());
     const settings = { issuer: 'https://registry.test', audiences: NETWORK_AUDIENCES, keyRing: () => ring };
@@ -217,7 +217,8 @@ describe.each([
       await expect(people.signIn(auditor.email, 'wrong password here')).rejects.toMatchObject({
         code: 'UNAUTHENTICATED',
       });
-    await expect(people.signIn(auditor.email, DEMO_PASSWORD)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // Failures never lock the account (the sign-in route throttles them per account and address instead).
+    expect((await people.signIn(auditor.email, DEMO_PASSWORD)).roles).toContain('auditor');
   });
 
   it.skipIf(skip)('API clients: client credentials, rotation and revocation', async () => {

@@ -128,7 +128,8 @@ const TABLE: Record<string, Row> = {
   'POST /v1/organisations': { public: true },
   'POST /v1/people/:id/accept-invitation': { public: true },
   'GET /v1/organisations/:id/exchange-status': {
-    allowed: ROLES,
+    // Funders read the network's figures only: no directory.
+    allowed: ROLES.filter((role) => role !== 'funder'),
     fixture: async () => ({
       url: `/v1/organisations/${template.organisationId}/exchange-status`,
       organisationId: template.organisationId,

@@ -154,7 +154,7 @@ describe('registry HTTP: public HSDS directory and token endpoints', () => {
 
   it("refreshes a person's valid token with their current roles, keeping the sign-in moment; never for clients or the deactivated", async () => {
     const jwks = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json();
-    const verifier = createTokenVerifier({ jwks, issuer, audience: 'estia' });
+    const verifier = createTokenVerifier({ jwks, issuer, audience: audienceOf('console') });
     const signInAs = async (roles: string) => {
       const email = seeded.credentials.find((c) => c.roles.join(',') === roles && c.organisation !== null)!;
       const answer = await app.inject({
