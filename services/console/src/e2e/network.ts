@@ -18,7 +18,7 @@ export interface RunningNetwork {
 }
 
 /**
- * The network as `pnpm start` runs it (three services and the console, embedded stores under a fresh
+ * The network as `pnpm start` runs it (four services and the console, embedded stores under a fresh
  * temporary DATA_DIR, the demo seeded), every process on a port the OS chose (read back from the
  * banner once it is complete), for the console's browser tests.
  */
@@ -34,6 +34,7 @@ export const startNetwork = async (options: { timeoutMs?: number } = {}): Promis
       REGISTRY_PORT: '0',
       REFERRALS_PORT: '0',
       MATCHING_PORT: '0',
+      INSIGHTS_PORT: '0',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

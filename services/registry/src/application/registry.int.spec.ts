@@ -153,7 +153,7 @@ describe.each([
       mayExchange: true,
       codeOfConductVersionAccepted: 1,
     });
-    expect(last.key).toBe((last.envelope.data as { organisationId: string }).organisationId);
+    expect(last.key).toBe(`registry-organisation-${(last.envelope.data as { organisationId: string }).organisationId}`);
     // Private domain events never leave the service.
     expect(stored.filter((e) => e.type === 'PersonInvited').map(registryRelayMapper)).toEqual(
       stored.filter((e) => e.type === 'PersonInvited').map(() => null),
