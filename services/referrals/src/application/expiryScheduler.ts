@@ -53,15 +53,17 @@ export function expiryProcessor(
     everyMs: options.everyMs ?? 60_000,
     tick: async () => (await expireOverdue(app, db, clock().toISOString(), options.graceMs ?? 0)).length,
     lag: async () => {
-      const now = clock();
+      // Behind means due to expire (past the response time and the grace) but not yet expired: an
+      // overdue referral inside its grace is still answerable, not lag.
+      const due = clock().getTime() - (options.graceMs ?? 0);
       const [row] = await db.query<{ n: number | string; oldest: string | null }>(
         `SELECT COUNT(*) AS n, MIN(respond_by) AS oldest FROM rf_referrals WHERE status = 'requested' AND respond_by <= $1`,
-        [now.toISOString()],
+        [new Date(due).toISOString()],
       );
       const oldest = row?.oldest ?? null;
       return {
         events: Number(row?.n ?? 0),
-        seconds: oldest === null ? 0 : Math.max(0, (now.getTime() - Date.parse(oldest)) / 1000),
+        seconds: oldest === null ? 0 : Math.max(0, (due - Date.parse(oldest)) / 1000),
       };
     },
   });
