@@ -83,7 +83,12 @@ function startChild(spec: { name: string; entry: string }, port: number, env: No
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
+// Every service accepts only tokens of this issuer (the registry's own base URL) and its own audience. With
+// REGISTRY_PORT=0 the registry's URL is known only once it listens, so the issuer is then a fixed name.
+const registryPort = portFor('registry', 3001);
 const common = {
+  TOKEN_ISSUER:
+    process.env.TOKEN_ISSUER ?? (registryPort === 0 ? 'urn:estia:registry' : `http://${host}:${registryPort}`),
   DEMO_DATA: process.env.DEMO_DATA ?? 'true',
   // Links in e-mail notifications open the console.
   ...(consoleLink ? { CONSOLE_URL: consoleLink } : {}),
@@ -95,7 +100,7 @@ const urls: { name: string; url: string }[] = [];
 let consoleUrl = '';
 try {
   // A first start shows a working network: the registry seeds a fictional demo unless told not to.
-  const registryUrl = await startChild(registrySpec!, portFor('registry', registrySpec!.port), common);
+  const registryUrl = await startChild(registrySpec!, registryPort, common);
   urls.push({ name: 'registry', url: registryUrl });
   const registryEnv = {
     ...common,

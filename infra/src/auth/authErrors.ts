@@ -21,11 +21,18 @@ export class UnauthenticatedError extends AppError {
   }
 }
 
-/** 403; for a missing scope also the RFC 6750 insufficient_scope challenge. */
+/**
+ * 403. For missing scopes it is RFC 6750's `insufficient_scope`: code INSUFFICIENT_SCOPE, the challenge
+ * naming the scopes the operation needs, and `scope` in the problem body.
+ */
 export class ForbiddenError extends AppError {
   readonly headers: Record<string, string>;
   constructor(detail: string, missingScopes: readonly string[] = []) {
-    super('FORBIDDEN', detail);
+    super(
+      missingScopes.length > 0 ? 'INSUFFICIENT_SCOPE' : 'FORBIDDEN',
+      detail,
+      missingScopes.length > 0 ? { extensions: { error: 'insufficient_scope', scope: missingScopes.join(' ') } } : {},
+    );
     this.name = 'ForbiddenError';
     this.headers =
       missingScopes.length > 0

@@ -81,7 +81,12 @@ describe('createTokenVerifier (remote JWKS)', () => {
   });
 
   it('answers 503 (our fault, retryable), not 401, when the JWKS endpoint is down', async () => {
-    const down = createTokenVerifier({ jwksUrl: 'http://127.0.0.1:9/jwks.json', timeoutMs: 500 });
+    const down = createTokenVerifier({
+      jwksUrl: 'http://127.0.0.1:9/jwks.json',
+      timeoutMs: 500,
+      issuer: 'https://registry.test',
+      audience: 'referrals',
+    });
     const error = await down.verify(await issuer.sign()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect(error).not.toBeInstanceOf(UnauthenticatedError);
@@ -89,7 +94,7 @@ describe('createTokenVerifier (remote JWKS)', () => {
   });
 
   it('accepts a local key set', async () => {
-    const local = createTokenVerifier({ jwks: issuer.jwks });
+    const local = createTokenVerifier(issuer.verifierOptions);
     expect((await local.verify(await issuer.sign({ organisationId: 'org-2' }))).organisationId).toBe('org-2');
   });
 });

@@ -19,6 +19,10 @@ export const baseConfigSchema = {
   BUS: oneOf(['embedded', 'kafka'] as const).withDefault('embedded'),
   KAFKA_BROKERS: list().requiredWhen('BUS', 'kafka'),
   JWKS_URL: url({ protocols: ['http', 'https'] }).optionalField(),
+  /** The registry's `iss`; default: the origin of JWKS_URL. */
+  TOKEN_ISSUER: str().optionalField(),
+  /** This service's own `aud`; default: estia:<service>. */
+  TOKEN_AUDIENCE: str().optionalField(),
   LOG_LEVEL: oneOf(LOG_LEVELS).withDefault('info'),
   DEMO_DATA: bool().withDefault(false),
   // The processor runtime (projections, relay, consumers, schedules, retention): see docs/operations.md.

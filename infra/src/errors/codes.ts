@@ -6,6 +6,8 @@ export const ErrorCodes = {
   VALIDATION_FAILED: { status: 400, title: 'Request is not valid' },
   UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
   FORBIDDEN: { status: 403, title: 'Not allowed' },
+  // RFC 6750 §3.1: the token is valid but lacks a scope the operation names in its OpenAPI document.
+  INSUFFICIENT_SCOPE: { status: 403, title: 'Insufficient scope' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflict' },

@@ -12,6 +12,7 @@ import type { MetricsRegistry } from './metrics.js';
 import { registerIdempotency } from './idempotency.js';
 import { createLogger } from './logger.js';
 import { registerOpenApiDocs } from './openapiDocs.js';
+import { registerOperationSecurity } from './operationSecurity.js';
 import { frameworkProblem, notFoundHandler, problemErrorHandler } from './problem.js';
 import { genRequestId, registerRequestContext } from './requestContext.js';
 import { buildValidatorFactory } from './schemaValidation.js';
@@ -50,7 +51,10 @@ export interface CreateHttpAppOptions {
   schemas?: readonly Record<string, unknown>[];
   /** Annotation keywords to tolerate in strict schemas besides the OpenAPI ones. */
   extraSchemaKeywords?: string[];
-  /** The OpenAPI document served at /openapi.json and /docs. */
+  /**
+   * The service's OpenAPI document: served at /openapi.json and /docs, and the source of every route's
+   * required scopes (its operation's `security`); with it, a route that is not an operation fails the start.
+   */
   openapi?: Record<string, unknown>;
   /** Checks for /ready, e.g. { store: () => store.ping(), bus: () => bus.ping(), db: () => db.query('SELECT 1') }. */
   readiness?: Record<string, ReadinessCheck>;
@@ -136,8 +140,11 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
     });
   }
 
-  if (options.auth !== false) registerAuthentication(app, options.auth.verifier);
-  else app.decorateRequest('principal', undefined);
+  if (options.auth !== false) {
+    registerAuthentication(app, options.auth.verifier);
+    // Scopes from the contract: each route's operation names them; routes outside the document refuse to start.
+    if (options.openapi) registerOperationSecurity(app, options.openapi);
+  } else app.decorateRequest('principal', undefined);
 
   if (options.store) await registerIdempotency(app, { store: options.store });
   else

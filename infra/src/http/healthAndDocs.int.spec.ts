@@ -12,6 +12,13 @@ const document = {
   info: { title: 'ESTIA referrals', version: '0.1.0' },
   paths: {
     '/referrals': { post: { operationId: 'createReferral', responses: { '201': { description: 'created' } } } },
+    '/private': {
+      get: {
+        operationId: 'getPrivate',
+        security: [{ oauth2: ['directory:read'] }],
+        responses: { '200': { description: 'ok' } },
+      },
+    },
   },
 };
 
@@ -25,7 +32,7 @@ beforeAll(async () => {
   app = await createHttpApp({
     service: 'kit-test',
     logger: createLogger({ service: 'kit-test', level: 'silent' }),
-    auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+    auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
     openapi: document,
     readiness: {
       db: () => db.query('SELECT 1'),

@@ -43,7 +43,7 @@ describe.each(backends)('Idempotency-Key on the $name event store', ({ up, open,
     const http = await createHttpApp({
       service: 'test',
       logger: createLogger({ service: 'test', level: 'silent' }),
-      auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+      auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
       store,
       rateLimit: false,
     });

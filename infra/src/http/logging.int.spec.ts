@@ -23,7 +23,7 @@ describe('logging', () => {
     const app = await createHttpApp({
       service: 'kit-test',
       logger: createLogger({ service: 'kit-test', level: 'trace', destination: logs.destination }),
-      auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+      auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
       rateLimit: false,
     });
     app.post('/clients', async (_request, reply) => reply.code(201).send({ id: 'c-1' }));

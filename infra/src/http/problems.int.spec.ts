@@ -34,7 +34,7 @@ beforeAll(async () => {
   app = await createHttpApp({
     service: 'test',
     logger: createLogger({ service: 'test', level: 'debug', destination: logs.destination }),
-    auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+    auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
     schemas: [addressSchema],
     bodyLimit: 2048,
     rateLimit: { max: 1000, timeWindow: 60_000 },
@@ -241,7 +241,10 @@ describe('problem+json responses', () => {
       'Requires one of the roles: network_admin',
     );
     const scoped = await app.inject({ url: '/scoped', headers: auth() });
-    expectProblem(scoped, 403, 'FORBIDDEN');
+    expect(expectProblem(scoped, 403, 'INSUFFICIENT_SCOPE')).toMatchObject({
+      error: 'insufficient_scope',
+      scope: 'directory:write',
+    });
     expect(scoped.headers['www-authenticate']).toBe(
       'Bearer realm="estia", error="insufficient_scope", scope="directory:write"',
     );

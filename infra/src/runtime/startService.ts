@@ -7,7 +7,7 @@ import { loadConfigOrExit } from '../config/loadConfig.js';
 import { createHttpApp } from '../http/createHttpApp.js';
 import { createLogger } from '../http/logger.js';
 import { runService, type Closer, type RunningService } from '../http/runService.js';
-import { createTokenVerifier, type TokenVerifier } from '../auth/tokenVerifier.js';
+import { verifierFromConfig, type TokenVerifier } from '../auth/tokenVerifier.js';
 import type { Projector } from '../projections/projector.js';
 import type { Projection } from '../projections/projection.js';
 import type { RelayMapper } from '../processors/relay.js';
@@ -132,7 +132,9 @@ export async function startService<S extends ConfigSchema>(
   processors.add(retention());
   const projector = projections.projector;
 
-  const verifier = parts.verifier ?? (config.JWKS_URL ? createTokenVerifier({ jwksUrl: config.JWKS_URL }) : undefined);
+  const verifier =
+    parts.verifier ??
+    (config.JWKS_URL ? verifierFromConfig(definition.service, { ...config, JWKS_URL: config.JWKS_URL }) : undefined);
   if (!verifier) {
     console.error('config error: JWKS_URL is required (the registry publishes it at /.well-known/jwks.json)');
     process.exit(2);

@@ -5,6 +5,7 @@
  *   STORE=sqlite EVENTS_PATH=… | STORE=postgres PG_URL=… PG_SCHEMA=…;  JWKS=<json>
  */
 import { createTokenVerifier } from '../auth/tokenVerifier.js';
+import { TEST_TOKEN_ISSUER } from '../auth/testIssuer.js';
 import { createPostgresEventStore } from '../eventStore/postgres/postgresEventStore.js';
 import { createSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
 import type { EventStore } from '../eventStore/types.js';
@@ -22,7 +23,9 @@ const store = env.CRASH_ON ? crashAfterCommit(real, Number(env.CRASH_ON)) : real
 const app = await createHttpApp({
   service: 'tickets',
   logger: createLogger({ service: 'tickets', level: 'silent' }),
-  auth: { verifier: createTokenVerifier({ jwks: JSON.parse(env.JWKS!) }) },
+  auth: {
+    verifier: createTokenVerifier({ jwks: JSON.parse(env.JWKS!), issuer: TEST_TOKEN_ISSUER, audience: 'estia:test' }),
+  },
   store,
   rateLimit: false,
 });

@@ -3,7 +3,7 @@
  * person's token). Port 3000 by default; `pnpm start` runs it beside the three services.
  */
 import { join, resolve } from 'node:path';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
+import { verifierFromConfig } from '@estia/infra/auth/tokenVerifier.js';
 import { loadConfigOrExit } from '@estia/infra/config/loadConfig.js';
 import { createLogger } from '@estia/infra/http/logger.js';
 import { runService } from '@estia/infra/http/runService.js';
@@ -25,8 +25,9 @@ const idleMs = config.CONSOLE_IDLE_MINUTES * 60_000;
 const sessions = await openSessionStore({ path: resolve(config.DATA_DIR, 'console', 'sessions.sqlite'), idleMs });
 const app = await buildConsoleApp({
   sessions,
-  verifier: createTokenVerifier({
-    jwksUrl: config.JWKS_URL ?? new URL('/.well-known/jwks.json', config.REGISTRY_URL).toString(),
+  verifier: verifierFromConfig('console', {
+    ...config,
+    JWKS_URL: config.JWKS_URL ?? new URL('/.well-known/jwks.json', config.REGISTRY_URL).toString(),
   }),
   upstream: { registry: config.REGISTRY_URL, referrals: config.REFERRALS_URL, matching: config.MATCHING_URL },
   idleMs,

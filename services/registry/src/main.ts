@@ -5,9 +5,9 @@
  * bootstraps the network (code of conduct v1, and the demo network when DEMO_DATA=true).
  */
 import { join } from 'node:path';
-import { int, str } from '@estia/infra/config/configSchema.js';
+import { int, list, str } from '@estia/infra/config/configSchema.js';
 import { writePrivateFile } from '@estia/infra/sql/privateFiles.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
+import { audienceOf, createTokenVerifier, NETWORK_AUDIENCES } from '@estia/infra/auth/tokenVerifier.js';
 import { startService } from '@estia/infra/runtime/startService.js';
 import { searchServices } from './projections/directoryQueries.js';
 import { registryRelayMapper } from './application/relayMapper.js';
@@ -39,8 +39,8 @@ await startService({
   config: {
     PG_SCHEMA: str().withDefault('registry'),
     PUBLIC_BASE_URL: str().optionalField(),
-    TOKEN_ISSUER: str().optionalField(),
-    TOKEN_AUDIENCE: str().withDefault('estia'),
+    /** The audiences the registry issues tokens for (each service accepts only its own). */
+    TOKEN_AUDIENCES: list().withDefault(NETWORK_AUDIENCES),
     SIGNING_KEY_MAX_AGE_DAYS: int({ min: 1, max: 365 }).withDefault(30),
     ...webhookConfig,
     ...notificationConfig,
@@ -112,12 +112,16 @@ await startService({
       processors: [...fanOut.definitions, webhooks.processor, notifications.processor],
       // The log is the outbox: public events go to the bus from the relay's checkpoint, never from a request.
       publicEvents: registryRelayMapper,
-      verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer, audience: config.TOKEN_AUDIENCE }),
+      verifier: createTokenVerifier({
+        jwks: publicJwks(ring) as never,
+        issuer,
+        audience: config.TOKEN_AUDIENCE ?? audienceOf('registry'),
+      }),
       routes: async (app, projector) => {
         await app.register(registryRoutes, {
           db,
           publicBaseUrl: baseUrl,
-          tokens: { issuer, audience: config.TOKEN_AUDIENCE, keyRing: () => ring },
+          tokens: { issuer, audiences: config.TOKEN_AUDIENCES, keyRing: () => ring },
           organisations: organisationHandlers(ctx),
           services: serviceHandlers(ctx),
           people,

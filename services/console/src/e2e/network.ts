@@ -18,7 +18,7 @@ export interface RunningNetwork {
 }
 
 /**
- * The network as `pnpm start` runs it (three services and the console, embedded stores under a fresh
+ * The network as `pnpm start` runs it (four services and the console, embedded stores under a fresh
  * temporary DATA_DIR, the demo seeded), every process on a port the OS chose (read back from the
  * banner once it is complete), for the console's browser tests.
  */

@@ -15,6 +15,10 @@ export const consoleConfigSchema = {
   MATCHING_URL: url({ protocols: ['http', 'https'] }).withDefault('http://127.0.0.1:3003'),
   /** Defaults to the registry's /.well-known/jwks.json. */
   JWKS_URL: url({ protocols: ['http', 'https'] }).optionalField(),
+  /** The registry's `iss`; default: the origin of JWKS_URL. */
+  TOKEN_ISSUER: str().optionalField(),
+  /** The console's own `aud` in people's tokens; default: estia:console. */
+  TOKEN_AUDIENCE: str().optionalField(),
   /** Minutes without a request after which a session ends (the token's own expiry ends it sooner). */
   CONSOLE_IDLE_MINUTES: int({ min: 1, max: 480 }).withDefault(15),
   /**

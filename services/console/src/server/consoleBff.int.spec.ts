@@ -81,7 +81,7 @@ beforeAll(async () => {
   sessions = await openSessionStore({ path: join(dir, 'console', 'sessions.sqlite'), idleMs: 15 * 60_000 });
   app = await buildConsoleApp({
     sessions,
-    verifier: createTokenVerifier({ jwks: issuer.jwks }),
+    verifier: createTokenVerifier(issuer.verifierOptions),
     upstream: { registry: upstreamUrl, referrals: upstreamUrl, matching: upstreamUrl },
     idleMs: 15 * 60_000,
     publicOrigin: ORIGIN,
@@ -126,7 +126,7 @@ describe('the console back end', () => {
   it('marks the cookie Secure when the console is served over TLS', async () => {
     const tls = await buildConsoleApp({
       sessions,
-      verifier: createTokenVerifier({ jwks: issuer.jwks }),
+      verifier: createTokenVerifier(issuer.verifierOptions),
       upstream: { registry: upstreamUrl, referrals: upstreamUrl, matching: upstreamUrl },
       idleMs: 60_000,
       publicOrigin: 'https://console.test',

@@ -38,7 +38,7 @@ async function startInsights(name: string) {
   }
   const app = await createHttpApp({
     service: 'insights',
-    auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+    auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
     logger: createLogger({ service: 'insights', level: 'silent' }),
     openapi: loadOpenApi('insights') as Record<string, unknown>,
     rateLimit: false,

@@ -1,3 +1,5 @@
+import { scopesForRoles } from '@estia/infra/auth/scopes.js';
+import { loadOpenApi } from '@estia/contracts';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,7 +7,7 @@ import { join } from 'node:path';
 import type { EventDataByType, EventEnvelope, EventType } from '@estia/contracts';
 import type { Role } from '@estia/infra/auth/principal.js';
 import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
+import { audienceOf, createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
 import type { EventStore, StoredEvent } from '@estia/infra/eventStore/types.js';
 import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
@@ -20,18 +22,8 @@ import { buildMatching } from '../matchingService.js';
 
 const quiet = { info: () => undefined, warn: () => undefined };
 
-/** The matching scopes a person's token carries for these roles (as the registry grants them). */
-const scopesOf = (roles: Role[]): string[] => [
-  ...new Set(
-    roles.flatMap((r) =>
-      r === 'job_coach' || r === 'org_admin'
-        ? ['matching:read', 'matching:write']
-        : r === 'auditor'
-          ? ['matching:read']
-          : [],
-    ),
-  ),
-];
+/** The scopes a person's token carries for these roles (as the registry grants them). */
+const scopesOf = (roles: Role[]): string[] => scopesForRoles(roles);
 
 export interface MatchingHarness {
   dir: string;
@@ -61,7 +53,7 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'estia-matching-'));
   const store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
   const db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
-  const issuer = await createTestIssuer();
+  const issuer = await createTestIssuer({ audience: audienceOf('matching') });
   const esco = sharedEsco();
   let now: Date | null = null;
   const clock = () => now ?? new Date();
@@ -80,9 +72,10 @@ export async function startMatchingHarness(): Promise<MatchingHarness> {
   };
   const app = await createHttpApp({
     service: 'matching',
-    auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+    auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
     store,
     logger: createLogger({ service: 'matching', level: 'silent' }),
+    openapi: loadOpenApi('matching') as unknown as Record<string, unknown>,
     rateLimit: false,
   });
   await built.parts.routes(app, current);

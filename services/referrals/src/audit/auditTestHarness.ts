@@ -4,13 +4,14 @@
  * routes (referrals + audit + reminders), a captured logger and, on demand, the relay into an
  * embedded bus file. The CLI can then be pointed at the same DATA_DIR.
  */
+import { loadOpenApi } from '@estia/contracts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
 import type { Role } from '@estia/infra/auth/principal.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
+import { audienceOf, createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { createBus } from '@estia/infra/bus/createBus.js';
 import type { Bus } from '@estia/infra/bus/types.js';
 import { parseKeyEncryptionKey } from '@estia/infra/crypto/keyEncryptionKey.js';
@@ -88,7 +89,7 @@ export async function startAuditHarness(options: { relay?: boolean; registerRemi
     membershipChanged(orgB),
     servicePublished({ serviceId: housingAtB, organisationId: orgB, category: 'housing', responseTimeHours: 72 }),
   ]);
-  const issuer: TestIssuer = await createTestIssuer();
+  const issuer: TestIssuer = await createTestIssuer({ audience: audienceOf('referrals') });
   const logLines: string[] = [];
   const logger = createLogger({
     service: 'referrals-audit-test',
@@ -98,8 +99,9 @@ export async function startAuditHarness(options: { relay?: boolean; registerRemi
   const http = await createHttpApp({
     service: 'referrals-audit-test',
     logger,
-    auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+    auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
     store,
+    openapi: loadOpenApi('referrals') as unknown as Record<string, unknown>,
     rateLimit: false,
   });
   const app = createReferralsApplication({ store, db, keyStore, blindIndex });

@@ -4,6 +4,7 @@
  * projection, registry facts, a test token issuer and the fastify app with the referrals routes.
  * The registry facts stay in each spec so the organisations a test relies on are visible there.
  */
+import { loadOpenApi } from '@estia/contracts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import type { EventEnvelope } from '@estia/contracts';
 import type { Role } from '@estia/infra/auth/principal.js';
 import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
+import { audienceOf, createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { parseKeyEncryptionKey } from '@estia/infra/crypto/keyEncryptionKey.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
@@ -91,7 +92,7 @@ export async function startReferralsHarness(options: ReferralsHarnessOptions = {
     const blindIndex = createBlindIndex(randomBytes(32));
     projector = await startProjector({ store, db, projections: [referralsReadModelProjection(keyStore, blindIndex)] });
     if (options.facts?.length) await applyRegistryFacts(db, options.facts);
-    const issuer = await createTestIssuer();
+    const issuer = await createTestIssuer({ audience: audienceOf('referrals') });
     const logLines: string[] = [];
     const logger =
       options.logLevel === undefined && !options.captureLogs
@@ -104,8 +105,9 @@ export async function startReferralsHarness(options: ReferralsHarnessOptions = {
     http = await createHttpApp({
       service: 'referrals-test',
       ...(logger ? { logger } : {}),
-      auth: { verifier: createTokenVerifier({ jwks: issuer.jwks }) },
+      auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
       store,
+      openapi: loadOpenApi('referrals') as unknown as Record<string, unknown>,
       rateLimit: false,
     });
     options.beforeRoutes?.(http);

@@ -4,10 +4,12 @@
  * come from FACTS (JSON envelopes, applied idempotently). With CRASH_ON=n the process SIGKILLs itself
  * right after the n-th append commits, before answering.   DATA_DIR, KEK (base64), JWKS, FACTS
  */
+import { loadOpenApi } from '@estia/contracts';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventEnvelope } from '@estia/contracts';
 import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
+import { TEST_TOKEN_ISSUER } from '@estia/infra/auth/testIssuer.js';
 import { parseKeyEncryptionKey } from '@estia/infra/crypto/keyEncryptionKey.js';
 import { createSqlKeyStore } from '@estia/infra/crypto/sqlKeyStore.js';
 import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEventStore.js';
@@ -40,8 +42,11 @@ await applyRegistryFacts(db, JSON.parse(env.FACTS!) as EventEnvelope[]);
 const http = await createHttpApp({
   service: 'referrals',
   logger: createLogger({ service: 'referrals', level: 'silent' }),
-  auth: { verifier: createTokenVerifier({ jwks: JSON.parse(env.JWKS!) }) },
+  auth: {
+    verifier: createTokenVerifier({ jwks: JSON.parse(env.JWKS!), issuer: TEST_TOKEN_ISSUER, audience: 'estia:test' }),
+  },
   store,
+  openapi: loadOpenApi('referrals') as unknown as Record<string, unknown>,
   rateLimit: false,
 });
 const app = createReferralsApplication({ store, db, keyStore, blindIndex });

@@ -2,15 +2,9 @@ import { fold } from '@estia/infra/decider/types.js';
 import { handleCommand } from '@estia/infra/commandHandling/handleCommand.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
-import {
-  isLockedOut,
-  personDecider,
-  personStreamId,
-  type PersonCommand,
-  type PersonEvent,
-} from '../domain/person/person.js';
+import { personDecider, personStreamId, type PersonCommand, type PersonEvent } from '../domain/person/person.js';
 import type { Actor, Permission, Role } from '../domain/shared/actor.js';
-import { hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from '../auth/password.js';
+import { dummyPasswordHash, hashPassword, passwordProblem, verifyPassword } from '../auth/password.js';
 import { hashInvitationToken, newInvitationToken } from '../auth/secrets.js';
 import { findPersonIdByEmail } from '../projections/peopleProjection.js';
 import { metadataFor, type RegistryContext } from './context.js';
@@ -26,7 +20,6 @@ export interface InvitationInput {
   permissions?: readonly Permission[];
 }
 
-/** Lock-out lives on the person stream (see person.ts): it survives restarts and holds across replicas. */
 export const peopleHandlers = (ctx: RegistryContext, readModel: SqlExecutor) => {
   const run = (
     personId: string,
@@ -97,12 +90,11 @@ export const peopleHandlers = (ctx: RegistryContext, readModel: SqlExecutor) => 
 
     /**
      * Who a still-valid token's person is now (for a refreshed token): their current roles and
-     * organisation; a deactivated or locked-out person gets no new token.
+     * organisation; a deactivated person gets no new token.
      */
     async refresh(personId: string): Promise<Actor> {
       const state = await loadPerson(personId);
-      if (state.status !== 'active' || isLockedOut(state, ctx.now()))
-        throw new AppError('UNAUTHENTICATED', 'sign in again');
+      if (state.status !== 'active') throw new AppError('UNAUTHENTICATED', 'sign in again');
       return {
         principalId: personId,
         ...(state.organisationId ? { organisationId: state.organisationId } : {}),
@@ -117,33 +109,12 @@ export const peopleHandlers = (ctx: RegistryContext, readModel: SqlExecutor) => 
      */
     async signIn(email: string, password: string): Promise<Actor> {
       const personId = await findPersonIdByEmail(readModel, email ?? '');
-      if (!personId) {
-        await verifyAgainstDummy(password ?? '');
+      const state = personId ? await loadPerson(personId) : undefined;
+      const hash = state?.status === 'active' ? state.passwordHash : null;
+      // One scrypt check on every path (the dummy hash for unknown or inactive accounts): same work, same answer.
+      const matched = await verifyPassword(password ?? '', hash ?? (await dummyPasswordHash()));
+      if (!personId || !state || hash === null || !matched)
         throw new AppError('UNAUTHENTICATED', 'e-mail or password is not correct');
-      }
-      const state = await loadPerson(personId);
-      if (isLockedOut(state, ctx.now()))
-        throw new AppError('FORBIDDEN', 'too many failed sign-ins; try again later', {
-          extensions: { lockedUntil: state.lockedUntil },
-        });
-      const matched =
-        state.status === 'active' &&
-        state.passwordHash !== null &&
-        (await verifyPassword(password ?? '', state.passwordHash));
-      if (state.status !== 'active') {
-        await verifyAgainstDummy(password ?? '');
-        throw new AppError('UNAUTHENTICATED', 'e-mail or password is not correct');
-      }
-      // Retries absorb a concurrent sign-in on the same stream; the count then includes both attempts.
-      await handleCommand({
-        store: ctx.store,
-        streamId: personStreamId(personId),
-        decider: personDecider,
-        command: { type: 'RecordSignIn', personId, now: ctx.now(), passwordMatched: matched },
-        metadata: metadataFor({ principalId: personId, roles: [] }),
-        retriesOnConflict: 3,
-      });
-      if (!matched) throw new AppError('UNAUTHENTICATED', 'e-mail or password is not correct');
       return {
         principalId: personId,
         ...(state.organisationId ? { organisationId: state.organisationId } : {}),

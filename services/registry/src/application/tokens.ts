@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { audienceOf } from '@estia/infra/auth/tokenVerifier.js';
 import type { ApiScope } from '../domain/apiClient/apiClient.js';
 import type { Actor } from '../domain/shared/actor.js';
-import { scopesForRoles } from '../auth/scopes.js';
+import { scopesForRoles } from '@estia/infra/auth/scopes.js';
 import type { KeyRing } from '../auth/signingKeys.js';
 import { issueToken } from '../auth/token.js';
 
 export interface TokenSettings {
   issuer: string;
-  audience: string | string[];
+  /** Every audience a person's token is for; partner systems' tokens leave out the console's. */
+  audiences: readonly string[];
   keyRing: () => KeyRing;
 }
 
@@ -25,7 +27,7 @@ export const tokenForPerson = (settings: TokenSettings, actor: Actor, authTime?:
     },
     {
       issuer: settings.issuer,
-      audience: settings.audience,
+      audience: [...settings.audiences],
       now: Math.floor(Date.now() / 1000),
       jti: randomUUID(),
       ...(authTime === undefined ? {} : { authTime }),
@@ -48,5 +50,10 @@ export const tokenForClient = (
       permissions: [],
       scopes: client.scopes,
     },
-    { issuer: settings.issuer, audience: settings.audience, now: Math.floor(Date.now() / 1000), jti: randomUUID() },
+    {
+      issuer: settings.issuer,
+      audience: settings.audiences.filter((audience) => audience !== audienceOf('console')),
+      now: Math.floor(Date.now() / 1000),
+      jti: randomUUID(),
+    },
   );

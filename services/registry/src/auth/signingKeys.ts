@@ -1,3 +1,4 @@
+import { TOKEN_ALGORITHM } from '@estia/infra/auth/tokenVerifier.js';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 
 /**
@@ -5,7 +6,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type Cry
  * tokens signed just before a rotation still verify until they expire (tokens live 10 minutes; rotate
  * no more often than that). `kid` is the RFC 7638 thumbprint: stable, derived, never guessed.
  */
-export const ALG = 'ES256';
+export const ALG = TOKEN_ALGORITHM;
 
 export interface SigningKey {
   kid: string;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createKeyRing, parseKeyRing, publicJwks, rotateKeyRing, serialiseKeyRing } from './signingKeys.js';
-import { scopesForRoles } from './scopes.js';
+import { scopesForRoles } from '@estia/infra/auth/scopes.js';
 import { issueToken, verifyToken, type Principal } from './token.js';
 import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { hashClientSecret, newClientSecret, verifyClientSecret } from './secrets.js';

@@ -1,15 +1,21 @@
 import { parse as parseForm } from 'node:querystring';
 import type { FastifyPluginAsync } from 'fastify';
+import { audienceOf } from '@estia/infra/auth/tokenVerifier.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { apiClientHandlers } from '../application/apiClientHandlers.js';
 import type { peopleHandlers } from '../application/peopleHandlers.js';
 import { tokenForClient, tokenForPerson, type TokenSettings } from '../application/tokens.js';
 import { publicJwks } from '../auth/signingKeys.js';
+import { createSignInThrottle, type SignInThrottle } from '../auth/signInThrottle.js';
 import { verifyToken } from '../auth/token.js';
 import { contractSchema } from './contractSchemas.js';
 
 export interface AuthRoutesOptions {
   tokens: TokenSettings;
+  /** Sign-in throttling per (account, address); default: a fresh in-memory one. */
+  throttle?: SignInThrottle;
+  /** Milliseconds now (tests move it); default Date.now. */
+  nowMs?: () => number;
   people: ReturnType<typeof peopleHandlers>;
   clients: ReturnType<typeof apiClientHandlers>;
 }
@@ -30,7 +36,10 @@ const tokenResponse = (token: { accessToken: string; expiresIn: number }) => ({
  * The registry as authorisation server: the JWKS every service verifies against, OAuth2 client
  * credentials for partner systems (RFC 6749 §4.4, form or JSON body) and password sign-in for people.
  */
-export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { tokens, people, clients }) => {
+export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, options) => {
+  const { tokens, people, clients } = options;
+  const throttle = options.throttle ?? createSignInThrottle();
+  const nowMs = options.nowMs ?? Date.now;
   // RFC 6749 mandates form encoding for the token endpoint; scoped to this plugin only.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
     done(null, parseForm(body as string)),
@@ -59,10 +68,15 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { t
       });
     if (!clientId || !secret) throw new AppError('UNAUTHENTICATED', 'invalid_client');
     const client = await clients.authenticate(clientId, secret);
-    const requested = typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : undefined;
-    // A client may ask for less than it was granted, never more.
+    const requested = typeof body.scope === 'string' ? [...new Set(body.scope.split(' ').filter(Boolean))] : undefined;
+    // A client may ask for less than it was granted, never more (RFC 6749 §5.2 invalid_scope).
+    const beyond = (requested ?? []).filter((s) => !(client.scopes as readonly string[]).includes(s));
+    if (beyond.length > 0)
+      throw new AppError('VALIDATION_FAILED', `invalid_scope: not granted to this client: ${beyond.join(' ')}`, {
+        errors: [{ pointer: '/body/scope', detail: `names scopes not granted to this client: ${beyond.join(' ')}` }],
+        extensions: { error: 'invalid_scope' },
+      });
     const scopes = requested ? client.scopes.filter((s) => requested.includes(s)) : client.scopes;
-    if (requested && scopes.length !== requested.length) throw new AppError('FORBIDDEN', 'invalid_scope');
     return tokenResponse(await tokenForClient(tokens, clientId, { ...client, scopes }));
   });
 
@@ -74,7 +88,24 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { t
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      const actor = await people.signIn(request.body.email, request.body.password);
+      const { email, password } = request.body;
+      // No lock-out: a pair that keeps failing waits, growing; the same answer whether the account exists.
+      const wait = throttle.waitMs(email, request.ip, nowMs());
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        throw Object.assign(
+          new AppError('RATE_LIMITED', `Too many failed sign-ins from this address: retry in ${seconds} s`),
+          { headers: { 'retry-after': String(seconds) } },
+        );
+      }
+      let actor;
+      try {
+        actor = await people.signIn(email, password);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'UNAUTHENTICATED') throttle.failed(email, request.ip, nowMs());
+        throw error;
+      }
+      throttle.succeeded(email, request.ip);
       return tokenResponse(await tokenForPerson(tokens, actor));
     },
   );
@@ -92,7 +123,8 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, { t
       reply.header('cache-control', 'no-store');
       const claims = await verifyToken(publicJwks(tokens.keyRing()) as never, request.body.access_token, {
         issuer: tokens.issuer,
-        audience: Array.isArray(tokens.audience) ? tokens.audience[0]! : tokens.audience,
+        // Only the console's back end refreshes: the token must have been issued for it.
+        audience: audienceOf('console'),
       }).catch(() => null);
       const now = Math.floor(Date.now() / 1000);
       const authTime = claims?.auth_time ?? claims?.iat;

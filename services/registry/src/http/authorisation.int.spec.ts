@@ -1,3 +1,4 @@
+import { NETWORK_AUDIENCES } from '@estia/infra/auth/tokenVerifier.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { organisationHandlers } from '../application/organisationHandlers.js';
@@ -127,7 +128,8 @@ const TABLE: Record<string, Row> = {
   'POST /v1/organisations': { public: true },
   'POST /v1/people/:id/accept-invitation': { public: true },
   'GET /v1/organisations/:id/exchange-status': {
-    allowed: ROLES,
+    // Funders read the network's figures only: no directory.
+    allowed: ROLES.filter((role) => role !== 'funder'),
     fixture: async () => ({
       url: `/v1/organisations/${template.organisationId}/exchange-status`,
       organisationId: template.organisationId,
@@ -346,7 +348,7 @@ describe('registry authorisation: every route × role', () => {
   const tokenFor = async (role: Role, organisationId: string) =>
     (
       await tokenForPerson(
-        { issuer: TEST_ISSUER, audience: 'estia', keyRing: () => t.ring },
+        { issuer: TEST_ISSUER, audiences: NETWORK_AUDIENCES, keyRing: () => t.ring },
         {
           principalId: `person-${role}`,
           organisationId: NETWORK_ROLES.includes(role) ? NETWORK_ORGANISATION_ID : organisationId,

@@ -1,3 +1,4 @@
+import { NETWORK_AUDIENCES } from '@estia/infra/auth/tokenVerifier.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { organisationHandlers } from '../application/organisationHandlers.js';
@@ -21,7 +22,7 @@ describe('registry HTTP: bad input is a problem+json and writes nothing', () => 
   const token = async (role: Role, organisationId = org.organisationId) =>
     (
       await tokenForPerson(
-        { issuer: TEST_ISSUER, audience: 'estia', keyRing: () => t.ring },
+        { issuer: TEST_ISSUER, audiences: NETWORK_AUDIENCES, keyRing: () => t.ring },
         {
           principalId: `p-${role}`,
           organisationId: role === 'network_admin' ? NETWORK_ORGANISATION_ID : organisationId,

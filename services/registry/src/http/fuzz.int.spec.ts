@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { NETWORK_AUDIENCES } from '@estia/infra/auth/tokenVerifier.js';
 import { eventLogHead } from '@estia/infra/testing/eventLogHead.js';
 import { formatFuzzReport, fuzzSeed, fuzzService, type FuzzPrincipal } from '@estia/infra/testing/openapiFuzz.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +51,7 @@ describe('registry: seeded fuzz of every operation', () => {
         token: async (p) =>
           (
             await tokenForPerson(
-              { issuer: TEST_ISSUER, audience: 'estia', keyRing: () => t.ring },
+              { issuer: TEST_ISSUER, audiences: NETWORK_AUDIENCES, keyRing: () => t.ring },
               { principalId: `p-${p.roles.join('-')}`, organisationId: p.organisationId, roles: p.roles as Role[] },
             )
           ).accessToken,

@@ -1,3 +1,4 @@
+import { audienceOf } from '@estia/infra/auth/tokenVerifier.js';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { validateHsds, type HsdsKind } from '@estia/contracts';
@@ -112,7 +113,7 @@ describe('registry HTTP: public HSDS directory and token endpoints', () => {
     const jwks = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json();
     expect(jwks.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: ring.current.kid });
     expect(jwks.keys[0]).not.toHaveProperty('d');
-    const verifier = createTokenVerifier({ jwks, issuer, audience: 'estia' });
+    const verifier = createTokenVerifier({ jwks, issuer, audience: audienceOf('registry') });
 
     const form = `grant_type=client_credentials&client_id=${seeded.apiClient.clientId}&client_secret=${encodeURIComponent(DEMO_CLIENT_SECRET)}`;
     const token = await app.inject({
@@ -153,7 +154,7 @@ describe('registry HTTP: public HSDS directory and token endpoints', () => {
 
   it("refreshes a person's valid token with their current roles, keeping the sign-in moment; never for clients or the deactivated", async () => {
     const jwks = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json();
-    const verifier = createTokenVerifier({ jwks, issuer, audience: 'estia' });
+    const verifier = createTokenVerifier({ jwks, issuer, audience: audienceOf('console') });
     const signInAs = async (roles: string) => {
       const email = seeded.credentials.find((c) => c.roles.join(',') === roles && c.organisation !== null)!;
       const answer = await app.inject({

@@ -13,6 +13,8 @@ export interface RegistryRoutesOptions extends ManagementRoutesOptions {
   tokens: TokenSettings;
   people: AuthRoutesOptions['people'];
   clients: AuthRoutesOptions['clients'];
+  /** Sign-in throttling and its clock (tests); defaults as in authRoutes. */
+  signIn?: Pick<AuthRoutesOptions, 'throttle' | 'nowMs'>;
   webhooks: Omit<WebhookRoutesOptions, 'db'>;
 }
 
@@ -21,9 +23,9 @@ export interface RegistryRoutesOptions extends ManagementRoutesOptions {
  * the public HSDS directory under /hsds, the token issuer at the root, management under /v1.
  */
 export const registryRoutes: FastifyPluginAsync<RegistryRoutesOptions> = async (app, options) => {
-  const { db, publicBaseUrl, tokens, webhooks, ...handlers } = options;
+  const { db, publicBaseUrl, tokens, signIn, webhooks, ...handlers } = options;
   await app.register(hsdsRoutes, { prefix: '/hsds', db, publicBaseUrl });
-  await app.register(authRoutes, { tokens, people: handlers.people, clients: handlers.clients });
+  await app.register(authRoutes, { tokens, people: handlers.people, clients: handlers.clients, ...signIn });
   await app.register(managementRoutes, { prefix: '/v1', ...handlers });
   await app.register(webhookRoutes, { prefix: '/v1', db, ...webhooks });
   await app.register(preferencesRoutes, { prefix: '/v1', db, clock: webhooks.clock });

@@ -1,3 +1,5 @@
+import { audienceOf, NETWORK_AUDIENCES } from '@estia/infra/auth/tokenVerifier.js';
+import { loadOpenApi } from '@estia/contracts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +19,7 @@ import { serviceHandlers } from '../application/serviceHandlers.js';
 import { createKeyRing, publicJwks, type KeyRing } from '../auth/signingKeys.js';
 import { seedDemo } from '../demo/seedDemo.js';
 import { catchUpRegistryReadModels } from '../projections/registryProjections.js';
-import { registryRoutes } from './registryRoutes.js';
+import { registryRoutes, type RegistryRoutesOptions } from './registryRoutes.js';
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '@estia/infra/clock/clock.js';
 import { createSecretBox } from '../webhooks/secretBox.js';
@@ -44,7 +46,9 @@ export interface RegistryTestApp {
  * The registry's real routes over a real SQLite store seeded with the demo network, the way main.ts
  * mounts them (without the process around it). Read models are caught up explicitly by the tests.
  */
-export async function startRegistryTestApp(): Promise<RegistryTestApp> {
+export async function startRegistryTestApp(
+  options: Pick<RegistryRoutesOptions, 'signIn'> = {},
+): Promise<RegistryTestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'estia-registry-http-'));
   const store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
   const db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
@@ -58,9 +62,14 @@ export async function startRegistryTestApp(): Promise<RegistryTestApp> {
     service: 'registry-test',
     logger: createLogger({ service: 'registry-test', level: 'silent' }),
     auth: {
-      verifier: createTokenVerifier({ jwks: publicJwks(ring) as never, issuer: TEST_ISSUER, audience: 'estia' }),
+      verifier: createTokenVerifier({
+        jwks: publicJwks(ring) as never,
+        issuer: TEST_ISSUER,
+        audience: audienceOf('registry'),
+      }),
     },
     store,
+    openapi: loadOpenApi('registry') as unknown as Record<string, unknown>,
     rateLimit: false,
   });
   const routes: RegistryTestApp['routes'] = [];
@@ -75,11 +84,12 @@ export async function startRegistryTestApp(): Promise<RegistryTestApp> {
   await app.register(registryRoutes, {
     db,
     publicBaseUrl: TEST_ISSUER,
-    tokens: { issuer: TEST_ISSUER, audience: 'estia', keyRing: () => ring },
+    tokens: { issuer: TEST_ISSUER, audiences: NETWORK_AUDIENCES, keyRing: () => ring },
     organisations: organisationHandlers(ctx),
     services: serviceHandlers(ctx),
     people: peopleHandlers(ctx, db),
     clients: apiClientHandlers(ctx),
+    ...options,
     webhooks: {
       webhooks,
       clock: systemClock,

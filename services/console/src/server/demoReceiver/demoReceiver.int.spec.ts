@@ -22,7 +22,7 @@ describe('the built-in webhook receiver of the demo', () => {
     sessions = await openSessionStore({ path: join(dir, 'sessions.sqlite'), idleMs: 60_000 });
     app = await buildConsoleApp({
       sessions,
-      verifier: createTokenVerifier({ jwks: (await createTestIssuer()).jwks }),
+      verifier: createTokenVerifier((await createTestIssuer()).verifierOptions),
       upstream: { registry: 'http://127.0.0.1:9', referrals: 'http://127.0.0.1:9', matching: 'http://127.0.0.1:9' },
       idleMs: 60_000,
       distDir: null,

@@ -5,22 +5,36 @@ import { requireOrganisationRole } from '../shared/authorise.js';
 import { Validation } from '../shared/validation.js';
 
 /**
- * OAuth2 client-credentials clients of partner systems. The secret is generated and hashed outside
+ * Scopes an organisation may grant its partner systems (network, audit and erasure scopes go with people's
+ * roles only; each is one of infra's SCOPES, checked by a unit test). OAuth2 client-credentials clients of partner systems. The secret is generated and hashed outside
  * (auth/clientSecret.ts) and shown once; the stream only ever holds its hash.
  */
 export const API_SCOPES = [
   'directory:read',
-  'registry:write',
+  'org:admin',
   'capacity:write',
   'referrals:read',
   'referrals:write',
   'clients:read',
   'clients:write',
-  'clients:erase',
+  'opportunities:read',
+  'opportunities:write',
   'matching:read',
   'matching:write',
   'webhooks:manage',
 ] as const;
+/**
+ * Names granted before the scopes were split, read as today's: `registry:write` managed the own
+ * organisation. Events keep what was written; the client's state speaks the current vocabulary.
+ */
+const LEGACY_SCOPES: Record<string, readonly ApiScope[]> = { 'registry:write': ['org:admin'] };
+const currentScopes = (scopes: readonly string[]): ApiScope[] => [
+  ...new Set(
+    scopes.flatMap((scope) =>
+      (API_SCOPES as readonly string[]).includes(scope) ? [scope as ApiScope] : (LEGACY_SCOPES[scope] ?? []),
+    ),
+  ),
+];
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export type ApiClientCreated = DomainEvent<
@@ -74,7 +88,7 @@ const evolve = (state: ApiClientState, event: ApiClientEvent): ApiClientState =>
       return {
         status: 'active',
         organisationId: event.data.organisationId,
-        scopes: event.data.scopes,
+        scopes: currentScopes(event.data.scopes),
         secretHash: event.data.secretHash,
       };
     case 'ApiClientSecretRotated':

@@ -12,8 +12,6 @@ import {
 } from '../shared/actor.js';
 import { addMinutes, isAfter, isEmail, Validation } from '../shared/validation.js';
 
-export const MAX_FAILED_SIGN_INS = 5;
-export const LOCKOUT_MINUTES = 15;
 export const INVITATION_VALID_DAYS = 7;
 
 // ---- events -------------------------------------------------------------------------------------
@@ -46,6 +44,8 @@ export type PersonDeactivated = DomainEvent<
   'PersonDeactivated',
   { personId: string; reason: string | null; deactivatedAt: string; deactivatedBy: string }
 >;
+// Sign-in outcomes of an earlier lock-out scheme: still in older streams, no longer written nor acted on
+// (a lock-out let anyone lock anyone out; sign-in is throttled per account and address instead).
 export type SignInFailed = DomainEvent<
   'SignInFailed',
   { personId: string; failedAt: string; consecutiveFailures: number }
@@ -90,10 +90,7 @@ export type ChangePersonRoles = Base & {
   permissions?: readonly Permission[];
 };
 export type DeactivatePerson = Base & { type: 'DeactivatePerson'; actor: Actor; reason?: string };
-/** Outcome of a password check done by the sign-in handler, recorded so lock-out survives restarts. */
-export type RecordSignIn = Base & { type: 'RecordSignIn'; passwordMatched: boolean };
-
-export type PersonCommand = InvitePerson | AcceptInvitation | ChangePersonRoles | DeactivatePerson | RecordSignIn;
+export type PersonCommand = InvitePerson | AcceptInvitation | ChangePersonRoles | DeactivatePerson;
 
 // ---- state --------------------------------------------------------------------------------------
 
@@ -106,8 +103,6 @@ export interface PersonState {
   invitationTokenHash: string | null;
   invitationExpiresAt: string | null;
   passwordHash: string | null;
-  consecutiveFailures: number;
-  lockedUntil: string | null;
 }
 
 export const initialPersonState = (): PersonState => ({
@@ -119,8 +114,6 @@ export const initialPersonState = (): PersonState => ({
   invitationTokenHash: null,
   invitationExpiresAt: null,
   passwordHash: null,
-  consecutiveFailures: 0,
-  lockedUntil: null,
 });
 
 export const evolvePerson = (state: PersonState, event: PersonEvent): PersonState => {
@@ -143,17 +136,11 @@ export const evolvePerson = (state: PersonState, event: PersonEvent): PersonStat
     case 'PersonDeactivated':
       return { ...state, status: 'deactivated', passwordHash: null };
     case 'SignInFailed':
-      return { ...state, consecutiveFailures: event.data.consecutiveFailures };
     case 'PersonLockedOut':
-      return { ...state, consecutiveFailures: 0, lockedUntil: event.data.lockedUntil };
     case 'SignInSucceeded':
-      return { ...state, consecutiveFailures: 0, lockedUntil: null };
+      return state;
   }
 };
-
-/** Checked by the sign-in handler before it even verifies the password (no oracle while locked). */
-export const isLockedOut = (state: PersonState, now: string): boolean =>
-  state.lockedUntil !== null && isAfter(state.lockedUntil, now);
 
 // ---- decide -------------------------------------------------------------------------------------
 
@@ -292,26 +279,6 @@ export const decidePerson = (command: PersonCommand, state: PersonState): Person
           type: 'PersonDeactivated',
           data: { personId, reason, deactivatedAt: now, deactivatedBy: command.actor.principalId },
         },
-      ];
-    }
-    case 'RecordSignIn': {
-      if (state.status !== 'active') throw new AppError('UNAUTHENTICATED', 'sign-in failed');
-      if (isLockedOut(state, now))
-        throw new AppError('FORBIDDEN', 'too many failed sign-ins; try again later', {
-          extensions: { lockedUntil: state.lockedUntil },
-        });
-      if (command.passwordMatched) {
-        // Only a reset is worth an event; routine successes would flood the stream.
-        return state.consecutiveFailures > 0 || state.lockedUntil !== null
-          ? [{ type: 'SignInSucceeded', data: { personId, signedInAt: now } }]
-          : [];
-      }
-      const consecutiveFailures = state.consecutiveFailures + 1;
-      const failed: PersonEvent = { type: 'SignInFailed', data: { personId, failedAt: now, consecutiveFailures } };
-      if (consecutiveFailures < MAX_FAILED_SIGN_INS) return [failed];
-      return [
-        failed,
-        { type: 'PersonLockedOut', data: { personId, lockedAt: now, lockedUntil: addMinutes(now, LOCKOUT_MINUTES) } },
       ];
     }
   }

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { DeciderSpecification } from '@estia/infra/testing/givenWhenThen.js';
 import { fold } from '@estia/infra/decider/types.js';
 import type { Actor } from '../shared/actor.js';
-import { isLockedOut, personDecider, type PersonEvent } from './person.js';
+import { personDecider, type PersonEvent } from './person.js';
 
 const spec = DeciderSpecification.for(personDecider);
 const now = '2025-03-01T10:00:00.000Z';
@@ -45,8 +45,6 @@ const invite = {
   invitationTokenHash: tokenHash,
 } as const;
 const at = (minutes: number): string => new Date(Date.parse(now) + minutes * 60_000).toISOString();
-const failAt = (minutes: number) =>
-  ({ type: 'RecordSignIn', personId, now: at(minutes), passwordMatched: false }) as const;
 const failures = (n: number): PersonEvent[] =>
   Array.from({ length: n }, (_, i) => ({
     type: 'SignInFailed',
@@ -154,63 +152,17 @@ describe('people', () => {
         .given([invited, active])
         .when({ type: 'DeactivatePerson', personId, now, actor: otherAdmin })
         .thenThrows('FORBIDDEN'));
-    it('a deactivated person cannot sign in', () =>
-      spec
-        .given([
-          invited,
-          active,
-          { type: 'PersonDeactivated', data: { personId, reason: null, deactivatedAt: now, deactivatedBy: 'p-1' } },
-        ])
-        .when({ type: 'RecordSignIn', personId, now, passwordMatched: true })
-        .thenThrows('UNAUTHENTICATED'));
   });
 
-  describe('lock-out after 5 failed sign-ins for 15 minutes', () => {
-    it('counts failures', () =>
-      spec
-        .given([invited, active, ...failures(3)])
-        .when(failAt(3))
-        .then([{ type: 'SignInFailed', data: { personId, failedAt: at(3), consecutiveFailures: 4 } }]));
-    it('the fifth failure locks the person out for 15 minutes', () =>
-      spec
-        .given([invited, active, ...failures(4)])
-        .when(failAt(4))
-        .then([
-          { type: 'SignInFailed', data: { personId, failedAt: at(4), consecutiveFailures: 5 } },
-          { type: 'PersonLockedOut', data: { personId, lockedAt: at(4), lockedUntil: at(19) } },
-        ]));
-    const locked: PersonEvent[] = [
-      invited,
-      active,
-      ...failures(5),
-      { type: 'PersonLockedOut', data: { personId, lockedAt: at(4), lockedUntil: at(19) } },
-    ];
-    it('while locked, even the right password is refused', () =>
-      spec
-        .given(locked)
-        .when({ type: 'RecordSignIn', personId, now: at(18), passwordMatched: true })
-        .thenThrows('FORBIDDEN', /too many/));
-    it('after 15 minutes the right password works and resets the lock', () =>
-      spec
-        .given(locked)
-        .when({ type: 'RecordSignIn', personId, now: at(19), passwordMatched: true })
-        .then([{ type: 'SignInSucceeded', data: { personId, signedInAt: at(19) } }]));
-    it('after the lock, counting starts again from zero', () =>
-      spec
-        .given(locked)
-        .when(failAt(20))
-        .then([{ type: 'SignInFailed', data: { personId, failedAt: at(20), consecutiveFailures: 1 } }]));
-    it('a success resets the counter; a routine success records nothing', () => {
-      spec
-        .given([invited, active, ...failures(2)])
-        .when({ type: 'RecordSignIn', personId, now, passwordMatched: true })
-        .thenEvents((e) => expect(e).toHaveLength(1));
-      spec.given([invited, active]).when({ type: 'RecordSignIn', personId, now, passwordMatched: true }).thenNothing();
-    });
-    it('isLockedOut', () => {
-      const state = fold(personDecider, locked);
-      expect(isLockedOut(state, at(10))).toBe(true);
-      expect(isLockedOut(state, at(19))).toBe(false);
+  describe('no lock-out: sign-in is throttled per account and address by the HTTP layer', () => {
+    it('lock-out events of older streams no longer lock anyone out', () => {
+      const state = fold(personDecider, [
+        invited,
+        active,
+        ...failures(5),
+        { type: 'PersonLockedOut', data: { personId, lockedAt: at(4), lockedUntil: at(19) } },
+      ]);
+      expect(state).toEqual(fold(personDecider, [invited, active]));
     });
   });
 });
