@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestIssuer } from '@estia/infra/auth/testIssuer.js';
 import type { Role } from '@estia/infra/auth/principal.js';
+import { scopesForRoles } from '@estia/infra/auth/scopes.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -213,7 +214,7 @@ describe('referrals HTTP API (SQLite, real tokens, projector)', () => {
 
   it("answers a referral's history: every move, who and when, reasons and notes, only to its two sides", async () => {
     const scoped = async (organisationId: string, roles: Role[] = ['referral_officer']) => ({
-      authorization: `Bearer ${await issuer.sign({ organisationId, roles, subject: `user-${organisationId.slice(0, 4)}`, scopes: ['referrals:read'] })}`,
+      authorization: `Bearer ${await issuer.sign({ organisationId, roles, subject: `user-${organisationId.slice(0, 4)}`, scopes: scopesForRoles(roles) })}`,
     });
     const headersA = await scoped(ORG_A);
     const headersB = await scoped(ORG_B);
