@@ -627,7 +627,12 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     // Someone who does not hold the case learns nothing: the same 404 as for a client who is no candidate.
     expect((await inject('GET', `/v1/candidates/${clientId}/why-not/${job}`, employer)).statusCode).toBe(404);
     // Without the scope of the operation, the token is refused.
-    const noScope = await h.issuer.sign({ organisationId: NGO, roles: ['job_coach'], subject: 'no-scope' });
+    const noScope = await h.issuer.sign({
+      organisationId: NGO,
+      roles: ['job_coach'],
+      subject: 'no-scope',
+      scopes: ['directory:read'],
+    });
     expect((await inject('GET', `/v1/candidates/${clientId}/why-not/${job}`, noScope)).statusCode).toBe(403);
   });
 });
