@@ -44,3 +44,11 @@ export { eventTopic, eventSource, eventServiceOf } from './events/topics.js';
 // HTTP types per service: `import type { paths, components } from '@estia/contracts/generated/openapi.registry.js'`.
 export type { components as OpenApiCommonComponents } from './generated/openapi.common.js';
 export type Problem = OpenApiCommonComponents['schemas']['Problem'];
+export {
+  DEFAULT_CODE_GRACE_DAYS,
+  exchangeBlockersAt,
+  exchangeTermsOf,
+  mayExchangeAt,
+  type ExchangeBlocker,
+  type ExchangeTerms,
+} from './membership/exchangeRule.js';

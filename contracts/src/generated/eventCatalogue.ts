@@ -3,6 +3,7 @@
 
 import type { components } from './events.js';
 
+export type AccessRequestReceivedV1 = components['schemas']['AccessRequestReceivedV1'];
 export type AccessRequestStatusChangedV1 = components['schemas']['AccessRequestStatusChangedV1'];
 export type ApplicationStatus = components['schemas']['ApplicationStatus'];
 export type ApplicationStatusChangedV1 = components['schemas']['ApplicationStatusChangedV1'];
@@ -21,6 +22,7 @@ export type ConsentPurpose = components['schemas']['ConsentPurpose'];
 export type Coordinates = components['schemas']['Coordinates'];
 export type CountryCode = components['schemas']['CountryCode'];
 export type DateTime = components['schemas']['DateTime'];
+export type DeadlineApproachingV1 = components['schemas']['DeadlineApproachingV1'];
 export type DrivingLicenceCategory = components['schemas']['DrivingLicenceCategory'];
 export type EducationLevel = components['schemas']['EducationLevel'];
 export type EscoUri = components['schemas']['EscoUri'];
@@ -34,6 +36,7 @@ export type Occupation = components['schemas']['Occupation'];
 export type OpportunityKind = components['schemas']['OpportunityKind'];
 export type OrganisationKind = components['schemas']['OrganisationKind'];
 export type OrganisationMembershipChangedV1 = components['schemas']['OrganisationMembershipChangedV1'];
+export type PlacementFollowUpDueV1 = components['schemas']['PlacementFollowUpDueV1'];
 export type PlacementFollowUpRecordedV1 = components['schemas']['PlacementFollowUpRecordedV1'];
 export type PlacementHiredV1 = components['schemas']['PlacementHiredV1'];
 export type ReasonCode = components['schemas']['ReasonCode'];
@@ -53,8 +56,10 @@ export type Uuid = components['schemas']['Uuid'];
 export const EVENT_TYPES = [
   'estia.matching.application.status-changed.v1',
   'estia.matching.candidate-profile.removed.v1',
+  'estia.matching.placement.follow-up-due.v1',
   'estia.matching.placement.follow-up-recorded.v1',
   'estia.matching.placement.hired.v1',
+  'estia.referrals.access-request.received.v1',
   'estia.referrals.access-request.status-changed.v1',
   'estia.referrals.client.candidate-profile-shared.v1',
   'estia.referrals.client.consent-given.v1',
@@ -62,6 +67,7 @@ export const EVENT_TYPES = [
   'estia.referrals.client.erased.v1',
   'estia.referrals.client.need-assessed.v1',
   'estia.referrals.client.need-closed.v1',
+  'estia.referrals.deadline.approaching.v1',
   'estia.referrals.referral.status-changed.v1',
   'estia.registry.code-of-conduct.published.v1',
   'estia.registry.organisation.membership-changed.v1',
@@ -77,8 +83,10 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export interface EventDataByType {
   'estia.matching.application.status-changed.v1': components['schemas']['ApplicationStatusChangedV1'];
   'estia.matching.candidate-profile.removed.v1': components['schemas']['CandidateProfileRemovedV1'];
+  'estia.matching.placement.follow-up-due.v1': components['schemas']['PlacementFollowUpDueV1'];
   'estia.matching.placement.follow-up-recorded.v1': components['schemas']['PlacementFollowUpRecordedV1'];
   'estia.matching.placement.hired.v1': components['schemas']['PlacementHiredV1'];
+  'estia.referrals.access-request.received.v1': components['schemas']['AccessRequestReceivedV1'];
   'estia.referrals.access-request.status-changed.v1': components['schemas']['AccessRequestStatusChangedV1'];
   'estia.referrals.client.candidate-profile-shared.v1': components['schemas']['ClientCandidateProfileSharedV1'];
   'estia.referrals.client.consent-given.v1': components['schemas']['ClientConsentGivenV1'];
@@ -86,6 +94,7 @@ export interface EventDataByType {
   'estia.referrals.client.erased.v1': components['schemas']['ClientErasedV1'];
   'estia.referrals.client.need-assessed.v1': components['schemas']['ClientNeedAssessedV1'];
   'estia.referrals.client.need-closed.v1': components['schemas']['ClientNeedClosedV1'];
+  'estia.referrals.deadline.approaching.v1': components['schemas']['DeadlineApproachingV1'];
   'estia.referrals.referral.status-changed.v1': components['schemas']['ReferralStatusChangedV1'];
   'estia.registry.code-of-conduct.published.v1': components['schemas']['CodeOfConductPublishedV1'];
   'estia.registry.organisation.membership-changed.v1': components['schemas']['OrganisationMembershipChangedV1'];
@@ -101,9 +110,13 @@ export const EVENT_SCHEMA_IDS = {
     'https://estia.network/schemas/events/matching/application.status-changed.v1.schema.json',
   'estia.matching.candidate-profile.removed.v1':
     'https://estia.network/schemas/events/matching/candidate-profile.removed.v1.schema.json',
+  'estia.matching.placement.follow-up-due.v1':
+    'https://estia.network/schemas/events/matching/placement.follow-up-due.v1.schema.json',
   'estia.matching.placement.follow-up-recorded.v1':
     'https://estia.network/schemas/events/matching/placement.follow-up-recorded.v1.schema.json',
   'estia.matching.placement.hired.v1': 'https://estia.network/schemas/events/matching/placement.hired.v1.schema.json',
+  'estia.referrals.access-request.received.v1':
+    'https://estia.network/schemas/events/referrals/access-request.received.v1.schema.json',
   'estia.referrals.access-request.status-changed.v1':
     'https://estia.network/schemas/events/referrals/access-request.status-changed.v1.schema.json',
   'estia.referrals.client.candidate-profile-shared.v1':
@@ -117,6 +130,8 @@ export const EVENT_SCHEMA_IDS = {
     'https://estia.network/schemas/events/referrals/client.need-assessed.v1.schema.json',
   'estia.referrals.client.need-closed.v1':
     'https://estia.network/schemas/events/referrals/client.need-closed.v1.schema.json',
+  'estia.referrals.deadline.approaching.v1':
+    'https://estia.network/schemas/events/referrals/deadline.approaching.v1.schema.json',
   'estia.referrals.referral.status-changed.v1':
     'https://estia.network/schemas/events/referrals/referral.status-changed.v1.schema.json',
   'estia.registry.code-of-conduct.published.v1':
@@ -136,8 +151,10 @@ export const EVENT_SCHEMA_IDS = {
 export const EVENT_TYPE_NAMES = {
   'estia.matching.application.status-changed.v1': 'ApplicationStatusChangedV1',
   'estia.matching.candidate-profile.removed.v1': 'CandidateProfileRemovedV1',
+  'estia.matching.placement.follow-up-due.v1': 'PlacementFollowUpDueV1',
   'estia.matching.placement.follow-up-recorded.v1': 'PlacementFollowUpRecordedV1',
   'estia.matching.placement.hired.v1': 'PlacementHiredV1',
+  'estia.referrals.access-request.received.v1': 'AccessRequestReceivedV1',
   'estia.referrals.access-request.status-changed.v1': 'AccessRequestStatusChangedV1',
   'estia.referrals.client.candidate-profile-shared.v1': 'ClientCandidateProfileSharedV1',
   'estia.referrals.client.consent-given.v1': 'ClientConsentGivenV1',
@@ -145,6 +162,7 @@ export const EVENT_TYPE_NAMES = {
   'estia.referrals.client.erased.v1': 'ClientErasedV1',
   'estia.referrals.client.need-assessed.v1': 'ClientNeedAssessedV1',
   'estia.referrals.client.need-closed.v1': 'ClientNeedClosedV1',
+  'estia.referrals.deadline.approaching.v1': 'DeadlineApproachingV1',
   'estia.referrals.referral.status-changed.v1': 'ReferralStatusChangedV1',
   'estia.registry.code-of-conduct.published.v1': 'CodeOfConductPublishedV1',
   'estia.registry.organisation.membership-changed.v1': 'OrganisationMembershipChangedV1',

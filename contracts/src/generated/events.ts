@@ -6,6 +6,15 @@ export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
     /**
+     * AccessRequestReceivedV1
+     * @description Another organisation asked for access to a case the holding organisation registered, so that the holder's officers answer it before it lapses. Addressed to the holder only; carries the access request id and nothing else about the request: neither the client nor the requesting organisation (the holder's officers see both in the console).
+     */
+    AccessRequestReceivedV1: {
+      accessRequestId: components['schemas']['Uuid'];
+      holderOrganisationId: components['schemas']['Uuid'];
+      receivedAt: components['schemas']['DateTime'];
+    };
+    /**
      * AccessRequestStatusChangedV1
      * @description An organisation's request for access to a case held by another organisation was made or answered, so that the requester's systems learn the answer. Names neither the client nor the holding organisation (an answer must not tell whom the requester's person is known to); a reason code on declined and revoked.
      */
@@ -210,6 +219,17 @@ export interface components {
      */
     DateTime: string;
     /**
+     * DeadlineApproachingV1
+     * @description A deadline of a client the organisation holds (a residence or work permit running out, a required exit from reception) is near, so that its officers act in time. Addressed to the holding organisation; a reminder reference and the kind of deadline only: neither the client nor the date (both personal), which its officers read in the console.
+     */
+    DeadlineApproachingV1: {
+      /** @enum {string} */
+      deadline: 'residence_permit' | 'work_permit' | 'reception_exit';
+      issuedAt: components['schemas']['DateTime'];
+      organisationId: components['schemas']['Uuid'];
+      reminderId: components['schemas']['Uuid'];
+    };
+    /**
      * @description EU driving licence category (Directive 2006/126/EC).
      * @enum {string}
      */
@@ -324,6 +344,8 @@ export interface components {
         | 'code_of_conduct_superseded'
         | 'profile_updated';
       changedAt: components['schemas']['DateTime'];
+      /** @description End of the current code version's grace period: an organisation that had accepted the version before it may exchange until then without accepting this one. */
+      codeOfConductAcceptanceDueAt?: components['schemas']['DateTime'] | null;
       codeOfConductVersionAccepted: number | null;
       country: components['schemas']['CountryCode'];
       currentCodeOfConductVersion: number;
@@ -332,13 +354,28 @@ export interface components {
         number: string;
         validUntil: components['schemas']['CalendarDate'];
       } | null;
-      /** @description status = approved AND codeOfConductVersionAccepted = currentCodeOfConductVersion (and the licence not expired). */
+      /** @description The instant the licence stops exchange (absent from older producers: the start of licence.validUntil). */
+      licenceExpiresAt?: components['schemas']['DateTime'] | null;
+      /** @description Whether the organisation could exchange at changedAt. Informative only: consumers decide at decision time from status, licenceExpiresAt, the code versions and codeOfConductAcceptanceDueAt (a licence expires and a grace period ends without any event). */
       mayExchange: boolean;
       name: string;
       organisationId: components['schemas']['Uuid'];
       reasonCode?: components['schemas']['ReasonCode'];
       region: components['schemas']['RegionCode'];
       status: components['schemas']['MembershipStatus'];
+    };
+    /**
+     * PlacementFollowUpDueV1
+     * @description The follow-up of a placement at 1, 3 or 6 months after the start has fallen due and is not recorded yet, so that the client's coach and the employer record it. Published once per placement and month; the placement reference only, no client and no date.
+     */
+    PlacementFollowUpDueV1: {
+      /** @description When the service announced that the follow-up is due (not the placement's start or due date). */
+      announcedAt: components['schemas']['DateTime'];
+      coachOrganisationId: components['schemas']['Uuid'];
+      employerOrganisationId: components['schemas']['Uuid'];
+      /** @enum {integer} */
+      monthsAfterStart: 1 | 3 | 6;
+      placementId: components['schemas']['Uuid'];
     };
     /**
      * PlacementFollowUpRecordedV1

@@ -53,6 +53,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/candidates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The candidates whose case the caller's organisation holds (it recorded the job-matching consent or shared the profile), most recently updated first
+     * @description For job coaches and officers of that organisation and for auditors (all candidates). A candidate whose consent leaves out what matching needs is listed too, with the notices that say why it matches nothing.
+     */
+    get: operations['listCandidates'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/candidates/{clientId}': {
     parameters: {
       query?: never;
@@ -433,6 +453,22 @@ export interface components {
       legalStatus: Record<string, unknown> | null;
       profile: Record<string, unknown> | null;
       sharedByOrganisationId: string | null;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    CandidateList: {
+      /** Format: date-time */
+      asOf: string;
+      items: components['schemas']['CandidateSummary'][];
+    };
+    /** @description A candidate in a list: what the consent shares and what keeps them from matching, never the profile itself. */
+    CandidateSummary: {
+      clientId: string;
+      consentScope: string[];
+      /** @description The legal status shared (its code), null when not shared */
+      legalStatus: string | null;
+      /** @description What keeps the candidate from matching any opportunity (e.g. the consent does not share the permit dates); empty when nothing does */
+      notices: components['schemas']['MatchReason'][];
       /** Format: date-time */
       updatedAt: string;
     };
@@ -965,6 +1001,15 @@ export interface components {
         'application/problem+json': components['schemas']['Problem'];
       };
     };
+    /** @description The request is well formed but a business rule refuses it, or its Idempotency-Key was used with another request. */
+    Unprocessable: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/problem+json': components['schemas']['Problem'];
+      };
+    };
   };
   parameters: {
     /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
@@ -1013,6 +1058,31 @@ export interface operations {
     responses: {
       200: components['responses']['Ready'];
       503: components['responses']['NotReady'];
+    };
+  };
+  listCandidates: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Most recently updated first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CandidateList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
     };
   };
   getCandidate: {
@@ -1338,6 +1408,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
       428: components['responses']['PreconditionRequired'];
     };
   };
@@ -1377,6 +1448,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   matchCandidates: {
@@ -1444,6 +1516,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   resumeOpportunity: {
@@ -1482,6 +1555,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   listPlacements: {

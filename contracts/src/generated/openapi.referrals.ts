@@ -2371,6 +2371,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
         /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
@@ -2406,6 +2408,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
         /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
@@ -2441,6 +2445,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
         /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
@@ -2476,6 +2482,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
         /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
@@ -2576,6 +2584,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
         /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
@@ -2676,6 +2686,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
         /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
@@ -2711,6 +2723,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
         /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };
@@ -2746,6 +2760,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description Makes a creating POST safe to retry: the answer is committed with the events it produced, so the same key returns that answer (status, body, Location, ETag) at any later moment, also after a crash, and creates nothing twice; the same key with a different body is refused with 422. */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
         /** @description Expected ETag (the strong stream version, e.g. "3"); a mismatch gives 412 with the current ETag. */
         'If-Match'?: components['parameters']['IfMatch'];
       };

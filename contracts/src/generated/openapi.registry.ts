@@ -369,10 +369,28 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** Every published version of the code of conduct, newest first */
+    get: operations['listCodeOfConductVersions'];
     put?: never;
     /** Publish a new code of conduct version (network admin) */
     post: operations['publishCodeOfConduct'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/code-of-conduct/{version}/acceptances': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Which organisations accepted a version, and which approved members have not */
+    get: operations['getCodeOfConductAcceptances'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -404,10 +422,54 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * Members and applicants, by status
+     * @description Sorted by name. `status=applied` lists the pending membership applications.
+     */
+    get: operations['listOrganisations'];
     put?: never;
     /** Apply for membership (public, rate-limited) */
     post: operations['applyForMembership'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An organisation's profile, status, licence and code-of-conduct acceptance
+     * @description Org admins read their own organisation only.
+     */
+    get: operations['getOrganisation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/api-clients': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organisation's API clients (never their secrets)
+     * @description Newest first.
+     */
+    get: operations['listOrganisationApiClients'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -482,6 +544,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/organisations/{id}/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organisation's people and their roles
+     * @description Invited, active and deactivated; sorted by name.
+     */
+    get: operations['listOrganisationPeople'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/profile': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Update the organisation's own profile (org admin)
+     * @description Replaces what the organisation keeps up to date itself: name, region, address, coordinates, contact and data-protection registration. Kind, legal identifier and country were reviewed on admission and stay as they are (changing them is a new application). An unchanged profile is no change. Org admins edit their own organisation only; the network admin may correct any. Members hear of it as a membership-changed event (change profile_updated).
+     */
+    put: operations['updateOrganisationProfile'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/organisations/{id}/reinstate': {
     parameters: {
       query?: never;
@@ -510,6 +612,26 @@ export interface paths {
     put?: never;
     /** Reject (network admin) */
     post: operations['rejectOrganisation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/organisations/{id}/services': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The organisation's services with their details and capacity
+     * @description Withdrawn services included; sorted by name.
+     */
+    get: operations['listOrganisationServices'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -830,6 +952,26 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'estia.matching.placement.follow-up-due.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.matching.placement.follow-up-due.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_matching_placement_follow_up_due_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'estia.matching.placement.follow-up-recorded.v1': {
     parameters: {
       query?: never;
@@ -870,6 +1012,26 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'estia.referrals.access-request.received.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.referrals.access-request.received.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_referrals_access_request_received_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   'estia.referrals.access-request.status-changed.v1': {
     parameters: {
       query?: never;
@@ -884,6 +1046,26 @@ export interface webhooks {
      * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
      */
     post: operations['webhook_estia_referrals_access_request_status_changed_v1'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'estia.referrals.deadline.approaching.v1': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * `estia.referrals.deadline.approaching.v1` delivered to a subscription's URL
+     * @description Standard Webhooks: verify the signature with the subscription's secret before trusting the body. Answer 2xx within 10 s; anything else is retried at 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h.
+     */
+    post: operations['webhook_estia_referrals_deadline_approaching_v1'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1038,24 +1220,44 @@ export interface components {
       organisationId: components['schemas']['Id'];
       scopes: components['schemas']['ApiScope'][];
     };
+    /** @description A partner system's client; the secret is never answered again after creation or rotation. */
+    ApiClientRecord: {
+      clientId: components['schemas']['Id'];
+      /** Format: date-time */
+      createdAt: string;
+      name: string;
+      revokedAt: string | null;
+      scopes: components['schemas']['ApiScope'][];
+      secretRotatedAt: string | null;
+      /** @enum {string} */
+      status: 'active' | 'revoked';
+    };
+    ApiClientRecordList: {
+      items: components['schemas']['ApiClientRecord'][];
+    };
     ApiClientSecret: {
       clientId: components['schemas']['Id'];
       /** @description Shown once. */
       clientSecret: string;
     };
-    /** @enum {string} */
+    /**
+     * @description What an organisation may grant its partner systems (network, audit and erasure scopes go with people's roles only). `registry:write` is the former name of `org:admin`, still accepted and answered as `org:admin`.
+     * @enum {string}
+     */
     ApiScope:
       | 'directory:read'
-      | 'registry:write'
+      | 'org:admin'
       | 'capacity:write'
       | 'referrals:read'
       | 'referrals:write'
       | 'clients:read'
       | 'clients:write'
-      | 'clients:erase'
+      | 'opportunities:read'
+      | 'opportunities:write'
       | 'matching:read'
       | 'matching:write'
-      | 'webhooks:manage';
+      | 'webhooks:manage'
+      | 'registry:write';
     /** @description available ≤ maximum; intake open needs available > 0. */
     Capacity: {
       available: number;
@@ -1067,12 +1269,51 @@ export interface components {
       /** @description Must be the current version. */
       version: number;
     };
+    /** @description Who accepted a version, and which approved members have not. */
+    CodeOfConductAcceptances: {
+      accepted: {
+        /** Format: date-time */
+        acceptedAt: string;
+        name: string;
+        organisationId: components['schemas']['Id'];
+      }[];
+      pending: {
+        name: string;
+        organisationId: components['schemas']['Id'];
+      }[];
+      version: number;
+    };
     CodeOfConductPublication: {
+      /**
+       * @description Days members that had accepted the previous version keep exchanging before they must accept this one (0: at once).
+       * @default 30
+       */
+      gracePeriodDays: number;
       text: string;
       title: string;
     };
     CodeOfConductPublished: {
+      /**
+       * Format: date-time
+       * @description End of the grace period: members that have not accepted this version by then stop exchanging, with no further event.
+       */
+      acceptanceDueAt?: string;
       version: number;
+    };
+    /** @description gracePeriodDays is null when the version was published without one. */
+    CodeOfConductVersion: {
+      /** @description How many organisations accepted this version. */
+      acceptedBy: number;
+      gracePeriodDays: number | null;
+      /** Format: date-time */
+      publishedAt: string;
+      text: string;
+      textSha256: string;
+      title: string;
+      version: number;
+    };
+    CodeOfConductVersionList: {
+      items: components['schemas']['CodeOfConductVersion'][];
     };
     /** @description WGS 84 decimal degrees. */
     Coordinates: {
@@ -1131,6 +1372,32 @@ export interface components {
        */
       licenceValidUntil: string;
     };
+    /** @description A service as its organisation manages it (withdrawn ones included). */
+    ManagedService: {
+      capacity: components['schemas']['Capacity'];
+      details: components['schemas']['ServiceDetails'];
+      organisationId: components['schemas']['Id'];
+      serviceId: components['schemas']['Id'];
+      /** @enum {string} */
+      status: 'active' | 'withdrawn';
+    };
+    ManagedServiceList: {
+      items: components['schemas']['ManagedService'][];
+    };
+    Member: {
+      displayName: string;
+      email: string;
+      permissions: components['schemas']['Permission'][];
+      personId: components['schemas']['Id'];
+      roles: components['schemas']['Role'][];
+      /** @enum {string} */
+      status: 'invited' | 'active' | 'deactivated';
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    MemberList: {
+      items: components['schemas']['Member'][];
+    };
     MembershipApplication: {
       profile: components['schemas']['OrganisationProfile'];
     };
@@ -1144,6 +1411,9 @@ export interface components {
       | 'referral-completed'
       | 'referral-expired'
       | 'access-request-answered'
+      | 'access-request-received'
+      | 'deadline-approaching'
+      | 'follow-up-due'
       | 'membership-decision'
       | 'webhook-disabled';
     /** @enum {string} */
@@ -1151,6 +1421,9 @@ export interface components {
     NotificationPreferences: {
       kinds: {
         'access-request-answered'?: components['schemas']['NotificationDelivery'];
+        'access-request-received'?: components['schemas']['NotificationDelivery'];
+        'deadline-approaching'?: components['schemas']['NotificationDelivery'];
+        'follow-up-due'?: components['schemas']['NotificationDelivery'];
         'membership-decision'?: components['schemas']['NotificationDelivery'];
         'referral-accepted'?: components['schemas']['NotificationDelivery'];
         'referral-completed'?: components['schemas']['NotificationDelivery'];
@@ -1164,6 +1437,9 @@ export interface components {
     NotificationPreferencesUpdate: {
       kinds?: {
         'access-request-answered'?: components['schemas']['NotificationDelivery'];
+        'access-request-received'?: components['schemas']['NotificationDelivery'];
+        'deadline-approaching'?: components['schemas']['NotificationDelivery'];
+        'follow-up-due'?: components['schemas']['NotificationDelivery'];
         'membership-decision'?: components['schemas']['NotificationDelivery'];
         'referral-accepted'?: components['schemas']['NotificationDelivery'];
         'referral-completed'?: components['schemas']['NotificationDelivery'];
@@ -1210,6 +1486,57 @@ export interface components {
       legalIdentifier: string;
       name: string;
       region: components['schemas']['RegionCode'];
+    };
+    /** @description What an organisation keeps up to date itself (OrganisationProfile without kind, legalIdentifier and country). */
+    OrganisationProfileChanges: {
+      address: {
+        locality: string;
+        postalCode: string;
+        street: string;
+      };
+      contact: {
+        /** Format: email */
+        email: string;
+        phone?: string;
+        /** Format: uri */
+        website?: string;
+      };
+      coordinates: components['schemas']['Coordinates'];
+      dataProtectionRegistration: string;
+      name: string;
+      region: components['schemas']['RegionCode'];
+    };
+    OrganisationProfileUpdate: {
+      profile: components['schemas']['OrganisationProfileChanges'];
+    };
+    /** @description An organisation's profile, membership status, licence and code-of-conduct acceptance. */
+    OrganisationRecord: {
+      acceptedCodeVersion: number | null;
+      currentCodeVersion: number | null;
+      licence: components['schemas']['Licence'] | null;
+      organisationId: components['schemas']['Id'];
+      profile: components['schemas']['OrganisationProfile'];
+      status: components['schemas']['OrganisationStatus'];
+    };
+    /** @enum {string} */
+    OrganisationStatus: 'applied' | 'approved' | 'rejected' | 'suspended' | 'withdrawn';
+    /** @description A member or applicant as the network administrator lists them. */
+    OrganisationSummary: {
+      acceptedCodeVersion: number | null;
+      country: components['schemas']['CountryCode'];
+      email: string;
+      kind: components['schemas']['OrganisationKind'];
+      legalIdentifier: string;
+      licenceValidUntil: string | null;
+      name: string;
+      organisationId: components['schemas']['Id'];
+      region: components['schemas']['RegionCode'];
+      status: components['schemas']['OrganisationStatus'];
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    OrganisationSummaryList: {
+      items: components['schemas']['OrganisationSummary'][];
     };
     /** @enum {string} */
     Permission: 'consent_override';
@@ -1439,9 +1766,12 @@ export interface components {
     WebhookEventType:
       | 'estia.referrals.referral.status-changed.v1'
       | 'estia.referrals.access-request.status-changed.v1'
+      | 'estia.referrals.access-request.received.v1'
+      | 'estia.referrals.deadline.approaching.v1'
       | 'estia.matching.application.status-changed.v1'
       | 'estia.matching.placement.hired.v1'
       | 'estia.matching.placement.follow-up-recorded.v1'
+      | 'estia.matching.placement.follow-up-due.v1'
       | 'estia.registry.organisation.membership-changed.v1'
       | 'estia.registry.service.published.v1'
       | 'estia.registry.service.updated.v1'
@@ -1660,6 +1990,7 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
+      422: components['responses']['Unprocessable'];
       429: components['responses']['TooManyRequests'];
     };
   };
@@ -1687,6 +2018,7 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
+      422: components['responses']['Unprocessable'];
       429: components['responses']['TooManyRequests'];
     };
   };
@@ -1730,7 +2062,7 @@ export interface operations {
       query?: {
         /** @description only items changed after this instant */
         modified_after?: string;
-        /** @description 1-based page */
+        /** @description 1-based page (at most 10000: narrow the search to reach further) */
         page?: number;
         /** @description items per page */
         per_page?: number;
@@ -1791,7 +2123,7 @@ export interface operations {
         modified_after?: string;
         /** @description only this organization's */
         organization_id?: string;
-        /** @description 1-based page */
+        /** @description 1-based page (at most 10000: narrow the search to reach further) */
         page?: number;
         /** @description items per page */
         per_page?: number;
@@ -1860,7 +2192,7 @@ export interface operations {
         modified_after?: string;
         /** @description only this organization's */
         organization_id?: string;
-        /** @description 1-based page */
+        /** @description 1-based page (at most 10000: narrow the search to reach further) */
         page?: number;
         /** @description items per page */
         per_page?: number;
@@ -1921,7 +2253,7 @@ export interface operations {
   hsdsListTaxonomies: {
     parameters: {
       query?: {
-        /** @description 1-based page */
+        /** @description 1-based page (at most 10000: narrow the search to reach further) */
         page?: number;
         /** @description items per page */
         per_page?: number;
@@ -1976,7 +2308,7 @@ export interface operations {
   hsdsListTaxonomyTerms: {
     parameters: {
       query?: {
-        /** @description 1-based page */
+        /** @description 1-based page (at most 10000: narrow the search to reach further) */
         page?: number;
         /** @description items per page */
         per_page?: number;
@@ -2066,6 +2398,7 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      422: components['responses']['Unprocessable'];
       429: components['responses']['TooManyRequests'];
     };
   };
@@ -2108,6 +2441,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      422: components['responses']['Unprocessable'];
     };
   };
   revokeApiClient: {
@@ -2141,6 +2475,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   rotateApiClientSecret: {
@@ -2174,6 +2509,28 @@ export interface operations {
       412: components['responses']['PreconditionFailed'];
     };
   };
+  listCodeOfConductVersions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CodeOfConductVersionList'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+    };
+  };
   publishCodeOfConduct: {
     parameters: {
       query?: never;
@@ -2199,6 +2556,33 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      422: components['responses']['Unprocessable'];
+    };
+  };
+  getCodeOfConductAcceptances: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        version: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CodeOfConductAcceptances'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
     };
   };
   getNotificationPreferences: {
@@ -2248,6 +2632,33 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      422: components['responses']['Unprocessable'];
+    };
+  };
+  listOrganisations: {
+    parameters: {
+      query?: {
+        status?: components['schemas']['OrganisationStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganisationSummaryList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
     };
   };
   applyForMembership: {
@@ -2274,7 +2685,62 @@ export interface operations {
       };
       400: components['responses']['BadRequest'];
       409: components['responses']['Conflict'];
+      422: components['responses']['Unprocessable'];
       429: components['responses']['TooManyRequests'];
+    };
+  };
+  getOrganisation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          /** @description Stream version; send it back as If-Match when updating the profile. */
+          ETag?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OrganisationRecord'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  listOrganisationApiClients: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiClientRecordList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
     };
   };
   approveOrganisation: {
@@ -2308,6 +2774,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   acceptCodeOfConduct: {
@@ -2401,6 +2868,67 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
+    };
+  };
+  listOrganisationPeople: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MemberList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
+  updateOrganisationProfile: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description ETag of the stream version read; 412 if stale. */
+        'If-Match'?: string;
+      };
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['OrganisationProfileUpdate'];
+      };
+    };
+    responses: {
+      /** @description Done; ETag is the new stream version. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+      412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   reinstateOrganisation: {
@@ -2463,6 +2991,33 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
+    };
+  };
+  listOrganisationServices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['schemas']['Id'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ManagedServiceList'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
     };
   };
   suspendOrganisation: {
@@ -2496,6 +3051,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   withdrawOrganisation: {
@@ -2529,6 +3085,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   invitePerson: {
@@ -2557,6 +3114,7 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       409: components['responses']['Conflict'];
+      422: components['responses']['Unprocessable'];
     };
   };
   acceptInvitation: {
@@ -2584,6 +3142,7 @@ export interface operations {
       400: components['responses']['BadRequest'];
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
+      422: components['responses']['Unprocessable'];
       429: components['responses']['TooManyRequests'];
     };
   };
@@ -2786,6 +3345,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   listWebhookSubscriptions: {
@@ -2835,6 +3395,7 @@ export interface operations {
       400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
+      422: components['responses']['Unprocessable'];
     };
   };
   getWebhookSubscription: {
@@ -2883,6 +3444,7 @@ export interface operations {
         };
         content?: never;
       };
+      400: components['responses']['BadRequest'];
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
@@ -2921,6 +3483,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   listWebhookDeliveries: {
@@ -3064,6 +3627,7 @@ export interface operations {
       404: components['responses']['NotFound'];
       409: components['responses']['Conflict'];
       412: components['responses']['PreconditionFailed'];
+      422: components['responses']['Unprocessable'];
     };
   };
   webhook_estia_matching_application_status_changed_v1: {
@@ -3085,6 +3649,38 @@ export interface operations {
         'application/json': components['schemas']['WebhookEvent'] & {
           /** @constant */
           type?: 'estia.matching.application.status-changed.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_matching_placement_follow_up_due_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.matching.placement.follow-up-due.v1';
         };
       };
     };
@@ -3162,6 +3758,38 @@ export interface operations {
       };
     };
   };
+  webhook_estia_referrals_access_request_received_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.referrals.access-request.received.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   webhook_estia_referrals_access_request_status_changed_v1: {
     parameters: {
       query?: never;
@@ -3181,6 +3809,38 @@ export interface operations {
         'application/json': components['schemas']['WebhookEvent'] & {
           /** @constant */
           type?: 'estia.referrals.access-request.status-changed.v1';
+        };
+      };
+    };
+    responses: {
+      /** @description Received */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  webhook_estia_referrals_deadline_approaching_v1: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description Unique per delivery (the same on every retry): de-duplicate by it. */
+        'webhook-id': string;
+        /** @description Space-separated `v1,<base64 HMAC-SHA256>` over `id.timestamp.body`, one per valid secret (two during a rotation's overlap). */
+        'webhook-signature': string;
+        /** @description Unix seconds when this attempt was signed; reject if far from now. */
+        'webhook-timestamp': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['WebhookEvent'] & {
+          /** @constant */
+          type?: 'estia.referrals.deadline.approaching.v1';
         };
       };
     };

@@ -23,6 +23,10 @@ export const baseConfigSchema = {
   TOKEN_ISSUER: str().optionalField(),
   /** This service's own `aud`; default: estia:<service>. */
   TOKEN_AUDIENCE: str().optionalField(),
+  /** Browser origins allowed to call this service (CORS), comma-separated; unset: no CORS headers at all. */
+  CORS_ALLOWED_ORIGINS: list().optionalField(),
+  /** The service is reached over TLS (directly or behind a terminating proxy): answers carry HSTS. */
+  TLS_ENABLED: bool().withDefault(false),
   LOG_LEVEL: oneOf(LOG_LEVELS).withDefault('info'),
   DEMO_DATA: bool().withDefault(false),
   // The processor runtime (projections, relay, consumers, schedules, retention): see docs/operations.md.

@@ -18,9 +18,13 @@ export const ErrorCodes = {
   PRECONDITION_REQUIRED: { status: 428, title: 'Precondition required' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   URI_TOO_LONG: { status: 414, title: 'URI too long' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
+  BAD_REQUEST: { status: 400, title: 'Bad request' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   ILLEGAL_TRANSITION: { status: 409, title: 'Not allowed in the current state' },
   BUSINESS_RULE_VIOLATED: { status: 422, title: 'Business rule violated' },
+  // A control or bidi formatting character in a text field (names display as what they store).
+  UNSAFE_TEXT: { status: 422, title: 'Text holds characters that are not allowed' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   INTERNAL: { status: 500, title: 'Internal error' },

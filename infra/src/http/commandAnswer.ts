@@ -56,3 +56,9 @@ export const createdAnswer = (location: string, body: unknown, version: number |
   headers: { location, ...(version === null ? {} : { etag: etagFor(version) }) },
   body,
 });
+
+/** 204 No Content with the stream's new ETag: a state change on an existing resource. */
+export const noContentAnswer = (version: number | null): CommandAnswer => ({
+  status: 204,
+  headers: version === null ? {} : { etag: etagFor(version) },
+});

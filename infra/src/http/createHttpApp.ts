@@ -13,7 +13,10 @@ import { registerIdempotency } from './idempotency.js';
 import { createLogger } from './logger.js';
 import { registerOpenApiDocs } from './openapiDocs.js';
 import { registerOperationSecurity } from './operationSecurity.js';
-import { frameworkProblem, notFoundHandler, problemErrorHandler } from './problem.js';
+import { clientErrorProblem, frameworkProblem, notFoundHandler, problemErrorHandler } from './problem.js';
+import { baselineHeaders, registerSecurityHeaders, type HttpSecuritySettings } from './securityHeaders.js';
+import { registerTextSafety } from './textSafety.js';
+import { registerRouteFallbacks } from './routeFallbacks.js';
 import { genRequestId, registerRequestContext } from './requestContext.js';
 import { buildValidatorFactory } from './schemaValidation.js';
 
@@ -71,6 +74,8 @@ export interface CreateHttpAppOptions {
   rateLimit?: RateLimitSettings | false;
   /** Max request body in bytes (413 above). Default 1 MiB. */
   bodyLimit?: number;
+  /** CORS allow-list and TLS (HSTS); nosniff, frame-ancestors and no-store are always on. */
+  security?: HttpSecuritySettings;
   /** Behind a reverse proxy: trust X-Forwarded-For (for rate-limit keys). Default false. */
   trustProxy?: boolean | string | string[];
 }
@@ -96,7 +101,10 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
     trustProxy: options.trustProxy ?? false,
     return503OnClosing: true,
     // A malformed or overlong URL is answered before routing: as a problem, like every other error.
-    frameworkErrors: (error, request, reply) => frameworkProblem(error, request, reply),
+    frameworkErrors: (error, request, reply) =>
+      frameworkProblem(error, request, reply.headers(baselineHeaders(options.security?.tls === true))),
+    // node's own refusals (headers over its cap, not HTTP at all) are problems too.
+    clientErrorHandler: clientErrorProblem,
     schemaController: {
       compilersFactory: {
         buildValidator: buildValidatorFactory({ extraKeywords: options.extraSchemaKeywords ?? [] }) as never,
@@ -110,7 +118,10 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
   // final payload of every route, the framework's errors included).
   if (process.env[CONTRACT_CHECK_ENV] === '1') registerContractConformance(app, options.service);
   app.setErrorHandler(problemErrorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  const allowedMethods = registerRouteFallbacks(app);
+  app.setNotFoundHandler(notFoundHandler(allowedMethods));
+  registerSecurityHeaders(app, options.security ?? {});
+  registerTextSafety(app);
 
   // JSON only: anything else is a 415 problem rather than a string the handler must guess about.
   app.removeContentTypeParser('text/plain');
@@ -166,7 +177,7 @@ export const createHttpApp = async (options: CreateHttpAppOptions): Promise<Fast
     // Encapsulated: its routes (Swagger UI assets) are public; nothing leaks to the service's routes.
     const docs: FastifyPluginAsync = async (child) => {
       child.addHook('onRoute', (route) => {
-        route.config = { ...route.config, public: true };
+        route.config = { ...route.config, public: true, cacheable: true };
       });
       await registerOpenApiDocs(child, document);
     };

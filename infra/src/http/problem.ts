@@ -1,7 +1,9 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError, type FieldError } from '../errors/appError.js';
 import { ErrorCodes, problemType, type ErrorCode } from '../errors/codes.js';
 import { isStreamVersionConflict } from '../eventStore/errors.js';
+import { isConnectionLost } from '../sql/connectionLost.js';
 import { etagFor } from './etag.js';
 import { fieldErrorsFrom, type ValidationIssue } from './validationErrors.js';
 
@@ -25,6 +27,8 @@ export interface ProblemResponse {
   headers: Record<string, string>;
   /** True for failures of ours (5xx): log them with the request id. */
   internal: boolean;
+  /** A dependency was out of reach (503): worth a warning, not an error report. */
+  unavailable?: boolean;
 }
 
 const RESERVED = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId', 'errors']);
@@ -75,6 +79,15 @@ export const toProblem = (error: unknown, request: FastifyRequest): ProblemRespo
     const internal = error.status >= 500;
     const detail = internal ? 'An internal error occurred; quote the request id when reporting it' : error.message;
     return { problem: build(error.code, detail, extra, internal ? {} : error.extensions), headers, internal };
+  }
+  if (isConnectionLost(error)) {
+    // The database dropped us (restart, failover, cut connection): a retry with the same key is safe.
+    return {
+      problem: build('SERVICE_UNAVAILABLE', 'The service lost its database connection; retry shortly', common),
+      headers: { ...headers, 'retry-after': '1' },
+      internal: false,
+      unavailable: true,
+    };
   }
   const fastifyError = error as Partial<FastifyError> & { validation?: ValidationIssue[]; validationContext?: string };
   if (Array.isArray(fastifyError.validation)) {
@@ -137,8 +150,10 @@ export const sendProblem = (
 
 /** fastify error handler: problem+json for everything, 5xx logged with the error (never sent). */
 export const problemErrorHandler = (error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply => {
-  const { problem, headers, internal } = toProblem(error, request);
+  const { problem, headers, internal, unavailable } = toProblem(error, request);
   if (internal) request.log.error({ err: error }, 'request failed');
+  else if (unavailable)
+    request.log.warn({ code: problem.code, cause: (error as Error).message }, 'dependency unavailable');
   else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
   return sendProblem(reply, problem, headers);
 };
@@ -164,11 +179,44 @@ export const frameworkProblem = (
   return sendProblem(reply, problem);
 };
 
-export const notFoundHandler = (request: FastifyRequest, reply: FastifyReply): FastifyReply =>
-  sendProblem(
-    reply,
-    build('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`, {
-      instance: request.url.split('?')[0],
-      requestId: request.id,
-    }),
-  );
+/**
+ * The 404 of every unknown route; a known path asked with a method it does not have is 405 with `Allow`
+ * (`allowedMethods` knows the routes' templates).
+ */
+export const notFoundHandler =
+  (allowedMethods: (path: string) => readonly string[] = () => []) =>
+  (request: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const path = request.url.split('?')[0]!;
+    const common = { instance: path.slice(0, 200), requestId: request.id };
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0)
+      return sendProblem(
+        reply,
+        build('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; allowed: ${allowed.join(', ')}`, common),
+        { allow: allowed.join(', ') },
+      );
+    return sendProblem(reply, build('NOT_FOUND', `No route for ${request.method} ${path.slice(0, 200)}`, common));
+  };
+
+/**
+ * node's own refusals before fastify sees a request (headers or URL over the server's limit, a request
+ * that is not HTTP): problem+json on the raw socket, with the headers every answer carries.
+ */
+export const clientErrorProblem = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? build('HEADERS_TOO_LARGE', 'The request line or headers are longer than the service accepts')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? { ...build('BAD_REQUEST', 'The request was not received in time'), status: 408, title: 'Request timeout' }
+        : build('BAD_REQUEST', 'The request is not valid HTTP');
+  const body = JSON.stringify(problem);
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${problem.title}\r\n` +
+        `content-type: ${PROBLEM_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `x-content-type-options: nosniff\r\ncache-control: no-store\r\n` +
+        `content-security-policy: default-src 'none'; frame-ancestors 'none'\r\nconnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
+};

@@ -79,6 +79,9 @@ beforeAll(async () => {
     routes.get('/boom', async () => {
       throw new Error('connection to postgres://admin:hunter2@db failed at /srv/secret.ts');
     });
+    routes.get('/database-gone', async () => {
+      throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    });
     routes.get('/internal-app-error', async () => {
       throw new AppError('CHAIN_BROKEN', 'stream referral-1 broken at 7: expected abc');
     });
@@ -266,7 +269,12 @@ describe('problem+json responses', () => {
       detail: 'No route for GET /nowhere',
       instance: '/nowhere',
     });
-    expectProblem(await app.inject({ method: 'DELETE', url: '/things', headers: auth() }), 404, 'NOT_FOUND');
+  });
+
+  it('405 with Allow for a known path asked with a method it does not have', async () => {
+    const answer = await app.inject({ method: 'DELETE', url: '/things', headers: auth() });
+    expectProblem(answer, 405, 'METHOD_NOT_ALLOWED');
+    expect(answer.headers.allow).toMatch(/POST/);
   });
 
   it('409 from an AppError, with its extensions', async () => {
@@ -329,6 +337,15 @@ describe('problem+json responses', () => {
     const internalApp = await app.inject({ url: '/internal-app-error', headers: auth() });
     expectProblem(internalApp, 500, 'CHAIN_BROKEN');
     expect(internalApp.body).not.toContain('referral-1');
+  });
+
+  it('a lost database connection is 503 with Retry-After (retry with the same key), logged as a warning', async () => {
+    const response = await app.inject({ url: '/database-gone', headers: { ...auth(), 'x-request-id': 'req-gone-1' } });
+    const body = expectProblem(response, 503, 'SERVICE_UNAVAILABLE');
+    expect(response.headers['retry-after']).toBe('1');
+    expect(body.detail).toBe('The service lost its database connection; retry shortly');
+    const logged = logs.lines().find((line) => line.requestId === 'req-gone-1' && line.level === 40);
+    expect(logged).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
   });
 
   it('public routes need no token', async () => {

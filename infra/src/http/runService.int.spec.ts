@@ -112,6 +112,19 @@ describe('runService (real listen)', () => {
     expect(exits).toEqual([1]);
   });
 
+  it('a shutdown because something broke exits non-zero though everything closed cleanly', async () => {
+    const app = await createHttpApp({
+      service: 'test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+      auth: false,
+      rateLimit: false,
+    });
+    const exits: number[] = [];
+    const service = await runService({ app, port: 0, signals: [], exit: (code) => void exits.push(code) });
+    expect(await service.shutdown('bootstrapping failed', 1)).toBe(1);
+    expect(exits).toEqual([1]);
+  });
+
   it('closes the closers when listening fails', async () => {
     const first = await createHttpApp({
       service: 'test',

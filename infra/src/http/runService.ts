@@ -25,8 +25,11 @@ export interface RunServiceOptions {
 export interface RunningService {
   /** e.g. http://127.0.0.1:4001 */
   url: string;
-  /** Drains and closes everything; resolves with the exit code it chose (also passed to `exit`). */
-  shutdown(reason?: string): Promise<number>;
+  /**
+   * Drains and closes everything; resolves with the exit code it chose (also passed to `exit`): 0 when
+   * all closed cleanly, else 1; `failure` (a shutdown because something broke) is never reported as 0.
+   */
+  shutdown(reason?: string, failure?: number): Promise<number>;
 }
 
 /**
@@ -79,7 +82,7 @@ export const runService = async (options: RunServiceOptions): Promise<RunningSer
   };
   for (const signal of signals) process.on(signal, onSignal);
 
-  const shutdown = (reason = 'requested'): Promise<number> => {
+  const shutdown = (reason = 'requested', failure = 0): Promise<number> => {
     shuttingDown ??= (async () => {
       log.info({ reason }, 'shutting down: draining requests');
       app.lifecycle.accepting = false;
@@ -95,7 +98,7 @@ export const runService = async (options: RunServiceOptions): Promise<RunningSer
       const outcome = await Promise.race([work, timeout]);
       clearTimeout(timer);
       for (const signal of signals) process.off(signal, onSignal);
-      const code = outcome === 'timeout' ? 1 : outcome;
+      const code = Math.max(outcome === 'timeout' ? 1 : outcome, failure);
       if (outcome === 'timeout') log.error('shutdown timed out');
       else log.info({ code }, 'stopped');
       exit(code);

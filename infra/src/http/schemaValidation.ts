@@ -51,7 +51,9 @@ export const buildValidatorFactory =
   (externalSchemas: unknown): FastifySchemaCompiler<AnySchema> => {
     const base = baseOptions(options.extraKeywords ?? []);
     const strictBody = new Ajv2020({ ...base, coerceTypes: false });
-    const coercing = new Ajv2020({ ...base, coerceTypes: 'array' });
+    // strict mode's strictNumbers skips `minimum`/`maximum` for a query string that coerces to ±Infinity
+    // ("1e309"); without it the bounds apply, so a huge page size is a 400, not a database error.
+    const coercing = new Ajv2020({ ...base, coerceTypes: 'array', strictNumbers: false });
     for (const ajv of [strictBody, coercing]) {
       addFormats(ajv);
       for (const schema of Object.values((externalSchemas ?? {}) as Record<string, AnySchema>)) {

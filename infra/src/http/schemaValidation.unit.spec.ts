@@ -25,6 +25,12 @@ describe('buildValidatorFactory', () => {
     expect(query.n).toBe(5);
   });
 
+  it('keeps bounds on query numbers that coerce to infinity', () => {
+    const schema = { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 100 } } };
+    for (const limit of ['1e309', 'Infinity', '-1e309']) expect(compile(schema, 'querystring')({ limit })).toBe(false);
+    expect(compile(schema, 'querystring')({ limit: '100' })).toBe(true);
+  });
+
   it('resolves shared schemas by $id and reports all errors', () => {
     const validate = compile({ type: 'object', properties: { address: { $ref: address.$id } } }, 'body');
     expect(validate({ address: { latitude: 'north', postcode: 'x', extra: 1 } })).toBe(false);

@@ -23,6 +23,20 @@ export type ConsumerHandler = (
   context: ConsumerMessageContext,
 ) => Promise<void>;
 
+/** One claimed message of a batch: its envelope and where it came from. */
+export interface ConsumerBatchItem {
+  envelope: EventEnvelope;
+  context: ConsumerMessageContext;
+}
+
+/**
+ * Writes the effect of several messages at once with `tx` (their inbox claims and the checkpoint commit
+ * with it), in delivery order; duplicates already handled are left out. Must have the same effect as
+ * `handle` on each message in turn: when it throws, the consumer falls back to `handle`, one message per
+ * transaction, so a poison message is still retried and parked alone.
+ */
+export type ConsumerBatchHandler = (tx: SqlExecutor, items: readonly ConsumerBatchItem[]) => Promise<void>;
+
 export interface StartConsumerOptions {
   bus: Bus;
   /** The consuming service's own database: inbox, checkpoint, dead letters and the handler's tables. */
@@ -31,6 +45,8 @@ export interface StartConsumerOptions {
   group: string;
   topics: readonly string[];
   handle: ConsumerHandler;
+  /** Optional batched handling of a delivered batch (see ConsumerBatchHandler); `handle` stays the fallback. */
+  handleBatch?: ConsumerBatchHandler;
   /** Attempts before a message is dead-lettered (the consumer then moves on). Default 5. */
   maxAttempts?: number;
   /** Delay between attempts: initial 100 ms, doubling, capped at 10 s by default. */
@@ -79,6 +95,27 @@ const claim = async (tx: SqlExecutor, consumer: string, eventId: string): Promis
   return result.rowCount > 0;
 };
 
+/** Rows per multi-row statement: well under the parameter limits of SQLite (32,766) and PostgreSQL (65,535). */
+const CLAIM_CHUNK = 1000;
+
+/** Claims many events at once; returns the ids it claimed (those not yet in the inbox), each once. */
+const claimAll = async (tx: SqlExecutor, consumer: string, eventIds: readonly string[]): Promise<Set<string>> => {
+  const claimed = new Set<string>();
+  const at = new Date().toISOString();
+  for (let start = 0; start < eventIds.length; start += CLAIM_CHUNK) {
+    const chunk = [...new Set(eventIds.slice(start, start + CLAIM_CHUNK))].filter((id) => !claimed.has(id));
+    if (chunk.length === 0) continue;
+    const values = chunk.map((_, i) => `($1, $${i + 3}, $2)`).join(', ');
+    const rows = await tx.query<{ event_id: string }>(
+      `INSERT INTO estia_inbox (consumer, event_id, handled_at) VALUES ${values}
+       ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id`,
+      [consumer, at, ...chunk],
+    );
+    for (const row of rows) claimed.add(row.event_id);
+  }
+  return claimed;
+};
+
 const saveOffset = (tx: SqlExecutor, consumer: string, message: DeliveredMessage): Promise<unknown> =>
   tx.execute(
     `INSERT INTO estia_consumer_offsets (consumer, topic, topic_partition, msg_offset, updated_at)
@@ -118,15 +155,17 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Runn
     );
   };
 
+  const contextOf = (message: DeliveredMessage, attempt: number): ConsumerMessageContext => ({
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    key: message.key,
+    attempt,
+  });
+
   const apply = async (tx: SqlExecutor, message: DeliveredMessage, attempt: number): Promise<void> => {
     if (await claim(tx, group, eventIdOf(message.value)!)) {
-      await handle(tx, message.value, {
-        topic: message.topic,
-        partition: message.partition,
-        offset: message.offset,
-        key: message.key,
-        attempt,
-      });
+      await handle(tx, message.value, contextOf(message, attempt));
     }
   };
 
@@ -160,8 +199,51 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Runn
     await deadLetter(message, describeError(lastError), failures);
   };
 
+  /**
+   * The batched path: one transaction, one multi-row inbox claim, one handler call, one checkpoint.
+   * False when a message is invalid or the handler failed (the caller falls back to one by one).
+   */
+  const processBatch = async (messages: DeliveredMessage[], checks: EnvelopeCheck[]): Promise<boolean> => {
+    if (checks.some((check) => !check.ok)) return false;
+    let handlerFailed = false;
+    try {
+      await db.transaction(async (tx) => {
+        const claimed = await claimAll(
+          tx,
+          group,
+          messages.map((message) => eventIdOf(message.value)!),
+        );
+        const items: ConsumerBatchItem[] = [];
+        for (const message of messages) {
+          const id = eventIdOf(message.value)!;
+          // Claimed now, and the first copy of it in this batch.
+          if (claimed.delete(id)) items.push({ envelope: message.value, context: contextOf(message, 1) });
+        }
+        try {
+          if (items.length > 0) await options.handleBatch!(tx, items);
+        } catch (error) {
+          handlerFailed = true;
+          logger.warn({ group, offset: messages[0]!.offset, err: error }, 'consumer: batch handler failed');
+          throw error;
+        }
+        await saveOffset(tx, group, messages[messages.length - 1]!);
+      });
+    } catch (error) {
+      if (!handlerFailed) throw error; // the database itself failed: let the bus redeliver the batch
+      return false;
+    }
+    options.onProgress?.(messages.length);
+    return true;
+  };
+
   const handler = async (messages: DeliveredMessage[]): Promise<void> => {
     const checks = await Promise.all(messages.map((message) => validate(message.value)));
+    if (options.handleBatch) {
+      if (await processBatch(messages, checks)) return;
+      // Which message failed is unknown: each gets its full number of attempts on its own.
+      for (const [i, message] of messages.entries()) await processOne(message, checks[i]!, 0, undefined);
+      return;
+    }
     // Fast path: the whole batch in one transaction (one fsync, not one per message). Each message is
     // still all-or-nothing with its inbox claim and the checkpoint; a failure falls back to the slow path.
     let failedAt = -1;

@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '@estia/contracts';
 import { createEmbeddedBus } from '../bus/embedded/embeddedBus.js';
 import type { Bus } from '../bus/types.js';
 import { createSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
 import { createPostgresDatabase } from '../sql/postgresDatabase.js';
 import { createSqliteDatabase } from '../sql/sqliteDatabase.js';
-import type { SqlDatabase } from '../sql/types.js';
+import type { SqlDatabase, SqlExecutor } from '../sql/types.js';
 import { PG_URL, dropSchema, postgresAvailable, randomSchemaName } from '../testing/postgres.js';
 import { checkpointStore } from './checkpointStore.js';
 import { startConsumer } from './consumer.js';
@@ -113,6 +114,75 @@ for (const target of databases) {
       );
       expect(offset?.msg_offset).toBe('2');
       expect(await deadLetterStore.count(db, group)).toBe(0);
+    });
+
+    it('in batch mode handles each event once, leaves out what the inbox holds and parks a poison event alone', async () => {
+      const bus = newBus();
+      const db = await target.open();
+      await db.execute(EFFECTS_DDL);
+      const topic = 'estia.registry';
+      const [a, b, poison, c] = [0, 1, 2, 3].map((seq) => testEnvelope('org-1', { seq }));
+      const group = `g-${randomUUID()}`;
+      const batches: string[][] = [];
+      const insert = (tx: SqlExecutor, e: EventEnvelope) =>
+        tx.execute('INSERT INTO effects (event_id, subject, seq) VALUES ($1, $2, $3)', [
+          e.id,
+          e.subject,
+          (e.data as { seq: number }).seq,
+        ]);
+      let poisonRuns = 0;
+      const consumer = await startConsumer({
+        validate: contractsEnvelopeValidator,
+        bus,
+        db,
+        group,
+        topics: [topic],
+        maxAttempts: 3,
+        backoff: { initialMs: 5, maxMs: 10 },
+        handle: async (tx, envelope) => {
+          await insert(tx, envelope);
+          if (envelope.id === poison!.id) {
+            poisonRuns += 1;
+            throw new Error('poison');
+          }
+        },
+        handleBatch: async (tx, items) => {
+          batches.push(items.map((item) => item.envelope.id));
+          for (const { envelope } of items) {
+            await insert(tx, envelope);
+            if (envelope.id === poison!.id) throw new Error('poison');
+          }
+        },
+      });
+      // A batch with a duplicate inside it, then a redelivery of `a` beside a new event.
+      await bus.publish(topic, [
+        { key: 'org-1', value: a! },
+        { key: 'org-1', value: a! },
+      ]);
+      await eventually(async () => (await count(db, 'SELECT COUNT(*) AS n FROM estia_inbox')) === 1, 'a');
+      await bus.publish(topic, [
+        { key: 'org-1', value: a! },
+        { key: 'org-1', value: b! },
+      ]);
+      await eventually(async () => (await count(db, 'SELECT COUNT(*) AS n FROM estia_inbox')) === 2, 'b');
+      await bus.publish(topic, [
+        { key: 'org-1', value: poison! },
+        { key: 'org-1', value: c! },
+      ]);
+      await eventually(async () => (await deadLetterStore.count(db, group)) === 1, 'the dead letter');
+      await eventually(async () => (await count(db, 'SELECT COUNT(*) AS n FROM estia_inbox')) === 4, 'c');
+      await consumer.stop();
+      expect(batches.slice(0, 3)).toEqual([[a!.id], [b!.id], [poison!.id, c!.id]]);
+      expect(poisonRuns).toBe(3);
+      const rows = await db.query<{ event_id: string }>('SELECT event_id FROM effects ORDER BY seq');
+      expect(rows.map((r) => r.event_id)).toEqual([a!.id, b!.id, c!.id]);
+      const [letter] = await deadLetterStore.list(db, { consumer: group });
+      expect(letter).toMatchObject({ eventId: poison!.id, attempts: 3 });
+      const [offset] = await db.query<{ msg_offset: string }>(
+        'SELECT msg_offset FROM estia_consumer_offsets WHERE consumer = $1 AND topic = $2',
+        [group, topic],
+      );
+      expect(offset?.msg_offset).toBe('5');
     });
 
     it('a relay publishes public events only, checkpoints the last position and resumes after it', async () => {

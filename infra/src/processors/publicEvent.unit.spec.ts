@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleData } from '@estia/contracts/testing/sampleEvents.js';
 import type { OrganisationMembershipChangedV1 } from '@estia/contracts';
 import type { StoredEvent } from '../eventStore/types.js';
-import { publicEvent } from './publicEvent.js';
+import { facetEventId, publicEvent } from './publicEvent.js';
 
 const type = 'estia.registry.organisation.membership-changed.v1' as const;
 const data = sampleData[type]!;
@@ -36,6 +36,16 @@ describe('publicEvent', () => {
       actoruser: 'u-1',
       schemaversion: 1,
     });
+  });
+
+  it('a second public event of the same stored event gets its own id, the same on every republish', () => {
+    const first = publicEvent(stored, type, data.organisationId, data, { facet: 'holder', key: 'k-1' });
+    const again = publicEvent(stored, type, data.organisationId, data, { facet: 'holder', key: 'k-1' });
+    expect(first.envelope.id).toBe(again.envelope.id);
+    expect(first.envelope.id).not.toBe(stored.id);
+    expect(first.envelope.id).not.toBe(facetEventId(stored.id, 'other'));
+    expect(first.envelope.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(first.key).toBe('k-1');
   });
 
   it('refuses data that breaks the contract, naming the field', () => {

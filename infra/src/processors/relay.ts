@@ -20,10 +20,13 @@ export interface RelayMessage {
 }
 
 /**
- * Public events become a message; private events map to null and are passed over. May be async: a
- * mapper that must open sealed personal data (with a key that erasure may have destroyed) awaits it.
+ * Public events become a message; private events map to null and are passed over. One stored event may
+ * stand for more than one public event, each for its own audience (messages in order, each with its own
+ * envelope id: see `publicEvent`'s facet). May be async: a mapper that must open sealed personal data
+ * (with a key that erasure may have destroyed) awaits it.
  */
-export type RelayMapper = (event: StoredEvent) => RelayMessage | null | Promise<RelayMessage | null>;
+export type RelayMapped = RelayMessage | readonly RelayMessage[] | null;
+export type RelayMapper = (event: StoredEvent) => RelayMapped | Promise<RelayMapped>;
 
 export interface StartRelayOptions {
   store: EventStore;
@@ -77,12 +80,14 @@ export async function startRelay(options: StartRelayOptions): Promise<Relay> {
     const byTopic = new Map<string, OutgoingMessage[]>();
     const forgets: RelayMessage[] = [];
     for (const event of events) {
-      const message = await map(event);
-      if (message === null) continue;
-      const list = byTopic.get(message.topic) ?? [];
-      list.push({ key: message.key, value: message.envelope });
-      byTopic.set(message.topic, list);
-      if (message.forgetEarlier) forgets.push(message);
+      const mapped = await map(event);
+      if (mapped === null) continue;
+      for (const message of Array.isArray(mapped) ? mapped : [mapped as RelayMessage]) {
+        const list = byTopic.get(message.topic) ?? [];
+        list.push({ key: message.key, value: message.envelope });
+        byTopic.set(message.topic, list);
+        if (message.forgetEarlier) forgets.push(message);
+      }
     }
     for (const [topic, messages] of byTopic) await bus.publish(topic, messages);
     // Only after the acknowledgement: the erasure message must be on the bus before what it replaces goes.

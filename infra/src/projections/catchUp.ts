@@ -3,6 +3,7 @@ import type { SqlDatabase } from '../sql/types.js';
 import { checkpointStore } from '../processors/checkpointStore.js';
 import { ensureProcessorTables } from '../processors/schema.js';
 import type { Projection } from './projection.js';
+import { createDeferredIndexes, dropDeferredIndexes } from './deferredIndexes.js';
 import { handleBatch } from './writeBatch.js';
 
 /**
@@ -23,18 +24,31 @@ export async function catchUpProjections(
     await projection.migrate(db);
     const wanted = projection.types ? new Set(projection.types) : null;
     let after = await checkpointStore.load(db, projection.name);
-    for (;;) {
-      const events = await store.readAll({ ...(after === null ? {} : { after }), maxCount: batchSize });
-      if (events.length === 0) break;
-      const relevant = wanted ? events.filter((e) => wanted.has(e.type)) : events;
-      const last = events[events.length - 1]!.position;
-      await db.transaction(async (tx) => {
-        if (relevant.length > 0) await handleBatch(projection, tx, relevant);
-        await checkpointStore.save(tx, projection.name, last);
-      });
-      applied += relevant.length;
-      after = last;
-      onBatch?.(projection.name, last, applied);
+    const deferred = after === null ? (projection.deferredIndexes ?? []) : [];
+    if (deferred.length > 0) await dropDeferredIndexes(db, deferred);
+    try {
+      for (;;) {
+        // The store filters by type (in its query on PostgreSQL): a projection of a few event types does
+        // not fetch and parse the rest of the log. The checkpoint then stands at the last relevant event.
+        const events = await store.readAll({
+          ...(after === null ? {} : { after }),
+          maxCount: batchSize,
+          ...(projection.types ? { types: projection.types } : {}),
+        });
+        if (events.length === 0) break;
+        const relevant = wanted ? events.filter((e) => wanted.has(e.type)) : events;
+        const last = events[events.length - 1]!.position;
+        await db.transaction(async (tx) => {
+          if (relevant.length > 0) await handleBatch(projection, tx, relevant);
+          await checkpointStore.save(tx, projection.name, last);
+        });
+        applied += relevant.length;
+        after = last;
+        onBatch?.(projection.name, last, applied);
+      }
+    } finally {
+      // After a failure too: the read model keeps being served, with its indexes, while it is dealt with.
+      if (deferred.length > 0) await createDeferredIndexes(db, deferred);
     }
   }
   return applied;

@@ -20,4 +20,10 @@ export interface Projection {
    * trip for many statements on PostgreSQL (writeBatch.ts), still in the checkpoint's transaction.
    */
   batchWrites?: boolean;
+  /**
+   * `CREATE INDEX IF NOT EXISTS …` statements of secondary (non-unique) indexes that `migrate` also
+   * creates: a catch-up from the first event drops them and creates them once at its end, which is
+   * much cheaper than keeping them current row by row (deferredIndexes.ts).
+   */
+  deferredIndexes?: readonly string[];
 }

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../eventStore/sqlite/sqliteEventStore.js';
 import { createSqliteDatabase } from '../sql/sqliteDatabase.js';
-import type { SqlDatabase } from '../sql/types.js';
+import type { SqlDatabase, SqlExecutor } from '../sql/types.js';
 import type { Projection } from './projection.js';
 import { startProjector } from './projector.js';
 import { catchUpProjections } from './catchUp.js';
+import { indexName } from './deferredIndexes.js';
 
 // Counts "Added" events per stream; "Ignored" events must only move the checkpoint.
 const counter: Projection = {
@@ -88,6 +89,50 @@ describe('projector (SQLite store + SQLite read models)', () => {
     expect(await catchUpProjections(store, db, [counter])).toBe(2);
     expect(await catchUpProjections(store, db, [counter])).toBe(0);
     expect(await counts(db)).toEqual({ a: 2 });
+    await store.close();
+    await db.close();
+  });
+
+  it('a catch-up from the first event drops its deferred indexes and creates them again, even after a failure', async () => {
+    const { store, db } = await open();
+    const INDEX = 'CREATE INDEX IF NOT EXISTS counts_n ON counts (n)';
+    const indexes = async (on: SqlExecutor = db) =>
+      (await on.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'counts_n'"))
+        .length;
+    let seenDuring = -1;
+    const indexed: Projection = {
+      ...counter,
+      deferredIndexes: [INDEX],
+      migrate: async (d) => {
+        await counter.migrate(d);
+        await d.execute(INDEX);
+      },
+      handle: async (tx, events) => {
+        seenDuring = await indexes(tx);
+        await counter.handle(tx, events);
+      },
+    };
+    await store.append('a', [{ type: 'Added', data: {} }]);
+    expect(await catchUpProjections(store, db, [indexed])).toBe(1);
+    expect(seenDuring).toBe(0);
+    expect(await indexes()).toBe(1);
+    // From a checkpoint (not from the first event), the indexes stay.
+    await store.append('b', [{ type: 'Added', data: {} }]);
+    await catchUpProjections(store, db, [indexed]);
+    expect(seenDuring).toBe(1);
+    const failing: Projection = {
+      ...indexed,
+      name: 'failing',
+      handle: async (tx) => {
+        seenDuring = await indexes(tx);
+        throw new Error('boom');
+      },
+    };
+    await expect(catchUpProjections(store, db, [failing])).rejects.toThrow('boom');
+    expect(seenDuring).toBe(0);
+    expect(await indexes()).toBe(1);
+    expect(() => indexName('CREATE UNIQUE INDEX IF NOT EXISTS u ON counts (n)')).toThrow(/unique/);
+    expect(indexName(INDEX)).toBe('counts_n');
     await store.close();
     await db.close();
   });

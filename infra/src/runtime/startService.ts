@@ -18,10 +18,15 @@ import { createSqlLeaseStore } from '../processors/leases.js';
 import { createProcessorRuntime, type ProcessorDefinition, type ProcessorRuntime } from '../processors/runtime.js';
 import { projectionProcessors } from '../processors/projectionProcessors.js';
 import { relayProcessor } from '../processors/relayProcessor.js';
+import { relayKillHook } from '../processors/relayFaultHook.js';
 import { consumerProcessor } from '../processors/consumerProcessor.js';
 import { retentionProcessor } from '../processors/retention.js';
 import { openInfrastructure, type Infrastructure } from './openInfrastructure.js';
+import { retryWhileConnectionLost } from '../sql/retryConnectionLost.js';
 import type { ServiceName } from './serviceName.js';
+
+/** About a minute of backoff: longer than a database failover, shorter than an operator's patience. */
+const BOOTSTRAP_ATTEMPTS = 15;
 
 export interface ServiceContext<Config> {
   config: Config;
@@ -95,6 +100,7 @@ export async function startService<S extends ConfigSchema>(
     maxAttempts,
   });
   for (const p of projections.definitions) processors.add(p);
+  const relayHook = relayKillHook(env);
   processors.add(
     relayProcessor({
       store: infra.store,
@@ -103,6 +109,8 @@ export async function startService<S extends ConfigSchema>(
       name: `${definition.service}.relay`,
       map: parts.publicEvents,
       maxAttempts,
+      // Armed only by the fault-injection suite's variable; otherwise no hook at all.
+      ...(relayHook ? { afterPublish: relayHook } : {}),
     }),
   );
   for (const c of parts.consumers ?? []) processors.add(consumerProcessor(infra.bus, infra.db, { maxAttempts, ...c }));
@@ -156,6 +164,7 @@ export async function startService<S extends ConfigSchema>(
     // started the process learns it at once and polls /ready).
     isStarting: () => !bootstrapped,
     metrics,
+    security: { corsOrigins: config.CORS_ALLOWED_ORIGINS ?? [], tls: config.TLS_ENABLED },
   });
   await parts.routes(app, projector);
 
@@ -173,12 +182,17 @@ export async function startService<S extends ConfigSchema>(
       { name: 'processors', close: () => processors.stop() },
     ],
   });
-  // /ready (and so `pnpm start`'s banner) means bootstrapping and demo data are done.
+  // /ready (and so `pnpm start`'s banner) means bootstrapping and demo data are done. Every start runs
+  // it and it resumes where it stopped, so a database connection lost meanwhile is retried, not a crash.
   try {
-    await parts.afterStart?.(projector);
+    await retryWhileConnectionLost(async () => parts.afterStart?.(projector), {
+      attempts: BOOTSTRAP_ATTEMPTS,
+      onRetry: (error, attempt) =>
+        logger.warn({ err: error, attempt }, 'bootstrapping interrupted by a lost database connection: retrying'),
+    });
   } catch (error) {
     logger.error({ err: error }, 'bootstrapping failed');
-    await running.shutdown('bootstrapping failed');
+    await running.shutdown('bootstrapping failed', 1);
     throw error;
   }
   bootstrapped = true;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { SqlDatabase, SqlExecutor } from './types.js';
+import { checkoutClient } from './checkoutClient.js';
 
 export interface PostgresDatabaseOptions {
   /** postgres://user@host:port/db */
@@ -71,7 +72,7 @@ export const createPostgresDatabase = async (options: PostgresDatabaseOptions): 
   return {
     ...poolExecutor,
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await checkoutClient(pool);
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -87,7 +88,7 @@ export const createPostgresDatabase = async (options: PostgresDatabaseOptions): 
         }
         throw error;
       } finally {
-        client.release(broken);
+        client.done(broken);
       }
     },
     async close(): Promise<void> {

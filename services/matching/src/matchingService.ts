@@ -16,6 +16,7 @@ import { opportunityRoutes } from './http/opportunityRoutes.js';
 import { placementRoutes } from './http/placementRoutes.js';
 import type { RouteContext } from './http/routeContext.js';
 import { referralsConsumer, registryConsumer } from './integration/consumers.js';
+import { followUpsDueProcessor } from './followUps/followUpScheduler.js';
 import { matchingPublicEvents } from './integration/publicEvents.js';
 import { MatchEngine } from './matching/matchEngine.js';
 import { tuningFromEnv } from './matching/weights.js';
@@ -60,6 +61,8 @@ export async function buildMatching(infra: MatchingInfrastructure) {
     projections: [matchingReadModels(engine)],
     publicEvents: matchingPublicEvents,
     consumers: [registryConsumer(), referralsConsumer({ commands, store, engine, esco, logger })],
+    // Supervised by the processor runtime: one replica announces the follow-ups that fell due.
+    processors: [followUpsDueProcessor({ store, db, clock })],
     routes: async (app, projector) => {
       const ctx: RouteContext = { commands, queries, engine, esco, autocomplete, projector, pseudonym, clock };
       for (const plugin of [escoRoutes, opportunityRoutes, candidateRoutes, placementRoutes])

@@ -120,6 +120,7 @@ await startService({
       routes: async (app, projector) => {
         await app.register(registryRoutes, {
           db,
+          ctx,
           publicBaseUrl: baseUrl,
           tokens: { issuer, audiences: config.TOKEN_AUDIENCES, keyRing: () => ring },
           organisations: organisationHandlers(ctx),

@@ -16,6 +16,7 @@ import { verifyChain } from '../hashChain.js';
 import { runSubscription, START } from '../subscription.js';
 import type { LogPage } from '../subscription.js';
 import { MAX_BATCH, ORDINAL_BITS, postgresSchemaSql } from './schema.js';
+import { checkoutClient } from '../../sql/checkoutClient.js';
 import type {
   Appended,
   AppendOptions,
@@ -136,7 +137,7 @@ export class PostgresEventStore implements EventStore {
   /** Creates the schema and tables if missing. Called by every operation; idempotent and concurrent-safe. */
   init(): Promise<void> {
     this.ready ??= (async () => {
-      const client = await this.pool.connect();
+      const client = await checkoutClient(this.pool);
       try {
         await client.query('BEGIN');
         // Concurrent CREATE … IF NOT EXISTS can still collide in the catalogue; serialise per schema.
@@ -148,7 +149,7 @@ export class PostgresEventStore implements EventStore {
         this.ready = undefined;
         throw error;
       } finally {
-        client.release();
+        client.done();
       }
     })();
     return this.ready;
@@ -395,7 +396,7 @@ export class PostgresEventStore implements EventStore {
       throw new AppError('VALIDATION_FAILED', `append of ${total} events: at most ${MAX_BATCH} per call`);
     if (this.closed) throw new Error('PostgresEventStore is closed');
     await this.init();
-    const client = await this.pool.connect();
+    const client = await checkoutClient(this.pool);
     const ids = appends.map((a) => a.streamId);
     try {
       await client.query('BEGIN');
@@ -485,7 +486,7 @@ export class PostgresEventStore implements EventStore {
       for (const id of ids) this.heads.delete(id);
       throw error;
     } finally {
-      client.release();
+      client.done();
     }
   }
 

@@ -1,15 +1,23 @@
 /**
  * `pnpm guide:screenshots`: starts the network with the demo (temporary DATA_DIR), walks the officer's
- * journey, the auditor's and the data protection officer's in Chromium and writes a PNG of each main
- * screen to docs/guide/, for docs/guide/officer.md, auditor.md and dpo.md.
+ * journey, the auditor's, the data protection officer's, the job coach's, the org admin's and the
+ * network admin's in Chromium and writes a PNG of each main screen to docs/guide/, for docs/guide/officer.md,
+ * auditor.md, dpo.md, coach.md, org-admin.md and network-admin.md.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, newPage } from '../e2e/browser.js';
 import { startNetwork } from '../e2e/network.js';
-import { receiverCompletesInArabic, senderRefers } from '../e2e/officerJourney.js';
+import { DEMO_PASSWORD, receiverCompletesInArabic, senderRefers } from '../e2e/officerJourney.js';
 import { auditorReviews, dpoErases } from '../e2e/oversightJourneys.js';
+import { coachReadsInArabic, coachWorks } from '../e2e/coachJourney.js';
+import {
+  APPROVED_APPLICANT,
+  NETWORK_ADMIN,
+  networkAdminDecidesInArabic,
+  orgAdminManages,
+} from '../e2e/adminJourneys.js';
 
 const OUT = resolve(import.meta.dirname, '../../../../docs/guide');
 /** The screens the guide shows (the journey passes more checkpoints than these). */
@@ -29,6 +37,29 @@ const WANTED = new Set([
   'audit',
   'audit-case',
   'erasure',
+  'coach-opportunities',
+  'coach-opportunity-form',
+  'coach-opportunity',
+  'coach-candidates',
+  'coach-why-not',
+  'coach-candidate',
+  'coach-pipeline',
+  'coach-pipeline-ar',
+  'coach-why-not-ar',
+  'org-profile',
+  'org-profile-edit',
+  'org-services',
+  'org-service-edit',
+  'org-service-register',
+  'org-people',
+  'org-api-client-secret',
+  'network-applications',
+  'network-members',
+  'network-code',
+  'network-applications-ar',
+  'network-approve-ar',
+  'network-members-ar',
+  'network-code-ar',
 ]);
 
 mkdirSync(OUT, { recursive: true });
@@ -59,6 +90,25 @@ try {
   await sender.context.close();
   await (await auditorReviews(chromium.browser, network.console, shoot)).context.close();
   await (await dpoErases(chromium.browser, network.console, 'Amira', shoot)).context.close();
+  await (await coachWorks(chromium.browser, network.console, shoot)).context.close();
+  await (await coachReadsInArabic(chromium.browser, network.console, shoot)).context.close();
+  await (await orgAdminManages(chromium.browser, network.console, shoot)).context.close();
+  // The network admin's screens in English as well, before the Arabic journey decides the applications.
+  const networkAdmin = await newPage(chromium.browser, { baseURL: network.console });
+  await networkAdmin.page.goto('/sign-in');
+  await networkAdmin.page.getByLabel('Email').fill(NETWORK_ADMIN);
+  await networkAdmin.page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await networkAdmin.page.getByRole('button', { name: 'Sign in' }).click();
+  await networkAdmin.page.getByRole('region', { name: APPROVED_APPLICANT }).waitFor();
+  await shoot('network-applications', networkAdmin.page);
+  await networkAdmin.page.goto('/network/members');
+  await networkAdmin.page.getByRole('row').nth(5).waitFor();
+  await shoot('network-members', networkAdmin.page);
+  await networkAdmin.page.goto('/network/code-of-conduct');
+  await networkAdmin.page.getByText(/Not yet accepted/).waitFor();
+  await shoot('network-code', networkAdmin.page);
+  await networkAdmin.context.close();
+  await (await networkAdminDecidesInArabic(chromium.browser, network.console, shoot)).context.close();
   console.log(`wrote ${new Set(written).size} screenshots to ${OUT}`);
 } finally {
   await chromium.close();

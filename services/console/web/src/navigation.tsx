@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '@tanstack/react-router';
 import type { SessionView } from './api/session.js';
+import { COACH_NAV } from './screens/coach/navigation.js';
 
 type Role = SessionView['roles'][number];
 
@@ -50,6 +51,7 @@ export const NAV: readonly NavEntry[] = [
       </Link>
     ),
   },
+  ...COACH_NAV,
   {
     id: 'audit',
     roles: ['auditor'],
@@ -76,6 +78,26 @@ export const NAV: readonly NavEntry[] = [
     label: 'nav.webhooks',
     link: (label) => (
       <Link to="/webhooks" activeProps={current}>
+        {label}
+      </Link>
+    ),
+  },
+  {
+    id: 'organisation',
+    roles: ['org_admin'],
+    label: 'admin.nav.organisation',
+    link: (label) => (
+      <Link to="/organisation" activeProps={current}>
+        {label}
+      </Link>
+    ),
+  },
+  {
+    id: 'network',
+    roles: ['network_admin'],
+    label: 'admin.nav.network',
+    link: (label) => (
+      <Link to="/network/applications" activeProps={current}>
         {label}
       </Link>
     ),

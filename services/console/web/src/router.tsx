@@ -11,6 +11,7 @@ import { Shell } from './components/Shell.js';
 import { SignIn } from './screens/SignIn.js';
 import { REFERRAL_STATUSES } from './vocabulary.js';
 import type { AuditSearch } from './screens/Audit.js';
+import { COACH_HOME, coachRoutes } from './screens/coach/routes.js';
 
 export interface DirectorySearch {
   q?: string | undefined;
@@ -28,14 +29,23 @@ interface RouterContext {
 const rootRoute = createRootRouteWithContext<RouterContext>()({ component: Shell });
 
 /** Where each person starts: the first area of the navigation their roles open. */
-const homeOf = (roles: readonly string[]): '/caseload' | '/audit' | '/erasure' | '/directory' =>
+const homeOf = (
+  roles: readonly string[],
+):
+  '/caseload' | typeof COACH_HOME | '/audit' | '/erasure' | '/organisation' | '/network/applications' | '/directory' =>
   roles.includes('referral_officer')
     ? '/caseload'
-    : roles.includes('auditor')
-      ? '/audit'
-      : roles.includes('data_protection_officer')
-        ? '/erasure'
-        : '/directory';
+    : roles.includes('job_coach')
+      ? COACH_HOME
+      : roles.includes('auditor')
+        ? '/audit'
+        : roles.includes('data_protection_officer')
+          ? '/erasure'
+          : roles.includes('org_admin')
+            ? '/organisation'
+            : roles.includes('network_admin')
+              ? '/network/applications'
+              : '/directory';
 
 const indexRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -69,7 +79,7 @@ const directoryRoute = createRoute({
 });
 
 /** Everything below needs a session: without one, sign in first and come back. */
-const signedInRoute = createRoute({
+export const signedInRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'signed-in',
   beforeLoad: async ({ context, location }) => {
@@ -172,6 +182,45 @@ const notificationSettingsRoute = createRoute({
   component: lazyRouteComponent(() => import('./screens/NotificationSettings'), 'NotificationSettings'),
 });
 
+// The org admin's and the network admin's areas (screens/admin), one lazy chunk per screen.
+const adminRoutes = [
+  createRoute({
+    getParentRoute: () => signedInRoute,
+    path: '/organisation',
+    component: lazyRouteComponent(() => import('./screens/admin/OrganisationProfile'), 'OrganisationProfile'),
+  }),
+  createRoute({
+    getParentRoute: () => signedInRoute,
+    path: '/organisation/services',
+    component: lazyRouteComponent(() => import('./screens/admin/OrganisationServices'), 'OrganisationServices'),
+  }),
+  createRoute({
+    getParentRoute: () => signedInRoute,
+    path: '/organisation/people',
+    component: lazyRouteComponent(() => import('./screens/admin/OrganisationPeople'), 'OrganisationPeople'),
+  }),
+  createRoute({
+    getParentRoute: () => signedInRoute,
+    path: '/organisation/api-clients',
+    component: lazyRouteComponent(() => import('./screens/admin/ApiClients'), 'ApiClients'),
+  }),
+  createRoute({
+    getParentRoute: () => signedInRoute,
+    path: '/network/applications',
+    component: lazyRouteComponent(() => import('./screens/admin/MembershipApplications'), 'MembershipApplications'),
+  }),
+  createRoute({
+    getParentRoute: () => signedInRoute,
+    path: '/network/members',
+    component: lazyRouteComponent(() => import('./screens/admin/NetworkMembers'), 'NetworkMembers'),
+  }),
+  createRoute({
+    getParentRoute: () => signedInRoute,
+    path: '/network/code-of-conduct',
+    component: lazyRouteComponent(() => import('./screens/admin/NetworkCodeOfConduct'), 'NetworkCodeOfConduct'),
+  }),
+] as const;
+
 const routeTree = rootRoute.addChildren([
   indexRoute,
   signInRoute,
@@ -189,6 +238,8 @@ const routeTree = rootRoute.addChildren([
     erasureRoute,
     webhooksRoute,
     notificationSettingsRoute,
+    ...coachRoutes,
+    ...adminRoutes,
   ]),
 ]);
 

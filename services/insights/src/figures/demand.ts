@@ -1,4 +1,4 @@
-import type { Facts } from '../readModels/factStore.js';
+import type { FactIndex } from './factIndex.js';
 import {
   publish,
   publishOver,
@@ -6,7 +6,7 @@ import {
   type Published,
   type SuppressionGroup,
 } from '../privacy/suppression.js';
-import { UNKNOWN_AREA, inPeriod, type InsightsFilters } from './filters.js';
+import type { InsightsFilters } from './filters.js';
 import { durationFigures } from './stats.js';
 
 export interface DemandRaw {
@@ -48,7 +48,7 @@ const emptyRow = (category: string, area: string): DemandRaw => ({
  * Rows are the (category, area) pairs that have needs or services; `totals` has one row per category
  * (area "*", services counted once) and the grand total.
  */
-export function demandFigures(facts: Facts, f: InsightsFilters): { rows: DemandRaw[]; totals: DemandRaw[] } {
+export function demandFigures(x: FactIndex, f: InsightsFilters): { rows: DemandRaw[]; totals: DemandRaw[] } {
   const rows = new Map<string, DemandRaw>();
   const totals = new Map<string, DemandRaw>();
   const row = (category: string, area: string) => {
@@ -62,35 +62,42 @@ export function demandFigures(facts: Facts, f: InsightsFilters): { rows: DemandR
     if (!r) totals.set(category, (r = emptyRow(category, '*')));
     return r;
   };
-  const referralsByNeed = new Map<string, { requestedAt: number | null; acceptedAt: number | null }[]>();
-  for (const r of facts.referral.values()) {
-    if (r.needId === null) continue;
-    const list = referralsByNeed.get(r.needId) ?? [];
-    list.push({
-      requestedAt: r.requestedAt,
-      acceptedAt: r.firstAnswer?.status === 'accepted' ? r.firstAnswer.at : null,
-    });
-    referralsByNeed.set(r.needId, list);
-  }
-  for (const [needId, n] of facts.need) {
-    if (!inPeriod(f, n.assessedAt)) continue;
-    if (f.category !== undefined && n.category !== f.category) continue;
-    if (f.organisationId !== undefined && n.assessedByOrganisationId !== f.organisationId) continue;
-    const area = facts.organisation.get(n.assessedByOrganisationId)?.region ?? UNKNOWN_AREA;
-    if (f.area !== undefined && area !== f.area) continue;
-    const referrals = referralsByNeed.get(needId) ?? [];
-    const accepted = referrals
-      .map((r) => r.acceptedAt)
-      .filter((a): a is number => a !== null && a < f.to)
-      .sort((a, b) => a - b)[0];
-    for (const r of [row(n.category, area), total(n.category)]) {
+  // A filter naming something no fact has matches nothing (code -1 equals no slot).
+  const category = f.category === undefined ? -2 : x.categories.find(f.category);
+  const area = f.area === undefined ? -2 : x.areas.find(f.area);
+  const organisation = f.organisationId === undefined ? -2 : x.organisations.find(f.organisationId);
+  const needs = x.needs;
+  /** Rows by category and area code, so the pass over the needs builds no strings. */
+  const cells = new Map<number, [DemandRaw, DemandRaw]>();
+  const areaCount = x.areas.names.length;
+  for (let i = 0; i < needs.n; i++) {
+    const at = needs.assessedAt[i]!;
+    if (at < f.from || at >= f.to) continue;
+    const c = needs.category[i]!;
+    if (category !== -2 && c !== category) continue;
+    const by = needs.by[i]!;
+    if (organisation !== -2 && by !== organisation) continue;
+    const a = x.organisationArea[by]!;
+    if (area !== -2 && a !== area) continue;
+    const cell = c * areaCount + a;
+    let pair = cells.get(cell);
+    if (!pair) {
+      const name = x.categories.names[c]!;
+      cells.set(cell, (pair = [row(name, x.areas.names[a]!), total(name)]));
+    }
+    const closedAt = needs.closedAt[i]!;
+    const open = !(closedAt < f.to); // NaN: still open
+    const unmatched = !(needs.firstRequested[i]! < f.to);
+    const accepted = needs.firstAccepted[i]!;
+    const waits = accepted < f.to;
+    for (const r of pair) {
       r.needs += 1;
-      if (n.closedAt === null || n.closedAt >= f.to) r.open += 1;
-      if (!referrals.some((x) => x.requestedAt !== null && x.requestedAt < f.to)) r.unmatched += 1;
-      if (accepted !== undefined) r.waiting.push(accepted - n.assessedAt);
+      if (open) r.open += 1;
+      if (unmatched) r.unmatched += 1;
+      if (waits) r.waiting.push(accepted - at);
     }
   }
-  for (const s of facts.service.values()) {
+  for (const s of x.facts.service.values()) {
     if (s.withdrawn) continue;
     if (f.category !== undefined && s.category !== f.category) continue;
     if (f.organisationId !== undefined && s.organisationId !== f.organisationId) continue;

@@ -1,8 +1,6 @@
-import { STAGES, type CandidateFact } from '../domain/facts.js';
-import type { Facts } from '../readModels/factStore.js';
+import { FUNNEL_BITS, type FactIndex } from './factIndex.js';
 import { publish, suppressedCells, type Published, type SuppressionGroup } from '../privacy/suppression.js';
-import { UNKNOWN_AREA, inPeriod, type InsightsFilters } from './filters.js';
-import { monthOf } from './stats.js';
+import type { InsightsFilters } from './filters.js';
 
 export const FUNNEL_COLUMNS = [
   'consenting',
@@ -19,18 +17,16 @@ export type FunnelCounts = Record<FunnelColumn, number>;
 
 const empty = (): FunnelCounts => Object.fromEntries(FUNNEL_COLUMNS.map((c) => [c, 0])) as FunnelCounts;
 
-/** A stage counts as reached when it or any later stage was (a hire without a recorded interview was one). */
-function addCandidate(counts: FunnelCounts, c: CandidateFact): void {
+/** Adds a candidate's stage bits (see FUNNEL_BITS) to the counts. */
+function addCandidate(counts: FunnelCounts, bits: number): void {
   counts.consenting += 1;
-  let later = false;
-  for (let i = STAGES.length - 1; i >= 0; i--) {
-    const stage = STAGES[i]!;
-    later ||= c.reached[stage] !== undefined;
-    if (later) counts[stage] += 1;
-  }
-  if (c.inWork['1'] === true) counts.inWork1Month += 1;
-  if (c.inWork['3'] === true) counts.inWork3Months += 1;
-  if (c.inWork['6'] === true) counts.inWork6Months += 1;
+  if (bits & FUNNEL_BITS.matched) counts.matched += 1;
+  if (bits & FUNNEL_BITS.applied) counts.applied += 1;
+  if (bits & FUNNEL_BITS.interviewed) counts.interviewed += 1;
+  if (bits & FUNNEL_BITS.hired) counts.hired += 1;
+  if (bits & FUNNEL_BITS.work1) counts.inWork1Month += 1;
+  if (bits & FUNNEL_BITS.work3) counts.inWork3Months += 1;
+  if (bits & FUNNEL_BITS.work6) counts.inWork6Months += 1;
 }
 
 export interface FunnelRaw {
@@ -44,27 +40,32 @@ export interface FunnelRaw {
  * stage is a subset of the one before): how many were matched, applied, interviewed, hired and were still
  * in work 1, 3 and 6 months after starting; by the organisation that recorded their consent and by month.
  */
-export function funnelFigures(facts: Facts, f: InsightsFilters): FunnelRaw {
-  const rows = new Map<string, FunnelRaw['rows'][number]>();
-  const months = new Map<string, FunnelRaw['months'][number]>();
+export function funnelFigures(x: FactIndex, f: InsightsFilters): FunnelRaw {
+  const rows = new Map<number, FunnelRaw['rows'][number]>();
+  const months = new Map<number, FunnelRaw['months'][number]>();
   const network = empty();
-  for (const c of facts.candidate.values()) {
-    if (!inPeriod(f, c.consentedAt) || c.organisationId === null) continue;
-    if (f.organisationId !== undefined && c.organisationId !== f.organisationId) continue;
-    const org = facts.organisation.get(c.organisationId);
-    if (f.area !== undefined && (org?.region ?? UNKNOWN_AREA) !== f.area) continue;
-    addCandidate(network, c);
-    let row = rows.get(c.organisationId);
+  const c = x.candidates;
+  const area = f.area === undefined ? -2 : x.areas.find(f.area);
+  const organisation = f.organisationId === undefined ? -2 : x.organisations.find(f.organisationId);
+  for (let i = 0; i < c.n; i++) {
+    const at = c.consentedAt[i]!;
+    if (at < f.from || at >= f.to) continue;
+    const o = c.organisation[i]!;
+    if (organisation !== -2 && o !== organisation) continue;
+    if (area !== -2 && x.organisationArea[o] !== area) continue;
+    const bits = c.bits[i]!;
+    addCandidate(network, bits);
+    let row = rows.get(o);
     if (!row)
       rows.set(
-        c.organisationId,
-        (row = { organisationId: c.organisationId, name: org?.name ?? null, counts: empty() }),
+        o,
+        (row = { organisationId: x.organisations.names[o]!, name: x.organisationName[o] ?? null, counts: empty() }),
       );
-    addCandidate(row.counts, c);
-    const month = monthOf(c.consentedAt);
+    addCandidate(row.counts, bits);
+    const month = c.month[i]!;
     let m = months.get(month);
-    if (!m) months.set(month, (m = { month, counts: empty() }));
-    addCandidate(m.counts, c);
+    if (!m) months.set(month, (m = { month: x.months.names[month]!, counts: empty() }));
+    addCandidate(m.counts, bits);
   }
   return {
     rows: [...rows.values()].sort((a, b) => a.organisationId.localeCompare(b.organisationId)),

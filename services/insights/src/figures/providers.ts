@@ -1,5 +1,4 @@
-import type { ReferralFact } from '../domain/facts.js';
-import type { Facts } from '../readModels/factStore.js';
+import { ACCEPTED, CLOSED, NO_ANSWER, type FactIndex } from './factIndex.js';
 import {
   publish,
   publishOver,
@@ -7,8 +6,8 @@ import {
   type Published,
   type SuppressionGroup,
 } from '../privacy/suppression.js';
-import { UNKNOWN_AREA, inPeriod, type InsightsFilters } from './filters.js';
-import { durationFigures, monthOf } from './stats.js';
+import type { InsightsFilters } from './filters.js';
+import { durationFigures } from './stats.js';
 
 export type ProviderGrouping = 'organisation' | 'service' | 'category';
 
@@ -27,8 +26,9 @@ export interface ProviderCounts {
 }
 
 export interface ProviderRaw extends ProviderCounts {
-  firstAnswer: number[];
-  completion: number[];
+  /** Milliseconds from request to first answer, and to completion, of each referral that had one. */
+  firstAnswer: ArrayLike<number>;
+  completion: ArrayLike<number>;
   /** Answered (accepted or rejected) or expired: the referrals whose deadline was put to the test. */
   due: number;
   answeredInTime: number;
@@ -41,53 +41,60 @@ export interface ProviderKey {
   category?: string;
 }
 
-const emptyRaw = (): ProviderRaw => ({
-  received: 0,
-  accepted: 0,
-  rejected: 0,
-  rejectedByReason: {},
-  expired: 0,
-  cancelled: 0,
-  completed: 0,
-  completedByOutcome: {},
-  failed: 0,
-  failedByReason: {},
-  firstAnswer: [],
-  completion: [],
-  due: 0,
-  answeredInTime: 0,
-});
+/** Counters per group (the network, then each row), FIELDS apart. */
+const FIELDS = [
+  'received',
+  'accepted',
+  'rejected',
+  'expired',
+  'cancelled',
+  'completed',
+  'failed',
+  'due',
+  'answeredInTime',
+] as const;
+const [RECEIVED, ACCEPTED_N, REJECTED_N, EXPIRED, CANCELLED, COMPLETED, FAILED, DUE, IN_TIME] = FIELDS.map(
+  (_, i) => i,
+) as [number, number, number, number, number, number, number, number, number];
+const F = FIELDS.length;
 
-const bump = (o: Record<string, number>, k: string) => (o[k] = (o[k] ?? 0) + 1);
-
-/** Adds one referral (received in the period) to a provider's figures. */
-function add(raw: ProviderRaw, r: ReferralFact & { requestedAt: number }, responseHours: number | undefined): void {
-  raw.received += 1;
-  if (r.firstAnswer?.status === 'accepted') raw.accepted += 1;
-  if (r.firstAnswer) raw.firstAnswer.push(r.firstAnswer.at - r.requestedAt);
-  const closed = r.closed;
-  if (closed) {
-    const reason = closed.reasonCode ?? 'unspecified';
-    if (closed.status === 'rejected') {
-      raw.rejected += 1;
-      bump(raw.rejectedByReason, reason);
-    } else if (closed.status === 'expired') raw.expired += 1;
-    else if (closed.status === 'cancelled') raw.cancelled += 1;
-    else if (closed.status === 'failed') {
-      raw.failed += 1;
-      bump(raw.failedByReason, reason);
-    } else if (closed.status === 'completed') {
-      raw.completed += 1;
-      bump(raw.completedByOutcome, closed.outcome ?? 'unspecified');
-      raw.completion.push(closed.at - r.requestedAt);
-    }
+/** Durations of each group, gathered in one buffer and split by group afterwards (a counting sort). */
+class Durations {
+  private readonly values: Float64Array;
+  private readonly groups: Int32Array;
+  private n = 0;
+  constructor(capacity: number) {
+    this.values = new Float64Array(capacity);
+    this.groups = new Int32Array(capacity);
   }
-  const deadline = r.respondBy ?? (responseHours === undefined ? null : r.requestedAt + responseHours * 3_600_000);
-  if (r.firstAnswer || closed?.status === 'expired') {
-    raw.due += 1;
-    if (r.firstAnswer && deadline !== null && r.firstAnswer.at <= deadline) raw.answeredInTime += 1;
+  add(value: number, group: number): void {
+    this.values[this.n] = value;
+    this.groups[this.n++] = group;
+  }
+  /** All the durations (the network's), and each row's (group ≥ 1). */
+  split(groups: number): { all: Float64Array; byGroup: Float64Array[] } {
+    const counts = new Int32Array(groups + 1);
+    for (let i = 0; i < this.n; i++) counts[this.groups[i]! + 1]! += 1;
+    const starts = new Int32Array(groups + 1);
+    for (let g = 1; g <= groups; g++) starts[g] = starts[g - 1]! + counts[g - 1]!;
+    const sorted = new Float64Array(this.n);
+    const at = Int32Array.from(starts);
+    for (let i = 0; i < this.n; i++) sorted[at[this.groups[i]! + 1]!++] = this.values[i]!;
+    return {
+      all: this.values.subarray(0, this.n),
+      byGroup: Array.from({ length: groups }, (_, g) =>
+        sorted.subarray(starts[g + 1]!, starts[g + 1]! + counts[g + 1]!),
+      ),
+    };
   }
 }
+
+/** A breakdown's non-zero counts by name. */
+const breakdown = (counts: Int32Array, offset: number, names: readonly string[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (let k = 0; k < names.length; k++) if (counts[offset + k]! > 0) out[names[k]!] = counts[offset + k]!;
+  return out;
+};
 
 export interface ProvidersRaw {
   rows: { key: ProviderKey; raw: ProviderRaw }[];
@@ -99,53 +106,143 @@ export interface ProvidersRaw {
  * Provider assessment: every referral received in the period (by its receiver, service or category), what
  * became of it, how fast it was answered and completed, and against the service's own response time.
  * The network's figures use the same filters except the organisation, so a provider sits beside it.
+ * One pass over the index's referral columns, counting into typed arrays by group (0 the network, 1… the
+ * rows in the order first met).
  */
-export function providerFigures(facts: Facts, f: InsightsFilters, groupBy: ProviderGrouping): ProvidersRaw {
-  const rows = new Map<string, { key: ProviderKey; raw: ProviderRaw }>();
-  const network = emptyRaw();
-  const months = new Map<string, { month: string; received: number; accepted: number; completed: number }>();
-  for (const r of facts.referral.values()) {
-    if (!inPeriod(f, r.requestedAt)) continue;
-    if (f.category !== undefined && r.category !== f.category) continue;
-    const org = facts.organisation.get(r.toOrganisationId);
-    if (f.area !== undefined && (org?.region ?? UNKNOWN_AREA) !== f.area) continue;
-    const service = r.serviceId === null ? undefined : facts.service.get(r.serviceId);
-    const referral = r as ReferralFact & { requestedAt: number };
-    add(network, referral, service?.responseTimeHours);
-    if (f.organisationId !== undefined && r.toOrganisationId !== f.organisationId) continue;
-    const id = groupBy === 'organisation' ? r.toOrganisationId : groupBy === 'service' ? `${r.serviceId}` : r.category;
-    let row = rows.get(id);
-    if (!row) {
-      const key: ProviderKey =
-        groupBy === 'category'
-          ? { organisationId: null, name: null, category: r.category }
-          : groupBy === 'service'
-            ? {
-                organisationId: r.toOrganisationId,
-                name: service?.name ?? null,
-                serviceId: r.serviceId,
-                category: service?.category ?? r.category,
-              }
-            : { organisationId: r.toOrganisationId, name: org?.name ?? null };
-      rows.set(id, (row = { key, raw: emptyRaw() }));
+export function providerFigures(x: FactIndex, f: InsightsFilters, groupBy: ProviderGrouping): ProvidersRaw {
+  const r = x.referrals;
+  // A filter naming something no fact has matches nothing (code -1 equals no slot).
+  const category = f.category === undefined ? -2 : x.categories.find(f.category);
+  const area = f.area === undefined ? -2 : x.areas.find(f.area);
+  const organisation = f.organisationId === undefined ? -2 : x.organisations.find(f.organisationId);
+  const domain =
+    groupBy === 'organisation'
+      ? x.organisations.names.length
+      : groupBy === 'service'
+        ? x.services.names.length + 1 // a referral without a service is a row of its own
+        : x.categories.names.length;
+  const groupOf = new Int32Array(domain).fill(0);
+  const keys: ProviderKey[] = [];
+  const counts = new Int32Array((domain + 1) * F);
+  const R = x.reasons.names.length;
+  const O = x.outcomes.names.length;
+  const rejectedBy = new Int32Array((domain + 1) * R);
+  const failedBy = new Int32Array((domain + 1) * R);
+  const completedBy = new Int32Array((domain + 1) * O);
+  const M = x.months.names.length;
+  const months = new Int32Array(M * 3);
+  const firstAnswer = new Durations(r.n);
+  const completion = new Durations(r.n);
+  const count = (g: number, i: number) => {
+    const base = g * F;
+    counts[base + RECEIVED]! += 1;
+    const answer = r.answer[i]!;
+    if (answer === ACCEPTED) counts[base + ACCEPTED_N]! += 1;
+    const closed = r.closed[i]!;
+    if (closed === CLOSED.rejected) {
+      counts[base + REJECTED_N]! += 1;
+      rejectedBy[g * R + r.reason[i]!]! += 1;
+    } else if (closed === CLOSED.expired) counts[base + EXPIRED]! += 1;
+    else if (closed === CLOSED.cancelled) counts[base + CANCELLED]! += 1;
+    else if (closed === CLOSED.failed) {
+      counts[base + FAILED]! += 1;
+      failedBy[g * R + r.reason[i]!]! += 1;
+    } else if (closed === CLOSED.completed) {
+      counts[base + COMPLETED]! += 1;
+      completedBy[g * O + r.outcome[i]!]! += 1;
     }
-    add(row.raw, referral, service?.responseTimeHours);
-    const month = monthOf(referral.requestedAt);
-    const m = months.get(month) ?? { month, received: 0, accepted: 0, completed: 0 };
-    m.received += 1;
-    if (r.firstAnswer?.status === 'accepted') m.accepted += 1;
-    if (r.closed?.status === 'completed') m.completed += 1;
-    months.set(month, m);
+    if (answer !== NO_ANSWER || closed === CLOSED.expired) {
+      counts[base + DUE]! += 1;
+      const respondBy = r.respondBy[i]!;
+      const service = r.service[i]!;
+      const deadline =
+        respondBy === respondBy
+          ? respondBy
+          : r.requestedAt[i]! + (service === -1 ? NaN : x.serviceResponseMs[service]!);
+      // NaN (no deadline known) compares false: not in time.
+      if (answer !== NO_ANSWER && r.answerAt[i]! <= deadline) counts[base + IN_TIME]! += 1;
+    }
+  };
+  for (let i = 0; i < r.n; i++) {
+    const at = r.requestedAt[i]!;
+    if (at < f.from || at >= f.to) continue;
+    if (category !== -2 && r.category[i] !== category) continue;
+    const to = r.to[i]!;
+    if (area !== -2 && x.organisationArea[to] !== area) continue;
+    count(0, i);
+    let g = -1; // durations of referrals outside the organisation filter count for the network only
+    if (organisation === -2 || to === organisation) {
+      const service = r.service[i]!;
+      const id = groupBy === 'organisation' ? to : groupBy === 'service' ? service + 1 : r.category[i]!;
+      g = groupOf[id]!;
+      if (g === 0) {
+        const fact = service === -1 ? undefined : x.serviceFact[service];
+        keys.push(
+          groupBy === 'category'
+            ? { organisationId: null, name: null, category: x.categories.names[id]! }
+            : groupBy === 'service'
+              ? {
+                  organisationId: x.organisations.names[to]!,
+                  name: fact?.name ?? null,
+                  serviceId: service === -1 ? null : x.services.names[service]!,
+                  category: fact?.category ?? x.categories.names[r.category[i]!]!,
+                }
+              : { organisationId: x.organisations.names[to]!, name: x.organisationName[to] ?? null },
+        );
+        groupOf[id] = g = keys.length;
+      }
+      count(g, i);
+      const m = r.month[i]! * 3;
+      months[m]! += 1;
+      if (r.answer[i] === ACCEPTED) months[m + 1]! += 1;
+      if (r.closed[i] === CLOSED.completed) months[m + 2]! += 1;
+    }
+    if (r.answer[i] !== NO_ANSWER) firstAnswer.add(r.answerAt[i]! - at, g);
+    if (r.closed[i] === CLOSED.completed) completion.add(r.closedAt[i]! - at, g);
   }
+  const answers = firstAnswer.split(keys.length + 1);
+  const completions = completion.split(keys.length + 1);
+  const raw = (g: number, first: Float64Array, done: Float64Array): ProviderRaw => {
+    const base = g * F;
+    return {
+      received: counts[base + RECEIVED]!,
+      accepted: counts[base + ACCEPTED_N]!,
+      rejected: counts[base + REJECTED_N]!,
+      rejectedByReason: breakdown(rejectedBy, g * R, x.reasons.names),
+      expired: counts[base + EXPIRED]!,
+      cancelled: counts[base + CANCELLED]!,
+      completed: counts[base + COMPLETED]!,
+      completedByOutcome: breakdown(completedBy, g * O, x.outcomes.names),
+      failed: counts[base + FAILED]!,
+      failedByReason: breakdown(failedBy, g * R, x.reasons.names),
+      firstAnswer: first,
+      completion: done,
+      due: counts[base + DUE]!,
+      answeredInTime: counts[base + IN_TIME]!,
+    };
+  };
+  const rows = keys.map((key, k) => ({
+    key,
+    raw: raw(k + 1, answers.byGroup[k + 1]!, completions.byGroup[k + 1]!),
+  }));
   const byId = (a: string | null | undefined, b: string | null | undefined) => String(a).localeCompare(String(b));
+  const monthRows = [];
+  for (let m = 0; m < M; m++)
+    if (months[m * 3]! > 0)
+      monthRows.push({
+        month: x.months.names[m]!,
+        received: months[m * 3]!,
+        accepted: months[m * 3 + 1]!,
+        completed: months[m * 3 + 2]!,
+      });
   return {
-    rows: [...rows.values()].sort(
+    rows: rows.sort(
       (a, b) =>
         byId(a.key.organisationId, b.key.organisationId) ||
         byId(a.key.serviceId ?? a.key.category, b.key.serviceId ?? b.key.category),
     ),
-    network,
-    months: [...months.values()].sort((a, b) => a.month.localeCompare(b.month)),
+    network: raw(0, answers.all, completions.all),
+    months: monthRows.sort((a, b) => a.month.localeCompare(b.month)),
   };
 }
 

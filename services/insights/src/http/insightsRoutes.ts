@@ -3,6 +3,7 @@ import { requestSchemas } from '@estia/contracts';
 import { requireAuth } from '@estia/infra/auth/requireAuth.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import { demandFigures, publishDemand } from '../figures/demand.js';
+import { factIndexOf } from '../figures/factIndex.js';
 import type { InsightsFilters } from '../figures/filters.js';
 import { funnelFigures, publishFunnel } from '../figures/funnel.js';
 import { providerFigures, publishProviders, type ProviderGrouping } from '../figures/providers.js';
@@ -86,7 +87,7 @@ export const insightsRoutes: FastifyPluginAsync<InsightsRoutesOptions> = async (
     const groupBy = request.query.groupBy ?? 'organisation';
     await cache.sync();
     const published = publishProviders(
-      providerFigures(cache.facts, filters, groupBy),
+      providerFigures(factIndexOf(cache), filters, groupBy),
       filters.organisationId === undefined,
     );
     return answer(request, reply, 'providers', { period, groupBy, threshold: THRESHOLD, ...published }, published.rows);
@@ -95,7 +96,7 @@ export const insightsRoutes: FastifyPluginAsync<InsightsRoutesOptions> = async (
   app.get<{ Querystring: Query }>('/demand', route('/demand'), async (request, reply) => {
     const { filters, period } = filtersOf(request.query, now());
     await cache.sync();
-    const published = publishDemand(demandFigures(cache.facts, filters));
+    const published = publishDemand(demandFigures(factIndexOf(cache), filters));
     return answer(request, reply, 'demand', { period, threshold: THRESHOLD, ...published }, [
       ...published.rows,
       ...published.totals,
@@ -109,7 +110,7 @@ export const insightsRoutes: FastifyPluginAsync<InsightsRoutesOptions> = async (
         errors: [{ pointer: '/querystring/category', detail: 'must be employment (or left out) for the funnel' }],
       });
     await cache.sync();
-    const published = publishFunnel(funnelFigures(cache.facts, filters));
+    const published = publishFunnel(funnelFigures(factIndexOf(cache), filters));
     return answer(request, reply, 'funnel', { period, threshold: THRESHOLD, ...published }, published.rows);
   });
 };

@@ -1,7 +1,7 @@
 import { topicFor } from '@estia/infra/bus/types.js';
 import type { StartConsumerOptions } from '@estia/infra/processors/consumer.js';
 import { factChanges } from '../domain/facts.js';
-import { applyFactChanges } from '../readModels/factStore.js';
+import { applyFactBatch, applyFactChanges } from '../readModels/factStore.js';
 
 type Consumer = Omit<StartConsumerOptions, 'bus' | 'db' | 'logger'>;
 
@@ -11,8 +11,9 @@ export const insightsGroup = (service: 'registry' | 'referrals' | 'matching', ge
 
 /**
  * One consumer per publishing service, each from the start of its topic (a new or emptied read model is a
- * new generation, rebuilt by replaying the public events). Each message's facts commit with its inbox
- * entry and offset.
+ * new generation, rebuilt by replaying the public events). A delivered batch's facts commit with its inbox
+ * entries and offset in one transaction (each fact read and written once); a failing batch falls back to
+ * one message per transaction.
  */
 export const insightsConsumers = (pseudonym: (clientId: string) => string, generation: string): Consumer[] =>
   (['registry', 'referrals', 'matching'] as const).map((service) => ({
@@ -20,4 +21,9 @@ export const insightsConsumers = (pseudonym: (clientId: string) => string, gener
     topics: [topicFor(service)],
     fromBeginning: true,
     handle: (tx, envelope) => applyFactChanges(tx, factChanges(envelope, pseudonym)),
+    handleBatch: (tx, items) =>
+      applyFactBatch(
+        tx,
+        items.map((item) => factChanges(item.envelope, pseudonym)),
+      ),
   }));

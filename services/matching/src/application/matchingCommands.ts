@@ -122,7 +122,7 @@ export function matchingCommands(deps: MatchingCommandDeps) {
     );
 
   const mayExchange = async (organisationId: string): Promise<boolean> =>
-    (await queries.organisation(organisationId))?.mayExchange === true;
+    (await queries.organisation(organisationId, now()))?.mayExchange === true;
 
   return {
     async publishOpportunity(by: By, details: OpportunityDetails, metadata: EventMetadata) {

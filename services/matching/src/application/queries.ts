@@ -1,3 +1,4 @@
+import { mayExchangeAt, type ExchangeTerms } from '@estia/contracts';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import type { CandidateProfileData, LegalStatus } from '../domain/candidates/candidateProfile.js';
 import type { OpportunityDetails, OpportunityStatus } from '../domain/opportunities/opportunity.js';
@@ -93,11 +94,25 @@ const toPlacement = (r: Row): PlacementView => ({
   updatedAt: String(r.updated_at),
 });
 const json = <T>(v: unknown): T | null => (v === null || v === undefined ? null : (JSON.parse(String(v)) as T));
+const toCandidate = (r: Row): CandidateView => ({
+  clientId: String(r.client_id),
+  consentScope: JSON.parse(String(r.consent_scope)) as string[],
+  consentOrganisationId: (r.consent_organisation_id as string | null) ?? null,
+  legalStatus: json<LegalStatus>(r.legal_status),
+  profile: json<CandidateProfileData>(r.profile),
+  sharedByOrganisationId: (r.shared_by_organisation_id as string | null) ?? null,
+  updatedAt: String(r.updated_at),
+});
 
 export const matchingQueries = (db: SqlExecutor) => ({
-  async organisation(id: string): Promise<OrganisationFacts | null> {
+  /**
+   * What the registry told us of an organisation, with whether it may exchange at `now` (from the terms
+   * it sent; a row from before terms were kept keeps the answer its event gave until the next one).
+   */
+  async organisation(id: string, now: string): Promise<OrganisationFacts | null> {
     const [r] = await db.query<Row>(
-      'SELECT organisation_id, kind, status, may_exchange FROM matching_organisations WHERE organisation_id = $1',
+      `SELECT o.organisation_id, o.kind, o.status, o.may_exchange, t.terms FROM matching_organisations o
+       LEFT JOIN matching_exchange_terms t ON t.organisation_id = o.organisation_id WHERE o.organisation_id = $1`,
       [id],
     );
     return r
@@ -105,7 +120,10 @@ export const matchingQueries = (db: SqlExecutor) => ({
           organisationId: id,
           kind: String(r.kind),
           status: String(r.status),
-          mayExchange: Number(r.may_exchange) === 1,
+          mayExchange:
+            r.terms === null || r.terms === undefined
+              ? Number(r.may_exchange) === 1
+              : mayExchangeAt(JSON.parse(String(r.terms)) as ExchangeTerms, now),
         }
       : null;
   },
@@ -127,16 +145,20 @@ export const matchingQueries = (db: SqlExecutor) => ({
   },
   async candidate(clientId: string): Promise<CandidateView | null> {
     const [r] = await db.query<Row>('SELECT * FROM matching_candidates WHERE client_id = $1', [clientId]);
-    if (!r) return null;
-    return {
-      clientId,
-      consentScope: JSON.parse(String(r.consent_scope)) as string[],
-      consentOrganisationId: (r.consent_organisation_id as string | null) ?? null,
-      legalStatus: json<LegalStatus>(r.legal_status),
-      profile: json<CandidateProfileData>(r.profile),
-      sharedByOrganisationId: (r.shared_by_organisation_id as string | null) ?? null,
-      updatedAt: String(r.updated_at),
-    };
+    return r ? toCandidate(r) : null;
+  },
+  /** The candidates whose case an organisation holds (all for null), most recently updated first. */
+  async candidates(filter: { organisationId: string | null; limit: number }): Promise<CandidateView[]> {
+    const params: unknown[] = [];
+    const where =
+      filter.organisationId === null
+        ? ''
+        : `WHERE shared_by_organisation_id = $${params.push(filter.organisationId)} OR consent_organisation_id = $1`;
+    const rows = await db.query<Row>(
+      `SELECT * FROM matching_candidates ${where} ORDER BY updated_at DESC, client_id LIMIT $${params.push(filter.limit)}`,
+      params,
+    );
+    return rows.map(toCandidate);
   },
   async placement(id: string): Promise<PlacementView | null> {
     const [r] = await db.query<Row>('SELECT * FROM matching_applications WHERE application_id = $1', [id]);

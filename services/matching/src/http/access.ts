@@ -13,11 +13,22 @@ export const readers = requireAuth({ roles: ['job_coach', 'org_admin', 'auditor'
 /** Writes: job coaches and organisation admins, with the write scope. */
 export const writers = requireAuth({ roles: ['job_coach', 'org_admin'], scopes: [WRITE_SCOPE] });
 
+/** Opportunities have scopes of their own in the contract (a partner system may publish without matching). */
+export const opportunityReaders = requireAuth({
+  roles: ['job_coach', 'org_admin', 'auditor'],
+  scopes: ['opportunities:read'],
+});
+export const opportunityWriters = requireAuth({ roles: ['job_coach', 'org_admin'], scopes: ['opportunities:write'] });
+
 export const isAuditor = (p: Principal): boolean => p.roles.includes('auditor');
 
+/** Job coaches and referral officers work cases; an organisation admin alone reads no case file and acts on none. */
+export const worksCases = (p: Principal): boolean =>
+  p.roles.includes('job_coach') || p.roles.includes('referral_officer');
+
 /** Writers: people of approved member organisations (the registry's mayExchange), never auditors alone. */
-export async function requireMember(queries: MatchingQueries, p: Principal) {
-  const org = await queries.organisation(p.organisationId);
+export async function requireMember(queries: MatchingQueries, p: Principal, now: Date) {
+  const org = await queries.organisation(p.organisationId, now.toISOString());
   if (!org?.mayExchange)
     throw new AppError('FORBIDDEN', 'only approved member organisations (code of conduct accepted) may do this');
   return org;

@@ -3,7 +3,7 @@ import type { components } from '@estia/contracts/generated/openapi.matching.js'
 import { AppError } from '@estia/infra/errors/appError.js';
 import { assessPair, candidateNotices } from '../application/pairAssessment.js';
 import type { CandidateView } from '../application/queries.js';
-import { holdsCandidate, isAuditor, readers } from './access.js';
+import { holdsCandidate, isAuditor, readers, worksCases } from './access.js';
 import { parametersSchema } from './contractSchemas.js';
 import type { RouteContext } from './routeContext.js';
 
@@ -24,11 +24,36 @@ export const candidateRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
   ): Promise<CandidateView> => {
     const principal = request.principal!;
     const candidate = await ctx.queries.candidate(request.params.clientId);
-    const worksCases = principal.roles.includes('job_coach') || principal.roles.includes('referral_officer');
-    if (!candidate || !(isAuditor(principal) || (worksCases && holdsCandidate(principal, candidate))))
+    if (!candidate || !(isAuditor(principal) || (worksCases(principal) && holdsCandidate(principal, candidate))))
       throw new AppError('NOT_FOUND', `no candidate profile ${request.params.clientId} visible to your organisation`);
     return candidate;
   };
+
+  // The organisation's own candidates, so a coach can reach one that matches nothing and read why.
+  app.get<{ Querystring: { limit: number } }>(
+    '/candidates',
+    { preHandler: readers, schema: { querystring: parametersSchema('/candidates', 'get', 'query') } },
+    async (request): Promise<Schemas['CandidateList']> => {
+      const principal = request.principal!;
+      if (!isAuditor(principal) && !worksCases(principal))
+        throw new AppError('FORBIDDEN', 'candidates are listed to the job coaches and officers who hold their case');
+      const asOf = ctx.clock().toISOString();
+      const found = await ctx.queries.candidates({
+        organisationId: isAuditor(principal) ? null : principal.organisationId,
+        limit: request.query.limit,
+      });
+      return {
+        asOf,
+        items: found.map((c) => ({
+          clientId: c.clientId,
+          consentScope: c.consentScope,
+          legalStatus: c.legalStatus?.status ?? null,
+          updatedAt: c.updatedAt,
+          notices: candidateNotices(c, asOf, ctx.engine),
+        })),
+      };
+    },
+  );
 
   app.get<{ Params: { clientId: string } }>(
     '/candidates/:clientId',

@@ -1,3 +1,4 @@
+import { deliverMembership } from '../testing/membership.js';
 import { randomUUID } from 'node:crypto';
 import { eventLogHead } from '@estia/infra/testing/eventLogHead.js';
 import { formatFuzzReport, fuzzSeed, fuzzService, type FuzzPrincipal } from '@estia/infra/testing/openapiFuzz.js';
@@ -35,25 +36,7 @@ describe('matching: seeded fuzz of every operation', () => {
       [NGO, 'ngo'],
       [EMPLOYER, 'employer'],
     ] as const)
-      await h.deliver(
-        'estia.registry.organisation.membership-changed.v1',
-        organisationId,
-        {
-          organisationId,
-          name: `org ${kind}`,
-          kind,
-          country: 'GR',
-          region: 'EL30',
-          status: 'approved',
-          change: 'approved',
-          licence: null,
-          codeOfConductVersionAccepted: 1,
-          currentCodeOfConductVersion: 1,
-          mayExchange: true,
-          changedAt: new Date().toISOString(),
-        },
-        organisationId,
-      );
+      await deliverMembership(h, organisationId, kind);
     const created = await h.app.inject({
       method: 'POST',
       url: '/v1/opportunities',

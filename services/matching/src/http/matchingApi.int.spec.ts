@@ -1,3 +1,4 @@
+import { deliverMembership } from '../testing/membership.js';
 import { randomUUID } from 'node:crypto';
 import type { ClientCandidateProfileSharedV1, EventEnvelope } from '@estia/contracts';
 import { loadOpenApi, validateEnvelope } from '@estia/contracts';
@@ -38,25 +39,7 @@ const job = () =>
   });
 
 const membership = (organisationId: string, kind: 'ngo' | 'employer', mayExchange: boolean) =>
-  h.deliver(
-    'estia.registry.organisation.membership-changed.v1',
-    organisationId,
-    {
-      organisationId,
-      name: `org ${kind}`,
-      kind,
-      country: 'GR',
-      region: 'EL30',
-      status: mayExchange ? 'approved' : 'applied',
-      change: mayExchange ? 'approved' : 'applied',
-      licence: null,
-      codeOfConductVersionAccepted: mayExchange ? 1 : null,
-      currentCodeOfConductVersion: 1,
-      mayExchange,
-      changedAt: new Date().toISOString(),
-    },
-    organisationId,
-  );
+  deliverMembership(h, organisationId, kind, mayExchange);
 
 /** A client of the NGO who consents to job matching and to sharing skills/languages/occupations with employers. */
 const consentingCarpenter = async (clientId: string, consentId = randomUUID()) => {
@@ -611,6 +594,19 @@ describe('matching service over HTTP (real SQLite store and read models)', () =>
     expect(whyNot.statusCode).toBe(200);
     expect(whyNot.json()).toMatchObject({ listed: false, match: null });
     expect(whyNot.json().reasons[0]).toMatchObject({ code: 'right_to_work_unknown', effect: 'excludes' });
+
+    // The coach's list of candidates names both, the one without dates with the reason it matches nothing.
+    const mineListed = await inject('GET', '/v1/candidates', coach);
+    expect(mineListed.statusCode).toBe(200);
+    const byId = new Map(
+      mineListed.json().items.map((c: { clientId: string; notices: unknown[] }) => [c.clientId, c] as const),
+    );
+    expect(byId.get(withoutDates)).toMatchObject({
+      legalStatus: 'refugee',
+      notices: [expect.objectContaining({ code: 'right_to_work_unknown', pointer: '/candidate/consent/scope' })],
+    });
+    expect(byId.get(clientId)).toMatchObject({ notices: [] });
+    expect((await inject('GET', '/v1/candidates', employer)).statusCode).toBe(403);
 
     // The consenting carpenter: listed for the Piraeus job (explained), too far for Thessaloniki.
     const listed = await inject('GET', `/v1/candidates/${clientId}/why-not/${job}`, coach);

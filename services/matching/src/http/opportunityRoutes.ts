@@ -7,7 +7,7 @@ import { eventMetadataFor } from '@estia/infra/http/requestContext.js';
 import type { OpportunityAction } from '../application/matchingCommands.js';
 import type { OpportunityView } from '../application/queries.js';
 import type { OpportunityDetails } from '../domain/opportunities/opportunity.js';
-import { isAuditor, readers, requireMember, writers } from './access.js';
+import { isAuditor, opportunityReaders, opportunityWriters, readers, requireMember } from './access.js';
 import { API_PREFIX, contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
 import { opportunityOf } from './decisionViews.js';
 import { caughtUp, type RouteContext } from './routeContext.js';
@@ -64,11 +64,11 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
     '/opportunities',
     {
       config: { idempotent: true },
-      preHandler: writers,
+      preHandler: opportunityWriters,
       schema: { body: contractSchema('OpportunityDetails') },
     },
     async (request, reply) => {
-      await requireMember(ctx.queries, principalOf(request));
+      await requireMember(ctx.queries, principalOf(request), ctx.clock());
       return answered(
         request,
         reply,
@@ -81,7 +81,7 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
 
   app.get<{ Querystring: { status?: Opportunity['status']; organisationId?: string; limit: number } }>(
     '/opportunities',
-    { preHandler: readers, schema: { querystring: parametersSchema('/opportunities', 'get', 'query') } },
+    { preHandler: opportunityReaders, schema: { querystring: parametersSchema('/opportunities', 'get', 'query') } },
     async (request): Promise<Schemas['OpportunityList']> => ({
       items: (await ctx.queries.opportunities(request.query)).map(toOpportunity),
     }),
@@ -89,15 +89,15 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
 
   app.get(
     '/opportunities/:id',
-    { preHandler: readers, schema: { params: idParams } },
+    { preHandler: opportunityReaders, schema: { params: idParams } },
     async (request: IdRequest, reply) => answer(reply, request.params.id),
   );
 
   app.patch(
     '/opportunities/:id',
-    { preHandler: writers, schema: { params: idParams, body: contractSchema('OpportunityPatch') } },
+    { preHandler: opportunityWriters, schema: { params: idParams, body: contractSchema('OpportunityPatch') } },
     async (request: IdRequest<Schemas['OpportunityPatch']>, reply) => {
-      await requireMember(ctx.queries, principalOf(request));
+      await requireMember(ctx.queries, principalOf(request), ctx.clock());
       return answered(request, reply, () =>
         ctx.commands.reviseOpportunity(
           request.params.id,
@@ -124,12 +124,12 @@ export const opportunityRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = asyn
     app.post(
       `/opportunities/:id/${action}`,
       {
-        preHandler: writers,
+        preHandler: opportunityWriters,
         ...(schemaName !== 'CloseOpportunity' ? { preValidation: optionalBody } : {}),
         schema: { params: idParams, body: contractSchema(schemaName) },
       },
       async (request: IdRequest<Record<string, unknown> | undefined>, reply) => {
-        await requireMember(ctx.queries, principalOf(request));
+        await requireMember(ctx.queries, principalOf(request), ctx.clock());
         return answered(request, reply, () =>
           ctx.commands.changeOpportunity(
             request.params.id,

@@ -10,7 +10,7 @@ import type { PipelineStep } from '../application/matchingCommands.js';
 import { STAGES, followUpSchedule, stageOf, statusesOf, type Stage } from '../application/pipelineView.js';
 import { AGREED_STATUSES, type PlacementView } from '../application/queries.js';
 import { dateOf } from '../domain/shared/dates.js';
-import { holdsCandidate, isAuditor, readers, requireMember, writers } from './access.js';
+import { holdsCandidate, isAuditor, readers, requireMember, worksCases, writers } from './access.js';
 import { API_PREFIX, contractSchema, optionalBody, parametersSchema } from './contractSchemas.js';
 import { applicationIdOf, placementOf } from './decisionViews.js';
 import { caughtUp, type RouteContext } from './routeContext.js';
@@ -106,10 +106,10 @@ export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
     { config: { idempotent: true }, preHandler: writers, schema: { body: contractSchema('ProposePlacement') } },
     async (request, reply) => {
       const principal = request.principal!;
-      await requireMember(ctx.queries, principal);
+      await requireMember(ctx.queries, principal, ctx.clock());
       const candidate = await ctx.queries.candidate(request.body.clientId);
-      // Only the organisation holding the case proposes; to anyone else the candidate does not exist.
-      if (!candidate || !holdsCandidate(principal, candidate))
+      // Only the job coaches holding the case propose; to anyone else the candidate does not exist.
+      if (!candidate || !worksCases(principal) || !holdsCandidate(principal, candidate))
         throw new AppError('NOT_FOUND', `no candidate profile ${request.body.clientId} visible to your organisation`);
       return answered(
         request,
@@ -179,10 +179,11 @@ export const placementRoutes: FastifyPluginAsync<{ ctx: RouteContext }> = async 
       },
       async (request: IdRequest<Record<string, unknown> | undefined>, reply) => {
         const principal = request.principal!;
-        await requireMember(ctx.queries, principal);
+        await requireMember(ctx.queries, principal, ctx.clock());
         const p = await visible(request.params.id, principal);
+        // On the client's side only those who work the case act on it (not an organisation admin alone).
         const allowed =
-          principal.organisationId === p.coachOrganisationId ||
+          (principal.organisationId === p.coachOrganisationId && worksCases(principal)) ||
           (party === 'either' && principal.organisationId === p.employerOrganisationId);
         if (!allowed) throw new AppError('FORBIDDEN', `only the client's job coach may record this step (${path})`);
         return answered(

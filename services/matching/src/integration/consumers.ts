@@ -1,3 +1,4 @@
+import { exchangeTermsOf } from '@estia/contracts';
 import type {
   ClientCandidateProfileSharedV1,
   ClientConsentGivenV1,
@@ -50,6 +51,12 @@ export const registryConsumer = (): Consumer => ({
        ON CONFLICT (organisation_id) DO UPDATE SET kind = $2, status = $3, may_exchange = $4, changed_at = $5
        WHERE matching_organisations.changed_at <= $5`,
       [d.organisationId, d.kind, d.status, d.mayExchange ? 1 : 0, d.changedAt],
+    );
+    await tx.execute(
+      `INSERT INTO matching_exchange_terms (organisation_id, terms, changed_at) VALUES ($1, $2, $3)
+       ON CONFLICT (organisation_id) DO UPDATE SET terms = $2, changed_at = $3
+       WHERE matching_exchange_terms.changed_at <= $3`,
+      [d.organisationId, JSON.stringify(exchangeTermsOf(d)), d.changedAt],
     );
   },
 });

@@ -79,6 +79,15 @@ function pipelineMessage(stored: StoredEvent, e: PipelineEvent, facts: Placement
       ...(e.data.reasonCode === undefined ? {} : { reasonCode: e.data.reasonCode }),
       recordedAt: e.data.at,
     });
+  if (e.type === 'FollowUpDue')
+    // The placement reference for both sides that may record it: no client, no date of theirs.
+    return publicEvent(stored, 'estia.matching.placement.follow-up-due.v1', applicationId, {
+      placementId: applicationId,
+      employerOrganisationId: facts.employerOrganisationId,
+      coachOrganisationId: facts.coachOrganisationId,
+      monthsAfterStart: e.data.month,
+      announcedAt: e.data.at,
+    });
   const status = STATUS_OF[e.type];
   if (status === undefined) return null;
   const previousStatus = PUBLIC_STATUS[facts.previousStatus];
@@ -99,7 +108,8 @@ function pipelineMessage(stored: StoredEvent, e: PipelineEvent, facts: Placement
 }
 
 /**
- * The public subset of matching: application status changes, hires, follow-ups and candidate removals.
+ * The public subset of matching: application status changes, hires, follow-ups (due and recorded) and
+ * candidate removals.
  * Opportunities and profiles stay inside (profiles are personal data; opportunities have their own API).
  */
 export const matchingPublicEvents = (stored: StoredEvent): RelayMessage | null => {

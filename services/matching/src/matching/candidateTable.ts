@@ -33,12 +33,13 @@ export class CandidateTable {
   seen = new Uint32Array(0);
   epoch = 0;
   alive = new Uint8Array(0);
-  lat = new Float32Array(0);
-  lon = new Float32Array(0);
-  mobilityKm = new Float32Array(0);
+  // Full precision (here and for km and hours): the engine must draw every boundary where the hard-filter rule does.
+  lat = new Float64Array(0);
+  lon = new Float64Array(0);
+  mobilityKm = new Float64Array(0);
   mobilityLatDeg = new Float32Array(0);
   availableDay = new Int32Array(0);
-  hours = new Float32Array(0);
+  hours = new Float64Array(0);
   licences = new Uint16Array(0);
   /** 0 no remote work, 1 also, 2 only. */
   remotePref = new Uint8Array(0);

@@ -179,4 +179,25 @@ describe('match engine', () => {
     );
     expect(engine.candidatesFor('carpenter-piraeus', { asOf }).map((r) => r.candidateId)).toEqual(['polyglot']);
   });
+
+  it('draws the mobility boundary where the hard-filter rule does, to the last bit of a coordinate', () => {
+    const engine = new MatchEngine(esco, { tuning: { ...DEFAULT_TUNING, scoreFloor: 0 } });
+    engine.upsertOpportunity(
+      openOpportunity('here', carpenterJob({ location: { remote: false, latitude: 37, longitude: 21.5 } })),
+    );
+    // A few nanometres east: single-precision columns once rounded this to the same point and matched it.
+    const place = { latitude: 37, longitude: 21.500000000000004 };
+    engine.upsertCandidate(
+      candidate('stays-put', carpenterProfile({ location: place, mobilityKm: 0 }), refugeeInGreece()),
+    );
+    engine.upsertCandidate(
+      candidate(
+        'on-the-spot',
+        carpenterProfile({ location: { latitude: 37, longitude: 21.5 }, mobilityKm: 0 }),
+        refugeeInGreece(),
+      ),
+    );
+    expect(engine.explainPair('stays-put', 'here', asOf)!.excludedBy).toContain('too_far');
+    expect(engine.explainPair('on-the-spot', 'here', asOf)!.excludedBy).not.toContain('too_far');
+  });
 });

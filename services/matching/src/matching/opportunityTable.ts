@@ -39,10 +39,11 @@ export class OpportunityTable {
   unpaid = new Uint8Array(0);
   occupation = new Int32Array(0);
   isco = new Int32Array(0);
-  hours = new Float32Array(0);
+  hours = new Float64Array(0);
   remote = new Uint8Array(0);
-  lat = new Float32Array(0);
-  lon = new Float32Array(0);
+  // Full precision (here and for km and hours): the engine must draw every boundary where the hard-filter rule does.
+  lat = new Float64Array(0);
+  lon = new Float64Array(0);
   licenceBit = new Uint16Array(0);
   start = new Int32Array(0);
   nEssential = new Uint8Array(0);

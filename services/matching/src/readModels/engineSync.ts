@@ -40,22 +40,47 @@ const putCandidate = (engine: MatchEngine, row: CandidateRow): void => {
   });
 };
 
-export async function syncOpportunity(tx: SqlExecutor, engine: MatchEngine, id: string): Promise<void> {
-  const [row] = await tx.query<OpportunityRow>(
-    'SELECT opportunity_id, status, details FROM matching_opportunities WHERE opportunity_id = $1',
-    [id],
-  );
-  if (row) putOpportunity(engine, row);
-  else engine.removeOpportunity(id);
-}
+const SYNC_CHUNK = 500;
+const placeholders = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
 
-export async function syncCandidate(tx: SqlExecutor, engine: MatchEngine, clientId: string): Promise<void> {
-  const [row] = await tx.query<CandidateRow>(
-    'SELECT client_id, consent_scope, legal_status, profile FROM matching_candidates WHERE client_id = $1',
-    [clientId],
-  );
-  if (row) putCandidate(engine, row);
-  else engine.removeCandidate(clientId);
+/**
+ * The engine entries of many opportunities and candidates, as their rows stand now: one read per
+ * chunk instead of one per event. A projection batch touches a candidate several times (consent,
+ * status, profile); the engine only needs the row as the batch leaves it.
+ */
+export async function syncMany(
+  tx: SqlExecutor,
+  engine: MatchEngine,
+  touched: { opportunities: Iterable<string>; candidates: Iterable<string> },
+): Promise<void> {
+  const opportunities = [...new Set(touched.opportunities)];
+  for (let i = 0; i < opportunities.length; i += SYNC_CHUNK) {
+    const ids = opportunities.slice(i, i + SYNC_CHUNK);
+    const rows = await tx.query<OpportunityRow>(
+      `SELECT opportunity_id, status, details FROM matching_opportunities WHERE opportunity_id IN (${placeholders(ids.length)})`,
+      ids,
+    );
+    const found = new Map(rows.map((r) => [r.opportunity_id, r]));
+    for (const id of ids) {
+      const row = found.get(id);
+      if (row) putOpportunity(engine, row);
+      else engine.removeOpportunity(id);
+    }
+  }
+  const candidates = [...new Set(touched.candidates)];
+  for (let i = 0; i < candidates.length; i += SYNC_CHUNK) {
+    const ids = candidates.slice(i, i + SYNC_CHUNK);
+    const rows = await tx.query<CandidateRow>(
+      `SELECT client_id, consent_scope, legal_status, profile FROM matching_candidates WHERE client_id IN (${placeholders(ids.length)})`,
+      ids,
+    );
+    const found = new Map(rows.map((r) => [r.client_id, r]));
+    for (const id of ids) {
+      const row = found.get(id);
+      if (row) putCandidate(engine, row);
+      else engine.removeCandidate(id);
+    }
+  }
 }
 
 /** At start: the engine from the read models, which stand at the projection's checkpoint. */

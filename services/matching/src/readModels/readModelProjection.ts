@@ -6,8 +6,8 @@ import type { OpportunityEvent } from '../domain/opportunities/opportunityDecide
 import type { PipelineEvent, PipelineStatus } from '../domain/pipeline/pipelineDecider.js';
 import type { MatchEngine } from '../matching/matchEngine.js';
 import { placementFactsOf } from '../application/placementFacts.js';
-import { PROJECTED_TABLES, migrateMatchingTables } from './tables.js';
-import { syncCandidate, syncOpportunity } from './engineSync.js';
+import { PROJECTED_INDEXES, PROJECTED_TABLES, migrateMatchingTables } from './tables.js';
+import { syncMany } from './engineSync.js';
 
 type AnyEvent = OpportunityEvent | CandidateEvent | PipelineEvent;
 
@@ -40,6 +40,7 @@ export const MATCHING_READ_MODELS = 'matching.read-models.v1';
 export const matchingReadModels = (engine: MatchEngine): Projection => ({
   name: MATCHING_READ_MODELS,
   batchWrites: true,
+  deferredIndexes: PROJECTED_INDEXES,
   async migrate(db) {
     await migrateMatchingTables(db);
   },
@@ -51,11 +52,19 @@ export const matchingReadModels = (engine: MatchEngine): Projection => ({
     for (const table of PROJECTED_TABLES) await tx.execute(`DELETE FROM ${table}`);
   },
   async handle(tx, events) {
-    for (const stored of events) await apply(tx, stored, engine);
+    const touched: Touched = { opportunities: [], candidates: [] };
+    for (const stored of events) await apply(tx, stored, touched);
+    // The engine takes each touched row once, as the batch leaves it, in the batch's transaction.
+    await syncMany(tx, engine, touched);
   },
 });
 
-async function apply(tx: SqlExecutor, stored: StoredEvent, engine: MatchEngine): Promise<void> {
+interface Touched {
+  opportunities: string[];
+  candidates: string[];
+}
+
+async function apply(tx: SqlExecutor, stored: StoredEvent, touched: Touched): Promise<void> {
   const e = { type: stored.type, data: stored.data } as AnyEvent;
   const at = stored.recordedAt;
   switch (e.type) {
@@ -73,13 +82,13 @@ async function apply(tx: SqlExecutor, stored: StoredEvent, engine: MatchEngine):
           at,
         ],
       );
-      return syncOpportunity(tx, engine, e.data.opportunityId);
+      return void touched.opportunities.push(e.data.opportunityId);
     case 'OpportunityRevised':
       await tx.execute(
         'UPDATE matching_opportunities SET details = $2, revision = $3, updated_at = $4 WHERE opportunity_id = $1',
         [e.data.opportunityId, JSON.stringify(e.data.details), stored.revision, at],
       );
-      return syncOpportunity(tx, engine, e.data.opportunityId);
+      return void touched.opportunities.push(e.data.opportunityId);
     case 'OpportunityPaused':
     case 'OpportunityResumed':
     case 'OpportunityFilled':
@@ -88,7 +97,7 @@ async function apply(tx: SqlExecutor, stored: StoredEvent, engine: MatchEngine):
         'UPDATE matching_opportunities SET status = $2, revision = $3, updated_at = $4 WHERE opportunity_id = $1',
         [e.data.opportunityId, OPPORTUNITY_STATUS[e.type], stored.revision, at],
       );
-      return syncOpportunity(tx, engine, e.data.opportunityId);
+      return void touched.opportunities.push(e.data.opportunityId);
     case 'OpportunityPositionTaken':
       // The hired count is read from the applications; the revision moves on (the ETag).
       await tx.execute('UPDATE matching_opportunities SET revision = $2, updated_at = $3 WHERE opportunity_id = $1', [
@@ -112,24 +121,24 @@ async function apply(tx: SqlExecutor, stored: StoredEvent, engine: MatchEngine):
           at,
         ],
       );
-      return syncCandidate(tx, engine, e.data.clientId);
+      return void touched.candidates.push(e.data.clientId);
     case 'CandidateLegalStatusUpdated':
       await tx.execute('UPDATE matching_candidates SET legal_status = $2, updated_at = $3 WHERE client_id = $1', [
         e.data.clientId,
         JSON.stringify(e.data.legalStatus),
         at,
       ]);
-      return syncCandidate(tx, engine, e.data.clientId);
+      return void touched.candidates.push(e.data.clientId);
     case 'CandidateProfileUpdated':
       await tx.execute(
         'UPDATE matching_candidates SET profile = $2, shared_by_organisation_id = $3, updated_at = $4 WHERE client_id = $1',
         [e.data.clientId, JSON.stringify(e.data.profile), e.data.by.organisationId, at],
       );
-      return syncCandidate(tx, engine, e.data.clientId);
+      return void touched.candidates.push(e.data.clientId);
     case 'MatchingConsentWithdrawn':
     case 'CandidateErased':
       await tx.execute('DELETE FROM matching_candidates WHERE client_id = $1', [e.data.clientId]);
-      engine.removeCandidate(e.data.clientId);
+      touched.candidates.push(e.data.clientId);
       return;
 
     case 'OpportunityProposed': {
@@ -151,6 +160,13 @@ async function apply(tx: SqlExecutor, stored: StoredEvent, engine: MatchEngine):
       );
       return;
     }
+    case 'FollowUpDue':
+      await tx.execute(
+        `INSERT INTO matching_follow_ups_due (application_id, month, announced_at) VALUES ($1, $2, $3)
+         ON CONFLICT (application_id, month) DO NOTHING`,
+        [e.data.applicationId, e.data.month, at],
+      );
+      return;
     case 'FollowUpRecorded': {
       const [row] = await tx.query<{ follow_ups: string; status: string }>(
         'SELECT follow_ups, status FROM matching_applications WHERE application_id = $1',

@@ -1,7 +1,12 @@
 import type { SqlDatabase, SqlExecutor } from '@estia/infra/sql/types.js';
 
 /** Tables fed by the matching log (rebuildable) — the projection owns them. */
-export const PROJECTED_TABLES = ['matching_opportunities', 'matching_candidates', 'matching_applications'] as const;
+export const PROJECTED_TABLES = [
+  'matching_opportunities',
+  'matching_candidates',
+  'matching_applications',
+  'matching_follow_ups_due',
+] as const;
 
 const DDL = [
   `CREATE TABLE IF NOT EXISTS matching_opportunities (
@@ -38,12 +43,26 @@ const DDL = [
   )`,
   `CREATE INDEX IF NOT EXISTS matching_applications_client ON matching_applications (client_id)`,
   `CREATE INDEX IF NOT EXISTS matching_applications_opportunity ON matching_applications (opportunity_id)`,
+  // Follow-ups announced as due, so the scheduler passes over them without reading their streams.
+  `CREATE TABLE IF NOT EXISTS matching_follow_ups_due (
+    application_id TEXT NOT NULL,
+    month INTEGER NOT NULL,
+    announced_at TEXT NOT NULL,
+    PRIMARY KEY (application_id, month)
+  )`,
   // Fed by consumers (inbox-idempotent), not by the log: the registry's and referrals' facts.
   `CREATE TABLE IF NOT EXISTS matching_organisations (
     organisation_id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
     status TEXT NOT NULL,
     may_exchange INTEGER NOT NULL,
+    changed_at TEXT NOT NULL
+  )`,
+  // The terms exchange is decided on (contracts' exchange rule), as the registry sent them: a licence
+  // expiring or a grace period ending stops exchange at decision time, with no event and no stored yes/no.
+  `CREATE TABLE IF NOT EXISTS matching_exchange_terms (
+    organisation_id TEXT PRIMARY KEY,
+    terms TEXT NOT NULL,
     changed_at TEXT NOT NULL
   )`,
   `CREATE TABLE IF NOT EXISTS matching_sharing_consents (
@@ -56,6 +75,12 @@ const DDL = [
   `CREATE INDEX IF NOT EXISTS matching_sharing_consents_client ON matching_sharing_consents (client_id)`,
   `CREATE TABLE IF NOT EXISTS matching_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 ];
+
+/** The projected tables' secondary indexes: its writes go by primary key, so a rebuild creates them at its end. */
+export const PROJECTED_INDEXES: readonly string[] = DDL.filter(
+  (statement) =>
+    statement.startsWith('CREATE INDEX') && PROJECTED_TABLES.some((table) => statement.includes(` ON ${table} (`)),
+);
 
 export async function migrateMatchingTables(db: SqlDatabase | SqlExecutor): Promise<void> {
   for (const statement of DDL) await db.execute(statement);

@@ -92,7 +92,7 @@ export function accessRequestCommands(deps: AccessRequestDeps) {
       // Erased (or gone) since the token was issued: as if the token had never matched anyone.
       if ((await clientStatus(db, clientId)) !== 'active') throw tokenRefused();
       const [org, access, pending] = await Promise.all([
-        organisationFacts(db, ctx.actor.organisationId),
+        organisationFacts(db, ctx.actor.organisationId, at),
         clientAccess(db, ctx.actor.organisationId, clientId, at),
         pendingAccessRequest(db, ctx.actor.organisationId, clientId, at),
       ]);

@@ -157,8 +157,8 @@ export function createReferralsApplication(deps: ReferralsDeps) {
     const service = await serviceFacts(db, input.serviceId);
     if (!service) throw new AppError('NOT_FOUND', `service ${input.serviceId} is not (or no longer) offered`);
     const [sender, receiver, client, consents] = await Promise.all([
-      organisationFacts(db, ctx.actor.organisationId),
-      organisationFacts(db, service.organisationId),
+      organisationFacts(db, ctx.actor.organisationId, at),
+      organisationFacts(db, service.organisationId, at),
       clientFacts(ctx.actor, input.clientId, at),
       consentsOf(db, input.clientId),
     ]);
@@ -198,7 +198,7 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       input: { clientId: string; personal: ClientPersonalData; confirmedNew?: boolean },
     ) {
       const at = now();
-      const org = await organisationFacts(db, ctx.actor.organisationId);
+      const org = await organisationFacts(db, ctx.actor.organisationId, at);
       const review = await reviewDuplicates(deps, ctx.actor, input.personal, at);
       return runClient(ctx, {
         type: 'RegisterClient',
@@ -298,10 +298,11 @@ export function createReferralsApplication(deps: ReferralsDeps) {
       >,
     ) {
       await requireReferralParty(ctx.actor, command.referralId);
-      const org = await organisationFacts(db, ctx.actor.organisationId);
+      const at = now();
+      const org = await organisationFacts(db, ctx.actor.organisationId, at);
       return runReferral(ctx, {
         ...command,
-        now: now(),
+        now: at,
         actor: ctx.actor,
         actorOrganisation: { mayExchange: org.mayExchange },
       } as ReferralCommand);
@@ -324,7 +325,7 @@ export function createReferralsApplication(deps: ReferralsDeps) {
     ) {
       const at = now();
       await requireReferralParty(ctx.actor, input.referralId);
-      const org = await organisationFacts(db, ctx.actor.organisationId);
+      const org = await organisationFacts(db, ctx.actor.organisationId, at);
       const originalEvents = await store.readStream(referralStreamId(input.referralId));
       const original = originalEvents.reduce(
         (s, e) => referralDecider.evolve(s, { type: e.type, data: e.data } as ReferralEvent),

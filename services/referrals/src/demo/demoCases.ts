@@ -1,4 +1,5 @@
 import type { ClientPersonalData } from '../domain/clients/clientData.js';
+import type { ConsentScope } from '../domain/shared/vocabulary.js';
 
 /**
  * Fictional people for the demo network's caseloads: no real person is described. Names are common
@@ -229,4 +230,80 @@ export function demoCases(count: number, now: number): DemoCase[] {
       },
     };
   });
+}
+
+const ESCO = 'http://data.europa.eu/esco';
+/** Trades the demo's employers ask for (ESCO 1.1.1): a client's work history and skills. */
+const TRADES = [
+  {
+    occupation: `${ESCO}/occupation/2a22ff9e-de3b-408d-b312-5034896cc4f4`, // carpenter
+    skills: [
+      `${ESCO}/skill/11c0bfec-6bc8-4ec0-a535-91bd65be92c5`, // install wood elements in structures
+      `${ESCO}/skill/2da864d4-339f-40ab-91c0-9f8d229a2c0b`, // snap chalk line
+      `${ESCO}/skill/156f8c5b-894a-4ccc-a70e-37a2726f3f00`, // work ergonomically
+    ],
+  },
+  {
+    occupation: `${ESCO}/occupation/90f75f67-495d-49fa-ab57-2f320e251d7e`, // cook
+    skills: [
+      `${ESCO}/skill/0ff99f51-40d9-42f1-a1ec-377b2bb5e15f`, // comply with food safety and hygiene
+      `${ESCO}/skill/210827e3-3129-45a2-8683-70399f3f561f`, // order supplies
+    ],
+  },
+  {
+    occupation: `${ESCO}/occupation/f756fdab-7726-4c48-bfcc-94ff8810fc08`, // kitchen porter
+    skills: [`${ESCO}/skill/0ff99f51-40d9-42f1-a1ec-377b2bb5e15f`],
+  },
+] as const;
+
+/** What job matching needs (legal status, location, availability) and what it can use. */
+const MATCHING_SCOPE: readonly ConsentScope[] = [
+  'legal_status',
+  'legal_status_dates',
+  'languages',
+  'location',
+  'skills',
+  'occupations',
+  'driving_licences',
+  'availability',
+];
+
+/**
+ * The job seeker in a demo client: where they live (near their organisation, within 40 km), their trade
+ * and skills, the Greek they learnt, when and how much they can work, and what their job-matching consent shares. Every third
+ * consent leaves out the permit dates: matching cannot tell whether they may work, and says so.
+ */
+export function jobSeeker(
+  index: number,
+  home: { region: string; lat: number; lon: number },
+  today: Date,
+  languages: ClientPersonalData['languages'] = [],
+): { personal: Pick<ClientPersonalData, 'location' | 'employment' | 'languages'>; matchingScope: ConsentScope[] } {
+  const trade = TRADES[index % TRADES.length]!;
+  // Greek learnt since arrival (a beginner's A1 for every fifth): the jobs ask for A2 or B1.
+  const greek = languages.some((l) => l.language === 'el')
+    ? []
+    : [{ language: 'el', level: index % 5 === 0 ? ('A1' as const) : ('A2' as const) }];
+  return {
+    personal: {
+      languages: [...languages, ...greek],
+      location: {
+        country: 'GR',
+        region: home.region,
+        coordinates: { lat: home.lat + ((index % 5) - 2) * 0.01, lon: home.lon + ((index % 3) - 1) * 0.01 },
+        maxTravelKm: 40,
+      },
+      employment: {
+        skills: [...trade.skills],
+        occupations: [{ escoUri: trade.occupation }],
+        drivingLicences: index % 2 === 0 ? ['B'] : [],
+        availability: {
+          from: isoDate(today.getTime()),
+          hoursPerWeek: index % 4 === 1 ? 30 : 40,
+          opportunityKinds: ['job', 'internship', 'traineeship', 'apprenticeship'],
+        },
+      },
+    },
+    matchingScope: MATCHING_SCOPE.filter((s) => index % 3 !== 2 || s !== 'legal_status_dates'),
+  };
 }

@@ -2,12 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countsByStatus } from '../projections/queries.js';
 import { startReferralsHarness, type ReferralsHarness } from '../testing/referralsHarness.js';
-import { membershipChanged, servicePublished } from '../testing/registryEvents.js';
+import { membershipChanged, registryEnvelope, servicePublished } from '../testing/registryEvents.js';
 import { DEMO_REFERRAL_ENDS } from './demoCases.js';
 import { DEMO_PROGRESS_STREAM, seedDemoCases, type DemoSeedDeps } from './seedDemoCases.js';
 
 const ORGS = [randomUUID(), randomUUID(), randomUUID()];
 const CATEGORIES = ['housing', 'legal', 'psychosocial'] as const;
+/** Approved, and allowed to exchange when the registry last wrote, but its licence has lapsed since. */
+const LAPSED = randomUUID();
+const lapsedMembership = () => {
+  const approved = membershipChanged(LAPSED);
+  return registryEnvelope('estia.registry.organisation.membership-changed.v1', {
+    ...(approved.data as Parameters<typeof registryEnvelope<'estia.registry.organisation.membership-changed.v1'>>[1]),
+    licence: { number: 'L-2', validUntil: '2026-01-01' },
+    mayExchange: true,
+  });
+};
 
 describe('demo caseloads', () => {
   let h: ReferralsHarness | undefined;
@@ -18,6 +28,8 @@ describe('demo caseloads', () => {
       name: 'demo',
       facts: [
         ...ORGS.map((o) => membershipChanged(o)),
+        lapsedMembership(),
+        servicePublished({ serviceId: randomUUID(), organisationId: LAPSED, category: 'housing' }),
         ...ORGS.flatMap((organisationId, i) =>
           CATEGORIES.map((category, j) =>
             servicePublished({
@@ -25,6 +37,8 @@ describe('demo caseloads', () => {
               organisationId,
               category,
               responseTimeHours: [24, 48, 72][(i + j) % 3]!,
+              areas: [{ country: 'GR', region: 'EL30' }],
+              locations: [{ locality: 'Athens', lat: 37.98, lon: 23.73 }],
             }),
           ),
         ),
@@ -85,9 +99,25 @@ describe('demo caseloads', () => {
       const counts = await countsByStatus(h!.db, org, new Date().toISOString());
       expect(Object.values(counts.sent).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     }
+    // A member whose licence lapsed after the registry's last event neither sends nor receives.
+    const lapsed = await countsByStatus(h!.db, LAPSED, new Date().toISOString());
+    expect(Object.values({ ...lapsed.sent }).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(Object.values({ ...lapsed.received }).reduce((a, b) => a + b, 0)).toBe(0);
     // One was sent under a consent override, for the auditors' report.
     const overrides = await h!.db.query('SELECT referral_id FROM rf_referrals WHERE consent_overridden = 1');
     expect(overrides).toHaveLength(1);
+    // Job coaches have candidates: every client agreed to job matching, every third without the permit
+    // dates (the candidate who matches nothing and is told why), and to employers seeing applications.
+    const events = await h!.store.readAll();
+    const given = events
+      .filter((e) => e.type === 'ConsentGiven')
+      .map((e) => e.data as { purpose: string; scope: string[] });
+    const matchingConsents = given.filter((c) => c.purpose === 'job_matching');
+    // (The case interrupted in the first test was redone: its half-seeded client may have consented too.)
+    expect(matchingConsents.length).toBeGreaterThanOrEqual(12);
+    expect(matchingConsents.filter((c) => !c.scope.includes('legal_status_dates')).length).toBeGreaterThanOrEqual(4);
+    expect(given.filter((c) => c.purpose === 'employer_sharing').length).toBeGreaterThanOrEqual(12);
+    expect(events.filter((e) => e.type === 'CandidateProfileShared').length).toBeGreaterThanOrEqual(12);
     // Names are sealed in the log, like every client's.
     expect(JSON.stringify(await h!.store.readAll())).not.toContain('Rahimi');
   });

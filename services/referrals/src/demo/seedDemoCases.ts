@@ -6,7 +6,8 @@ import type { BlindIndex } from '../application/blindIndex.js';
 import { createReferralsApplication, type CallContext } from '../application/referralsApplication.js';
 import type { Actor } from '../domain/shared/actor.js';
 import type { ServiceCategory } from '../domain/shared/vocabulary.js';
-import { demoCases, type DemoCase } from './demoCases.js';
+import { mayExchangeFrom } from '../directory/directoryQueries.js';
+import { demoCases, jobSeeker, type DemoCase } from './demoCases.js';
 
 /** The seeder's own record of its progress: which case it started (and how often) and which it finished. */
 export const DEMO_PROGRESS_STREAM = 'demo-cases';
@@ -26,6 +27,8 @@ interface DirectoryService {
   organisationId: string;
   category: ServiceCategory;
   responseTimeHours: number;
+  /** Where the organisation works: its clients live near there. */
+  place: { region: string; lat: number; lon: number } | null;
 }
 
 const HOUR = 3_600_000;
@@ -36,6 +39,13 @@ const officerOf = (organisationId: string): Actor => ({
   userId: `demo-officer-${organisationId.slice(0, 8)}`,
   roles: ['referral_officer'],
 });
+
+/** The first area and site of a directory row, as the demo places the organisation's clients near it. */
+const placeOf = (areas: string, locations: string): DirectoryService['place'] => {
+  const area = (JSON.parse(areas) as { region?: string }[]).find((a) => a.region);
+  const site = (JSON.parse(locations) as { coordinates?: { lat: number; lon: number } }[]).find((l) => l.coordinates);
+  return area?.region && site?.coordinates ? { region: area.region, ...site.coordinates } : null;
+};
 
 /** A stable UUID (v4 layout) for one thing of one attempt of one case, so a rerun names the same ids. */
 const demoId = (...parts: (string | number)[]): string => {
@@ -49,7 +59,8 @@ const demoId = (...parts: (string | number)[]): string => {
  * Seeds the demo caseloads through the application's own commands (so every rule applies and every
  * event is real), with a clock set in the past so cases have a history: per member organisation
  * `perOrganisation` clients, each with a legal status, a need, a referral consent and a referral sent
- * to another member's service, left in every state of the loop (some overdue, some expired).
+ * to another member's service, left in every state of the loop (some overdue, some expired); every other
+ * client also consents to job matching.
  *
  * Resumable: each case is marked started and finished in DEMO_PROGRESS_STREAM; a case interrupted
  * half-way is redone under new ids (its partial client stays, a fictional person), finished ones are
@@ -65,21 +76,32 @@ export async function seedDemoCases(deps: DemoSeedDeps, options: { perOrganisati
     blindIndex: deps.blindIndex,
     clock: () => new Date(clock),
   });
-  const services = await deps.db.query<{
+  const listed = await deps.db.query<{
     service_id: string;
     organisation_id: string;
     category: ServiceCategory;
     response_time_hours: number | string;
+    service_areas: string;
+    locations: string;
+    may_exchange: number | boolean | null;
+    terms: string | null;
   }>(
-    `SELECT d.service_id, d.organisation_id, d.category, d.response_time_hours FROM rf_directory d
+    `SELECT d.service_id, d.organisation_id, d.category, d.response_time_hours, d.service_areas, d.locations,
+            o.may_exchange, t.terms
+     FROM rf_directory d
      JOIN rf_organisations o ON o.organisation_id = d.organisation_id
-     WHERE d.withdrawn = 0 AND o.may_exchange = 1 ORDER BY d.organisation_id, d.service_id`,
+     LEFT JOIN rf_exchange_terms t ON t.organisation_id = d.organisation_id
+     WHERE d.withdrawn = 0 ORDER BY d.organisation_id, d.service_id`,
   );
+  // The time-based rule, as referrals decides a command: a licence that lapsed since the last event stops exchange.
+  const seededAt = new Date(clock).toISOString();
+  const services = listed.filter((s) => mayExchangeFrom(s, seededAt));
   const directory: DirectoryService[] = services.map((s) => ({
     serviceId: s.service_id,
     organisationId: s.organisation_id,
     category: s.category,
     responseTimeHours: Number(s.response_time_hours),
+    place: placeOf(s.service_areas, s.locations),
   }));
   const organisations = [...new Set(directory.map((s) => s.organisationId))];
   if (organisations.length < 2) return 0;
@@ -110,13 +132,20 @@ export async function seedDemoCases(deps: DemoSeedDeps, options: { perOrganisati
     // Another member's service, a different one for each case of the sender.
     const elsewhere = directory.filter((s) => s.organisationId !== sender);
     const service = elsewhere[(demo.index * 7) % elsewhere.length]!;
-    await seedCase(demo, attempt, sender, service);
+    const home = directory.find((s) => s.organisationId === sender && s.place !== null)?.place ?? null;
+    await seedCase(demo, attempt, sender, service, home);
     await mark('DemoCaseSeeded', demo.index);
     seeded++;
   }
   return seeded;
 
-  async function seedCase(demo: DemoCase, attempt: number, sender: string, service: DirectoryService): Promise<void> {
+  async function seedCase(
+    demo: DemoCase,
+    attempt: number,
+    sender: string,
+    service: DirectoryService,
+    home: DirectoryService['place'],
+  ): Promise<void> {
     const id = (what: string) => demoId(demo.index, attempt, what);
     const ctxOf = (organisationId: string): CallContext => ({ actor: officerOf(organisationId) });
     const settle = async (result: { lastPosition?: number }) => {
@@ -136,8 +165,44 @@ export async function seedDemoCases(deps: DemoSeedDeps, options: { perOrganisati
             ? demo.registeredDaysAgo - 1
             : Math.max(2, demo.registeredDaysAgo - 3);
     clock = startedAt - demo.registeredDaysAgo * DAY;
-    await settle(await app.registerClient(senderCtx, { clientId, personal: demo.personal, confirmedNew: true }));
+    const seeker = home ? jobSeeker(demo.index, home, new Date(clock), demo.personal.languages) : null;
+    await settle(
+      await app.registerClient(senderCtx, {
+        clientId,
+        personal: seeker ? { ...demo.personal, ...seeker.personal } : demo.personal,
+        confirmedNew: true,
+      }),
+    );
     clock += HOUR;
+    // Job coaches have candidates: the client agrees to job matching (and, mostly, to employers seeing
+    // their application). Every third one leaves the permit dates out, so the coach meets the candidate who
+    // matches nothing and is told why.
+    if (seeker) {
+      await settle(
+        await app.clientCommand(senderCtx, {
+          type: 'GiveConsent',
+          clientId,
+          consentId: id('job-matching-consent'),
+          purpose: 'job_matching',
+          recipient: {},
+          scope: seeker.matchingScope,
+          method: 'written',
+          expiresAt: null,
+        }),
+      );
+      await settle(
+        await app.clientCommand(senderCtx, {
+          type: 'GiveConsent',
+          clientId,
+          consentId: id('employer-sharing-consent'),
+          purpose: 'employer_sharing',
+          recipient: { serviceCategory: 'employment' },
+          scope: ['languages', 'skills', 'occupations', 'availability'],
+          method: 'written',
+          expiresAt: null,
+        }),
+      );
+    }
     // The first case is sent without consent under the override (the auditors' report has a row).
     const overridden = demo.index === 0;
     if (!overridden)
@@ -149,6 +214,21 @@ export async function seedDemoCases(deps: DemoSeedDeps, options: { perOrganisati
           purpose: 'referral',
           recipient: { serviceCategory: service.category },
           scope: ['needs', 'languages', 'legal_status'],
+          method: 'written',
+          expiresAt: null,
+        }),
+      );
+    // Every other client who is not a job seeker above also agrees to job matching, so the network's
+    // outcome funnel has a cohort.
+    if (!seeker && demo.index % 2 === 1)
+      await settle(
+        await app.clientCommand(senderCtx, {
+          type: 'GiveConsent',
+          clientId,
+          consentId: id('job-matching-consent'),
+          purpose: 'job_matching',
+          recipient: {},
+          scope: ['legal_status', 'location', 'availability', 'languages'],
           method: 'written',
           expiresAt: null,
         }),

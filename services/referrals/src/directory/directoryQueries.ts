@@ -1,3 +1,4 @@
+import { mayExchangeAt, type ExchangeTerms } from '@estia/contracts';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 
 export interface OrganisationFacts {
@@ -5,13 +6,28 @@ export interface OrganisationFacts {
   mayExchange: boolean;
 }
 
+/**
+ * May an organisation exchange at `now`? From the terms the registry sent (a row written before terms
+ * were kept falls back to the answer its event gave, until the registry's next event about it).
+ */
+export const mayExchangeFrom = (
+  row: { terms: string | null; may_exchange: number | boolean | null } | undefined,
+  now: string,
+): boolean =>
+  row?.terms ? mayExchangeAt(JSON.parse(row.terms) as ExchangeTerms, now) : Number(row?.may_exchange ?? 0) === 1;
+
 /** Unknown to us (the registry has not told us yet) means: not approved, may not exchange. */
-export async function organisationFacts(db: SqlExecutor, organisationId: string): Promise<OrganisationFacts> {
-  const [row] = await db.query<{ status: string; may_exchange: number | boolean }>(
-    'SELECT status, may_exchange FROM rf_organisations WHERE organisation_id = $1',
+export async function organisationFacts(
+  db: SqlExecutor,
+  organisationId: string,
+  now: string,
+): Promise<OrganisationFacts> {
+  const [row] = await db.query<{ status: string; may_exchange: number | boolean; terms: string | null }>(
+    `SELECT o.status, o.may_exchange, t.terms FROM rf_organisations o
+     LEFT JOIN rf_exchange_terms t ON t.organisation_id = o.organisation_id WHERE o.organisation_id = $1`,
     [organisationId],
   );
-  return { approved: row?.status === 'approved', mayExchange: Number(row?.may_exchange ?? 0) === 1 };
+  return { approved: row?.status === 'approved', mayExchange: row !== undefined && mayExchangeFrom(row, now) };
 }
 
 export interface ServiceFacts {
@@ -43,6 +59,8 @@ export interface SuggestionCriteria {
   /** The asking organisation: its own services are not suggested to it. */
   excludeOrganisationId?: string;
   limit?: number;
+  /** The decision time: members whose licence or grace period has run out are not suggested. */
+  now: string;
 }
 
 export interface Suggestion {
@@ -93,17 +111,21 @@ export async function suggestServices(db: SqlExecutor, criteria: SuggestionCrite
     locations: string;
     available: number | string | null;
     response_time_hours: number | string;
+    may_exchange: number | boolean;
+    terms: string | null;
   }>(
     `SELECT d.service_id, d.organisation_id, d.organisation_name, d.name, d.category, d.category_code, d.legal_statuses,
-       d.languages, d.service_areas, d.locations, d.available, d.response_time_hours
+       d.languages, d.service_areas, d.locations, d.available, d.response_time_hours, o.may_exchange, t.terms
      FROM rf_directory d JOIN rf_organisations o ON o.organisation_id = d.organisation_id
-     WHERE d.category = $1 AND d.withdrawn = 0 AND d.intake_status = 'open' AND o.may_exchange = 1
+     LEFT JOIN rf_exchange_terms t ON t.organisation_id = d.organisation_id
+     WHERE d.category = $1 AND d.withdrawn = 0 AND d.intake_status = 'open'
        AND o.status = 'approved' AND d.organisation_id <> $2`,
     [criteria.category, criteria.excludeOrganisationId ?? ''],
   );
   const spoken = new Set(criteria.languages);
   const out: Suggestion[] = [];
   for (const r of rows) {
+    if (!mayExchangeFrom(r, criteria.now)) continue;
     const statuses = JSON.parse(r.legal_statuses) as string[];
     if (criteria.legalStatus === undefined || !statuses.includes(criteria.legalStatus)) continue;
     const languages = JSON.parse(r.languages) as string[];

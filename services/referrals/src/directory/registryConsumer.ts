@@ -5,6 +5,7 @@ import type {
   ServicePublishedV1,
   ServiceWithdrawnV1,
 } from '@estia/contracts';
+import { exchangeTermsOf } from '@estia/contracts';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 
 /** The registry topics this service reads, and the consumer group that keeps its directory. */
@@ -24,6 +25,18 @@ export async function applyRegistryEvent(tx: SqlExecutor, envelope: EventEnvelop
          ON CONFLICT (organisation_id) DO UPDATE SET status = excluded.status, may_exchange = excluded.may_exchange,
            changed_at = excluded.changed_at WHERE rf_organisations.changed_at <= excluded.changed_at`,
         [d.organisationId, d.status, d.mayExchange ? 1 : 0, d.changedAt],
+      );
+      await tx.execute(
+        `INSERT INTO rf_exchange_terms (organisation_id, terms, changed_at) VALUES ($1, $2, $3)
+         ON CONFLICT (organisation_id) DO UPDATE SET terms = excluded.terms, changed_at = excluded.changed_at
+           WHERE rf_exchange_terms.changed_at <= excluded.changed_at`,
+        [d.organisationId, JSON.stringify(exchangeTermsOf(d)), d.changedAt],
+      );
+      // A rename reaches the entries of the organisation's services, unless a later membership event won.
+      await tx.execute(
+        `UPDATE rf_directory SET organisation_name = $2 WHERE organisation_id = $1 AND organisation_name <> $2
+           AND EXISTS (SELECT 1 FROM rf_organisations o WHERE o.organisation_id = $1 AND o.changed_at = $3)`,
+        [d.organisationId, d.name, d.changedAt],
       );
       return;
     }

@@ -13,6 +13,13 @@ const DDL = [
     may_exchange INTEGER NOT NULL,
     changed_at TEXT NOT NULL
   )`,
+  // The terms exchange is decided on (contracts' exchange rule), kept as the registry sent them: a licence
+  // expiring or a grace period ending stops exchange at decision time, with no event and no stored yes/no.
+  `CREATE TABLE IF NOT EXISTS rf_exchange_terms (
+    organisation_id TEXT PRIMARY KEY,
+    terms TEXT NOT NULL,
+    changed_at TEXT NOT NULL
+  )`,
   `CREATE TABLE IF NOT EXISTS rf_directory (
     service_id TEXT PRIMARY KEY,
     organisation_id TEXT NOT NULL,

@@ -78,6 +78,7 @@ describe('service suggestions from the registry directory', () => {
 
   it('lists eligible, open services in the client’s language and area, nearest first', async () => {
     const items = await suggestServices(db, {
+      now: new Date().toISOString(),
       category: 'housing',
       legalStatus: 'asylum_seeker',
       languages: ['ar'],
@@ -98,9 +99,25 @@ describe('service suggestions from the registry directory', () => {
       languages: ['ar'],
       location: { country: 'GR', region: 'EL30' },
     };
-    expect(await suggestServices(db, { ...base, legalStatus: undefined })).toEqual([]);
-    expect(await suggestServices(db, { ...base, location: undefined })).toEqual([]);
-    const fromB = await suggestServices(db, { ...base, excludeOrganisationId: B });
+    expect(
+      await suggestServices(db, {
+        now: new Date().toISOString(),
+        ...base,
+        legalStatus: undefined,
+      }),
+    ).toEqual([]);
+    expect(
+      await suggestServices(db, {
+        now: new Date().toISOString(),
+        ...base,
+        location: undefined,
+      }),
+    ).toEqual([]);
+    const fromB = await suggestServices(db, {
+      now: new Date().toISOString(),
+      ...base,
+      excludeOrganisationId: B,
+    });
     expect(fromB.map((s) => s.serviceId).sort()).toEqual([far, remote].sort());
   });
 

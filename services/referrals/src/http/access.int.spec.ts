@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditReadsStreamId } from '../application/auditReads.js';
 import type { ReferralsApplication } from '../application/referralsApplication.js';
 import type { Actor } from '../domain/shared/actor.js';
+import { tableCoverage } from '@estia/infra/testing/securityTable.js';
 import { startReferralsHarness, type ReferralsHarness } from '../testing/referralsHarness.js';
 import { membershipChanged, servicePublished } from '../testing/registryEvents.js';
 
@@ -127,6 +128,22 @@ const listedFor =
   };
 
 const TABLE: Record<string, Row> = {
+  // The auditors' desk and the reminders (audit/auditRoutes.ts, mounted as main.ts mounts them).
+  'GET /v1/audit/clients/:id/history': {
+    request: (c) => ({ method: 'GET', url: `/v1/audit/clients/${c.clientId}/history` }),
+    allowed: ['auditor'],
+    auditedRead: true,
+  },
+  'GET /v1/audit/clients/:id/verify': {
+    request: (c) => ({ method: 'GET', url: `/v1/audit/clients/${c.clientId}/verify` }),
+    allowed: ['auditor'],
+  },
+  'GET /v1/audit/reads': { request: () => ({ method: 'GET', url: '/v1/audit/reads' }), allowed: ['auditor'] },
+  // The registering organisation's officer: a reminder names its client, so nobody else sees them.
+  'GET /v1/reminders': {
+    request: (c) => ({ method: 'GET', url: `/v1/reminders?clientId=${c.clientId}` }),
+    allowed: ['registrar'],
+  },
   'POST /v1/clients': {
     request: () => ({ method: 'POST', url: '/v1/clients', payload: { personal: personal(), confirmedNew: true } }),
     allowed: OFFICERS,
@@ -371,6 +388,7 @@ describe('access: route × role × relationship (DESIGN §5)', () => {
   beforeAll(async () => {
     h = await startReferralsHarness({
       name: 'access',
+      auditRoutes: true,
       facts: [
         membershipChanged(ORG_A),
         membershipChanged(ORG_B),
@@ -482,6 +500,19 @@ describe('access: route × role × relationship (DESIGN §5)', () => {
     await projector.waitFor(answered.lastPosition!);
     return { clientId, consentId, needId, referralId, accessRequestId, personal: p };
   };
+
+  it('every operation of the OpenAPI document has a row (the probes are public rows)', () => {
+    const probes = {
+      'GET /health': { public: true },
+      'GET /ready': { public: true },
+      'GET /metrics': { public: true },
+    };
+    expect(tableCoverage('referrals', { ...TABLE, ...probes })).toEqual({
+      missing: [],
+      unknown: [],
+      publicMismatch: [],
+    });
+  });
 
   it('has rows for every route the app serves, and every role and relationship in each', () => {
     expect(routes.length).toBeGreaterThan(20);

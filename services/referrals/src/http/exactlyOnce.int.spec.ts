@@ -164,6 +164,24 @@ describe('referrals commands: exactly once, one open referral per service, answe
     expect(await h.store.readStream(referralStreamId(next))).toHaveLength(1);
   });
 
+  it('a state change retried with its key (the first answer was lost) gets the first 204, not a conflict with its own result', async () => {
+    const clientId = await consentingClient('Transition');
+    const { referralId } = (await refer(clientId)).json<{ referralId: string }>();
+    const accept = (headers: Record<string, string>, payload: unknown = {}) =>
+      post(`/v1/referrals/${referralId}/accept`, headers, payload);
+    const first = await accept({ ...b, 'idempotency-key': 'accept-1' });
+    expect(first.statusCode, first.body).toBe(204);
+    const retry = await accept({ ...b, 'idempotency-key': 'accept-1' });
+    expect(retry.statusCode, retry.body).toBe(204);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.headers.etag).toBe(first.headers.etag);
+    // Without the key the same request meets the state it produced; with the key and another body, 422.
+    expect((await accept(b)).statusCode).toBe(409);
+    expect((await accept({ ...b, 'idempotency-key': 'accept-1' }, { note: 'other' })).statusCode).toBe(422);
+    const events = await h.store.readStream(referralStreamId(referralId));
+    expect(events.filter((e) => e.type === 'ReferralAccepted')).toHaveLength(1);
+  });
+
   it('answers a command from its decision while the read models are stopped (no 500 for a lagging projection)', async () => {
     await h.projector.stop();
     const started = Date.now();

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@estia/infra/errors/appError.js';
 import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
-import { answerCommand, createdAnswer } from '@estia/infra/http/commandAnswer.js';
+import { answerCommand, createdAnswer, noContentAnswer } from '@estia/infra/http/commandAnswer.js';
 import { expectedVersionFromIfMatch, setEtag } from '@estia/infra/http/etag.js';
 import type { Projector } from '@estia/infra/projections/projector.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
@@ -350,6 +350,7 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
         languages: (seen.languages ?? []).map((l) => l.language),
         location: seen.location,
         excludeOrganisationId: actorOf(request).organisationId,
+        now: app.now(),
       });
       await access.recordRead();
       return { needId, items };
@@ -437,18 +438,27 @@ export const referralsRoutes: FastifyPluginAsync<ReferralsRoutesOptions> = async
   for (const [action, type] of Object.entries(transitions))
     http.post(
       `/referrals/:id/${action}`,
-      { schema: { ...body('TransitionRequest'), ...params('id') }, preValidation: optionalBody },
+      // With an Idempotency-Key the 204 commits with the event: a retry after a lost answer gets it
+      // again instead of a conflict with the state its own first attempt produced.
+      {
+        schema: { ...body('TransitionRequest'), ...params('id') },
+        preValidation: optionalBody,
+        config: { idempotent: true },
+      },
       async (request: Req, reply) => {
         const b = (request.body ?? {}) as { reason?: Reason; outcome?: string; note?: string };
-        return done(
+        return answerCommand(
+          request,
           reply,
-          await app.referralCommand(ctxOf(request), {
-            type,
-            referralId: request.params.id,
-            ...(b.reason === undefined ? {} : { reason: b.reason }),
-            ...(b.outcome === undefined ? {} : { outcome: b.outcome }),
-            ...(b.note === undefined ? {} : { note: b.note }),
-          } as never),
+          () =>
+            app.referralCommand(ctxOf(request), {
+              type,
+              referralId: request.params.id,
+              ...(b.reason === undefined ? {} : { reason: b.reason }),
+              ...(b.outcome === undefined ? {} : { outcome: b.outcome }),
+              ...(b.note === undefined ? {} : { note: b.note }),
+            } as never),
+          { answer: (decision) => noContentAnswer(decision.nextExpectedVersion), settle },
         );
       },
     );

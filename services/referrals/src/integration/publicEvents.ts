@@ -3,6 +3,7 @@ import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { EventStore, StoredEvent } from '@estia/infra/eventStore/types.js';
 import { publicEvent } from '@estia/infra/processors/publicEvent.js';
 import type { RelayMapper, RelayMessage } from '@estia/infra/processors/relay.js';
+import { REMINDER_ISSUED, type DeadlineReminderIssued } from '../deadlines/reminderEvents.js';
 import { loadClientProfile } from '../application/clientProfile.js';
 import type { AccessRequestEvent } from '../domain/accessRequests/accessRequestDecider.js';
 import { clientStreamId, type ClientEvent } from '../domain/clients/clientDecider.js';
@@ -41,6 +42,16 @@ const STATUS_OF: Partial<Record<Domain['type'], string>> = {
 export function toPublicEvent(
   event: StoredEvent,
 ): { type: EventType; subject: string; data: Record<string, unknown> } | null {
+  if (event.type === REMINDER_ISSUED) {
+    // For the holding organisation's officers: the reminder's id and the kind of deadline, never the
+    // client or the (sealed) date.
+    const d = event.data as DeadlineReminderIssued['data'];
+    return {
+      type: 'estia.referrals.deadline.approaching.v1',
+      subject: d.reminderId,
+      data: { reminderId: d.reminderId, organisationId: d.organisationId, deadline: d.deadline, issuedAt: d.issuedAt },
+    };
+  }
   const e = { type: event.type, data: event.data } as Domain;
   switch (e.type) {
     case 'ConsentGiven': {
@@ -204,11 +215,39 @@ export const createReferralsRelayMapper =
     if (event.type === 'CandidateProfileShared') return candidateProfileMessage(deps, event);
     const mapped = toPublicEvent(event);
     if (!mapped) return null;
+    if (mapped.type === 'estia.referrals.deadline.approaching.v1')
+      // Keyed by the reminder, not by the client's reminder stream: the key names no client either.
+      return publicEvent(event, mapped.type, mapped.subject, mapped.data as never, { key: mapped.subject });
     const message = publicEvent(event, mapped.type, mapped.subject, mapped.data as never);
+    if (event.type === 'AccessRequested') return [message, ...(await holderMessage(deps, event))];
     // Erasure reaches the bus too: every earlier message keyed by this client (the candidate profile
     // with its legal-status dates above all) is forgotten once the erasure itself is acknowledged.
     return mapped.type === 'estia.referrals.client.erased.v1' ? { ...message, forgetEarlier: true } : message;
   };
+
+/**
+ * The request as the holder hears of it: a second public event of the same stored event, addressed to
+ * the organisation that registered the client, carrying the request's id only. The requester's event
+ * above names no holder and the holder's names no requester nor client, so neither reveals to a
+ * webhook reader whom the other deals with. The holder is read from the log (the client's
+ * registration, which stays after erasure), so a republish gives the same event.
+ */
+async function holderMessage(deps: RelayMapperDeps, event: StoredEvent): Promise<RelayMessage[]> {
+  const d = event.data as { accessRequestId: string; clientId: string; requestedAt: string };
+  const [registered] = await deps.store.readStream(clientStreamId(d.clientId), { maxCount: 1 });
+  if (registered?.type !== 'ClientRegistered') return [];
+  const holderOrganisationId = (registered.data as { registeredBy: { organisationId: string } }).registeredBy
+    .organisationId;
+  return [
+    publicEvent(
+      event,
+      'estia.referrals.access-request.received.v1',
+      d.accessRequestId,
+      { accessRequestId: d.accessRequestId, holderOrganisationId, receivedAt: d.requestedAt },
+      { facet: 'holder' },
+    ),
+  ];
+}
 
 async function candidateProfileMessage(deps: RelayMapperDeps, event: StoredEvent): Promise<RelayMessage | null> {
   const shared = event.data as Extract<ClientEvent, { type: 'CandidateProfileShared' }>['data'];

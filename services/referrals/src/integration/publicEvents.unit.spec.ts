@@ -19,7 +19,13 @@ const store = createSqliteEventStore({ path: ':memory:' });
 const keyStore = createMemoryKeyStore();
 const skipped: string[] = [];
 const mapper = createReferralsRelayMapper({ store, keyStore, onSkipped: (_id, why) => skipped.push(why) });
-const referralsRelayMapper = async (event: StoredEvent): Promise<RelayMessage | null> => mapper(event);
+const mapAll = async (event: StoredEvent): Promise<RelayMessage[]> => {
+  const mapped = await mapper(event);
+  return mapped === null ? [] : Array.isArray(mapped) ? [...(mapped as RelayMessage[])] : [mapped as RelayMessage];
+};
+/** The first public event a stored event stands for (most stand for one). */
+const referralsRelayMapper = async (event: StoredEvent): Promise<RelayMessage | null> =>
+  (await mapAll(event))[0] ?? null;
 
 const now = '2025-06-01T10:00:00.000Z';
 const clientId = randomUUID();
@@ -286,6 +292,67 @@ describe('public events of the referrals service', () => {
       },
     ]);
     expect(JSON.stringify(payloads)).not.toContain(officerA.organisationId);
+  });
+
+  it("tells the holder that a request arrived, by the request's id only, as a second event of its own id", async () => {
+    const holderStore = createSqliteEventStore({ path: ':memory:' });
+    const registered = clientEvents[0]!;
+    expect(registered.type).toBe('ClientRegistered');
+    await holderStore.append(
+      clientStreamId(clientId),
+      [{ type: registered.type, data: await sealPersonalPart(keyStore, registered), metadata: {} }],
+      { expectedVersion: 'no-stream' },
+    );
+    const holderMapper = createReferralsRelayMapper({ store: holderStore, keyStore });
+    const event = stored(accessRequestEvents[0]!);
+    const mapped = await holderMapper(event);
+    const again = await holderMapper(event);
+    expect(Array.isArray(mapped)).toBe(true);
+    const [requester, holder] = mapped as RelayMessage[];
+    expect(requester!.envelope).toMatchObject({
+      id: event.id,
+      type: 'estia.referrals.access-request.status-changed.v1',
+    });
+    expect(holder!.envelope.type).toBe('estia.referrals.access-request.received.v1');
+    expect(holder!.envelope.data).toEqual({ accessRequestId, holderOrganisationId: orgA, receivedAt: now });
+    expect(eventErrors(holder!.envelope)).toEqual([]);
+    expect(holder!.envelope.id).not.toBe(event.id);
+    expect(holder!.envelope.id).toBe((again as RelayMessage[])[1]!.envelope.id);
+    // Neither names the other party nor the client.
+    expect(JSON.stringify(requester!.envelope.data)).not.toContain(orgA);
+    expect(JSON.stringify(holder!.envelope.data)).not.toContain(orgB);
+    expect(JSON.stringify(holder!.envelope)).not.toContain(clientId);
+    // Only the request itself is announced to the holder, not its answers.
+    expect(await mapAll(stored(accessRequestEvents[1]!))).toHaveLength(1);
+    await holderStore.close();
+  });
+
+  it("tells the holding organisation that a client's deadline is near: reminder id and kind, no client, no date", async () => {
+    const reminderId = randomUUID();
+    const reminder = stored({
+      type: 'DeadlineReminderIssued',
+      data: {
+        reminderId,
+        clientId,
+        organisationId: orgA,
+        deadline: 'work_permit',
+        thresholdDays: 30,
+        issuedAt: now,
+        personal: { sealed: 'x' },
+      },
+    });
+    const [message, ...more] = await mapAll({ ...reminder, streamId: `client-deadlines-${clientId}` });
+    expect(more).toEqual([]);
+    expect(message!.envelope.type).toBe('estia.referrals.deadline.approaching.v1');
+    expect(message!.envelope.data).toEqual({
+      reminderId,
+      organisationId: orgA,
+      deadline: 'work_permit',
+      issuedAt: now,
+    });
+    expect(eventErrors(message!.envelope)).toEqual([]);
+    expect(message!.key).toBe(reminderId);
+    expect(JSON.stringify(message)).not.toContain(clientId);
   });
 
   it('keys each message by its stream (order per stream), never by the client alone', async () => {

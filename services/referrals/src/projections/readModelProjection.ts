@@ -2,7 +2,7 @@ import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import type { Projection } from '@estia/infra/projections/projection.js';
 import type { BlindIndex } from '../application/blindIndex.js';
 import { applyEvent, prepareEvent } from './referralsProjector.js';
-import { READ_MODEL_TABLES, READ_MODEL_VERSION, ensureReferralsReadModels } from './schema.js';
+import { READ_MODEL_INDEXES, READ_MODEL_TABLES, READ_MODEL_VERSION, ensureReferralsReadModels } from './schema.js';
 
 /** The checkpoint name follows the tables' version: a new version rebuilds the read models from the start of the log. */
 export const READ_MODELS_CHECKPOINT = `referrals.read-models.v${READ_MODEL_VERSION}`;
@@ -15,6 +15,7 @@ export const READ_MODELS_CHECKPOINT = `referrals.read-models.v${READ_MODEL_VERSI
 export const referralsReadModelProjection = (keyStore: KeyStore, blindIndex: BlindIndex): Projection => ({
   name: READ_MODELS_CHECKPOINT,
   batchWrites: true,
+  deferredIndexes: READ_MODEL_INDEXES,
   migrate: ensureReferralsReadModels,
   async reset(tx) {
     for (const table of READ_MODEL_TABLES) await tx.execute(`DELETE FROM ${table}`);

@@ -155,6 +155,9 @@ const DDL = [
   `CREATE INDEX IF NOT EXISTS rf_referral_messages_referral ON rf_referral_messages (referral_id, at)`,
 ];
 
+/** The secondary indexes above: none serves the projection's own writes, so a rebuild creates them at its end. */
+export const READ_MODEL_INDEXES: readonly string[] = DDL.filter((statement) => statement.startsWith('CREATE INDEX'));
+
 /** Idempotent; safe when several processes start together. */
 export async function ensureReferralsReadModels(db: SqlDatabase): Promise<void> {
   // Before any row exists: erasure deletes rows, and their bytes must not stay in the file's free pages.

@@ -26,6 +26,7 @@ import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { FastifyInstance } from 'fastify';
 import { createBlindIndex, type BlindIndex } from '../application/blindIndex.js';
 import { createReferralsApplication, type ReferralsApplication } from '../application/referralsApplication.js';
+import { auditRoutes } from '../audit/auditRoutes.js';
 import { referralsRoutes } from '../http/referralsRoutes.js';
 import { referralsReadModelProjection } from '../projections/readModelProjection.js';
 import { applyRegistryFacts } from './registryEvents.js';
@@ -39,6 +40,10 @@ export interface ReferralsHarnessOptions {
   logLevel?: string;
   /** Collect every log line in `logLines` (to assert nothing personal is logged). */
   captureLogs?: boolean;
+  /** Mount the auditors' and reminders' routes too (as main.ts does), for specs of every operation. */
+  auditRoutes?: boolean;
+  /** The application's clock (default: the system's), e.g. to move past a licence's expiry. */
+  clock?: () => Date;
   /** Runs on the app before the routes are registered (e.g. an onRoute hook). */
   beforeRoutes?: (http: FastifyInstance) => void;
 }
@@ -111,8 +116,15 @@ export async function startReferralsHarness(options: ReferralsHarnessOptions = {
       rateLimit: false,
     });
     options.beforeRoutes?.(http);
-    const app = createReferralsApplication({ store, db, keyStore, blindIndex });
+    const app = createReferralsApplication({
+      store,
+      db,
+      keyStore,
+      blindIndex,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     await http.register(referralsRoutes, { prefix: '/v1', app, store, db, keyStore, blindIndex, projector });
+    if (options.auditRoutes) await http.register(auditRoutes, { prefix: '/v1', store, db, keyStore, projector });
     await http.ready();
     return {
       dir,

@@ -1,6 +1,6 @@
 import type { Decider } from '@estia/infra/decider/types.js';
 import type { OrganisationEvent, OrganisationState } from '../domain/organisation/organisation.js';
-import { exchangeBlockers } from '../domain/organisation/mayExchange.js';
+import { exchangeBlockers, exchangeTerms, type CodeTerms } from '../domain/organisation/mayExchange.js';
 import type { ServiceEvent, ServiceState } from '../domain/service/service.js';
 import { taxonomyTerm, withAncestors } from '../domain/service/taxonomy.js';
 import type { Capacity } from '../domain/service/serviceDetails.js';
@@ -31,6 +31,8 @@ const CHANGE: Partial<Record<OrganisationEvent['type'], string>> = {
   OrganisationWithdrawn: 'withdrawn',
   CodeOfConductAccepted: 'code_of_conduct_accepted',
   LicenceRenewed: 'profile_updated',
+  // Name and region travel in the membership event: the other services' directories follow a rename.
+  OrganisationProfileUpdated: 'profile_updated',
 };
 
 /** The public `change` a domain event stands for (undefined: not a membership change). */
@@ -44,7 +46,7 @@ export const membershipChangeOf = (cause: OrganisationEvent): string | undefined
 export const membershipChanged = (
   state: OrganisationState,
   change: string | undefined,
-  context: { currentCodeVersion: number | null; changedAt: string },
+  context: CodeTerms & { changedAt: string },
 ): IntegrationEvent[] => {
   // Without a published code nobody may exchange; the event schema needs a current version, so wait.
   if (!change || !state.profile || !state.organisationId || context.currentCodeVersion === null) return [];
@@ -64,9 +66,10 @@ export const membershipChanged = (
           : null,
         codeOfConductVersionAccepted: state.acceptedCodeVersion,
         currentCodeOfConductVersion: context.currentCodeVersion,
-        mayExchange:
-          exchangeBlockers(state, { currentCodeVersion: context.currentCodeVersion, now: context.changedAt }).length ===
-          0,
+        // Consumers decide from the terms at their own decision time; this is the answer at changedAt.
+        mayExchange: exchangeBlockers(state, { ...context, now: context.changedAt }).length === 0,
+        licenceExpiresAt: exchangeTerms(state, context).licenceExpiresAt,
+        codeOfConductAcceptanceDueAt: context.acceptanceDueAt,
         changedAt: context.changedAt,
       },
     },

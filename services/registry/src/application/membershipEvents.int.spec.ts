@@ -68,7 +68,8 @@ describe('membership events: every change that moves mayExchange is published', 
       ['code_of_conduct_accepted', true, 1],
       ['suspended', false, 1],
       ['reinstated', true, 1],
-      ['code_of_conduct_superseded', false, 2],
+      // v2 comes with the default grace period: a member that had accepted v1 goes on exchanging meanwhile.
+      ['code_of_conduct_superseded', true, 2],
       ['code_of_conduct_accepted', true, 2],
     ]);
     // Each one leaves through the relay as a contract-valid CloudEvent.

@@ -16,9 +16,10 @@ import {
   type OrganisationCommand,
   type OrganisationEvent,
   type OrganisationProfile,
+  type OrganisationProfileChanges,
   type OrganisationState,
 } from '../domain/organisation/organisation.js';
-import { exchangeBlockers } from '../domain/organisation/mayExchange.js';
+import { exchangeBlockers, type CodeTerms } from '../domain/organisation/mayExchange.js';
 import type { Actor } from '../domain/shared/actor.js';
 import { metadataFor, type RegistryContext } from './context.js';
 import {
@@ -46,16 +47,13 @@ export const organisationHandlers = (ctx: RegistryContext) => {
     command: WithoutBase<OrganisationCommand>,
     options: CommandOptions = {},
   ) => {
-    const currentCode = await currentCodeVersion();
+    const code = await currentCodeTerms();
     const now = ctx.now();
     return handleCommand({
       store: ctx.store,
       streamId: organisationStreamId(organisationId),
       decider: withIntegrationEvents(organisationDecider, (after, produced) =>
-        membershipChanged(after, membershipChangeOf(produced[produced.length - 1]!), {
-          currentCodeVersion: currentCode,
-          changedAt: now,
-        }),
+        membershipChanged(after, membershipChangeOf(produced[produced.length - 1]!), { ...code, changedAt: now }),
       ),
       command: { ...command, organisationId, now, actor } as OrganisationCommand,
       metadata: metadataFor(actor, options.correlationId),
@@ -63,10 +61,14 @@ export const organisationHandlers = (ctx: RegistryContext) => {
     });
   };
 
-  async function currentCodeVersion(): Promise<number | null> {
+  async function currentCodeTerms(): Promise<CodeTerms> {
     const events = await ctx.store.readStream(CODE_OF_CONDUCT_STREAM);
     const last = events.filter((e) => !isIntegrationEvent(e)).pop() as unknown as CodeOfConductEvent | undefined;
-    return last ? last.data.version : null;
+    return { currentCodeVersion: last?.data.version ?? null, acceptanceDueAt: last?.data.acceptanceDueAt ?? null };
+  }
+
+  async function currentCodeVersion(): Promise<number | null> {
+    return (await currentCodeTerms()).currentCodeVersion;
   }
 
   const load = async (
@@ -99,7 +101,8 @@ export const organisationHandlers = (ctx: RegistryContext) => {
    */
   async function announceCodeChange(actor: Actor, version: number, correlationId?: string): Promise<number> {
     // A later version's own fan-out tells everyone about it: this one has nothing left to say.
-    if (((await currentCodeVersion()) ?? 0) > version) return 0;
+    const code = await currentCodeTerms();
+    if ((code.currentCodeVersion ?? 0) > version) return 0;
     const changedAt = ctx.now();
     let announced = 0;
     const prefix = organisationStreamId('');
@@ -115,6 +118,7 @@ export const organisationHandlers = (ctx: RegistryContext) => {
           if (toldVersion !== null && toldVersion >= version) break;
           const events = membershipChanged(state, 'code_of_conduct_superseded', {
             currentCodeVersion: version,
+            acceptanceDueAt: code.currentCodeVersion === version ? code.acceptanceDueAt : null,
             changedAt,
           });
           try {
@@ -175,12 +179,19 @@ export const organisationHandlers = (ctx: RegistryContext) => {
       licence: { licenceNumber: string; licenceValidUntil: string },
       o?: CommandOptions,
     ) => run(actor, id, { type: 'RenewLicence', ...licence }, o),
+    updateProfile: (actor: Actor, id: string, changes: OrganisationProfileChanges, o?: CommandOptions) =>
+      run(actor, id, { type: 'UpdateOrganisationProfile', changes }, o),
     withdraw: (actor: Actor, id: string, reason?: string, o?: CommandOptions) =>
       run(actor, id, { type: 'WithdrawOrganisation', ...(reason ? { reason } : {}) }, o),
     async acceptCodeOfConduct(actor: Actor, id: string, version: number, o?: CommandOptions) {
       return run(actor, id, { type: 'AcceptCodeOfConduct', version, currentVersion: await currentCodeVersion() }, o);
     },
-    async publishCodeOfConduct(actor: Actor, title: string, text: string, o: CommandOptions = {}) {
+    async publishCodeOfConduct(
+      actor: Actor,
+      title: string,
+      text: string,
+      o: CommandOptions & { gracePeriodDays?: number } = {},
+    ) {
       const textSha256 = createHash('sha256')
         .update(text ?? '', 'utf8')
         .digest('hex');
@@ -195,14 +206,23 @@ export const organisationHandlers = (ctx: RegistryContext) => {
               title: e.data.title,
               documentUri: `urn:estia:code-of-conduct:v${e.data.version}`,
               publishedAt: e.data.publishedAt,
+              ...(e.data.acceptanceDueAt === undefined ? {} : { acceptanceDueAt: e.data.acceptanceDueAt }),
             },
           })),
         ),
-        command: { type: 'PublishCodeOfConduct', title, text, textSha256, now: ctx.now(), actor },
+        command: {
+          type: 'PublishCodeOfConduct',
+          title,
+          text,
+          textSha256,
+          ...(o.gracePeriodDays === undefined ? {} : { gracePeriodDays: o.gracePeriodDays }),
+          now: ctx.now(),
+          actor,
+        },
         metadata: metadataFor(actor, o.correlationId),
       });
       // Every member hears of it from the code-of-conduct fan-out processor (CodeOfConductPublished).
-      return { version: result.state.currentVersion };
+      return { version: result.state.currentVersion, acceptanceDueAt: result.state.currentAcceptanceDueAt };
     },
     /** A network needs a code before anyone may exchange: publishes `title`/`text` as v1 unless one exists. */
     async ensureCodeOfConduct(actor: Actor, title: string, text: string): Promise<number> {
@@ -213,9 +233,9 @@ export const organisationHandlers = (ctx: RegistryContext) => {
     },
     /** For referrals/matching (via integration events or the API): may this organisation exchange case data now? */
     async exchangeStatus(id: string) {
-      const [{ state, version }, currentCode] = await Promise.all([load(id), currentCodeVersion()]);
+      const [{ state, version }, code] = await Promise.all([load(id), currentCodeTerms()]);
       if (version === null) throw new AppError('NOT_FOUND', `organisation ${id} not found`);
-      const blockers = exchangeBlockers(state, { currentCodeVersion: currentCode, now: ctx.now() });
+      const blockers = exchangeBlockers(state, { ...code, now: ctx.now() });
       return { organisationId: id, mayExchange: blockers.length === 0, blockers };
     },
   };

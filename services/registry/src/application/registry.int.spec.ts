@@ -20,6 +20,7 @@ import { serviceHandlers } from './serviceHandlers.js';
 import { organisationHandlers } from './organisationHandlers.js';
 import { tokenForClient, tokenForPerson } from './tokens.js';
 import { seedDemo } from '../demo/seedDemo.js';
+import { demoApplications } from '../demo/demoApplications.js';
 import { DEMO_PASSWORD, demoNetwork } from '../demo/demoData.js';
 import { catchUpRegistryReadModels, resetRegistryReadModels } from '../projections/registryProjections.js';
 import { listOrganisations, searchServices, type ServiceSearch } from '../projections/directoryQueries.js';
@@ -144,10 +145,14 @@ describe.each([
     for (const m of messages) byType.set(m.envelope.type, (byType.get(m.envelope.type) ?? 0) + 1);
     expect(byType.get('estia.registry.code-of-conduct.published.v1')).toBe(1);
     expect(byType.get('estia.registry.service.published.v1')).toBe(seeded.services);
-    // apply, approve, accept code: three membership snapshots per organisation.
-    expect(byType.get('estia.registry.organisation.membership-changed.v1')).toBe(3 * 30);
+    // apply, approve, accept code: three membership snapshots per member; one per pending application.
+    expect(byType.get('estia.registry.organisation.membership-changed.v1')).toBe(3 * 30 + demoApplications().length);
     for (const m of messages) expect(eventErrors(m.envelope)).toEqual([]);
-    const last = messages.filter((m) => m.envelope.type === 'estia.registry.organisation.membership-changed.v1').pop()!;
+    const memberships = messages.filter((m) => m.envelope.type === 'estia.registry.organisation.membership-changed.v1');
+    const pending = new Set(demoApplications().map((a) => a.organisationId));
+    const last = memberships
+      .filter((m) => !pending.has((m.envelope.data as { organisationId: string }).organisationId))
+      .pop()!;
     expect(last.envelope.data).toMatchObject({
       status: 'approved',
       mayExchange: true,

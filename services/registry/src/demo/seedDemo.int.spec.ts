@@ -6,6 +6,8 @@ import { createSqliteEventStore } from '@estia/infra/eventStore/sqlite/sqliteEve
 import type { EventStore } from '@estia/infra/eventStore/types.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import { defaultContext } from '../application/context.js';
+import { organisationStreamId } from '../domain/organisation/organisation.js';
+import { demoApplications } from './demoApplications.js';
 import { demoNetwork } from './demoData.js';
 import { demoState, seedDemo } from './seedDemo.js';
 
@@ -40,9 +42,13 @@ describe('the demo network seed', () => {
     expect(seeded.organisations).toBe(network.organisations.length);
     expect(seeded.services).toBe(network.organisations.reduce((n, o) => n + o.services.length, 0));
     expect(await demoState(store)).toBe('complete');
-    // Every organisation was applied for exactly once.
+    // Every organisation was applied for exactly once; the pending applications too, and stay pending.
     const applied = (await store.readAll()).filter((e) => e.type === 'OrganisationApplied');
-    expect(applied).toHaveLength(network.organisations.length);
+    expect(applied).toHaveLength(network.organisations.length + demoApplications().length);
+    for (const { organisationId } of demoApplications())
+      expect((await store.readStream(organisationStreamId(organisationId))).map((e) => e.type)).not.toContain(
+        'OrganisationApproved',
+      );
     await db.close();
   });
 });

@@ -11,6 +11,7 @@ import { apiClientStreamId } from '../domain/apiClient/apiClient.js';
 import { serviceStreamId } from '../domain/service/service.js';
 import type { EventStore } from '@estia/infra/eventStore/types.js';
 import { ensureRegistryReadModels, projectPeople } from '../projections/registryProjections.js';
+import { demoApplications } from './demoApplications.js';
 import { DEMO_CLIENT_SECRET, DEMO_PASSWORD, demoNetwork, type DemoPerson } from './demoData.js';
 
 export interface DemoCredential {
@@ -135,6 +136,15 @@ export async function seedDemo(
       });
       if (last) await options.waitForPeople(last.position);
     } else await projectPeople(ctx.store, readModel);
+  }
+  // Applications left pending: the network administrator's first screen has decisions to make.
+  for (const application of demoApplications(options.seed)) {
+    if (!(await exists(organisationStreamId(application.organisationId))))
+      await organisations.apply(
+        { principalId: `applicant-${application.organisationId}`, roles: [] },
+        application.profile,
+        { organisationId: application.organisationId },
+      );
   }
   const first = network.organisations[0]!;
   const apiClient = await clients.create(

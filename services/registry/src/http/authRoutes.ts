@@ -45,11 +45,15 @@ export const authRoutes: FastifyPluginAsync<AuthRoutesOptions> = async (app, opt
     done(null, parseForm(body as string)),
   );
 
-  app.get('/.well-known/jwks.json', { config: { public: true, rateLimit: false } }, async (_request, reply) => {
-    // Short cache: a rotation must reach verifiers well within a token's 10-minute life.
-    reply.header('cache-control', 'public, max-age=60');
-    return publicJwks(tokens.keyRing());
-  });
+  app.get(
+    '/.well-known/jwks.json',
+    { config: { public: true, cacheable: true, rateLimit: false } },
+    async (_request, reply) => {
+      // Short cache: a rotation must reach verifiers well within a token's 10-minute life.
+      reply.header('cache-control', 'public, max-age=60');
+      return publicJwks(tokens.keyRing());
+    },
+  );
 
   app.post<{ Body: Record<string, unknown> }>('/oauth/token', { config: CREDENTIAL_LIMIT }, async (request, reply) => {
     reply.header('cache-control', 'no-store');

@@ -24,6 +24,7 @@ import {
   getServiceAtLocation,
   listOrganisations,
   listServiceAtLocations,
+  MAX_PAGE,
   MAX_PER_PAGE,
   searchServices,
   type ServiceSearch,
@@ -36,10 +37,10 @@ export interface HsdsRoutesOptions {
 }
 
 /** Public, read-only, rate-limited: no token, only approved organisations and their active services. */
-const PUBLIC = { public: true, rateLimit: { max: 300, timeWindow: '1 minute' } } as const;
+const PUBLIC = { public: true, cacheable: true, rateLimit: { max: 300, timeWindow: '1 minute' } } as const;
 
 const paging = {
-  page: { type: 'integer', minimum: 1, default: 1 },
+  page: { type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 },
   per_page: { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE, default: 20 },
 } as const;
 const idParams = {

@@ -116,6 +116,16 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
         .nextExpectedVersion,
     ),
   );
+  app.put(
+    '/organisations/:id/profile',
+    { schema: withId('OrganisationProfileUpdate') },
+    async (request: Req<Body<'OrganisationProfileUpdate'>>, reply) =>
+      done(
+        reply,
+        (await organisations.updateProfile(actorOf(request), request.params.id, request.body.profile, options(request)))
+          .nextExpectedVersion,
+      ),
+  );
   app.post(
     '/organisations/:id/code-of-conduct-acceptance',
     { schema: withId('CodeOfConductAcceptance') },
@@ -132,19 +142,20 @@ export const managementRoutes: FastifyPluginAsync<ManagementRoutesOptions> = asy
         ).nextExpectedVersion,
       ),
   );
-  app.post<{ Body: { title: string; text: string } }>(
+  app.post<{ Body: { title: string; text: string; gracePeriodDays?: number } }>(
     '/code-of-conduct',
     { schema: body('CodeOfConductPublication') },
     async (request, reply) => {
-      const { version } = await organisations.publishCodeOfConduct(
+      const { version, acceptanceDueAt } = await organisations.publishCodeOfConduct(
         actorOf(request),
         request.body.title,
         request.body.text,
         {
           correlationId: request.id,
+          ...(request.body.gracePeriodDays === undefined ? {} : { gracePeriodDays: request.body.gracePeriodDays }),
         },
       );
-      return reply.code(201).send({ version });
+      return reply.code(201).send({ version, ...(acceptanceDueAt ? { acceptanceDueAt } : {}) });
     },
   );
 

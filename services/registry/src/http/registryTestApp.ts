@@ -83,6 +83,7 @@ export async function startRegistryTestApp(
   });
   await app.register(registryRoutes, {
     db,
+    ctx,
     publicBaseUrl: TEST_ISSUER,
     tokens: { issuer: TEST_ISSUER, audiences: NETWORK_AUDIENCES, keyRing: () => ring },
     organisations: organisationHandlers(ctx),

@@ -57,7 +57,10 @@ export async function enqueueNotice(
   return queued;
 }
 
-/** The consumer of the public events that concern people (referrals, access requests, membership). */
+/**
+ * The consumer of the public events that concern people: referrals, access requests, deadlines near,
+ * placement follow-ups due, membership.
+ */
 export const notificationsHandler =
   (clock: Clock, consoleUrl: string, onQueued: () => void = () => undefined): ConsumerHandler =>
   async (tx: SqlExecutor, envelope: EventEnvelope) => {

@@ -155,6 +155,89 @@ describe('e-mail notifications', () => {
     expect(inbox[1]!.text).not.toContain('expiré');
   });
 
+  it("the holder's officers hear of an access request, of a deadline near and of a follow-up due: a reference and a link only", async () => {
+    const m = moduleWith(smtpUrl);
+    expect(m.consumer.topics).toContain('estia.matching');
+    const accessRequestId = randomUUID();
+    const reminderId = randomUUID();
+    const placementId = randomUUID();
+    await consume(
+      m,
+      sampleEnvelope(
+        'estia.referrals.access-request.received.v1',
+        { accessRequestId, holderOrganisationId: ORG_B, receivedAt: clock().toISOString() },
+        randomUUID(),
+      ) as EventEnvelope,
+    );
+    // The answer goes to the requester (ORG_A), never to the holder.
+    await consume(
+      m,
+      sampleEnvelope(
+        'estia.referrals.access-request.status-changed.v1',
+        { accessRequestId, requesterOrganisationId: ORG_A, status: 'requested', changedAt: clock().toISOString() },
+        randomUUID(),
+      ) as EventEnvelope,
+    );
+    await consume(
+      m,
+      sampleEnvelope(
+        'estia.referrals.deadline.approaching.v1',
+        { reminderId, organisationId: ORG_B, deadline: 'residence_permit', issuedAt: clock().toISOString() },
+        randomUUID(),
+      ) as EventEnvelope,
+    );
+    await consume(
+      m,
+      sampleEnvelope(
+        'estia.matching.placement.follow-up-due.v1',
+        {
+          placementId,
+          coachOrganisationId: ORG_B,
+          employerOrganisationId: ORG_A,
+          monthsAfterStart: 3,
+          announcedAt: clock().toISOString(),
+        },
+        randomUUID(),
+      ) as EventEnvelope,
+    );
+    const processor = m.start();
+    try {
+      // At once: the access request to both officers of the holder.
+      await eventually('the access-request e-mails', () => inbox.length >= 2);
+      clock.now = new Date(clock.now.getTime() + 24 * 3_600_000);
+      processor.wake();
+      // In the next digest: the deadline (officers of B) and the follow-up (B's coach and admin; A, the
+      // employer here, has officers only).
+      await eventually('the digests', () => inbox.length >= 6);
+    } finally {
+      await processor.stop();
+    }
+    const to = (mail: ParsedMail) => (Array.isArray(mail.to) ? mail.to[0] : mail.to)!.text;
+    const received = inbox.filter((mail) => mail.text?.includes(accessRequestId));
+    expect(received.map(to).sort()).toEqual(['greek.b@example.org', 'officer.b@example.org']);
+    expect(received.find((mail) => to(mail) === 'officer.b@example.org')!.subject).toBe(
+      'ESTIA: An organisation asks for access to a case you hold',
+    );
+    expect(received.find((mail) => to(mail) === 'greek.b@example.org')!.subject).toBe(
+      'ESTIA: Ένας οργανισμός ζητά πρόσβαση σε υπόθεση που τηρείτε',
+    );
+    for (const mail of received) expect(mail.text).toContain('https://console.estia.test/access-requests');
+    const deadline = inbox.filter((mail) => mail.text?.includes(reminderId));
+    expect(deadline.map(to).sort()).toEqual(['greek.b@example.org', 'officer.b@example.org']);
+    expect(deadline.find((mail) => to(mail) === 'officer.b@example.org')!.text).toContain(
+      "A client's deadline is approaching",
+    );
+    const followUp = inbox.filter((mail) => mail.text?.includes(placementId));
+    expect(followUp.map(to).sort()).toEqual(['admin.b@example.org', 'coach.b@example.org']);
+    expect(followUp[0]!.text).toContain('A placement follow-up is due');
+    expect(inbox).toHaveLength(6);
+    for (const mail of inbox) {
+      expect(mail.text).not.toContain(CLIENT_NAME);
+      // No date of the client's: the only dates in a message would be the ones we passed, and we pass none.
+      expect(mail.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    }
+  });
+
   it('without SMTP_URL each message is an .eml file under DATA_DIR/mail, readable by its owner only', async () => {
     const m = moduleWith(undefined);
     await m.webhookDisabled({ id: 'sub-1', organisationId: ORG_B, failingSince: '2026-02-25T00:00:00.000Z' });

@@ -33,7 +33,7 @@ export function notificationsModule(options: {
   let processor: MailProcessor | undefined;
   const consumer: Omit<StartConsumerOptions, 'bus' | 'db' | 'logger'> = {
     group: NOTIFICATIONS_GROUP,
-    topics: [topicFor('registry'), topicFor('referrals')],
+    topics: [topicFor('registry'), topicFor('referrals'), topicFor('matching')],
     handle: notificationsHandler(options.clock, options.consoleUrl, () => setTimeout(() => processor?.wake(), 1)),
     fromBeginning: false,
   };

@@ -36,6 +36,8 @@ export interface Paging {
 }
 
 export const MAX_PER_PAGE = 100;
+/** Deep pages cost an OFFSET scan; past this, narrow the search (bounded so a huge page is a 400, not a 500). */
+export const MAX_PAGE = 10_000;
 
 export class Params {
   readonly values: unknown[] = [];

@@ -109,6 +109,21 @@ export const DIRECTORY_TABLES = [
   'registry_organisations',
 ] as const;
 
+/**
+ * Secondary indexes the projection's own writes never use (its deletes go by service_id, whose indexes
+ * stay): a rebuild from the first event creates these once at its end.
+ */
+export const DIRECTORY_DEFERRED_INDEXES: readonly string[] = [
+  'registry_organisations_status_name',
+  'registry_services_organisation',
+  'registry_services_status_name',
+  'registry_service_locations_lat_lon',
+].map((name) => {
+  const statement = DDL.find((s) => s.startsWith(`CREATE INDEX IF NOT EXISTS ${name} `));
+  if (!statement) throw new Error(`no index ${name} in the directory DDL`);
+  return statement;
+});
+
 export async function ensureDirectoryTables(db: SqlDatabase): Promise<void> {
   for (const statement of DDL) await db.execute(statement);
 }

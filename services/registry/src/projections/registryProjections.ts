@@ -4,8 +4,9 @@ import type { Projection } from '@estia/infra/projections/projection.js';
 import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
 import { ensureProcessorTables } from '@estia/infra/processors/schema.js';
 import { projectDirectoryEvent, DIRECTORY_EVENT_TYPES } from './directoryProjection.js';
-import { DIRECTORY_TABLES, ensureDirectoryTables } from './directorySchema.js';
+import { DIRECTORY_DEFERRED_INDEXES, DIRECTORY_TABLES, ensureDirectoryTables } from './directorySchema.js';
 import { changedBy, ensureRevisionTables, resetRevisions, stampChanges } from './directoryRevisions.js';
+import { administrationProjection } from './administrationProjection.js';
 import { ensurePeopleTables, PEOPLE_EVENT_TYPES, PEOPLE_TABLES, projectPersonEvent } from './peopleProjection.js';
 
 const emptyTables = (tables: readonly string[]) => async (tx: SqlExecutor) => {
@@ -16,6 +17,7 @@ const emptyTables = (tables: readonly string[]) => async (tx: SqlExecutor) => {
 export const directoryProjection: Projection = {
   name: 'registry.directory',
   batchWrites: true,
+  deferredIndexes: DIRECTORY_DEFERRED_INDEXES,
   types: DIRECTORY_EVENT_TYPES,
   migrate: async (db) => {
     await ensureDirectoryTables(db);
@@ -48,7 +50,11 @@ export const peopleProjection: Projection = {
 };
 
 /** Each read model has its own checkpoint, so one can be rebuilt without the other. */
-export const registryProjections: readonly Projection[] = [directoryProjection, peopleProjection];
+export const registryProjections: readonly Projection[] = [
+  directoryProjection,
+  peopleProjection,
+  administrationProjection,
+];
 
 export async function ensureRegistryReadModels(db: SqlDatabase): Promise<void> {
   for (const p of registryProjections) await p.migrate(db);

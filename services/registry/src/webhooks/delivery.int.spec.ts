@@ -115,6 +115,57 @@ describe('webhook delivery', () => {
     ]);
   });
 
+  it('an access request, a deadline near and a follow-up due reach only the organisations they are addressed to', async () => {
+    const a = await subscribe(ORG_A);
+    const b = await subscribe(ORG_B);
+    const c = await subscribe(ORG_C);
+    const at = h.clock().toISOString();
+    const holderEvent = sampleEnvelope(
+      'estia.referrals.access-request.received.v1',
+      { accessRequestId: randomUUID(), holderOrganisationId: ORG_A, receivedAt: at },
+      randomUUID(),
+    ) as EventEnvelope;
+    const requesterEvent = sampleEnvelope(
+      'estia.referrals.access-request.status-changed.v1',
+      { accessRequestId: randomUUID(), requesterOrganisationId: ORG_B, status: 'requested', changedAt: at },
+      randomUUID(),
+    ) as EventEnvelope;
+    const deadline = sampleEnvelope(
+      'estia.referrals.deadline.approaching.v1',
+      { reminderId: randomUUID(), organisationId: ORG_A, deadline: 'reception_exit', issuedAt: at },
+      randomUUID(),
+    ) as EventEnvelope;
+    const followUp = sampleEnvelope(
+      'estia.matching.placement.follow-up-due.v1',
+      {
+        placementId: randomUUID(),
+        coachOrganisationId: ORG_A,
+        employerOrganisationId: ORG_B,
+        monthsAfterStart: 6,
+        announcedAt: at,
+      },
+      randomUUID(),
+    ) as EventEnvelope;
+    for (const event of [holderEvent, requesterEvent, deadline, followUp]) await publish(event);
+    const types = async (subscriptionId: string) =>
+      (
+        await h.db.query<{ event_type: string }>(
+          'SELECT event_type FROM webhook_deliveries WHERE subscription_id = $1 ORDER BY event_type',
+          [subscriptionId],
+        )
+      ).map((r) => r.event_type);
+    expect(await types(a.subscriptionId)).toEqual([
+      'estia.matching.placement.follow-up-due.v1',
+      'estia.referrals.access-request.received.v1',
+      'estia.referrals.deadline.approaching.v1',
+    ]);
+    expect(await types(b.subscriptionId)).toEqual([
+      'estia.matching.placement.follow-up-due.v1',
+      'estia.referrals.access-request.status-changed.v1',
+    ]);
+    expect(await types(c.subscriptionId)).toEqual([]);
+  });
+
   it('events about a person are never delivered, not even to "*"', async () => {
     const a = await subscribe(ORG_A);
     const consent = sampleEnvelope(

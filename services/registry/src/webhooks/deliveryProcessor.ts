@@ -60,17 +60,33 @@ const SUCCESS = (status: number | null) => status !== null && status >= 200 && s
 
 /** Headers for one attempt; during a rotation's overlap both secrets sign (receivers accept either). */
 export function signDelivery(
-  secrets: string[],
+  secrets: (string | Webhook)[],
   webhookId: string,
   at: Date,
   body: string,
 ): { 'webhook-id': string; 'webhook-timestamp': string; 'webhook-signature': string } {
-  const signatures = secrets.map((secret) => new Webhook(secret).sign(webhookId, at, body));
+  const signatures = secrets.map((secret) =>
+    (typeof secret === 'string' ? new Webhook(secret) : secret).sign(webhookId, at, body),
+  );
   return {
     'webhook-id': webhookId,
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
     'webhook-signature': signatures.join(' '),
   };
+}
+
+const CHUNK_SIZES = [64, 16, 4, 1] as const;
+
+/** Splits a list into chunks of a few fixed sizes (64, 16, 4, 1), largest first. */
+export function fixedChunks<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  let i = 0;
+  for (const size of CHUNK_SIZES)
+    while (items.length - i >= size) {
+      chunks.push(items.slice(i, i + size));
+      i += size;
+    }
+  return chunks;
 }
 
 /**
@@ -93,6 +109,20 @@ export function startDeliveryProcessor(options: DeliveryProcessorOptions): Deliv
   const outcomes: Outcome[] = [];
   let flushing: Promise<void> = Promise.resolve();
   const sends = new Set<Promise<void>>();
+
+  // Opening a sealed secret (AES-GCM) and keying its HMAC once per subscription and secret, not once
+  // per delivery: a rotation seals a new value, so the cache key changes with it.
+  const signers = new Map<string, Webhook>();
+  const signerFor = (subscriptionId: string, sealed: string): Webhook => {
+    const key = `${subscriptionId}\n${sealed}`;
+    let signer = signers.get(key);
+    if (!signer) {
+      if (signers.size >= 1_000) signers.clear();
+      signer = new Webhook(secrets.open(subscriptionId, sealed));
+      signers.set(key, signer);
+    }
+    return signer;
+  };
 
   const claim = async (limit: number): Promise<DueDelivery[]> => {
     const now = clock().toISOString();
@@ -121,19 +151,20 @@ export function startDeliveryProcessor(options: DeliveryProcessorOptions): Deliv
 
   const attempt = async (delivery: DueDelivery): Promise<Outcome> => {
     const attemptedAt = clock();
-    const keys = [secrets.open(delivery.subscription_id, delivery.sealed_secret)];
+    const keys = [signerFor(delivery.subscription_id, delivery.sealed_secret)];
     if (
       delivery.previous_sealed_secret &&
       delivery.previous_secret_expires_at &&
       delivery.previous_secret_expires_at > attemptedAt.toISOString()
     )
-      keys.push(secrets.open(delivery.subscription_id, delivery.previous_sealed_secret));
+      keys.push(signerFor(delivery.subscription_id, delivery.previous_sealed_secret));
     const headers = signDelivery(keys, delivery.id, attemptedAt, delivery.body);
     const result = await sender({ url: delivery.url, headers, body: delivery.body });
     return { delivery, attemptedAt, result };
   };
 
-  const record = async (tx: SqlExecutor, { delivery, attemptedAt, result }: Outcome) => {
+  /** Records one failed attempt: rescheduled (or failed for good) and the subscription's health. */
+  const recordFailure = async (tx: SqlExecutor, { delivery, attemptedAt, result }: Outcome) => {
     const made = Number(delivery.attempts) + 1;
     const manual = Number(delivery.manual) === 1;
     const at = attemptedAt.toISOString();
@@ -142,19 +173,6 @@ export function startDeliveryProcessor(options: DeliveryProcessorOptions): Deliv
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
       [delivery.id, made, at, result.status, result.latencyMs, result.excerpt, result.error, manual ? 1 : 0],
     );
-    if (SUCCESS(result.status)) {
-      await tx.execute(
-        `UPDATE webhook_deliveries SET status = 'succeeded', attempts = $2, next_attempt_at = NULL, claimed_until = NULL,
-           claim_token = NULL, manual = 0 WHERE id = $1`,
-        [delivery.id, made],
-      );
-      await tx.execute(
-        `INSERT INTO webhook_health (subscription_id, failing_since, last_success_at) VALUES ($1, NULL, $2)
-         ON CONFLICT (subscription_id) DO UPDATE SET failing_since = NULL, last_success_at = excluded.last_success_at`,
-        [delivery.subscription_id, at],
-      );
-      return null;
-    }
     // A manual redelivery is one extra attempt: it does not restart the schedule.
     const next = manual ? null : nextAttemptAt(made, attemptedAt);
     await tx.execute(
@@ -177,6 +195,58 @@ export function startDeliveryProcessor(options: DeliveryProcessorOptions): Deliv
       : null;
   };
 
+  /**
+   * Records successful attempts with a few statements per batch instead of three per delivery: the
+   * attempts in multi-row inserts, the deliveries in one update per attempt count, each
+   * subscription's health once. Chunks of fixed sizes keep the set of prepared statements small.
+   */
+  const recordSuccesses = async (tx: SqlExecutor, batch: readonly Outcome[]): Promise<void> => {
+    for (const chunk of fixedChunks(batch)) {
+      const values: unknown[] = [];
+      const rows = chunk.map(({ delivery, attemptedAt, result }, i) => {
+        values.push(
+          delivery.id,
+          Number(delivery.attempts) + 1,
+          attemptedAt.toISOString(),
+          result.status,
+          result.latencyMs,
+          result.excerpt,
+          result.error,
+          Number(delivery.manual) === 1 ? 1 : 0,
+        );
+        return `(${Array.from({ length: 8 }, (_, j) => `$${i * 8 + j + 1}`).join(', ')})`;
+      });
+      await tx.execute(
+        `INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, latency_ms, response_excerpt, error, manual)
+         VALUES ${rows.join(', ')} ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+        values,
+      );
+    }
+    const byAttempts = new Map<number, string[]>();
+    for (const { delivery } of batch) {
+      const made = Number(delivery.attempts) + 1;
+      byAttempts.set(made, [...(byAttempts.get(made) ?? []), delivery.id]);
+    }
+    for (const [made, ids] of byAttempts)
+      for (const chunk of fixedChunks(ids))
+        await tx.execute(
+          `UPDATE webhook_deliveries SET status = 'succeeded', attempts = $1, next_attempt_at = NULL, claimed_until = NULL,
+             claim_token = NULL, manual = 0 WHERE id IN (${chunk.map((_, i) => `$${i + 2}`).join(', ')})`,
+          [made, ...chunk],
+        );
+    const lastSuccess = new Map<string, string>();
+    for (const { delivery, attemptedAt } of batch) {
+      const at = attemptedAt.toISOString();
+      if ((lastSuccess.get(delivery.subscription_id) ?? '') < at) lastSuccess.set(delivery.subscription_id, at);
+    }
+    for (const [subscriptionId, at] of lastSuccess)
+      await tx.execute(
+        `INSERT INTO webhook_health (subscription_id, failing_since, last_success_at) VALUES ($1, NULL, $2)
+         ON CONFLICT (subscription_id) DO UPDATE SET failing_since = NULL, last_success_at = excluded.last_success_at`,
+        [subscriptionId, at],
+      );
+  };
+
   /** Records the finished attempts, many per transaction (one commit, one fsync): one flush at a time. */
   let flushScheduled = false;
   const flushBatch = async (): Promise<void> => {
@@ -184,8 +254,13 @@ export function startDeliveryProcessor(options: DeliveryProcessorOptions): Deliv
     if (batch.length === 0) return;
     const failing = new Map<string, { id: string; organisationId: string; failingSince: string }>();
     await db.transaction(async (tx) => {
-      for (const outcome of batch) {
-        const tooLong = await record(tx, outcome);
+      await recordSuccesses(
+        tx,
+        batch.filter((o) => SUCCESS(o.result.status)),
+      );
+      // Failures are rare and each may change the subscription's health: one at a time, in order.
+      for (const outcome of batch.filter((o) => !SUCCESS(o.result.status))) {
+        const tooLong = await recordFailure(tx, outcome);
         if (tooLong) failing.set(tooLong.id, tooLong);
       }
     });

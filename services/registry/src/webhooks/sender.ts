@@ -63,13 +63,27 @@ export function createSender(options: SenderOptions): Sender {
     'https:': new https.Agent({ keepAlive: true, maxSockets: 64, lookup: guardedLookup } as https.AgentOptions),
   };
 
+  // The URL's own check (scheme, credentials, a literal address) depends on the URL and the policy
+  // only, so it is made once per URL, not once per delivery; names are still checked at every
+  // connection by the lookup above, after resolution.
+  const checked = new Map<string, { refusal: string | null; url: URL | null }>();
+  const check = (raw: string) => {
+    let entry = checked.get(raw);
+    if (!entry) {
+      if (checked.size >= 1_000) checked.clear();
+      const refusal = refuseUrl(raw, options.policy);
+      entry = { refusal, url: refusal === null ? new URL(raw) : null };
+      checked.set(raw, entry);
+    }
+    return entry;
+  };
+
   const send = (request: SendRequest): Promise<SendOutcome> => {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    const refusal = refuseUrl(request.url, options.policy);
-    if (refusal)
+    const { refusal, url } = check(request.url);
+    if (refusal !== null || url === null)
       return Promise.resolve({ status: null, latencyMs: 0, excerpt: '', error: `unsafe target: ${refusal}` });
-    const url = new URL(request.url);
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise<SendOutcome>((resolve) => {
       let settled = false;

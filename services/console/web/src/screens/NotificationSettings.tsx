@@ -16,6 +16,9 @@ const KINDS: readonly Kind[] = [
   'referral-completed',
   'referral-expired',
   'access-request-answered',
+  'access-request-received',
+  'deadline-approaching',
+  'follow-up-due',
   'membership-decision',
   'webhook-disabled',
 ];

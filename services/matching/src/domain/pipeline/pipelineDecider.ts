@@ -52,7 +52,9 @@ export type PipelineCommand =
     })
   | (Base & { type: 'RecordNotHired'; reason: NotHiredReason; note?: string })
   | (Base & { type: 'WithdrawApplication'; reason: string })
-  | (Base & { type: 'RecordFollowUp'; month: FollowUpMonth; stillEmployed: boolean; reasonCode?: string });
+  | (Base & { type: 'RecordFollowUp'; month: FollowUpMonth; stillEmployed: boolean; reasonCode?: string })
+  /** The follow-up scheduler's: the follow-up's date has come and nobody recorded it yet. */
+  | (Base & { type: 'AnnounceFollowUpDue'; month: FollowUpMonth });
 
 type Stamp = { applicationId: string; by: By; at: string };
 export type PipelineEvent =
@@ -69,7 +71,9 @@ export type PipelineEvent =
       type: 'FollowUpRecorded';
       /** reasonCode (a code, never free text: it is published) says why someone is no longer employed. */
       data: Stamp & { month: FollowUpMonth; stillEmployed: boolean; reasonCode?: string };
-    };
+    }
+  /** Announced once per placement and month: the coach and the employer are told to record it. */
+  | { type: 'FollowUpDue'; data: Stamp & { month: FollowUpMonth } };
 
 export type PipelineStatus =
   | 'none'
@@ -90,6 +94,8 @@ export interface PipelineState {
   opportunityId?: string;
   startDate?: string;
   followUps: FollowUpMonth[];
+  /** Follow-ups announced as due (each at most once). */
+  followUpsDue?: FollowUpMonth[];
 }
 
 const REASON_CODE = /^[a-z][a-z0-9_]{0,63}$/;
@@ -226,6 +232,19 @@ export const pipelineDecider: Decider<PipelineState, PipelineCommand, PipelineEv
           },
         ];
       }
+      case 'AnnounceFollowUpDue': {
+        expect('announce a follow-up', 'hired');
+        if (!FOLLOW_UP_MONTHS.includes(command.month))
+          throw new AppError('VALIDATION_FAILED', 'follow-ups are at 1, 3 and 6 months', {
+            errors: [{ pointer: '/month', detail: 'must be 1, 3 or 6' }],
+          });
+        // Exactly once: a second announcement (a restart, another replica) is refused, not repeated.
+        if (state.followUps.includes(command.month) || (state.followUpsDue ?? []).includes(command.month))
+          throw new AppError('CONFLICT', `the ${command.month}-month follow-up is already recorded or announced`);
+        const due = addMonths(state.startDate!, command.month);
+        if (dateOf(command.now) < due) throw rule(`the ${command.month}-month follow-up is due on ${due}`);
+        return [{ type: 'FollowUpDue', data: { ...stamp, month: command.month } }];
+      }
     }
   },
   evolve(state, event) {
@@ -260,6 +279,8 @@ export const pipelineDecider: Decider<PipelineState, PipelineCommand, PipelineEv
           status: event.data.stillEmployed ? state.status : 'employment_ended',
           followUps: [...state.followUps, event.data.month],
         };
+      case 'FollowUpDue':
+        return { ...state, followUpsDue: [...(state.followUpsDue ?? []), event.data.month] };
     }
   },
 };

@@ -143,6 +143,42 @@ describe('placement pipeline', () => {
       .thenThrows('ILLEGAL_TRANSITION');
   });
 
+  it('announces a follow-up once, when its date has come and nobody recorded it', () => {
+    const history = [proposed, interested, applied, offered, hired];
+    const announce = (month: number, at: string) => cmd('AnnounceFollowUpDue', { month }, at);
+    spec
+      .given(history)
+      .when(announce(1, '2026-12-31T09:00:00Z'))
+      .thenThrows('BUSINESS_RULE_VIOLATED', /due on 2027-01-01/);
+    const due: PipelineEvent = { type: 'FollowUpDue', data: { ...stamp, at: '2027-01-01T09:00:00Z', month: 1 } };
+    spec.given(history).when(announce(1, '2027-01-01T09:00:00Z')).then([due]);
+    spec
+      .given([...history, due])
+      .when(announce(1, '2027-01-02T09:00:00Z'))
+      .thenThrows('CONFLICT', /announced/);
+    const recorded: PipelineEvent = {
+      type: 'FollowUpRecorded',
+      data: { ...stamp, at: '2027-03-01T09:00:00Z', month: 3, stillEmployed: true },
+    };
+    spec
+      .given([...history, recorded])
+      .when(announce(3, '2027-03-02T09:00:00Z'))
+      .thenThrows('CONFLICT');
+    spec.given([proposed, interested]).when(announce(1, '2027-01-02T09:00:00Z')).thenThrows('ILLEGAL_TRANSITION');
+    // Announcing changes no status: the placement is still hired, the follow-up still to record.
+    expect(fold(pipelineDecider, [...history, due])).toMatchObject({
+      status: 'hired',
+      followUps: [],
+      followUpsDue: [1],
+    });
+    spec
+      .given([...history, due])
+      .when(cmd('RecordFollowUp', { month: 1, stillEmployed: true }, '2027-01-02T09:00:00Z'))
+      .then([
+        { type: 'FollowUpRecorded', data: { ...stamp, at: '2027-01-02T09:00:00Z', month: 1, stillEmployed: true } },
+      ]);
+  });
+
   it('lets the client withdraw before being hired, not after', () => {
     spec
       .given([proposed, interested])

@@ -28,7 +28,7 @@ export const API_SCOPES = [
  * organisation. Events keep what was written; the client's state speaks the current vocabulary.
  */
 const LEGACY_SCOPES: Record<string, readonly ApiScope[]> = { 'registry:write': ['org:admin'] };
-const currentScopes = (scopes: readonly string[]): ApiScope[] => [
+export const currentScopes = (scopes: readonly string[]): ApiScope[] => [
   ...new Set(
     scopes.flatMap((scope) =>
       (API_SCOPES as readonly string[]).includes(scope) ? [scope as ApiScope] : (LEGACY_SCOPES[scope] ?? []),

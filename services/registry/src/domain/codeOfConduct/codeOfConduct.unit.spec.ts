@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeciderSpecification } from '@estia/infra/testing/givenWhenThen.js';
 import { codeOfConductDecider, type CodeOfConductEvent } from './codeOfConduct.js';
 
@@ -8,7 +8,16 @@ const admin = { principalId: 'admin-1', roles: ['network_admin' as const] };
 const sha = (c: string): string => c.repeat(64);
 const v1: CodeOfConductEvent = {
   type: 'CodeOfConductPublished',
-  data: { version: 1, title: 'Code', text: 'Be kind.', textSha256: sha('a'), publishedAt: now, publishedBy: 'admin-1' },
+  data: {
+    version: 1,
+    title: 'Code',
+    text: 'Be kind.',
+    textSha256: sha('a'),
+    publishedAt: now,
+    publishedBy: 'admin-1',
+    gracePeriodDays: 30,
+    acceptanceDueAt: '2025-01-31T00:00:00.000Z',
+  },
 };
 const publish = {
   type: 'PublishCodeOfConduct',
@@ -28,6 +37,34 @@ describe('code of conduct', () => {
       .then([
         { type: 'CodeOfConductPublished', data: { ...v1.data, version: 2, text: 'Be kinder.', textSha256: sha('b') } },
       ]));
+  it('the network admin sets the grace period of a version: members have that long to accept it', () =>
+    spec
+      .given([v1])
+      .when({ ...publish, text: 'Be kinder.', textSha256: sha('b'), gracePeriodDays: 7 })
+      .then([
+        {
+          type: 'CodeOfConductPublished',
+          data: {
+            ...v1.data,
+            version: 2,
+            text: 'Be kinder.',
+            textSha256: sha('b'),
+            gracePeriodDays: 7,
+            acceptanceDueAt: '2025-01-08T00:00:00.000Z',
+          },
+        },
+      ]));
+  it('a grace period of 0 stops exchange at once; more than a year or a fraction of a day is refused', () => {
+    spec
+      .given([v1])
+      .when({ ...publish, text: 'Now.', textSha256: sha('c'), gracePeriodDays: 0 })
+      .thenEvents(([event]) => expect(event!.data.acceptanceDueAt).toBe(now));
+    for (const gracePeriodDays of [366, -1, 1.5])
+      spec
+        .given([v1])
+        .when({ ...publish, text: 'Later.', textSha256: sha('d'), gracePeriodDays })
+        .thenThrows('VALIDATION_FAILED', /gracePeriodDays/);
+  });
   it('the same text again publishes nothing', () => spec.given([v1]).when(publish).thenNothing());
   it('only network admins publish', () =>
     spec

@@ -22,6 +22,9 @@ const en: Catalogue = {
     'referral-completed': 'Your referral was completed',
     'referral-expired': 'Your referral expired unanswered',
     'access-request-answered': 'Your access request was answered',
+    'access-request-received': 'An organisation asks for access to a case you hold',
+    'deadline-approaching': "A client's deadline is approaching",
+    'follow-up-due': 'A placement follow-up is due',
     'membership-decision': "A decision on your organisation's membership",
     'webhook-disabled': 'A webhook subscription was disabled',
   },
@@ -32,6 +35,11 @@ const en: Catalogue = {
     'referral-completed': 'A referral your organisation sent was completed; the outcome is in the console.',
     'referral-expired': 'A referral your organisation sent expired: nobody answered it in time.',
     'access-request-answered': 'An access request of your organisation was answered.',
+    'access-request-received':
+      'Another organisation asked for access to a case your organisation holds. Please approve or decline it in the console before it lapses.',
+    'deadline-approaching':
+      'A residence permit, work permit or reception deadline of a client your organisation holds is approaching. The details are in the console.',
+    'follow-up-due': "A placement's follow-up is due. Please record whether the person is still employed.",
     'membership-decision': "The network decided on your organisation's membership.",
     'webhook-disabled':
       'Deliveries to a webhook subscription failed for 5 days, so it was disabled. Resume it once the receiver works.',
@@ -51,6 +59,9 @@ const el: Catalogue = {
     'referral-completed': 'Η παραπομπή σας ολοκληρώθηκε',
     'referral-expired': 'Η παραπομπή σας έληξε χωρίς απάντηση',
     'access-request-answered': 'Απαντήθηκε το αίτημα πρόσβασής σας',
+    'access-request-received': 'Ένας οργανισμός ζητά πρόσβαση σε υπόθεση που τηρείτε',
+    'deadline-approaching': 'Πλησιάζει προθεσμία ενός πελάτη',
+    'follow-up-due': 'Οφείλεται παρακολούθηση τοποθέτησης',
     'membership-decision': 'Απόφαση για τη συμμετοχή του οργανισμού σας',
     'webhook-disabled': 'Μια συνδρομή webhook απενεργοποιήθηκε',
   },
@@ -61,6 +72,11 @@ const el: Catalogue = {
     'referral-completed': 'Μια παραπομπή που έστειλε ο οργανισμός σας ολοκληρώθηκε· το αποτέλεσμα είναι στην κονσόλα.',
     'referral-expired': 'Μια παραπομπή που έστειλε ο οργανισμός σας έληξε: κανείς δεν απάντησε εγκαίρως.',
     'access-request-answered': 'Ένα αίτημα πρόσβασης του οργανισμού σας απαντήθηκε.',
+    'access-request-received':
+      'Ένας άλλος οργανισμός ζήτησε πρόσβαση σε υπόθεση που τηρεί ο οργανισμός σας. Εγκρίνετε ή απορρίψτε το αίτημα στην κονσόλα πριν λήξει.',
+    'deadline-approaching':
+      'Πλησιάζει η λήξη άδειας διαμονής, άδειας εργασίας ή προθεσμίας αποχώρησης από δομή υποδοχής ενός πελάτη του οργανισμού σας. Οι λεπτομέρειες είναι στην κονσόλα.',
+    'follow-up-due': 'Οφείλεται η παρακολούθηση μιας τοποθέτησης. Καταγράψτε αν το άτομο εργάζεται ακόμη.',
     'membership-decision': 'Το δίκτυο αποφάσισε για τη συμμετοχή του οργανισμού σας.',
     'webhook-disabled':
       'Οι αποστολές σε μια συνδρομή webhook αποτύγχαναν για 5 ημέρες και απενεργοποιήθηκε. Ενεργοποιήστε την ξανά όταν ο παραλήπτης λειτουργεί.',
@@ -80,6 +96,9 @@ const ar: Catalogue = {
     'referral-completed': 'اكتملت إحالتك',
     'referral-expired': 'انتهت صلاحية إحالتك دون رد',
     'access-request-answered': 'تم الرد على طلب الوصول الخاص بك',
+    'access-request-received': 'منظمة تطلب الوصول إلى حالة لديكم',
+    'deadline-approaching': 'يقترب موعد نهائي لأحد العملاء',
+    'follow-up-due': 'حان موعد متابعة توظيف',
     'membership-decision': 'قرار بشأن عضوية منظمتك',
     'webhook-disabled': 'تم تعطيل اشتراك webhook',
   },
@@ -90,6 +109,11 @@ const ar: Catalogue = {
     'referral-completed': 'اكتملت إحالة أرسلتها منظمتك؛ النتيجة موجودة في وحدة التحكم.',
     'referral-expired': 'انتهت صلاحية إحالة أرسلتها منظمتك: لم يرد عليها أحد في الوقت المحدد.',
     'access-request-answered': 'تم الرد على طلب وصول قدمته منظمتك.',
+    'access-request-received':
+      'طلبت منظمة أخرى الوصول إلى حالة تحتفظ بها منظمتك. يرجى الموافقة على الطلب أو رفضه في وحدة التحكم قبل انتهاء صلاحيته.',
+    'deadline-approaching':
+      'يقترب موعد انتهاء تصريح إقامة أو تصريح عمل أو موعد مغادرة مركز استقبال لعميل لدى منظمتك. التفاصيل موجودة في وحدة التحكم.',
+    'follow-up-due': 'حان موعد متابعة أحد التوظيفات. يرجى تسجيل ما إذا كان الشخص لا يزال يعمل.',
     'membership-decision': 'اتخذت الشبكة قرارًا بشأن عضوية منظمتك.',
     'webhook-disabled':
       'فشلت عمليات التسليم إلى اشتراك webhook لمدة 5 أيام، لذا تم تعطيله. أعد تفعيله عندما يعمل المستقبِل.',
@@ -109,6 +133,9 @@ const fa: Catalogue = {
     'referral-completed': 'ارجاع شما تکمیل شد',
     'referral-expired': 'ارجاع شما بدون پاسخ منقضی شد',
     'access-request-answered': 'به درخواست دسترسی شما پاسخ داده شد',
+    'access-request-received': 'سازمانی برای پرونده‌ای نزد شما درخواست دسترسی دارد',
+    'deadline-approaching': 'مهلت یکی از مراجعان نزدیک است',
+    'follow-up-due': 'زمان پیگیری یک اشتغال رسیده است',
     'membership-decision': 'تصمیمی درباره عضویت سازمان شما',
     'webhook-disabled': 'یک اشتراک webhook غیرفعال شد',
   },
@@ -119,6 +146,11 @@ const fa: Catalogue = {
     'referral-completed': 'ارجاعی که سازمان شما فرستاده بود تکمیل شد؛ نتیجه در کنسول است.',
     'referral-expired': 'ارجاعی که سازمان شما فرستاده بود منقضی شد: کسی به‌موقع پاسخ نداد.',
     'access-request-answered': 'به یک درخواست دسترسی سازمان شما پاسخ داده شد.',
+    'access-request-received':
+      'سازمان دیگری برای دسترسی به پرونده‌ای که نزد سازمان شماست درخواست داده است. لطفاً پیش از انقضا آن را در کنسول تأیید یا رد کنید.',
+    'deadline-approaching':
+      'مهلت اجازه اقامت، اجازه کار یا خروج از مرکز پذیرش یکی از مراجعان سازمان شما نزدیک است. جزئیات در کنسول است.',
+    'follow-up-due': 'زمان پیگیری یک اشتغال رسیده است. لطفاً ثبت کنید که آیا فرد هنوز شاغل است.',
     'membership-decision': 'شبکه درباره عضویت سازمان شما تصمیم گرفت.',
     'webhook-disabled':
       'ارسال‌ها به یک اشتراک webhook به مدت ۵ روز ناموفق بود و غیرفعال شد. وقتی گیرنده کار کرد دوباره فعالش کنید.',
@@ -138,6 +170,9 @@ const fr: Catalogue = {
     'referral-completed': 'Votre orientation est terminée',
     'referral-expired': 'Votre orientation a expiré sans réponse',
     'access-request-answered': "Votre demande d'accès a reçu une réponse",
+    'access-request-received': "Une organisation demande l'accès à un dossier que vous détenez",
+    'deadline-approaching': "L'échéance d'un client approche",
+    'follow-up-due': 'Un suivi de placement est à faire',
     'membership-decision': "Une décision sur l'adhésion de votre organisation",
     'webhook-disabled': 'Un abonnement webhook a été désactivé',
   },
@@ -150,6 +185,11 @@ const fr: Catalogue = {
       'Une orientation envoyée par votre organisation est terminée ; le résultat est dans la console.',
     'referral-expired': "Une orientation envoyée par votre organisation a expiré : personne n'a répondu à temps.",
     'access-request-answered': "Une demande d'accès de votre organisation a reçu une réponse.",
+    'access-request-received':
+      "Une autre organisation a demandé l'accès à un dossier détenu par votre organisation. Acceptez-la ou refusez-la dans la console avant qu'elle n'expire.",
+    'deadline-approaching':
+      "Un titre de séjour, une autorisation de travail ou une date de sortie d'hébergement d'un client de votre organisation approche de son échéance. Les détails sont dans la console.",
+    'follow-up-due': "Le suivi d'un placement est à faire. Indiquez si la personne est toujours en poste.",
     'membership-decision': "Le réseau a statué sur l'adhésion de votre organisation.",
     'webhook-disabled':
       'Les envois vers un abonnement webhook ont échoué pendant 5 jours ; il a été désactivé. Réactivez-le quand le récepteur fonctionne.',
@@ -169,6 +209,9 @@ const uk: Catalogue = {
     'referral-completed': 'Ваше направлення завершено',
     'referral-expired': 'Термін вашого направлення минув без відповіді',
     'access-request-answered': 'На ваш запит на доступ відповіли',
+    'access-request-received': 'Організація просить доступ до справи, яку ви ведете',
+    'deadline-approaching': 'Наближається строк клієнта',
+    'follow-up-due': 'Час для контролю працевлаштування',
     'membership-decision': 'Рішення щодо членства вашої організації',
     'webhook-disabled': 'Підписку webhook вимкнено',
   },
@@ -179,6 +222,11 @@ const uk: Catalogue = {
     'referral-completed': 'Направлення, надіслане вашою організацією, завершено; результат — у консолі.',
     'referral-expired': 'Термін направлення, надісланого вашою організацією, минув: ніхто не відповів вчасно.',
     'access-request-answered': 'На запит на доступ вашої організації відповіли.',
+    'access-request-received':
+      'Інша організація попросила доступ до справи, яку веде ваша організація. Схваліть або відхиліть запит у консолі, доки не минув його строк.',
+    'deadline-approaching':
+      'Наближається строк дозволу на проживання, дозволу на роботу або виїзду з центру прийому клієнта вашої організації. Подробиці — у консолі.',
+    'follow-up-due': 'Настав час контролю працевлаштування. Зазначте, чи людина досі працює.',
     'membership-decision': 'Мережа ухвалила рішення щодо членства вашої організації.',
     'webhook-disabled':
       'Доставки до підписки webhook не вдавалися 5 днів, тому її вимкнено. Увімкніть її знову, коли одержувач запрацює.',

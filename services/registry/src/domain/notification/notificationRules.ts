@@ -13,6 +13,9 @@ export const NOTIFICATION_KINDS = [
   'referral-completed',
   'referral-expired',
   'access-request-answered',
+  'access-request-received',
+  'deadline-approaching',
+  'follow-up-due',
   'membership-decision',
   'webhook-disabled',
 ] as const;
@@ -38,6 +41,12 @@ const AUDIENCE: Record<NotificationKind, { roles: readonly Role[]; default: Deli
   'referral-completed': { roles: ['referral_officer'], default: 'daily' },
   'referral-expired': { roles: ['referral_officer'], default: 'immediate' },
   'access-request-answered': { roles: ['referral_officer'], default: 'immediate' },
+  // An unanswered access request lapses too (after 14 days): the holder's officers hear of it at once.
+  'access-request-received': { roles: ['referral_officer'], default: 'immediate' },
+  // Reminders come weeks ahead (REMINDER_*_DAYS): a morning summary is soon enough.
+  'deadline-approaching': { roles: ['referral_officer'], default: 'daily' },
+  // Recorded by the client's coach or by the employer (whose staff may be its admins only).
+  'follow-up-due': { roles: ['job_coach', 'org_admin'], default: 'daily' },
   'membership-decision': { roles: ['org_admin'], default: 'immediate' },
   'webhook-disabled': { roles: ['org_admin'], default: 'immediate' },
 };
@@ -104,10 +113,41 @@ export function noticesOf(envelope: Pick<EventEnvelope, 'type' | 'data'>): Notic
               organisationId: String(d.requesterOrganisationId),
               kind: 'access-request-answered',
               reference: String(d.accessRequestId),
-              path: '/caseload',
+              // The sent box shows the answer (and, once approved, opens the client).
+              path: '/access-requests?box=outgoing',
             },
           ]
         : [];
+    case 'estia.referrals.access-request.received.v1':
+      // The holder's view: only the request's id (who asks, and for whom, is in the console).
+      return [
+        {
+          organisationId: String(d.holderOrganisationId),
+          kind: 'access-request-received',
+          reference: String(d.accessRequestId),
+          path: '/access-requests',
+        },
+      ];
+    case 'estia.referrals.deadline.approaching.v1':
+      return [
+        {
+          organisationId: String(d.organisationId),
+          kind: 'deadline-approaching',
+          reference: String(d.reminderId),
+          // The event names no client (topics carry nobody's deadlines); the caseload lists the reminders.
+          path: '/caseload#reminders-heading',
+        },
+      ];
+    case 'estia.matching.placement.follow-up-due.v1': {
+      const placementId = String(d.placementId);
+      // Both sides may record it; an organisation that is both hears of it once.
+      return [...new Set([String(d.coachOrganisationId), String(d.employerOrganisationId)])].map((organisationId) => ({
+        organisationId,
+        kind: 'follow-up-due' as const,
+        reference: placementId,
+        path: '/coach/pipeline?followUpDue=true',
+      }));
+    }
     case 'estia.registry.organisation.membership-changed.v1':
       return MEMBERSHIP_DECISIONS.has(String(d.change))
         ? [

@@ -28,6 +28,12 @@ export interface OrganisationProfile {
   dataProtectionRegistration: string;
 }
 
+/**
+ * What an organisation keeps up to date itself. Kind, legal identifier and country are who it is: the
+ * network admin reviewed them on admission, so changing them is a new application, not an edit.
+ */
+export type OrganisationProfileChanges = Omit<OrganisationProfile, 'kind' | 'legalIdentifier' | 'country'>;
+
 // ---- events -------------------------------------------------------------------------------------
 
 export type OrganisationApplied = DomainEvent<
@@ -58,6 +64,10 @@ export type LicenceRenewed = DomainEvent<
   'LicenceRenewed',
   { organisationId: string; licenceNumber: string; licenceValidUntil: string; renewedAt: string; renewedBy: string }
 >;
+export type OrganisationProfileUpdated = DomainEvent<
+  'OrganisationProfileUpdated',
+  { organisationId: string; profile: OrganisationProfile; updatedAt: string; updatedBy: string }
+>;
 export type OrganisationWithdrawn = DomainEvent<
   'OrganisationWithdrawn',
   { organisationId: string; reason: string | null; withdrawnAt: string; withdrawnBy: string }
@@ -71,6 +81,7 @@ export type OrganisationEvent =
   | OrganisationSuspended
   | OrganisationReinstated
   | LicenceRenewed
+  | OrganisationProfileUpdated
   | OrganisationWithdrawn;
 
 // ---- commands -----------------------------------------------------------------------------------
@@ -97,6 +108,10 @@ export type SuspendOrganisation = Base & { type: 'SuspendOrganisation'; reason: 
 export type ReinstateOrganisation = Base & { type: 'ReinstateOrganisation' };
 export type RenewLicence = Base & { type: 'RenewLicence'; licenceNumber: string; licenceValidUntil: string };
 export type WithdrawOrganisation = Base & { type: 'WithdrawOrganisation'; reason?: string };
+export type UpdateOrganisationProfile = Base & {
+  type: 'UpdateOrganisationProfile';
+  changes: OrganisationProfileChanges;
+};
 
 export type OrganisationCommand =
   | ApplyForMembership
@@ -106,6 +121,7 @@ export type OrganisationCommand =
   | SuspendOrganisation
   | ReinstateOrganisation
   | RenewLicence
+  | UpdateOrganisationProfile
   | WithdrawOrganisation;
 
 // ---- state --------------------------------------------------------------------------------------
@@ -140,6 +156,8 @@ export const evolveOrganisation = (state: OrganisationState, event: Organisation
       };
     case 'LicenceRenewed':
       return { ...state, licence: { number: event.data.licenceNumber, validUntil: event.data.licenceValidUntil } };
+    case 'OrganisationProfileUpdated':
+      return { ...state, profile: event.data.profile };
     case 'OrganisationRejected':
       return { ...state, status: 'rejected' };
     case 'CodeOfConductAccepted':
@@ -200,6 +218,21 @@ export const validateProfile = (profile: OrganisationProfile | undefined): void 
   v.text(profile.dataProtectionRegistration, '/profile/dataProtectionRegistration', { max: 100 });
   v.throwIfInvalid('organisation profile');
 };
+
+const sameProfile = (a: OrganisationProfile, b: OrganisationProfile): boolean =>
+  JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+/** Keys in one order and absent optional contact fields as null, so equal profiles serialise alike. */
+const canonical = (p: OrganisationProfile) => [
+  p.name,
+  p.kind,
+  p.legalIdentifier,
+  p.country,
+  p.region,
+  [p.address.street, p.address.locality, p.address.postalCode],
+  [p.coordinates.latitude, p.coordinates.longitude],
+  [p.contact.email, p.contact.phone ?? null, p.contact.website ?? null],
+  p.dataProtectionRegistration,
+];
 
 const validateLicence = (licenceNumber: string, validUntil: string, now: string): void => {
   const v = new Validation();
@@ -299,6 +332,29 @@ export const decideOrganisation = (command: OrganisationCommand, state: Organisa
           },
         },
       ];
+    }
+    case 'UpdateOrganisationProfile': {
+      requireOrganisationRole(actor, organisationId, ['org_admin'], 'update the organisation profile', {
+        networkAdminMay: true,
+      });
+      allow(state, ['applied', 'approved', 'suspended'], 'update the profile of');
+      const current = state.profile!;
+      const { name, region, address, coordinates, contact, dataProtectionRegistration } = command.changes ?? {};
+      const profile: OrganisationProfile = {
+        name,
+        kind: current.kind,
+        legalIdentifier: current.legalIdentifier,
+        country: current.country,
+        region,
+        address,
+        coordinates,
+        contact,
+        dataProtectionRegistration,
+      } as OrganisationProfile;
+      validateProfile(profile);
+      // Saving the form unchanged is no change: nothing to tell the network.
+      if (sameProfile(current, profile)) return [];
+      return [{ type: 'OrganisationProfileUpdated', data: { organisationId, profile, updatedAt: now, updatedBy: by } }];
     }
     case 'WithdrawOrganisation': {
       requireOrganisationRole(actor, organisationId, ['org_admin'], 'withdraw the organisation', {

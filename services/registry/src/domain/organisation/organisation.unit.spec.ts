@@ -253,8 +253,105 @@ describe('organisation membership', () => {
         ));
   });
 
+  describe('profile', () => {
+    const { kind: _kind, legalIdentifier: _id, country: _country, ...own } = profile;
+    const moved = {
+      ...own,
+      name: 'Solidarity Now',
+      address: { street: 'Tsimiski 10', locality: 'Thessaloniki', postalCode: '54624' },
+      contact: { email: 'hello@example.org' },
+    };
+    const update = (actor: Actor, changes: unknown) =>
+      ({ ...base, type: 'UpdateOrganisationProfile', actor, changes }) as const as Parameters<
+        typeof organisationDecider.decide
+      >[0];
+
+    it('an org admin updates its own profile; who it is (kind, legal identifier, country) stays', () =>
+      spec
+        .given([applied, approved])
+        .when(update(orgAdmin, moved))
+        .then([
+          {
+            type: 'OrganisationProfileUpdated',
+            data: {
+              organisationId,
+              profile: { ...profile, ...moved },
+              updatedAt: now,
+              updatedBy: 'p-1',
+            },
+          },
+        ]));
+    it('ignores an attempt to change the identity through the edit', () =>
+      spec
+        .given([applied, approved])
+        .when(update(orgAdmin, { ...moved, kind: 'municipality', legalIdentifier: 'EL-1', country: 'DE' }))
+        .thenEvents(([event]) =>
+          expect(event).toMatchObject({
+            data: { profile: { kind: 'ngo', legalIdentifier: 'EL-099999999', country: 'GR' } },
+          }),
+        ));
+    it('saving it unchanged is no change, whatever the key order', () =>
+      spec
+        .given([applied, approved])
+        .when(
+          update(orgAdmin, {
+            ...own,
+            contact: { website: own.contact.website, phone: own.contact.phone, email: own.contact.email },
+          }),
+        )
+        .then([]));
+    it('the network admin may correct it; an officer or another organisation may not', () => {
+      spec
+        .given([applied, approved])
+        .when(update(admin, moved))
+        .thenEvents((events) => expect(events).toHaveLength(1));
+      spec
+        .given([applied, approved])
+        .when(update(officer, moved))
+        .thenThrows('FORBIDDEN', /org_admin/);
+      spec
+        .given([applied, approved])
+        .when(update({ principalId: 'x', organisationId: 'org-2', roles: ['org_admin'] }, moved))
+        .thenThrows('FORBIDDEN', /org_admin/);
+    });
+    it('names every invalid field, as on application', () => {
+      try {
+        organisationDecider.decide(
+          update(orgAdmin, { ...own, name: ' ', contact: { email: 'nope' }, address: undefined }),
+          [applied, approved].reduce(organisationDecider.evolve, organisationDecider.initialState()),
+        );
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'VALIDATION_FAILED', status: 400 });
+        expect((error as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toEqual([
+          '/body/profile/name',
+          '/body/profile/address',
+          '/body/profile/contact/email',
+        ]);
+      }
+    });
+    it('a withdrawn or rejected organisation has no profile to keep', () => {
+      spec
+        .given([applied, withdrawn])
+        .when(update(orgAdmin, moved))
+        .thenThrows('ILLEGAL_TRANSITION', /withdrawn/);
+      spec
+        .given([applied, rejected])
+        .when(update(admin, moved))
+        .thenThrows('ILLEGAL_TRANSITION', /rejected/);
+    });
+    it('a later membership event carries the new name', () => {
+      const state = [applied, approved].reduce(organisationDecider.evolve, organisationDecider.initialState());
+      const events = organisationDecider.decide(update(orgAdmin, moved), state);
+      expect(events.reduce(organisationDecider.evolve, state).profile).toMatchObject({
+        name: 'Solidarity Now',
+        country: 'GR',
+      });
+    });
+  });
+
   describe('mayExchange', () => {
-    const ctx = { currentCodeVersion: 1, now };
+    const ctx = { currentCodeVersion: 1, acceptanceDueAt: null, now };
     it('approved, current code accepted, licence valid', () => {
       expect(mayExchange(fold(organisationDecider, [applied, approved, accepted1]), ctx)).toBe(true);
     });
@@ -278,6 +375,30 @@ describe('organisation membership', () => {
     });
     it('not while suspended', () => {
       expect(mayExchange(fold(organisationDecider, [applied, approved, accepted1, suspended]), ctx)).toBe(false);
+    });
+    it('a new version with a grace period: exchange goes on until its due date, then stops with no event', () => {
+      const state = fold(organisationDecider, [applied, approved, accepted1]);
+      const dueAt = new Date(Date.parse(now) + 30 * 86_400_000).toISOString();
+      const v2 = { currentCodeVersion: 2, acceptanceDueAt: dueAt };
+      expect(exchangeBlockers(state, { ...v2, now })).toEqual([]);
+      expect(exchangeBlockers(state, { ...v2, now: new Date(Date.parse(dueAt) - 1).toISOString() })).toEqual([]);
+      expect(exchangeBlockers(state, { ...v2, now: dueAt })).toEqual(['code_of_conduct_not_accepted']);
+    });
+    it('the grace period is for members that had accepted the previous version only', () => {
+      const dueAt = new Date(Date.parse(now) + 30 * 86_400_000).toISOString();
+      expect(
+        exchangeBlockers(fold(organisationDecider, [applied, approved]), {
+          currentCodeVersion: 2,
+          acceptanceDueAt: dueAt,
+          now,
+        }),
+      ).toEqual(['code_of_conduct_not_accepted']);
+    });
+    it('the licence stops exchange at its instant', () => {
+      const state = fold(organisationDecider, [applied, approved, accepted1]);
+      const expiry = new Date(state.licence!.validUntil).getTime();
+      expect(mayExchange(state, { ...ctx, now: new Date(expiry - 1).toISOString() })).toBe(true);
+      expect(exchangeBlockers(state, { ...ctx, now: new Date(expiry).toISOString() })).toEqual(['licence_expired']);
     });
     it('an application accepted the code but is not approved', () => {
       expect(exchangeBlockers(fold(organisationDecider, [applied, accepted1]), ctx)).toEqual([
