@@ -112,6 +112,8 @@ export async function runFaultSuite(options: FaultRunOptions): Promise<FaultRunR
     TOKEN_ISSUER: 'urn:estia:registry',
     LOG_LEVEL: 'warn',
     DEMO_DATA: 'false',
+    // The partners all call from 127.0.0.1; in the network each has its own address and its own budget.
+    RATE_LIMIT_PER_MINUTE: String(600 * (options.partners + 1)),
     // A restarted process takes its processors over when the killed one's lease runs out.
     PROCESSOR_LEASE_TTL_MS: '3000',
     ...(database ? { EVENT_STORE: 'postgres', PG_URL: database.url } : {}),
@@ -215,12 +217,18 @@ export async function runFaultSuite(options: FaultRunOptions): Promise<FaultRunR
     // The relay fault kills referrals from inside (SIGKILL); any other exit the suite did not cause is a crash.
     let relayExits = options.relayKills;
     const unplanned = network.exits.filter(
-      (e) => !e.planned && !(e.service === 'referrals' && e.signal === 'SIGKILL' && relayExits-- > 0),
+      (e) => !e.planned && !e.portTaken && !(e.service === 'referrals' && e.signal === 'SIGKILL' && relayExits-- > 0),
     );
+    const portsTaken = network.exits
+      .filter((e) => e.portTaken)
+      .map((e) => `${e.service}'s restart found its port taken`);
     checks.push({
       name: 'no unplanned crash',
       ok: unplanned.length === 0,
-      detail: unplanned.map((e) => `${e.service} ${e.signal ?? e.code}`).join(', ') || 'none',
+      detail:
+        unplanned
+          .map((e) => `${e.service} ${e.signal ?? e.code}${e.lastOutput ? ` after: ${e.lastOutput.slice(-600)}` : ''}`)
+          .join(', ') || ['none', ...portsTaken].join('; '),
     });
     checks.push(...(await apiChecks(flows, partnerNetwork.partners, referralsUrl)));
     await network.stopAll();
@@ -305,27 +313,33 @@ async function apiChecks(
   });
 
   const notInInbox: string[] = [];
+  const refusedPages: string[] = [];
   for (const receiver of partners) {
     const expected = flows.filter((f) => f.receiver === receiver && f.referralId).map((f) => f.referralId!);
     if (expected.length === 0) continue;
     const seen = new Set<string>();
     let cursor: string | null = null;
     do {
-      const page = (
-        await receiver.get(
-          `${referralsUrl()}/v1/referrals?box=inbox&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-        )
-      ).body as { items: { referralId: string }[]; nextCursor: string | null };
-      for (const item of page.items ?? []) seen.add(item.referralId);
-      cursor = page.nextCursor ?? null;
+      const answer = await receiver.get(
+        `${referralsUrl()}/v1/referrals?box=inbox&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      if (answer.status !== 200) {
+        refusedPages.push(`${receiver.email}: ${answer.status}`);
+        break;
+      }
+      const page = answer.body as { items: { referralId: string }[]; nextCursor: string | null };
+      for (const item of page.items) seen.add(item.referralId);
+      cursor = page.nextCursor;
     } while (cursor);
     for (const id of expected) if (!seen.has(id)) notInInbox.push(id);
   }
   checks.push({
     name: "every referral in its receiver's inbox",
-    ok: notInInbox.length === 0,
+    ok: notInInbox.length === 0 && refusedPages.length === 0,
     detail:
-      notInInbox.length === 0 ? `${flows.filter((f) => f.referralId).length} found` : `${notInInbox.length} missing`,
+      notInInbox.length === 0
+        ? `${flows.filter((f) => f.referralId).length} found`
+        : `${notInInbox.length} missing${refusedPages.length ? ` (inbox refused: ${refusedPages.slice(0, 3).join('; ')})` : ''}`,
   });
   return checks;
 }

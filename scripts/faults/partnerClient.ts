@@ -22,6 +22,10 @@ export const newCounters = (): Counters => ({ requests: 0, retried: 0, refusalsR
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A 429 says how long to wait (`retry-after`, seconds); a partner waits that long, not less. */
+const retryAfterMs = (res: Response): number | null =>
+  res.status === 429 ? Math.max(1, Number(res.headers.get('retry-after')) || 1) * 1000 : null;
+
 export class Partner {
   private token?: { value: string; renewAt: number };
   private signingIn?: Promise<string>;
@@ -48,7 +52,12 @@ export class Partner {
           this.token = { value: body.access_token, renewAt: Date.now() + (body.expires_in - 90) * 1000 };
           return body.access_token;
         }
-        if (res.status < 500 && res.status !== 429) throw new Error(`sign-in of ${this.email}: ${res.status}`);
+        const wait = retryAfterMs(res);
+        if (wait !== null) {
+          await sleep(wait);
+          continue;
+        }
+        if (res.status < 500) throw new Error(`sign-in of ${this.email}: ${res.status}`);
       } catch (error) {
         if (error instanceof Error && error.message.startsWith('sign-in of')) throw error;
       }
@@ -63,7 +72,8 @@ export class Partner {
   }
 
   /**
-   * Sends until answered: retries with the same key on no answer, 5xx and 429; on a 401 signs in again.
+   * Sends until answered: retries with the same key on no answer and 5xx, and after `retry-after` on a 429;
+   * on a 401 signs in again.
    * `retryRefusal` says whether a 4xx means "not yet" (the command's facts are still on their way).
    */
   async send(
@@ -78,6 +88,7 @@ export class Partner {
     for (let attempt = 1; ; attempt += 1) {
       this.counters.requests += 1;
       let answer: Answer | null = null;
+      let wait: number | null = null;
       try {
         const res = await fetch(`${url()}${path}`, {
           method: 'POST',
@@ -89,6 +100,7 @@ export class Partner {
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(20_000),
         });
+        wait = retryAfterMs(res);
         const text = await res.text();
         answer = {
           status: res.status,
@@ -114,7 +126,7 @@ export class Partner {
       } else {
         this.counters.retried += 1;
       }
-      await sleep(Math.min(1_000, 50 * attempt));
+      await sleep(wait ?? Math.min(1_000, 50 * attempt));
     }
   }
 
@@ -125,6 +137,11 @@ export class Partner {
           headers: { authorization: await this.authorization() },
           signal: AbortSignal.timeout(20_000),
         });
+        const wait = retryAfterMs(res);
+        if (wait !== null) {
+          await sleep(wait);
+          continue;
+        }
         if (res.status === 401) this.token = undefined;
         else if (res.status < 500) return { status: res.status, body: await res.json() };
       } catch {

@@ -24,6 +24,14 @@ export interface ExitRecord {
   code: number | null;
   planned: boolean;
   at: number;
+  /** The end of what the process wrote to stderr (why it crashed, when it did). */
+  lastOutput: string;
+  /**
+   * A restart that could not bind its old port: between the kill and the restart, an outgoing
+   * connection of any process on the machine may have been given that number as its local port. The
+   * service rightly exits 1; the supervisor tries again. A fact of the suite's port reuse, not a crash.
+   */
+  portTaken: boolean;
 }
 
 interface Managed {
@@ -82,7 +90,11 @@ export class ServiceProcesses {
     });
     managed.child = child;
     let listened = false;
-    child.stderr!.on('data', (chunk: Buffer) => log.write(chunk));
+    let stderrTail = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log.write(chunk);
+      stderrTail = (stderrTail + chunk.toString()).slice(-1_500);
+    });
     const listening = new Promise<void>((resolveListening, reject) => {
       let exited = false;
       child.once('exit', (code, signal) => {
@@ -121,7 +133,15 @@ export class ServiceProcesses {
       if (managed.child !== child) return;
       managed.child = undefined;
       managed.listening = false;
-      this.exits.push({ service: managed.spec.name, signal, code, planned: managed.killing, at: Date.now() });
+      this.exits.push({
+        service: managed.spec.name,
+        signal,
+        code,
+        planned: managed.killing,
+        at: Date.now(),
+        lastOutput: stderrTail.trim(),
+        portTaken: !listened && /EADDRINUSE/.test(stderrTail),
+      });
       log.write(`--- exited (${signal ?? code})${managed.killing ? ' by the fault suite' : ''}\n`);
       managed.killing = false;
       // A process that never listened is retried by whoever started it (start or restart).

@@ -27,6 +27,11 @@ export const baseConfigSchema = {
   CORS_ALLOWED_ORIGINS: list().optionalField(),
   /** The service is reached over TLS (directly or behind a terminating proxy): answers carry HSTS. */
   TLS_ENABLED: bool().withDefault(false),
+  /**
+   * Requests per minute from one client address, for every operation without a stricter limit of its own
+   * (sign-in keeps its own). Raise it when many partners reach the service through one gateway address.
+   */
+  RATE_LIMIT_PER_MINUTE: int({ min: 1 }).withDefault(600),
   LOG_LEVEL: oneOf(LOG_LEVELS).withDefault('info'),
   DEMO_DATA: bool().withDefault(false),
   // The processor runtime (projections, relay, consumers, schedules, retention): see docs/operations.md.

@@ -29,6 +29,7 @@ describe('loadConfig', () => {
       TOKEN_ISSUER: undefined,
       TOKEN_AUDIENCE: undefined,
       CORS_ALLOWED_ORIGINS: undefined,
+      RATE_LIMIT_PER_MINUTE: 600,
       TLS_ENABLED: false,
       LOG_LEVEL: 'info',
       DEMO_DATA: false,

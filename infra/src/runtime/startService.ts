@@ -165,6 +165,7 @@ export async function startService<S extends ConfigSchema>(
     isStarting: () => !bootstrapped,
     metrics,
     security: { corsOrigins: config.CORS_ALLOWED_ORIGINS ?? [], tls: config.TLS_ENABLED },
+    rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' },
   });
   await parts.routes(app, projector);
 

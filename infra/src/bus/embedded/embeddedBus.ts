@@ -158,9 +158,15 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
     private renewLeases(): void {
       if (closed) return;
       for (const topic of [...this.positions.keys()]) {
-        if (!this.leases.renew(this.opts.group, topic)) {
-          logger.warn({ group: this.opts.group, topic }, 'bus: lease lost, another member took the topic');
-          this.positions.delete(topic);
+        try {
+          if (!this.leases.renew(this.opts.group, topic)) {
+            logger.warn({ group: this.opts.group, topic }, 'bus: lease lost, another member took the topic');
+            this.positions.delete(topic);
+          }
+        } catch (error) {
+          // A timer's throw would end the process. The file stayed busy past busy_timeout: try again at
+          // the next tick; a commit checks the lease first, so a lease lost meanwhile moves nothing.
+          logger.warn({ err: error, group: this.opts.group, topic }, 'bus: lease renewal failed, retrying');
         }
       }
     }
@@ -171,7 +177,12 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
       while (!this.stopping) {
         if (this.positions.size < this.opts.topics.length && Date.now() - lastAcquire >= pollIntervalMs * 10) {
           lastAcquire = Date.now();
-          for (const topic of this.opts.topics) if (!this.positions.has(topic)) this.acquire(topic);
+          try {
+            for (const topic of this.opts.topics) if (!this.positions.has(topic)) this.acquire(topic);
+          } catch (error) {
+            // Busy past busy_timeout: the next round tries again (a throw here would end the loop).
+            logger.warn({ err: error, group: this.opts.group }, 'bus: taking a topic over failed, retrying');
+          }
         }
         this.markReady();
         let progressed = false;
