@@ -975,10 +975,18 @@ export interface components {
       nextCursor: string | null;
     };
     FieldError: {
-      /** @description What is wrong, e.g. "must be one of asylum_seeker, refugee, ...". */
+      /** @description The values an enum rule allows. */
+      allowed?: string[];
+      /** @description What is wrong, in English, e.g. "must be one of asylum_seeker, refugee, ...". */
       detail: string;
+      /** @description The type (type rule) or format (format rule) expected, e.g. number, date, email. */
+      expected?: string;
+      /** @description The bound of a length, size or range rule (minLength … maxItems). */
+      limit?: number;
       /** @description JSON Pointer (RFC 6901) to the failing member of the request body, e.g. /legalStatus. */
       pointer: string;
+      /** @description The rule broken, for a client that says it in its user's language: a JSON Schema keyword (required, additionalProperties, type, format, enum, pattern, minLength, maxLength, minimum, maximum, exclusiveMinimum, exclusiveMaximum, minItems, maxItems, ...). Absent on rules of the service's own. */
+      rule?: string;
     };
     ForwardReferralRequest: {
       message?: string;

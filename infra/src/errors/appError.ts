@@ -3,7 +3,16 @@ import { ErrorCodes, type ErrorCode } from './codes.js';
 export interface FieldError {
   /** JSON pointer into the request (e.g. "/body/address/latitude"). */
   pointer: string;
+  /** In English, for people reading the answer. */
   detail: string;
+  /** The rule broken, for clients that say it in their user's language (a JSON Schema keyword). */
+  rule?: string;
+  /** The bound of a length, size or range rule. */
+  limit?: number;
+  /** The values an `enum` rule allows. */
+  allowed?: string[];
+  /** The type or format a `type` or `format` rule expected. */
+  expected?: string;
 }
 
 /**

@@ -160,7 +160,7 @@ describe('problem+json responses', () => {
     expect(response.json()).toEqual({ address: { latitude: 1, longitude: 2 } });
   });
 
-  it('400 with a JSON pointer per failing field (all errors, shared $ref schema, no type coercion of bodies)', async () => {
+  it('400 with a JSON pointer and the rule broken per failing field (all errors, shared $ref schema, no type coercion of bodies)', async () => {
     const response = await app.inject({
       method: 'POST',
       url: '/things',
@@ -170,10 +170,10 @@ describe('problem+json responses', () => {
     const body = expectProblem(response, 400, 'VALIDATION_FAILED');
     expect(body.errors).toEqual(
       expect.arrayContaining([
-        { pointer: '/body/title', detail: 'must NOT have fewer than 1 characters' },
-        { pointer: '/body/address/latitude', detail: 'must be <= 90' },
-        { pointer: '/body/address/longitude', detail: 'must be number' },
-        { pointer: '/body/colour', detail: 'is not allowed' },
+        { pointer: '/body/title', detail: 'must NOT have fewer than 1 characters', rule: 'minLength', limit: 1 },
+        { pointer: '/body/address/latitude', detail: 'must be <= 90', rule: 'maximum', limit: 90 },
+        { pointer: '/body/address/longitude', detail: 'must be number', rule: 'type', expected: 'number' },
+        { pointer: '/body/colour', detail: 'is not allowed', rule: 'additionalProperties' },
       ]),
     );
     const missing = await app.inject({
@@ -183,7 +183,7 @@ describe('problem+json responses', () => {
       payload: { title: 'x', address: { latitude: 1 } },
     });
     expect(expectProblem(missing, 400, 'VALIDATION_FAILED').errors).toEqual([
-      { pointer: '/body/address/longitude', detail: 'is required' },
+      { pointer: '/body/address/longitude', detail: 'is required', rule: 'required' },
     ]);
     expect(expectProblem(missing, 400, 'VALIDATION_FAILED').detail).toBe('/body/address/longitude is required');
   });
@@ -195,7 +195,9 @@ describe('problem+json responses', () => {
       400,
       'VALIDATION_FAILED',
     );
-    expect(body.errors).toEqual([{ pointer: '/querystring/limit', detail: 'must be <= 100' }]);
+    expect(body.errors).toEqual([
+      { pointer: '/querystring/limit', detail: 'must be <= 100', rule: 'maximum', limit: 100 },
+    ]);
   });
 
   it('400 for a body that is not JSON', async () => {

@@ -12,6 +12,30 @@ const escapePointerToken = (token: string): string => token.replaceAll('~', '~0'
 
 const MAX_ERRORS = 50;
 
+const BOUNDED = new Set([
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+]);
+
+/** What a client needs to say the broken rule in its own words (the detail stays English). */
+const ruleOf = (issue: ValidationIssue): Omit<FieldError, 'pointer' | 'detail'> => {
+  const { keyword, params } = issue;
+  if (BOUNDED.has(keyword) && typeof params.limit === 'number') return { rule: keyword, limit: params.limit };
+  if (keyword === 'enum' && Array.isArray(params.allowedValues))
+    return { rule: keyword, allowed: params.allowedValues.map(String) };
+  if (keyword === 'type' && typeof params.type === 'string') return { rule: keyword, expected: params.type };
+  if (keyword === 'format' && typeof params.format === 'string') return { rule: keyword, expected: params.format };
+  if (keyword === 'dependentRequired') return { rule: 'required' };
+  if (keyword === 'unevaluatedProperties') return { rule: 'additionalProperties' };
+  return { rule: keyword };
+};
+
 /**
  * Turns ajv errors into `{ pointer, detail }` pairs pointing into the request, e.g.
  * "/body/address/latitude". A missing or unexpected property points at the property itself.
@@ -40,7 +64,7 @@ export const fieldErrorsFrom = (issues: readonly ValidationIssue[], context: str
     const key = `${pointer}\u0000${detail}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ pointer, detail });
+    out.push({ pointer, detail, ...ruleOf(issue) });
     if (out.length >= MAX_ERRORS) break;
   }
   return out;

@@ -101,8 +101,8 @@ export const orgAdminManages = async (browser: Browser, baseURL: string, checkpo
   await keyFill(page, register.getByLabel('Latitude'), '40.5823');
   await keyFill(page, register.getByLabel('Longitude'), '22.9506');
   await keyPress(page, register.getByRole('button', { name: 'Register the service' }));
-  // Then the registry's own rule lands at the field it names.
-  await waitForText(register, 'must not exceed maximum');
+  // Then the registry's own rule lands at the field it names, in the reader's words.
+  await waitForText(register, 'Must be at most 10.');
   await checkpoint('org-service-register-error', page);
   await keyFill(page, register.getByLabel('Places free'), '10');
   await keyPress(page, register.getByRole('button', { name: 'Register the service' }));

@@ -27,13 +27,19 @@ export const isApiError = (error: unknown): error is ApiError => error instanceo
 export const normalisePointer = (pointer: string): string =>
   pointer.replace(/^\/(body|querystring|params)(?=\/|$)/, '') || '/';
 
-/** The problem's field errors by normalised pointer, in the order the service listed them. */
-export const fieldErrorsOf = (error: unknown): Map<string, string[]> => {
+/**
+ * The problem's field errors by normalised pointer, in the order the service listed them, each in words
+ * of `say` (the reader's language; default: the service's English detail).
+ */
+export const fieldErrorsOf = (
+  error: unknown,
+  say: (item: FieldError) => string = (item) => item.detail,
+): Map<string, string[]> => {
   const errors = new Map<string, string[]>();
   if (!isApiError(error)) return errors;
   for (const item of (error.problem.errors ?? []) as FieldError[]) {
     const pointer = normalisePointer(item.pointer);
-    errors.set(pointer, [...(errors.get(pointer) ?? []), item.detail]);
+    errors.set(pointer, [...(errors.get(pointer) ?? []), say(item)]);
   }
   return errors;
 };

@@ -1,5 +1,6 @@
 import { createContext, useContext, useId, useRef, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { fieldErrorText } from '../api/fieldErrorText.js';
 import { fieldErrorsOf, isApiError, unclaimedErrors } from '../api/problems.js';
 
 interface FormErrors {
@@ -31,9 +32,10 @@ export function Form(props: {
   label?: string;
   className?: string;
 }) {
+  const { t } = useTranslation();
   const claimed = useRef(new Set<string>());
   claimed.current = new Set();
-  const errors = fieldErrorsOf(props.error);
+  const errors = fieldErrorsOf(props.error, (item) => fieldErrorText(item, (key, options) => t(key, options)));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     props.onSubmit();
@@ -85,12 +87,11 @@ export const problemText = (error: unknown, t: (key: string) => string): string 
     429: 'error.rateLimited',
     503: 'error.unavailable',
   };
-  const sentence =
-    (error.status === 400 || error.status === 422) && (error.problem.errors?.length ?? 0) > 0
-      ? t('error.invalid')
-      : known[error.status]
-        ? t(known[error.status]!)
-        : t('error.failed');
+  // Field errors are said at their fields (in the reader's language); the service's English summary of
+  // them would only repeat them.
+  if ((error.status === 400 || error.status === 422) && (error.problem.errors?.length ?? 0) > 0)
+    return t('error.invalid');
+  const sentence = known[error.status] ? t(known[error.status]!) : t('error.failed');
   return detail && detail !== 'network' ? `${sentence} ${detail}` : sentence;
 };
 

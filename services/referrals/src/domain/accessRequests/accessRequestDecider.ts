@@ -2,7 +2,7 @@ import type { Decider } from '@estia/infra/decider/types.js';
 import { AppError } from '@estia/infra/errors/appError.js';
 import { actedBy, requireRole, type Actor } from '../shared/actor.js';
 import type { Opaque, Reason } from '../shared/personal.js';
-import { Problems, isInstant, isReasonCode } from '../shared/validation.js';
+import { Problems, isInstant, isReasonCode, REQUIRED } from '../shared/validation.js';
 import {
   CONSENT_METHODS,
   CONSENT_SCOPES,
@@ -154,7 +154,7 @@ const checkScope = (problems: Problems, scope: unknown, pointer: string): void =
 
 const checkReason = (reason: Reason | undefined, what: string): string => {
   const problems = new Problems();
-  if (reason === undefined) problems.add('/reason', 'is required');
+  if (reason === undefined) problems.add('/reason', 'is required', REQUIRED);
   else problems.check(isReasonCode(reason.code), '/reason/code', 'must be a reason code (a-z, 0-9, _)');
   problems.throwIfAny(`${what} is not valid`);
   return reason!.code;

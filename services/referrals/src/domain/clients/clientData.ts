@@ -1,4 +1,4 @@
-import { isIsoDate, isNonBlank, type Problems } from '../shared/validation.js';
+import { isIsoDate, isNonBlank, type Problems, REQUIRED } from '../shared/validation.js';
 import {
   CEFR_LEVELS,
   LEGAL_STATUSES,
@@ -166,7 +166,7 @@ export const checkEmployment = (problems: Problems, e: EmploymentProfile | undef
       problems.check(isOneOf(DRIVING_LICENCES, d), `${pointer}/drivingLicences/${i}`, 'must be an EU licence category'),
     );
   const a = e.availability;
-  if (typeof a !== 'object' || a === null) problems.add(`${pointer}/availability`, 'is required');
+  if (typeof a !== 'object' || a === null) problems.add(`${pointer}/availability`, 'is required', REQUIRED);
   else {
     problems.check(isIsoDate(a.from), `${pointer}/availability/from`, 'must be a date (YYYY-MM-DD)');
     if (a.hoursPerWeek !== undefined)
@@ -190,7 +190,7 @@ export const checkEmployment = (problems: Problems, e: EmploymentProfile | undef
 
 export const checkLegalStatus = (problems: Problems, ls: LegalStatusRecord | undefined, pointer: string): void => {
   if (ls === undefined || typeof ls !== 'object') {
-    problems.add(pointer, 'is required');
+    problems.add(pointer, 'is required', REQUIRED);
     return;
   }
   problems.check(
@@ -219,10 +219,14 @@ export const checkPersonalData = (
   today: string,
   pointer = '/personal',
 ): void => {
-  if ('givenNames' in data) problems.check(isNonBlank(data.givenNames), `${pointer}/givenNames`, 'must not be empty');
-  if ('familyName' in data) problems.check(isNonBlank(data.familyName), `${pointer}/familyName`, 'must not be empty');
+  if ('givenNames' in data)
+    problems.check(isNonBlank(data.givenNames), `${pointer}/givenNames`, 'must not be empty', REQUIRED);
+  if ('familyName' in data)
+    problems.check(isNonBlank(data.familyName), `${pointer}/familyName`, 'must not be empty', REQUIRED);
   if ('otherNames' in data && data.otherNames !== undefined)
-    data.otherNames.forEach((n, i) => problems.check(isNonBlank(n), `${pointer}/otherNames/${i}`, 'must not be empty'));
+    data.otherNames.forEach((n, i) =>
+      problems.check(isNonBlank(n), `${pointer}/otherNames/${i}`, 'must not be empty', REQUIRED),
+    );
   if ('dateOfBirth' in data) {
     if (!isIsoDate(data.dateOfBirth)) problems.add(`${pointer}/dateOfBirth`, 'must be a date (YYYY-MM-DD)');
     else problems.check(data.dateOfBirth <= today, `${pointer}/dateOfBirth`, 'must not be in the future');

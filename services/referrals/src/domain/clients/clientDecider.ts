@@ -3,7 +3,7 @@ import { AppError } from '@estia/infra/errors/appError.js';
 import { consentCovers, type Consent, type ConsentRecipient } from '../consent/consent.js';
 import { actedBy, requireRole, type Actor } from '../shared/actor.js';
 import type { Opaque, Reason } from '../shared/personal.js';
-import { Problems, isInstant, isReasonCode } from '../shared/validation.js';
+import { Problems, isInstant, isReasonCode, REQUIRED } from '../shared/validation.js';
 import {
   CONSENT_METHODS,
   CONSENT_PURPOSES,
@@ -209,7 +209,7 @@ function decide(command: ClientCommand, state: ClientState): ClientEvent[] {
       const problems = new Problems();
       checkPersonalData(problems, command.personal, now.slice(0, 10));
       for (const field of ['givenNames', 'familyName', 'dateOfBirth', 'nationalities', 'languages'] as const)
-        if (!(field in command.personal)) problems.add(`/personal/${field}`, 'is required');
+        if (!(field in command.personal)) problems.add(`/personal/${field}`, 'is required', REQUIRED);
       problems.throwIfAny('client data is not valid');
       const { candidates, network, confirmedNew } = command.duplicateReview;
       if (candidates.length > 0 && !confirmedNew)

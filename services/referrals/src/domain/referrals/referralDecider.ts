@@ -3,7 +3,7 @@ import { AppError } from '@estia/infra/errors/appError.js';
 import { consentCovers } from '../consent/consent.js';
 import { actedBy, hasRole, requireRole, type Actor } from '../shared/actor.js';
 import type { Opaque, Reason } from '../shared/personal.js';
-import { Problems, addHours, isNonBlank, isReasonCode } from '../shared/validation.js';
+import { Problems, addHours, isNonBlank, isReasonCode, REQUIRED } from '../shared/validation.js';
 import { CONSENT_SCOPES, REFERRAL_OUTCOMES, SERVICE_CATEGORIES, isOneOf } from '../shared/vocabulary.js';
 import {
   TERMINAL_STATUSES,
@@ -274,7 +274,7 @@ function decide(command: ReferralCommand, state: ReferralState): ReferralEvent[]
       if (referral.messageIds.includes(command.messageId)) return [];
       const text = command.personal?.text;
       new Problems()
-        .check(isNonBlank(text), '/personal/text', 'must not be empty')
+        .check(isNonBlank(text), '/personal/text', 'must not be empty', REQUIRED)
         .check(
           (text ?? '').length <= MAX_MESSAGE_LENGTH,
           '/personal/text',

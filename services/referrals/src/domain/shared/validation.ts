@@ -1,5 +1,10 @@
 import { AppError, type FieldError } from '@estia/infra/errors/appError.js';
 
+export type FieldRule = Omit<FieldError, 'pointer' | 'detail'>;
+
+/** A value that must be there (and, for a text, not blank). */
+export const REQUIRED: FieldRule = { rule: 'required' };
+
 /**
  * Collects field errors so that a command is refused once, naming every failing field (RFC 9457).
  * Commands mirror the request bodies, so a pointer into the command is reported under /body, as the
@@ -8,13 +13,14 @@ import { AppError, type FieldError } from '@estia/infra/errors/appError.js';
 export class Problems {
   private readonly errors: FieldError[] = [];
 
-  add(pointer: string, detail: string): this {
-    this.errors.push({ pointer: `/body${pointer}`, detail });
+  /** `rule` names the broken rule as the contract's FieldError does, for clients that word it themselves. */
+  add(pointer: string, detail: string, rule?: FieldRule): this {
+    this.errors.push({ pointer: `/body${pointer}`, detail, ...rule });
     return this;
   }
 
-  check(ok: boolean, pointer: string, detail: string): this {
-    return ok ? this : this.add(pointer, detail);
+  check(ok: boolean, pointer: string, detail: string, rule?: FieldRule): this {
+    return ok ? this : this.add(pointer, detail, rule);
   }
 
   throwIfAny(what: string): void {

@@ -18,7 +18,10 @@ const checkCapacity = (v: Validation, capacity: Capacity | undefined, path: stri
   const okMax = v.integer(capacity.maximum, `${path}/maximum`, 0, MAX_CAPACITY);
   const okAvailable = v.integer(capacity.available, `${path}/available`, 0, MAX_CAPACITY);
   if (okMax && okAvailable)
-    v.check(capacity.available <= capacity.maximum, `${path}/available`, 'must not exceed maximum');
+    v.check(capacity.available <= capacity.maximum, `${path}/available`, 'must not exceed maximum', {
+      rule: 'maximum',
+      limit: capacity.maximum,
+    });
   v.check(
     (INTAKE_STATES as readonly string[]).includes(capacity.intake),
     `${path}/intake`,

@@ -13,26 +13,27 @@ export class Validation {
     return `${this.base}${path}`;
   }
 
-  fail(path: string, detail: string): void {
-    this.errors.push({ pointer: this.at(path), detail });
+  /** `rule` names the broken rule as the contract's FieldError does, for clients that word it themselves. */
+  fail(path: string, detail: string, rule?: Omit<FieldError, 'pointer' | 'detail'>): void {
+    this.errors.push({ pointer: this.at(path), detail, ...rule });
   }
 
-  check(condition: boolean, path: string, detail: string): boolean {
-    if (!condition) this.fail(path, detail);
+  check(condition: boolean, path: string, detail: string, rule?: Omit<FieldError, 'pointer' | 'detail'>): boolean {
+    if (!condition) this.fail(path, detail, rule);
     return condition;
   }
 
   text(value: unknown, path: string, options: { max?: number; required?: boolean } = {}): void {
     const { max = 500, required = true } = options;
     if (value === undefined || value === null) {
-      if (required) this.fail(path, 'is required');
+      if (required) this.fail(path, 'is required', { rule: 'required' });
       return;
     }
     if (typeof value !== 'string' || value.trim().length === 0) {
-      this.fail(path, 'must be a non-empty text');
+      this.fail(path, 'must be a non-empty text', { rule: 'required' });
       return;
     }
-    if (value.length > max) this.fail(path, `must be at most ${max} characters`);
+    if (value.length > max) this.fail(path, `must be at most ${max} characters`, { rule: 'maxLength', limit: max });
   }
 
   integer(value: unknown, path: string, min: number, max: number): boolean {
