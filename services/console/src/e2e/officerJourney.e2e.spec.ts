@@ -2,6 +2,8 @@
  * The console as people use it: the real network (`pnpm start`: three services and the console, embedded
  * stores in a temporary DATA_DIR, random ports) driven through Debian's Chromium. One browser for the file.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations, type AxeViolation } from './accessibility.js';
@@ -81,6 +83,38 @@ describe('the console, end to end in a browser', () => {
     for (const status of ['Waiting for an answer', 'Accepted', 'In progress', 'Completed'])
       await timeline.locator('.badge', { hasText: status }).first().waitFor();
     await timeline.getByText('Open Doors Athens (demo)').first().waitFor();
+  }, 60_000);
+
+  it("a refused field is named in the reader's language, right to left, without the service's English", async () => {
+    const { context, page, errors } = await newPage(chromium.browser, { baseURL: network.console, locale: 'ar' });
+    await page.goto('/sign-in');
+    await page.getByLabel('البريد الإلكتروني').fill(RECEIVER);
+    await page.getByLabel('كلمة المرور').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'تسجيل الدخول' }).click();
+    await page.waitForURL('**/caseload');
+    await page.goto('/clients/new');
+    const form = page.getByRole('form', { name: 'تسجيل مستفيد' });
+    // Everything but the family name, as in the English journey.
+    await form.getByLabel('الاسم الأول').fill('Amira');
+    await form.getByLabel('تاريخ الميلاد').fill('1990-03-15');
+    await form.getByLabel('الجنسية').selectOption('SY');
+    await form.getByLabel('اللغة', { exact: true }).selectOption('ar');
+    await form.getByLabel(/^الوضع(\s|$)/).selectOption('refugee');
+    await form.getByRole('button', { name: 'تسجيل', exact: true }).click();
+    const familyName = form.getByLabel('اسم العائلة');
+    await form.locator('[aria-invalid="true"]').first().waitFor();
+    const describedBy = (await familyName.getAttribute('aria-describedby')) ?? '';
+    const errorId = describedBy.split(' ').find((id) => id.endsWith('-error'));
+    expect(errorId, 'an error described next to the family name').toBeDefined();
+    expect(await page.locator(`[id="${errorId}"]`).innerText()).toContain('هذا الحقل مطلوب.');
+    const alert = form.getByRole('alert');
+    expect(await alert.innerText()).toContain('بعض البيانات تحتاج إلى مراجعة.');
+    expect(await form.innerText()).not.toMatch(/must|is required|characters/);
+    expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+    await axeAt('register-error-ar', page);
+    await page.screenshot({ path: join(tmpdir(), 'estia-register-error-ar.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
   }, 60_000);
 
   it('another member registering the same person is told they may already be known, and asks for access', async () => {
