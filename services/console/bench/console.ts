@@ -176,7 +176,7 @@ const referralsUrl = await h.http.listen({ port: 0, host: '127.0.0.1' });
 const sessions = await openSessionStore({ path: join(dir, 'sessions.sqlite'), idleMs: 60 * 60_000 });
 const consoleApp = await buildConsoleApp({
   sessions,
-  verifier: createTokenVerifier({ jwks: h.issuer.jwks }),
+  verifier: createTokenVerifier(h.issuer.verifierOptions),
   upstream: { registry: referralsUrl, referrals: referralsUrl, matching: referralsUrl },
   idleMs: 60 * 60_000,
   distDir: null,
