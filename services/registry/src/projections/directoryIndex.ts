@@ -2,11 +2,13 @@ import { boundingBox, distanceKm, type Coordinates } from '../domain/shared/geo.
 import type { ServiceSearch } from './directoryQueries.js';
 
 /**
- * The directory's search index, in memory: 20,000 services with their filterable attributes take a few
- * MB, and a linear pass over them answers any filter combination, with an exact total, in about a
- * millisecond, where SQL had to count and sort every match per request. It holds only what filters and
- * ordering need; the records a page shows are still read from the read model (loadServiceRecords).
- * Semantics are the SQL formulation's (directorySqlSearch.ts), which the tests compare it against.
+ * The directory's search index, in memory: 100,000 services with their filterable attributes take a few
+ * tens of MB. A search walks the shortest list that can hold its matches (the services of one category,
+ * language, legal status, area or organisation, or those with a location in the grid cells a distance
+ * search covers) and tests every filter on that list only; with no such filter it walks all services.
+ * Totals are exact. It holds only what filters and ordering need; the records a page shows are still
+ * read from the read model (loadServiceRecords). Semantics are the SQL formulation's
+ * (directorySqlSearch.ts), which the tests compare it against.
  */
 export interface IndexedLocation {
   id: string;
@@ -176,12 +178,119 @@ const byNameThenId = (a: { name: string; id: string }, b: { name: string; id: st
 const byDistanceThenId = (a: { d: number; id: string }, b: { d: number; id: string }): number =>
   a.d - b.d || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+/** Entries ordered by (name, id), kept so by binary search: a pass over one yields the default order. */
+class OrderedList {
+  items: Entry[] = [];
+  private lowerBound(entry: Entry): number {
+    let lo = 0;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (byNameThenId(this.items[mid]!, entry) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  insert(entry: Entry): void {
+    this.items.splice(this.lowerBound(entry), 0, entry);
+  }
+  remove(entry: Entry): void {
+    const at = this.lowerBound(entry);
+    if (this.items[at] === entry) this.items.splice(at, 1);
+  }
+}
+
+/** Lists of the services having each value of one attribute (an entry is in the list of each of its values). */
+class Postings<K> {
+  private readonly lists = new Map<K, OrderedList>();
+  constructor(private readonly valuesOf: (entry: Entry) => readonly K[]) {}
+  clear(): void {
+    this.lists.clear();
+  }
+  /** Appends in the caller's order: for a rebuild that passes entries already ordered. */
+  append(entry: Entry): void {
+    for (const value of this.valuesOf(entry)) this.list(value).items.push(entry);
+  }
+  insert(entry: Entry): void {
+    for (const value of this.valuesOf(entry)) this.list(value).insert(entry);
+  }
+  remove(entry: Entry): void {
+    for (const value of this.valuesOf(entry)) this.lists.get(value)?.remove(entry);
+  }
+  get(value: K): readonly Entry[] {
+    return this.lists.get(value)?.items ?? [];
+  }
+  private list(value: K): OrderedList {
+    let list = this.lists.get(value);
+    if (!list) {
+      list = new OrderedList();
+      this.lists.set(value, list);
+    }
+    return list;
+  }
+}
+
+/** Grid cells of a quarter degree: a distance search visits only the cells its bounding box covers. */
+const CELL_DEGREES = 0.25;
+const cellOf = (latitude: number, longitude: number): number =>
+  Math.floor((latitude + 90) / CELL_DEGREES) * 2_000 + Math.floor((longitude + 180) / CELL_DEGREES);
+/** Beyond this many cells (a radius of hundreds of km) a pass over the candidates is as cheap. */
+const MAX_CELLS = 1_600;
+
+class Grid {
+  private readonly cells = new Map<number, Set<Entry>>();
+  clear(): void {
+    this.cells.clear();
+  }
+  private cellsOf(entry: Entry): Set<number> {
+    return new Set(entry.locations.map((l) => cellOf(l.latitude, l.longitude)));
+  }
+  insert(entry: Entry): void {
+    for (const cell of this.cellsOf(entry)) {
+      let members = this.cells.get(cell);
+      if (!members) {
+        members = new Set();
+        this.cells.set(cell, members);
+      }
+      members.add(entry);
+    }
+  }
+  remove(entry: Entry): void {
+    for (const cell of this.cellsOf(entry)) {
+      const members = this.cells.get(cell);
+      members?.delete(entry);
+      if (members?.size === 0) this.cells.delete(cell);
+    }
+  }
+  /** The services with a location in the box's cells, or null when the box covers too many cells. */
+  within(area: SearchArea): Entry[] | null {
+    const rows = Math.floor((area.maxLat + 90) / CELL_DEGREES) - Math.floor((area.minLat + 90) / CELL_DEGREES) + 1;
+    const columns = Math.floor((area.maxLon + 180) / CELL_DEGREES) - Math.floor((area.minLon + 180) / CELL_DEGREES) + 1;
+    if (rows * columns > MAX_CELLS) return null;
+    const found = new Set<Entry>();
+    const firstRow = Math.floor((area.minLat + 90) / CELL_DEGREES);
+    const firstColumn = Math.floor((area.minLon + 180) / CELL_DEGREES);
+    for (let r = firstRow; r < firstRow + rows; r++)
+      for (let c = firstColumn; c < firstColumn + columns; c++)
+        for (const entry of this.cells.get(r * 2_000 + c) ?? []) found.add(entry);
+    // In (name, id) order like every other list, so ties in distance keep the order they always had.
+    return [...found].sort(byNameThenId);
+  }
+}
+
 export class DirectoryIndex {
   private readonly services = new Map<string, Entry>();
   private readonly organisations = new Map<string, OrganisationSlot>();
   /** Every service, ordered by (name, id): a filtered pass yields the default order without sorting. */
-  private ordered: Entry[] = [];
+  private readonly ordered = new OrderedList();
   private readonly vocabulary = new Vocabulary();
+  private readonly byCategory = new Postings<number>((e) => e.categories);
+  private readonly byLanguage = new Postings<number>((e) => e.languages);
+  private readonly byLegalStatus = new Postings<number>((e) => e.legalStatuses);
+  private readonly byArea = new Postings<number>((e) => e.areas);
+  private readonly byOrganisation = new Postings<string>((e) => [e.organisationId]);
+  private readonly postings = [this.byCategory, this.byLanguage, this.byLegalStatus, this.byArea, this.byOrganisation];
+  private readonly grid = new Grid();
 
   get size(): number {
     return this.services.size;
@@ -191,9 +300,15 @@ export class DirectoryIndex {
   replaceAll(organisations: Iterable<IndexedOrganisation>, services: Iterable<IndexedService>): void {
     this.organisations.clear();
     this.services.clear();
+    for (const p of this.postings) p.clear();
+    this.grid.clear();
     for (const o of organisations) this.putOrganisation(o);
     for (const s of services) this.services.set(s.id, this.entry(s));
-    this.ordered = [...this.services.values()].sort(byNameThenId);
+    this.ordered.items = [...this.services.values()].sort(byNameThenId);
+    for (const entry of this.ordered.items) {
+      for (const p of this.postings) p.append(entry);
+      this.grid.insert(entry);
+    }
   }
 
   private slot(id: string): OrganisationSlot {
@@ -224,26 +339,48 @@ export class DirectoryIndex {
   putService(service: IndexedService): void {
     this.removeService(service.id);
     const entry = this.entry(service);
-    this.ordered.splice(this.lowerBound(entry), 0, entry);
+    this.ordered.insert(entry);
+    for (const p of this.postings) p.insert(entry);
+    this.grid.insert(entry);
     this.services.set(entry.id, entry);
   }
 
   removeService(id: string): void {
     const old = this.services.get(id);
     if (!old) return;
-    this.ordered.splice(this.lowerBound(old), 1);
+    this.ordered.remove(old);
+    for (const p of this.postings) p.remove(old);
+    this.grid.remove(old);
     this.services.delete(id);
   }
 
-  private lowerBound(service: Entry): number {
-    let lo = 0;
-    let hi = this.ordered.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (byNameThenId(this.ordered[mid]!, service) < 0) lo = mid + 1;
-      else hi = mid;
+  /**
+   * The shortest list holding every service the filter can match, in (name, id) order: the services of
+   * its category, language, legal status, area or organisation, or all of them.
+   */
+  private candidates(filter: Filter): readonly Entry[] {
+    let shortest: readonly Entry[] = this.ordered.items;
+    const consider = (list: readonly Entry[]) => {
+      if (list.length < shortest.length) shortest = list;
+    };
+    for (const [postings, code] of [
+      [this.byCategory, filter.category],
+      [this.byLanguage, filter.language],
+      [this.byLegalStatus, filter.legalStatus],
+      [this.byArea, filter.region],
+    ] as const) {
+      if (code === UNKNOWN) return [];
+      if (code !== NO_FILTER) consider(postings.get(code));
     }
-    return lo;
+    if (filter.organisationId !== null) consider(this.byOrganisation.get(filter.organisationId));
+    return shortest;
+  }
+
+  /** For a distance search: the grid's services in the box, unless a filter's list is shorter. */
+  private nearCandidates(filter: Filter, area: SearchArea): readonly Entry[] {
+    const listed = this.candidates(filter);
+    const inBox = this.grid.within(area);
+    return inBox !== null && inBox.length < listed.length ? inBox : listed;
   }
 
   private filter(search: ServiceSearch): Filter {
@@ -269,7 +406,7 @@ export class DirectoryIndex {
     if (search.near) {
       const area = searchArea(search.near);
       const found: { id: string; d: number }[] = [];
-      for (const s of this.ordered) {
+      for (const s of this.nearCandidates(filter, area)) {
         let nearest = Number.POSITIVE_INFINITY;
         for (const location of s.locations) {
           const d = within(location, area);
@@ -285,7 +422,7 @@ export class DirectoryIndex {
     }
     const hits: ServiceHit[] = [];
     let total = 0;
-    for (const s of this.ordered) {
+    for (const s of this.candidates(filter)) {
       if (!matches(s, filter)) continue;
       if (total >= offset && hits.length < limit) hits.push({ id: s.id });
       total++;
@@ -306,7 +443,7 @@ export class DirectoryIndex {
     if (search.near) {
       const area = searchArea(search.near);
       const found: { id: string; serviceId: string; d: number }[] = [];
-      for (const s of this.ordered) {
+      for (const s of this.nearCandidates(filter, area)) {
         let checked: boolean | undefined;
         for (const location of s.locations) {
           const d = within(location, area);
@@ -324,7 +461,7 @@ export class DirectoryIndex {
     }
     const hits: LocationHit[] = [];
     let total = 0;
-    for (const s of this.ordered) {
+    for (const s of this.candidates(filter)) {
       if (s.locations.length === 0 || !matches(s, filter)) continue;
       for (const location of s.locations) {
         if (total >= offset && hits.length < limit) hits.push({ serviceId: s.id, locationId: location.id });
