@@ -2,7 +2,6 @@ import type { KeyStore } from '@estia/infra/crypto/keyStore.js';
 import { isErased } from '@estia/infra/crypto/personalData.js';
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
-import { insertRows } from '@estia/infra/sql/multiRow.js';
 import { openPersonalPart } from '../application/personalCodec.js';
 import { purgePlacements } from '../placements/schema.js';
 import type { BlindIndex } from '../application/blindIndex.js';
@@ -202,7 +201,7 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
       return;
 
     case 'ReferralRequested':
-      await insertRows(tx, REFERRAL_COLUMNS, [referralRequestedRow(e.data)], REFERRAL_CONFLICT);
+      await tx.execute(INSERT_REFERRAL, referralRequestedRow(e.data));
       return;
     case 'ReferralPutOnHold':
       await tx.execute(
@@ -255,6 +254,9 @@ export const REFERRAL_COLUMNS = `rf_referrals (referral_id, client_id, sender_or
   need_id, share, status, consent_id, consent_overridden, override_reason_code, requested_at, respond_by, updated_at,
   reason_code, outcome, forwarded_from)`;
 export const REFERRAL_CONFLICT = 'ON CONFLICT (referral_id) DO NOTHING';
+/** One referral's INSERT, its text built once (SQLite's statement cache finds it by its text). */
+const INSERT_REFERRAL = `INSERT INTO ${REFERRAL_COLUMNS}
+  VALUES (${Array.from({ length: 18 }, (_, i) => `$${i + 1}`).join(', ')}) ${REFERRAL_CONFLICT}`;
 
 export function referralRequestedRow(d: Extract<ProjectedEvent, { type: 'ReferralRequested' }>['data']): unknown[] {
   const override = d.consentBasis.kind === 'override' ? d.consentBasis : null;
@@ -278,6 +280,18 @@ export function referralRequestedRow(d: Extract<ProjectedEvent, { type: 'Referra
     null,
     d.forwardedFromReferralId ?? null,
   ];
+}
+
+/**
+ * A sent referral's row (referralRequestedRow) as the status change `change` (statusChangeRow) leaves
+ * it: its status, updated_at, reason_code and outcome, as the change's UPDATE sets them.
+ */
+export function withStatusChange(row: readonly unknown[], change: readonly unknown[]): unknown[] {
+  const [, status, at, reasonCode, outcome] = change;
+  const changed = [...row];
+  changed.splice(8, 1, status);
+  changed.splice(14, 3, at, reasonCode, outcome);
+  return changed;
 }
 
 /**
