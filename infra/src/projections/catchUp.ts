@@ -26,18 +26,25 @@ export async function catchUpProjections(
     let after = await checkpointStore.load(db, projection.name);
     const deferred = after === null ? (projection.deferredIndexes ?? []) : [];
     if (deferred.length > 0) await dropDeferredIndexes(db, deferred);
+    // The store filters by type (in its query on PostgreSQL): a projection of a few event types does
+    // not fetch and parse the rest of the log. The checkpoint then stands at the last relevant event.
+    const read = (from: number | null) =>
+      store.readAll({
+        ...(from === null ? {} : { after: from }),
+        maxCount: batchSize,
+        ...(projection.types ? { types: projection.types } : {}),
+      });
+    let next = read(after);
     try {
       for (;;) {
-        // The store filters by type (in its query on PostgreSQL): a projection of a few event types does
-        // not fetch and parse the rest of the log. The checkpoint then stands at the last relevant event.
-        const events = await store.readAll({
-          ...(after === null ? {} : { after }),
-          maxCount: batchSize,
-          ...(projection.types ? { types: projection.types } : {}),
-        });
+        const events = await next;
         if (events.length === 0) break;
         const relevant = wanted ? events.filter((e) => wanted.has(e.type)) : events;
         const last = events[events.length - 1]!.position;
+        // The next page is read while this one is written (the log is not the read-model database):
+        // on PostgreSQL the two round trips overlap.
+        next = read(last);
+        next.catch(() => undefined);
         await db.transaction(async (tx) => {
           if (relevant.length > 0) await handleBatch(projection, tx, relevant);
           await checkpointStore.save(tx, projection.name, last);

@@ -1,11 +1,14 @@
 /**
- * Rewrites `$1..$n` placeholders to SQLite's numbered `?1..?n`, leaving string literals, quoted
- * identifiers and comments alone (a `$1` inside `'...'` is data, not a parameter).
- * Returns the rewritten SQL and the parameter numbers it references.
+ * Rewrites `$1..$n` placeholders to SQLite's anonymous `?`, leaving string literals, quoted
+ * identifiers and comments alone (a `$1` inside `'...'` is data, not a parameter). Returns the
+ * rewritten SQL and, for each `?` in turn, the number of the parameter it takes (a `$1` used twice is
+ * bound twice). Anonymous rather than numbered `?n`: better-sqlite3 binds `?n` by name, and SQLite
+ * looks a name up by scanning the statement's parameters, so a multi-row statement with thousands of
+ * them bound in time quadratic in their count.
  */
-export const toSqlitePlaceholders = (sql: string): { sql: string; indexes: Set<number> } => {
-  const indexes = new Set<number>();
-  return { sql: replacePlaceholders(sql, (n) => (indexes.add(n), `?${n}`)), indexes };
+export const toSqlitePlaceholders = (sql: string): { sql: string; order: number[] } => {
+  const order: number[] = [];
+  return { sql: replacePlaceholders(sql, (n) => (order.push(n), '?')), order };
 };
 
 /** Replaces each `$n` outside literals, quoted identifiers and comments with `render(n)`. */

@@ -11,7 +11,8 @@ export interface SqliteDatabaseOptions {
   busyTimeoutMs?: number;
 }
 
-type Statement = Database.Statement<Record<string, unknown>>;
+// Bound with one array of values, in the order of the statement's anonymous `?` (placeholders.ts).
+type Statement = Database.Statement<unknown[]>;
 
 const STATEMENT_CACHE_SIZE = 200;
 
@@ -29,10 +30,10 @@ export const createSqliteDatabase = async (options: SqliteDatabaseOptions): Prom
   db.pragma('foreign_keys = ON');
 
   const mutex = new AsyncMutex();
-  const statements = new Map<string, { stmt: Statement; indexes: Set<number> }>();
+  const statements = new Map<string, { stmt: Statement; order: number[] }>();
   let closed = false;
 
-  const prepare = (sql: string): { stmt: Statement; indexes: Set<number> } | undefined => {
+  const prepare = (sql: string): { stmt: Statement; order: number[] } | undefined => {
     const cached = statements.get(sql);
     if (cached) {
       // Re-insert to keep the map in least-recently-used order.
@@ -46,24 +47,21 @@ export const createSqliteDatabase = async (options: SqliteDatabaseOptions): Prom
       stmt = db.prepare(translated.sql);
     } catch (error) {
       // Migrations pass several statements at once; only possible without parameters.
-      if (isMultiStatement(error) && translated.indexes.size === 0) return undefined;
+      if (isMultiStatement(error) && translated.order.length === 0) return undefined;
       throw error;
     }
-    const entry = { stmt, indexes: translated.indexes };
+    const entry = { stmt, order: translated.order };
     statements.set(sql, entry);
     if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
     return entry;
   };
 
-  const bind = (indexes: Set<number>, params: readonly unknown[]): Record<string, unknown> => {
-    const bound: Record<string, unknown> = {};
-    for (const n of indexes) {
+  const bind = (order: readonly number[], params: readonly unknown[]): unknown[] =>
+    order.map((n) => {
       if (n < 1 || n > params.length)
         throw new RangeError(`SQL references $${n} but ${params.length} parameter(s) were given`);
-      bound[n] = toSqliteValue(params[n - 1]);
-    }
-    return bound;
-  };
+      return toSqliteValue(params[n - 1]);
+    });
 
   const executor: SqlExecutor = {
     dialect: 'sqlite',
@@ -74,10 +72,10 @@ export const createSqliteDatabase = async (options: SqliteDatabaseOptions): Prom
         return [];
       }
       if (!entry.stmt.reader) {
-        entry.stmt.run(bind(entry.indexes, params));
+        entry.stmt.run(bind(entry.order, params));
         return [];
       }
-      return entry.stmt.all(bind(entry.indexes, params)) as Row[];
+      return entry.stmt.all(bind(entry.order, params)) as Row[];
     },
     async execute(sql: string, params: readonly unknown[] = []): Promise<{ rowCount: number }> {
       const entry = prepare(sql);
@@ -85,7 +83,7 @@ export const createSqliteDatabase = async (options: SqliteDatabaseOptions): Prom
         db.exec(sql);
         return { rowCount: 0 };
       }
-      return { rowCount: entry.stmt.run(bind(entry.indexes, params)).changes };
+      return { rowCount: entry.stmt.run(bind(entry.order, params)).changes };
     },
   };
 

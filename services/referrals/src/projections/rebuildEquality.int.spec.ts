@@ -9,7 +9,10 @@ import type { EventStore } from '@estia/infra/eventStore/types.js';
 import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
 import type { Projection } from '@estia/infra/projections/projection.js';
 import { startProjector } from '@estia/infra/projections/projector.js';
+import { createPostgresDatabase } from '@estia/infra/sql/postgresDatabase.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
+import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { PG_URL, dropSchema, postgresAvailable, randomSchemaName } from '@estia/infra/testing/postgres.js';
 import { readModelContents as contents } from '@estia/infra/projections/readModelContents.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendReferrals, referralTraffic } from '../../bench/referralEvents.js';
@@ -24,6 +27,8 @@ import { READ_MODEL_TABLES } from './schema.js';
  * A rebuild (catch-up from the first event, in batches, its secondary indexes created at the end) must
  * leave exactly the read model that applying the same log one event at a time leaves.
  */
+const available = await postgresAvailable();
+
 describe('a rebuilt read model', () => {
   const dir = mkdtempSync(join(tmpdir(), 'referrals-rebuild-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,9 +103,10 @@ describe('a rebuilt read model', () => {
     ]);
   };
 
-  it('equals the read model built event by event, on every table and index', async () => {
-    const store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
-    const keys = await createSqliteDatabase({ path: join(dir, 'keys.sqlite') });
+  const compare = async (open: (name: string) => Promise<SqlDatabase>) => {
+    const run = randomUUID();
+    const store = createSqliteEventStore({ path: join(dir, `events-${run}.sqlite`) });
+    const keys = await createSqliteDatabase({ path: join(dir, `keys-${run}.sqlite`) });
     const keyStore = await createSqlKeyStore(keys, { kek: parseKeyEncryptionKey(randomBytes(32).toString('base64')) });
     const blindIndex = createBlindIndex(randomBytes(32));
     await seed(store, keyStore);
@@ -110,12 +116,12 @@ describe('a rebuilt read model', () => {
     ];
     const tables = [...READ_MODEL_TABLES, 'rf_reminders'];
 
-    const oneByOne = await createSqliteDatabase({ path: join(dir, 'one-by-one.sqlite') });
+    const oneByOne = await open('one_by_one');
     const projector = await startProjector({ store, db: oneByOne, projections: projections(), batchSize: 1 });
     await projector.caughtUp;
     await projector.stop();
 
-    const rebuilt = await createSqliteDatabase({ path: join(dir, 'rebuilt.sqlite') });
+    const rebuilt = await open('rebuilt');
     await catchUpProjections(store, rebuilt, projections(), 50);
 
     const expected = await contents(oneByOne, tables);
@@ -124,5 +130,21 @@ describe('a rebuilt read model', () => {
     expect(expected.rf_reminders!.length).toBe(1);
     expect(await contents(rebuilt, tables)).toEqual(expected);
     await Promise.all([oneByOne.close(), rebuilt.close(), keys.close(), store.close()]);
+  };
+
+  it('equals the read model built event by event, on every table and index (SQLite)', () =>
+    compare((name) => createSqliteDatabase({ path: join(dir, `${name}-${randomUUID()}.sqlite`) })));
+
+  // PostgreSQL writes a batch in rounds (applyEvents.ts), SQLite one event at a time.
+  const schemas: string[] = [];
+  afterAll(async () => {
+    for (const schema of schemas) await dropSchema(schema);
   });
+  it.skipIf(!available)('equals the read model built event by event, on every table and index (PostgreSQL)', () =>
+    compare((name) => {
+      const schema = randomSchemaName(`rf_rebuild_${name}`);
+      schemas.push(schema);
+      return createPostgresDatabase({ url: PG_URL, schema, max: 2 });
+    }),
+  );
 });

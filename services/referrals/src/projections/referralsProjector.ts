@@ -200,34 +200,9 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
       ]);
       return;
 
-    case 'ReferralRequested': {
-      const d = e.data;
-      const override = d.consentBasis.kind === 'override' ? d.consentBasis : null;
-      await tx.execute(
-        `INSERT INTO rf_referrals (referral_id, client_id, sender_org, receiver_org, service_id, category, need_id, share,
-           status, consent_id, consent_overridden, override_reason_code, requested_at, respond_by, updated_at,
-           reason_code, outcome, forwarded_from)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'requested', $9, $10, $11, $12, $13, $12, NULL, NULL, $14)
-         ON CONFLICT (referral_id) DO NOTHING`,
-        [
-          d.referralId,
-          d.clientId,
-          d.senderOrganisationId,
-          d.receiverOrganisationId,
-          d.serviceId ?? null,
-          d.category,
-          d.needId ?? null,
-          JSON.stringify(d.share),
-          d.consentBasis.kind === 'consent' ? d.consentBasis.consentId : null,
-          override ? 1 : 0,
-          override?.reasonCode ?? null,
-          d.at,
-          d.respondBy,
-          d.forwardedFromReferralId ?? null,
-        ],
-      );
+    case 'ReferralRequested':
+      await tx.execute(INSERT_REFERRAL, referralRequestedRow(e.data));
       return;
-    }
     case 'ReferralPutOnHold':
       await tx.execute(
         `UPDATE rf_referrals SET status = 'on-hold', reason_code = $3, updated_at = $2
@@ -264,15 +239,70 @@ export async function applyEvent(tx: SqlExecutor, prepared: PreparedEvent): Prom
       return;
     }
     default: {
-      const status = STATUS_AFTER[e.type];
-      if (status === undefined) return;
-      const d = e.data as { referralId: string; at: string; reasonCode?: string; outcome?: string };
+      const row = statusChangeRow(prepared.event);
+      if (row === undefined) return;
       await tx.execute(
         `UPDATE rf_referrals SET status = $2, updated_at = $3, reason_code = $4, outcome = $5 WHERE referral_id = $1`,
-        [d.referralId, status, d.at, d.reasonCode ?? null, d.outcome ?? null],
+        row,
       );
     }
   }
+}
+
+/** rf_referrals' columns as a ReferralRequested inserts them (referralRequestedRow's order). */
+export const REFERRAL_COLUMNS = `rf_referrals (referral_id, client_id, sender_org, receiver_org, service_id, category,
+  need_id, share, status, consent_id, consent_overridden, override_reason_code, requested_at, respond_by, updated_at,
+  reason_code, outcome, forwarded_from)`;
+export const REFERRAL_CONFLICT = 'ON CONFLICT (referral_id) DO NOTHING';
+/** One referral's INSERT, its text built once (SQLite's statement cache finds it by its text). */
+const INSERT_REFERRAL = `INSERT INTO ${REFERRAL_COLUMNS}
+  VALUES (${Array.from({ length: 18 }, (_, i) => `$${i + 1}`).join(', ')}) ${REFERRAL_CONFLICT}`;
+
+export function referralRequestedRow(d: Extract<ProjectedEvent, { type: 'ReferralRequested' }>['data']): unknown[] {
+  const override = d.consentBasis.kind === 'override' ? d.consentBasis : null;
+  return [
+    d.referralId,
+    d.clientId,
+    d.senderOrganisationId,
+    d.receiverOrganisationId,
+    d.serviceId ?? null,
+    d.category,
+    d.needId ?? null,
+    JSON.stringify(d.share),
+    'requested',
+    d.consentBasis.kind === 'consent' ? d.consentBasis.consentId : null,
+    override ? 1 : 0,
+    override?.reasonCode ?? null,
+    d.at,
+    d.respondBy,
+    d.at,
+    null,
+    null,
+    d.forwardedFromReferralId ?? null,
+  ];
+}
+
+/**
+ * A sent referral's row (referralRequestedRow) as the status change `change` (statusChangeRow) leaves
+ * it: its status, updated_at, reason_code and outcome, as the change's UPDATE sets them.
+ */
+export function withStatusChange(row: readonly unknown[], change: readonly unknown[]): unknown[] {
+  const [, status, at, reasonCode, outcome] = change;
+  const changed = [...row];
+  changed.splice(8, 1, status);
+  changed.splice(14, 3, at, reasonCode, outcome);
+  return changed;
+}
+
+/**
+ * A status change's row (referral_id, status, updated_at, reason_code, outcome), or undefined when the
+ * event changes no referral status.
+ */
+export function statusChangeRow(event: StoredEvent): unknown[] | undefined {
+  const status = STATUS_AFTER[event.type as ProjectedEvent['type']];
+  if (status === undefined) return undefined;
+  const d = event.data as { referralId: string; at: string; reasonCode?: string; outcome?: string };
+  return [d.referralId, status, d.at, d.reasonCode ?? null, d.outcome ?? null];
 }
 
 async function addClientOrganisation(

@@ -1,10 +1,11 @@
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
+import { keyedRounds } from '@estia/infra/projections/keyedRounds.js';
+import { insertRows, updateRows, type Column } from '@estia/infra/sql/multiRow.js';
 import type { OrganisationEvent, OrganisationProfile } from '../domain/organisation/organisation.js';
 import type { ServiceDetails } from '../domain/service/serviceDetails.js';
 import type { ServiceEvent } from '../domain/service/service.js';
-import { withAncestors } from '../domain/service/taxonomy.js';
-import { locationUuid, serviceAtLocationUuid } from '../hsds/ids.js';
+import { replaceServiceChildren } from './directoryServiceChildren.js';
 
 /** Event types this projection reads (the subscription filters on them). */
 export const DIRECTORY_EVENT_TYPES = [
@@ -23,9 +24,6 @@ export const DIRECTORY_EVENT_TYPES = [
   'ServiceWithdrawn',
 ] as const;
 
-const setOrganisationStatus = (tx: SqlExecutor, id: string, status: string, at: string) =>
-  tx.execute('UPDATE registry_organisations SET status = $2, updated_at = $3 WHERE id = $1', [id, status, at]);
-
 /** Address, map position and contacts, in the column order street … website of registry_organisations. */
 const whereabouts = (p: OrganisationProfile) => [
   p.address.street,
@@ -38,69 +36,137 @@ const whereabouts = (p: OrganisationProfile) => [
   p.contact.website ?? null,
 ];
 
+/** One kind of keyed UPDATE: its columns (the key first) and what it sets from them (`v.<column>`). */
+interface UpdateKind {
+  table: string;
+  columns: readonly Column[];
+  set: string;
+}
+
+const text = (name: string): Column => [name, 'TEXT'];
+const assign = (columns: readonly Column[], extra = '') =>
+  [...columns.slice(1).map(([name]) => `${name} = v.${name}`), ...(extra ? [extra] : [])].join(', ');
+const update = (table: string, columns: readonly Column[], extra = ''): UpdateKind => ({
+  table,
+  columns,
+  set: assign(columns, extra),
+});
+
+const WHEREABOUTS: readonly Column[] = [
+  text('street'),
+  text('locality'),
+  text('postal_code'),
+  ['latitude', 'DOUBLE PRECISION'],
+  ['longitude', 'DOUBLE PRECISION'],
+  text('email'),
+  text('phone'),
+  text('website'),
+];
+const ORGANISATIONS = 'registry_organisations';
+const SERVICES = 'registry_services';
+const APPROVED = update(
+  ORGANISATIONS,
+  [text('id'), text('licence_valid_until'), text('updated_at')],
+  "status = 'approved'",
+);
+const RENEWED = update(ORGANISATIONS, [text('id'), text('licence_valid_until'), text('updated_at')]);
+const STATUS = update(ORGANISATIONS, [text('id'), text('status'), text('updated_at')]);
+const CODE = update(ORGANISATIONS, [text('id'), ['accepted_code_version', 'INTEGER'], text('updated_at')]);
+const PROFILE = update(ORGANISATIONS, [text('id'), text('name'), text('region'), ...WHEREABOUTS, text('updated_at')]);
+const DETAILS = update(SERVICES, [
+  text('id'),
+  text('name'),
+  text('description'),
+  text('category_id'),
+  ['min_age', 'INTEGER'],
+  ['max_age', 'INTEGER'],
+  ['response_time_hours', 'INTEGER'],
+  text('updated_at'),
+]);
+const CAPACITY = update(SERVICES, [
+  text('id'),
+  ['available', 'INTEGER'],
+  ['maximum', 'INTEGER'],
+  text('intake'),
+  text('updated_at'),
+]);
+const SERVICE_WITHDRAWN = update(SERVICES, [text('id'), text('updated_at')], "status = 'withdrawn'");
+
+const ORGANISATION_STATUS = {
+  OrganisationRejected: 'rejected',
+  OrganisationSuspended: 'suspended',
+  OrganisationReinstated: 'approved',
+  OrganisationWithdrawn: 'withdrawn',
+} as const;
+
 /**
- * Applies one event to the directory tables. Every write is an upsert or keyed replace, so applying
- * an event twice leaves the same rows (the runner also commits the checkpoint with these writes).
+ * The rows an event writes: every event writes the rows of one organisation or of one service (and
+ * its children) only, so events of different organisations and services commute (keyedRounds.ts).
  */
-export async function projectDirectoryEvent(tx: SqlExecutor, stored: StoredEvent): Promise<void> {
-  const event = { type: stored.type, data: stored.data } as OrganisationEvent | ServiceEvent;
-  switch (event.type) {
-    case 'OrganisationApplied': {
-      const { organisationId: id, profile: p, appliedAt } = event.data;
-      await tx.execute(
-        `INSERT INTO registry_organisations (id, name, kind, legal_identifier, country, region, street, locality, postal_code,
-           latitude, longitude, email, phone, website, status, licence_valid_until, accepted_code_version, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'applied', NULL, NULL, $15)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, legal_identifier = excluded.legal_identifier,
-           country = excluded.country, region = excluded.region, street = excluded.street, locality = excluded.locality,
-           postal_code = excluded.postal_code, latitude = excluded.latitude, longitude = excluded.longitude,
-           email = excluded.email, phone = excluded.phone, website = excluded.website, status = 'applied',
-           updated_at = excluded.updated_at`,
-        [id, p.name, p.kind, p.legalIdentifier, p.country, p.region, ...whereabouts(p), appliedAt],
-      );
-      return;
-    }
-    case 'OrganisationApproved':
-    case 'LicenceRenewed': {
-      const at = event.type === 'OrganisationApproved' ? event.data.approvedAt : event.data.renewedAt;
-      await tx.execute(
-        `UPDATE registry_organisations SET licence_valid_until = $2, updated_at = $3${event.type === 'OrganisationApproved' ? ", status = 'approved'" : ''} WHERE id = $1`,
-        [event.data.organisationId, event.data.licenceValidUntil, at],
-      );
-      return;
-    }
-    case 'OrganisationProfileUpdated': {
-      const { organisationId: id, profile: p, updatedAt } = event.data;
-      await tx.execute(
-        `UPDATE registry_organisations SET name = $2, region = $3, street = $4, locality = $5, postal_code = $6,
-           latitude = $7, longitude = $8, email = $9, phone = $10, website = $11, updated_at = $12 WHERE id = $1`,
-        [id, p.name, p.region, ...whereabouts(p), updatedAt],
-      );
-      return;
-    }
-    case 'OrganisationRejected':
-      return void (await setOrganisationStatus(tx, event.data.organisationId, 'rejected', event.data.rejectedAt));
-    case 'OrganisationSuspended':
-      return void (await setOrganisationStatus(tx, event.data.organisationId, 'suspended', event.data.suspendedAt));
-    case 'OrganisationReinstated':
-      return void (await setOrganisationStatus(tx, event.data.organisationId, 'approved', event.data.reinstatedAt));
-    case 'OrganisationWithdrawn':
-      return void (await setOrganisationStatus(tx, event.data.organisationId, 'withdrawn', event.data.withdrawnAt));
-    case 'CodeOfConductAccepted':
-      await tx.execute('UPDATE registry_organisations SET accepted_code_version = $2, updated_at = $3 WHERE id = $1', [
-        event.data.organisationId,
-        event.data.version,
-        event.data.acceptedAt,
-      ]);
-      return;
-    case 'ServiceRegistered': {
-      const { serviceId, organisationId, details, capacity, registeredAt } = event.data;
-      await tx.execute(
-        `INSERT INTO registry_services (id, organisation_id, name, description, category_id, min_age, max_age, response_time_hours,
-           available, maximum, intake, status, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'active', $12)
-         ON CONFLICT (id) DO NOTHING`,
-        [
+const directoryKey = (stored: StoredEvent): string => {
+  const data = stored.data as { organisationId: string; serviceId?: string };
+  return stored.type.startsWith('Service') ? `service/${data.serviceId}` : `organisation/${data.organisationId}`;
+};
+
+/**
+ * Applies a batch of events to the directory tables. The batch is cut into rounds in which each
+ * organisation and service appears at most once, and each round is written with one statement per
+ * kind of write (PostgreSQL parses and plans every statement, which one per row made the rebuild's
+ * cost): the same rows as applying the events one by one, in a few statements a batch. Every write is
+ * an upsert or keyed replace, so applying an event twice leaves the same rows (the runner also commits
+ * the checkpoint with these writes).
+ */
+export async function projectDirectoryEvents(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void> {
+  for (const round of keyedRounds(events, directoryKey)) await projectRound(tx, round);
+}
+
+async function projectRound(tx: SqlExecutor, round: readonly StoredEvent[]): Promise<void> {
+  const applied: unknown[][] = [];
+  const registered: unknown[][] = [];
+  const children: { serviceId: string; details: ServiceDetails }[] = [];
+  const updates = new Map<UpdateKind, unknown[][]>();
+  const push = (kind: UpdateKind, row: unknown[]) => {
+    const rows = updates.get(kind);
+    if (rows) rows.push(row);
+    else updates.set(kind, [row]);
+  };
+  for (const stored of round) {
+    const event = { type: stored.type, data: stored.data } as OrganisationEvent | ServiceEvent;
+    switch (event.type) {
+      case 'OrganisationApplied': {
+        const { organisationId: id, profile: p, appliedAt } = event.data;
+        applied.push([id, p.name, p.kind, p.legalIdentifier, p.country, p.region, ...whereabouts(p), appliedAt]);
+        break;
+      }
+      case 'OrganisationApproved':
+        push(APPROVED, [event.data.organisationId, event.data.licenceValidUntil, event.data.approvedAt]);
+        break;
+      case 'LicenceRenewed':
+        push(RENEWED, [event.data.organisationId, event.data.licenceValidUntil, event.data.renewedAt]);
+        break;
+      case 'OrganisationProfileUpdated': {
+        const { organisationId: id, profile: p, updatedAt } = event.data;
+        push(PROFILE, [id, p.name, p.region, ...whereabouts(p), updatedAt]);
+        break;
+      }
+      case 'OrganisationRejected':
+        push(STATUS, [event.data.organisationId, ORGANISATION_STATUS[event.type], event.data.rejectedAt]);
+        break;
+      case 'OrganisationSuspended':
+        push(STATUS, [event.data.organisationId, ORGANISATION_STATUS[event.type], event.data.suspendedAt]);
+        break;
+      case 'OrganisationReinstated':
+        push(STATUS, [event.data.organisationId, ORGANISATION_STATUS[event.type], event.data.reinstatedAt]);
+        break;
+      case 'OrganisationWithdrawn':
+        push(STATUS, [event.data.organisationId, ORGANISATION_STATUS[event.type], event.data.withdrawnAt]);
+        break;
+      case 'CodeOfConductAccepted':
+        push(CODE, [event.data.organisationId, event.data.version, event.data.acceptedAt]);
+        break;
+      case 'ServiceRegistered': {
+        const { serviceId, organisationId, details, capacity, registeredAt } = event.data;
+        registered.push([
           serviceId,
           organisationId,
           details.name,
@@ -113,113 +179,55 @@ export async function projectDirectoryEvent(tx: SqlExecutor, stored: StoredEvent
           capacity.maximum,
           capacity.intake,
           registeredAt,
-        ],
-      );
-      await replaceServiceChildren(tx, serviceId, details);
-      return;
-    }
-    case 'ServiceDetailsUpdated': {
-      const { serviceId, details, updatedAt } = event.data;
-      await tx.execute(
-        `UPDATE registry_services SET name = $2, description = $3, category_id = $4, min_age = $5, max_age = $6,
-           response_time_hours = $7, updated_at = $8 WHERE id = $1`,
-        [
+        ]);
+        children.push({ serviceId, details });
+        break;
+      }
+      case 'ServiceDetailsUpdated': {
+        const { serviceId, details, updatedAt } = event.data;
+        const { minAge, maxAge } = details.eligibility;
+        push(DETAILS, [
           serviceId,
           details.name,
           details.description,
           details.categoryId,
-          details.eligibility.minAge,
-          details.eligibility.maxAge,
+          minAge,
+          maxAge,
           details.responseTimeHours,
           updatedAt,
-        ],
-      );
-      await replaceServiceChildren(tx, serviceId, details);
-      return;
+        ]);
+        children.push({ serviceId, details });
+        break;
+      }
+      case 'ServiceCapacityChanged': {
+        const { serviceId, capacity, changedAt } = event.data;
+        push(CAPACITY, [serviceId, capacity.available, capacity.maximum, capacity.intake, changedAt]);
+        break;
+      }
+      case 'ServiceWithdrawn':
+        push(SERVICE_WITHDRAWN, [event.data.serviceId, event.data.withdrawnAt]);
+        break;
     }
-    case 'ServiceCapacityChanged': {
-      const { serviceId, capacity, changedAt } = event.data;
-      await tx.execute(
-        'UPDATE registry_services SET available = $2, maximum = $3, intake = $4, updated_at = $5 WHERE id = $1',
-        [serviceId, capacity.available, capacity.maximum, capacity.intake, changedAt],
-      );
-      return;
-    }
-    case 'ServiceWithdrawn':
-      await tx.execute(`UPDATE registry_services SET status = 'withdrawn', updated_at = $2 WHERE id = $1`, [
-        event.data.serviceId,
-        event.data.withdrawnAt,
-      ]);
-      return;
   }
-}
-
-/** `INSERT INTO <table> VALUES (value, serviceId), …` for every value (none: no statement). */
-async function insertRows(tx: SqlExecutor, table: string, values: Iterable<string>, serviceId: string): Promise<void> {
-  const params: unknown[] = [serviceId];
-  const rows: string[] = [];
-  for (const value of values) {
-    params.push(value);
-    rows.push(`($${params.length}, $1)`);
-  }
-  if (rows.length > 0) await tx.execute(`INSERT INTO ${table} VALUES ${rows.join(', ')}`, params);
-}
-
-async function replaceServiceChildren(tx: SqlExecutor, serviceId: string, details: ServiceDetails): Promise<void> {
-  await tx.execute(
-    'DELETE FROM registry_location_schedules WHERE location_id IN (SELECT id FROM registry_service_locations WHERE service_id = $1)',
-    [serviceId],
-  );
-  for (const table of [
-    'registry_service_locations',
-    'registry_service_areas',
-    'registry_service_legal_statuses',
-    'registry_service_languages',
-    'registry_service_categories',
-  ])
-    await tx.execute(`DELETE FROM ${table} WHERE service_id = $1`, [serviceId]);
-
-  // One statement per child table (not per row): the same rows, a fraction of the statements.
+  // A round's events touch distinct rows, so the order of these statements does not matter.
   await insertRows(
     tx,
-    'registry_service_categories (term_id, service_id)',
-    withAncestors(details.categoryId),
-    serviceId,
+    `registry_organisations (id, name, kind, legal_identifier, country, region, street, locality, postal_code,
+       latitude, longitude, email, phone, website, status, licence_valid_until, accepted_code_version, updated_at)`,
+    applied.map((row) => [...row.slice(0, -1), 'applied', null, null, row[row.length - 1]]),
+    `ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, legal_identifier = excluded.legal_identifier,
+       country = excluded.country, region = excluded.region, street = excluded.street, locality = excluded.locality,
+       postal_code = excluded.postal_code, latitude = excluded.latitude, longitude = excluded.longitude,
+       email = excluded.email, phone = excluded.phone, website = excluded.website, status = 'applied',
+       updated_at = excluded.updated_at`,
   );
-  await insertRows(tx, 'registry_service_languages (code, service_id)', new Set(details.languages), serviceId);
   await insertRows(
     tx,
-    'registry_service_legal_statuses (legal_status, service_id)',
-    new Set(details.eligibility.legalStatuses),
-    serviceId,
+    `registry_services (id, organisation_id, name, description, category_id, min_age, max_age, response_time_hours,
+       available, maximum, intake, status, updated_at)`,
+    registered.map((row) => [...row.slice(0, -1), 'active', row[row.length - 1]]),
+    'ON CONFLICT (id) DO NOTHING',
   );
-  await insertRows(tx, 'registry_service_areas (region, service_id)', new Set(details.serviceAreas), serviceId);
-  for (const location of details.locations) {
-    const id = locationUuid(serviceId, location.locationId);
-    const a = location.address;
-    await tx.execute(
-      `INSERT INTO registry_service_locations (id, service_id, sal_id, location_key, name, street, locality, postal_code, region, country, latitude, longitude)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [
-        id,
-        serviceId,
-        serviceAtLocationUuid(serviceId, id),
-        location.locationId,
-        location.name,
-        a.street,
-        a.locality,
-        a.postalCode,
-        a.region,
-        a.country,
-        location.coordinates.latitude,
-        location.coordinates.longitude,
-      ],
-    );
-    for (const slot of location.schedule)
-      await tx.execute(
-        `INSERT INTO registry_location_schedules (location_id, weekday, opens, closes) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (location_id, weekday, opens) DO UPDATE SET closes = excluded.closes`,
-        [id, slot.weekday, slot.opens, slot.closes],
-      );
-  }
+  for (const [kind, rows] of updates) await updateRows(tx, kind.table, kind.columns, kind.set, rows);
+  await replaceServiceChildren(tx, children);
 }

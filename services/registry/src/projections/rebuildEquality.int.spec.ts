@@ -44,6 +44,34 @@ describe('the rebuilt registry read models', () => {
         },
       },
     ]);
+    // Every kind of directory write, several on the same organisation and service within one batch: the
+    // rebuild writes a batch in rounds (keyedRounds.ts), which must leave what one event at a time leaves.
+    const [applied] = await store.readAll({ types: ['OrganisationApplied'], maxCount: 1 });
+    const { organisationId, profile } = applied!.data as { organisationId: string; profile: Record<string, unknown> };
+    const at = (day: number) => `2026-03-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+    await store.append(`organisation-${organisationId}-changes`, [
+      { type: 'OrganisationSuspended', data: { organisationId, suspendedAt: at(1) } },
+      {
+        type: 'OrganisationProfileUpdated',
+        data: { organisationId, profile: { ...profile, name: 'Renamed' }, updatedAt: at(2) },
+      },
+      { type: 'OrganisationReinstated', data: { organisationId, reinstatedAt: at(3) } },
+      {
+        type: 'LicenceRenewed',
+        data: { organisationId, licenceValidUntil: '2031-01-01T00:00:00.000Z', renewedAt: at(4) },
+      },
+      { type: 'CodeOfConductAccepted', data: { organisationId, version: 2, acceptedAt: at(5) } },
+      {
+        type: 'ServiceCapacityChanged',
+        data: { serviceId, capacity: { available: 0, maximum: 3, intake: 'closed' }, changedAt: at(6) },
+      },
+      {
+        type: 'ServiceDetailsUpdated',
+        data: { serviceId, details: { ...details, languages: ['fa', 'el'] }, updatedAt: at(7) },
+      },
+      { type: 'ServiceWithdrawn', data: { serviceId, withdrawnAt: at(8) } },
+      { type: 'OrganisationWithdrawn', data: { organisationId, withdrawnAt: at(9) } },
+    ]);
     const projections = [...registryProjections, webhookSubscriptionsProjection];
     const tables = [...DIRECTORY_TABLES, ...PEOPLE_TABLES, ...WEBHOOK_SUBSCRIPTION_TABLES];
 

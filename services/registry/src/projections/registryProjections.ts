@@ -3,7 +3,7 @@ import type { SqlDatabase, SqlExecutor } from '@estia/infra/sql/types.js';
 import type { Projection } from '@estia/infra/projections/projection.js';
 import { catchUpProjections } from '@estia/infra/projections/catchUp.js';
 import { ensureProcessorTables } from '@estia/infra/processors/schema.js';
-import { projectDirectoryEvent, DIRECTORY_EVENT_TYPES } from './directoryProjection.js';
+import { projectDirectoryEvents, DIRECTORY_EVENT_TYPES } from './directoryProjection.js';
 import { DIRECTORY_DEFERRED_INDEXES, DIRECTORY_TABLES, ensureDirectoryTables } from './directorySchema.js';
 import { changedBy, ensureRevisionTables, resetRevisions, stampChanges } from './directoryRevisions.js';
 import { administrationProjection } from './administrationProjection.js';
@@ -28,7 +28,7 @@ export const directoryProjection: Projection = {
     await resetRevisions(tx);
   },
   handle: async (tx, events) => {
-    for (const event of events) await projectDirectoryEvent(tx, event);
+    await projectDirectoryEvents(tx, events);
     // Same transaction: the search index never sees a change the tables do not have, nor misses one.
     await stampChanges(
       tx,

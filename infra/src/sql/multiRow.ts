@@ -1,0 +1,80 @@
+import type { SqlExecutor } from './types.js';
+
+/**
+ * Multi-row statements both SQLite and PostgreSQL speak, for projections that write a batch's rows
+ * with one statement per table instead of one per row (PostgreSQL parses and plans each statement;
+ * SQLite steps each one). Rows go in chunks, which keeps a statement under SQLite's parameter limit.
+ */
+const ROWS_PER_STATEMENT = 500;
+
+/** A column of a VALUES list and the SQL type its values are read as (PostgreSQL types them from it). */
+export type Column = readonly [name: string, type: 'TEXT' | 'INTEGER' | 'DOUBLE PRECISION'];
+
+const chunks = <T>(items: readonly T[]): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) out.push(items.slice(i, i + ROWS_PER_STATEMENT));
+  return out;
+};
+
+/**
+ * `(…), (…)` with the rows' placeholders appended to `params`; with `columns`, the first row's values
+ * are cast to their types. PostgreSQL gives a VALUES column the type of its first typed row, where the
+ * values of an INSERT … VALUES take the target's types but those of a FROM (VALUES …) would be text.
+ */
+function valuesList(rows: readonly (readonly unknown[])[], params: unknown[], columns?: readonly Column[]): string {
+  return rows
+    .map((row, r) =>
+      row
+        .map((value, c) => {
+          params.push(value);
+          const type = r === 0 ? columns?.[c]?.[1] : undefined;
+          return type ? `CAST($${params.length} AS ${type})` : `$${params.length}`;
+        })
+        .join(', '),
+    )
+    .map((row) => `(${row})`)
+    .join(', ');
+}
+
+/** `INSERT INTO <into> VALUES (…), (…) <tail>`: `into` names the table and its columns, `tail` an ON CONFLICT. */
+export async function insertRows(
+  tx: SqlExecutor,
+  into: string,
+  rows: readonly (readonly unknown[])[],
+  tail = '',
+): Promise<void> {
+  for (const chunk of chunks(rows)) {
+    const params: unknown[] = [];
+    await tx.execute(`INSERT INTO ${into} VALUES ${valuesList(chunk, params)} ${tail}`, params);
+  }
+}
+
+/**
+ * `UPDATE <table> SET … FROM (VALUES …) WHERE <table>.<key> = v.<key>`: each row updates the row
+ * whose key is its first value. `set` assigns from `v.<column>` (and constants). Rows must have
+ * distinct keys: a target row matched twice would take either value.
+ */
+export async function updateRows(
+  tx: SqlExecutor,
+  table: string,
+  columns: readonly Column[],
+  set: string,
+  rows: readonly (readonly unknown[])[],
+): Promise<void> {
+  const names = columns.map(([name], i) => `column${i + 1} AS ${name}`).join(', ');
+  const key = columns[0]![0];
+  for (const chunk of chunks(rows)) {
+    const params: unknown[] = [];
+    const values = valuesList(chunk, params, columns);
+    await tx.execute(
+      `UPDATE ${table} SET ${set} FROM (SELECT ${names} FROM (VALUES ${values}) AS x) AS v WHERE ${table}.${key} = v.${key}`,
+      params,
+    );
+  }
+}
+
+/** `statement` once per chunk of `ids`, its `%IDS%` replaced by the chunk's placeholders (`… IN (%IDS%)`). */
+export async function withIdChunks(tx: SqlExecutor, statement: string, ids: readonly unknown[]): Promise<void> {
+  for (const chunk of chunks(ids))
+    await tx.execute(statement.replaceAll('%IDS%', chunk.map((_, i) => `$${i + 1}`).join(', ')), chunk);
+}
