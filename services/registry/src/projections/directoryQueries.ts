@@ -200,9 +200,12 @@ export async function listOrganisations(
   if (options.publishedOnly ?? true) where.push(`o.status = 'approved'`);
   if (options.text) where.push(`LOWER(o.name) LIKE ${p.add(likePattern(options.text))} ESCAPE '\\'`);
   if (options.modifiedAfter) where.push(`o.updated_at > ${p.add(options.modifiedAfter)}`);
+  // Uncorrelated: the organisations of the category's active services, found once per query from the
+  // category's own rows; a correlated EXISTS per organisation took seconds at 20,000 services.
   if (options.category)
-    where.push(`EXISTS (SELECT 1 FROM registry_services s JOIN registry_service_categories c ON c.service_id = s.id
-      WHERE s.organisation_id = o.id AND s.status = 'active' AND c.term_id = ${p.add(options.category)})`);
+    where.push(`o.id IN (SELECT s.organisation_id FROM registry_service_categories c
+      JOIN registry_services s ON s.id = c.service_id
+      WHERE c.term_id = ${p.add(options.category)} AND s.status = 'active')`);
   const from = `FROM registry_organisations o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
   const [count] = await db.query<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`, p.values);
   const rows = await db.query<OrganisationRow>(
