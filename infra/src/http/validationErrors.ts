@@ -1,3 +1,4 @@
+import { BOUNDED_RULES } from '@estia/contracts/openapi/fieldRules.js';
 import type { FieldError } from '../errors/appError.js';
 
 /** The subset of an ajv error we read. */
@@ -12,21 +13,10 @@ const escapePointerToken = (token: string): string => token.replaceAll('~', '~0'
 
 const MAX_ERRORS = 50;
 
-const BOUNDED = new Set([
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'minItems',
-  'maxItems',
-]);
-
 /** What a client needs to say the broken rule in its own words (the detail stays English). */
 const ruleOf = (issue: ValidationIssue): Omit<FieldError, 'pointer' | 'detail'> => {
   const { keyword, params } = issue;
-  if (BOUNDED.has(keyword) && typeof params.limit === 'number') return { rule: keyword, limit: params.limit };
+  if (BOUNDED_RULES.has(keyword) && typeof params.limit === 'number') return { rule: keyword, limit: params.limit };
   if (keyword === 'enum' && Array.isArray(params.allowedValues))
     return { rule: keyword, allowed: params.allowedValues.map(String) };
   if (keyword === 'type' && typeof params.type === 'string') return { rule: keyword, expected: params.type };

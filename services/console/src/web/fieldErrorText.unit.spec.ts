@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { BOUNDED_RULES } from '@estia/contracts/openapi/fieldRules.js';
 import { fieldErrorText } from '../../web/src/api/fieldErrorText.js';
 import { LANGUAGES } from '../../web/src/i18n/languages.js';
 
@@ -61,16 +62,9 @@ describe("a field error in the reader's language", () => {
       ['additionalProperties', { rule: 'additionalProperties' }],
       ['pattern', { rule: 'pattern' }],
       ['enum', { rule: 'enum', allowed: ['x'] }],
-      ...[
-        'minLength',
-        'maxLength',
-        'minimum',
-        'maximum',
-        'exclusiveMinimum',
-        'exclusiveMaximum',
-        'minItems',
-        'maxItems',
-      ].map((rule) => [rule, { rule, limit: 7 }] as [string, Partial<Parameters<typeof fieldErrorText>[0]>]),
+      ...[...BOUNDED_RULES].map(
+        (rule) => [rule, { rule, limit: 7 }] as [string, Partial<Parameters<typeof fieldErrorText>[0]>],
+      ),
       ...['number', 'integer', 'string', 'boolean'].map(
         (expected) =>
           [`type ${expected}`, { rule: 'type', expected }] as [string, Partial<Parameters<typeof fieldErrorText>[0]>],

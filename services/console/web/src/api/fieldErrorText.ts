@@ -1,18 +1,8 @@
+import { BOUNDED_RULES } from '@estia/contracts/openapi/fieldRules.js';
 import type { components } from '@estia/contracts/generated/openapi.common.js';
 
 type FieldError = components['schemas']['FieldError'];
 type Translate = (key: string, options: { defaultValue: string } & Record<string, unknown>) => string;
-
-const BOUNDED = new Set([
-  'minLength',
-  'maxLength',
-  'minimum',
-  'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
-  'minItems',
-  'maxItems',
-]);
 
 /**
  * A field error in the reader's language: the services say the rule (a JSON Schema keyword and its
@@ -26,7 +16,7 @@ export const fieldErrorText = (error: FieldError, t: Translate): string => {
   if (rule === 'required' || (rule === 'minLength' && limit === 1)) return say('required');
   if (rule === 'additionalProperties' || rule === 'pattern') return say(rule);
   if (rule === 'enum' && allowed) return say('enum', { allowed: allowed.join(', ') });
-  if (rule && BOUNDED.has(rule) && typeof limit === 'number') return say(rule, { limit });
+  if (rule && BOUNDED_RULES.has(rule) && typeof limit === 'number') return say(rule, { limit });
   if ((rule === 'type' || rule === 'format') && expected) return say(`${rule}.${expected}`);
   return error.detail;
 };
