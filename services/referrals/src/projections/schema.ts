@@ -153,6 +153,8 @@ const DDL = [
     sealed_text TEXT NOT NULL
   )`,
   `CREATE INDEX IF NOT EXISTS rf_referral_messages_referral ON rf_referral_messages (referral_id, at)`,
+  // An erasure deletes the client's messages by client_id: without it, a scan of every message.
+  `CREATE INDEX IF NOT EXISTS rf_referral_messages_client ON rf_referral_messages (client_id)`,
 ];
 
 /** The secondary indexes above: none serves the projection's own writes, so a rebuild creates them at its end. */
