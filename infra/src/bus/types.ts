@@ -30,6 +30,11 @@ export interface ConsumeOptions {
   handler: (messages: DeliveredMessage[]) => Promise<void>;
   /** Where to start when the group has no committed offset. */
   fromBeginning?: boolean;
+  /**
+   * Most messages per handler call, instead of the adapter's default: a handler that folds a batch into
+   * one write per entity does less work per message the larger its batches while it catches up.
+   */
+  maxBatchSize?: number;
   signal?: AbortSignal;
 }
 

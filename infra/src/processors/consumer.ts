@@ -58,6 +58,8 @@ export interface StartConsumerOptions {
   validate?: EnvelopeValidator;
   /** Start of the topics for a new group (default true: a new read model wants the whole history). */
   fromBeginning?: boolean;
+  /** Most messages per delivered batch (the bus adapter's default when absent); see ConsumeOptions. */
+  maxBatchSize?: number;
   logger?: BusLogger;
   /** Called after each committed message or batch with its number of messages (metrics). */
   onProgress?: (messages: number) => void;
@@ -281,6 +283,7 @@ export async function startConsumer(options: StartConsumerOptions): Promise<Runn
     topics: options.topics,
     handler,
     fromBeginning: options.fromBeginning ?? true,
+    maxBatchSize: options.maxBatchSize,
   });
 
   return {

@@ -237,6 +237,36 @@ export function busContract(target: BusContractTarget): void {
       for (const key of keys) expect(seen.get(key)).toEqual(Array.from({ length: perKey }, (_, i) => i));
     });
 
+    it('hands a consumer at most its maxBatchSize messages at a time, all of them in order', async () => {
+      const config = target.config();
+      const bus = track(createBus(config));
+      const topic = newTopic();
+      await bus.publish(
+        topic,
+        Array.from({ length: 45 }, (_, seq) => ({ key: 'org-a', value: testEnvelope('org-a', { seq }) })),
+      );
+      const sizes: number[] = [];
+      const seqs: number[] = [];
+      const consumer = await bus.consume({
+        group: `batch-${randomUUID()}`,
+        topics: [topic],
+        fromBeginning: true,
+        maxBatchSize: 7,
+        handler: async (batch: DeliveredMessage[]) => {
+          sizes.push(batch.length);
+          for (const message of batch) seqs.push((message.value.data as { seq: number }).seq);
+        },
+      });
+      await eventually(
+        async () => seqs.length,
+        (n) => n >= 45,
+        'all messages',
+      );
+      await consumer.stop();
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(7);
+      expect(seqs).toEqual(Array.from({ length: 45 }, (_, i) => i));
+    });
+
     it('a consumer process killed mid-batch resumes with nothing lost and no effect applied twice', async () => {
       const config = target.config();
       const bus = track(createBus(config));

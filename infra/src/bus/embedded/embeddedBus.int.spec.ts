@@ -18,6 +18,32 @@ busContract({
   config: () => ({ kind: 'embedded', path: join(dir, `bus-${randomUUID()}.sqlite`), batchSize: 20 }),
 });
 
+describe('embedded bus: batch size', () => {
+  it("a consumer's maxBatchSize overrides the bus's batch size, also upwards (a catching-up read model)", async () => {
+    const bus = createEmbeddedBus({ path: join(dir, `batch-${randomUUID()}.sqlite`), batchSize: 20 });
+    try {
+      const topic = 'estia.referrals';
+      await bus.publish(
+        topic,
+        Array.from({ length: 120 }, (_, seq) => ({ key: 'k', value: testEnvelope('k', { seq }) })),
+      );
+      const sizes: number[] = [];
+      const consumer = await bus.consume({
+        group: 'insights.x',
+        topics: [topic],
+        fromBeginning: true,
+        maxBatchSize: 50,
+        handler: async (batch) => void sizes.push(batch.length),
+      });
+      await waitUntil(() => sizes.reduce((a, b) => a + b, 0) === 120);
+      await consumer.stop();
+      expect(sizes).toEqual([50, 50, 20]);
+    } finally {
+      await bus.close();
+    }
+  });
+});
+
 describe('embedded bus: consumer groups across members', () => {
   it('gives a topic to one member of a group at a time, hands it over on stop, and serves every group', async () => {
     const path = join(dir, `groups-${randomUUID()}.sqlite`);

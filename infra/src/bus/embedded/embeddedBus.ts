@@ -191,7 +191,7 @@ export function createEmbeddedBus(options: EmbeddedBusOptions): Bus {
           const position = this.positions.get(topic);
           if (position === undefined) continue;
           try {
-            const rows = fetch.all(topic, position, batchSize);
+            const rows = fetch.all(topic, position, this.opts.maxBatchSize ?? batchSize);
             if (rows.length === 0) continue;
             const batch: DeliveredMessage[] = rows.map((row) => ({
               topic,

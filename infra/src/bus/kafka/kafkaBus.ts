@@ -195,7 +195,7 @@ export function createKafkaBus(options: KafkaBusOptions): Bus {
         eachBatch: ({ batch, resolveOffset, heartbeat, isRunning, isStale }) =>
           processKafkaBatch(batch, {
             handler: this.opts.handler,
-            maxBatchSize,
+            maxBatchSize: this.opts.maxBatchSize ?? maxBatchSize,
             // A rebalance took the partition, or stop(): leave the rest uncommitted for the next owner.
             canContinue: () => isRunning() && !isStale() && !this.stopping,
             backoff: async (failures, error) => {
