@@ -4,10 +4,11 @@
  * growth curve over the log's size (BENCH_REBUILD_SIZES, default 250,000, 500,000, 1,000,000 events;
  * BENCH_REBUILD_SERVICES narrows to some services). Each log is a realistic mix of the service's own
  * events, appended (measured); each projection is then rebuilt from the first event by the catch-up
- * runner (one transaction per batch with its checkpoint, BENCH_REBUILD_BATCH events), measured on its
- * own. Target: each projection ≥ 50,000 events/s. With BENCH_CPU_PROFILE=<dir> each rebuild also
+ * runner (one transaction per batch with its checkpoint; BENCH_REBUILD_BATCH events, by default the
+ * services' own batch size), measured on its own. Target: each projection ≥ 50,000 events/s. With BENCH_CPU_PROFILE=<dir> each rebuild also
  * writes a CPU profile. Writes bench/results/rebuild-<adapter>.json.
  */
+import { PROJECTION_BATCH_SIZE } from '../infra/src/projections/batchSize.js';
 import { catchUpProjections } from '../infra/src/projections/catchUp.js';
 import { matchingRebuild } from '../services/matching/bench/rebuildMatching.js';
 import { referralsRebuild } from '../services/referrals/bench/rebuildReferrals.js';
@@ -18,7 +19,7 @@ import type { RebuildTarget } from './rebuildTarget.js';
 import { adaptersFrom, openBenchStores, type Adapter } from './stores.js';
 
 const TARGET = 50_000;
-const BATCH = Number(process.env.BENCH_REBUILD_BATCH ?? 1000);
+const BATCH = Number(process.env.BENCH_REBUILD_BATCH ?? PROJECTION_BATCH_SIZE);
 const ALL: readonly RebuildTarget[] = [referralsRebuild, registryRebuild, matchingRebuild];
 const wanted = (process.env.BENCH_REBUILD_SERVICES ?? ALL.map((t) => t.service).join(',')).split(',');
 const targets = ALL.filter((t) => wanted.includes(t.service));

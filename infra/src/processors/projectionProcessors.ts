@@ -1,4 +1,5 @@
 import type { EventStore, StoredEvent } from '../eventStore/types.js';
+import { PROJECTION_BATCH_SIZE } from '../projections/batchSize.js';
 import { startProjector, type Projector } from '../projections/projector.js';
 import type { Projection } from '../projections/projection.js';
 import { handleBatch } from '../projections/writeBatch.js';
@@ -115,7 +116,7 @@ export async function projectionProcessors(
           store,
           db,
           projections: [supervised],
-          batchSize: careful ? 1 : (options.batchSize ?? 500),
+          batchSize: careful ? 1 : (options.batchSize ?? PROJECTION_BATCH_SIZE),
           onError: (_name, error) => {
             if (failed) {
               const { events } = failed;

@@ -4,6 +4,7 @@ import { checkpointStore } from '../processors/checkpointStore.js';
 import { ensureProcessorTables } from '../processors/schema.js';
 import type { Projection } from './projection.js';
 import { createDeferredIndexes, dropDeferredIndexes } from './deferredIndexes.js';
+import { PROJECTION_BATCH_SIZE } from './batchSize.js';
 import { handleBatch } from './writeBatch.js';
 
 /**
@@ -14,7 +15,7 @@ export async function catchUpProjections(
   store: EventStore,
   db: SqlDatabase,
   projections: readonly Projection[],
-  batchSize = 500,
+  batchSize = PROJECTION_BATCH_SIZE,
   /** Called after each committed batch (long rebuilds show progress). */
   onBatch?: (projection: string, position: number, applied: number) => void,
 ): Promise<number> {

@@ -3,6 +3,7 @@ import type { SqlDatabase } from '../sql/types.js';
 import { checkpointStore } from '../processors/checkpointStore.js';
 import { ensureProcessorTables } from '../processors/schema.js';
 import type { Projection } from './projection.js';
+import { PROJECTION_BATCH_SIZE } from './batchSize.js';
 import { handleBatch } from './writeBatch.js';
 
 export interface ProjectorOptions {
@@ -71,7 +72,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
         entry.position = last;
         wake();
       },
-      { ...(position === null ? {} : { after: position }), batchSize: options.batchSize ?? 500 },
+      { ...(position === null ? {} : { after: position }), batchSize: options.batchSize ?? PROJECTION_BATCH_SIZE },
     );
     entry.subscription.done.catch((error: unknown) => options.onError?.(projection.name, error));
     return entry;
