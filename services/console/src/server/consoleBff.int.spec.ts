@@ -82,7 +82,7 @@ beforeAll(async () => {
   app = await buildConsoleApp({
     sessions,
     verifier: createTokenVerifier(issuer.verifierOptions),
-    upstream: { registry: upstreamUrl, referrals: upstreamUrl, matching: upstreamUrl },
+    upstream: { registry: upstreamUrl, referrals: upstreamUrl, matching: upstreamUrl, insights: upstreamUrl },
     idleMs: 15 * 60_000,
     publicOrigin: ORIGIN,
     distDir: null,
@@ -127,7 +127,7 @@ describe('the console back end', () => {
     const tls = await buildConsoleApp({
       sessions,
       verifier: createTokenVerifier(issuer.verifierOptions),
-      upstream: { registry: upstreamUrl, referrals: upstreamUrl, matching: upstreamUrl },
+      upstream: { registry: upstreamUrl, referrals: upstreamUrl, matching: upstreamUrl, insights: upstreamUrl },
       idleMs: 60_000,
       publicOrigin: 'https://console.test',
       distDir: null,
