@@ -18,8 +18,8 @@ export const useFigureText = () => {
 };
 
 /**
- * A figure in a table cell. "<5" is shown as the service publishes it (the guide explains it) and read
- * out as words, since a screen reader would say "less-than five" or skip the sign.
+ * A figure in a table cell. "<5" is shown as the service publishes it and as the CSV has it, left to right
+ * in every language (the guide explains it), and read out as words: a screen reader would skip the sign.
  */
 export function FigureText(props: { value: Published | undefined; kind?: FigureKind }) {
   const { t } = useTranslation();
@@ -28,7 +28,7 @@ export function FigureText(props: { value: Published | undefined; kind?: FigureK
     return (
       <span className="suppressed">
         <span aria-hidden="true">
-          <bdi>{SUPPRESSED}</bdi>
+          <bdi dir="ltr">{SUPPRESSED}</bdi>
         </span>
         <span className="visually-hidden">{t('insights.suppressed')}</span>
       </span>
