@@ -14,6 +14,7 @@ export const compareFigures = (a: Published, b: Published, direction: SortDirect
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
   const rank = (value: number | '<5') => (value === SUPPRESSED ? -1 : value);
   const order = rank(a) - rank(b);
+  if (order === 0) return 0;
   return direction === 'ascending' ? order : -order;
 };
 
