@@ -105,7 +105,10 @@ export const funderReadsInsights = async (browser: Browser, baseURL: string, che
   for (let shown = await language.inputValue(); shown !== 'ar';) {
     await page.keyboard.press('ArrowDown');
     const before = shown;
-    await page.waitForFunction((previous) => document.querySelector('select#language')?.value !== previous, before);
+    await page.waitForFunction(
+      (previous) => document.querySelector<HTMLSelectElement>('select#language')?.value !== previous,
+      before,
+    );
     shown = await language.inputValue();
   }
   await page.getByRole('heading', { level: 1, name: 'مؤشرات الشبكة' }).waitFor();
