@@ -71,10 +71,10 @@ export const funderReadsInsights = async (browser: Browser, baseURL: string, che
   await keyPress(page, received);
   await providers.locator('th[aria-sort="descending"]', { hasText: 'Received' }).waitFor();
   const descending = (await columnOf(page, 1)).map(asNumber);
+  await checkpoint('insights-sorted', page);
   await keyPress(page, received);
   await providers.locator('th[aria-sort="ascending"]', { hasText: 'Received' }).waitFor();
   const ascending = (await columnOf(page, 1)).map(asNumber);
-  await checkpoint('insights-sorted', page);
 
   const bars = await funnel.locator('svg rect.bar').count();
   const funnelLabels = await funnel.locator('svg text.bar-label').allTextContents();

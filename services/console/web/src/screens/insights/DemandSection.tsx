@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { QueryState, Section } from '../../components/display.js';
 import { BarChart } from './BarChart.js';
 import { CsvButton } from './CsvButton.js';
+import { TableScroll } from './TableScroll.js';
 import { FigureText } from './FigureText.js';
 import { demandQuery, type DemandRow, type InsightsFilters } from './insightsApi.js';
 
@@ -64,7 +65,7 @@ function DemandTable(props: {
 }) {
   const { t } = useTranslation();
   return (
-    <div className="table-scroll">
+    <TableScroll label={t('insights.demand.byArea')}>
       <table className="table figures-table">
         <caption className="visually-hidden">{t('insights.demand.byArea')}</caption>
         <thead>
@@ -106,6 +107,6 @@ function DemandTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { sortRows, type Published } from './figures.js';
+import { TableScroll } from './TableScroll.js';
 import { FigureText, type FigureKind } from './FigureText.js';
 import type { ProviderFigures, ProviderRow } from './insightsApi.js';
 import { SortableHeader, type SortState } from './SortableHeader.js';
@@ -41,7 +42,7 @@ export function ProviderTable(props: { rows: readonly ProviderRow[]; network: Pr
   const [sort, setSort] = useState<SortState<Column> | null>(null);
   const rows = sort ? sortRows(props.rows, (row) => row[sort.key] as Published, sort.direction) : props.rows;
   return (
-    <div className="table-scroll">
+    <TableScroll label={t('insights.providers.caption')}>
       <table className="table figures-table">
         <caption className="visually-hidden">{t('insights.providers.caption')}</caption>
         <thead>
@@ -83,6 +84,6 @@ export function ProviderTable(props: { rows: readonly ProviderRow[]; network: Pr
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
