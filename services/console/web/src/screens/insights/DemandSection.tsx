@@ -89,7 +89,7 @@ function DemandTable(props: {
           {props.rows.map((row) => (
             <tr key={`${row.category}-${row.area}`}>
               <th scope="row">{props.category(row.category)}</th>
-              <td>{props.area(row.area)}</td>
+              <td className="text-cell">{props.area(row.area)}</td>
               {COUNTS.map((key) => (
                 <td key={key}>
                   <FigureText value={row[key]} />
