@@ -30,6 +30,7 @@ afterAll(async () => {
 describe('the insights page, end to end in a browser', () => {
   it('the funder lands on Insights, sorts, sees the funnel, downloads CSV, prints, reads it in Arabic — keyboard only', async () => {
     const funder = await funderReadsInsights(chromium.browser, network.console, axeAt);
+    expect(new URL(funder.filteredUrl).searchParams.get('from')).toBe('2020-01-01');
     // Largest first, then smallest; "<5" (read here as -1) below every shown figure.
     expect(funder.descending).toEqual([...funder.descending].sort((a, b) => b - a));
     expect(funder.ascending).toEqual([...funder.ascending].sort((a, b) => a - b));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page, Response } from 'playwright-core';
 import { compileSchema, requestSchemas } from '@estia/contracts';
 import { newPage } from './browser.js';
-import { keyFill, keyPress, tabTo } from './keyboard.js';
+import { keyDate, keyFill, keyPress, keySelect, tabTo } from './keyboard.js';
 import { DEMO_PASSWORD, type Checkpoint } from './officerJourney.js';
 
 export const FUNDER = 'funder@demo.estia.example';
@@ -47,8 +47,8 @@ const columnOf = async (page: Page, index: number): Promise<string[]> =>
 const asNumber = (cell: string): number => (cell.includes('5') && cell.includes('<') ? -1 : Number(cell));
 
 /**
- * The demo funder, keyboard only: lands on Insights, sorts the providers by what they received (largest
- * first, then smallest), finds the employment funnel drawn, downloads the providers as CSV, prints the
+ * The demo funder, keyboard only: lands on Insights, narrows the report to a period and a category and
+ * back, sorts the providers by what they received (largest first, then smallest), finds the employment funnel drawn, downloads the providers as CSV, prints the
  * period's report, then reads it all in Arabic, right to left.
  */
 export const funderReadsInsights = async (browser: Browser, baseURL: string, checkpoint: Checkpoint) => {
@@ -66,6 +66,22 @@ export const funderReadsInsights = async (browser: Browser, baseURL: string, che
   await page.getByRole('img', { name: 'Referrals by month' }).waitFor();
   await page.getByRole('img', { name: 'Open needs and available places by category' }).waitFor();
   await checkpoint('insights', page);
+
+  // The filters are the API's query parameters, kept in the address: a period and a category, then back.
+  const filters = page.getByRole('form', { name: 'Period and filters' });
+  await keyDate(page, filters.getByLabel('From'), '2020-01-01');
+  await keySelect(page, filters.getByLabel('Category'), 'Employment');
+  const narrowed = page.waitForRequest((request) =>
+    /\/api\/insights\/v1\/insights\/providers\?.*category=employment/.test(request.url()),
+  );
+  await keyPress(page, filters.getByRole('button', { name: 'Show the report' }));
+  const filteredUrl = (await narrowed).url();
+  await page.waitForURL(/category=employment/);
+  await page.getByText(/^Report for 1 Jan 2020 to .* · Employment$/).waitFor();
+  await keySelect(page, filters.getByLabel('Category'), 'Any');
+  await keyPress(page, filters.getByRole('button', { name: 'Show the report' }));
+  await page.waitForURL((url) => !url.search.includes('category'));
+  await providers.getByRole('rowheader', { name: 'Whole network' }).waitFor();
 
   const received = providers.getByRole('button', { name: /^Received/ });
   await keyPress(page, received);
@@ -120,6 +136,7 @@ export const funderReadsInsights = async (browser: Browser, baseURL: string, che
     page,
     errors,
     contract: contractCheck,
+    filteredUrl,
     descending,
     ascending,
     bars,
