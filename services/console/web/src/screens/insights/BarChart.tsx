@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { ChartFrame, type ChartData } from './ChartFrame.js';
 import { plotted, SUPPRESSED } from './figures.js';
-import { useFigureText } from './FigureText.js';
+import { useFigureText, useSuppressedMark } from './FigureText.js';
 
 const WIDTH = 720;
 const LABEL = 210;
@@ -20,6 +20,7 @@ const isolated = (text: string) => `\u2066${text}\u2069`;
 export function BarChart(props: { caption: string; data: ChartData }) {
   const { i18n } = useTranslation();
   const text = useFigureText();
+  const mark = useSuppressedMark();
   const rtl = i18n.dir() === 'rtl';
   const { rows, series } = props.data;
   const max = Math.max(1, ...rows.flatMap((r) => r.values.map(plotted)));
@@ -61,7 +62,7 @@ export function BarChart(props: { caption: string; data: ChartData }) {
                         height={BAR - 2}
                       />
                       <text className="bar-value" x={along(length + 4)} y={y + BAR / 2} dominantBaseline="middle">
-                        {value === SUPPRESSED ? isolated(SUPPRESSED) : text(value, props.data.kind)}
+                        {value === SUPPRESSED ? isolated(mark) : text(value, props.data.kind)}
                       </text>
                     </g>
                   );

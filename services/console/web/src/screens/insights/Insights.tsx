@@ -22,7 +22,9 @@ export function Insights() {
   const filters = useSearch({ strict: false }) as InsightsFilters;
   const navigate = useNavigate();
   // The providers' answer carries the period as the service understood it (its defaults filled in).
-  const providers = useQuery(providersQuery(filters));
+  // A backward period is said at its field; the reports would only repeat the refusal four times.
+  const backwards = Boolean(filters.from && filters.to && filters.to < filters.from);
+  const providers = useQuery({ ...providersQuery(filters), enabled: !backwards });
   const period = providers.data?.period;
   const narrowed = [
     filters.category && t(`vocab.category.${filters.category}`),
@@ -54,10 +56,14 @@ export function Insights() {
         </p>
       )}
       <p className="hint">{t('insights.suppressionNote')}</p>
-      <ProvidersSection filters={filters} />
-      <FunnelSection filters={filters} />
-      <DemandSection filters={filters} />
-      <TrendsSection filters={filters} />
+      {!backwards && (
+        <>
+          <ProvidersSection filters={filters} />
+          <FunnelSection filters={filters} />
+          <DemandSection filters={filters} />
+          <TrendsSection filters={filters} />
+        </>
+      )}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Form, SelectField, TextField } from '../../components/form.js';
 import { REGIONS, SERVICE_CATEGORIES } from '../../vocabulary.js';
 import { organisationsQuery, type InsightsFilters } from './insightsApi.js';
+import { periodProblem } from './periodProblem.js';
 
 /**
  * The period and the narrowing of every report on the page, named as the API names them (a refused
@@ -17,20 +18,25 @@ export function InsightsFiltersForm(props: {
   const { t } = useTranslation();
   const organisations = useQuery(organisationsQuery);
   const [draft, setDraft] = useState<InsightsFilters>(props.filters);
+  const [refused, setRefused] = useState<unknown>(null);
   const set = (patch: Partial<InsightsFilters>) => setDraft((d) => ({ ...d, ...patch }));
   const any = t('directory.any');
   return (
     <Form
       label={t('insights.filters')}
       className="form insights-filters no-print"
-      error={props.error}
-      onSubmit={() => props.onApply(draft)}
+      error={refused ?? periodProblem(props.filters, t('insights.toBeforeFrom')) ?? props.error}
+      onSubmit={() => {
+        const problem = periodProblem(draft, t('insights.toBeforeFrom'));
+        setRefused(problem);
+        if (!problem) props.onApply(draft);
+      }}
       actions={<button type="submit">{t('insights.apply')}</button>}
     >
       <TextField
         label={t('insights.from')}
         hint={t('insights.fromHint')}
-        pointer="/querystring/from"
+        pointer="/from"
         type="date"
         value={draft.from ?? ''}
         onChange={(v) => set({ from: v || undefined })}
@@ -38,14 +44,14 @@ export function InsightsFiltersForm(props: {
       <TextField
         label={t('insights.to')}
         hint={t('insights.toHint')}
-        pointer="/querystring/to"
+        pointer="/to"
         type="date"
         value={draft.to ?? ''}
         onChange={(v) => set({ to: v || undefined })}
       />
       <SelectField
         label={t('directory.category')}
-        pointer="/querystring/category"
+        pointer="/category"
         value={draft.category ?? ''}
         placeholder={any}
         options={SERVICE_CATEGORIES.map((c) => ({ value: c, label: t(`vocab.category.${c}`) }))}
@@ -53,7 +59,7 @@ export function InsightsFiltersForm(props: {
       />
       <SelectField
         label={t('directory.area')}
-        pointer="/querystring/area"
+        pointer="/area"
         value={draft.area ?? ''}
         placeholder={any}
         options={REGIONS.map((r) => ({ value: r, label: t(`vocab.region.${r}`) }))}
@@ -61,7 +67,7 @@ export function InsightsFiltersForm(props: {
       />
       <SelectField
         label={t('insights.organisation')}
-        pointer="/querystring/organisationId"
+        pointer="/organisationId"
         value={draft.organisationId ?? ''}
         placeholder={t('insights.wholeNetwork')}
         options={(organisations.data ?? [])

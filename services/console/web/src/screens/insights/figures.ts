@@ -2,6 +2,8 @@
 export type Published = number | '<5' | null;
 
 export const SUPPRESSED = '<5';
+/** The fewest people a shown figure counts. */
+export const THRESHOLD = 5;
 export type SortDirection = 'ascending' | 'descending';
 
 /**
