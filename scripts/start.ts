@@ -110,11 +110,12 @@ try {
   const started = await Promise.all(others.map((spec) => startChild(spec, portFor(spec.name, spec.port), registryEnv)));
   others.forEach((spec, i) => urls.push({ name: spec.name, url: started[i]! }));
   const serviceUrl = (name: string) => urls.find((u) => u.name === name)!.url;
-  // The console calls the three services with the signed-in person's token.
+  // The console calls the four services with the signed-in person's token.
   consoleUrl = await startChild(CONSOLE, portFor(CONSOLE.name, CONSOLE.port), {
     ...registryEnv,
     REFERRALS_URL: process.env.REFERRALS_URL ?? serviceUrl('referrals'),
     MATCHING_URL: process.env.MATCHING_URL ?? serviceUrl('matching'),
+    INSIGHTS_URL: process.env.INSIGHTS_URL ?? serviceUrl('insights'),
   });
 } catch (error) {
   console.error(String(error));

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { contractsRoot } from '../schemas/schemaFiles.js';
 
 export type OpenApiDocument = Record<string, unknown> & { components?: Record<string, Record<string, unknown>> };
-/** The services behind the console, each with its OpenAPI document. */
-export type ServiceName = 'registry' | 'referrals' | 'matching';
-/** Every OpenAPI document: the services behind the console and insights (aggregate figures, no cases). */
-export type ApiName = ServiceName | 'insights';
+/** The services behind the console, each with its OpenAPI document (insights: aggregate figures, no cases). */
+export type ServiceName = 'registry' | 'referrals' | 'matching' | 'insights';
+/** Every OpenAPI document: since the console shows insights too, the same list as ServiceName. */
+export type ApiName = ServiceName;
 
 const COMMON_PREFIX = 'common.json#/components/';
 export const openapiDir = join(contractsRoot, 'openapi');

@@ -177,7 +177,7 @@ const sessions = await openSessionStore({ path: join(dir, 'sessions.sqlite'), id
 const consoleApp = await buildConsoleApp({
   sessions,
   verifier: createTokenVerifier(h.issuer.verifierOptions),
-  upstream: { registry: referralsUrl, referrals: referralsUrl, matching: referralsUrl },
+  upstream: { registry: referralsUrl, referrals: referralsUrl, matching: referralsUrl, insights: referralsUrl },
   idleMs: 60 * 60_000,
   distDir: null,
   logger: createLogger({ service: 'console-bench', level: 'warn' }),

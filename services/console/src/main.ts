@@ -29,7 +29,12 @@ const app = await buildConsoleApp({
     ...config,
     JWKS_URL: config.JWKS_URL ?? new URL('/.well-known/jwks.json', config.REGISTRY_URL).toString(),
   }),
-  upstream: { registry: config.REGISTRY_URL, referrals: config.REFERRALS_URL, matching: config.MATCHING_URL },
+  upstream: {
+    registry: config.REGISTRY_URL,
+    referrals: config.REFERRALS_URL,
+    matching: config.MATCHING_URL,
+    insights: config.INSIGHTS_URL,
+  },
   idleMs,
   publicOrigin: config.PUBLIC_ORIGIN,
   trustProxy: config.TRUST_PROXY,

@@ -12,6 +12,7 @@ export interface RunningNetwork {
   registry: string;
   referrals: string;
   matching: string;
+  insights: string;
   dataDir: string;
   output: () => string;
   stop(): Promise<number | null>;
@@ -57,6 +58,7 @@ export const startNetwork = async (options: { timeoutMs?: number } = {}): Promis
     registry: urls.registry!,
     referrals: urls.referrals!,
     matching: urls.matching!,
+    insights: urls.insights!,
     dataDir,
     output: () => output,
     async stop() {

@@ -1,8 +1,8 @@
 /**
  * `pnpm guide:screenshots`: starts the network with the demo (temporary DATA_DIR), walks the officer's
- * journey, the auditor's, the data protection officer's, the job coach's, the org admin's and the
- * network admin's in Chromium and writes a PNG of each main screen to docs/guide/, for docs/guide/officer.md,
- * auditor.md, dpo.md, coach.md, org-admin.md and network-admin.md.
+ * journey, the auditor's, the data protection officer's, the job coach's, the org admin's, the network
+ * admin's and the funder's in Chromium and writes a PNG of each main screen to docs/guide/, for
+ * docs/guide/officer.md, auditor.md, dpo.md, coach.md, org-admin.md, network-admin.md and funder.md.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,6 +18,7 @@ import {
   networkAdminDecidesInArabic,
   orgAdminManages,
 } from '../e2e/adminJourneys.js';
+import { funderReadsInsights } from '../e2e/insightsJourney.js';
 
 const OUT = resolve(import.meta.dirname, '../../../../docs/guide');
 /** The screens the guide shows (the journey passes more checkpoints than these). */
@@ -60,6 +61,10 @@ const WANTED = new Set([
   'network-approve-ar',
   'network-members-ar',
   'network-code-ar',
+  'insights',
+  'insights-sorted',
+  'insights-print',
+  'insights-ar',
 ]);
 
 mkdirSync(OUT, { recursive: true });
@@ -109,6 +114,7 @@ try {
   await shoot('network-code', networkAdmin.page);
   await networkAdmin.context.close();
   await (await networkAdminDecidesInArabic(chromium.browser, network.console, shoot)).context.close();
+  await (await funderReadsInsights(chromium.browser, network.console, shoot)).context.close();
   console.log(`wrote ${new Set(written).size} screenshots to ${OUT}`);
 } finally {
   await chromium.close();

@@ -3,7 +3,7 @@ import { LOG_LEVELS } from '@estia/infra/config/baseConfig.js';
 
 /**
  * The console's variables. It holds no data of its own beyond sessions, so it needs no event store or
- * bus: only where the three services answer and how long a session may stay idle.
+ * bus: only where the four services answer and how long a session may stay idle.
  */
 export const consoleConfigSchema = {
   PORT: port().withDefault(3000),
@@ -13,6 +13,7 @@ export const consoleConfigSchema = {
   REGISTRY_URL: url({ protocols: ['http', 'https'] }).withDefault('http://127.0.0.1:3001'),
   REFERRALS_URL: url({ protocols: ['http', 'https'] }).withDefault('http://127.0.0.1:3002'),
   MATCHING_URL: url({ protocols: ['http', 'https'] }).withDefault('http://127.0.0.1:3003'),
+  INSIGHTS_URL: url({ protocols: ['http', 'https'] }).withDefault('http://127.0.0.1:3004'),
   /** Defaults to the registry's /.well-known/jwks.json. */
   JWKS_URL: url({ protocols: ['http', 'https'] }).optionalField(),
   /** The registry's `iss`; default: the origin of JWKS_URL. */

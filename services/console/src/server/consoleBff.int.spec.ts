@@ -76,13 +76,21 @@ beforeAll(async () => {
   });
   upstream.get('/hsds/services', async () => ({ total_items: 0, contents: [] }));
   upstream.get('/metrics', async () => 'secret internals');
+  upstream.get('/v1/insights/providers', async (request, reply) =>
+    request.headers.accept === 'text/csv'
+      ? reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="insights-providers-2026-01-31.csv"')
+          .send('organisationId,name,received\r\n')
+      : { rows: [] },
+  );
   upstreamUrl = await upstream.listen({ port: 0, host: '127.0.0.1' });
 
   sessions = await openSessionStore({ path: join(dir, 'console', 'sessions.sqlite'), idleMs: 15 * 60_000 });
   app = await buildConsoleApp({
     sessions,
     verifier: createTokenVerifier(issuer.verifierOptions),
-    upstream: { registry: upstreamUrl, referrals: upstreamUrl, matching: upstreamUrl },
+    upstream: { registry: upstreamUrl, referrals: upstreamUrl, matching: upstreamUrl, insights: upstreamUrl },
     idleMs: 15 * 60_000,
     publicOrigin: ORIGIN,
     distDir: null,
@@ -127,7 +135,7 @@ describe('the console back end', () => {
     const tls = await buildConsoleApp({
       sessions,
       verifier: createTokenVerifier(issuer.verifierOptions),
-      upstream: { registry: upstreamUrl, referrals: upstreamUrl, matching: upstreamUrl },
+      upstream: { registry: upstreamUrl, referrals: upstreamUrl, matching: upstreamUrl, insights: upstreamUrl },
       idleMs: 60_000,
       publicOrigin: 'https://console.test',
       distDir: null,
@@ -211,6 +219,21 @@ describe('the console back end', () => {
     expect(seen.at(-1)!.authorization).toBeUndefined();
     const anonymous = await app.inject({ method: 'GET', url: '/api/referrals/v1/referrals/counts' });
     expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('forwards the insights reports with the session, CSV with its file name', async () => {
+    const { cookie } = await signIn();
+    const res = await app.inject({
+      method: 'GET',
+      url: '/api/insights/v1/insights/providers?from=2026-01-01&to=2026-01-31',
+      headers: { cookie, accept: 'text/csv' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-disposition']).toBe('attachment; filename="insights-providers-2026-01-31.csv"');
+    expect(res.body).toBe('organisationId,name,received\r\n');
+    expect(seen.at(-1)).toMatchObject({ url: '/v1/insights/providers?from=2026-01-01&to=2026-01-31' });
+    expect(seen.at(-1)!.authorization).toMatch(/^Bearer /);
+    expect((await app.inject({ method: 'GET', url: '/api/insights/v1/insights/providers' })).statusCode).toBe(401);
   });
 
   it("a service's 401 (token expired) ends the session", async () => {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from '@tanstack/react-router';
 import type { SessionView } from './api/session.js';
 import { COACH_NAV } from './screens/coach/navigation.js';
+import { INSIGHTS_NAV } from './screens/insights/navigation.js';
 
 type Role = SessionView['roles'][number];
 
@@ -102,6 +103,7 @@ export const NAV: readonly NavEntry[] = [
       </Link>
     ),
   },
+  ...INSIGHTS_NAV,
   {
     id: 'notifications',
     roles: ['org_admin', 'referral_officer', 'job_coach', 'data_protection_officer', 'network_admin', 'auditor'],

@@ -12,6 +12,7 @@ import { SignIn } from './screens/SignIn.js';
 import { REFERRAL_STATUSES } from './vocabulary.js';
 import type { AuditSearch } from './screens/Audit.js';
 import { COACH_HOME, coachRoutes } from './screens/coach/routes.js';
+import { INSIGHTS_HOME, insightsRoutes } from './screens/insights/routes.js';
 
 export interface DirectorySearch {
   q?: string | undefined;
@@ -32,7 +33,14 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({ component: Shell
 const homeOf = (
   roles: readonly string[],
 ):
-  '/caseload' | typeof COACH_HOME | '/audit' | '/erasure' | '/organisation' | '/network/applications' | '/directory' =>
+  | '/caseload'
+  | typeof COACH_HOME
+  | '/audit'
+  | '/erasure'
+  | '/organisation'
+  | '/network/applications'
+  | typeof INSIGHTS_HOME
+  | '/directory' =>
   roles.includes('referral_officer')
     ? '/caseload'
     : roles.includes('job_coach')
@@ -45,7 +53,9 @@ const homeOf = (
             ? '/organisation'
             : roles.includes('network_admin')
               ? '/network/applications'
-              : '/directory';
+              : roles.includes('funder')
+                ? INSIGHTS_HOME
+                : '/directory';
 
 const indexRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -240,6 +250,7 @@ const routeTree = rootRoute.addChildren([
     notificationSettingsRoute,
     ...coachRoutes,
     ...adminRoutes,
+    ...insightsRoutes,
   ]),
 ]);
 

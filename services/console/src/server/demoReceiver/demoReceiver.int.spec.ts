@@ -23,7 +23,12 @@ describe('the built-in webhook receiver of the demo', () => {
     app = await buildConsoleApp({
       sessions,
       verifier: createTokenVerifier((await createTestIssuer()).verifierOptions),
-      upstream: { registry: 'http://127.0.0.1:9', referrals: 'http://127.0.0.1:9', matching: 'http://127.0.0.1:9' },
+      upstream: {
+        registry: 'http://127.0.0.1:9',
+        referrals: 'http://127.0.0.1:9',
+        matching: 'http://127.0.0.1:9',
+        insights: 'http://127.0.0.1:9',
+      },
       idleMs: 60_000,
       distDir: null,
       demoWebhookSecret: secret,

@@ -12,7 +12,7 @@ export interface ContractOperation {
   matches: (path: string) => boolean;
 }
 
-export const SERVICES: readonly ServiceName[] = ['registry', 'referrals', 'matching'];
+export const SERVICES: readonly ServiceName[] = ['registry', 'referrals', 'matching', 'insights'];
 
 /**
  * Operations the browser may never reach through the console: they hand out credentials, which must

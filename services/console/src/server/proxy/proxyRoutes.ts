@@ -18,8 +18,8 @@ export interface ProxyRoutesOptions {
 
 /** Request headers a page may send on to a service; everything else (cookies above all) stays here. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'accept-language', 'if-match', 'idempotency-key'];
-/** Answer headers the page needs: the body's type, versions for If-Match, where a new thing lives. */
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'etag', 'location', 'retry-after'];
+/** Answer headers the page needs: the body's type (and a report's file name), versions for If-Match, where a new thing lives. */
+const FORWARDED_RESPONSE_HEADERS = ['content-type', 'content-disposition', 'etag', 'location', 'retry-after'];
 
 /**
  * `/api/<service>/<path>`: the page's typed calls, forwarded to the service with the person's token.

@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import type { paths as MatchingPaths } from '@estia/contracts/generated/openapi.matching.js';
+import type { paths as InsightsPaths } from '@estia/contracts/generated/openapi.insights.js';
 import type { paths as ReferralsPaths } from '@estia/contracts/generated/openapi.referrals.js';
 import type { paths as RegistryPaths } from '@estia/contracts/generated/openapi.registry.js';
 import { ApiError } from './problems.js';
@@ -35,6 +36,7 @@ const clientFor = <Paths extends object>(service: string) => {
 export const registry = clientFor<RegistryPaths>('registry');
 export const referrals = clientFor<ReferralsPaths>('referrals');
 export const matching = clientFor<MatchingPaths>('matching');
+export const insights = clientFor<InsightsPaths>('insights');
 
 /** A fresh Idempotency-Key per submission: a retried click or a lost answer creates nothing twice. */
 export const idempotencyKey = (): string => crypto.randomUUID();
