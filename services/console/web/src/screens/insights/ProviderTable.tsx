@@ -16,7 +16,9 @@ type Column = keyof ProviderFigures &
     | 'completed'
     | 'failed'
     | 'firstAnswerMedianHours'
+    | 'firstAnswerP90Hours'
     | 'completionMedianHours'
+    | 'completionP90Hours'
     | 'answeredWithinResponseTime'
   );
 
@@ -29,7 +31,9 @@ const COLUMNS: readonly { key: Column; kind: FigureKind }[] = [
   { key: 'completed', kind: 'count' },
   { key: 'failed', kind: 'count' },
   { key: 'firstAnswerMedianHours', kind: 'hours' },
+  { key: 'firstAnswerP90Hours', kind: 'hours' },
   { key: 'completionMedianHours', kind: 'hours' },
+  { key: 'completionP90Hours', kind: 'hours' },
   { key: 'answeredWithinResponseTime', kind: 'share' },
 ];
 
