@@ -2,32 +2,16 @@
  * The org admin's and the network admin's screens as they use them: the real network (`pnpm start`,
  * the demo seeded, temporary DATA_DIR) driven through Debian's Chromium, keyboard only, axe on each screen.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations, type AxeViolation } from './accessibility.js';
-import { launchBrowser, type ConsoleBrowser } from './browser.js';
-import { startNetwork, type RunningNetwork } from './network.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite } from './browserSuite.js';
 import { networkAdminDecidesInArabic, orgAdminManages } from './adminJourneys.js';
 
-let network: RunningNetwork;
-let chromium: ConsoleBrowser;
-const violations: Record<string, AxeViolation[]> = {};
-const axeAt = async (name: string, page: Page) => {
-  violations[name] = await seriousViolations(page);
-};
-
-beforeAll(async () => {
-  [network, chromium] = await Promise.all([startNetwork(), launchBrowser()]);
-}, 540_000);
-
-afterAll(async () => {
-  await chromium?.close();
-  await network?.stop();
-});
+const suite = browserSuite();
+const { violations, axeAt } = suite;
 
 describe('the administration screens, end to end in a browser', () => {
   it('the org admin runs the organisation: intake in one click, hours, a new service, people, API clients — keyboard only', async () => {
-    const admin = await orgAdminManages(chromium.browser, network.console, axeAt);
+    const admin = await orgAdminManages(suite.chromium.browser, suite.network.console, axeAt);
     // The secret is answered once: the list of clients never shows it again.
     const listed = await admin.page.evaluate(async () => {
       const session = (await (await fetch('/api/session')).json()) as { organisationId: string };
@@ -39,7 +23,7 @@ describe('the administration screens, end to end in a browser', () => {
   }, 180_000);
 
   it('the network admin decides membership applications in Arabic, right to left — keyboard only', async () => {
-    const admin = await networkAdminDecidesInArabic(chromium.browser, network.console, axeAt);
+    const admin = await networkAdminDecidesInArabic(suite.chromium.browser, suite.network.console, axeAt);
     const page = admin.page;
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
       'ar',

@@ -3,33 +3,18 @@
  * DATA_DIR) driven through Debian's Chromium, keyboard only, axe on each screen, every insights answer
  * checked against the contract.
  */
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations, type AxeViolation } from './accessibility.js';
-import { launchBrowser, newPage, type ConsoleBrowser } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { newPage } from './browser.js';
+import { browserSuite } from './browserSuite.js';
 import { funderReadsInsights } from './insightsJourney.js';
-import { startNetwork, type RunningNetwork } from './network.js';
 import { DEMO_PASSWORD } from './officerJourney.js';
 
-let network: RunningNetwork;
-let chromium: ConsoleBrowser;
-const violations: Record<string, AxeViolation[]> = {};
-const axeAt = async (name: string, page: Page) => {
-  violations[name] = await seriousViolations(page);
-};
-
-beforeAll(async () => {
-  [network, chromium] = await Promise.all([startNetwork(), launchBrowser()]);
-}, 540_000);
-
-afterAll(async () => {
-  await chromium?.close();
-  await network?.stop();
-});
+const suite = browserSuite();
+const { violations, axeAt } = suite;
 
 describe('the insights page, end to end in a browser', () => {
   it('the funder lands on Insights, sorts, sees the funnel, downloads CSV, prints, reads it in Arabic — keyboard only', async () => {
-    const funder = await funderReadsInsights(chromium.browser, network.console, axeAt);
+    const funder = await funderReadsInsights(suite.chromium.browser, suite.network.console, axeAt);
     expect(new URL(funder.filteredUrl).searchParams.get('from')).toBe('2020-01-01');
     // Largest first, then smallest; "<5" (read here as -1) below every shown figure.
     expect(funder.descending).toEqual([...funder.descending].sort((a, b) => b - a));
@@ -68,7 +53,7 @@ describe('the insights page, end to end in a browser', () => {
 
   it('the network admin has Insights in the navigation; an officer neither sees it nor gets figures', async () => {
     const signInAs = async (email: string) => {
-      const opened = await newPage(chromium.browser, { baseURL: network.console });
+      const opened = await newPage(suite.chromium.browser, { baseURL: suite.network.console });
       await opened.page.goto('/sign-in');
       await opened.page.getByLabel('Email').fill(email);
       await opened.page.getByLabel('Password').fill(DEMO_PASSWORD);

@@ -4,11 +4,10 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seriousViolations, type AxeViolation } from './accessibility.js';
-import { launchBrowser, newPage, type ConsoleBrowser } from './browser.js';
-import { startNetwork, type RunningNetwork } from './network.js';
+import { describe, expect, it } from 'vitest';
+import { seriousViolations } from './accessibility.js';
+import { newPage } from './browser.js';
+import { browserSuite } from './browserSuite.js';
 import {
   DEMO_PASSWORD,
   RECEIVER,
@@ -19,39 +18,26 @@ import {
 import { auditorReviews, dpoErases } from './oversightJourneys.js';
 import { coachReadsInArabic, coachWorks } from './coachJourney.js';
 
-let network: RunningNetwork;
-let chromium: ConsoleBrowser;
-const violations: Record<string, AxeViolation[]> = {};
-const axeAt = async (name: string, page: Page) => {
-  violations[name] = await seriousViolations(page);
-};
+const suite = browserSuite();
+const { violations, axeAt } = suite;
 let sender: Awaited<ReturnType<typeof senderRefers>>;
 let requester: Awaited<ReturnType<typeof newPage>> | undefined;
 
-beforeAll(async () => {
-  [network, chromium] = await Promise.all([startNetwork(), launchBrowser()]);
-}, 540_000);
-
-afterAll(async () => {
-  await chromium?.close();
-  await network?.stop();
-});
-
 describe('the console, end to end in a browser', () => {
   it('prints its URL first, like the services', () => {
-    const lines = network.output().split('\n');
+    const lines = suite.network.output().split('\n');
     const first = lines.findIndex((l) => /^\s+\w+\s+http:\/\//.test(l));
     expect(lines[first]).toMatch(/^\s+console\s+http:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('an officer registers a client, records consent, refers and writes — with the keyboard alone', async () => {
-    sender = await senderRefers(chromium.browser, network.console, axeAt);
+    sender = await senderRefers(suite.chromium.browser, suite.network.console, axeAt);
     expect(sender.referralUrl).toMatch(/\/referrals\/[0-9a-f-]{36}$/);
     expect(sender.errors).toEqual([]);
   }, 180_000);
 
   it('the receiver works it in Arabic, right to left: accepts, starts, answers, completes', async () => {
-    const receiver = await receiverCompletesInArabic(chromium.browser, network.console, axeAt);
+    const receiver = await receiverCompletesInArabic(suite.chromium.browser, suite.network.console, axeAt);
     const page = receiver.page;
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
       'ar',
@@ -86,7 +72,10 @@ describe('the console, end to end in a browser', () => {
   }, 60_000);
 
   it("a refused field is named in the reader's language, right to left, without the service's English", async () => {
-    const { context, page, errors } = await newPage(chromium.browser, { baseURL: network.console, locale: 'ar' });
+    const { context, page, errors } = await newPage(suite.chromium.browser, {
+      baseURL: suite.network.console,
+      locale: 'ar',
+    });
     await page.goto('/sign-in');
     await page.getByLabel('البريد الإلكتروني').fill(RECEIVER);
     await page.getByLabel('كلمة المرور').fill(DEMO_PASSWORD);
@@ -118,7 +107,7 @@ describe('the console, end to end in a browser', () => {
   }, 60_000);
 
   it('another member registering the same person is told they may already be known, and asks for access', async () => {
-    const { context, page, errors } = await newPage(chromium.browser, { baseURL: network.console });
+    const { context, page, errors } = await newPage(suite.chromium.browser, { baseURL: suite.network.console });
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(RECEIVER);
     await page.getByLabel('Password').fill(DEMO_PASSWORD);
@@ -164,7 +153,7 @@ describe('the console, end to end in a browser', () => {
   }, 60_000);
 
   it('the public directory is searchable without signing in: category, language, area, intake', async () => {
-    const { context, page, errors } = await newPage(chromium.browser, { baseURL: network.console });
+    const { context, page, errors } = await newPage(suite.chromium.browser, { baseURL: suite.network.console });
     await page.goto('/directory');
     const filters = page.getByRole('form', { name: 'Search services' });
     await filters.getByLabel('Category').selectOption({ label: 'Legal aid' });
@@ -213,7 +202,7 @@ describe('the console, end to end in a browser', () => {
     });
     expect(answer.session).not.toMatch(/access_token|eyJ[A-Za-z0-9_-]+\./);
     expect(answer.noTokenStatus).toBe(403);
-    const foreign = await fetch(`${network.console}/api/referrals/v1/clients`, {
+    const foreign = await fetch(`${suite.network.console}/api/referrals/v1/clients`, {
       method: 'POST',
       headers: {
         origin: 'https://evil.example',
@@ -223,22 +212,22 @@ describe('the console, end to end in a browser', () => {
       body: '{}',
     });
     expect(foreign.status).toBe(403);
-    const headers = (await fetch(`${network.console}/caseload`)).headers;
+    const headers = (await fetch(`${suite.network.console}/caseload`)).headers;
     const csp = headers.get('content-security-policy')!;
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     // Only the contract's operations pass: a service's docs or metrics are not reachable through the console.
-    expect((await fetch(`${network.console}/api/referrals/docs`)).status).toBe(404);
+    expect((await fetch(`${suite.network.console}/api/referrals/docs`)).status).toBe(404);
   }, 60_000);
 
   it('the auditor reviews: who overrode consent and why, a case with its chain verified and as of a date, their own reads — keyboard only', async () => {
-    const auditor = await auditorReviews(chromium.browser, network.console, axeAt);
+    const auditor = await auditorReviews(suite.chromium.browser, suite.network.console, axeAt);
     expect(auditor.errors).toEqual([]);
     await auditor.context.close();
   }, 120_000);
 
   it("the holder's data protection officer erases the client with a reason and gets a receipt — keyboard only", async () => {
-    const dpo = await dpoErases(chromium.browser, network.console, 'Amira', axeAt);
+    const dpo = await dpoErases(suite.chromium.browser, suite.network.console, 'Amira', axeAt);
     // Gone for the officers too: the case answers that it was erased.
     await sender.page.goto(sender.clientUrl);
     await sender.page.getByText('This case was erased.').first().waitFor({ timeout: 15_000 });
@@ -247,13 +236,13 @@ describe('the console, end to end in a browser', () => {
   }, 120_000);
 
   it('the job coach publishes, reads explained matches and why-not, records a follow-up due — keyboard only', async () => {
-    const coach = await coachWorks(chromium.browser, network.console, axeAt);
+    const coach = await coachWorks(suite.chromium.browser, suite.network.console, axeAt);
     expect(coach.errors).toEqual([]);
     await coach.context.close();
   }, 180_000);
 
   it('the job coach in Arabic: the pipeline and why-not right to left', async () => {
-    const coach = await coachReadsInArabic(chromium.browser, network.console, axeAt);
+    const coach = await coachReadsInArabic(suite.chromium.browser, suite.network.console, axeAt);
     const page = coach.page;
     expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([
       'ar',
@@ -285,7 +274,9 @@ describe('the console, end to end in a browser', () => {
     await page.goto('/caseload');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL('**/sign-in');
-    const replay = await fetch(`${network.console}/api/session`, { headers: { cookie: `estia_session=${cookie}` } });
+    const replay = await fetch(`${suite.network.console}/api/session`, {
+      headers: { cookie: `estia_session=${cookie}` },
+    });
     expect(replay.status).toBe(401);
     await page.goto('/caseload');
     await page.waitForURL('**/sign-in?**');
