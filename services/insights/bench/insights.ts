@@ -11,16 +11,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOpenApi } from '@estia/contracts';
 import { createTestIssuer } from '@estia/infra/auth/testIssuer.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { createBus } from '@estia/infra/bus/createBus.js';
-import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
-import { createLogger } from '@estia/infra/http/logger.js';
 import { startConsumer } from '@estia/infra/processors/consumer.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import { runCurve } from '../../../bench/curve.js';
 import { buildInsights } from '../src/insightsService.js';
+import { insightsHttpApp } from '../src/testing/insightsHttpApp.js';
 import { historyEvents, orgId, randomHistory, type Envelope } from '../src/testing/history.js';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
@@ -137,15 +134,7 @@ await runCurve({
       record.figure('cores', availableParallelism());
 
       const issuer = await createTestIssuer();
-      const app = await createHttpApp({
-        service: 'insights',
-        auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
-        logger: createLogger({ service: 'insights', level: 'silent' }),
-        openapi: loadOpenApi('insights') as Record<string, unknown>,
-        rateLimit: false,
-      });
-      await parts.routes(app, undefined as never);
-      await app.ready();
+      const app = await insightsHttpApp(parts, issuer);
       const token = await issuer.sign({ roles: ['funder'], scopes: ['insights:read'], organisationId: 'network' });
       const get = async (url: string, csv: boolean) => {
         const res = await app.inject({

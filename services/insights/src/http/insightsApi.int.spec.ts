@@ -2,19 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileSchema, loadOpenApi, requestSchemas } from '@estia/contracts';
+import { compileSchema, requestSchemas } from '@estia/contracts';
 import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
 import { createBus } from '@estia/infra/bus/createBus.js';
 import type { Bus } from '@estia/infra/bus/types.js';
-import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
-import { createLogger } from '@estia/infra/http/logger.js';
 import { startConsumer, type RunningConsumer } from '@estia/infra/processors/consumer.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInsights } from '../insightsService.js';
+import { insightsHttpApp } from '../testing/insightsHttpApp.js';
 import { bruteProviders } from '../testing/bruteForce.js';
 import { START, clientId, historyEvents, orgId, randomHistory, type Envelope } from '../testing/history.js';
 
@@ -36,15 +34,7 @@ async function startInsights(name: string) {
     if (i > 600) throw new Error(`insights ${name} did not catch up: ${row!.n} of ${events.length}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const app = await createHttpApp({
-    service: 'insights',
-    auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
-    logger: createLogger({ service: 'insights', level: 'silent' }),
-    openapi: loadOpenApi('insights') as Record<string, unknown>,
-    rateLimit: false,
-  });
-  await parts.routes(app, undefined as never);
-  await app.ready();
+  const app = await insightsHttpApp(parts, issuer);
   running.push({ app, db, consumers });
   return { app, db };
 }

@@ -2,18 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOpenApi } from '@estia/contracts';
 import type { Role } from '@estia/infra/auth/principal.js';
 import { createTestIssuer, type TestIssuer } from '@estia/infra/auth/testIssuer.js';
-import { createTokenVerifier } from '@estia/infra/auth/tokenVerifier.js';
-import { createHttpApp } from '@estia/infra/http/createHttpApp.js';
-import { createLogger } from '@estia/infra/http/logger.js';
 import { createSqliteDatabase } from '@estia/infra/sql/sqliteDatabase.js';
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { scopeColumnSpecs, tableCoverage } from '@estia/infra/testing/securityTable.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInsights } from '../insightsService.js';
+import { insightsHttpApp } from '../testing/insightsHttpApp.js';
 
 const ROLES: readonly Role[] = [
   'funder',
@@ -45,15 +42,7 @@ describe('insights security table: operation × role × scope', () => {
     db = await createSqliteDatabase({ path: join(dir, 'read.sqlite') });
     issuer = await createTestIssuer();
     const { parts } = await buildInsights({ db, pseudonymKey: randomBytes(32) });
-    app = await createHttpApp({
-      service: 'insights',
-      auth: { verifier: createTokenVerifier(issuer.verifierOptions) },
-      logger: createLogger({ service: 'insights', level: 'silent' }),
-      openapi: loadOpenApi('insights') as Record<string, unknown>,
-      rateLimit: false,
-    });
-    await parts.routes(app, undefined as never);
-    await app.ready();
+    app = await insightsHttpApp(parts, issuer);
   });
   afterAll(async () => {
     await app?.close();
