@@ -87,7 +87,7 @@ export const pageWindow = (paging: Paging): { offset: number; perPage: number } 
 
 export const roundKm = (d: number): number => Math.round(d * 100) / 100;
 
-const normaliseOrganisation = (row: OrganisationRow): OrganisationRow => ({
+export const normaliseOrganisation = (row: OrganisationRow): OrganisationRow => ({
   ...row,
   latitude: Number(row.latitude),
   longitude: Number(row.longitude),
@@ -188,31 +188,24 @@ export interface OrganisationSearch {
   category?: string;
 }
 
+/** Organisations by (name, id): the index (directoryIndex.ts) decides which, the read model gives the rows. */
 export async function listOrganisations(
   db: SqlExecutor,
   paging: Paging,
   options: OrganisationSearch = {},
 ): Promise<{ items: OrganisationRow[]; total: number }> {
-  const perPage = Math.min(Math.max(1, paging.perPage), MAX_PER_PAGE);
-  const offset = (Math.max(1, paging.page) - 1) * perPage;
+  const { offset, perPage } = pageWindow(paging);
+  const index = await directoryIndexFor(db);
+  const { ids, total } = index.searchOrganisations(options, offset, perPage);
+  if (ids.length === 0) return { items: [], total };
   const p = new Params();
-  const where: string[] = [];
-  if (options.publishedOnly ?? true) where.push(`o.status = 'approved'`);
-  if (options.text) where.push(`LOWER(o.name) LIKE ${p.add(likePattern(options.text))} ESCAPE '\\'`);
-  if (options.modifiedAfter) where.push(`o.updated_at > ${p.add(options.modifiedAfter)}`);
-  // Uncorrelated: the organisations of the category's active services, found once per query from the
-  // category's own rows; a correlated EXISTS per organisation took seconds at 20,000 services.
-  if (options.category)
-    where.push(`o.id IN (SELECT s.organisation_id FROM registry_service_categories c
-      JOIN registry_services s ON s.id = c.service_id
-      WHERE c.term_id = ${p.add(options.category)} AND s.status = 'active')`);
-  const from = `FROM registry_organisations o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
-  const [count] = await db.query<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`, p.values);
-  const rows = await db.query<OrganisationRow>(
-    `SELECT o.* ${from} ORDER BY o.name, o.id LIMIT ${p.add(perPage)} OFFSET ${p.add(offset)}`,
-    p.values,
+  const rows = new Map(
+    (
+      await db.query<OrganisationRow>(`SELECT * FROM registry_organisations WHERE id IN (${p.list(ids)})`, p.values)
+    ).map((o) => [o.id, normaliseOrganisation(o)]),
   );
-  return { items: rows.map(normaliseOrganisation), total: Number(count?.total ?? 0) };
+  // Absent only if the read model was emptied (a rebuild) since the index answered.
+  return { items: ids.flatMap((id) => rows.get(id) ?? []), total };
 }
 
 /** Service-at-location pairs of published services, paged (HSDS /service_at_locations). */
