@@ -1,9 +1,9 @@
 import { boundingBox, distanceKm, type Coordinates } from '../domain/shared/geo.js';
 import type { OrganisationSearch, ServiceSearch } from './directoryQueries.js';
 import { LocationGrid, type GridBox } from './locationGrid.js';
-import { countBits, forEachBit, hasBit, intersect, SlotBits } from './slotBits.js';
+import { countBits, countBitsOfBoth, forEachBit, hasBit, intersect, SlotBits } from './slotBits.js';
 import { pageInOrder, SlotOrder } from './slotOrder.js';
-import { smallest } from './smallest.js';
+import { NearestFirst } from './nearestFirst.js';
 import { TrigramIndex } from './trigramIndex.js';
 
 /**
@@ -235,6 +235,8 @@ export class DirectoryIndex {
   ];
   private readonly serviceTrigrams = new TrigramIndex();
   private readonly grid = new LocationGrid();
+  /** The k-th set holds the services with more than k locations. */
+  private readonly locationsAtLeast: SlotBits[] = [];
 
   private readonly organisations: Organisation[] = [];
   private readonly organisationById = new Map<string, Organisation>();
@@ -333,6 +335,7 @@ export class DirectoryIndex {
     this.refreshStatus(e);
     this.serviceTrigrams.add(slot, e.texts);
     this.grid.add(slot, e.locations);
+    for (let k = 0; k < e.locations.length; k++) (this.locationsAtLeast[k] ??= new SlotBits()).set(slot);
     return slot;
   }
 
@@ -342,6 +345,7 @@ export class DirectoryIndex {
     const e = this.entries[slot]!;
     this.serviceOrder.remove(slot);
     for (const bits of [this.active, this.intakeOpen, this.listed, this.published]) bits.clear(slot);
+    for (let k = 0; k < e.locations.length; k++) this.locationsAtLeast[k]!.clear(slot);
     for (const [sets, codes] of this.valueSets) sets.remove(slot, codes(e));
     this.serviceTrigrams.remove(slot, e.texts);
     this.grid.remove(slot, e.locations);
@@ -462,9 +466,10 @@ export class DirectoryIndex {
         const known = nearest.get(slot);
         if (known === undefined || d < known) nearest.set(slot, d);
       });
-      const found = [...nearest].map(([slot, d]) => ({ id: this.entries[slot]!.id, d }));
-      const page = smallest(found, offset + limit, byDistanceThenId).slice(offset);
-      return { hits: page.map(({ id, d }) => ({ id, distanceKm: d })), total: found.length };
+      const top = new NearestFirst<{ d: number; id: string }>(offset + limit);
+      for (const [slot, d] of nearest) if (top.mayAdmit(d)) top.offer({ d, id: this.entries[slot]!.id });
+      const page = top.sorted().slice(offset);
+      return { hits: page.map(({ id, d }) => ({ id, distanceKm: d })), total: nearest.size };
     }
     const total = countBits(words);
     const page = pageInOrder(words, total, this.serviceOrder, offset, limit);
@@ -483,19 +488,20 @@ export class DirectoryIndex {
     const words = this.matching(search, true);
     if (!words) return { hits: [], total: 0 };
     if (search.near) {
-      const found: { id: string; serviceId: string; d: number }[] = [];
+      const top = new NearestFirst<{ d: number; id: string; serviceId: string }>(offset + limit);
+      let total = 0;
       this.near(words, searchArea(search.near), (slot, position, d) => {
+        total++;
+        if (!top.mayAdmit(d)) return;
         const e = this.entries[slot]!;
-        found.push({ id: e.locations[position]!.id, serviceId: e.id, d });
+        top.offer({ d, id: e.locations[position]!.id, serviceId: e.id });
       });
-      const page = smallest(found, offset + limit, byDistanceThenId).slice(offset);
-      return {
-        hits: page.map(({ id, serviceId, d }) => ({ serviceId, locationId: id, distanceKm: d })),
-        total: found.length,
-      };
+      const page = top.sorted().slice(offset);
+      return { hits: page.map(({ id, serviceId, d }) => ({ serviceId, locationId: id, distanceKm: d })), total };
     }
+    // A service with n locations is in the first n sets: summing the counts of each set counts pairs.
     let total = 0;
-    forEachBit(words, (slot) => void (total += this.entries[slot]!.locations.length));
+    for (const set of this.locationsAtLeast) total += countBitsOfBoth(words, set.words);
     const hits: LocationHit[] = [];
     let seen = 0;
     for (const slot of this.serviceOrder.slots) {

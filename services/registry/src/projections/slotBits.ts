@@ -55,6 +55,17 @@ export function countBits(words: Uint32Array): number {
   return n;
 }
 
+/** The size of the intersection of two sets, without building it. */
+export function countBitsOfBoth(a: Uint32Array, b: Uint32Array): number {
+  let n = 0;
+  const length = Math.min(a.length, b.length);
+  for (let w = 0; w < length; w++) {
+    const x = a[w]! & b[w]!;
+    if (x !== 0) n += popcount(x);
+  }
+  return n;
+}
+
 /** Calls `fn` for every slot in the set, ascending. */
 export function forEachBit(words: Uint32Array, fn: (slot: number) => void): void {
   for (let w = 0; w < words.length; w++) {
