@@ -208,8 +208,6 @@ export interface LocationHit {
 // Code-unit order: the same as SQLite's BINARY and PostgreSQL's C collation for these texts.
 const byNameThenId = (a: { name: string; id: string }, b: { name: string; id: string }): number =>
   a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-const byDistanceThenId = (a: { d: number; id: string }, b: { d: number; id: string }): number =>
-  a.d - b.d || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export class DirectoryIndex {
   private readonly entries: (Entry | undefined)[] = [];
