@@ -213,6 +213,8 @@ export class DirectoryIndex {
   private readonly entries: (Entry | undefined)[] = [];
   private readonly freeSlots: number[] = [];
   private readonly slotOf = new Map<string, number>();
+  /** Each service slot's organisation slot, flat: listing the organisations of a category reads only this. */
+  private readonly organisationOfSlot: number[] = [];
   private readonly serviceOrder = new SlotOrder((a, b) => byNameThenId(this.entries[a]!, this.entries[b]!));
   private readonly vocabulary = new Vocabulary();
   /** Services whose organisation is in the read model (the SQL's join). */
@@ -325,6 +327,7 @@ export class DirectoryIndex {
     const slot = this.freeSlots.pop() ?? this.entries.length;
     const e = new Entry(slot, service, this.organisation(service.organisationId), this.vocabulary);
     this.entries[slot] = e;
+    this.organisationOfSlot[slot] = e.organisation.slot;
     this.slotOf.set(e.id, slot);
     e.organisation.services.add(slot);
     toggle(this.active, slot, e.active);
@@ -530,7 +533,7 @@ export class DirectoryIndex {
       // Organisations offering an active service of the category, published or not (as the SQL).
       if (set)
         forEachBit(intersect([set, this.active], this.words), (slot) => {
-          const o = this.entries[slot]!.organisation.slot;
+          const o = this.organisationOfSlot[slot]!;
           offering[o >>> 5]! |= 1 << (o & 31);
         });
       for (let w = 0; w < words.length; w++) words[w]! &= offering[w]!;
