@@ -25,7 +25,8 @@ export async function catchUpProjections(
     await projection.migrate(db);
     const wanted = projection.types ? new Set(projection.types) : null;
     let after = await checkpointStore.load(db, projection.name);
-    const deferred = after === null ? (projection.deferredIndexes ?? []) : [];
+    const rebuilding = after === null;
+    const deferred = rebuilding ? (projection.deferredIndexes ?? []) : [];
     if (deferred.length > 0) await dropDeferredIndexes(db, deferred);
     // The store filters by type (in its query on PostgreSQL): a projection of a few event types does
     // not fetch and parse the rest of the log. The checkpoint then stands at the last relevant event.
@@ -58,6 +59,9 @@ export async function catchUpProjections(
       // After a failure too: the read model keeps being served, with its indexes, while it is dealt with.
       if (deferred.length > 0) await createDeferredIndexes(db, deferred);
     }
+    // SQLite plans by the indexes there are; PostgreSQL by statistics, which a fresh table lacks.
+    if (rebuilding && db.dialect === 'postgres')
+      for (const table of projection.analyzeAfterRebuild ?? []) await db.execute(`ANALYZE ${table}`);
   }
   return applied;
 }

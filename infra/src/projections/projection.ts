@@ -26,4 +26,10 @@ export interface Projection {
    * much cheaper than keeping them current row by row (deferredIndexes.ts).
    */
   deferredIndexes?: readonly string[];
+  /**
+   * Tables to ANALYZE (PostgreSQL) once a catch-up from the first event has filled them: until
+   * autovacuum gets there, the planner has no statistics and plans a lookup of 20 rows among 150,000
+   * as a scan of them all.
+   */
+  analyzeAfterRebuild?: readonly string[];
 }

@@ -14,8 +14,14 @@ import { serviceStreamId } from '../domain/service/service.js';
 import { LEGAL_STATUSES, type LegalStatus, type ServiceDetails } from '../domain/service/serviceDetails.js';
 import { TAXONOMY } from '../domain/service/taxonomy.js';
 import { catchUpRegistryReadModels, resetRegistryReadModels } from './registryProjections.js';
-import { listServiceAtLocations, searchServices, type ServiceSearch } from './directoryQueries.js';
-import { listServiceAtLocationsInSql, searchServicesInSql } from './directorySqlSearch.js';
+import {
+  listOrganisations,
+  listServiceAtLocations,
+  searchServices,
+  type OrganisationSearch,
+  type ServiceSearch,
+} from './directoryQueries.js';
+import { listOrganisationsInSql, listServiceAtLocationsInSql, searchServicesInSql } from './directorySqlSearch.js';
 
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgReachable = async (): Promise<boolean> => {
@@ -184,6 +190,13 @@ function searches(): ServiceSearch[] {
   return list;
 }
 
+function organisationSearches(): OrganisationSearch[] {
+  const list: OrganisationSearch[] = [{}, { publishedOnly: false }, { text: 'ATHENS' }, { text: '%' }];
+  list.push({ category: 'no_such_term' }, { modifiedAfter: at(30) }, { text: 'org 1', publishedOnly: false });
+  for (const category of ['housing', 'legal', 'emergency_shelter']) list.push({ category }, { category, text: 'org' });
+  return list;
+}
+
 describe.each([
   { dialect: 'sqlite', skip: false },
   { dialect: 'postgres', skip: !hasPg },
@@ -232,6 +245,13 @@ describe.each([
         const fastLocations = await listServiceAtLocations(reader, paging, locationSearch);
         const referenceLocations = await listServiceAtLocationsInSql(reader, paging, locationSearch);
         expect(fastLocations, JSON.stringify({ locationSearch, page })).toEqual(referenceLocations);
+      }
+    for (const search of organisationSearches())
+      for (const page of [1, 3]) {
+        const paging = { page, perPage: 5 };
+        const fast = await listOrganisations(reader, paging, search);
+        expect(fast, JSON.stringify({ search, page })).toEqual(await listOrganisationsInSql(reader, paging, search));
+        if (fast.items.length > 0) nonEmpty++;
       }
     return nonEmpty;
   };

@@ -57,7 +57,7 @@ async function refresh(db: SqlExecutor, entry: Cached): Promise<void> {
   } else {
     // First use, or the read model was rebuilt: rows read now are at least as new as `revision`.
     const [organisations, services] = [await loadOrganisations(db, null), await loadServices(db, null)];
-    entry.index.replaceAll(organisations.values(), services.values());
+    entry.index = DirectoryIndex.of(organisations.values(), services.values());
   }
   entry.revision = revision;
 }
@@ -81,14 +81,23 @@ async function loadOrganisations(
   ids: readonly string[] | null,
 ): Promise<Map<string, IndexedOrganisation>> {
   if (ids?.length === 0) return new Map();
-  const rows = await rowsFor<{ id: string; name: string; status: string }>(
+  const rows = await rowsFor<{ id: string; name: string; status: string; updated_at: string }>(
     db,
-    'SELECT id, name, status FROM registry_organisations %WHERE%',
+    'SELECT id, name, status, updated_at FROM registry_organisations %WHERE%',
     'id',
     ids,
   );
   return new Map(
-    rows.map((r) => [r.id, { id: r.id, nameLower: r.name.toLowerCase(), approved: r.status === 'approved' }]),
+    rows.map((r) => [
+      r.id,
+      {
+        id: r.id,
+        name: r.name,
+        nameLower: r.name.toLowerCase(),
+        approved: r.status === 'approved',
+        updatedAt: r.updated_at,
+      },
+    ]),
   );
 }
 

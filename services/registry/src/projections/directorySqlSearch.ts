@@ -1,11 +1,13 @@
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import { boundingBox, distanceKm } from '../domain/shared/geo.js';
-import type { ServiceRecord } from './directoryRows.js';
+import type { OrganisationRow, ServiceRecord } from './directoryRows.js';
 import {
   likePattern,
   loadServiceRecords,
   MAX_PER_PAGE,
+  normaliseOrganisation,
   Params,
+  type OrganisationSearch,
   type Paging,
   type ServiceSearch,
 } from './directoryQueries.js';
@@ -160,4 +162,31 @@ export async function listServiceAtLocationsInSql(
     items: rows.map((r) => ({ service: records.get(r.service_id)!, locationId: r.id })),
     total: Number(count?.total ?? 0),
   };
+}
+
+/** The reference formulation of listOrganisations. */
+export async function listOrganisationsInSql(
+  db: SqlExecutor,
+  paging: Paging,
+  options: OrganisationSearch = {},
+): Promise<{ items: OrganisationRow[]; total: number }> {
+  const perPage = Math.min(Math.max(1, paging.perPage), MAX_PER_PAGE);
+  const offset = (Math.max(1, paging.page) - 1) * perPage;
+  const p = new Params();
+  const where: string[] = [];
+  if (options.publishedOnly ?? true) where.push(`o.status = 'approved'`);
+  if (options.text) where.push(`LOWER(o.name) LIKE ${p.add(likePattern(options.text))} ESCAPE '\\'`);
+  if (options.modifiedAfter) where.push(`o.updated_at > ${p.add(options.modifiedAfter)}`);
+  // Uncorrelated: the organisations of the category's active services, found once per query.
+  if (options.category)
+    where.push(`o.id IN (SELECT s.organisation_id FROM registry_service_categories c
+      JOIN registry_services s ON s.id = c.service_id
+      WHERE c.term_id = ${p.add(options.category)} AND s.status = 'active')`);
+  const from = `FROM registry_organisations o ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  const [count] = await db.query<{ total: number | string }>(`SELECT COUNT(*) AS total ${from}`, p.values);
+  const rows = await db.query<OrganisationRow>(
+    `SELECT o.* ${from} ORDER BY o.name, o.id LIMIT ${p.add(perPage)} OFFSET ${p.add(offset)}`,
+    p.values,
+  );
+  return { items: rows.map(normaliseOrganisation), total: Number(count?.total ?? 0) };
 }

@@ -18,6 +18,7 @@ export const directoryProjection: Projection = {
   name: 'registry.directory',
   batchWrites: true,
   deferredIndexes: DIRECTORY_DEFERRED_INDEXES,
+  analyzeAfterRebuild: DIRECTORY_TABLES,
   types: DIRECTORY_EVENT_TYPES,
   migrate: async (db) => {
     await ensureDirectoryTables(db);
