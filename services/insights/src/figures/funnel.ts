@@ -1,18 +1,10 @@
+import { FUNNEL_STAGES, type FunnelStage } from '@estia/contracts/insights/funnelStages.js';
 import { FUNNEL_BITS, type FactIndex } from './factIndex.js';
 import { publish, suppressedCells, type Published, type SuppressionGroup } from '../privacy/suppression.js';
 import type { InsightsFilters } from './filters.js';
 
-export const FUNNEL_COLUMNS = [
-  'consenting',
-  'matched',
-  'applied',
-  'interviewed',
-  'hired',
-  'inWork1Month',
-  'inWork3Months',
-  'inWork6Months',
-] as const;
-export type FunnelColumn = (typeof FUNNEL_COLUMNS)[number];
+export const FUNNEL_COLUMNS = FUNNEL_STAGES;
+export type FunnelColumn = FunnelStage;
 export type FunnelCounts = Record<FunnelColumn, number>;
 
 const empty = (): FunnelCounts => Object.fromEntries(FUNNEL_COLUMNS.map((c) => [c, 0])) as FunnelCounts;

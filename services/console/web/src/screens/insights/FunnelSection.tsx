@@ -3,18 +3,11 @@ import { useQuery } from '@tanstack/react-query';
 import { QueryState, Section } from '../../components/display.js';
 import { BarChart } from './BarChart.js';
 import { CsvButton } from './CsvButton.js';
+import { FUNNEL_STAGES } from '@estia/contracts/insights/funnelStages.js';
 import { funnelQuery, type FunnelFigures, type InsightsFilters } from './insightsApi.js';
 
-export const FUNNEL_STAGES = [
-  'consenting',
-  'matched',
-  'applied',
-  'interviewed',
-  'hired',
-  'inWork1Month',
-  'inWork3Months',
-  'inWork6Months',
-] as const satisfies readonly (keyof FunnelFigures)[];
+/** The funnel's stages, each a figure of the contract's funnel rows. */
+const STAGES: readonly (keyof FunnelFigures)[] = FUNNEL_STAGES;
 
 /** The employment funnel of the period's cohort: how far the candidates who consented got. */
 export function FunnelSection(props: { filters: InsightsFilters }) {
@@ -33,7 +26,7 @@ export function FunnelSection(props: { filters: InsightsFilters }) {
             caption={t('insights.funnel.caption')}
             data={{
               series: [{ name: t('insights.funnel.candidates'), className: 'series-1' }],
-              rows: FUNNEL_STAGES.map((stage) => ({
+              rows: STAGES.map((stage) => ({
                 key: stage,
                 label: t(`insights.funnel.stage.${stage}`),
                 values: [data.network[stage]],
