@@ -36,7 +36,7 @@ export { compileSchema } from './validation/compileSchema.js';
 export { getEventAjv } from './validation/eventAjv.js';
 export { formatFieldErrors, toFieldErrors, type FieldError } from './validation/fieldErrors.js';
 export { SCHEMA_BASE_URI } from './schemas/schemaFiles.js';
-export { bundleOpenApi, loadOpenApi, type ApiName, type OpenApiDocument, type ServiceName } from './openapi/bundle.js';
+export { bundleOpenApi, loadOpenApi, type OpenApiDocument, type ServiceName } from './openapi/bundle.js';
 export { requestSchemas, type RequestSchemas } from './openapi/requestSchemas.js';
 export { HSDS_KINDS, hsdsSchemaId, hsdsValidator, validateHsds, type HsdsKind } from './hsds/validateHsds.js';
 export { eventTopic, eventSource, eventServiceOf } from './events/topics.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadOpenApi, type ApiName } from './bundle.js';
+import { loadOpenApi, type ServiceName } from './bundle.js';
 
 type Node = Record<string, unknown>;
-const APIS: readonly ApiName[] = ['registry', 'referrals', 'matching', 'insights'];
+const APIS: readonly ServiceName[] = ['registry', 'referrals', 'matching', 'insights'];
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 /** Names that page or size a list: each must exist as a bounded integer where it appears. */
 const PAGING = new Set(['page', 'per_page', 'limit', 'offset', 'size', 'pageSize', 'page_size']);
@@ -18,7 +18,7 @@ const resolve = (document: Node, node: unknown): Node => {
 };
 
 /** Every query parameter of every operation, with its effective schema (the bundled document resolves refs). */
-const queryParameters = (api: ApiName) => {
+const queryParameters = (api: ServiceName) => {
   const document = loadOpenApi(api) as Node;
   const out: { operation: string; name: string; schema: Node }[] = [];
   for (const [path, item] of Object.entries((document.paths ?? {}) as Record<string, Node>))

@@ -5,8 +5,6 @@ import { contractsRoot } from '../schemas/schemaFiles.js';
 export type OpenApiDocument = Record<string, unknown> & { components?: Record<string, Record<string, unknown>> };
 /** The services behind the console, each with its OpenAPI document (insights: aggregate figures, no cases). */
 export type ServiceName = 'registry' | 'referrals' | 'matching' | 'insights';
-/** Every OpenAPI document: since the console shows insights too, the same list as ServiceName. */
-export type ApiName = ServiceName;
 
 const COMMON_PREFIX = 'common.json#/components/';
 export const openapiDir = join(contractsRoot, 'openapi');
@@ -62,7 +60,7 @@ export function bundleOpenApi(
 }
 
 /** The bundled OpenAPI 3.1 document of one service (fresh copy: callers may add their paths to it). */
-export function loadOpenApi(service: ApiName): OpenApiDocument {
+export function loadOpenApi(service: ServiceName): OpenApiDocument {
   return bundleOpenApi(readJson(`${service}.json`));
 }
 

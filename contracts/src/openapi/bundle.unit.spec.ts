@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bundleOpenApi, loadOpenApi, type ApiName } from './bundle.js';
+import { bundleOpenApi, loadOpenApi, type ServiceName } from './bundle.js';
 
-const services: ApiName[] = ['registry', 'referrals', 'matching', 'insights'];
+const services: ServiceName[] = ['registry', 'referrals', 'matching', 'insights'];
 
 describe('OpenAPI documents', () => {
   it.each(services)('%s bundles into one self-contained OpenAPI 3.1 document', (service) => {

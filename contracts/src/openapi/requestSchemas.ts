@@ -1,4 +1,4 @@
-import { loadOpenApi, type ApiName } from './bundle.js';
+import { loadOpenApi, type ServiceName } from './bundle.js';
 
 type Json = unknown;
 const LOCAL = '#/components/schemas/';
@@ -14,7 +14,7 @@ export interface RequestSchemas {
  * The routes of a service validate with the schemas of its OpenAPI document, so /openapi.json documents
  * exactly what is enforced and nothing is restated by hand. Loaded lazily, once per service.
  */
-export function requestSchemas(service: ApiName): RequestSchemas {
+export function requestSchemas(service: ServiceName): RequestSchemas {
   let document: ReturnType<typeof loadOpenApi> | undefined;
   const doc = () => (document ??= loadOpenApi(service));
   const components = () => (doc().components?.schemas ?? {}) as Record<string, Json>;

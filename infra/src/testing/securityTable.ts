@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { loadOpenApi, type ApiName } from '@estia/contracts';
+import { loadOpenApi, type ServiceName } from '@estia/contracts';
 import { expect, it } from 'vitest';
 import { operationsOf, type OperationSecurity } from '../http/operationSecurity.js';
 
@@ -12,7 +12,7 @@ import { operationsOf, type OperationSecurity } from '../http/operationSecurity.
 export const rowKey = (operation: Pick<OperationSecurity, 'method' | 'template'>): string =>
   `${operation.method} ${operation.template.replace(/\{(\w+)\}/g, ':$1')}`;
 
-export const documentOperations = (api: ApiName): OperationSecurity[] =>
+export const documentOperations = (api: ServiceName): OperationSecurity[] =>
   operationsOf(loadOpenApi(api) as unknown as Record<string, unknown>);
 
 /** Every scope any operation of any document names. */
@@ -27,7 +27,7 @@ export const networkScopes = (): string[] =>
 
 /** The operations without a row and the rows without an operation; public rows must be public operations. */
 export const tableCoverage = (
-  api: ApiName,
+  api: ServiceName,
   table: Record<string, object>,
 ): { missing: string[]; unknown: string[]; publicMismatch: string[] } => {
   // Parameter names may differ between the document and the routes: rows match by the path's shape.
@@ -66,7 +66,7 @@ const concrete = (template: string): string => template.replace(/\{\w+\}/g, () =
  * a token holding one alternative of its requirement passes the scope check (whatever the role and
  * relationship rows then decide). Public operations answer without a token.
  */
-export const scopeColumnSpecs = (api: ApiName, target: () => ScopeTarget): void => {
+export const scopeColumnSpecs = (api: ServiceName, target: () => ScopeTarget): void => {
   const operations = documentOperations(api);
   const all = networkScopes();
   const guarded = operations.filter((op) => !op.public);
