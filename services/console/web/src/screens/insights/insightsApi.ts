@@ -48,16 +48,17 @@ export const funnelQuery = (filters: InsightsFilters) =>
         .data as FunnelReport,
   });
 
-/** The members (name and id) the organisation filter offers: the providers of the whole network. */
+/**
+ * The members (name and id) the organisation filter offers: the rows of the whole network's providers
+ * report, read from the same cache entry as the unfiltered report, so the first page asks for it once.
+ */
 export const organisationsQuery = queryOptions({
-  queryKey: ['insights', 'organisations'],
+  ...providersQuery({}),
   staleTime: 5 * 60_000,
-  queryFn: async () => {
-    const report = (await unwrap(insights.GET('/v1/insights/providers'))).data as ProvidersReport;
-    return report.rows
+  select: (report: ProvidersReport) =>
+    report.rows
       .filter((row): row is ProviderRow & { organisationId: string } => row.organisationId !== null)
-      .map((row) => ({ id: row.organisationId, name: row.name ?? row.organisationId }));
-  },
+      .map((row) => ({ id: row.organisationId, name: row.name ?? row.organisationId })),
 });
 
 /**
