@@ -92,6 +92,9 @@ export async function projectionProcessors(
         const supervised: Projection = {
           name: projection.name,
           ...(projection.types === undefined ? {} : { types: projection.types }),
+          ...(projection.analyzeAfterRebuild === undefined
+            ? {}
+            : { analyzeAfterRebuild: projection.analyzeAfterRebuild }),
           migrate: (d) => projection.migrate(d),
           reset: (tx) => projection.reset(tx),
           handle: async (tx, events) => {

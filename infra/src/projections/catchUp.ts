@@ -4,6 +4,7 @@ import { checkpointStore } from '../processors/checkpointStore.js';
 import { ensureProcessorTables } from '../processors/schema.js';
 import type { Projection } from './projection.js';
 import { createDeferredIndexes, dropDeferredIndexes } from './deferredIndexes.js';
+import { analyzeRebuilt } from './analyzeRebuilt.js';
 import { PROJECTION_BATCH_SIZE } from './batchSize.js';
 import { handleBatch } from './writeBatch.js';
 
@@ -59,9 +60,7 @@ export async function catchUpProjections(
       // After a failure too: the read model keeps being served, with its indexes, while it is dealt with.
       if (deferred.length > 0) await createDeferredIndexes(db, deferred);
     }
-    // SQLite plans by the indexes there are; PostgreSQL by statistics, which a fresh table lacks.
-    if (rebuilding && db.dialect === 'postgres')
-      for (const table of projection.analyzeAfterRebuild ?? []) await db.execute(`ANALYZE ${table}`);
+    if (rebuilding) await analyzeRebuilt(db, projection);
   }
   return applied;
 }

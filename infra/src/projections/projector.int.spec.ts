@@ -9,6 +9,7 @@ import type { Projection } from './projection.js';
 import { startProjector } from './projector.js';
 import { catchUpProjections } from './catchUp.js';
 import { indexName } from './deferredIndexes.js';
+import { sqlBackends } from '../testing/sqlBackends.js';
 
 // Counts "Added" events per stream; "Ignored" events must only move the checkpoint.
 const counter: Projection = {
@@ -144,5 +145,50 @@ describe('projector (SQLite store + SQLite read models)', () => {
     await projector.stop();
     await store.close();
     await db.close();
+  });
+});
+
+describe('projector and catch-up on PostgreSQL read models: statistics after a run from the first event', async () => {
+  const [, postgres] = await sqlBackends('projector');
+  const analysed: Projection = { ...counter, name: 'counter-analysed', analyzeAfterRebuild: ['counts'] };
+  // reltuples stays -1 until the table is analysed (PostgreSQL 14 and later).
+  const statistics = async (db: SqlDatabase) =>
+    Number(
+      (await db.query<{ reltuples: number }>(`SELECT reltuples FROM pg_class WHERE oid = to_regclass('counts')`))[0]!
+        .reltuples,
+    );
+
+  it.skipIf(postgres!.skip)('the live projector analyses the tables it filled from the first event', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'estia-projector-pg-'));
+    const store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
+    const { db, close } = await postgres!.open();
+    try {
+      await store.append('a', [{ type: 'Added', data: {} }]);
+      const projector = await startProjector({ store, db, projections: [analysed] });
+      await projector.caughtUp;
+      for (let i = 0; i < 100 && (await statistics(db)) < 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await statistics(db)).toBe(1);
+      await projector.stop();
+    } finally {
+      await store.close();
+      await close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(postgres!.skip)('so does a catch-up from the first event', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'estia-projector-pg-'));
+    const store = createSqliteEventStore({ path: join(dir, 'events.sqlite') });
+    const { db, close } = await postgres!.open();
+    try {
+      await store.append('a', [{ type: 'Added', data: {} }]);
+      await store.append('b', [{ type: 'Added', data: {} }]);
+      await catchUpProjections(store, db, [analysed]);
+      expect(await statistics(db)).toBe(2);
+    } finally {
+      await store.close();
+      await close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { SqlDatabase } from '../sql/types.js';
 import { checkpointStore } from '../processors/checkpointStore.js';
 import { ensureProcessorTables } from '../processors/schema.js';
 import type { Projection } from './projection.js';
+import { analyzeRebuilt } from './analyzeRebuilt.js';
 import { PROJECTION_BATCH_SIZE } from './batchSize.js';
 import { handleBatch } from './writeBatch.js';
 
@@ -75,6 +76,12 @@ export async function startProjector(options: ProjectorOptions): Promise<Project
       { ...(position === null ? {} : { after: position }), batchSize: options.batchSize ?? PROJECTION_BATCH_SIZE },
     );
     entry.subscription.done.catch((error: unknown) => options.onError?.(projection.name, error));
+    // A run from the first event (a new read model, a rebuild) has just filled its tables.
+    if (position === null)
+      entry.subscription.caughtUp.then(
+        () => analyzeRebuilt(db, projection).catch((error: unknown) => options.onError?.(projection.name, error)),
+        () => undefined, // a failed run is reported through `done`
+      );
     return entry;
   };
 
