@@ -253,7 +253,8 @@ export async function runCurve(spec: CurveSpec): Promise<void> {
       cpus: availableParallelism(),
       cpu: cpus()[0]?.model,
       node: process.version,
-      sharedWithOtherWork: true,
+      // Other work on the machine skews every figure: a load above half the cores at the start says so.
+      sharedWithOtherWork: loadStart[0]! >= availableParallelism() / 2,
       loadAverage: { start: loadStart, end: loadavg().map((l) => round(l)) },
     },
     totalSeconds: round((performance.now() - started) / 1000, 1),
