@@ -128,14 +128,17 @@ export function startDeliveryProcessor(options: DeliveryProcessorOptions): Deliv
     const now = clock().toISOString();
     const until = new Date(clock().getTime() + claimMs).toISOString();
     const claimToken = `${token}:${randomUUID()}`;
+    // UPDATE … FROM a materialised page of due ids, each row then found by its key: written as
+    // `WHERE id IN (page) AND status = 'pending'`, SQLite walks every pending delivery by the status
+    // index and tests it against the page, so a backlog made each claim slower than the last.
     await db.execute(
-      `UPDATE webhook_deliveries SET claimed_until = $1, claim_token = $2
-       WHERE id IN (
+      `UPDATE webhook_deliveries AS w SET claimed_until = $1, claim_token = $2
+       FROM (
          SELECT d.id FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
          WHERE d.status = 'pending' AND s.status = 'active' AND d.next_attempt_at <= $3
            AND (d.claimed_until IS NULL OR d.claimed_until < $3)
-         ORDER BY d.next_attempt_at LIMIT ${Math.max(1, Math.floor(limit))})
-       AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)`,
+         ORDER BY d.next_attempt_at LIMIT ${Math.max(1, Math.floor(limit))}) AS due
+       WHERE w.id = due.id AND w.status = 'pending' AND (w.claimed_until IS NULL OR w.claimed_until < $3)`,
       [until, claimToken, now],
     );
     return db.query<DueDelivery>(
