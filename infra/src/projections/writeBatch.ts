@@ -27,13 +27,26 @@ export function writeBatch(tx: SqlExecutor): WriteBatch {
   if (tx.dialect !== 'postgres') return Object.assign(Object.create(tx) as SqlExecutor, { flush: async () => {} });
   let queued: string[] = [];
   let chars = 0;
-  const flush = async (): Promise<void> => {
+  // Statements go out without waiting for the ones before: the connection runs them in order, and the
+  // projection meanwhile prepares the next (its rows, their JSON). Their outcome is awaited at a flush.
+  let sent: Promise<unknown>[] = [];
+  const send = (sql: string, params?: readonly unknown[]): void => {
+    const done = tx.execute(sql, params);
+    done.catch(() => undefined); // awaited (and so reported) by the next flush
+    sent.push(done);
+  };
+  const sendQueued = (): void => {
     if (queued.length === 0) return;
-    const text = queued.join(';\n');
+    // No parameters: the simple-query protocol, which takes several statements in one message.
+    send(queued.join(';\n'));
     queued = [];
     chars = 0;
-    // No parameters: the simple-query protocol, which takes several statements in one message.
-    await tx.execute(text);
+  };
+  const flush = async (): Promise<void> => {
+    sendQueued();
+    const waiting = sent;
+    sent = [];
+    await Promise.all(waiting);
   };
   return {
     dialect: tx.dialect,
@@ -45,14 +58,14 @@ export function writeBatch(tx: SqlExecutor): WriteBatch {
       // Set-based statements (multiRow.ts) bind a batch's rows as arrays or one JSON document: inlined,
       // they would be escaped once more and lexed as a huge literal; bound, they are sent as they are.
       if (params.some(isBulk)) {
-        await flush();
-        await tx.execute(sql, params);
+        sendQueued();
+        send(sql, params);
         return { rowCount: 0 };
       }
       const statement = inlineParameters(sql, params);
       queued.push(statement);
       chars += statement.length;
-      if (queued.length >= MAX_STATEMENTS || chars >= MAX_CHARS) await flush();
+      if (queued.length >= MAX_STATEMENTS || chars >= MAX_CHARS) sendQueued();
       return { rowCount: 0 };
     },
     flush,

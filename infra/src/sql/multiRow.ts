@@ -6,8 +6,8 @@ import type { SqlExecutor } from './types.js';
  * with one statement per table instead of one per row (PostgreSQL parses and plans each statement;
  * SQLite steps each one). On SQLite rows go as VALUES lists in chunks, which keeps a statement under
  * its parameter limit. On PostgreSQL all the rows go as one statement whose few parameters carry them
- * (columns as arrays, rows as one JSON document): a VALUES list of 500 rows is thousands of parameters
- * to render and for the server to parse, where an array or a document is one value, read in one pass.
+ * (rows as one JSON document): a VALUES list of 500 rows is thousands of parameters to render and for
+ * the server to parse, where a document is one value, written and read in one pass.
  */
 const ROWS_PER_STATEMENT = 500;
 
@@ -91,12 +91,12 @@ export async function updateRows(
   const key = columns[0]![0];
   if (rows.length === 0) return;
   if (tx.dialect === 'postgres') {
-    const arrays = columns.map((_, c) => rows.map((row) => parameterText(row[c])));
-    const typed = columns.map(([, type], c) => `$${c + 1}::${type}[]`).join(', ');
+    const names = columns.map(([name]) => name.toLowerCase());
+    const json = JSON.stringify(rows.map((row) => rowObject(names, row)));
+    const typed = columns.map(([name, type]) => `${name} ${type}`).join(', ');
     await tx.execute(
-      `UPDATE ${table} SET ${set} FROM unnest(${typed}) AS v(${columns.map(([name]) => name).join(', ')})
-        WHERE ${table}.${key} = v.${key}`,
-      arrays,
+      `UPDATE ${table} SET ${set} FROM json_to_recordset($1::json) AS v(${typed}) WHERE ${table}.${key} = v.${key}`,
+      [json],
     );
     return;
   }
