@@ -22,9 +22,17 @@ export async function dropDeferredIndexes(db: SqlExecutor, statements: readonly 
   for (const statement of statements) await db.execute(`DROP INDEX IF EXISTS ${indexName(statement)}`);
 }
 
+/**
+ * On PostgreSQL the indexes are built side by side, each on a connection of the pool (builds on one
+ * table share its lock): a build is one sort on one core, and a rebuild waited for them one by one.
+ */
 export async function createDeferredIndexes(db: SqlExecutor, statements: readonly string[]): Promise<void> {
-  for (const statement of statements) {
-    indexName(statement);
-    await db.execute(statement);
+  for (const statement of statements) indexName(statement);
+  if (db.dialect === 'postgres') {
+    const built = await Promise.allSettled(statements.map((statement) => db.execute(statement)));
+    const failed = built.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return;
   }
+  for (const statement of statements) await db.execute(statement);
 }

@@ -1,3 +1,4 @@
+import { parameterText } from '../sql/parameterText.js';
 import { replacePlaceholders } from '../sql/placeholders.js';
 import type { StoredEvent } from '../eventStore/types.js';
 import type { Projection } from './projection.js';
@@ -11,7 +12,8 @@ const MAX_CHARS = 4_000_000;
  * A projection batch's writes, sent to PostgreSQL together: `execute` queues the statement (its
  * parameters rendered as quoted literals, which PostgreSQL types from context exactly as it types
  * untyped parameters) and resolves at once; a `query`, `flush` or the batch's end sends the queue as
- * one multi-statement round trip in the same transaction. So a batch of 500 events costs a handful of
+ * one multi-statement round trip in the same transaction (a statement with a bulk parameter, an array or
+ * a long text, goes on its own, bound, after the queue). So a batch of 500 events costs a handful of
  * round trips instead of one per write, and the checkpoint still commits with them. A failing
  * statement fails the flush, hence the batch's transaction. `execute` reports rowCount 0: only for
  * projections that never read it (Projection.batchWrites). On SQLite, where a statement is a
@@ -25,13 +27,26 @@ export function writeBatch(tx: SqlExecutor): WriteBatch {
   if (tx.dialect !== 'postgres') return Object.assign(Object.create(tx) as SqlExecutor, { flush: async () => {} });
   let queued: string[] = [];
   let chars = 0;
-  const flush = async (): Promise<void> => {
+  // Statements go out without waiting for the ones before: the connection runs them in order, and the
+  // projection meanwhile prepares the next (its rows, their JSON). Their outcome is awaited at a flush.
+  let sent: Promise<unknown>[] = [];
+  const send = (sql: string, params?: readonly unknown[]): void => {
+    const done = tx.execute(sql, params);
+    done.catch(() => undefined); // awaited (and so reported) by the next flush
+    sent.push(done);
+  };
+  const sendQueued = (): void => {
     if (queued.length === 0) return;
-    const text = queued.join(';\n');
+    // No parameters: the simple-query protocol, which takes several statements in one message.
+    send(queued.join(';\n'));
     queued = [];
     chars = 0;
-    // No parameters: the simple-query protocol, which takes several statements in one message.
-    await tx.execute(text);
+  };
+  const flush = async (): Promise<void> => {
+    sendQueued();
+    const waiting = sent;
+    sent = [];
+    await Promise.all(waiting);
   };
   return {
     dialect: tx.dialect,
@@ -40,15 +55,26 @@ export function writeBatch(tx: SqlExecutor): WriteBatch {
       return tx.query(sql, params);
     },
     async execute(sql, params = []) {
+      // Set-based statements (multiRow.ts) bind a batch's rows as arrays or one JSON document: inlined,
+      // they would be escaped once more and lexed as a huge literal; bound, they are sent as they are.
+      if (params.some(isBulk)) {
+        sendQueued();
+        send(sql, params);
+        return { rowCount: 0 };
+      }
       const statement = inlineParameters(sql, params);
       queued.push(statement);
       chars += statement.length;
-      if (queued.length >= MAX_STATEMENTS || chars >= MAX_CHARS) await flush();
+      if (queued.length >= MAX_STATEMENTS || chars >= MAX_CHARS) sendQueued();
       return { rowCount: 0 };
     },
     flush,
   };
 }
+
+const BULK_CHARS = 8192;
+const isBulk = (value: unknown): boolean =>
+  Array.isArray(value) || (typeof value === 'string' && value.length > BULK_CHARS);
 
 /** `$n` → the n-th parameter as a PostgreSQL literal (as node-postgres would send it, but inline). */
 export function inlineParameters(sql: string, params: readonly unknown[]): string {
@@ -59,12 +85,9 @@ export function inlineParameters(sql: string, params: readonly unknown[]): strin
 }
 
 export function literal(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
   if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'::bytea`;
-  if (value instanceof Date) return quote(value.toISOString());
-  if (typeof value === 'object') return quote(JSON.stringify(value));
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`cannot write ${value} to SQL`);
-  return quote(String(value));
+  const text = parameterText(value);
+  return text === null ? 'NULL' : quote(text);
 }
 
 /**
@@ -72,7 +95,6 @@ export function literal(value: unknown): string {
  * a backslash, an escape-string literal (E'…') with the backslashes doubled.
  */
 const quote = (text: string): string => {
-  if (text.includes('\u0000')) throw new Error('text with a NUL character cannot be stored in PostgreSQL');
   const quoted = text.replaceAll("'", "''");
   return text.includes('\\') ? ` E'${quoted.replaceAll('\\', '\\\\')}'` : `'${quoted}'`;
 };

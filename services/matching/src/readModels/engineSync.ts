@@ -42,6 +42,23 @@ const putCandidate = (engine: MatchEngine, row: CandidateRow): void => {
 
 const SYNC_CHUNK = 500;
 const placeholders = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
+/**
+ * `column IN (…)` for a chunk of ids; on PostgreSQL one array parameter for all of them (a list of 500
+ * parameters cost it more to plan than to answer). Returns the chunks and the condition for one.
+ */
+const chunked = (
+  tx: SqlExecutor,
+  column: string,
+  ids: string[],
+): { chunks: string[][]; where: (n: number) => string } =>
+  tx.dialect === 'postgres'
+    ? { chunks: [ids], where: () => `${column} = ANY($1::text[])` }
+    : {
+        chunks: Array.from({ length: Math.ceil(ids.length / SYNC_CHUNK) }, (_, i) =>
+          ids.slice(i * SYNC_CHUNK, (i + 1) * SYNC_CHUNK),
+        ),
+        where: (n) => `${column} IN (${placeholders(n)})`,
+      };
 
 /**
  * The engine entries of many opportunities and candidates, as their rows stand now: one read per
@@ -53,12 +70,12 @@ export async function syncMany(
   engine: MatchEngine,
   touched: { opportunities: Iterable<string>; candidates: Iterable<string> },
 ): Promise<void> {
-  const opportunities = [...new Set(touched.opportunities)];
-  for (let i = 0; i < opportunities.length; i += SYNC_CHUNK) {
-    const ids = opportunities.slice(i, i + SYNC_CHUNK);
+  const opportunities = chunked(tx, 'opportunity_id', [...new Set(touched.opportunities)]);
+  for (const ids of opportunities.chunks) {
+    if (ids.length === 0) continue;
     const rows = await tx.query<OpportunityRow>(
-      `SELECT opportunity_id, status, details FROM matching_opportunities WHERE opportunity_id IN (${placeholders(ids.length)})`,
-      ids,
+      `SELECT opportunity_id, status, details FROM matching_opportunities WHERE ${opportunities.where(ids.length)}`,
+      tx.dialect === 'postgres' ? [ids] : ids,
     );
     const found = new Map(rows.map((r) => [r.opportunity_id, r]));
     for (const id of ids) {
@@ -67,12 +84,12 @@ export async function syncMany(
       else engine.removeOpportunity(id);
     }
   }
-  const candidates = [...new Set(touched.candidates)];
-  for (let i = 0; i < candidates.length; i += SYNC_CHUNK) {
-    const ids = candidates.slice(i, i + SYNC_CHUNK);
+  const candidates = chunked(tx, 'client_id', [...new Set(touched.candidates)]);
+  for (const ids of candidates.chunks) {
+    if (ids.length === 0) continue;
     const rows = await tx.query<CandidateRow>(
-      `SELECT client_id, consent_scope, legal_status, profile FROM matching_candidates WHERE client_id IN (${placeholders(ids.length)})`,
-      ids,
+      `SELECT client_id, consent_scope, legal_status, profile FROM matching_candidates WHERE ${candidates.where(ids.length)}`,
+      tx.dialect === 'postgres' ? [ids] : ids,
     );
     const found = new Map(rows.map((r) => [r.client_id, r]));
     for (const id of ids) {

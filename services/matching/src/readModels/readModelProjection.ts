@@ -3,31 +3,15 @@ import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import type { CandidateEvent } from '../domain/candidates/candidateProfileDecider.js';
 import type { OpportunityEvent } from '../domain/opportunities/opportunityDecider.js';
-import type { PipelineEvent, PipelineStatus } from '../domain/pipeline/pipelineDecider.js';
+import type { PipelineEvent } from '../domain/pipeline/pipelineDecider.js';
 import type { MatchEngine } from '../matching/matchEngine.js';
 import { placementFactsOf } from '../application/placementFacts.js';
 import { PROJECTED_INDEXES, PROJECTED_TABLES, migrateMatchingTables } from './tables.js';
 import { syncMany } from './engineSync.js';
+import { applyInRounds, type Touched } from './applyInRounds.js';
+import { OPPORTUNITY_STATUS, STATUS_AFTER } from './statusAfter.js';
 
 type AnyEvent = OpportunityEvent | CandidateEvent | PipelineEvent;
-
-const STATUS_AFTER: Partial<Record<PipelineEvent['type'], PipelineStatus>> = {
-  ClientInterested: 'interested',
-  ClientNotInterested: 'not_interested',
-  ApplicationSent: 'applied',
-  InterviewScheduled: 'interviewing',
-  OfferMade: 'offered',
-  Hired: 'hired',
-  NotHired: 'not_hired',
-  ApplicationWithdrawn: 'withdrawn',
-};
-
-const OPPORTUNITY_STATUS: Partial<Record<OpportunityEvent['type'], string>> = {
-  OpportunityPaused: 'paused',
-  OpportunityResumed: 'open',
-  OpportunityFilled: 'filled',
-  OpportunityClosed: 'closed',
-};
 
 /**
  * One projection for opportunities, candidates and applications, so the three tables always stand at the
@@ -53,16 +37,15 @@ export const matchingReadModels = (engine: MatchEngine): Projection => ({
   },
   async handle(tx, events) {
     const touched: Touched = { opportunities: [], candidates: [] };
-    for (const stored of events) await apply(tx, stored, touched);
+    // On SQLite a statement is an in-process call on a cached prepared statement, cheaper one by one
+    // than the rounds' bookkeeping; on PostgreSQL each statement is parsed and planned, so a batch goes
+    // as a few set-based statements per round (applyInRounds.ts), to the same rows.
+    if (tx.dialect === 'postgres') await applyInRounds(tx, events, touched);
+    else for (const stored of events) await apply(tx, stored, touched);
     // The engine takes each touched row once, as the batch leaves it, in the batch's transaction.
     await syncMany(tx, engine, touched);
   },
 });
-
-interface Touched {
-  opportunities: string[];
-  candidates: string[];
-}
 
 async function apply(tx: SqlExecutor, stored: StoredEvent, touched: Touched): Promise<void> {
   const e = { type: stored.type, data: stored.data } as AnyEvent;
