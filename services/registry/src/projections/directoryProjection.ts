@@ -5,7 +5,7 @@ import type { OrganisationEvent, OrganisationProfile } from '../domain/organisat
 import type { ServiceDetails } from '../domain/service/serviceDetails.js';
 import type { ServiceEvent } from '../domain/service/service.js';
 import { replaceServiceChildren } from './directoryServiceChildren.js';
-import { insertMany, updateMany, type Column } from './rowWrites.js';
+import { insertMany, updateMany, type UpdateColumn as Column } from './rowWrites.js';
 
 /** Event types this projection reads (the subscription filters on them). */
 export const DIRECTORY_EVENT_TYPES = [

@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
-import { insertRows, updateRows, withIdChunks, type Column } from '@estia/infra/sql/multiRow.js';
+import { insertRows, updateRows, withIdChunks, type Column as ValuesColumn } from '@estia/infra/sql/multiRow.js';
 
 /**
  * The directory's set-based writes: a round's rows of one kind in one statement. On PostgreSQL the
@@ -9,7 +9,10 @@ import { insertRows, updateRows, withIdChunks, type Column } from '@estia/infra/
  * server's JSON parser do it natively. On SQLite, where a prepared multi-row statement binds its
  * values without text, they stay VALUES lists (multiRow.ts).
  */
-export type { Column };
+/** A column and the SQL type its JSON values are read as. */
+export type Column = readonly [name: string, type: UpdateColumn[1] | 'BIGINT'];
+/** Updated columns are cast on SQLite too (multiRow.ts), to the types both stores know. */
+export type UpdateColumn = ValuesColumn;
 
 /** `(e->>0)::TEXT, (e->>1)::INTEGER, …`: the JSON row's values as the columns' types, aliased to their names. */
 const unpacked = (columns: readonly Column[]): string =>
@@ -40,7 +43,7 @@ export async function insertMany(
 export async function updateMany(
   tx: SqlExecutor,
   table: string,
-  columns: readonly Column[],
+  columns: readonly UpdateColumn[],
   set: string,
   rows: readonly (readonly unknown[])[],
 ): Promise<void> {
