@@ -1,11 +1,11 @@
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import { keyedRounds } from '@estia/infra/projections/keyedRounds.js';
-import { insertRows, updateRows, type Column } from '@estia/infra/sql/multiRow.js';
 import type { OrganisationEvent, OrganisationProfile } from '../domain/organisation/organisation.js';
 import type { ServiceDetails } from '../domain/service/serviceDetails.js';
 import type { ServiceEvent } from '../domain/service/service.js';
 import { replaceServiceChildren } from './directoryServiceChildren.js';
+import { insertMany, updateMany, type UpdateColumn as Column } from './rowWrites.js';
 
 /** Event types this projection reads (the subscription filters on them). */
 export const DIRECTORY_EVENT_TYPES = [
@@ -69,6 +69,34 @@ const APPROVED = update(
   [text('id'), text('licence_valid_until'), text('updated_at')],
   "status = 'approved'",
 );
+const APPLIED_COLUMNS: readonly Column[] = [
+  text('id'),
+  text('name'),
+  text('kind'),
+  text('legal_identifier'),
+  text('country'),
+  text('region'),
+  ...WHEREABOUTS,
+  text('status'),
+  text('licence_valid_until'),
+  ['accepted_code_version', 'INTEGER'],
+  text('updated_at'),
+];
+const REGISTERED_COLUMNS: readonly Column[] = [
+  text('id'),
+  text('organisation_id'),
+  text('name'),
+  text('description'),
+  text('category_id'),
+  ['min_age', 'INTEGER'],
+  ['max_age', 'INTEGER'],
+  ['response_time_hours', 'INTEGER'],
+  ['available', 'INTEGER'],
+  ['maximum', 'INTEGER'],
+  text('intake'),
+  text('status'),
+  text('updated_at'),
+];
 const RENEWED = update(ORGANISATIONS, [text('id'), text('licence_valid_until'), text('updated_at')]);
 const STATUS = update(ORGANISATIONS, [text('id'), text('status'), text('updated_at')]);
 const CODE = update(ORGANISATIONS, [text('id'), ['accepted_code_version', 'INTEGER'], text('updated_at')]);
@@ -135,7 +163,19 @@ async function projectRound(tx: SqlExecutor, round: readonly StoredEvent[]): Pro
     switch (event.type) {
       case 'OrganisationApplied': {
         const { organisationId: id, profile: p, appliedAt } = event.data;
-        applied.push([id, p.name, p.kind, p.legalIdentifier, p.country, p.region, ...whereabouts(p), appliedAt]);
+        applied.push([
+          id,
+          p.name,
+          p.kind,
+          p.legalIdentifier,
+          p.country,
+          p.region,
+          ...whereabouts(p),
+          'applied',
+          null,
+          null,
+          appliedAt,
+        ]);
         break;
       }
       case 'OrganisationApproved':
@@ -178,6 +218,7 @@ async function projectRound(tx: SqlExecutor, round: readonly StoredEvent[]): Pro
           capacity.available,
           capacity.maximum,
           capacity.intake,
+          'active',
           registeredAt,
         ]);
         children.push({ serviceId, details });
@@ -210,24 +251,18 @@ async function projectRound(tx: SqlExecutor, round: readonly StoredEvent[]): Pro
     }
   }
   // A round's events touch distinct rows, so the order of these statements does not matter.
-  await insertRows(
+  await insertMany(
     tx,
-    `registry_organisations (id, name, kind, legal_identifier, country, region, street, locality, postal_code,
-       latitude, longitude, email, phone, website, status, licence_valid_until, accepted_code_version, updated_at)`,
-    applied.map((row) => [...row.slice(0, -1), 'applied', null, null, row[row.length - 1]]),
+    ORGANISATIONS,
+    APPLIED_COLUMNS,
+    applied,
     `ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, legal_identifier = excluded.legal_identifier,
        country = excluded.country, region = excluded.region, street = excluded.street, locality = excluded.locality,
        postal_code = excluded.postal_code, latitude = excluded.latitude, longitude = excluded.longitude,
        email = excluded.email, phone = excluded.phone, website = excluded.website, status = 'applied',
        updated_at = excluded.updated_at`,
   );
-  await insertRows(
-    tx,
-    `registry_services (id, organisation_id, name, description, category_id, min_age, max_age, response_time_hours,
-       available, maximum, intake, status, updated_at)`,
-    registered.map((row) => [...row.slice(0, -1), 'active', row[row.length - 1]]),
-    'ON CONFLICT (id) DO NOTHING',
-  );
-  for (const [kind, rows] of updates) await updateRows(tx, kind.table, kind.columns, kind.set, rows);
+  await insertMany(tx, SERVICES, REGISTERED_COLUMNS, registered, 'ON CONFLICT (id) DO NOTHING');
+  for (const [kind, rows] of updates) await updateMany(tx, kind.table, kind.columns, kind.set, rows);
   await replaceServiceChildren(tx, children);
 }

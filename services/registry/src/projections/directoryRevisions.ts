@@ -1,5 +1,6 @@
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import type { SqlDatabase, SqlExecutor } from '@estia/infra/sql/types.js';
+import { insertMany, type Column } from './rowWrites.js';
 
 /**
  * Change tracking for the in-memory search index (directoryIndexCache.ts). Every projected batch bumps
@@ -39,7 +40,11 @@ export const changedBy = (event: StoredEvent): { kind: ChangedKind; id: string }
   return null;
 };
 
-const STAMP_CHUNK = 200;
+const REVISION_COLUMNS: readonly Column[] = [
+  ['kind', 'TEXT'],
+  ['id', 'TEXT'],
+  ['revision', 'BIGINT'],
+];
 
 /**
  * Records one batch's changes. The UPDATE comes first so that, on PostgreSQL, concurrent projecting
@@ -55,20 +60,15 @@ export async function stampChanges(
     'SELECT revision FROM registry_directory_meta WHERE id = 1',
   );
   const revision = Number(meta!.revision);
-  const unique = [...new Map(changes.map((c) => [`${c.kind}/${c.id}`, c])).values()];
-  for (let i = 0; i < unique.length; i += STAMP_CHUNK) {
-    const chunk = unique.slice(i, i + STAMP_CHUNK);
-    const params: unknown[] = [revision];
-    const rows = chunk.map((c) => {
-      params.push(c.kind, c.id);
-      return `($${params.length - 1}, $${params.length}, $1)`;
-    });
-    await tx.execute(
-      `INSERT INTO registry_directory_revisions (kind, id, revision) VALUES ${rows.join(', ')}
-       ON CONFLICT (kind, id) DO UPDATE SET revision = excluded.revision`,
-      params,
-    );
-  }
+  const unique = new Map<string, unknown[]>();
+  for (const c of changes) unique.set(`${c.kind}/${c.id}`, [c.kind, c.id, revision]);
+  await insertMany(
+    tx,
+    'registry_directory_revisions',
+    REVISION_COLUMNS,
+    [...unique.values()],
+    'ON CONFLICT (kind, id) DO UPDATE SET revision = excluded.revision',
+  );
 }
 
 /** Before a rebuild: readers must drop what they hold and load again. */

@@ -1,4 +1,5 @@
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
+import { REVISION_DDL } from './directoryRevisions.js';
 
 /**
  * The directory read model. Plain SQL both SQLite and PostgreSQL speak. Multi-valued attributes get
@@ -111,15 +112,17 @@ export const DIRECTORY_TABLES = [
 
 /**
  * Secondary indexes the projection's own writes never use (its deletes go by service_id, whose indexes
- * stay): a rebuild from the first event creates these once at its end.
+ * stay; its revision stamps upsert by (kind, id)): a rebuild from the first event creates these once at its end.
  */
 export const DIRECTORY_DEFERRED_INDEXES: readonly string[] = [
   'registry_organisations_status_name',
   'registry_services_organisation',
   'registry_services_status_name',
   'registry_service_locations_lat_lon',
+  // Read by the search index's reloads only: a rebuild stamps every row, and readers start over after it.
+  'registry_directory_revisions_revision',
 ].map((name) => {
-  const statement = DDL.find((s) => s.startsWith(`CREATE INDEX IF NOT EXISTS ${name} `));
+  const statement = [...DDL, ...REVISION_DDL].find((s) => s.startsWith(`CREATE INDEX IF NOT EXISTS ${name} `));
   if (!statement) throw new Error(`no index ${name} in the directory DDL`);
   return statement;
 });

@@ -1,8 +1,8 @@
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
-import { insertRows, withIdChunks } from '@estia/infra/sql/multiRow.js';
 import type { ServiceDetails } from '../domain/service/serviceDetails.js';
 import { withAncestors } from '../domain/service/taxonomy.js';
 import { locationUuid, serviceAtLocationUuid } from '../hsds/ids.js';
+import { insertMany, withIds, type Column } from './rowWrites.js';
 
 const CHILD_TABLES = [
   'registry_service_locations',
@@ -11,6 +11,28 @@ const CHILD_TABLES = [
   'registry_service_languages',
   'registry_service_categories',
 ] as const;
+
+const text = (name: string): Column => [name, 'TEXT'];
+const LOCATION_COLUMNS: readonly Column[] = [
+  text('id'),
+  text('service_id'),
+  text('sal_id'),
+  text('location_key'),
+  text('name'),
+  text('street'),
+  text('locality'),
+  text('postal_code'),
+  text('region'),
+  text('country'),
+  ['latitude', 'DOUBLE PRECISION'],
+  ['longitude', 'DOUBLE PRECISION'],
+];
+const SCHEDULE_COLUMNS: readonly Column[] = [
+  text('location_id'),
+  ['weekday', 'INTEGER'],
+  text('opens'),
+  text('closes'),
+];
 
 /**
  * Replaces the children (categories with their ancestors, languages, legal statuses, areas, locations
@@ -23,12 +45,12 @@ export async function replaceServiceChildren(
 ): Promise<void> {
   if (services.length === 0) return;
   const ids = services.map((s) => s.serviceId);
-  await withIdChunks(
+  await withIds(
     tx,
     'DELETE FROM registry_location_schedules WHERE location_id IN (SELECT id FROM registry_service_locations WHERE service_id IN (%IDS%))',
     ids,
   );
-  for (const table of CHILD_TABLES) await withIdChunks(tx, `DELETE FROM ${table} WHERE service_id IN (%IDS%)`, ids);
+  for (const table of CHILD_TABLES) await withIds(tx, `DELETE FROM ${table} WHERE service_id IN (%IDS%)`, ids);
 
   const categories: string[][] = [];
   const languages: string[][] = [];
@@ -64,19 +86,15 @@ export async function replaceServiceChildren(
         schedules.set(JSON.stringify([id, slot.weekday, slot.opens]), [id, slot.weekday, slot.opens, slot.closes]);
     }
   }
-  await insertRows(tx, 'registry_service_categories (term_id, service_id)', categories);
-  await insertRows(tx, 'registry_service_languages (code, service_id)', languages);
-  await insertRows(tx, 'registry_service_legal_statuses (legal_status, service_id)', statuses);
-  await insertRows(tx, 'registry_service_areas (region, service_id)', areas);
-  await insertRows(
+  await insertMany(tx, 'registry_service_categories', [text('term_id'), text('service_id')], categories);
+  await insertMany(tx, 'registry_service_languages', [text('code'), text('service_id')], languages);
+  await insertMany(tx, 'registry_service_legal_statuses', [text('legal_status'), text('service_id')], statuses);
+  await insertMany(tx, 'registry_service_areas', [text('region'), text('service_id')], areas);
+  await insertMany(tx, 'registry_service_locations', LOCATION_COLUMNS, locations);
+  await insertMany(
     tx,
-    `registry_service_locations (id, service_id, sal_id, location_key, name, street, locality, postal_code, region,
-       country, latitude, longitude)`,
-    locations,
-  );
-  await insertRows(
-    tx,
-    'registry_location_schedules (location_id, weekday, opens, closes)',
+    'registry_location_schedules',
+    SCHEDULE_COLUMNS,
     [...schedules.values()],
     'ON CONFLICT (location_id, weekday, opens) DO UPDATE SET closes = excluded.closes',
   );
