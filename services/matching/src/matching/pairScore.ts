@@ -311,7 +311,8 @@ export function partTimeFactor(
 /**
  * The best score a candidate could reach for the opportunity with at most this skill overlap: every part but
  * languages and distance computed as scorePair does (same terms, same order, so never below its score),
- * those two at their maximum; -1 when the latitude gap alone puts an on-site opportunity out of reach.
+ * those two at their maximum; -1 when the slot is freed or the latitude gap alone puts an on-site
+ * opportunity out of reach.
  */
 export function candidateBound(
   c: CandidateTable,
@@ -322,7 +323,8 @@ export function candidateBound(
   optionalMatched: number,
   tuning: MatchTuning,
 ): number {
-  // The same cheap reject checkPair applies first among the distance rules.
+  // A freed slot can linger in an index list; the latitude test is checkPair's own cheap reject.
+  if (c.alive[i] === 0) return -1;
   if (o.remote[j] === 0 && Math.abs(o.lat[j]! - c.lat[i]!) > c.mobilityLatDeg[i]! + 0.01) return -1;
   const w = tuning.weights;
   const nE = o.nEssential[j]!;
