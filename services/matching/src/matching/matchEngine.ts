@@ -172,7 +172,7 @@ export class MatchEngine {
       // The people holding one of the skills asked (inverted index), counted per slot …
       skills.forEach((s, k) => search.count(c.postings.list(s), k < nE, c.alive));
       search.rank(
-        (i, ess, opt) => candidateBound(c, i, o, j, ess, opt, tuning),
+        (_i, ess, opt) => scoreUpperBound(o, j, ess, opt, tuning),
         (i) => {
           const failed = checkPair(c, i, o, j, day, today, tuning);
           if (failed >= 0) return -1 - failed;
@@ -188,6 +188,7 @@ export class MatchEngine {
         },
         // … then those holding none of them, by how close their occupation is, only while one could still enter.
         unskilledCandidates(c, o, j, tuning),
+        (i, ess, opt) => candidateBound(c, i, o, j, ess, opt, tuning),
       );
     } finally {
       for (const s of skills) marks[s] = 0;

@@ -24,6 +24,10 @@ export interface UnskilledGroup {
 }
 
 const BUCKETS = 1024;
+const bucketOf = (bound: number): number => Math.max(0, Math.min(BUCKETS - 1, Math.floor(bound * BUCKETS)));
+
+/** The best score a slot could reach with this many of the query's essential / optional skills. */
+type Bound = (slot: number, essential: number, optional: number) => number;
 
 /**
  * One top-k search over the other side's table, best bound first: the slots sharing skills with the query
@@ -65,24 +69,23 @@ export class PairSearch {
   }
 
   /**
-   * `bound(slot, essential, optional)`: the best score that overlap allows (below 0: the pair cannot pass);
+   * `bound(slot, essential, optional)`: the best score that overlap allows, cheap (no read of the slot's row);
+   * `tighter` (optional): a bound closer to the score that costs a read of the slot (below 0: the pair cannot
+   * pass), computed only for slots whose cheap bound could still enter the list;
    * `examine(slot)`: the pair's score (0..1), or `-1 - i` when it fails the hard rule EXCLUDING_CODES[i].
    * `unskilled`: the slots sharing no skill, best group first (slots sharing a skill are skipped there: they
-   * are ranked by their own bound). A group is opened only once no counted slot left has a higher bound.
+   * are ranked by their own bound). Whatever has the highest bound left goes next (a group, a slot by its
+   * tighter bound, or the next slot by its cheap one), until nothing left can enter the list.
    */
-  rank(
-    bound: (slot: number, essential: number, optional: number) => number,
-    examine: (slot: number) => number,
-    unskilled: readonly UnskilledGroup[],
-  ): void {
+  rank(bound: Bound, examine: (slot: number) => number, unskilled: readonly UnskilledGroup[], tighter?: Bound): void {
     const { essential: e, optional: o, touched } = this.scratch;
-    // Bucket the counted slots by their bound (counting sort, highest first).
+    // Bucket the counted slots by their cheap bound (counting sort, highest first).
     const n = touched.length;
     const keys = new Int16Array(n);
     const sizes = new Int32Array(BUCKETS);
     for (let k = 0; k < n; k++) {
       const slot = touched.items[k]!;
-      const b = Math.max(0, Math.min(BUCKETS - 1, Math.floor(bound(slot, e[slot]!, o[slot]!) * BUCKETS)));
+      const b = bucketOf(bound(slot, e[slot]!, o[slot]!));
       keys[k] = b;
       sizes[b]!++;
     }
@@ -98,15 +101,36 @@ export class PairSearch {
       order[at] = touched.items[k]!;
       ceilings[at] = keys[k]!;
     }
+    // Slots re-bucketed by their tighter bound: a chain per bucket through `link` (positions in `order`).
+    const head = new Int32Array(tighter ? BUCKETS : 0).fill(-1);
+    const link = new Int32Array(tighter ? n : 0);
+    let top = -1;
     let group = 0;
-    for (let k = 0; k < n; k++) {
-      const ceiling = (ceilings[k]! + 1) / BUCKETS;
-      while (group < unskilled.length && unskilled[group]!.bound >= ceiling)
-        this.scan(unskilled[group++]!, bound, examine);
-      if (!this.admits(ceiling)) break;
-      this.consider(order[k]!, examine(order[k]!));
+    let k = 0;
+    for (;;) {
+      while (top >= 0 && head[top] === -1) top--;
+      const tight = top >= 0 ? (top + 1) / BUCKETS : -1;
+      const cheap = k < n ? (ceilings[k]! + 1) / BUCKETS : -1;
+      const open = group < unskilled.length ? unskilled[group]!.bound : -1;
+      if (!this.admits(Math.max(tight, cheap, open))) return;
+      if (open >= tight && open >= cheap) this.scan(unskilled[group++]!, tighter ?? bound, examine);
+      else if (tight >= cheap) {
+        const at = head[top]!;
+        head[top] = link[at]!;
+        this.consider(order[at]!, examine(order[at]!));
+      } else if (!tighter) this.consider(order[k]!, examine(order[k++]!));
+      else {
+        const slot = order[k]!;
+        const b = tighter(slot, e[slot]!, o[slot]!);
+        if (b >= 0 && this.admits(b)) {
+          const t = bucketOf(b);
+          link[k] = head[t]!;
+          head[t] = k;
+          if (t > top) top = t;
+        }
+        k++;
+      }
     }
-    while (group < unskilled.length) this.scan(unskilled[group++]!, bound, examine);
   }
 
   /** Whether a pair scoring up to `bound` could still enter the list (with slack for rounding). */
@@ -114,11 +138,7 @@ export class PairSearch {
     return bound + 1e-9 >= this.tuning.scoreFloor && this.top.admits(bound + 1e-9);
   }
 
-  private scan(
-    group: UnskilledGroup,
-    bound: (slot: number, essential: number, optional: number) => number,
-    examine: (slot: number) => number,
-  ): void {
+  private scan(group: UnskilledGroup, bound: Bound, examine: (slot: number) => number): void {
     if (!this.admits(group.bound)) return;
     const { essential: e, optional: o, stamps } = this.scratch;
     const epoch = this.scratch.epoch;
