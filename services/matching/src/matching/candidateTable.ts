@@ -15,6 +15,8 @@ const TYPES = OPPORTUNITY_TYPES.length;
 const NO_DATE = ALWAYS;
 const LEGAL_DATES = ['applicationDate', 'decisionDate', 'rpFrom', 'rpUntil', 'wpFrom', 'wpUntil'] as const;
 const NO_LEGAL = 255;
+export const NO_OCCUPATION = -1;
+export const SEVERAL_OCCUPATIONS = -2;
 
 const mask = (list: readonly string[], vocabulary: readonly string[]) =>
   list.reduce((m, v) => m | (1 << vocabulary.indexOf(v)), 0);
@@ -63,6 +65,8 @@ export class CandidateTable {
   /** Occupations at or after this position are only preferred, never practised. */
   nPractised = new Uint8Array(0);
   nLang = new Uint8Array(0);
+  /** The one occupation (practised or preferred) when there is exactly one, else NO_OCCUPATION or SEVERAL: a bound reads it without the row. */
+  soleOccupation = new Int32Array(0);
 
   /** ISCO key (see iscoKey) of every ESCO occupation, by index. */
   readonly iscoKeys: Int32Array;
@@ -139,6 +143,7 @@ export class CandidateTable {
     this.nOcc[slot] = occ.length;
     this.nPractised[slot] = Math.min(practised.length, occ.length);
     this.nLang[slot] = langs.length;
+    this.soleOccupation[slot] = occ.length === 0 ? NO_OCCUPATION : occ.length === 1 ? occ[0]![0] : SEVERAL_OCCUPATIONS;
     this.cells.place(slot, false, p.location.latitude, p.location.longitude, p.mobilityKm);
     const now = new Set(skills);
     for (const s of before) if (!now.has(s)) this.postings.retire(s, this.holds);
@@ -267,6 +272,7 @@ export class CandidateTable {
     this.nOcc = grown(this.nOcc, capacity);
     this.nPractised = grown(this.nPractised, capacity);
     this.nLang = grown(this.nLang, capacity);
+    this.soleOccupation = grown(this.soleOccupation, capacity);
     this.cells.grow(capacity);
   }
 }

@@ -1,6 +1,6 @@
 import { distanceKm } from '../domain/shared/geo.js';
 import { OPPORTUNITY_TYPES } from '../domain/shared/vocabulary.js';
-import type { CandidateTable } from './candidateTable.js';
+import { NO_OCCUPATION, SEVERAL_OCCUPATIONS, type CandidateTable } from './candidateTable.js';
 import type { OpportunityTable } from './opportunityTable.js';
 import { EXCLUDES } from './reasons.js';
 import type { MatchTuning } from './weights.js';
@@ -278,6 +278,27 @@ export function occupationFit(
   return best;
 }
 
+/**
+ * At least occupationFit, read from one column when the candidate has a single occupation: its level's
+ * similarity without the reductions for short practice or a preferred occupation (when those reduce).
+ */
+function occupationCeiling(c: CandidateTable, i: number, o: OpportunityTable, j: number, tuning: MatchTuning): number {
+  const occ = c.soleOccupation[i]!;
+  if (occ === SEVERAL_OCCUPATIONS) return occupationFit(c, i, o, j, tuning);
+  if (occ === NO_OCCUPATION) return 0;
+  const a = iscoOf(c, occ);
+  const oIsco = o.isco[j]!;
+  const iscoSim = tuning.iscoSimilarity;
+  let sim = 0;
+  if (occ === o.occupation[j]) sim = 1;
+  else if (a === oIsco) sim = iscoSim.unit;
+  else if (((a / 10) | 0) === ((oIsco / 10) | 0)) sim = iscoSim.minor;
+  else if (((a / 100) | 0) === ((oIsco / 100) | 0)) sim = iscoSim.subMajor;
+  else if (((a / 1000) | 0) === ((oIsco / 1000) | 0)) sim = iscoSim.major;
+  const factor = tuning.preferredOccupationFactor;
+  return factor > 1 ? sim * factor : sim;
+}
+
 /** Share of the candidate's stated preferences (type, contract, remote) the opportunity meets. */
 export function preferencesFit(c: CandidateTable, i: number, o: OpportunityTable, j: number): number {
   const types = c.prefTypes[i]!;
@@ -310,8 +331,8 @@ export function partTimeFactor(
 
 /**
  * The best score a candidate could reach for the opportunity with at most this skill overlap: every part but
- * languages and distance computed as scorePair does (same terms, same order, so never below its score),
- * those two at their maximum; -1 when the slot is freed or the latitude gap alone puts an on-site
+ * occupation, languages and distance computed as scorePair does (same terms, same order, so never below its
+ * score), the occupation at least as scored, languages and distance at their maximum; -1 when the slot is freed or the latitude gap alone puts an on-site
  * opportunity out of reach.
  */
 export function candidateBound(
@@ -334,7 +355,7 @@ export function candidateBound(
   return (
     ((w.essentialSkills * essential +
       w.optionalSkills * optional +
-      w.occupation * occupationFit(c, i, o, j, tuning) +
+      w.occupation * occupationCeiling(c, i, o, j, tuning) +
       w.languages +
       w.distance +
       w.preferences * preferencesFit(c, i, o, j)) /
