@@ -113,7 +113,7 @@ export class PairSearch {
       const cheap = k < n ? (ceilings[k]! + 1) / BUCKETS : -1;
       const open = group < unskilled.length ? unskilled[group]!.bound : -1;
       if (!this.admits(Math.max(tight, cheap, open))) return;
-      if (open >= tight && open >= cheap) this.scan(unskilled[group++]!, tighter ?? bound, examine);
+      if (open >= tight && open >= cheap) this.scan(unskilled[group++]!, examine, tighter);
       else if (tight >= cheap) {
         const at = head[top]!;
         head[top] = link[at]!;
@@ -138,7 +138,8 @@ export class PairSearch {
     return bound + 1e-9 >= this.tuning.scoreFloor && this.top.admits(bound + 1e-9);
   }
 
-  private scan(group: UnskilledGroup, bound: Bound, examine: (slot: number) => number): void {
+  /** Without a tighter bound, the group's own bound (checked before each slot) is the slot's. */
+  private scan(group: UnskilledGroup, examine: (slot: number) => number, tighter?: Bound): void {
     if (!this.admits(group.bound)) return;
     const { essential: e, optional: o, stamps } = this.scratch;
     const epoch = this.scratch.epoch;
@@ -148,7 +149,7 @@ export class PairSearch {
         const slot = list.items[k]!;
         if (e[slot] !== 0 || o[slot] !== 0 || stamps[slot] === epoch) continue;
         stamps[slot] = epoch;
-        if (this.admits(bound(slot, 0, 0))) this.consider(slot, examine(slot));
+        if (!tighter || this.admits(tighter(slot, 0, 0))) this.consider(slot, examine(slot));
       }
     });
   }
