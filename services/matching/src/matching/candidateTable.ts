@@ -7,6 +7,7 @@ import type { RightToWorkTable } from '../rightToWork/rules.js';
 import { CellIndex } from './cellIndex.js';
 import { Pool, Postings, Slots, grown } from './columns.js';
 import { ALWAYS, NEVER, iscoKey, type Interner } from './compiled.js';
+import { IscoOrder } from './iscoOrder.js';
 import { licenceMask } from './licences.js';
 import type { MatchableCandidate } from './model.js';
 
@@ -14,6 +15,8 @@ const TYPES = OPPORTUNITY_TYPES.length;
 const NO_DATE = ALWAYS;
 const LEGAL_DATES = ['applicationDate', 'decisionDate', 'rpFrom', 'rpUntil', 'wpFrom', 'wpUntil'] as const;
 const NO_LEGAL = 255;
+export const NO_OCCUPATION = -1;
+export const SEVERAL_OCCUPATIONS = -2;
 
 const mask = (list: readonly string[], vocabulary: readonly string[]) =>
   list.reduce((m, v) => m | (1 << vocabulary.indexOf(v)), 0);
@@ -29,6 +32,8 @@ export class CandidateTable {
   readonly cells = new CellIndex();
   readonly pool = new Pool();
   readonly postings: Postings;
+  /** Which slots practise or prefer each ESCO occupation (same tolerance of stale entries as `postings`). */
+  readonly occupationPostings: Postings;
   /** Search stamps: a slot already met by the running search carries its number. */
   seen = new Uint32Array(0);
   epoch = 0;
@@ -60,9 +65,12 @@ export class CandidateTable {
   /** Occupations at or after this position are only preferred, never practised. */
   nPractised = new Uint8Array(0);
   nLang = new Uint8Array(0);
+  /** The one occupation (practised or preferred) when there is exactly one, else NO_OCCUPATION or SEVERAL: a bound reads it without the row. */
+  soleOccupation = new Int32Array(0);
 
   /** ISCO key (see iscoKey) of every ESCO occupation, by index. */
   readonly iscoKeys: Int32Array;
+  readonly iscoOrder: IscoOrder;
 
   constructor(
     private readonly esco: EscoCatalogue,
@@ -72,6 +80,8 @@ export class CandidateTable {
   ) {
     this.postings = new Postings(esco.skillCount);
     this.iscoKeys = Int32Array.from({ length: esco.occupationCount }, (_, k) => iscoKey(esco.occupationIscoAt(k)));
+    this.iscoOrder = new IscoOrder(this.iscoKeys);
+    this.occupationPostings = new Postings(esco.occupationCount);
   }
 
   get count(): number {
@@ -93,6 +103,7 @@ export class CandidateTable {
   upsert(c: MatchableCandidate): number {
     const { slot, created } = this.slots.acquire(c.id);
     const before = created ? [] : [...this.skillsOf(slot)];
+    const occupationsBefore = created ? [] : this.occupationsOf(slot);
     if (!created) this.pool.drop(this.rowLength(slot));
     const p = c.profile;
     const esco = this.esco;
@@ -132,11 +143,17 @@ export class CandidateTable {
     this.nOcc[slot] = occ.length;
     this.nPractised[slot] = Math.min(practised.length, occ.length);
     this.nLang[slot] = langs.length;
+    this.soleOccupation[slot] = occ.length === 0 ? NO_OCCUPATION : occ.length === 1 ? occ[0]![0] : SEVERAL_OCCUPATIONS;
     this.cells.place(slot, false, p.location.latitude, p.location.longitude, p.mobilityKm);
     const now = new Set(skills);
     for (const s of before) if (!now.has(s)) this.postings.retire(s, this.holds);
     const had = new Set(before);
     for (const s of skills) if (!had.has(s)) this.postings.add(s, slot);
+    const occupations = new Set(occ.map(([k]) => k));
+    for (const k of new Set(occupationsBefore))
+      if (!occupations.has(k)) this.occupationPostings.retire(k, this.practisesOrPrefers);
+    const hadOccupations = new Set(occupationsBefore);
+    for (const k of occupations) if (!hadOccupations.has(k)) this.occupationPostings.add(k, slot);
     if (this.pool.wasteful) this.pool.compact(this.start, (s) => this.rowLength(s), this.slots.size);
     return slot;
   }
@@ -145,9 +162,11 @@ export class CandidateTable {
     const slot = this.slots.slotOf(id);
     if (slot === undefined) return false;
     const skills = [...this.skillsOf(slot)];
+    const occupations = new Set(this.occupationsOf(slot));
     this.pool.drop(this.rowLength(slot));
     this.alive[slot] = 0;
     for (const s of skills) this.postings.retire(s, this.holds);
+    for (const k of occupations) this.occupationPostings.retire(k, this.practisesOrPrefers);
     this.cells.remove(slot);
     this.slots.release(id);
     return true;
@@ -170,6 +189,21 @@ export class CandidateTable {
       if (d[mid]! < skill) lo = mid + 1;
       else hi = mid - 1;
     }
+    return false;
+  };
+
+  /** The slot's ESCO occupation indices, practised then preferred. */
+  occupationsOf(slot: number): number[] {
+    const base = this.start[slot]! + this.nSkills[slot]!;
+    return Array.from({ length: this.nOcc[slot]! }, (_, k) => this.pool.data[base + 2 * k]!);
+  }
+
+  /** Whether a live slot practises or prefers the occupation. */
+  readonly practisesOrPrefers = (slot: number, occupation: number): boolean => {
+    if (this.alive[slot] === 0) return false;
+    const d = this.pool.data;
+    const base = this.start[slot]! + this.nSkills[slot]!;
+    for (let k = 0, n = this.nOcc[slot]!; k < n; k++) if (d[base + 2 * k] === occupation) return true;
     return false;
   };
 
@@ -238,6 +272,7 @@ export class CandidateTable {
     this.nOcc = grown(this.nOcc, capacity);
     this.nPractised = grown(this.nPractised, capacity);
     this.nLang = grown(this.nLang, capacity);
+    this.soleOccupation = grown(this.soleOccupation, capacity);
     this.cells.grow(capacity);
   }
 }

@@ -8,9 +8,10 @@ import { Interner } from './compiled.js';
 import { explain, type ExplainContext, type MatchResult } from './explain.js';
 import type { MatchableCandidate, MatchableOpportunity } from './model.js';
 import { OpportunityTable } from './opportunityTable.js';
-import { checkPair, pairKm, scorePair, scoreUpperBound } from './pairScore.js';
+import { candidateBound, checkPair, pairKm, scorePair, scoreUpperBound } from './pairScore.js';
 import { EXCLUDES, EXCLUDING_CODES, exclusionCounts, type ExcludingCode, type ExclusionCount } from './reasons.js';
 import { PairSearch, type Scratch } from './pairSearch.js';
+import { unskilledCandidates } from './unskilledCandidates.js';
 import { DEFAULT_TUNING, type MatchTuning } from './weights.js';
 
 export interface MatchQuery {
@@ -128,11 +129,15 @@ export class MatchEngine {
           return scorePair(c, i, o, j, ess, opt, pairKm, tuning).score;
         },
         // … then, only if one sharing no skill could still enter the list, those within reach.
-        this.unskilledBound(),
-        (visit) => {
-          visit(o.cells.remote);
-          o.cells.near(c.lat[i]!, c.lon[i]!, c.mobilityKm[i]!, visit);
-        },
+        [
+          {
+            bound: this.unskilledBound(),
+            lists: (visit) => {
+              visit(o.cells.remote);
+              o.cells.near(c.lat[i]!, c.lon[i]!, c.mobilityKm[i]!, visit);
+            },
+          },
+        ],
       );
     } finally {
       for (const s of skills) marks[s] = 0;
@@ -181,9 +186,9 @@ export class MatchEngine {
           }
           return scorePair(c, i, o, j, ess, opt, pairKm, tuning).score;
         },
-        // … then, only if someone holding none of them could still enter the list, everyone within reach.
-        scoreUpperBound(o, j, 0, 0, tuning),
-        (visit) => c.cells.near(o.lat[j]!, o.lon[j]!, o.remote[j] === 1 ? Infinity : null, visit),
+        // … then those holding none of them, by how close their occupation is, only while one could still enter.
+        unskilledCandidates(c, o, j, tuning),
+        (i, ess, opt) => candidateBound(c, i, o, j, ess, opt, tuning),
       );
     } finally {
       for (const s of skills) marks[s] = 0;
@@ -211,6 +216,8 @@ export class MatchEngine {
       essential: new Uint8Array(capacity),
       optional: new Uint8Array(capacity),
       touched: new SlotList(),
+      stamps: new Uint32Array(capacity),
+      epoch: 0,
     });
   }
 

@@ -1,6 +1,6 @@
 import { distanceKm } from '../domain/shared/geo.js';
 import { OPPORTUNITY_TYPES } from '../domain/shared/vocabulary.js';
-import type { CandidateTable } from './candidateTable.js';
+import { NO_OCCUPATION, SEVERAL_OCCUPATIONS, type CandidateTable } from './candidateTable.js';
 import type { OpportunityTable } from './opportunityTable.js';
 import { EXCLUDES } from './reasons.js';
 import type { MatchTuning } from './weights.js';
@@ -44,6 +44,9 @@ const scratch: PairParts = {
 
 /** Distance in km of the last pair that passed `checkPair` (0 for remote work). */
 export let pairKm = 0;
+
+/** Position of the occupation the last `occupationFit` took its similarity from (-1: none). */
+let fitVia = -1;
 
 /**
  * The hard rules of a pair, cheapest first, in the order of EXCLUDING_CODES. Returns -1 when the pair passes,
@@ -191,6 +194,61 @@ export function scorePair(
   // No optional skills listed: neutral, neither helps nor hurts against opportunities that list some.
   const optional = nO === 0 ? 0.5 : optionalMatched / nO;
 
+  const best = occupationFit(c, i, o, j, tuning);
+  const via = fitVia;
+  s.occupation = best;
+  s.occupationVia = via;
+
+  let langSum = 0;
+  let short = 0;
+  const nL = o.nLang[j]!;
+  const oL = o.start[j]! + nE + nO;
+  const cL = c.start[i]! + c.nSkills[i]! + 2 * c.nOcc[i]!;
+  for (let r = 0; r < nL; r++) {
+    let held = -1;
+    for (let k = 0, n = c.nLang[i]!; k < n; k++) if (cd[cL + 2 * k] === od[oL + 2 * r]) held = cd[cL + 2 * k + 1]!;
+    if (held >= od[oL + 2 * r + 1]!) langSum += 1;
+    else {
+      langSum += tuning.oneLevelShortCredit;
+      short++;
+    }
+  }
+  s.languages = nL === 0 ? 1 : langSum / nL;
+  s.languagesShort = short;
+
+  const remote = o.remote[j] === 1;
+  s.distanceKm = km;
+  // Half the score is lost at half the person's mobility radius; remote work counts as next door.
+  s.distance = remote ? 1 : Math.exp((-km * Math.LN2) / Math.max(1, c.mobilityKm[i]! / 2));
+
+  s.preferences = preferencesFit(c, i, o, j);
+  s.hoursFactor = hoursFactor(c, i, o, j, tuning);
+  s.partTimeFactor = partTimeFactor(c, i, o, j, tuning);
+
+  s.score =
+    ((w.essentialSkills * essential +
+      w.optionalSkills * optional +
+      w.occupation * best +
+      w.languages * s.languages +
+      w.distance * s.distance +
+      w.preferences * s.preferences) /
+      totalWeight(tuning)) *
+    s.hoursFactor *
+    s.partTimeFactor;
+  return s;
+}
+
+const iscoOf = (c: CandidateTable, occupation: number): number => c.iscoKeys[occupation]!;
+
+/** Similarity of the candidate's closest occupation to the opportunity's (0..1, by the deepest shared ISCO level). */
+export function occupationFit(
+  c: CandidateTable,
+  i: number,
+  o: OpportunityTable,
+  j: number,
+  tuning: MatchTuning,
+): number {
+  const cd = c.pool.data;
   let best = 0;
   let via = -1;
   const iscoSim = tuning.iscoSimilarity;
@@ -216,56 +274,93 @@ export function scorePair(
       via = k;
     }
   }
-  s.occupation = best;
-  s.occupationVia = via;
+  fitVia = via;
+  return best;
+}
 
-  let langSum = 0;
-  let short = 0;
-  const nL = o.nLang[j]!;
-  const oL = o.start[j]! + nE + nO;
-  const cL = occBase + 2 * c.nOcc[i]!;
-  for (let r = 0; r < nL; r++) {
-    let held = -1;
-    for (let k = 0, n = c.nLang[i]!; k < n; k++) if (cd[cL + 2 * k] === od[oL + 2 * r]) held = cd[cL + 2 * k + 1]!;
-    if (held >= od[oL + 2 * r + 1]!) langSum += 1;
-    else {
-      langSum += tuning.oneLevelShortCredit;
-      short++;
-    }
-  }
-  s.languages = nL === 0 ? 1 : langSum / nL;
-  s.languagesShort = short;
+/**
+ * At least occupationFit, read from one column when the candidate has a single occupation: its level's
+ * similarity without the reductions for short practice or a preferred occupation (when those reduce).
+ */
+function occupationCeiling(c: CandidateTable, i: number, o: OpportunityTable, j: number, tuning: MatchTuning): number {
+  const occ = c.soleOccupation[i]!;
+  if (occ === SEVERAL_OCCUPATIONS) return occupationFit(c, i, o, j, tuning);
+  if (occ === NO_OCCUPATION) return 0;
+  const a = iscoOf(c, occ);
+  const oIsco = o.isco[j]!;
+  const iscoSim = tuning.iscoSimilarity;
+  let sim = 0;
+  if (occ === o.occupation[j]) sim = 1;
+  else if (a === oIsco) sim = iscoSim.unit;
+  else if (((a / 10) | 0) === ((oIsco / 10) | 0)) sim = iscoSim.minor;
+  else if (((a / 100) | 0) === ((oIsco / 100) | 0)) sim = iscoSim.subMajor;
+  else if (((a / 1000) | 0) === ((oIsco / 1000) | 0)) sim = iscoSim.major;
+  const factor = tuning.preferredOccupationFactor;
+  return factor > 1 ? sim * factor : sim;
+}
 
-  const remote = o.remote[j] === 1;
-  s.distanceKm = km;
-  // Half the score is lost at half the person's mobility radius; remote work counts as next door.
-  s.distance = remote ? 1 : Math.exp((-km * Math.LN2) / Math.max(1, c.mobilityKm[i]! / 2));
-
+/** Share of the candidate's stated preferences (type, contract, remote) the opportunity meets. */
+export function preferencesFit(c: CandidateTable, i: number, o: OpportunityTable, j: number): number {
   const types = c.prefTypes[i]!;
   const contracts = c.prefContracts[i]!;
   const typeOk = types === 0 ? 1 : (types >> o.type[j]!) & 1;
   const contractOk = contracts === 0 ? 1 : (contracts >> o.contract[j]!) & 1;
-  const remoteFit = remote && c.remotePref[i] === 0 ? 0 : 1;
-  s.preferences = (typeOk + contractOk + remoteFit) / 3;
-
-  const offered = c.hours[i]!;
-  const asked = o.hours[j]!;
-  s.hoursFactor =
-    offered < asked ? 1 - (tuning.hoursShortPenalty * (1 - offered / asked)) / tuning.hoursShortTolerance : 1;
-  const full = tuning.fullTimeHours;
-  s.partTimeFactor = offered >= full && asked < full ? 1 - tuning.partTimePenalty * (1 - asked / full) : 1;
-
-  s.score =
-    ((w.essentialSkills * essential +
-      w.optionalSkills * optional +
-      w.occupation * best +
-      w.languages * s.languages +
-      w.distance * s.distance +
-      w.preferences * s.preferences) /
-      totalWeight(tuning)) *
-    s.hoursFactor *
-    s.partTimeFactor;
-  return s;
+  const remoteFit = o.remote[j] === 1 && c.remotePref[i] === 0 ? 0 : 1;
+  return (typeOk + contractOk + remoteFit) / 3;
 }
 
-const iscoOf = (c: CandidateTable, occupation: number): number => c.iscoKeys[occupation]!;
+/** Factor (≤ 1) for offering fewer hours than asked. */
+export function hoursFactor(c: CandidateTable, i: number, o: OpportunityTable, j: number, tuning: MatchTuning): number {
+  const offered = c.hours[i]!;
+  const asked = o.hours[j]!;
+  return offered < asked ? 1 - (tuning.hoursShortPenalty * (1 - offered / asked)) / tuning.hoursShortTolerance : 1;
+}
+
+/** Factor (≤ 1) for part-time work offered to someone available full time. */
+export function partTimeFactor(
+  c: CandidateTable,
+  i: number,
+  o: OpportunityTable,
+  j: number,
+  tuning: MatchTuning,
+): number {
+  const full = tuning.fullTimeHours;
+  const asked = o.hours[j]!;
+  return c.hours[i]! >= full && asked < full ? 1 - tuning.partTimePenalty * (1 - asked / full) : 1;
+}
+
+/**
+ * The best score a candidate could reach for the opportunity with at most this skill overlap: every part but
+ * occupation, languages and distance computed as scorePair does (same terms, same order, so never below its
+ * score), the occupation at least as scored, languages and distance at their maximum; -1 when the slot is freed or the latitude gap alone puts an on-site
+ * opportunity out of reach.
+ */
+export function candidateBound(
+  c: CandidateTable,
+  i: number,
+  o: OpportunityTable,
+  j: number,
+  essentialMatched: number,
+  optionalMatched: number,
+  tuning: MatchTuning,
+): number {
+  // A freed slot can linger in an index list; the latitude test is checkPair's own cheap reject.
+  if (c.alive[i] === 0) return -1;
+  if (o.remote[j] === 0 && Math.abs(o.lat[j]! - c.lat[i]!) > c.mobilityLatDeg[i]! + 0.01) return -1;
+  const w = tuning.weights;
+  const nE = o.nEssential[j]!;
+  const nO = o.nOptional[j]!;
+  const essential = nE === 0 ? 1 : essentialMatched / nE;
+  const optional = nO === 0 ? 0.5 : optionalMatched / nO;
+  return (
+    ((w.essentialSkills * essential +
+      w.optionalSkills * optional +
+      w.occupation * occupationCeiling(c, i, o, j, tuning) +
+      w.languages +
+      w.distance +
+      w.preferences * preferencesFit(c, i, o, j)) /
+      totalWeight(tuning)) *
+    hoursFactor(c, i, o, j, tuning) *
+    partTimeFactor(c, i, o, j, tuning)
+  );
+}
