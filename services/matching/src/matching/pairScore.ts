@@ -240,6 +240,22 @@ export function scorePair(
 
 const iscoOf = (c: CandidateTable, occupation: number): number => c.iscoKeys[occupation]!;
 
+/** Similarity of two occupations by the deepest ISCO level (unit, minor, sub-major, major group) they share. */
+function levelSimilarity(
+  occ: number,
+  isco: number,
+  otherOcc: number,
+  otherIsco: number,
+  iscoSim: MatchTuning['iscoSimilarity'],
+): number {
+  if (occ === otherOcc) return 1;
+  if (isco === otherIsco) return iscoSim.unit;
+  if (((isco / 10) | 0) === ((otherIsco / 10) | 0)) return iscoSim.minor;
+  if (((isco / 100) | 0) === ((otherIsco / 100) | 0)) return iscoSim.subMajor;
+  if (((isco / 1000) | 0) === ((otherIsco / 1000) | 0)) return iscoSim.major;
+  return 0;
+}
+
 /** Similarity of the candidate's closest occupation to the opportunity's (0..1, by the deepest shared ISCO level). */
 export function occupationFit(
   c: CandidateTable,
@@ -259,13 +275,7 @@ export function occupationFit(
   for (let k = 0, n = c.nOcc[i]!; k < n; k++) {
     const occ = cd[occBase + 2 * k]!;
     const months = cd[occBase + 2 * k + 1]!;
-    const a = iscoOf(c, occ);
-    let sim = 0;
-    if (occ === oOcc) sim = 1;
-    else if (a === oIsco) sim = iscoSim.unit;
-    else if (((a / 10) | 0) === ((oIsco / 10) | 0)) sim = iscoSim.minor;
-    else if (((a / 100) | 0) === ((oIsco / 100) | 0)) sim = iscoSim.subMajor;
-    else if (((a / 1000) | 0) === ((oIsco / 1000) | 0)) sim = iscoSim.major;
+    let sim = levelSimilarity(occ, iscoOf(c, occ), oOcc, oIsco, iscoSim);
     if (k >= practised) sim *= tuning.preferredOccupationFactor;
     // Less than a year of practice counts partly.
     else if (months < 12) sim *= 0.7 + (0.3 * months) / 12;
@@ -286,15 +296,7 @@ function occupationCeiling(c: CandidateTable, i: number, o: OpportunityTable, j:
   const occ = c.soleOccupation[i]!;
   if (occ === SEVERAL_OCCUPATIONS) return occupationFit(c, i, o, j, tuning);
   if (occ === NO_OCCUPATION) return 0;
-  const a = iscoOf(c, occ);
-  const oIsco = o.isco[j]!;
-  const iscoSim = tuning.iscoSimilarity;
-  let sim = 0;
-  if (occ === o.occupation[j]) sim = 1;
-  else if (a === oIsco) sim = iscoSim.unit;
-  else if (((a / 10) | 0) === ((oIsco / 10) | 0)) sim = iscoSim.minor;
-  else if (((a / 100) | 0) === ((oIsco / 100) | 0)) sim = iscoSim.subMajor;
-  else if (((a / 1000) | 0) === ((oIsco / 1000) | 0)) sim = iscoSim.major;
+  const sim = levelSimilarity(occ, iscoOf(c, occ), o.occupation[j]!, o.isco[j]!, tuning.iscoSimilarity);
   const factor = tuning.preferredOccupationFactor;
   return factor > 1 ? sim * factor : sim;
 }
