@@ -12,7 +12,11 @@ import type { SqlExecutor } from './types.js';
 const ROWS_PER_STATEMENT = 500;
 
 /** A column of a VALUES list and the SQL type its values are read as (PostgreSQL types them from it). */
-export type Column = readonly [name: string, type: 'TEXT' | 'INTEGER' | 'DOUBLE PRECISION'];
+export type Column = readonly [name: string, type: 'TEXT' | 'INTEGER' | 'BIGINT' | 'DOUBLE PRECISION'];
+
+/** `table (column, …)`: insertRows' `into` for these columns. */
+export const into = (table: string, columns: readonly Column[]): string =>
+  `${table} (${columns.map(([name]) => name).join(', ')})`;
 
 const chunks = <T>(items: readonly T[]): T[][] => {
   const out: T[][] = [];
@@ -114,8 +118,10 @@ export async function updateRows(
 /** `statement` once per chunk of `ids`, its `%IDS%` replaced by the chunk's placeholders (`… IN (%IDS%)`). */
 export async function withIdChunks(tx: SqlExecutor, statement: string, ids: readonly unknown[]): Promise<void> {
   if (ids.length === 0) return;
-  if (tx.dialect === 'postgres' && ids.every((id) => typeof id === 'string')) {
-    await tx.execute(statement.replaceAll('%IDS%', 'SELECT unnest($1::text[])'), [ids]);
+  if (tx.dialect === 'postgres' && statement.includes('IN (%IDS%)') && ids.every((id) => typeof id === 'string')) {
+    // An array rather than a subquery, so the planner sees a list to look up in an index whatever its
+    // statistics say (a rebuild writes before any ANALYZE).
+    await tx.execute(statement.replaceAll('IN (%IDS%)', '= ANY($1::text[])'), [ids]);
     return;
   }
   for (const chunk of chunks(ids))

@@ -5,7 +5,7 @@ import type { OrganisationEvent, OrganisationProfile } from '../domain/organisat
 import type { ServiceDetails } from '../domain/service/serviceDetails.js';
 import type { ServiceEvent } from '../domain/service/service.js';
 import { replaceServiceChildren } from './directoryServiceChildren.js';
-import { insertMany, updateMany, type UpdateColumn as Column } from './rowWrites.js';
+import { insertRows, into, updateRows, type Column } from '@estia/infra/sql/multiRow.js';
 
 /** Event types this projection reads (the subscription filters on them). */
 export const DIRECTORY_EVENT_TYPES = [
@@ -251,10 +251,9 @@ async function projectRound(tx: SqlExecutor, round: readonly StoredEvent[]): Pro
     }
   }
   // A round's events touch distinct rows, so the order of these statements does not matter.
-  await insertMany(
+  await insertRows(
     tx,
-    ORGANISATIONS,
-    APPLIED_COLUMNS,
+    into(ORGANISATIONS, APPLIED_COLUMNS),
     applied,
     `ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, legal_identifier = excluded.legal_identifier,
        country = excluded.country, region = excluded.region, street = excluded.street, locality = excluded.locality,
@@ -262,7 +261,7 @@ async function projectRound(tx: SqlExecutor, round: readonly StoredEvent[]): Pro
        email = excluded.email, phone = excluded.phone, website = excluded.website, status = 'applied',
        updated_at = excluded.updated_at`,
   );
-  await insertMany(tx, SERVICES, REGISTERED_COLUMNS, registered, 'ON CONFLICT (id) DO NOTHING');
-  for (const [kind, rows] of updates) await updateMany(tx, kind.table, kind.columns, kind.set, rows);
+  await insertRows(tx, into(SERVICES, REGISTERED_COLUMNS), registered, 'ON CONFLICT (id) DO NOTHING');
+  for (const [kind, rows] of updates) await updateRows(tx, kind.table, kind.columns, kind.set, rows);
   await replaceServiceChildren(tx, children);
 }

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
 import type { SqlDatabase, SqlExecutor } from '@estia/infra/sql/types.js';
-import { insertMany, type Column } from './rowWrites.js';
+import { insertRows, into, type Column } from '@estia/infra/sql/multiRow.js';
 
 /**
  * Change tracking for the in-memory search index (directoryIndexCache.ts). Every projected batch bumps
@@ -62,10 +62,9 @@ export async function stampChanges(
   const revision = Number(meta!.revision);
   const unique = new Map<string, unknown[]>();
   for (const c of changes) unique.set(`${c.kind}/${c.id}`, [c.kind, c.id, revision]);
-  await insertMany(
+  await insertRows(
     tx,
-    'registry_directory_revisions',
-    REVISION_COLUMNS,
+    into('registry_directory_revisions', REVISION_COLUMNS),
     [...unique.values()],
     'ON CONFLICT (kind, id) DO UPDATE SET revision = excluded.revision',
   );

@@ -2,7 +2,7 @@ import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import type { ServiceDetails } from '../domain/service/serviceDetails.js';
 import { withAncestors } from '../domain/service/taxonomy.js';
 import { locationUuid, serviceAtLocationUuid } from '../hsds/ids.js';
-import { insertMany, withIds, type Column } from './rowWrites.js';
+import { insertRows, into, withIdChunks, type Column } from '@estia/infra/sql/multiRow.js';
 
 const CHILD_TABLES = [
   'registry_service_locations',
@@ -45,12 +45,12 @@ export async function replaceServiceChildren(
 ): Promise<void> {
   if (services.length === 0) return;
   const ids = services.map((s) => s.serviceId);
-  await withIds(
+  await withIdChunks(
     tx,
     'DELETE FROM registry_location_schedules WHERE location_id IN (SELECT id FROM registry_service_locations WHERE service_id IN (%IDS%))',
     ids,
   );
-  for (const table of CHILD_TABLES) await withIds(tx, `DELETE FROM ${table} WHERE service_id IN (%IDS%)`, ids);
+  for (const table of CHILD_TABLES) await withIdChunks(tx, `DELETE FROM ${table} WHERE service_id IN (%IDS%)`, ids);
 
   const categories: string[][] = [];
   const languages: string[][] = [];
@@ -86,15 +86,14 @@ export async function replaceServiceChildren(
         schedules.set(JSON.stringify([id, slot.weekday, slot.opens]), [id, slot.weekday, slot.opens, slot.closes]);
     }
   }
-  await insertMany(tx, 'registry_service_categories', [text('term_id'), text('service_id')], categories);
-  await insertMany(tx, 'registry_service_languages', [text('code'), text('service_id')], languages);
-  await insertMany(tx, 'registry_service_legal_statuses', [text('legal_status'), text('service_id')], statuses);
-  await insertMany(tx, 'registry_service_areas', [text('region'), text('service_id')], areas);
-  await insertMany(tx, 'registry_service_locations', LOCATION_COLUMNS, locations);
-  await insertMany(
+  await insertRows(tx, into('registry_service_categories', [text('term_id'), text('service_id')]), categories);
+  await insertRows(tx, into('registry_service_languages', [text('code'), text('service_id')]), languages);
+  await insertRows(tx, into('registry_service_legal_statuses', [text('legal_status'), text('service_id')]), statuses);
+  await insertRows(tx, into('registry_service_areas', [text('region'), text('service_id')]), areas);
+  await insertRows(tx, into('registry_service_locations', LOCATION_COLUMNS), locations);
+  await insertRows(
     tx,
-    'registry_location_schedules',
-    SCHEDULE_COLUMNS,
+    into('registry_location_schedules', SCHEDULE_COLUMNS),
     [...schedules.values()],
     'ON CONFLICT (location_id, weekday, opens) DO UPDATE SET closes = excluded.closes',
   );
