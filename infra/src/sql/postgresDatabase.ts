@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { SqlDatabase, SqlExecutor } from './types.js';
 import { checkoutClient } from './checkoutClient.js';
+import { guardPool } from './guardPool.js';
 
 export interface PostgresDatabaseOptions {
   /** postgres://user@host:port/db */
@@ -36,20 +37,20 @@ export const createPostgresDatabase = async (options: PostgresDatabaseOptions): 
     await setup.end();
   }
 
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.max ?? 10,
-    options: `-c search_path=${quoted}`,
-    application_name: options.applicationName ?? 'estia',
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID
-          ? (value: string) => Number(value)
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-    },
-  });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined);
+  const pool = guardPool(
+    new pg.Pool({
+      connectionString: options.url,
+      max: options.max ?? 10,
+      options: `-c search_path=${quoted}`,
+      application_name: options.applicationName ?? 'estia',
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID
+            ? (value: string) => Number(value)
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    }),
+  );
 
   const executorFor = (client: pg.Pool | pg.PoolClient): SqlExecutor => ({
     dialect: 'postgres',

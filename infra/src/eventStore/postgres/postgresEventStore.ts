@@ -17,6 +17,7 @@ import { runSubscription, START } from '../subscription.js';
 import type { LogPage } from '../subscription.js';
 import { MAX_BATCH, ORDINAL_BITS, postgresSchemaSql } from './schema.js';
 import { checkoutClient } from '../../sql/checkoutClient.js';
+import { guardPool } from '../../sql/guardPool.js';
 import type {
   Appended,
   AppendOptions,
@@ -125,9 +126,8 @@ export class PostgresEventStore implements EventStore {
     this.schema = options.schema ?? 'estia_events';
     this.ownsPool = options.pool === undefined;
     this.pool =
-      options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
-    // An idle client erroring (server restart) must not crash the process; the next query reconnects.
-    if (this.ownsPool) this.pool.on('error', () => undefined);
+      options.pool ??
+      guardPool(new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 }));
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
     this.pipeline = Math.max(1, options.appendPipeline ?? 1);
     this.channel = `estia_events.${this.schema}`;
