@@ -60,11 +60,27 @@ export async function serverSettings(names: readonly string[], url = PG_URL): Pr
   }
 }
 
+/** A bare one-row commit, one after another: its median latency and the rate the loop reached. */
+export interface CommitProbe {
+  medianMs: number;
+  perSecond: number;
+}
+
+/** The commit times of `samples` inserts, as a CommitProbe. */
+export function commitProbe(times: number[]): CommitProbe {
+  const total = times.reduce((a, b) => a + b, 0);
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    medianMs: Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(3)),
+    perSecond: Math.round(times.length / (total / 1000)),
+  };
+}
+
 /**
- * Median latency (ms) of a bare one-row INSERT commit on this server right now: the floor under any
- * durable single-event append, recorded next to benchmark figures so they can be read on a shared disk.
+ * A bare one-row INSERT commit on this server right now: the floor under any durable single-event
+ * append, recorded next to benchmark figures so they can be read on a shared disk.
  */
-export async function commitLatencyProbe(samples = 200, url = PG_URL): Promise<number> {
+export async function commitLatencyProbe(samples = 2_000, url = PG_URL): Promise<CommitProbe> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const table = pg.escapeIdentifier(`probe_${randomBytes(4).toString('hex')}`);
@@ -76,8 +92,7 @@ export async function commitLatencyProbe(samples = 200, url = PG_URL): Promise<n
       await client.query(`INSERT INTO ${table} VALUES ($1)`, [i]);
       times.push(performance.now() - started);
     }
-    times.sort((a, b) => a - b);
-    return Number(times[Math.floor(times.length / 2)]!.toFixed(3));
+    return commitProbe(times);
   } finally {
     await client.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
     await client.end();
