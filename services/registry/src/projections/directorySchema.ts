@@ -128,5 +128,13 @@ export const DIRECTORY_DEFERRED_INDEXES: readonly string[] = [
 });
 
 export async function ensureDirectoryTables(db: SqlDatabase): Promise<void> {
-  for (const statement of DDL) await db.execute(statement);
+  for (const statement of DDL) await db.execute(db.dialect === 'sqlite' ? withoutRowid(statement) : statement);
 }
+
+/**
+ * On SQLite a table keyed by a composite primary key is a rowid B-tree plus a second B-tree for that
+ * key, so each row is written twice; WITHOUT ROWID stores the row in its key's B-tree alone (half the
+ * writes for the directory's child rows, most of a rebuild). PostgreSQL has no such distinction.
+ */
+const withoutRowid = (statement: string): string =>
+  /^CREATE TABLE[\s\S]*PRIMARY KEY \([^)]*,[^)]*\)\s*\)$/.test(statement) ? `${statement} WITHOUT ROWID` : statement;
