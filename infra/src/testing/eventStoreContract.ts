@@ -275,6 +275,33 @@ export function eventStoreContract(
       );
 
       it(
+        'finds events of a rare type far apart in a long log, in order, page by page',
+        run(async ({ store }) => {
+          // Far more positions than one statement of a typed read examines (the PostgreSQL window).
+          const rareAt = new Set([0, 1, 12_345, 12_346, 29_999]);
+          for (let start = 0; start < 30_000; start += 500)
+            await store.append(
+              `long-${start}`,
+              Array.from({ length: 500 }, (_, k) =>
+                rareAt.has(start + k) ? ev('Rare', { at: start + k }) : ev('Common'),
+              ),
+            );
+          const at = (events: StoredEvent[]) => events.map((e) => (e.data as { at: number }).at);
+          expect(at(await store.readAll({ types: ['Rare'] }))).toEqual([0, 1, 12_345, 12_346, 29_999]);
+          const firstTwo = await store.readAll({ types: ['Rare'], maxCount: 2 });
+          expect(at(firstTwo)).toEqual([0, 1]);
+          expect(at(await store.readAll({ types: ['Rare'], after: firstTwo[1]!.position, maxCount: 2 }))).toEqual([
+            12_345, 12_346,
+          ]);
+          const seen: StoredEvent[] = [];
+          const sub = store.subscribe((events) => void seen.push(...events), { types: ['Rare'], batchSize: 2 });
+          await sub.caughtUp;
+          await sub.stop();
+          expect(at(seen)).toEqual([0, 1, 12_345, 12_346, 29_999]);
+        }),
+      );
+
+      it(
         'lists streams in order of first appearance, by prefix, after a stream, with a limit',
         run(async ({ store }) => {
           for (const id of ['client-2', 'referral-1', 'client-1', 'client-3']) await store.append(id, [ev('X')]);
