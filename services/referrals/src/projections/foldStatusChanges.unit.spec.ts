@@ -1,5 +1,4 @@
 import type { StoredEvent } from '@estia/infra/eventStore/types.js';
-import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import { describe, expect, it } from 'vitest';
 import { foldStatusChanges } from './foldStatusChanges.js';
 
@@ -16,30 +15,31 @@ const sent = (referralId: string) =>
     consentBasis: { kind: 'consent', consentId: 'k' },
     respondBy: at,
   });
-const tx = (present: string[]): SqlExecutor => ({
-  dialect: 'sqlite',
-  query: async <Row>() => present.map((referral_id) => ({ referral_id })) as Row[],
-  execute: async () => ({ rowCount: 0 }),
-});
-
 describe('foldStatusChanges', () => {
-  it('folds the plain status changes that follow a sending into its row, up to anything else', async () => {
+  it('folds the plain status changes that follow a sending into its row, up to anything else', () => {
     const events = [sent('a'), event('ReferralAccepted', 'a'), event('ReferralPutOnHold', 'a', { reasonCode: 'x' })];
     events.push(event('ReferralCompleted', 'a', { outcome: 'need_met' }));
-    const items = await foldStatusChanges(
-      tx([]),
-      events.map((e) => ({ event: e })),
-    );
+    const items = foldStatusChanges(events.map((e) => ({ event: e })));
     expect(items.map((i) => i.event.type)).toEqual(['ReferralRequested', 'ReferralPutOnHold', 'ReferralCompleted']);
     expect(items[0]!.referralRow?.[8]).toBe('accepted');
   });
 
-  it('leaves the events of a referral already in the table as they are', async () => {
-    const events = [sent('a'), event('ReferralAccepted', 'a')].map((e) => ({ event: e }));
-    const items = await foldStatusChanges(tx(['a']), events);
+  it('folds each sending of a referral sent twice, the changes after each into its own row', () => {
+    const events = [sent('a'), event('ReferralAccepted', 'a'), sent('b'), sent('a')];
+    events.push(event('ReferralStarted', 'a'), event('ReferralCompleted', 'a', { outcome: 'need_met' }));
+    const items = foldStatusChanges(events.map((e) => ({ event: e })));
+    expect(items.map((i) => [i.event.data, i.referralRow?.[8], i.referralRow?.[16]])).toEqual([
+      [events[0]!.data, 'accepted', null],
+      [events[2]!.data, undefined, undefined],
+      [events[3]!.data, 'completed', 'need_met'],
+    ]);
+  });
+
+  it('leaves the sent row as referralRequestedRow makes it when nothing follows', () => {
+    const items = foldStatusChanges([{ event: sent('a') }, { event: event('ReferralForwarded', 'a') }]);
     expect(items.map((i) => [i.event.type, i.referralRow])).toEqual([
       ['ReferralRequested', undefined],
-      ['ReferralAccepted', undefined],
+      ['ReferralForwarded', undefined],
     ]);
   });
 });

@@ -254,9 +254,16 @@ export const REFERRAL_COLUMNS = `rf_referrals (referral_id, client_id, sender_or
   need_id, share, status, consent_id, consent_overridden, override_reason_code, requested_at, respond_by, updated_at,
   reason_code, outcome, forwarded_from)`;
 export const REFERRAL_CONFLICT = 'ON CONFLICT (referral_id) DO NOTHING';
+/**
+ * A sent referral's row with the status changes after it folded in (foldStatusChanges.ts): on conflict
+ * the referral was there already, and the changes set its four status columns as their UPDATEs would.
+ */
+export const REFERRAL_UPSERT = `ON CONFLICT (referral_id) DO UPDATE SET status = excluded.status,
+  updated_at = excluded.updated_at, reason_code = excluded.reason_code, outcome = excluded.outcome`;
+const ROW_PLACEHOLDERS = `(${Array.from({ length: 18 }, (_, i) => `$${i + 1}`).join(', ')})`;
 /** One referral's INSERT, its text built once (SQLite's statement cache finds it by its text). */
-const INSERT_REFERRAL = `INSERT INTO ${REFERRAL_COLUMNS}
-  VALUES (${Array.from({ length: 18 }, (_, i) => `$${i + 1}`).join(', ')}) ${REFERRAL_CONFLICT}`;
+const INSERT_REFERRAL = `INSERT INTO ${REFERRAL_COLUMNS} VALUES ${ROW_PLACEHOLDERS} ${REFERRAL_CONFLICT}`;
+export const UPSERT_REFERRAL = `INSERT INTO ${REFERRAL_COLUMNS} VALUES ${ROW_PLACEHOLDERS} ${REFERRAL_UPSERT}`;
 
 export function referralRequestedRow(d: Extract<ProjectedEvent, { type: 'ReferralRequested' }>['data']): unknown[] {
   const override = d.consentBasis.kind === 'override' ? d.consentBasis : null;
@@ -283,15 +290,14 @@ export function referralRequestedRow(d: Extract<ProjectedEvent, { type: 'Referra
 }
 
 /**
- * A sent referral's row (referralRequestedRow) as the status change `change` (statusChangeRow) leaves
- * it: its status, updated_at, reason_code and outcome, as the change's UPDATE sets them.
+ * Sets in a sent referral's row (referralRequestedRow, of the caller's own making: changed in place)
+ * the status, updated_at, reason_code and outcome the status change `change` (statusChangeRow) sets.
  */
-export function withStatusChange(row: readonly unknown[], change: readonly unknown[]): unknown[] {
-  const [, status, at, reasonCode, outcome] = change;
-  const changed = [...row];
-  changed.splice(8, 1, status);
-  changed.splice(14, 3, at, reasonCode, outcome);
-  return changed;
+export function setStatusChange(row: unknown[], change: readonly unknown[]): void {
+  row[8] = change[1];
+  row[14] = change[2];
+  row[15] = change[3];
+  row[16] = change[4];
 }
 
 /**
