@@ -125,7 +125,7 @@ async function applyShape(tx: SqlExecutor, writes: readonly RowWrite[]): Promise
         return [f.id, f.month, f.stillEmployed, f.revision, f.at];
       });
       const list = `${table}.follow_ups`;
-      const set = `follow_ups = ${followUpsAfter(list, 'v.month', 'postgres')},
+      const set = `follow_ups = ${followUpsAfter(list, 'v.month', tx.dialect)},
         status = ${statusAfterFollowUp(`${table}.status`, 'v.still_employed')},
         revision = v.revision, updated_at = v.updated_at`;
       return updateRows(

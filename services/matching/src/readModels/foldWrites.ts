@@ -14,35 +14,25 @@ import type { RowWrite } from './rowWrites.js';
  */
 export function foldWrites(writes: Iterable<RowWrite>): RowWrite[] {
   const out: RowWrite[] = [];
-  const last = new Map<string, number>();
+  const last = new Map<string, RowWrite>();
   for (const write of writes) {
-    const at = last.get(write.key);
-    const before = at === undefined ? undefined : out[at]!;
-    const folded = before === undefined ? undefined : fold(before, write);
-    if (folded !== undefined) {
-      out[at!] = folded;
-      continue;
-    }
-    last.set(write.key, out.length);
+    const before = last.get(write.key);
+    if (before !== undefined && foldInto(before, write)) continue;
+    last.set(write.key, write);
     out.push(write);
   }
   return out;
 }
 
-function fold(before: RowWrite, next: RowWrite): RowWrite | undefined {
-  if (next.op !== 'update' && next.op !== 'upsert') return undefined;
-  switch (before.op) {
-    case 'update':
-      if (next.op !== 'update') return undefined;
-      return { ...before, set: { ...before.set, ...next.set }, json: { ...before.json, ...next.json } };
-    case 'upsert':
-      return {
-        ...before,
-        insert: { ...before.insert, ...next.set },
-        set: { ...before.set, ...next.set },
-        json: { ...before.json, ...next.json },
-      };
-    default:
-      return undefined;
-  }
+/**
+ * Folds `next` into `before` in place (a batch's writes are its own, made for it by rowWriteOf), or
+ * says it cannot. Object.assign keeps the columns in the order they came, new ones after.
+ */
+function foldInto(before: RowWrite, next: RowWrite): boolean {
+  if (next.op !== 'update' && next.op !== 'upsert') return false;
+  if (before.op === 'upsert') Object.assign(before.insert, next.set);
+  else if (before.op !== 'update' || next.op !== 'update') return false;
+  Object.assign(before.set, next.set);
+  Object.assign(before.json, next.json);
+  return true;
 }
