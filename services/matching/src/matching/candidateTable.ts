@@ -1,5 +1,6 @@
 import type { LegalStatus } from '../domain/candidates/candidateProfile.js';
-import { epochDay, dateOfEpochDay } from '../domain/shared/dates.js';
+import { dateOfEpochDay } from '../domain/shared/dates.js';
+import { epochDayOf } from './epochDayOf.js';
 import { CONTRACT_TYPES, LEGAL_STATUSES, OPPORTUNITY_TYPES, cefrRank } from '../domain/shared/vocabulary.js';
 import type { EscoCatalogue } from '../esco/catalogue.js';
 import { rightToWorkWindow } from '../rightToWork/rightToWork.js';
@@ -112,7 +113,7 @@ export class CandidateTable {
     this.lon[slot] = p.location.longitude;
     this.mobilityKm[slot] = p.mobilityKm;
     this.mobilityLatDeg[slot] = p.mobilityKm / 110.574;
-    this.availableDay[slot] = epochDay(p.availability.from);
+    this.availableDay[slot] = epochDayOf(p.availability.from);
     this.hours[slot] = p.availability.hoursPerWeek;
     this.licences[slot] = licenceMask(p.drivingLicences);
     this.remotePref[slot] = p.preferences.remote === 'no' ? 0 : p.preferences.remote === 'also' ? 1 : 2;
@@ -121,8 +122,8 @@ export class CandidateTable {
     this.datesShared[slot] = c.datesShared === false ? 0 : 1;
     OPPORTUNITY_TYPES.forEach((type, t) => {
       const w = rightToWorkWindow(c.legalStatus, type, this.rules);
-      this.rtwFrom[slot * TYPES + t] = !w.allowed ? NEVER : w.from === undefined ? ALWAYS : epochDay(w.from);
-      this.rtwUntil[slot * TYPES + t] = !w.allowed ? ALWAYS : w.until === undefined ? NEVER : epochDay(w.until);
+      this.rtwFrom[slot * TYPES + t] = !w.allowed ? NEVER : w.from === undefined ? ALWAYS : epochDayOf(w.from);
+      this.rtwUntil[slot * TYPES + t] = !w.allowed ? ALWAYS : w.until === undefined ? NEVER : epochDayOf(w.until);
     });
     this.writeLegal(slot, c.legalStatus);
 
@@ -244,7 +245,7 @@ export class CandidateTable {
       legal.workPermit?.validUntil,
     ];
     dates.forEach((v, k) => {
-      if (v !== undefined) this.legalDates[base + k] = epochDay(v);
+      if (v !== undefined) this.legalDates[base + k] = epochDayOf(v);
     });
   }
 

@@ -1,4 +1,4 @@
-import { epochDay } from '../domain/shared/dates.js';
+import { epochDayOf } from './epochDayOf.js';
 import { CONTRACT_TYPES, OPPORTUNITY_TYPES, cefrRank } from '../domain/shared/vocabulary.js';
 import type { EscoCatalogue } from '../esco/catalogue.js';
 import { CellIndex } from './cellIndex.js';
@@ -88,8 +88,8 @@ export class OpportunityTable {
     const langs = d.languages.slice(0, 255);
     this.alive[slot] = 1;
     this.open[slot] = o.status === 'open' ? 1 : 0;
-    this.closingDay[slot] = d.closingDate === null ? NEVER : epochDay(d.closingDate);
-    this.startDay[slot] = epochDay(d.startDate);
+    this.closingDay[slot] = d.closingDate === null ? NEVER : epochDayOf(d.closingDate);
+    this.startDay[slot] = epochDayOf(d.startDate);
     this.type[slot] = OPPORTUNITY_TYPES.indexOf(d.type);
     this.contract[slot] = CONTRACT_TYPES.indexOf(d.contractType);
     this.unpaid[slot] = d.pay === null || d.contractType === 'unpaid' || UNPAID_TYPES.includes(d.type) ? 1 : 0;

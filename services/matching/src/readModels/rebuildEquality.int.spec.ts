@@ -14,16 +14,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { matchingRebuild } from '../../bench/rebuildMatching.js';
 import { loadEsco } from '../esco/loadEsco.js';
 import { MatchEngine, type MatchQuery } from '../matching/matchEngine.js';
+import { eventByEventReadModels } from './eventByEvent.js';
 import { matchingReadModels } from './readModelProjection.js';
 import { PROJECTED_TABLES } from './tables.js';
 
 const available = await postgresAvailable();
 
 /**
- * A rebuild (catch-up from the first event, in batches, the engine synced once per batch) leaves the
- * tables and the engine that applying the same log one event at a time leaves. On PostgreSQL the
- * batches go as set-based statements per round (applyInRounds.ts): compared with SQLite's event by
- * event too, the reference written statement by statement.
+ * A rebuild (catch-up from the first event, in batches, each row's writes folded into one, the engine
+ * synced once per batch from what the writes leave known) leaves the tables and the engine that applying
+ * the same log one event at a time leaves (eventByEvent.ts, on SQLite, the reference written statement by
+ * statement). On PostgreSQL the batches go as set-based statements per round (applyWrites.ts).
  */
 describe('the rebuilt matching read models', () => {
   const dir = mkdtempSync(join(tmpdir(), 'matching-rebuild-'));
@@ -65,7 +66,7 @@ describe('the rebuilt matching read models', () => {
   const oneByOne = async (store: EventStore, name: string) => {
     const engine = new MatchEngine(esco);
     const db = await createSqliteDatabase({ path: join(dir, `${name}-one-by-one.sqlite`) });
-    const projector = await startProjector({ store, db, projections: [matchingReadModels(engine)], batchSize: 1 });
+    const projector = await startProjector({ store, db, projections: [eventByEventReadModels(engine)], batchSize: 1 });
     await projector.caughtUp;
     await projector.stop();
     return { engine, db };
