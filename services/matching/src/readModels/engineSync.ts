@@ -109,38 +109,20 @@ export async function syncMany(
   touched: { opportunities: Iterable<string>; candidates: Iterable<string> },
   known: KnownEntries = { opportunities: new Map(), candidates: new Map() },
 ): Promise<void> {
-  const opportunities = [...new Set(touched.opportunities)];
-  const opportunityRows = await rowsOf<OpportunityRow>(
-    tx,
-    'SELECT opportunity_id, status, details FROM matching_opportunities',
-    'opportunity_id',
-    opportunities.filter((id) => !known.opportunities.has(id)),
-    (row) => row.opportunity_id,
-  );
-  for (const id of opportunities) {
-    const entry = known.opportunities.get(id);
-    if (entry !== undefined) putOpportunity(engine, id, entry);
-    else {
-      const row = opportunityRows.get(id);
-      putOpportunity(engine, id, row ? fromOpportunityRow(row) : null);
-    }
-  }
-  const candidates = [...new Set(touched.candidates)];
-  const candidateRows = await rowsOf<CandidateRow>(
-    tx,
-    'SELECT client_id, consent_scope, legal_status, profile FROM matching_candidates',
-    'client_id',
-    candidates.filter((id) => !known.candidates.has(id)),
-    (row) => row.client_id,
-  );
-  for (const id of candidates) {
-    const entry = known.candidates.get(id);
-    if (entry !== undefined) putCandidate(engine, id, entry);
-    else {
-      const row = candidateRows.get(id);
-      putCandidate(engine, id, row ? fromCandidateRow(row) : null);
-    }
-  }
+  await syncKind(tx, touched.opportunities, known.opportunities, {
+    select: 'SELECT opportunity_id, status, details FROM matching_opportunities',
+    column: 'opportunity_id',
+    keyOf: (row: OpportunityRow) => row.opportunity_id,
+    fromRow: fromOpportunityRow,
+    put: (id, entry) => putOpportunity(engine, id, entry),
+  });
+  await syncKind(tx, touched.candidates, known.candidates, {
+    select: 'SELECT client_id, consent_scope, legal_status, profile FROM matching_candidates',
+    column: 'client_id',
+    keyOf: (row: CandidateRow) => row.client_id,
+    fromRow: fromCandidateRow,
+    put: (id, entry) => putCandidate(engine, id, entry),
+  });
 }
 
 /** At start: the engine from the read models, which stand at the projection's checkpoint. */
@@ -153,4 +135,35 @@ export async function loadEngine(db: SqlExecutor, engine: MatchEngine): Promise<
     'SELECT client_id, consent_scope, legal_status, profile FROM matching_candidates WHERE profile IS NOT NULL',
   );
   for (const row of cands) putCandidate(engine, row.client_id, fromCandidateRow(row));
+}
+
+/** One kind of entry (opportunities or candidates): known ones as they are, the rest read back. */
+async function syncKind<Row, Value>(
+  tx: SqlExecutor,
+  touched: Iterable<string>,
+  known: ReadonlyMap<string, Entry<Value>>,
+  kind: {
+    select: string;
+    column: string;
+    keyOf: (row: Row) => string;
+    fromRow: (row: Row) => Entry<Value>;
+    put: (id: string, entry: Entry<Value>) => void;
+  },
+): Promise<void> {
+  const ids = [...new Set(touched)];
+  const rows = await rowsOf<Row>(
+    tx,
+    kind.select,
+    kind.column,
+    ids.filter((id) => !known.has(id)),
+    kind.keyOf,
+  );
+  for (const id of ids) {
+    const entry = known.get(id);
+    if (entry !== undefined) kind.put(id, entry);
+    else {
+      const row = rows.get(id);
+      kind.put(id, row ? kind.fromRow(row) : null);
+    }
+  }
 }
