@@ -13,13 +13,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgresEventStore } from '../infra/src/eventStore/postgres/postgresEventStore.js';
 import { SqliteEventStore } from '../infra/src/eventStore/sqlite/sqliteEventStore.js';
-import {
-  commitLatencyProbe,
-  dropSchema,
-  PG_URL,
-  serverSettings,
-  type CommitProbe,
-} from '../infra/src/testing/postgres.js';
+import type { CommitProbe } from '../infra/src/testing/commitProbe.js';
+import { commitLatencyProbe, dropSchema, PG_URL, serverSettings } from '../infra/src/testing/postgres.js';
 import { sqliteCommitProbe } from '../infra/src/testing/sqliteCommitProbe.js';
 import type { EventStore, NewEvent, StoredEvent } from '../infra/src/eventStore/types.js';
 import { runCurve, type PointRecorder } from './curve.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { commitProbe, type CommitProbe } from './commitProbe.js';
 
 /** The test server (override with PG_URL). */
 export const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -58,22 +59,6 @@ export async function serverSettings(names: readonly string[], url = PG_URL): Pr
   } finally {
     await client.end();
   }
-}
-
-/** A bare one-row commit, one after another: its median latency and the rate the loop reached. */
-export interface CommitProbe {
-  medianMs: number;
-  perSecond: number;
-}
-
-/** The commit times of `samples` inserts, as a CommitProbe. */
-export function commitProbe(times: number[]): CommitProbe {
-  const total = times.reduce((a, b) => a + b, 0);
-  const sorted = [...times].sort((a, b) => a - b);
-  return {
-    medianMs: Number(sorted[Math.floor(sorted.length / 2)]!.toFixed(3)),
-    perSecond: Math.round(times.length / (total / 1000)),
-  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { commitProbe, type CommitProbe } from './postgres.js';
+import { commitProbe, type CommitProbe } from './commitProbe.js';
 
 /**
  * A bare one-row INSERT commit in a fresh SQLite file in `dir`, with the event
