@@ -443,7 +443,7 @@ describe('candidate profile for job matching', () => {
       sharedAt: now,
     });
     const text = JSON.stringify(message);
-    for (const secret of ['Amira', 'Haddad', '690', '1990-05-04']) expect(text).not.toContain(secret);
+    for (const secret of ['Amira', 'Haddad', '+30 690 000 0000', '1990-05-04']) expect(text).not.toContain(secret);
   });
 
   it('publishes nothing personal once the consent is withdrawn or the key destroyed', async () => {
