@@ -135,8 +135,8 @@ export async function loadServiceRecords(db: SqlExecutor, ids: readonly string[]
       (r) => r.service_id,
     ),
     grouped<ScheduleRow, string>(
-      `SELECT sc.* FROM registry_location_schedules sc JOIN registry_service_locations l ON l.id = sc.location_id
-        WHERE l.service_id IN (${inList}) ORDER BY sc.weekday, sc.opens`,
+      `SELECT location_id, weekday, opens, closes FROM registry_location_schedules
+        WHERE service_id IN (${inList}) ORDER BY weekday, opens`,
       (r) => r.location_id,
     ),
   ]);

@@ -5,6 +5,7 @@ import { locationUuid, serviceAtLocationUuid } from '../hsds/ids.js';
 import { insertRows, into, withIdChunks, type Column } from '@estia/infra/sql/multiRow.js';
 
 const CHILD_TABLES = [
+  'registry_location_schedules',
   'registry_service_locations',
   'registry_service_areas',
   'registry_service_legal_statuses',
@@ -28,6 +29,7 @@ const LOCATION_COLUMNS: readonly Column[] = [
   ['longitude', 'DOUBLE PRECISION'],
 ];
 const SCHEDULE_COLUMNS: readonly Column[] = [
+  text('service_id'),
   text('location_id'),
   ['weekday', 'INTEGER'],
   text('opens'),
@@ -45,11 +47,6 @@ export async function replaceServiceChildren(
 ): Promise<void> {
   if (services.length === 0) return;
   const ids = services.map((s) => s.serviceId);
-  await withIdChunks(
-    tx,
-    'DELETE FROM registry_location_schedules WHERE location_id IN (SELECT id FROM registry_service_locations WHERE service_id IN (%IDS%))',
-    ids,
-  );
   for (const table of CHILD_TABLES) await withIdChunks(tx, `DELETE FROM ${table} WHERE service_id IN (%IDS%)`, ids);
 
   const categories: string[][] = [];
@@ -83,7 +80,13 @@ export async function replaceServiceChildren(
         location.coordinates.longitude,
       ]);
       for (const slot of location.schedule)
-        schedules.set(JSON.stringify([id, slot.weekday, slot.opens]), [id, slot.weekday, slot.opens, slot.closes]);
+        schedules.set(JSON.stringify([id, slot.weekday, slot.opens]), [
+          serviceId,
+          id,
+          slot.weekday,
+          slot.opens,
+          slot.closes,
+        ]);
     }
   }
   await insertRows(tx, into('registry_service_categories', [text('term_id'), text('service_id')]), categories);
@@ -95,6 +98,6 @@ export async function replaceServiceChildren(
     tx,
     into('registry_location_schedules', SCHEDULE_COLUMNS),
     [...schedules.values()],
-    'ON CONFLICT (location_id, weekday, opens) DO UPDATE SET closes = excluded.closes',
+    'ON CONFLICT (service_id, location_id, weekday, opens) DO UPDATE SET closes = excluded.closes',
   );
 }

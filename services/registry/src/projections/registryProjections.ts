@@ -6,6 +6,7 @@ import { ensureProcessorTables } from '@estia/infra/processors/schema.js';
 import { projectDirectoryEvents, DIRECTORY_EVENT_TYPES } from './directoryProjection.js';
 import { DIRECTORY_DEFERRED_INDEXES, DIRECTORY_TABLES, ensureDirectoryTables } from './directorySchema.js';
 import { changedBy, ensureRevisionTables, resetRevisions, stampChanges } from './directoryRevisions.js';
+import { dropOutdatedDirectory } from './directoryReshape.js';
 import { administrationProjection } from './administrationProjection.js';
 import { ensurePeopleTables, PEOPLE_EVENT_TYPES, PEOPLE_TABLES, projectPersonEvent } from './peopleProjection.js';
 
@@ -21,8 +22,10 @@ export const directoryProjection: Projection = {
   analyzeAfterRebuild: DIRECTORY_TABLES,
   types: DIRECTORY_EVENT_TYPES,
   migrate: async (db) => {
+    const reshaped = await dropOutdatedDirectory(db, 'registry.directory');
     await ensureDirectoryTables(db);
     await ensureRevisionTables(db);
+    if (reshaped) await db.transaction(resetRevisions);
   },
   reset: async (tx) => {
     await emptyTables(DIRECTORY_TABLES)(tx);
