@@ -1,10 +1,13 @@
 import { keyedRounds } from '@estia/infra/projections/keyedRounds.js';
 import { insertRows, updateRows, withIdChunks, type Column } from '@estia/infra/sql/multiRow.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
+import { byShape, shapeColumns, shapeOf } from './columnMasks.js';
 import { INTEGER_COLUMNS, KEY_COLUMNS, type RowWrite, type Table } from './rowWrites.js';
 
 type Upsert = Extract<RowWrite, { op: 'upsert' }>;
 type Update = Extract<RowWrite, { op: 'update' }>;
+type Delete = Extract<RowWrite, { op: 'delete' }>;
+type FollowUp = Extract<RowWrite, { op: 'followUp' }>;
 
 // The list is only ever written by this projection, as JSON.stringify prints it: the month goes in
 // as JSON.stringify would print the list with it.
@@ -18,20 +21,44 @@ const conflict = (table: Table, set: readonly string[]) =>
   `ON CONFLICT (${KEY_COLUMNS[table].join(', ')}) ` +
   (set.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${set.map((c) => `${c} = excluded.${c}`).join(', ')}`);
 
-/** A statement's text by the shape of its writes (table and columns): built once, not per row. */
-const texts = new Map<string, string>();
-const text = (shape: string, build: () => string): string => {
-  let sql = texts.get(shape);
-  if (sql === undefined) texts.set(shape, (sql = build()));
-  return sql;
-};
+/** A statement and the values a write of its shape binds to it, in the order of its placeholders. */
+interface Bound {
+  sql: string;
+  params: (w: RowWrite) => unknown[];
+}
 
-const shapeOf = (w: RowWrite): string =>
-  w.op === 'upsert'
-    ? `${w.table} ${w.op} ${Object.keys(w.insert).join()} ${Object.keys(w.set).join()}`
-    : w.op === 'update'
-      ? `${w.table} ${w.op} ${Object.keys(w.set).join()}`
-      : `${w.table} ${w.op}`;
+const valuesOf = (row: Record<string, unknown>, columns: readonly string[]): unknown[] => columns.map((c) => row[c]);
+
+const oneByOne = byShape<Bound>((w) => {
+  const { insert, set } = shapeColumns(w);
+  const key = KEY_COLUMNS[w.table][0]!;
+  switch (w.op) {
+    case 'upsert': {
+      const values = insert.map((_, i) => `$${i + 1}`).join(', ');
+      return {
+        sql: `INSERT INTO ${w.table} (${insert.join(', ')}) VALUES (${values}) ${conflict(w.table, set)}`,
+        params: (u) => valuesOf((u as Upsert).insert, insert),
+      };
+    }
+    case 'update':
+      return {
+        sql: `UPDATE ${w.table} SET ${set.map((c, i) => `${c} = $${i + 2}`).join(', ')} WHERE ${key} = $1`,
+        params: (u) => [(u as Update).id, ...valuesOf((u as Update).set, set)],
+      };
+    case 'delete':
+      return { sql: `DELETE FROM ${w.table} WHERE ${key} = $1`, params: (d) => [(d as Delete).id] };
+    case 'followUp':
+      return {
+        sql: `UPDATE ${w.table} SET follow_ups = ${followUpsAfter('follow_ups', '$2', 'sqlite')},
+               status = ${statusAfterFollowUp('status', '$3')}, revision = $4, updated_at = $5
+             WHERE application_id = $1`,
+        params: (f) => {
+          const { id, month, stillEmployed, revision, at } = f as FollowUp;
+          return [id, month, stillEmployed, revision, at];
+        },
+      };
+  }
+});
 
 /**
  * A batch's folded writes (foldWrites.ts) on SQLite: one statement each, in order. A statement is an
@@ -39,40 +66,8 @@ const shapeOf = (w: RowWrite): string =>
  */
 export async function applyOneByOne(tx: SqlExecutor, writes: readonly RowWrite[]): Promise<void> {
   for (const w of writes) {
-    const shape = shapeOf(w);
-    switch (w.op) {
-      case 'upsert': {
-        const sql = text(shape, () => {
-          const columns = Object.keys(w.insert);
-          const values = columns.map((_, i) => `$${i + 1}`).join(', ');
-          return `INSERT INTO ${w.table} (${columns.join(', ')}) VALUES (${values}) ${conflict(w.table, Object.keys(w.set))}`;
-        });
-        await tx.execute(sql, Object.values(w.insert));
-        break;
-      }
-      case 'update': {
-        const sql = text(shape, () => {
-          const set = Object.keys(w.set).map((c, i) => `${c} = $${i + 2}`);
-          return `UPDATE ${w.table} SET ${set.join(', ')} WHERE ${KEY_COLUMNS[w.table][0]} = $1`;
-        });
-        await tx.execute(sql, [w.id, ...Object.values(w.set)]);
-        break;
-      }
-      case 'delete':
-        await tx.execute(`DELETE FROM ${w.table} WHERE ${KEY_COLUMNS[w.table][0]} = $1`, [w.id]);
-        break;
-      case 'followUp': {
-        const sql = text(
-          shape,
-          () =>
-            `UPDATE ${w.table} SET follow_ups = ${followUpsAfter('follow_ups', '$2', 'sqlite')},
-               status = ${statusAfterFollowUp('status', '$3')}, revision = $4, updated_at = $5
-             WHERE application_id = $1`,
-        );
-        await tx.execute(sql, [w.id, w.month, w.stillEmployed, w.revision, w.at]);
-        break;
-      }
-    }
+    const { sql, params } = oneByOne(w);
+    await tx.execute(sql, params(w));
   }
 }
 
@@ -86,61 +81,82 @@ const typed = (names: readonly string[]): Column[] =>
  */
 export async function applyInRounds(tx: SqlExecutor, writes: readonly RowWrite[]): Promise<void> {
   for (const round of keyedRounds(writes, (w) => w.key)) {
-    const shapes = new Map<string, RowWrite[]>();
+    const shapes = new Map<number, RowWrite[]>();
     for (const w of round) {
       const shape = shapeOf(w);
       const list = shapes.get(shape);
       if (list) list.push(w);
       else shapes.set(shape, [w]);
     }
-    for (const list of shapes.values()) await applyShape(tx, list);
+    for (const [shape, list] of shapes) await applyShape(tx, list, shape);
   }
 }
 
-async function applyShape(tx: SqlExecutor, writes: readonly RowWrite[]): Promise<void> {
-  const first = writes[0]!;
-  const table = first.table;
-  switch (first.op) {
-    case 'upsert': {
-      const columns = Object.keys(first.insert);
-      const rows = (writes as Upsert[]).map((w) => Object.values(w.insert));
-      return insertRows(tx, `${table} (${columns.join(', ')})`, rows, conflict(table, Object.keys(first.set)));
-    }
-    case 'update': {
-      const names = Object.keys(first.set);
-      const key = KEY_COLUMNS[table][0]!;
-      const rows = (writes as Update[]).map((w) => [w.id, ...Object.values(w.set)]);
-      const set = names.map((c) => `${c} = v.${c}`).join(', ');
-      return updateRows(tx, table, typed([key, ...names]), set, rows);
-    }
+/** How a shape's writes go as one set-based statement: its parts, built once, and a write's row of values. */
+type SetBased =
+  | { op: 'insert'; into: string; tail: string; row: (w: RowWrite) => unknown[] }
+  | { op: 'update'; table: Table; columns: Column[]; set: string; row: (w: RowWrite) => unknown[] }
+  | { op: 'delete'; statement: string };
+
+const followUpColumns: Column[] = [
+  ['application_id', 'TEXT'],
+  ['month', 'TEXT'],
+  ['still_employed', 'INTEGER'],
+  ['revision', 'INTEGER'],
+  ['updated_at', 'TEXT'],
+];
+
+const setBased = byShape<SetBased>((w) => {
+  const { insert, set } = shapeColumns(w);
+  const table = w.table;
+  const key = KEY_COLUMNS[table][0]!;
+  switch (w.op) {
+    case 'upsert':
+      return {
+        op: 'insert',
+        into: `${table} (${insert.join(', ')})`,
+        tail: conflict(table, set),
+        row: (u) => valuesOf((u as Upsert).insert, insert),
+      };
+    case 'update':
+      return {
+        op: 'update',
+        table,
+        columns: typed([key, ...set]),
+        set: set.map((c) => `${c} = v.${c}`).join(', '),
+        row: (u) => [(u as Update).id, ...valuesOf((u as Update).set, set)],
+      };
+    case 'delete':
+      return { op: 'delete', statement: `DELETE FROM ${table} WHERE ${key} IN (%IDS%)` };
+    case 'followUp':
+      return {
+        op: 'update',
+        table,
+        columns: followUpColumns,
+        // Set-based writes are PostgreSQL's (SQLite's go one by one, above).
+        set: `follow_ups = ${followUpsAfter(`${table}.follow_ups`, 'v.month', 'postgres')},
+        status = ${statusAfterFollowUp(`${table}.status`, 'v.still_employed')},
+        revision = v.revision, updated_at = v.updated_at`,
+        row: (f) => {
+          const { id, month, stillEmployed, revision, at } = f as FollowUp;
+          return [id, month, stillEmployed, revision, at];
+        },
+      };
+  }
+});
+
+async function applyShape(tx: SqlExecutor, writes: readonly RowWrite[], shape: number): Promise<void> {
+  const statement = setBased(writes[0]!, shape);
+  switch (statement.op) {
+    case 'insert':
+      return insertRows(tx, statement.into, writes.map(statement.row), statement.tail);
+    case 'update':
+      return updateRows(tx, statement.table, statement.columns, statement.set, writes.map(statement.row));
     case 'delete':
       return withIdChunks(
         tx,
-        `DELETE FROM ${table} WHERE ${KEY_COLUMNS[table][0]} IN (%IDS%)`,
-        writes.map((w) => (w as { id: string }).id),
+        statement.statement,
+        writes.map((w) => (w as Delete).id),
       );
-    case 'followUp': {
-      const rows = writes.map((w) => {
-        const f = w as Extract<RowWrite, { op: 'followUp' }>;
-        return [f.id, f.month, f.stillEmployed, f.revision, f.at];
-      });
-      const list = `${table}.follow_ups`;
-      const set = `follow_ups = ${followUpsAfter(list, 'v.month', tx.dialect)},
-        status = ${statusAfterFollowUp(`${table}.status`, 'v.still_employed')},
-        revision = v.revision, updated_at = v.updated_at`;
-      return updateRows(
-        tx,
-        table,
-        [
-          ['application_id', 'TEXT'],
-          ['month', 'TEXT'],
-          ['still_employed', 'INTEGER'],
-          ['revision', 'INTEGER'],
-          ['updated_at', 'TEXT'],
-        ],
-        set,
-        rows,
-      );
-    }
   }
 }
