@@ -1,5 +1,6 @@
 import { keyedRounds } from '@estia/infra/projections/keyedRounds.js';
 import { foldStatusChanges, type BatchItem } from './foldStatusChanges.js';
+import { inKeyOrder } from './inKeyOrder.js';
 import { insertRows, updateRows, type Column } from '@estia/infra/sql/multiRow.js';
 import type { SqlExecutor } from '@estia/infra/sql/types.js';
 import {
@@ -57,7 +58,7 @@ export async function applyEvents(tx: SqlExecutor, prepared: readonly PreparedEv
   // bookkeeping cost more than the statements they save (bench:rebuild, 100k events: 83k events/s
   // one by one against 72k in rounds), so they are for PostgreSQL, where each statement is parsed.
   if (tx.dialect === 'sqlite') {
-    for (const item of items)
+    for (const item of inKeyOrder(items, keyOf))
       if (item.referralRow) await tx.execute(UPSERT_REFERRAL, item.referralRow);
       else await applyEvent(tx, item);
     return;
@@ -66,7 +67,7 @@ export async function applyEvents(tx: SqlExecutor, prepared: readonly PreparedEv
     const requested: unknown[][] = [];
     const folded: unknown[][] = [];
     const statuses: unknown[][] = [];
-    for (const item of round) {
+    for (const item of inKeyOrder(round, keyOf)) {
       if (item.referralRow) {
         folded.push(item.referralRow);
         continue;
