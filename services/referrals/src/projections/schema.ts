@@ -1,6 +1,5 @@
 import type { SqlDatabase } from '@estia/infra/sql/types.js';
 import { zeroFreedBytes } from '../audit/zeroFreedBytes.js';
-import { checkpointLessOften } from './checkpointLessOften.js';
 import { ensureDirectoryTables } from '../directory/schema.js';
 import { ensurePlacementTables } from '../placements/schema.js';
 import { applyDdl } from '@estia/infra/sql/applyDdl.js';
@@ -165,7 +164,6 @@ export const READ_MODEL_INDEXES: readonly string[] = DDL.filter((statement) => s
 export async function ensureReferralsReadModels(db: SqlDatabase): Promise<void> {
   // Before any row exists: erasure deletes rows, and their bytes must not stay in the file's free pages.
   await zeroFreedBytes(db);
-  await checkpointLessOften(db);
   await applyDdl(db, DDL);
   await upgradeFromEarlierVersions(db);
   // Placements are matching's facts (its consumer writes them); ClientErased purges them.
