@@ -14,15 +14,17 @@ const emptyTables = (tables: readonly string[]) => async (tx: SqlExecutor) => {
   for (const table of tables) await tx.execute(`DELETE FROM ${table}`);
 };
 
+const DIRECTORY = 'registry.directory';
+
 /** The public directory (organisations, services, locations): what HSDS and search read. */
 export const directoryProjection: Projection = {
-  name: 'registry.directory',
+  name: DIRECTORY,
   batchWrites: true,
   deferredIndexes: DIRECTORY_DEFERRED_INDEXES,
   analyzeAfterRebuild: DIRECTORY_TABLES,
   types: DIRECTORY_EVENT_TYPES,
   migrate: async (db) => {
-    const reshaped = await dropOutdatedDirectory(db, 'registry.directory');
+    const reshaped = await dropOutdatedDirectory(db, DIRECTORY);
     await ensureDirectoryTables(db);
     await ensureRevisionTables(db);
     if (reshaped) await db.transaction(resetRevisions);
